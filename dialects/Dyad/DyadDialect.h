@@ -1,0 +1,13 @@
+//===- DyadDialect.h - dyad dialect -----------------------------*- C++ -*-===//
+#ifndef DYAD_DIALECT_DYADDIALECT_H
+#define DYAD_DIALECT_DYADDIALECT_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dialect.h"
+
+#include "Dyad/DyadDialect.h.inc"
+
+#endif // DYAD_DIALECT_DYADDIALECT_H

@@ -1,0 +1,1101 @@
+//===- DyadOps.cpp - dyad op verifiers and folders ------------------------===//
+//
+// Verifiers check what ONNX states about ranks, element types and attribute
+// ranges, and compare static result shapes with the shapes ONNX semantics give,
+// so a wrong model or a wrong rewrite is caught where it happens. Dynamic dims
+// are checked as far as they are known.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dyad/DyadOps.h"
+
+#include "mlir/Dialect/CommonFolders.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallSet.h"
+
+using namespace mlir;
+using namespace dyad;
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+static constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// Rank of a ranked tensor, or -1.
+static int64_t rankOf(Value v) {
+  if (auto t = dyn_cast<RankedTensorType>(v.getType()))
+    return t.getRank();
+  return -1;
+}
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getShape();
+}
+
+static bool isFloatTensor(Value v) {
+  return isa<FloatType>(getElementTypeOrSelf(v.getType()));
+}
+
+/// Normalizes an ONNX axis in [-rank, rank) (or [-rank-1, rank] with
+/// `extended`), emitting an error otherwise.
+static FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis,
+                                        int64_t rank, StringRef what = "axis",
+                                        bool extended = false) {
+  int64_t r = extended ? rank + 1 : rank;
+  if (axis < -r || axis >= r) {
+    op->emitOpError() << what << " " << axis << " is out of range for rank "
+                      << rank;
+    return failure();
+  }
+  return axis < 0 ? axis + r : axis;
+}
+
+/// Checks that a static `actual` dim agrees with an `expected` one where both
+/// are known.
+static LogicalResult checkDim(Operation *op, StringRef what, int64_t index,
+                              int64_t expected, int64_t actual) {
+  if (expected == kDyn || actual == kDyn || expected == actual)
+    return success();
+  return op->emitOpError() << what << " dim " << index << " is " << actual
+                           << " but " << expected << " was expected";
+}
+
+static LogicalResult checkResultShape(Operation *op, Value result,
+                                      ArrayRef<int64_t> expected) {
+  int64_t rank = rankOf(result);
+  if (rank < 0)
+    return success();
+  if (rank != (int64_t)expected.size())
+    return op->emitOpError() << "result rank " << rank << " but "
+                             << expected.size() << " was expected";
+  for (auto [i, e] : llvm::enumerate(expected))
+    if (failed(checkDim(op, "result", i, e, shapeOf(result)[i])))
+      return failure();
+  return success();
+}
+
+static LogicalResult checkAutoPad(Operation *op, StringRef autoPad) {
+  if (autoPad == "NOTSET" || autoPad == "SAME_UPPER" ||
+      autoPad == "SAME_LOWER" || autoPad == "VALID")
+    return success();
+  return op->emitOpError() << "unknown auto_pad '" << autoPad << "'";
+}
+
+/// Shared checks of the sliding-window ops (conv, conv_transpose, pools):
+/// attribute lengths and ranges. Returns the number of spatial dims.
+static FailureOr<int64_t>
+verifyWindowAttrs(Operation *op, Value x, ArrayRef<int64_t> kernel,
+                  ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                  ArrayRef<int64_t> pads, StringRef autoPad) {
+  int64_t spatial = kernel.size();
+  if (spatial < 1)
+    return op->emitOpError("kernel_shape must not be empty");
+  int64_t rank = rankOf(x);
+  if (rank >= 0 && rank != spatial + 2)
+    return op->emitOpError() << "input of rank " << rank << " needs "
+                             << rank - 2 << " kernel dims, got " << spatial;
+  if ((int64_t)strides.size() != spatial ||
+      (int64_t)dilations.size() != spatial)
+    return op->emitOpError()
+           << "strides and dilations need " << spatial << " values each";
+  if ((int64_t)pads.size() != 2 * spatial)
+    return op->emitOpError() << "pads needs " << 2 * spatial << " values, got "
+                             << pads.size();
+  for (int64_t k : kernel)
+    if (k <= 0)
+      return op->emitOpError("kernel_shape values must be positive");
+  for (int64_t s : strides)
+    if (s <= 0)
+      return op->emitOpError("strides must be positive");
+  for (int64_t d : dilations)
+    if (d <= 0)
+      return op->emitOpError("dilations must be positive");
+  for (int64_t p : pads)
+    if (p < 0)
+      return op->emitOpError("pads must not be negative");
+  if (failed(checkAutoPad(op, autoPad)))
+    return failure();
+  return spatial;
+}
+
+/// Output size of one spatial dim of a conv or pool with explicit pads.
+static int64_t windowOutDim(int64_t in, int64_t k, int64_t s, int64_t d,
+                            int64_t padSum, bool ceilMode) {
+  if (in == kDyn)
+    return kDyn;
+  int64_t eff = (k - 1) * d + 1;
+  int64_t num = in + padSum - eff;
+  if (num < 0)
+    return -1;
+  // As ONNX shape inference: no correction for a last window that starts in
+  // the end padding.
+  int64_t out = (ceilMode ? (num + s - 1) / s : num / s) + 1;
+  return out;
+}
+
+/// Checks the static spatial result dims of a window op with explicit pads.
+static LogicalResult checkWindowResult(Operation *op, Value x, Value y,
+                                       int64_t channels,
+                                       ArrayRef<int64_t> kernel,
+                                       ArrayRef<int64_t> strides,
+                                       ArrayRef<int64_t> dilations,
+                                       ArrayRef<int64_t> pads,
+                                       StringRef autoPad, bool ceilMode) {
+  if (rankOf(x) < 0)
+    return success();
+  ArrayRef<int64_t> in = shapeOf(x);
+  int64_t spatial = kernel.size();
+  SmallVector<int64_t> expected{in[0], channels};
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t dim = in[i + 2];
+    int64_t out;
+    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")
+      out = dim == kDyn ? kDyn : (dim + strides[i] - 1) / strides[i];
+    else if (autoPad == "VALID")
+      out = windowOutDim(dim, kernel[i], strides[i], dilations[i], 0, false);
+    else
+      out = windowOutDim(dim, kernel[i], strides[i], dilations[i],
+                         pads[i] + pads[i + spatial], ceilMode);
+    if (out != kDyn && out <= 0)
+      return op->emitOpError() << "window does not fit spatial dim " << i
+                               << " of size " << dim;
+    expected.push_back(out);
+  }
+  return checkResultShape(op, y, expected);
+}
+
+static bool isInt8Like(Type t) {
+  auto it = dyn_cast<IntegerType>(getElementTypeOrSelf(t));
+  return it && it.getWidth() <= 16 && it.getWidth() > 1;
+}
+
+/// Integer form of conv/matmul: narrow integer inputs, i32 result, zero points
+/// scalar (per tensor) or 1-D. Float form: one float type throughout, no zero
+/// points.
+static LogicalResult verifyFloatOrIntegerForm(Operation *op, Value a, Value b,
+                                              Value bias, Value azp, Value bzp,
+                                              Value result) {
+  Type resultElt = getElementTypeOrSelf(result.getType());
+  if (isFloatTensor(a) || isFloatTensor(b)) {
+    Type elt = getElementTypeOrSelf(a.getType());
+    if (getElementTypeOrSelf(b.getType()) != elt ||
+        (bias && getElementTypeOrSelf(bias.getType()) != elt) ||
+        resultElt != elt)
+      return op->emitOpError(
+          "float form needs one float element type for operands and result");
+    if (azp || bzp)
+      return op->emitOpError("zero points are only allowed in the integer form");
+    return success();
+  }
+  if (!isInt8Like(a.getType()) || !isInt8Like(b.getType()))
+    return op->emitOpError("integer form needs 8- or 16-bit integer operands");
+  if (!resultElt.isInteger(32))
+    return op->emitOpError("integer form must produce i32");
+  for (Value zp : {azp, bzp}) {
+    if (!zp)
+      continue;
+    if (rankOf(zp) > 1)
+      return op->emitOpError("zero point must be a scalar or 1-D");
+  }
+  if (azp && getElementTypeOrSelf(azp.getType()) !=
+                 getElementTypeOrSelf(a.getType()))
+    return op->emitOpError("zero point type must match its operand");
+  if (bzp && getElementTypeOrSelf(bzp.getType()) !=
+                 getElementTypeOrSelf(b.getType()))
+    return op->emitOpError("zero point type must match its operand");
+  if (bias && !getElementTypeOrSelf(bias.getType()).isInteger(32))
+    return op->emitOpError("integer form needs an i32 bias");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult GeluOp::verify() {
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError("approximate must be 'none' or 'tanh'");
+  return success();
+}
+
+LogicalResult ClipOp::verify() {
+  if (getMin() && getMax() &&
+      getMin()->convertToDouble() > getMax()->convertToDouble())
+    return emitOpError("min must not exceed max");
+  return success();
+}
+
+LogicalResult PowOp::verify() {
+  if (getElementTypeOrSelf(getZ().getType()) !=
+      getElementTypeOrSelf(getX().getType()))
+    return emitOpError("result element type must match the base X");
+  return success();
+}
+
+LogicalResult WhereOp::verify() {
+  Type elt = getElementTypeOrSelf(getX().getType());
+  if (getElementTypeOrSelf(getY().getType()) != elt ||
+      getElementTypeOrSelf(getOutput().getType()) != elt)
+    return emitOpError("X, Y and the result must have one element type");
+  return success();
+}
+
+template <typename Fn>
+static Attribute foldBinary(ArrayRef<Attribute> operands, Type resultType,
+                            Type lhsType, Type rhsType, Fn &&intFn,
+                            function_ref<APFloat(APFloat, APFloat)> floatFn) {
+  // Fold only when no broadcasting is involved: same static type everywhere.
+  auto rt = dyn_cast<RankedTensorType>(resultType);
+  if (!rt || !rt.hasStaticShape() || lhsType != resultType ||
+      rhsType != resultType)
+    return {};
+  if (isa<IntegerType>(rt.getElementType()))
+    return constFoldBinaryOp<IntegerAttr, APInt, void>(operands, intFn);
+  if (floatFn)
+    return constFoldBinaryOp<FloatAttr, APFloat, void>(
+        operands, [&](const APFloat &a, const APFloat &b) -> APFloat {
+          return floatFn(a, b);
+        });
+  return {};
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      adaptor.getOperands(), getType(), getA().getType(), getB().getType(),
+      [](const APInt &a, const APInt &b) { return a + b; },
+      [](APFloat a, APFloat b) { return a + b; });
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      adaptor.getOperands(), getType(), getA().getType(), getB().getType(),
+      [](const APInt &a, const APInt &b) { return a - b; },
+      [](APFloat a, APFloat b) { return a - b; });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      adaptor.getOperands(), getType(), getA().getType(), getB().getType(),
+      [](const APInt &a, const APInt &b) { return a * b; },
+      [](APFloat a, APFloat b) { return a * b; });
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  // Integer division folds only with no zero divisor; unsigned element types
+  // divide unsigned (ONNX integer Div truncates toward zero).
+  bool isUnsigned = getElementTypeOrSelf(getType()).isUnsignedInteger();
+  if (auto rhs = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getB()))
+    for (const APInt &v : rhs.getValues<APInt>())
+      if (v.isZero())
+        return {};
+  return foldBinary(
+      adaptor.getOperands(), getType(), getA().getType(), getB().getType(),
+      [&](const APInt &a, const APInt &b) {
+        return isUnsigned ? a.udiv(b) : a.sdiv(b);
+      },
+      [](APFloat a, APFloat b) { return a / b; });
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and convolution
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::verify() {
+  FailureOr<int64_t> spatial =
+      verifyWindowAttrs(*this, getX(), getKernelShape(), getStrides(),
+                        getDilations(), getPads(), getAutoPad());
+  if (failed(spatial))
+    return failure();
+  if (failed(verifyFloatOrIntegerForm(*this, getX(), getW(), getB(),
+                                      getXZeroPoint(), getWZeroPoint(),
+                                      getY())))
+    return failure();
+  int64_t group = getGroup();
+  if (group <= 0)
+    return emitOpError("group must be positive");
+  int64_t wRank = rankOf(getW());
+  if (wRank >= 0 && wRank != *spatial + 2)
+    return emitOpError() << "weight rank " << wRank << " does not match "
+                         << *spatial << " spatial dims";
+  int64_t m = kDyn;
+  if (wRank >= 0) {
+    ArrayRef<int64_t> w = shapeOf(getW());
+    m = w[0];
+    if (m != kDyn && m % group != 0)
+      return emitOpError() << "output channels " << m
+                           << " are not divisible by group " << group;
+    for (int64_t i = 0; i < *spatial; ++i)
+      if (failed(checkDim(*this, "kernel_shape", i, w[i + 2],
+                          getKernelShape()[i])))
+        return failure();
+    if (rankOf(getX()) >= 0) {
+      int64_t c = shapeOf(getX())[1];
+      if (c != kDyn && w[1] != kDyn && c != w[1] * group)
+        return emitOpError() << "input has " << c << " channels but weight "
+                             << "expects " << w[1] << " x group " << group;
+    }
+  }
+  if (getB()) {
+    if (rankOf(getB()) >= 0) {
+      if (rankOf(getB()) != 1)
+        return emitOpError("bias must be 1-D");
+      if (failed(checkDim(*this, "bias", 0, m, shapeOf(getB())[0])))
+        return failure();
+    }
+  }
+  return checkWindowResult(*this, getX(), getY(), m, getKernelShape(),
+                           getStrides(), getDilations(), getPads(),
+                           getAutoPad(), /*ceilMode=*/false);
+}
+
+LogicalResult ConvTransposeOp::verify() {
+  FailureOr<int64_t> spatial =
+      verifyWindowAttrs(*this, getX(), getKernelShape(), getStrides(),
+                        getDilations(), getPads(), getAutoPad());
+  if (failed(spatial))
+    return failure();
+  if ((int64_t)getOutputPadding().size() != *spatial)
+    return emitOpError() << "output_padding needs " << *spatial << " values";
+  for (auto [i, op] : llvm::enumerate(getOutputPadding()))
+    if (op < 0 || (op >= getStrides()[i] && op >= getDilations()[i]))
+      return emitOpError(
+          "output_padding must be smaller than the stride or the dilation");
+  int64_t group = getGroup();
+  if (group <= 0)
+    return emitOpError("group must be positive");
+  Type elt = getElementTypeOrSelf(getX().getType());
+  if (getElementTypeOrSelf(getW().getType()) != elt ||
+      getElementTypeOrSelf(getY().getType()) != elt ||
+      (getB() && getElementTypeOrSelf(getB().getType()) != elt))
+    return emitOpError("operands and result need one element type");
+  int64_t wRank = rankOf(getW());
+  if (wRank >= 0 && wRank != *spatial + 2)
+    return emitOpError() << "weight rank " << wRank << " does not match "
+                         << *spatial << " spatial dims";
+  int64_t m = kDyn;
+  if (wRank >= 0) {
+    ArrayRef<int64_t> w = shapeOf(getW());
+    m = w[1] == kDyn ? kDyn : w[1] * group;
+    if (rankOf(getX()) >= 0 && shapeOf(getX())[1] != kDyn && w[0] != kDyn &&
+        shapeOf(getX())[1] != w[0])
+      return emitOpError() << "input has " << shapeOf(getX())[1]
+                           << " channels but weight expects " << w[0];
+    for (int64_t i = 0; i < *spatial; ++i)
+      if (failed(checkDim(*this, "kernel_shape", i, w[i + 2],
+                          getKernelShape()[i])))
+        return failure();
+  }
+  if (getAutoPad() != "NOTSET" || getOutputShape() || rankOf(getX()) < 0)
+    return success();
+  SmallVector<int64_t> expected{shapeOf(getX())[0], m};
+  for (int64_t i = 0; i < *spatial; ++i) {
+    int64_t in = shapeOf(getX())[i + 2];
+    expected.push_back(in == kDyn ? kDyn
+                                  : getStrides()[i] * (in - 1) +
+                                        getOutputPadding()[i] +
+                                        (getKernelShape()[i] - 1) *
+                                            getDilations()[i] +
+                                        1 - getPads()[i] -
+                                        getPads()[i + *spatial]);
+  }
+  return checkResultShape(*this, getY(), expected);
+}
+
+LogicalResult GemmOp::verify() {
+  if (failed(verifyFloatOrIntegerForm(*this, getA(), getB(), Value(), Value(),
+                                      Value(), getY())))
+    return failure();
+  if (getC() && getElementTypeOrSelf(getC().getType()) !=
+                    getElementTypeOrSelf(getY().getType()))
+    return emitOpError("C must have the result's element type");
+  if ((rankOf(getA()) >= 0 && rankOf(getA()) != 2) ||
+      (rankOf(getB()) >= 0 && rankOf(getB()) != 2))
+    return emitOpError("A and B must be 2-D");
+  if (getC() && rankOf(getC()) > 2)
+    return emitOpError("C must be unidirectionally broadcastable to (M, N)");
+  if (rankOf(getA()) < 0 || rankOf(getB()) < 0)
+    return success();
+  int64_t m = shapeOf(getA())[getTransA() ? 1 : 0];
+  int64_t ka = shapeOf(getA())[getTransA() ? 0 : 1];
+  int64_t kb = shapeOf(getB())[getTransB() ? 1 : 0];
+  int64_t n = shapeOf(getB())[getTransB() ? 0 : 1];
+  if (ka != kDyn && kb != kDyn && ka != kb)
+    return emitOpError() << "inner dimensions differ: " << ka << " vs " << kb;
+  if (getC() && rankOf(getC()) >= 0) {
+    ArrayRef<int64_t> c = shapeOf(getC());
+    SmallVector<int64_t> mn{m, n};
+    for (size_t i = 0; i < c.size(); ++i) {
+      int64_t want = mn[2 - c.size() + i];
+      if (c[i] != 1 && c[i] != kDyn && want != kDyn && c[i] != want)
+        return emitOpError("C is not broadcastable to (M, N)");
+    }
+  }
+  return checkResultShape(*this, getY(), {m, n});
+}
+
+LogicalResult MatMulOp::verify() {
+  if (failed(verifyFloatOrIntegerForm(*this, getA(), getB(), Value(),
+                                      getAZeroPoint(), getBZeroPoint(),
+                                      getY())))
+    return failure();
+  int64_t ra = rankOf(getA()), rb = rankOf(getB());
+  if (ra == 0 || rb == 0)
+    return emitOpError("operands must have rank >= 1");
+  if (ra < 0 || rb < 0)
+    return success();
+  ArrayRef<int64_t> a = shapeOf(getA()), b = shapeOf(getB());
+  int64_t ka = a.back();
+  int64_t kb = rb == 1 ? b[0] : b[rb - 2];
+  if (ka != kDyn && kb != kDyn && ka != kb)
+    return emitOpError() << "inner dimensions differ: " << ka << " vs " << kb;
+  // numpy matmul: broadcast batch dims, drop the dims of 1-D operands.
+  SmallVector<int64_t> batchA(a.begin(), a.end() - std::min<int64_t>(ra, 2));
+  SmallVector<int64_t> batchB(b.begin(), b.end() - std::min<int64_t>(rb, 2));
+  SmallVector<int64_t> expected;
+  if (!OpTrait::util::getBroadcastedShape(batchA, batchB, expected))
+    return emitOpError("batch dimensions are not broadcastable");
+  if (ra >= 2)
+    expected.push_back(a[ra - 2]);
+  if (rb >= 2)
+    expected.push_back(b[rb - 1]);
+  return checkResultShape(*this, getY(), expected);
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = rankOf(getInput());
+  if (rank >= 0 && failed(normalizeAxis(*this, getAxis(), rank)))
+    return failure();
+  return success();
+}
+
+LogicalResult LayerNormalizationOp::verify() {
+  int64_t rank = rankOf(getX());
+  if (getEpsilon().convertToFloat() < 0)
+    return emitOpError("epsilon must not be negative");
+  if (rank < 0)
+    return success();
+  FailureOr<int64_t> axis = normalizeAxis(*this, getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  if (failed(checkResultShape(*this, getY(), shapeOf(getX()))))
+    return failure();
+  ArrayRef<int64_t> normShape = shapeOf(getX()).drop_front(*axis);
+  for (Value v : {getScale(), getB()}) {
+    if (!v || rankOf(v) < 0)
+      continue;
+    ArrayRef<int64_t> s = shapeOf(v);
+    if (s.size() > normShape.size())
+      return emitOpError("scale and bias must broadcast to the normalized dims");
+    for (size_t i = 0; i < s.size(); ++i) {
+      int64_t want = normShape[normShape.size() - s.size() + i];
+      if (s[i] != 1 && s[i] != kDyn && want != kDyn && s[i] != want)
+        return emitOpError("scale and bias must broadcast to the normalized dims");
+    }
+  }
+  return success();
+}
+
+LogicalResult BatchNormalizationOp::verify() {
+  int64_t rank = rankOf(getX());
+  if (rank >= 0 && rank < 2)
+    return emitOpError("input must have rank >= 2");
+  int64_t c = rank >= 0 ? shapeOf(getX())[1] : kDyn;
+  for (Value v : {getScale(), getB(), getMean(), getVar()}) {
+    if (rankOf(v) < 0)
+      continue;
+    if (rankOf(v) != 1)
+      return emitOpError("scale, B, mean and var must be 1-D");
+    if (failed(checkDim(*this, "per-channel parameter", 0, c, shapeOf(v)[0])))
+      return failure();
+  }
+  if (rank >= 0)
+    return checkResultShape(*this, getY(), shapeOf(getX()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+static int64_t channelsOf(Value x) {
+  return rankOf(x) >= 2 ? shapeOf(x)[1] : kDyn;
+}
+
+LogicalResult MaxPoolOp::verify() {
+  if (failed(verifyWindowAttrs(*this, getX(), getKernelShape(), getStrides(),
+                               getDilations(), getPads(), getAutoPad())))
+    return failure();
+  return checkWindowResult(*this, getX(), getY(), channelsOf(getX()),
+                           getKernelShape(), getStrides(), getDilations(),
+                           getPads(), getAutoPad(), getCeilMode());
+}
+
+LogicalResult AveragePoolOp::verify() {
+  if (failed(verifyWindowAttrs(*this, getX(), getKernelShape(), getStrides(),
+                               getDilations(), getPads(), getAutoPad())))
+    return failure();
+  return checkWindowResult(*this, getX(), getY(), channelsOf(getX()),
+                           getKernelShape(), getStrides(), getDilations(),
+                           getPads(), getAutoPad(), getCeilMode());
+}
+
+LogicalResult GlobalAveragePoolOp::verify() {
+  int64_t rank = rankOf(getX());
+  if (rank < 0)
+    return success();
+  if (rank < 3)
+    return emitOpError("input must have rank >= 3 (N x C x spatial...)");
+  SmallVector<int64_t> expected(rank, 1);
+  expected[0] = shapeOf(getX())[0];
+  expected[1] = shapeOf(getX())[1];
+  return checkResultShape(*this, getY(), expected);
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+template <typename ReduceOp>
+static LogicalResult verifyReduce(ReduceOp op) {
+  int64_t rank = rankOf(op.getData());
+  if (rank < 0)
+    return success();
+  llvm::SmallSet<int64_t, 4> axes;
+  for (int64_t a : op.getAxes()) {
+    FailureOr<int64_t> n = normalizeAxis(op, a, rank, "reduction axis");
+    if (failed(n))
+      return failure();
+    if (!axes.insert(*n).second)
+      return op.emitOpError() << "reduction axis " << a << " is repeated";
+  }
+  if (op.getAxes().empty() && op.getNoopWithEmptyAxes())
+    return checkResultShape(op, op.getReduced(), shapeOf(op.getData()));
+  SmallVector<int64_t> expected;
+  for (int64_t i = 0; i < rank; ++i) {
+    bool reduced = op.getAxes().empty() || axes.contains(i);
+    if (!reduced)
+      expected.push_back(shapeOf(op.getData())[i]);
+    else if (op.getKeepdims())
+      expected.push_back(1);
+  }
+  return checkResultShape(op, op.getReduced(), expected);
+}
+
+LogicalResult ReduceMeanOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+/// [start, end) of ONNX Shape after clamping, or failure for unranked input.
+static FailureOr<std::pair<int64_t, int64_t>> shapeRange(ShapeOp op) {
+  int64_t rank = rankOf(op.getData());
+  if (rank < 0)
+    return failure();
+  auto clampIdx = [&](int64_t i) {
+    if (i < 0)
+      i += rank;
+    return std::clamp<int64_t>(i, 0, rank);
+  };
+  int64_t start = clampIdx(op.getStart());
+  int64_t end = op.getEnd() ? clampIdx(*op.getEnd()) : rank;
+  return std::make_pair(start, std::max(start, end));
+}
+
+LogicalResult ShapeOp::verify() {
+  if (rankOf(getShape()) >= 0 && rankOf(getShape()) != 1)
+    return emitOpError("result must be 1-D");
+  auto range = shapeRange(*this);
+  if (failed(range))
+    return success();
+  return checkResultShape(*this, getShape(), {range->second - range->first});
+}
+
+OpFoldResult ShapeOp::fold(FoldAdaptor) {
+  auto range = shapeRange(*this);
+  if (failed(range))
+    return {};
+  ArrayRef<int64_t> dims =
+      shapeOf(getData()).slice(range->first, range->second - range->first);
+  if (llvm::any_of(dims, ShapedType::isDynamic))
+    return {};
+  auto type = RankedTensorType::get({(int64_t)dims.size()},
+                                    IntegerType::get(getContext(), 64));
+  if (type != getType())
+    return {};
+  return DenseIntElementsAttr::get(type, dims);
+}
+
+/// Folds a pure reshape of a constant, or a reshape that changes nothing.
+static OpFoldResult foldReshapeLike(Value input, Attribute inputAttr,
+                                    Type resultType) {
+  auto rt = dyn_cast<RankedTensorType>(resultType);
+  if (!rt || !rt.hasStaticShape())
+    return {};
+  if (input.getType() == resultType)
+    return input;
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(inputAttr))
+    return dense.reshape(rt);
+  return {};
+}
+
+LogicalResult FlattenOp::verify() {
+  int64_t rank = rankOf(getInput());
+  if (rank < 0)
+    return success();
+  FailureOr<int64_t> axis =
+      normalizeAxis(*this, getAxis(), rank, "axis", /*extended=*/true);
+  if (failed(axis))
+    return failure();
+  auto prod = [](ArrayRef<int64_t> dims) {
+    int64_t p = 1;
+    for (int64_t d : dims) {
+      if (d == kDyn)
+        return kDyn;
+      p *= d;
+    }
+    return p;
+  };
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  return checkResultShape(
+      *this, getOutput(),
+      {prod(in.take_front(*axis)), prod(in.drop_front(*axis))});
+}
+
+OpFoldResult FlattenOp::fold(FoldAdaptor adaptor) {
+  return foldReshapeLike(getInput(), adaptor.getInput(), getType());
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (rankOf(getShape()) >= 0 && rankOf(getShape()) != 1)
+    return emitOpError("shape must be 1-D");
+  if (getElementTypeOrSelf(getData().getType()) !=
+      getElementTypeOrSelf(getReshaped().getType()))
+    return emitOpError("element type must not change");
+  if (rankOf(getShape()) == 1 && rankOf(getReshaped()) >= 0 &&
+      shapeOf(getShape())[0] != kDyn &&
+      shapeOf(getShape())[0] != rankOf(getReshaped()))
+    return emitOpError() << "shape has " << shapeOf(getShape())[0]
+                         << " entries but the result has rank "
+                         << rankOf(getReshaped());
+  auto in = dyn_cast<RankedTensorType>(getData().getType());
+  auto out = dyn_cast<RankedTensorType>(getReshaped().getType());
+  if (in && out && in.hasStaticShape() && out.hasStaticShape() &&
+      in.getNumElements() != out.getNumElements())
+    return emitOpError() << "cannot reshape " << in.getNumElements()
+                         << " elements into " << out.getNumElements();
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  return foldReshapeLike(getData(), adaptor.getData(), getType());
+}
+
+LogicalResult TransposeOp::verify() {
+  int64_t rank = rankOf(getData());
+  ArrayRef<int64_t> perm = getPerm();
+  if (rank >= 0 && (int64_t)perm.size() != rank)
+    return emitOpError() << "perm has " << perm.size()
+                         << " entries for rank " << rank;
+  llvm::SmallSet<int64_t, 8> seen;
+  for (int64_t p : perm)
+    if (p < 0 || p >= (int64_t)perm.size() || !seen.insert(p).second)
+      return emitOpError("perm must be a permutation of 0..rank-1");
+  if (rank < 0)
+    return success();
+  SmallVector<int64_t> expected;
+  for (int64_t p : perm)
+    expected.push_back(shapeOf(getData())[p]);
+  return checkResultShape(*this, getTransposed(), expected);
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  bool identity = llvm::all_of(llvm::enumerate(getPerm()), [](auto it) {
+    return (int64_t)it.index() == it.value();
+  });
+  if (identity && getData().getType() == getType())
+    return getData();
+  if (auto splat = dyn_cast_or_null<SplatElementsAttr>(adaptor.getData()))
+    if (auto rt = dyn_cast<RankedTensorType>(getType());
+        rt && rt.hasStaticShape())
+      return splat.reshape(rt);
+  return {};
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  Type elt = getElementTypeOrSelf(getType());
+  int64_t rank = rankOf(getConcatResult());
+  for (Value v : getInputs()) {
+    if (getElementTypeOrSelf(v.getType()) != elt)
+      return emitOpError("inputs and result need one element type");
+    if (rankOf(v) >= 0) {
+      if (rank >= 0 && rankOf(v) != rank)
+        return emitOpError("inputs and result need one rank");
+      rank = rankOf(v);
+    }
+  }
+  if (rank < 0)
+    return success();
+  FailureOr<int64_t> axis = normalizeAxis(*this, getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> expected(rank, kDyn);
+  int64_t sum = 0;
+  for (Value v : getInputs()) {
+    if (rankOf(v) < 0) {
+      sum = kDyn;
+      continue;
+    }
+    ArrayRef<int64_t> s = shapeOf(v);
+    for (int64_t i = 0; i < rank; ++i) {
+      if (i == *axis)
+        continue;
+      if (s[i] != kDyn && expected[i] != kDyn && s[i] != expected[i])
+        return emitOpError() << "inputs differ in dim " << i;
+      if (s[i] != kDyn)
+        expected[i] = s[i];
+    }
+    sum = (sum == kDyn || s[*axis] == kDyn) ? kDyn : sum + s[*axis];
+  }
+  expected[*axis] = sum;
+  return checkResultShape(*this, getConcatResult(), expected);
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
+  if (getInputs().size() == 1 && getInputs()[0].getType() == getType())
+    return getInputs()[0];
+  // Concatenate constant 1-D vectors (shape computations).
+  auto rt = dyn_cast<RankedTensorType>(getType());
+  if (!rt || rt.getRank() != 1 || !rt.hasStaticShape())
+    return {};
+  SmallVector<Attribute> elements;
+  for (Attribute a : adaptor.getInputs()) {
+    auto dense = dyn_cast_or_null<DenseElementsAttr>(a);
+    if (!dense)
+      return {};
+    llvm::append_range(elements, dense.getValues<Attribute>());
+  }
+  if ((int64_t)elements.size() != rt.getNumElements())
+    return {};
+  return DenseElementsAttr::get(rt, elements);
+}
+
+LogicalResult SplitOp::verify() {
+  if ((int64_t)getSplit().size() != (int64_t)getOutputs().size())
+    return emitOpError() << "split has " << getSplit().size()
+                         << " sizes for " << getOutputs().size() << " outputs";
+  for (int64_t s : getSplit())
+    if (s < 0)
+      return emitOpError("split sizes must not be negative");
+  int64_t rank = rankOf(getInput());
+  if (rank < 0)
+    return success();
+  FailureOr<int64_t> axis = normalizeAxis(*this, getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  int64_t total = 0;
+  for (int64_t s : getSplit())
+    total += s;
+  int64_t dim = shapeOf(getInput())[*axis];
+  if (dim != kDyn && total != dim)
+    return emitOpError() << "split sizes add up to " << total
+                         << " but the axis has " << dim;
+  for (auto [out, size] : llvm::zip(getOutputs(), getSplit())) {
+    SmallVector<int64_t> expected(shapeOf(getInput()));
+    expected[*axis] = size;
+    if (failed(checkResultShape(*this, out, expected)))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  for (Value v : {getStarts(), getEnds(), getAxes(), getSteps()})
+    if (rankOf(v) >= 0 && rankOf(v) != 1)
+      return emitOpError("starts, ends, axes and steps must be 1-D");
+  int64_t n = kDyn;
+  for (Value v : {getStarts(), getEnds(), getAxes(), getSteps()}) {
+    if (rankOf(v) < 0 || shapeOf(v)[0] == kDyn)
+      continue;
+    if (n != kDyn && shapeOf(v)[0] != n)
+      return emitOpError("starts, ends, axes and steps need one length");
+    n = shapeOf(v)[0];
+  }
+  if (rankOf(getData()) >= 0 && rankOf(getOutput()) >= 0 &&
+      rankOf(getData()) != rankOf(getOutput()))
+    return emitOpError("slicing must keep the rank");
+  DenseIntElementsAttr steps;
+  if (matchPattern(getSteps(), m_Constant(&steps)))
+    for (const APInt &s : steps.getValues<APInt>())
+      if (s.isZero())
+        return emitOpError("steps must not be zero");
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  int64_t rank = rankOf(getData());
+  if (rank < 0)
+    return success();
+  if (rank == 0)
+    return emitOpError("data must have rank >= 1");
+  FailureOr<int64_t> axis = normalizeAxis(*this, getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  if (rankOf(getIndices()) < 0)
+    return success();
+  ArrayRef<int64_t> d = shapeOf(getData());
+  SmallVector<int64_t> expected(d.begin(), d.begin() + *axis);
+  llvm::append_range(expected, shapeOf(getIndices()));
+  expected.append(d.begin() + *axis + 1, d.end());
+  return checkResultShape(*this, getOutput(), expected);
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  // Gather from a constant vector with constant indices (shape arithmetic).
+  auto data = dyn_cast_or_null<DenseElementsAttr>(adaptor.getData());
+  auto indices = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getIndices());
+  auto rt = dyn_cast<RankedTensorType>(getType());
+  if (!data || !indices || !rt || !rt.hasStaticShape() ||
+      data.getType().getRank() != 1)
+    return {};
+  int64_t n = data.getNumElements();
+  SmallVector<Attribute> values;
+  auto all = llvm::to_vector(data.getValues<Attribute>());
+  for (const APInt &i : indices.getValues<APInt>()) {
+    int64_t idx = i.getSExtValue();
+    if (idx < 0)
+      idx += n;
+    if (idx < 0 || idx >= n)
+      return {};
+    values.push_back(all[idx]);
+  }
+  return DenseElementsAttr::get(rt, values);
+}
+
+LogicalResult UnsqueezeOp::verify() {
+  int64_t inRank = rankOf(getData());
+  if (getAxes().empty())
+    return emitOpError("axes must not be empty");
+  if (inRank < 0)
+    return success();
+  int64_t outRank = inRank + getAxes().size();
+  llvm::SmallSet<int64_t, 4> axes;
+  for (int64_t a : getAxes()) {
+    FailureOr<int64_t> n = normalizeAxis(*this, a, outRank);
+    if (failed(n))
+      return failure();
+    if (!axes.insert(*n).second)
+      return emitOpError() << "axis " << a << " is repeated";
+  }
+  SmallVector<int64_t> expected;
+  ArrayRef<int64_t> in = shapeOf(getData());
+  for (int64_t i = 0, j = 0; i < outRank; ++i)
+    expected.push_back(axes.contains(i) ? 1 : in[j++]);
+  return checkResultShape(*this, getExpanded(), expected);
+}
+
+OpFoldResult UnsqueezeOp::fold(FoldAdaptor adaptor) {
+  return foldReshapeLike(getData(), adaptor.getData(), getType());
+}
+
+LogicalResult SqueezeOp::verify() {
+  int64_t rank = rankOf(getData());
+  if (rank < 0)
+    return success();
+  llvm::SmallSet<int64_t, 4> axes;
+  for (int64_t a : getAxes()) {
+    FailureOr<int64_t> n = normalizeAxis(*this, a, rank);
+    if (failed(n))
+      return failure();
+    int64_t d = shapeOf(getData())[*n];
+    if (d != 1 && d != kDyn)
+      return emitOpError() << "cannot squeeze axis " << a << " of size " << d;
+    axes.insert(*n);
+  }
+  SmallVector<int64_t> expected;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t d = shapeOf(getData())[i];
+    bool squeezed = getAxes().empty() ? d == 1 : axes.contains(i);
+    if (!squeezed)
+      expected.push_back(d);
+  }
+  // Without axes, a dynamic dim may or may not be squeezed: check only when
+  // every dim is known.
+  if (getAxes().empty() && llvm::any_of(shapeOf(getData()),
+                                        ShapedType::isDynamic))
+    return success();
+  return checkResultShape(*this, getSqueezed(), expected);
+}
+
+OpFoldResult SqueezeOp::fold(FoldAdaptor adaptor) {
+  return foldReshapeLike(getData(), adaptor.getData(), getType());
+}
+
+LogicalResult ExpandOp::verify() {
+  if (rankOf(getShape()) >= 0 && rankOf(getShape()) != 1)
+    return emitOpError("shape must be 1-D");
+  if (getElementTypeOrSelf(getInput().getType()) !=
+      getElementTypeOrSelf(getOutput().getType()))
+    return emitOpError("element type must not change");
+  return success();
+}
+
+LogicalResult PadOp::verify() {
+  if (getMode() != "constant" && getMode() != "reflect" && getMode() != "edge")
+    return emitOpError() << "unknown mode '" << getMode() << "'";
+  int64_t rank = rankOf(getData());
+  if (rank < 0)
+    return success();
+  if ((int64_t)getPads().size() != 2 * rank)
+    return emitOpError() << "pads needs " << 2 * rank << " values, got "
+                         << getPads().size();
+  SmallVector<int64_t> expected;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t d = shapeOf(getData())[i];
+    expected.push_back(d == kDyn ? kDyn
+                                 : d + getPads()[i] + getPads()[i + rank]);
+    if (expected.back() != kDyn && expected.back() < 0)
+      return emitOpError() << "negative pads crop more than dim " << i << " has";
+  }
+  return checkResultShape(*this, getOutput(), expected);
+}
+
+LogicalResult ResizeOp::verify() {
+  StringRef mode = getMode();
+  if (mode != "nearest" && mode != "linear")
+    return emitOpError() << "mode '" << mode
+                         << "' is not supported (nearest, linear)";
+  StringRef ctm = getCoordinateTransformationMode();
+  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
+                           "asymmetric", "tf_crop_and_resize"},
+                          ctm))
+    return emitOpError() << "unknown coordinate_transformation_mode '" << ctm
+                         << "'";
+  StringRef nm = getNearestMode();
+  if (!llvm::is_contained(
+          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}, nm))
+    return emitOpError() << "unknown nearest_mode '" << nm << "'";
+  if (getScales().has_value() == getSizes().has_value())
+    return emitOpError("exactly one of scales and sizes must be given");
+  int64_t rank = rankOf(getX());
+  if (rank < 0)
+    return success();
+  if (getScales()) {
+    if ((int64_t)getScales()->size() != rank)
+      return emitOpError() << "scales needs " << rank << " values";
+    SmallVector<int64_t> expected;
+    for (int64_t i = 0; i < rank; ++i) {
+      float s = (*getScales())[i];
+      if (s <= 0)
+        return emitOpError("scales must be positive");
+      int64_t d = shapeOf(getX())[i];
+      expected.push_back(d == kDyn ? kDyn : (int64_t)std::floor(d * s));
+    }
+    return checkResultShape(*this, getY(), expected);
+  }
+  if ((int64_t)getSizes()->size() != rank)
+    return emitOpError() << "sizes needs " << rank << " values";
+  return checkResultShape(*this, getY(), *getSizes());
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+/// Per-axis quantized types must quantize an existing dim of matching size.
+static LogicalResult verifyQuantType(Operation *op, Value quantized,
+                                     Value floatValue) {
+  auto qt = cast<quant::QuantizedType>(getElementTypeOrSelf(quantized.getType()));
+  if (qt.getExpressedType() != getElementTypeOrSelf(floatValue.getType()))
+    return op->emitOpError() << "float type "
+                             << getElementTypeOrSelf(floatValue.getType())
+                             << " does not match the expressed type "
+                             << qt.getExpressedType();
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(qt)) {
+    int64_t rank = rankOf(quantized);
+    if (rank < 0)
+      return success();
+    if (pa.getQuantizedDimension() >= rank)
+      return op->emitOpError() << "quantized dimension "
+                               << pa.getQuantizedDimension()
+                               << " is out of range for rank " << rank;
+    int64_t d = shapeOf(quantized)[pa.getQuantizedDimension()];
+    if (d != kDyn && d != (int64_t)pa.getScales().size())
+      return op->emitOpError() << "per-axis type has " << pa.getScales().size()
+                               << " scales for a dim of size " << d;
+  }
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantType(*this, getOutput(), getInput());
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantType(*this, getInput(), getOutput());
+}
+
+/// Run-time scale / zero point: scalar, or 1-D of the axis' size.
+static LogicalResult verifyRuntimeQParams(Operation *op, Value data,
+                                          Value scale, Value zp,
+                                          int64_t axis) {
+  int64_t sr = rankOf(scale);
+  if (sr > 1)
+    return op->emitOpError("scale must be a scalar or 1-D");
+  if (zp) {
+    if (rankOf(zp) >= 0 && sr >= 0 && rankOf(zp) != sr)
+      return op->emitOpError("zero point and scale need one shape");
+  }
+  if (sr == 1 && rankOf(data) >= 0) {
+    FailureOr<int64_t> a = normalizeAxis(op, axis, rankOf(data));
+    if (failed(a))
+      return failure();
+    if (failed(checkDim(op, "per-axis scale", 0, shapeOf(data)[*a],
+                        shapeOf(scale)[0])))
+      return failure();
+  }
+  return success();
+}
+
+LogicalResult QuantizeLinearOp::verify() {
+  if (getYZeroPoint() && getElementTypeOrSelf(getYZeroPoint().getType()) !=
+                             getElementTypeOrSelf(getY().getType()))
+    return emitOpError("zero point type must be the result type");
+  return verifyRuntimeQParams(*this, getX(), getYScale(), getYZeroPoint(),
+                              getAxis());
+}
+
+LogicalResult DequantizeLinearOp::verify() {
+  if (getXZeroPoint() && getElementTypeOrSelf(getXZeroPoint().getType()) !=
+                             getElementTypeOrSelf(getX().getType()))
+    return emitOpError("zero point type must be the input type");
+  return verifyRuntimeQParams(*this, getX(), getXScale(), getXZeroPoint(),
+                              getAxis());
+}
+
+LogicalResult DynamicQuantizeLinearOp::verify() {
+  if (rankOf(getYScale()) > 0 || rankOf(getYZeroPoint()) > 0)
+    return emitOpError("scale and zero point are scalars");
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "Dyad/DyadOps.cpp.inc"

@@ -1,0 +1,543 @@
+//===- DyadOps.td - dyad ops -------------------------------*- tablegen -*-===//
+//
+// Graph ops mirror the ONNX operator of the same name (opset 17 semantics; the
+// importer upgrades older models first). Attributes are normalized by the
+// importer: defaults are made explicit and ONNX inputs that must be constant
+// (Clip bounds, Pad pads, reduction axes, ...) become attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef DYAD_OPS_TD
+#define DYAD_OPS_TD
+
+include "Dyad/DyadBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+class Dyad_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Dyad_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+class Dyad_UnaryOp<string mnemonic, string onnx, Type type = Dyad_FloatTensor,
+                   list<Trait> traits = []>
+    : Dyad_Op<mnemonic, !listconcat(traits, [SameOperandsAndResultType])> {
+  let summary = "ONNX " # onnx;
+  let description = "Elementwise `" # onnx # "`, as the ONNX operator.";
+  let arguments = (ins type:$X);
+  let results = (outs type:$Y);
+  let assemblyFormat = "$X attr-dict `:` type($Y)";
+}
+
+def Dyad_SqrtOp : Dyad_UnaryOp<"sqrt", "Sqrt">;
+def Dyad_ExpOp : Dyad_UnaryOp<"exp", "Exp">;
+def Dyad_ErfOp : Dyad_UnaryOp<"erf", "Erf">;
+def Dyad_SigmoidOp : Dyad_UnaryOp<"sigmoid", "Sigmoid">;
+def Dyad_TanhOp : Dyad_UnaryOp<"tanh", "Tanh">;
+def Dyad_HardSwishOp : Dyad_UnaryOp<"hard_swish", "HardSwish">;
+def Dyad_ReluOp : Dyad_UnaryOp<"relu", "Relu", Dyad_NumericTensor>;
+
+def Dyad_LeakyReluOp : Dyad_UnaryOp<"leaky_relu", "LeakyRelu"> {
+  let arguments = (ins Dyad_FloatTensor:$X,
+                       DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
+}
+
+def Dyad_HardSigmoidOp : Dyad_UnaryOp<"hard_sigmoid", "HardSigmoid"> {
+  let arguments = (ins Dyad_FloatTensor:$X,
+                       DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
+                       DefaultValuedAttr<F32Attr, "0.5f">:$beta);
+}
+
+def Dyad_GeluOp : Dyad_UnaryOp<"gelu", "Gelu"> {
+  let arguments = (ins Dyad_FloatTensor:$X,
+                       DefaultValuedStrAttr<StrAttr, "none">:$approximate);
+  let hasVerifier = 1;
+}
+
+def Dyad_ClipOp : Dyad_UnaryOp<"clip", "Clip", Dyad_NumericTensor> {
+  let description = [{
+    `min(max(X, min), max)`. The ONNX `min`/`max` inputs must be constants and
+    become attributes; an absent bound is no bound.
+  }];
+  let arguments = (ins Dyad_NumericTensor:$X, OptionalAttr<F64Attr>:$min,
+                       OptionalAttr<F64Attr>:$max);
+  let hasVerifier = 1;
+}
+
+class Dyad_BinaryOp<string mnemonic, string onnx, list<Trait> traits = []>
+    : Dyad_Op<mnemonic, !listconcat(traits, [ResultsBroadcastableShape,
+                                              SameOperandsAndResultElementType])> {
+  let summary = "ONNX " # onnx # " (numpy broadcasting)";
+  let description = "Elementwise `" # onnx # "` with multidirectional "
+                    "(numpy) broadcasting, as the ONNX operator.";
+  let arguments = (ins Dyad_NumericTensor:$A, Dyad_NumericTensor:$B);
+  let results = (outs Dyad_NumericTensor:$C);
+  let assemblyFormat = "$A `,` $B attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Dyad_AddOp : Dyad_BinaryOp<"add", "Add", [Commutative]>;
+def Dyad_SubOp : Dyad_BinaryOp<"sub", "Sub">;
+def Dyad_MulOp : Dyad_BinaryOp<"mul", "Mul", [Commutative]>;
+def Dyad_DivOp : Dyad_BinaryOp<"div", "Div">;
+
+def Dyad_PowOp : Dyad_Op<"pow", [ResultsBroadcastableShape]> {
+  let summary = "ONNX Pow (numpy broadcasting)";
+  let description = "`X ^ Y`; the exponent may have another element type.";
+  let arguments = (ins Dyad_NumericTensor:$X, Dyad_NumericTensor:$Y);
+  let results = (outs Dyad_NumericTensor:$Z);
+  let assemblyFormat = "$X `,` $Y attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_WhereOp : Dyad_Op<"where", [ResultsBroadcastableShape]> {
+  let summary = "ONNX Where";
+  let arguments = (ins Dyad_BoolTensor:$condition, Dyad_Tensor:$X,
+                       Dyad_Tensor:$Y);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$condition `,` $X `,` $Y attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_CastOp : Dyad_Op<"cast", [SameOperandsAndResultShape]> {
+  let summary = "ONNX Cast";
+  let description = [{
+    Converts element types with ONNX's rules: float to integer truncates toward
+    zero (saturation is undefined in ONNX and implementation-defined here, see
+    docs/numerics.md), to `i1` is `x != 0`.
+  }];
+  let arguments = (ins Dyad_Tensor:$input);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra and convolution
+//===----------------------------------------------------------------------===//
+
+def Dyad_ConvOp : Dyad_Op<"conv", [AttrSizedOperandSegments]> {
+  let summary = "ONNX Conv / ConvInteger";
+  let description = [{
+    N-d convolution in NCHW layout with ONNX semantics. Float form: `X`, `W`
+    and optional bias `B`, all of one float type. Integer form (ONNX
+    ConvInteger and the integerized graph): 8-bit `X`/`W` with optional zero
+    points, accumulated into an `i32` result.
+
+    The importer makes every attribute explicit: `kernel_shape`, `strides`,
+    `dilations` (one entry per spatial dim) and `pads` (begin values, then
+    end values). `auto_pad` stays non-`NOTSET` only when the padding depends on
+    a dynamic spatial size.
+  }];
+  let arguments = (ins Dyad_FloatOrIntTensor:$X, Dyad_FloatOrIntTensor:$W,
+                       Optional<Dyad_FloatOrIntTensor>:$B,
+                       Optional<Dyad_IntTensor>:$x_zero_point,
+                       Optional<Dyad_IntTensor>:$w_zero_point,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs Dyad_FloatOrIntTensor:$Y);
+  let assemblyFormat = [{
+    $X `,` $W (`bias` `(` $B^ `)`)? (`x_zero_point` `(` $x_zero_point^ `)`)?
+    (`w_zero_point` `(` $w_zero_point^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dyad_ConvTransposeOp : Dyad_Op<"conv_transpose"> {
+  let summary = "ONNX ConvTranspose";
+  let description = [{
+    Transposed convolution (NCHW, weights `C x M/group x k...`). The importer
+    turns `output_shape` into explicit `pads` when the input shape is static.
+  }];
+  let arguments = (ins Dyad_FloatTensor:$X, Dyad_FloatTensor:$W,
+                       Optional<Dyad_FloatTensor>:$B,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$output_padding,
+                       OptionalAttr<DenseI64ArrayAttr>:$output_shape,
+                       DefaultValuedAttr<I64Attr, "1">:$group);
+  let results = (outs Dyad_FloatTensor:$Y);
+  let assemblyFormat = [{
+    $X `,` $W (`bias` `(` $B^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dyad_GemmOp : Dyad_Op<"gemm"> {
+  let summary = "ONNX Gemm";
+  let description = "`alpha * A' * B' + beta * C` with optional transposes.";
+  let arguments = (ins Dyad_FloatOrIntTensor:$A, Dyad_FloatOrIntTensor:$B,
+                       Optional<Dyad_FloatOrIntTensor>:$C,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$alpha,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$beta,
+                       DefaultValuedAttr<BoolAttr, "false">:$transA,
+                       DefaultValuedAttr<BoolAttr, "false">:$transB);
+  let results = (outs Dyad_FloatOrIntTensor:$Y);
+  let assemblyFormat = [{
+    $A `,` $B (`,` $C^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dyad_MatMulOp : Dyad_Op<"matmul", [AttrSizedOperandSegments]> {
+  let summary = "ONNX MatMul / MatMulInteger";
+  let description = [{
+    numpy `matmul` with batch broadcasting. Float form: `A`, `B` of one float
+    type. Integer form (ONNX MatMulInteger and the integerized graph): 8-bit
+    operands with optional zero points, `i32` result.
+  }];
+  let arguments = (ins Dyad_FloatOrIntTensor:$A, Dyad_FloatOrIntTensor:$B,
+                       Optional<Dyad_IntTensor>:$a_zero_point,
+                       Optional<Dyad_IntTensor>:$b_zero_point);
+  let results = (outs Dyad_FloatOrIntTensor:$Y);
+  let assemblyFormat = [{
+    $A `,` $B (`a_zero_point` `(` $a_zero_point^ `)`)?
+    (`b_zero_point` `(` $b_zero_point^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization and activation over axes
+//===----------------------------------------------------------------------===//
+
+def Dyad_SoftmaxOp : Dyad_Op<"softmax", [SameOperandsAndResultType]> {
+  let summary = "ONNX Softmax (opset 13+: along one axis)";
+  let arguments = (ins Dyad_FloatTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Dyad_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def Dyad_LayerNormalizationOp : Dyad_Op<"layer_normalization"> {
+  let summary = "ONNX LayerNormalization (output Y)";
+  let description = [{
+    Normalizes over the dims from `axis` to the last, then scales and shifts.
+    Only the `Y` output is modelled; the importer rejects models that use the
+    training-only `Mean`/`InvStdDev` outputs.
+  }];
+  let arguments = (ins Dyad_FloatTensor:$X, Dyad_FloatTensor:$Scale,
+                       Optional<Dyad_FloatTensor>:$B,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
+  let results = (outs Dyad_FloatTensor:$Y);
+  let assemblyFormat = [{
+    $X `,` $Scale (`,` $B^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dyad_BatchNormalizationOp : Dyad_Op<"batch_normalization"> {
+  let summary = "ONNX BatchNormalization (inference)";
+  let description = [{
+    `(X - mean) / sqrt(var + epsilon) * scale + B` per channel (dim 1).
+    Inference mode only; `dyad-fold-batchnorm` folds it into a preceding
+    conv or gemm.
+  }];
+  let arguments = (ins Dyad_FloatTensor:$X, Dyad_FloatTensor:$scale,
+                       Dyad_FloatTensor:$B, Dyad_FloatTensor:$mean,
+                       Dyad_FloatTensor:$var,
+                       DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
+  let results = (outs Dyad_FloatTensor:$Y);
+  let assemblyFormat = [{
+    $X `,` $scale `,` $B `,` $mean `,` $var attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+def Dyad_MaxPoolOp : Dyad_Op<"max_pool"> {
+  let summary = "ONNX MaxPool (output Y)";
+  let arguments = (ins Dyad_NumericTensor:$X,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
+  let results = (outs Dyad_NumericTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_AveragePoolOp : Dyad_Op<"average_pool"> {
+  let summary = "ONNX AveragePool";
+  let arguments = (ins Dyad_FloatTensor:$X,
+                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+  let results = (outs Dyad_FloatTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_GlobalAveragePoolOp : Dyad_Op<"global_average_pool"> {
+  let summary = "ONNX GlobalAveragePool";
+  let arguments = (ins Dyad_FloatTensor:$X);
+  let results = (outs Dyad_FloatTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+class Dyad_ReduceOp<string mnemonic, string onnx> : Dyad_Op<mnemonic> {
+  let summary = "ONNX " # onnx;
+  let description = [{
+    Reduces over `axes` (all axes when empty, unless
+    `noop_with_empty_axes`). The ONNX `axes` input must be constant.
+  }];
+  let arguments = (ins Dyad_NumericTensor:$data,
+                       DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$noop_with_empty_axes);
+  let results = (outs Dyad_NumericTensor:$reduced);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_ReduceMeanOp : Dyad_ReduceOp<"reduce_mean", "ReduceMean">;
+def Dyad_ReduceSumOp : Dyad_ReduceOp<"reduce_sum", "ReduceSum">;
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+def Dyad_ShapeOp : Dyad_Op<"shape"> {
+  let summary = "ONNX Shape";
+  let arguments = (ins Dyad_Tensor:$data,
+                       DefaultValuedAttr<I64Attr, "0">:$start,
+                       OptionalAttr<I64Attr>:$end);
+  let results = (outs Dyad_I64Tensor:$shape);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_FlattenOp : Dyad_Op<"flatten"> {
+  let summary = "ONNX Flatten";
+  let arguments = (ins Dyad_Tensor:$input,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_ReshapeOp : Dyad_Op<"reshape"> {
+  let summary = "ONNX Reshape";
+  let description = [{
+    Reshape to a shape given as a 1-D `i64` tensor (possibly computed at run
+    time); `0` copies the input dim unless `allowzero`, `-1` is inferred.
+  }];
+  let arguments = (ins Dyad_Tensor:$data, Dyad_I64Tensor:$shape,
+                       DefaultValuedAttr<BoolAttr, "false">:$allowzero);
+  let results = (outs Dyad_Tensor:$reshaped);
+  let assemblyFormat = "$data `,` $shape attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_TransposeOp : Dyad_Op<"transpose"> {
+  let summary = "ONNX Transpose";
+  let arguments = (ins Dyad_Tensor:$data, DenseI64ArrayAttr:$perm);
+  let results = (outs Dyad_Tensor:$transposed);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_ConcatOp : Dyad_Op<"concat"> {
+  let summary = "ONNX Concat";
+  let arguments = (ins Variadic<Dyad_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Dyad_Tensor:$concat_result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_SplitOp : Dyad_Op<"split"> {
+  let summary = "ONNX Split";
+  let description = "Splits along `axis` into pieces of the sizes in `split`.";
+  let arguments = (ins Dyad_Tensor:$input, I64Attr:$axis,
+                       DenseI64ArrayAttr:$split);
+  let results = (outs Variadic<Dyad_Tensor>:$outputs);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_SliceOp : Dyad_Op<"slice"> {
+  let summary = "ONNX Slice";
+  let description = [{
+    As the ONNX operator: `starts`, `ends`, `axes` and `steps` are 1-D integer
+    tensors, possibly computed at run time. The importer fills in absent
+    `axes` (0..n-1) and `steps` (1).
+  }];
+  let arguments = (ins Dyad_Tensor:$data, Dyad_IndexTensor:$starts,
+                       Dyad_IndexTensor:$ends, Dyad_IndexTensor:$axes,
+                       Dyad_IndexTensor:$steps);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = [{
+    $data `,` $starts `,` $ends `,` $axes `,` $steps attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dyad_GatherOp : Dyad_Op<"gather"> {
+  let summary = "ONNX Gather";
+  let arguments = (ins Dyad_Tensor:$data, Dyad_IndexTensor:$indices,
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_UnsqueezeOp : Dyad_Op<"unsqueeze"> {
+  let summary = "ONNX Unsqueeze (constant axes)";
+  let arguments = (ins Dyad_Tensor:$data, DenseI64ArrayAttr:$axes);
+  let results = (outs Dyad_Tensor:$expanded);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_SqueezeOp : Dyad_Op<"squeeze"> {
+  let summary = "ONNX Squeeze (constant axes)";
+  let description = "Removes the listed size-1 axes (all size-1 axes if none listed).";
+  let arguments = (ins Dyad_Tensor:$data, DenseI64ArrayAttr:$axes);
+  let results = (outs Dyad_Tensor:$squeezed);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_ExpandOp : Dyad_Op<"expand"> {
+  let summary = "ONNX Expand";
+  let arguments = (ins Dyad_Tensor:$input, Dyad_I64Tensor:$shape);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_PadOp : Dyad_Op<"pad"> {
+  let summary = "ONNX Pad (constant pads)";
+  let description = [{
+    `pads` holds the begin values of every axis, then the end values; negative
+    values crop. `mode` is `constant`, `reflect` or `edge`.
+  }];
+  let arguments = (ins Dyad_NumericTensor:$data, DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<F64Attr, "0.0">:$constant_value,
+                       DefaultValuedStrAttr<StrAttr, "constant">:$mode);
+  let results = (outs Dyad_NumericTensor:$output);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_ResizeOp : Dyad_Op<"resize"> {
+  let summary = "ONNX Resize (nearest / linear)";
+  let description = [{
+    Resizes with `scales` (one per axis) or output `sizes`; exactly one of
+    them is given as an attribute (the importer requires constants).
+  }];
+  let arguments = (ins Dyad_NumericTensor:$X,
+                       OptionalAttr<DenseF32ArrayAttr>:$scales,
+                       OptionalAttr<DenseI64ArrayAttr>:$sizes,
+                       DefaultValuedStrAttr<StrAttr, "nearest">:$mode,
+                       DefaultValuedStrAttr<StrAttr, "half_pixel">:$coordinate_transformation_mode,
+                       DefaultValuedStrAttr<StrAttr, "round_prefer_floor">:$nearest_mode,
+                       OptionalAttr<DenseF32ArrayAttr>:$roi,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$extrapolation_value);
+  let results = (outs Dyad_NumericTensor:$Y);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+def Dyad_QuantizeOp : Dyad_Op<"quantize", [SameOperandsAndResultShape]> {
+  let summary = "Quantize to a static !quant.uniform type";
+  let description = [{
+    `q = clamp(round_half_even(x / S) + Z, qmin, qmax)` with the scale(s) and
+    zero point(s) of the result's quantized element type (per tensor or per
+    axis). ONNX QuantizeLinear with constant scale and zero point.
+  }];
+  let arguments = (ins Dyad_FloatTensor:$input);
+  let results = (outs Dyad_QuantTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
+  let hasVerifier = 1;
+}
+
+def Dyad_DequantizeOp : Dyad_Op<"dequantize", [SameOperandsAndResultShape]> {
+  let summary = "Dequantize a !quant.uniform tensor";
+  let description = "`x = (q - Z) * S`. ONNX DequantizeLinear with constant parameters.";
+  let arguments = (ins Dyad_QuantTensor:$input);
+  let results = (outs Dyad_FloatTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
+  let hasVerifier = 1;
+}
+
+def Dyad_QuantizeLinearOp : Dyad_Op<"quantize_linear"> {
+  let summary = "ONNX QuantizeLinear with run-time scale / zero point";
+  let description = [{
+    The ONNX operator when its scale or zero point is not a constant. Scale and
+    zero point are scalars (per tensor) or 1-D along `axis` (per axis).
+  }];
+  let arguments = (ins Dyad_FloatOrIntTensor:$x, Dyad_FloatTensor:$y_scale,
+                       Optional<Dyad_IntTensor>:$y_zero_point,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs Dyad_IntTensor:$y);
+  let assemblyFormat = [{
+    $x `,` $y_scale (`,` $y_zero_point^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dyad_DequantizeLinearOp : Dyad_Op<"dequantize_linear"> {
+  let summary = "ONNX DequantizeLinear with run-time scale / zero point";
+  let arguments = (ins Dyad_IntTensor:$x, Dyad_FloatTensor:$x_scale,
+                       Optional<Dyad_IntTensor>:$x_zero_point,
+                       DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs Dyad_FloatTensor:$y);
+  let assemblyFormat = [{
+    $x `,` $x_scale (`,` $x_zero_point^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Dyad_DynamicQuantizeLinearOp : Dyad_Op<"dynamic_quantize_linear"> {
+  let summary = "ONNX DynamicQuantizeLinear";
+  let description = [{
+    Computes a `ui8` scale and zero point from the tensor's own min/max
+    (range always including 0) and quantizes with them.
+  }];
+  let arguments = (ins TensorOf<[F32]>:$x);
+  let results = (outs TensorOf<[UI8]>:$y, TensorOf<[F32]>:$y_scale,
+                      TensorOf<[UI8]>:$y_zero_point);
+  let assemblyFormat = "$x attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // DYAD_OPS_TD

@@ -1,0 +1,31 @@
+//===- Passes.td - Dyad passes -----------------------------*- tablegen -*-===//
+#ifndef DYAD_PASSES_TD
+#define DYAD_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def DyadFoldBatchNorm : Pass<"dyad-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference BatchNormalization into the preceding conv";
+  let description = [{
+    Rewrites `batch_normalization(conv(X, W, B))` with constant `W`, `B` and
+    batch-norm parameters into one `dyad.conv` with
+    `W' = W * gamma / sqrt(var + eps)` (per output channel) and
+    `B' = (B - mean) * gamma / sqrt(var + eps) + beta`, computed in double
+    precision and rounded once to the weight type. The conv must have no other
+    user. Quantization needs this: it calibrates and quantizes the folded
+    weights, the ones the integer model will use.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
+def DyadSimplify : Pass<"dyad-simplify", "mlir::func::FuncOp"> {
+  let summary = "Constant-fold and simplify the dyad graph";
+  let description = [{
+    Runs the dyad op folders (shape arithmetic on constants, no-op reshapes
+    and transposes, casts to the same type, ...) and the batch-norm folding
+    patterns to a fixed point, then drops dead ops.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
+#endif // DYAD_PASSES_TD

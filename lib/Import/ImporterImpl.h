@@ -1,0 +1,169 @@
+//===- ImporterImpl.h - importer internals ----------------------*- C++ -*-===//
+//
+// Shared between the graph-level importer (OnnxImporter.cpp) and the op
+// builder table (OpBuilders.cpp). A builder gets a NodeContext: typed access
+// to the node's inputs, attributes and inferred result types, and helpers
+// that emit located diagnostics.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DYAD_LIB_IMPORT_IMPORTERIMPL_H
+#define DYAD_LIB_IMPORT_IMPORTERIMPL_H
+
+#include "Dyad/DyadOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "dyad/Import/OnnxImporter.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Path.h"
+#include <map>
+
+#include <onnx/onnx_pb.h>
+
+#include <functional>
+#include <optional>
+
+namespace dyad::import {
+
+// Internal header: the importer speaks MLIR throughout.
+using namespace mlir;
+using llvm::StringRef;
+
+class GraphImporter;
+
+/// What a builder sees of one ONNX node.
+class NodeContext {
+public:
+  NodeContext(GraphImporter &graph, const onnx::NodeProto &node,
+              mlir::Location loc, int64_t opset)
+      : graph(graph), node(node), loc(loc), opset(opset) {}
+
+  GraphImporter &graph;
+  const onnx::NodeProto &node;
+  mlir::Location loc;
+  /// Opset version of the node's domain in the (upgraded) model.
+  int64_t opset;
+
+  mlir::OpBuilder &builder();
+  mlir::MLIRContext *ctx();
+
+  // --- inputs ---------------------------------------------------------
+  size_t numInputs() const { return node.input_size(); }
+  bool hasInput(int i) const {
+    return i < node.input_size() && !node.input(i).empty();
+  }
+  /// The value of input `i` as the importer holds it (a quantized type where
+  /// a QuantizeLinear produced it); null if absent.
+  mlir::Value input(int i);
+  /// Input `i` as ONNX sees it: quantized tensors as their raw integers.
+  mlir::Value rawInput(int i);
+  /// The constant value of input `i` (initializer or Constant node), if any.
+  std::optional<mlir::DenseElementsAttr> constInput(int i);
+  /// Constant integer vector input (axes, pads, shapes...).
+  std::optional<llvm::SmallVector<int64_t>> constInts(int i);
+  std::optional<llvm::SmallVector<double>> constFloats(int i);
+
+  // --- attributes -----------------------------------------------------
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t dflt) const;
+  float floatAttr(llvm::StringRef name, float dflt) const;
+  std::string strAttr(llvm::StringRef name, llvm::StringRef dflt) const;
+  std::optional<llvm::SmallVector<int64_t>> intsAttr(llvm::StringRef name) const;
+  std::optional<llvm::SmallVector<float>> floatsAttr(llvm::StringRef name) const;
+
+  // --- outputs --------------------------------------------------------
+  size_t numOutputs() const { return node.output_size(); }
+  /// True if output `i` exists and something reads it.
+  bool outputUsed(int i) const;
+  /// The inferred type of output `i`; `fallback` when inference gave none.
+  mlir::Type resultType(int i, mlir::Type fallback = {});
+  /// The element type inferred for output `i` (null if unknown).
+  mlir::Type resultElementType(int i);
+  void setResult(int i, mlir::Value v);
+  void setResults(mlir::ValueRange vs) {
+    for (auto [i, v] : llvm::enumerate(vs))
+      setResult(i, v);
+  }
+
+  // --- diagnostics ----------------------------------------------------
+  /// Emits "<OpType> (opset N): <msg>" at the node; returns failure().
+  mlir::InFlightDiagnostic error();
+  /// An unsupported attribute value or form: error with a uniform prefix.
+  mlir::InFlightDiagnostic unsupported();
+};
+
+/// Builds the MLIR module of one ONNX graph.
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *ctx, StringRef sourceName,
+                const ImportOptions &options)
+      : ctx(ctx), builder(ctx), sourceName(sourceName.str()),
+        options(options) {
+    modelDir = llvm::sys::path::parent_path(sourceName).str();
+    if (modelDir.empty())
+      modelDir = ".";
+  }
+
+  OwningOpRef<ModuleOp> run(onnx::ModelProto &model);
+
+  // State shared with NodeContext.
+  MLIRContext *ctx;
+  OpBuilder builder;
+  std::string sourceName;
+  std::string modelDir;
+  const ImportOptions &options;
+
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  llvm::StringMap<DenseElementsAttr> constants;
+  llvm::StringMap<const onnx::TypeProto *> inferredTypes;
+  llvm::StringSet<> usedNames;
+  std::map<std::string, int64_t> opsets;
+  Block *entry = nullptr;
+
+  Location fileLoc() { return FileLineColLoc::get(ctx, sourceName, 0, 0); }
+  Location nodeLoc(const onnx::NodeProto &node, int index) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(index)
+                           : node.name();
+    return NameLoc::get(StringAttr::get(ctx, name), fileLoc());
+  }
+  Location valueLoc(StringRef name) {
+    return NameLoc::get(StringAttr::get(ctx, name), fileLoc());
+  }
+
+  Type convertType(const onnx::TypeProto &type, Location loc,
+                   StringRef valueName);
+  FailureOr<DenseElementsAttr> tensorToAttr(const onnx::TensorProto &tensor,
+                                            Location loc);
+  FailureOr<Value> lookup(StringRef name, Location loc);
+  std::optional<DenseElementsAttr> constantOf(StringRef name, Location loc);
+  Value materializeConstant(DenseElementsAttr attr, Location loc);
+
+private:
+  LogicalResult prepare(onnx::ModelProto &model);
+  LogicalResult checkOps(const onnx::GraphProto &graph);
+  LogicalResult importNodes(const onnx::GraphProto &graph);
+  FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
+                                      Location loc);
+};
+
+
+using OpBuilderFn = std::function<mlir::LogicalResult(NodeContext &)>;
+
+struct OpSpec {
+  OpBuilderFn build;
+};
+
+/// The one importer table: "domain::OpType" (domain "" for ONNX) -> builder.
+const llvm::StringMap<OpSpec> &opTable();
+
+/// Table key for a node.
+std::string opKey(llvm::StringRef domain, llvm::StringRef opType);
+
+/// ONNX element type -> MLIR element type (null if unsupported).
+mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t onnxType);
+
+} // namespace dyad::import
+
+#endif // DYAD_LIB_IMPORT_IMPORTERIMPL_H

@@ -1,0 +1,1181 @@
+//===- OpBuilders.cpp - the ONNX op -> dyad op table ----------------------===//
+//
+// One entry per supported ONNX op type. A builder normalizes the node into the
+// dyad op's form (explicit defaults, constant inputs as attributes, auto_pad
+// resolved where shapes allow) and reports what it cannot represent as an
+// "unsupported" diagnostic at the node.
+//
+// Opset differences: models are upgraded to opset 17 before import; where the
+// upgrade is not possible the builders also read the older forms (axes and
+// split as attributes) so opsets 11-16 still import.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/STLExtras.h"
+
+#include <cfloat>
+#include <cmath>
+
+using namespace mlir;
+using namespace dyad;
+using namespace dyad::import;
+
+namespace {
+
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+ArrayRef<int64_t> staticShapeOr(Value v) {
+  if (auto t = dyn_cast<RankedTensorType>(v.getType()))
+    return t.getShape();
+  return {};
+}
+
+int64_t rankOf(Value v) {
+  if (auto t = dyn_cast<RankedTensorType>(v.getType()))
+    return t.getRank();
+  return -1;
+}
+
+//===----------------------------------------------------------------------===//
+// Generic builders
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+LogicalResult buildUnary(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  Type t = n.resultType(0, x.getType());
+  if (!t)
+    return failure();
+  n.setResult(0, OpTy::create(n.builder(), n.loc, t, x));
+  return success();
+}
+
+template <typename OpTy>
+LogicalResult buildBinary(NodeContext &n) {
+  Value a = n.input(0), b = n.input(1);
+  if (!a || !b)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, OpTy::create(n.builder(), n.loc, t, a, b));
+  return success();
+}
+
+/// Passes the input through (Identity; Dropout in inference).
+LogicalResult buildForward(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  n.setResult(0, x);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+/// Window attributes with ONNX defaults made explicit and SAME_* auto_pad
+/// turned into explicit pads when the spatial input dims are static.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, pads;
+  std::string autoPad;
+};
+
+FailureOr<Window> readWindow(NodeContext &n, Value x,
+                             ArrayRef<int64_t> kernelFromWeights,
+                             bool transposed = false) {
+  Window w;
+  if (auto k = n.intsAttr("kernel_shape"))
+    w.kernel = *k;
+  else if (!kernelFromWeights.empty() &&
+           llvm::none_of(kernelFromWeights, ShapedType::isDynamic))
+    w.kernel.assign(kernelFromWeights.begin(), kernelFromWeights.end());
+  else
+    return n.unsupported()
+           << "kernel_shape is absent and the weight shape is not static";
+  size_t s = w.kernel.size();
+  w.strides = n.intsAttr("strides").value_or(SmallVector<int64_t>(s, 1));
+  w.dilations = n.intsAttr("dilations").value_or(SmallVector<int64_t>(s, 1));
+  w.pads = n.intsAttr("pads").value_or(SmallVector<int64_t>(2 * s, 0));
+  w.autoPad = n.strAttr("auto_pad", "NOTSET");
+  if (w.strides.size() != s || w.dilations.size() != s ||
+      w.pads.size() != 2 * s)
+    return n.error() << "kernel_shape has " << s
+                     << " dims but strides/dilations/pads do not match";
+  for (int64_t v : llvm::concat<int64_t>(w.kernel, w.strides, w.dilations))
+    if (v <= 0)
+      return n.error()
+             << "kernel_shape, strides and dilations must be positive";
+  if (w.autoPad == "VALID") {
+    w.pads.assign(2 * s, 0);
+    w.autoPad = "NOTSET";
+  } else if ((w.autoPad == "SAME_UPPER" || w.autoPad == "SAME_LOWER") &&
+             !transposed) {
+    ArrayRef<int64_t> shape = staticShapeOr(x);
+    if (shape.size() == s + 2 &&
+        llvm::none_of(shape.drop_front(2), ShapedType::isDynamic)) {
+      for (size_t i = 0; i < s; ++i) {
+        int64_t in = shape[i + 2];
+        int64_t out = (in + w.strides[i] - 1) / w.strides[i];
+        int64_t eff = (w.kernel[i] - 1) * w.dilations[i] + 1;
+        int64_t total =
+            std::max<int64_t>(0, (out - 1) * w.strides[i] + eff - in);
+        int64_t small = total / 2, big = total - small;
+        w.pads[i] = w.autoPad == "SAME_UPPER" ? small : big;
+        w.pads[i + s] = w.autoPad == "SAME_UPPER" ? big : small;
+      }
+      w.autoPad = "NOTSET";
+    }
+  } else if (w.autoPad != "NOTSET" && w.autoPad != "SAME_UPPER" &&
+             w.autoPad != "SAME_LOWER") {
+    return n.error() << "unknown auto_pad '" << w.autoPad << "'";
+  }
+  return w;
+}
+
+LogicalResult buildConv(NodeContext &n) {
+  bool integer = n.node.op_type() == "ConvInteger";
+  Value x = integer ? n.rawInput(0) : n.input(0);
+  Value w = integer ? n.rawInput(1) : n.input(1);
+  if (!x || !w)
+    return failure();
+  ArrayRef<int64_t> ws = staticShapeOr(w);
+  auto win = readWindow(n, x, ws.size() > 2 ? ws.drop_front(2)
+                                            : ArrayRef<int64_t>());
+  if (failed(win))
+    return failure();
+  Value b, xzp, wzp;
+  if (integer) {
+    xzp = n.rawInput(2);
+    wzp = n.rawInput(3);
+  } else {
+    b = n.input(2);
+  }
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  auto op = ConvOp::create(
+      bld, n.loc, t, x, w, b, xzp, wzp, bld.getStringAttr(win->autoPad),
+      bld.getDenseI64ArrayAttr(win->kernel),
+      bld.getDenseI64ArrayAttr(win->strides),
+      bld.getDenseI64ArrayAttr(win->dilations),
+      bld.getDenseI64ArrayAttr(win->pads),
+      bld.getI64IntegerAttr(n.intAttr("group", 1)));
+  n.setResult(0, op);
+  return success();
+}
+
+LogicalResult buildConvTranspose(NodeContext &n) {
+  Value x = n.input(0), w = n.input(1);
+  if (!x || !w)
+    return failure();
+  ArrayRef<int64_t> ws = staticShapeOr(w);
+  auto win = readWindow(n, x, ws.size() > 2 ? ws.drop_front(2)
+                                            : ArrayRef<int64_t>(),
+                        /*transposed=*/true);
+  if (failed(win))
+    return failure();
+  size_t s = win->kernel.size();
+  auto outPad =
+      n.intsAttr("output_padding").value_or(SmallVector<int64_t>(s, 0));
+  if (outPad.size() != s)
+    return n.error() << "output_padding needs " << s << " values";
+  auto outShape = n.intsAttr("output_shape");
+  ArrayRef<int64_t> xs = staticShapeOr(x);
+  bool staticSpatial = xs.size() == s + 2 &&
+                       llvm::none_of(xs.drop_front(2), ShapedType::isDynamic);
+  // Resolve output_shape / SAME_* into explicit pads when shapes are known.
+  if ((outShape || win->autoPad != "NOTSET") && staticSpatial) {
+    for (size_t i = 0; i < s; ++i) {
+      int64_t in = xs[i + 2];
+      int64_t target =
+          outShape ? (*outShape)[outShape->size() - s + i] : in * win->strides[i];
+      int64_t total = win->strides[i] * (in - 1) + outPad[i] +
+                      (win->kernel[i] - 1) * win->dilations[i] + 1 - target;
+      if (total < 0)
+        return n.unsupported() << "output_shape larger than the full "
+                                  "transposed convolution";
+      bool upper = win->autoPad != "SAME_LOWER";
+      win->pads[i] = upper ? total / 2 : total - total / 2;
+      win->pads[i + s] = total - win->pads[i];
+    }
+    win->autoPad = "NOTSET";
+    outShape.reset();
+  }
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  auto op = ConvTransposeOp::create(
+      bld, n.loc, t, x, w, n.input(2), bld.getStringAttr(win->autoPad),
+      bld.getDenseI64ArrayAttr(win->kernel),
+      bld.getDenseI64ArrayAttr(win->strides),
+      bld.getDenseI64ArrayAttr(win->dilations),
+      bld.getDenseI64ArrayAttr(win->pads), bld.getDenseI64ArrayAttr(outPad),
+      outShape ? bld.getDenseI64ArrayAttr(*outShape) : DenseI64ArrayAttr(),
+      bld.getI64IntegerAttr(n.intAttr("group", 1)));
+  n.setResult(0, op);
+  return success();
+}
+
+LogicalResult buildMaxPool(NodeContext &n) {
+  if (n.outputUsed(1))
+    return n.unsupported() << "the Indices output";
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto win = readWindow(n, x, {});
+  if (failed(win))
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, MaxPoolOp::create(bld, n.loc, t, x,
+                                   bld.getStringAttr(win->autoPad),
+                                   bld.getDenseI64ArrayAttr(win->kernel),
+                                   bld.getDenseI64ArrayAttr(win->strides),
+                                   bld.getDenseI64ArrayAttr(win->dilations),
+                                   bld.getDenseI64ArrayAttr(win->pads),
+                                   bld.getBoolAttr(n.intAttr("ceil_mode", 0))));
+  return success();
+}
+
+LogicalResult buildAveragePool(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto win = readWindow(n, x, {});
+  if (failed(win))
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, AveragePoolOp::create(
+                     bld, n.loc, t, x, bld.getStringAttr(win->autoPad),
+                     bld.getDenseI64ArrayAttr(win->kernel),
+                     bld.getDenseI64ArrayAttr(win->strides),
+                     bld.getDenseI64ArrayAttr(win->dilations),
+                     bld.getDenseI64ArrayAttr(win->pads),
+                     bld.getBoolAttr(n.intAttr("ceil_mode", 0)),
+                     bld.getBoolAttr(n.intAttr("count_include_pad", 0))));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+LogicalResult buildGemm(NodeContext &n) {
+  Value a = n.input(0), b = n.input(1);
+  if (!a || !b)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, GemmOp::create(bld, n.loc, t, a, b, n.input(2),
+                                bld.getF32FloatAttr(n.floatAttr("alpha", 1.0f)),
+                                bld.getF32FloatAttr(n.floatAttr("beta", 1.0f)),
+                                bld.getBoolAttr(n.intAttr("transA", 0)),
+                                bld.getBoolAttr(n.intAttr("transB", 0))));
+  return success();
+}
+
+LogicalResult buildMatMul(NodeContext &n) {
+  bool integer = n.node.op_type() == "MatMulInteger";
+  Value a = integer ? n.rawInput(0) : n.input(0);
+  Value b = integer ? n.rawInput(1) : n.input(1);
+  if (!a || !b)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  Value azp = integer ? n.rawInput(2) : Value();
+  Value bzp = integer ? n.rawInput(3) : Value();
+  n.setResult(0, MatMulOp::create(n.builder(), n.loc, t, a, b, azp, bzp));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Activations with attributes
+//===----------------------------------------------------------------------===//
+
+LogicalResult buildLeakyRelu(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, LeakyReluOp::create(bld, n.loc, n.resultType(0, x.getType()),
+                                     x, bld.getF32FloatAttr(
+                                            n.floatAttr("alpha", 0.01f))));
+  return success();
+}
+
+LogicalResult buildHardSigmoid(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, HardSigmoidOp::create(
+                     bld, n.loc, n.resultType(0, x.getType()), x,
+                     bld.getF32FloatAttr(n.floatAttr("alpha", 0.2f)),
+                     bld.getF32FloatAttr(n.floatAttr("beta", 0.5f))));
+  return success();
+}
+
+LogicalResult buildGelu(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  std::string approx = n.strAttr("approximate", "none");
+  if (approx != "none" && approx != "tanh")
+    return n.error() << "approximate must be 'none' or 'tanh', got '" << approx
+                     << "'";
+  auto &bld = n.builder();
+  n.setResult(0, GeluOp::create(bld, n.loc, n.resultType(0, x.getType()), x,
+                                bld.getStringAttr(approx)));
+  return success();
+}
+
+LogicalResult buildClip(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  FloatAttr minAttr, maxAttr;
+  auto &bld = n.builder();
+  if (n.opset < 11) {
+    if (n.attr("min"))
+      minAttr = bld.getF64FloatAttr(n.floatAttr("min", 0));
+    if (n.attr("max"))
+      maxAttr = bld.getF64FloatAttr(n.floatAttr("max", 0));
+  } else {
+    for (int i : {1, 2}) {
+      if (!n.hasInput(i))
+        continue;
+      auto v = n.constFloats(i);
+      if (!v || v->size() != 1)
+        return n.unsupported() << (i == 1 ? "min" : "max")
+                               << " that is not a constant scalar";
+      (i == 1 ? minAttr : maxAttr) = bld.getF64FloatAttr((*v)[0]);
+    }
+  }
+  n.setResult(0, ClipOp::create(bld, n.loc, n.resultType(0, x.getType()), x,
+                                minAttr, maxAttr));
+  return success();
+}
+
+LogicalResult buildSoftmax(NodeContext &n) {
+  if (n.opset < 13)
+    return n.unsupported() << "opset < 13 Softmax semantics (coerce to 2-D); "
+                              "the version converter could not upgrade it";
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, SoftmaxOp::create(bld, n.loc, n.resultType(0, x.getType()),
+                                   x, bld.getI64IntegerAttr(
+                                          n.intAttr("axis", -1))));
+  return success();
+}
+
+LogicalResult buildLayerNorm(NodeContext &n) {
+  if (n.outputUsed(1) || n.outputUsed(2))
+    return n.unsupported() << "the Mean / InvStdDev outputs";
+  Value x = n.input(0), scale = n.input(1);
+  if (!x || !scale)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, LayerNormalizationOp::create(
+                     bld, n.loc, n.resultType(0, x.getType()), x, scale,
+                     n.input(2), bld.getI64IntegerAttr(n.intAttr("axis", -1)),
+                     bld.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f))));
+  return success();
+}
+
+LogicalResult buildBatchNorm(NodeContext &n) {
+  if (n.intAttr("training_mode", 0) != 0)
+    return n.unsupported() << "training_mode=1";
+  for (int i = 1; i < (int)n.numOutputs(); ++i)
+    if (n.outputUsed(i))
+      return n.unsupported() << "the running mean / var outputs";
+  SmallVector<Value> in;
+  for (int i = 0; i < 5; ++i) {
+    in.push_back(n.input(i));
+    if (!in.back())
+      return n.error() << "needs 5 inputs";
+  }
+  auto &bld = n.builder();
+  n.setResult(0, BatchNormalizationOp::create(
+                     bld, n.loc, n.resultType(0, in[0].getType()), in[0],
+                     in[1], in[2], in[3], in[4],
+                     bld.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f))));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+LogicalResult buildReduce(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  SmallVector<int64_t> axes;
+  if (auto a = n.intsAttr("axes"))
+    axes = *a;
+  if (n.hasInput(1)) {
+    auto a = n.constInts(1);
+    if (!a)
+      return n.unsupported() << "axes that are not a constant";
+    axes = *a;
+  }
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, OpTy::create(bld, n.loc, t, x, bld.getDenseI64ArrayAttr(axes),
+                              bld.getBoolAttr(n.intAttr("keepdims", 1)),
+                              bld.getBoolAttr(
+                                  n.intAttr("noop_with_empty_axes", 0))));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Shape and data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult buildShape(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  IntegerAttr end;
+  if (n.attr("end"))
+    end = bld.getI64IntegerAttr(n.intAttr("end", 0));
+  n.setResult(0, ShapeOp::create(bld, n.loc, t, x,
+                                 bld.getI64IntegerAttr(n.intAttr("start", 0)),
+                                 end));
+  return success();
+}
+
+LogicalResult buildFlatten(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, FlattenOp::create(bld, n.loc, t, x,
+                                   bld.getI64IntegerAttr(n.intAttr("axis", 1))));
+  return success();
+}
+
+LogicalResult buildReshape(NodeContext &n) {
+  Value x = n.input(0), shape = n.input(1);
+  if (!x || !shape)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, ReshapeOp::create(bld, n.loc, t, x, shape,
+                                   bld.getBoolAttr(n.intAttr("allowzero", 0))));
+  return success();
+}
+
+LogicalResult buildTranspose(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  SmallVector<int64_t> perm;
+  if (auto p = n.intsAttr("perm")) {
+    perm = *p;
+  } else {
+    int64_t r = rankOf(x);
+    if (r < 0)
+      return n.unsupported() << "a default perm on an input of unknown rank";
+    for (int64_t i = r - 1; i >= 0; --i)
+      perm.push_back(i);
+  }
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, TransposeOp::create(bld, n.loc, t, x,
+                                     bld.getDenseI64ArrayAttr(perm)));
+  return success();
+}
+
+LogicalResult buildConcat(NodeContext &n) {
+  SmallVector<Value> ins;
+  for (int i = 0; i < (int)n.numInputs(); ++i) {
+    if (!n.hasInput(i))
+      continue;
+    Value v = n.rawInput(i);
+    if (!v)
+      return failure();
+    ins.push_back(v);
+  }
+  if (!n.attr("axis"))
+    return n.error() << "the required attribute 'axis' is missing";
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, ConcatOp::create(bld, n.loc, t, ins,
+                                  bld.getI64IntegerAttr(n.intAttr("axis", 0))));
+  return success();
+}
+
+LogicalResult buildSplit(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  int64_t axis = n.intAttr("axis", 0);
+  int64_t outs = n.numOutputs();
+  SmallVector<int64_t> split;
+  if (auto s = n.intsAttr("split"))
+    split = *s;
+  if (n.hasInput(1)) {
+    auto s = n.constInts(1);
+    if (!s)
+      return n.unsupported() << "split sizes that are not a constant";
+    split = *s;
+  }
+  if (split.empty()) {
+    int64_t r = rankOf(x);
+    int64_t a = axis < 0 ? axis + r : axis;
+    if (r < 0 || a < 0 || a >= r || staticShapeOr(x)[a] == kDyn)
+      return n.unsupported() << "an even split of a dynamic or unknown axis";
+    int64_t dim = staticShapeOr(x)[a];
+    if (dim % outs != 0)
+      return n.error() << "axis of size " << dim << " does not split evenly "
+                       << "into " << outs << " outputs";
+    split.assign(outs, dim / outs);
+  }
+  SmallVector<Type> types;
+  for (int i = 0; i < outs; ++i) {
+    Type t = n.resultType(i);
+    if (!t)
+      return failure();
+    types.push_back(t);
+  }
+  auto &bld = n.builder();
+  auto op = SplitOp::create(bld, n.loc, types, x, bld.getI64IntegerAttr(axis),
+                            bld.getDenseI64ArrayAttr(split));
+  n.setResults(op.getResults());
+  return success();
+}
+
+LogicalResult buildSlice(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  Value starts = n.input(1), ends = n.input(2);
+  if (!starts || !ends)
+    return n.error() << "starts and ends are required";
+  Type idxTy = getElementTypeOrSelf(starts.getType());
+  auto &bld = n.builder();
+  auto vec = [&](ArrayRef<int64_t> vals) -> Value {
+    auto type = RankedTensorType::get({(int64_t)vals.size()}, idxTy);
+    SmallVector<APInt> v;
+    for (int64_t x : vals)
+      v.push_back(APInt(idxTy.getIntOrFloatBitWidth(), x, /*isSigned=*/true));
+    return arith::ConstantOp::create(bld, n.loc,
+                                     DenseElementsAttr::get(type, v));
+  };
+  int64_t count = staticShapeOr(starts).empty() ? kDyn
+                                                : staticShapeOr(starts)[0];
+  Value axes = n.input(3), steps = n.input(4);
+  if ((!axes || !steps) && count == kDyn)
+    return n.unsupported() << "default axes/steps with starts of unknown length";
+  if (!axes) {
+    SmallVector<int64_t> a;
+    for (int64_t i = 0; i < count; ++i)
+      a.push_back(i);
+    axes = vec(a);
+  }
+  if (!steps)
+    steps = vec(SmallVector<int64_t>(count, 1));
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, SliceOp::create(bld, n.loc, t, x, starts, ends, axes, steps));
+  return success();
+}
+
+LogicalResult buildGather(NodeContext &n) {
+  Value x = n.input(0), idx = n.input(1);
+  if (!x || !idx)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, GatherOp::create(bld, n.loc, t, x, idx,
+                                  bld.getI64IntegerAttr(n.intAttr("axis", 0))));
+  return success();
+}
+
+/// Axes from the opset-13+ input or the older attribute.
+std::optional<SmallVector<int64_t>> readAxes(NodeContext &n, bool &ok) {
+  ok = true;
+  if (n.hasInput(1)) {
+    auto a = n.constInts(1);
+    if (!a) {
+      ok = false;
+      n.unsupported() << "axes that are not a constant";
+    }
+    return a;
+  }
+  return n.intsAttr("axes");
+}
+
+template <typename OpTy>
+LogicalResult buildSqueezeLike(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  bool ok;
+  auto axes = readAxes(n, ok);
+  if (!ok)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, OpTy::create(bld, n.loc, t, x,
+                              bld.getDenseI64ArrayAttr(
+                                  axes.value_or(SmallVector<int64_t>()))));
+  return success();
+}
+
+LogicalResult buildExpand(NodeContext &n) {
+  Value x = n.input(0), shape = n.input(1);
+  if (!x || !shape)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, ExpandOp::create(n.builder(), n.loc, t, x, shape));
+  return success();
+}
+
+LogicalResult buildPad(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  SmallVector<int64_t> pads;
+  if (n.opset < 11) {
+    pads = n.intsAttr("pads").value_or(SmallVector<int64_t>());
+  } else {
+    auto p = n.constInts(1);
+    if (!p)
+      return n.unsupported() << "pads that are not a constant";
+    pads = *p;
+  }
+  double value = n.floatAttr("value", 0.0f);
+  if (n.hasInput(2)) {
+    auto v = n.constFloats(2);
+    if (!v || v->size() > 1)
+      return n.unsupported() << "a constant_value that is not a constant scalar";
+    value = v->empty() ? 0.0 : (*v)[0];
+  }
+  if (n.hasInput(3))
+    return n.unsupported() << "the axes input";
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, PadOp::create(bld, n.loc, t, x, bld.getDenseI64ArrayAttr(pads),
+                               bld.getF64FloatAttr(value),
+                               bld.getStringAttr(
+                                   n.strAttr("mode", "constant"))));
+  return success();
+}
+
+LogicalResult buildResize(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  std::string mode = n.strAttr("mode", "nearest");
+  if (mode != "nearest" && mode != "linear")
+    return n.unsupported() << "mode '" << mode << "' (nearest and linear are)";
+  if (n.intAttr("exclude_outside", 0) != 0)
+    return n.unsupported() << "exclude_outside=1";
+  auto &bld = n.builder();
+  DenseF32ArrayAttr scales, roi;
+  DenseI64ArrayAttr sizes;
+  if (n.hasInput(1)) {
+    auto r = n.constFloats(1);
+    if (!r)
+      return n.unsupported() << "a roi that is not a constant";
+    if (!r->empty())
+      roi = bld.getDenseF32ArrayAttr(
+          llvm::map_to_vector(*r, [](double d) { return (float)d; }));
+  }
+  if (n.hasInput(2)) {
+    auto s = n.constFloats(2);
+    if (!s)
+      return n.unsupported() << "scales that are not a constant";
+    if (!s->empty())
+      scales = bld.getDenseF32ArrayAttr(
+          llvm::map_to_vector(*s, [](double d) { return (float)d; }));
+  }
+  if (n.hasInput(3)) {
+    auto s = n.constInts(3);
+    if (!s)
+      return n.unsupported() << "sizes that are not a constant";
+    if (!s->empty())
+      sizes = bld.getDenseI64ArrayAttr(*s);
+  }
+  if (!scales == !sizes)
+    return n.error() << "exactly one of scales and sizes must be given";
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, ResizeOp::create(
+                     bld, n.loc, t, x, scales, sizes, bld.getStringAttr(mode),
+                     bld.getStringAttr(n.strAttr(
+                         "coordinate_transformation_mode", "half_pixel")),
+                     bld.getStringAttr(
+                         n.strAttr("nearest_mode", "round_prefer_floor")),
+                     roi,
+                     bld.getF32FloatAttr(n.floatAttr("extrapolation_value",
+                                                     0.0f))));
+  return success();
+}
+
+LogicalResult buildCast(NodeContext &n) {
+  Value x = n.rawInput(0);
+  if (!x)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, CastOp::create(n.builder(), n.loc, t, x));
+  return success();
+}
+
+LogicalResult buildWhere(NodeContext &n) {
+  Value c = n.input(0), x = n.rawInput(1), y = n.rawInput(2);
+  if (!c || !x || !y)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, WhereOp::create(n.builder(), n.loc, t, c, x, y));
+  return success();
+}
+
+LogicalResult buildDropout(NodeContext &n) {
+  if (n.hasInput(2)) {
+    auto mode = n.constInts(2);
+    if (!mode || mode->size() != 1)
+      return n.unsupported() << "a training_mode that is not a constant";
+    if ((*mode)[0] != 0)
+      return n.unsupported() << "training_mode=true";
+  }
+  if (n.outputUsed(1))
+    return n.unsupported() << "the mask output";
+  return buildForward(n);
+}
+
+LogicalResult buildConstant(NodeContext &n) {
+  if (n.node.attribute_size() != 1)
+    return n.error() << "needs exactly one value attribute";
+  const onnx::AttributeProto &a = n.node.attribute(0);
+  auto &bld = n.builder();
+  DenseElementsAttr attr;
+  if (a.name() == "value") {
+    auto conv = n.graph.tensorToAttr(a.t(), n.loc);
+    if (failed(conv))
+      return failure();
+    attr = *conv;
+  } else if (a.name() == "value_float") {
+    attr = DenseElementsAttr::get(RankedTensorType::get({}, bld.getF32Type()),
+                                  a.f());
+  } else if (a.name() == "value_floats") {
+    SmallVector<float> v(a.floats().begin(), a.floats().end());
+    attr = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)v.size()}, bld.getF32Type()),
+        ArrayRef<float>(v));
+  } else if (a.name() == "value_int") {
+    attr = DenseElementsAttr::get(RankedTensorType::get({}, bld.getI64Type()),
+                                  (int64_t)a.i());
+  } else if (a.name() == "value_ints") {
+    SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
+    attr = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)v.size()}, bld.getI64Type()),
+        ArrayRef<int64_t>(v));
+  } else {
+    return n.unsupported() << "attribute '" << a.name() << "'";
+  }
+  // Constants are materialized at their uses; keep the attribute only.
+  n.graph.constants[n.node.output(0)] = attr;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization
+//===----------------------------------------------------------------------===//
+
+/// Quantization parameters read from constant scale / zero-point inputs.
+struct QParams {
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  Type storage; // ONNX storage element type (i8, ui8, i32, ...)
+  bool perAxis = false;
+};
+
+/// Reads constant scale (input si) and zero point (input zi; absent means 0
+/// of `dfltStorage`). Returns nullopt when either is not a constant.
+std::optional<QParams> readQParams(NodeContext &n, int si, int zi,
+                                   Type dfltStorage) {
+  auto s = n.constFloats(si);
+  if (!s)
+    return std::nullopt;
+  QParams q;
+  q.scales = *s;
+  auto sAttr = n.constInput(si);
+  q.perAxis = sAttr && sAttr->getType().getRank() == 1;
+  q.storage = dfltStorage;
+  if (zi >= 0 && n.hasInput(zi)) {
+    auto z = n.constInts(zi);
+    if (!z)
+      return std::nullopt;
+    q.zeroPoints = *z;
+    q.storage = n.constInput(zi)->getElementType();
+  }
+  if (q.zeroPoints.empty())
+    q.zeroPoints.assign(q.scales.size(), 0);
+  return q;
+}
+
+/// Builds the upstream quant type for `q` along `axis` of `shape`, or emits
+/// an error for scales no arithmetic can use.
+Type makeQuantType(NodeContext &n, const QParams &q, Type expressed,
+                   int64_t axis, int64_t rank) {
+  for (double s : q.scales)
+    if (!(s > 0) || !std::isfinite(s) || s < FLT_MIN) {
+      n.error() << "scale " << s
+                << " is zero, negative, denormal or not finite";
+      return {};
+    }
+  if (q.zeroPoints.size() != q.scales.size()) {
+    n.error() << "scale and zero point have different sizes";
+    return {};
+  }
+  auto it = dyn_cast<IntegerType>(q.storage);
+  if (!it || it.getWidth() > 32) {
+    n.unsupported() << "storage type " << q.storage;
+    return {};
+  }
+  bool isSigned = !it.isUnsigned();
+  unsigned w = it.getWidth();
+  Type storage = IntegerType::get(n.ctx(), w);
+  int64_t qmin = isSigned ? -(1ll << (w - 1)) : 0;
+  int64_t qmax = isSigned ? (1ll << (w - 1)) - 1 : (1ll << w) - 1;
+  for (int64_t z : q.zeroPoints)
+    if (z < qmin || z > qmax) {
+      n.error() << "zero point " << z << " is outside the storage range";
+      return {};
+    }
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  if (!q.perAxis)
+    return quant::UniformQuantizedType::getChecked(
+        n.loc, flags, storage, expressed, q.scales[0], q.zeroPoints[0], qmin,
+        qmax);
+  if (rank < 0) {
+    n.unsupported() << "per-axis quantization of a tensor of unknown rank";
+    return {};
+  }
+  int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) {
+    n.error() << "axis " << axis << " is out of range for rank " << rank;
+    return {};
+  }
+  return quant::UniformQuantizedPerAxisType::getChecked(
+      n.loc, flags, storage, expressed, q.scales, q.zeroPoints, a, qmin, qmax);
+}
+
+/// Reinterprets raw ONNX integers `raw` as the quantized type `qt` (bits
+/// unchanged): ui8 -> i8 bitcast, then quant.scast.
+Value rawToQuant(NodeContext &n, Value raw, Type qt) {
+  auto shaped = cast<ShapedType>(raw.getType());
+  auto q = cast<quant::QuantizedType>(qt);
+  if (shaped.getElementType() != q.getStorageType())
+    raw = tensor::BitcastOp::create(n.builder(), n.loc,
+                                    shaped.clone(q.getStorageType()), raw);
+  return quant::StorageCastOp::create(n.builder(), n.loc, shaped.clone(qt),
+                                      raw);
+}
+
+/// The value of input `i` as a tensor of quantized type `qt`: reused as is
+/// when it already has exactly that type.
+Value asQuant(NodeContext &n, int i, Type qt) {
+  Value v = n.input(i);
+  if (!v)
+    return v;
+  if (getElementTypeOrSelf(v.getType()) == qt)
+    return v;
+  return rawToQuant(n, n.rawInput(i), qt);
+}
+
+Type f32(NodeContext &n) { return n.builder().getF32Type(); }
+
+Type withElement(Value like, Type elt) {
+  return cast<ShapedType>(like.getType()).clone(elt);
+}
+
+LogicalResult buildQuantizeLinear(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x || !n.hasInput(1))
+    return n.error() << "needs x and y_scale";
+  int64_t axis = n.intAttr("axis", 1);
+  Type dflt = IntegerType::get(n.ctx(), 8, IntegerType::Unsigned);
+  auto q = readQParams(n, 1, 2, dflt);
+  if (q) {
+    Type qt = makeQuantType(n, *q, getElementTypeOrSelf(x.getType()), axis,
+                            rankOf(x));
+    if (!qt)
+      return failure();
+    n.setResult(0, QuantizeOp::create(n.builder(), n.loc, withElement(x, qt),
+                                      x));
+    return success();
+  }
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, QuantizeLinearOp::create(n.builder(), n.loc, t, x, n.input(1),
+                                          n.rawInput(2),
+                                          n.builder().getI64IntegerAttr(axis)));
+  return success();
+}
+
+LogicalResult buildDequantizeLinear(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x || !n.hasInput(1))
+    return n.error() << "needs x and x_scale";
+  int64_t axis = n.intAttr("axis", 1);
+  Type rawElt = getElementTypeOrSelf(n.rawInput(0).getType());
+  auto q = readQParams(n, 1, 2, rawElt);
+  Type floatTy = n.resultElementType(0);
+  if (!floatTy)
+    floatTy = f32(n);
+  if (q) {
+    Type qt = makeQuantType(n, *q, floatTy, axis, rankOf(x));
+    if (!qt)
+      return failure();
+    Value qv = asQuant(n, 0, qt);
+    n.setResult(0, DequantizeOp::create(n.builder(), n.loc,
+                                        withElement(qv, floatTy), qv));
+    return success();
+  }
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, DequantizeLinearOp::create(
+                     n.builder(), n.loc, t, n.rawInput(0), n.input(1),
+                     n.rawInput(2), n.builder().getI64IntegerAttr(axis)));
+  return success();
+}
+
+LogicalResult buildDynamicQuantizeLinear(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  Type t0 = n.resultType(0), t1 = n.resultType(1), t2 = n.resultType(2);
+  if (!t0 || !t1 || !t2)
+    return failure();
+  auto op = DynamicQuantizeLinearOp::create(n.builder(), n.loc, t0, t1, t2, x);
+  n.setResults(op.getResults());
+  return success();
+}
+
+/// QLinearConv / QLinearMatMul: the QDQ form (dequantize -> float op ->
+/// quantize) with static quant types when all parameters are constants, the
+/// run-time form (dequantize_linear / quantize_linear) otherwise. Integerize
+/// turns either back into integer arithmetic.
+LogicalResult buildQLinear(NodeContext &n) {
+  bool conv = n.node.op_type() == "QLinearConv";
+  // Inputs: a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp [, bias].
+  Value a = n.rawInput(0), b = n.rawInput(3);
+  if (!a || !b)
+    return failure();
+  auto &bld = n.builder();
+  Type f = f32(n);
+  auto qa = readQParams(n, 1, 2, getElementTypeOrSelf(a.getType()));
+  auto qb = readQParams(n, 4, 5, getElementTypeOrSelf(b.getType()));
+  auto qy = readQParams(n, 6, 7, n.resultElementType(0));
+  Type yType = n.resultType(0);
+  if (!yType)
+    return failure();
+
+  Value fa, fb, fbias;
+  Type qyType;
+  if (qa && qb && qy) {
+    Type ta = makeQuantType(n, *qa, f, 1, rankOf(a));
+    Type tb = makeQuantType(n, *qb, f, conv ? 0 : 1, rankOf(b));
+    qyType = makeQuantType(n, *qy, f, 1, rankOf(a));
+    if (!ta || !tb || !qyType)
+      return failure();
+    if (qa->perAxis || qy->perAxis)
+      return n.unsupported() << "per-axis activation or output parameters";
+    Value va = asQuant(n, 0, ta), vb = asQuant(n, 3, tb);
+    fa = DequantizeOp::create(bld, n.loc, withElement(va, f), va);
+    fb = DequantizeOp::create(bld, n.loc, withElement(vb, f), vb);
+    if (conv && n.hasInput(8)) {
+      // Bias: i32 at scale a_scale * b_scale (per output channel).
+      QParams qbias;
+      qbias.storage = bld.getI32Type();
+      qbias.perAxis = qb->perAxis;
+      for (double sb : qb->scales)
+        qbias.scales.push_back(qa->scales[0] * sb);
+      qbias.zeroPoints.assign(qbias.scales.size(), 0);
+      Value bias = n.rawInput(8);
+      Type tbias = makeQuantType(n, qbias, f, 0, rankOf(bias));
+      if (!tbias)
+        return failure();
+      Value vbias = rawToQuant(n, bias, tbias);
+      fbias = DequantizeOp::create(bld, n.loc, withElement(vbias, f), vbias);
+    }
+  } else {
+    // Run-time parameters.
+    auto axisAttr = bld.getI64IntegerAttr(1);
+    fa = DequantizeLinearOp::create(bld, n.loc, withElement(a, f), a,
+                                    n.input(1), n.rawInput(2), axisAttr);
+    fb = DequantizeLinearOp::create(bld, n.loc, withElement(b, f), b,
+                                    n.input(4), n.rawInput(5),
+                                    bld.getI64IntegerAttr(conv ? 0 : 1));
+    if (conv && n.hasInput(8)) {
+      Value bias = n.rawInput(8);
+      Value sa = n.input(1), sb = n.input(4);
+      Type st = rankOf(sb) == 1 ? sb.getType() : sa.getType();
+      Value scale = MulOp::create(bld, n.loc, st, sa, sb);
+      fbias = DequantizeLinearOp::create(bld, n.loc, withElement(bias, f),
+                                         bias, scale, Value(),
+                                         bld.getI64IntegerAttr(0));
+    }
+  }
+
+  Type floatOut = cast<ShapedType>(yType).clone(f);
+  Value y;
+  if (conv) {
+    ArrayRef<int64_t> ws = staticShapeOr(b);
+    auto win = readWindow(n, a, ws.size() > 2 ? ws.drop_front(2)
+                                              : ArrayRef<int64_t>());
+    if (failed(win))
+      return failure();
+    y = ConvOp::create(bld, n.loc, floatOut, fa, fb, fbias, Value(), Value(),
+                       bld.getStringAttr(win->autoPad),
+                       bld.getDenseI64ArrayAttr(win->kernel),
+                       bld.getDenseI64ArrayAttr(win->strides),
+                       bld.getDenseI64ArrayAttr(win->dilations),
+                       bld.getDenseI64ArrayAttr(win->pads),
+                       bld.getI64IntegerAttr(n.intAttr("group", 1)));
+  } else {
+    y = MatMulOp::create(bld, n.loc, floatOut, fa, fb, Value(), Value());
+  }
+  if (qyType) {
+    n.setResult(0, QuantizeOp::create(bld, n.loc, withElement(y, qyType), y));
+  } else {
+    n.setResult(0, QuantizeLinearOp::create(bld, n.loc, yType, y, n.input(6),
+                                            n.rawInput(7),
+                                            bld.getI64IntegerAttr(1)));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The table
+//===----------------------------------------------------------------------===//
+
+llvm::StringMap<OpSpec> makeTable() {
+  llvm::StringMap<OpSpec> t;
+  auto add = [&](StringRef op, OpBuilderFn fn, StringRef domain = "") {
+    t[opKey(domain, op)] = OpSpec{std::move(fn)};
+  };
+  // Convolution, linear algebra.
+  add("Conv", buildConv);
+  add("ConvInteger", buildConv);
+  add("ConvTranspose", buildConvTranspose);
+  add("Gemm", buildGemm);
+  add("MatMul", buildMatMul);
+  add("MatMulInteger", buildMatMul);
+  // Elementwise.
+  add("Add", buildBinary<AddOp>);
+  add("Sub", buildBinary<SubOp>);
+  add("Mul", buildBinary<MulOp>);
+  add("Div", buildBinary<DivOp>);
+  add("Pow", buildBinary<PowOp>);
+  add("Sqrt", buildUnary<SqrtOp>);
+  add("Exp", buildUnary<ExpOp>);
+  add("Erf", buildUnary<ErfOp>);
+  add("Relu", buildUnary<ReluOp>);
+  add("Sigmoid", buildUnary<SigmoidOp>);
+  add("Tanh", buildUnary<TanhOp>);
+  add("HardSwish", buildUnary<HardSwishOp>);
+  add("LeakyRelu", buildLeakyRelu);
+  add("HardSigmoid", buildHardSigmoid);
+  add("Clip", buildClip);
+  add("Gelu", buildGelu);
+  add("Gelu", buildGelu, "com.microsoft");
+  add("Where", buildWhere);
+  add("Cast", buildCast);
+  add("Identity", buildForward);
+  add("Dropout", buildDropout);
+  add("Constant", buildConstant);
+  // Normalization.
+  add("Softmax", buildSoftmax);
+  add("LayerNormalization", buildLayerNorm);
+  add("BatchNormalization", buildBatchNorm);
+  // Pooling and reductions.
+  add("MaxPool", buildMaxPool);
+  add("AveragePool", buildAveragePool);
+  add("GlobalAveragePool", buildUnary<GlobalAveragePoolOp>);
+  add("ReduceMean", buildReduce<ReduceMeanOp>);
+  add("ReduceSum", buildReduce<ReduceSumOp>);
+  // Shape and data movement.
+  add("Shape", buildShape);
+  add("Flatten", buildFlatten);
+  add("Reshape", buildReshape);
+  add("Transpose", buildTranspose);
+  add("Concat", buildConcat);
+  add("Split", buildSplit);
+  add("Slice", buildSlice);
+  add("Gather", buildGather);
+  add("Unsqueeze", buildSqueezeLike<UnsqueezeOp>);
+  add("Squeeze", buildSqueezeLike<SqueezeOp>);
+  add("Expand", buildExpand);
+  add("Pad", buildPad);
+  add("Resize", buildResize);
+  // Quantization.
+  add("QuantizeLinear", buildQuantizeLinear);
+  add("DequantizeLinear", buildDequantizeLinear);
+  add("DynamicQuantizeLinear", buildDynamicQuantizeLinear);
+  add("QLinearConv", buildQLinear);
+  add("QLinearMatMul", buildQLinear);
+  return t;
+}
+
+} // namespace
+
+const llvm::StringMap<OpSpec> &dyad::import::opTable() {
+  static const llvm::StringMap<OpSpec> table = makeTable();
+  return table;
+}

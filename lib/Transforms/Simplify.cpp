@@ -1,0 +1,33 @@
+//===- Simplify.cpp - fold and simplify the dyad graph --------------------===//
+#include "Dyad/DyadOps.h"
+#include "dyad/Passes.h"
+
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADSIMPLIFY
+#include "dyad/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+using namespace dyad;
+
+namespace {
+struct DyadSimplifyPass : dyad::impl::DyadSimplifyBase<DyadSimplifyPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    // Op folders run as part of the greedy driver; add the canonicalization
+    // patterns of the dialects that appear in an imported graph.
+    for (Dialect *d : ctx->getLoadedDialects())
+      d->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      if (op.getDialectNamespace() == "dyad" ||
+          op.getDialectNamespace() == "arith")
+        op.getCanonicalizationPatterns(patterns, ctx);
+    populateFoldBatchNormPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

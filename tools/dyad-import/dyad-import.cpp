@@ -1,0 +1,90 @@
+//===- dyad-import.cpp - ONNX -> dyad dialect -----------------------------===//
+//
+//   dyad-import model.onnx [-o out.mlir] [--input-shape name=1x3x224x224]
+//   dyad-import model.onnx --op-stats
+//
+// Writes the imported module (verified) as MLIR text. Exit code 1 on any
+// error, with diagnostics that name the file and the ONNX node.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dyad/Import/OnnxImporter.h"
+#include "dyad/Passes.h"
+#include "dyad/Support/Diagnostics.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace llvm;
+
+static cl::opt<std::string> inputFile(cl::Positional,
+                                      cl::desc("<model.onnx | model.onnxtxt>"),
+                                      cl::Required);
+static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
+                                       cl::value_desc("file"), cl::init("-"));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Static shape of a graph input: NAME=1x3x224x224 "
+                         "(? keeps a dim dynamic); repeatable"),
+                cl::value_desc("name=dims"));
+static cl::opt<bool> opStats("op-stats",
+                             cl::desc("Print the model's op histogram and "
+                                      "which ops Dyad supports, then exit"));
+static cl::opt<bool> simplify("simplify",
+                              cl::desc("Run dyad-simplify after import"));
+
+int main(int argc, char **argv) {
+  InitLLVM y(argc, argv);
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  cl::ParseCommandLineOptions(argc, argv, "Dyad ONNX importer\n");
+
+  mlir::DialectRegistry registry;
+  dyad::registerImportDialects(registry);
+  mlir::MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  dyad::ModelDiagnosticHandler diagnostics(&context);
+
+  if (opStats)
+    return dyad::printOpStats(inputFile, &context, outs()) ? 0 : 1;
+
+  dyad::ImportOptions options;
+  for (const std::string &s : inputShapes) {
+    std::string error;
+    if (!dyad::parseInputShape(s, options, error)) {
+      errs() << "dyad-import: " << error << "\n";
+      return 1;
+    }
+  }
+
+  auto module = dyad::importOnnxFile(inputFile, &context, options);
+  if (!module)
+    return 1;
+  if (mlir::failed(mlir::verify(*module)))
+    return 1;
+  if (simplify) {
+    mlir::PassManager pm(&context);
+    pm.addNestedPass<mlir::func::FuncOp>(dyad::createDyadSimplify());
+    if (mlir::failed(pm.run(*module)))
+      return 1;
+  }
+
+  std::string error;
+  auto out = mlir::openOutputFile(outputFile, &error);
+  if (!out) {
+    errs() << "dyad-import: " << error << "\n";
+    return 1;
+  }
+  // Printing flags (--mlir-print-debuginfo for node locations, ...) come
+  // from MLIR's own command-line options.
+  module->print(out->os(), mlir::OpPrintingFlags());
+  out->os() << "\n";
+  out->keep();
+  return 0;
+}
