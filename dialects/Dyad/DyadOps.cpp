@@ -46,13 +46,13 @@ static bool isFloatTensor(Value v) {
 static FailureOr<int64_t> normalizeAxis(Operation *op, int64_t axis,
                                         int64_t rank, StringRef what = "axis",
                                         bool extended = false) {
-  int64_t r = extended ? rank + 1 : rank;
-  if (axis < -r || axis >= r) {
+  int64_t hi = extended ? rank + 1 : rank;
+  if (axis < -rank || axis >= hi) {
     op->emitOpError() << what << " " << axis << " is out of range for rank "
                       << rank;
     return failure();
   }
-  return axis < 0 ? axis + r : axis;
+  return axis < 0 ? axis + rank : axis;
 }
 
 /// Checks that a static `actual` dim agrees with an `expected` one where both
@@ -224,9 +224,20 @@ LogicalResult GeluOp::verify() {
 }
 
 LogicalResult ClipOp::verify() {
-  if (getMin() && getMax() &&
-      getMin()->convertToDouble() > getMax()->convertToDouble())
-    return emitOpError("min must not exceed max");
+  Type elt = getElementTypeOrSelf(getX().getType());
+  if (getElementTypeOrSelf(getY().getType()) != elt)
+    return emitOpError("result element type must match X");
+  if (rankOf(getX()) >= 0 &&
+      failed(checkResultShape(*this, getY(), shapeOf(getX()))))
+    return failure();
+  for (Value bound : {getMin(), getMax()}) {
+    if (!bound)
+      continue;
+    if (getElementTypeOrSelf(bound.getType()) != elt)
+      return emitOpError("min and max must have X's element type");
+    if (rankOf(bound) > 0)
+      return emitOpError("min and max must be scalars");
+  }
   return success();
 }
 
@@ -368,9 +379,10 @@ LogicalResult ConvTransposeOp::verify() {
   if ((int64_t)getOutputPadding().size() != *spatial)
     return emitOpError() << "output_padding needs " << *spatial << " values";
   for (auto [i, op] : llvm::enumerate(getOutputPadding()))
-    if (op < 0 || (op >= getStrides()[i] && op >= getDilations()[i]))
-      return emitOpError(
-          "output_padding must be smaller than the stride or the dilation");
+    // ONNX asks for output_padding < stride; a resolved output_shape can
+    // need more, which is zero rows at the end.
+    if (op < 0)
+      return emitOpError("output_padding must not be negative");
   int64_t group = getGroup();
   if (group <= 0)
     return emitOpError("group must be positive");
@@ -494,6 +506,12 @@ LogicalResult LayerNormalizationOp::verify() {
     return failure();
   if (failed(checkResultShape(*this, getY(), shapeOf(getX()))))
     return failure();
+  SmallVector<int64_t> statShape(shapeOf(getX()));
+  for (int64_t i = *axis; i < rank; ++i)
+    statShape[i] = 1;
+  for (Value stat : {getMean(), getInvStdDev()})
+    if (stat && failed(checkResultShape(*this, stat, statShape)))
+      return failure();
   ArrayRef<int64_t> normShape = shapeOf(getX()).drop_front(*axis);
   for (Value v : {getScale(), getB()}) {
     if (!v || rankOf(v) < 0)
@@ -1064,7 +1082,8 @@ static LogicalResult verifyRuntimeQParams(Operation *op, Value data,
     if (rankOf(zp) >= 0 && sr >= 0 && rankOf(zp) != sr)
       return op->emitOpError("zero point and scale need one shape");
   }
-  if (sr == 1 && rankOf(data) >= 0) {
+  // A 1-D scale of one element is per tensor.
+  if (sr == 1 && shapeOf(scale)[0] != 1 && rankOf(data) >= 0) {
     FailureOr<int64_t> a = normalizeAxis(op, axis, rankOf(data));
     if (failed(a))
       return failure();

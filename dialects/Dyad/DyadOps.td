@@ -57,13 +57,20 @@ def Dyad_GeluOp : Dyad_UnaryOp<"gelu", "Gelu"> {
   let hasVerifier = 1;
 }
 
-def Dyad_ClipOp : Dyad_UnaryOp<"clip", "Clip", Dyad_NumericTensor> {
+def Dyad_ClipOp : Dyad_Op<"clip", [AttrSizedOperandSegments]> {
+  let summary = "ONNX Clip";
   let description = [{
-    `min(max(X, min), max)`. The ONNX `min`/`max` inputs must be constants and
-    become attributes; an absent bound is no bound.
+    `min(max(X, min), max)` with optional scalar bounds of X's element type
+    (constants in practice; a run-time bound is allowed as in ONNX). An
+    absent bound is no bound.
   }];
-  let arguments = (ins Dyad_NumericTensor:$X, OptionalAttr<F64Attr>:$min,
-                       OptionalAttr<F64Attr>:$max);
+  let arguments = (ins Dyad_NumericTensor:$X,
+                       Optional<Dyad_NumericTensor>:$min,
+                       Optional<Dyad_NumericTensor>:$max);
+  let results = (outs Dyad_NumericTensor:$Y);
+  let assemblyFormat = [{
+    $X (`min` `(` $min^ `)`)? (`max` `(` $max^ `)`)? attr-dict `:` functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 
@@ -220,18 +227,20 @@ def Dyad_SoftmaxOp : Dyad_Op<"softmax", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Dyad_LayerNormalizationOp : Dyad_Op<"layer_normalization"> {
-  let summary = "ONNX LayerNormalization (output Y)";
+def Dyad_LayerNormalizationOp : Dyad_Op<"layer_normalization",
+                                        [AttrSizedResultSegments]> {
+  let summary = "ONNX LayerNormalization";
   let description = [{
     Normalizes over the dims from `axis` to the last, then scales and shifts.
-    Only the `Y` output is modelled; the importer rejects models that use the
-    training-only `Mean`/`InvStdDev` outputs.
+    The optional `Mean` and `InvStdDev` results (the normalized dims kept as
+    size 1) exist only where the model reads them.
   }];
   let arguments = (ins Dyad_FloatTensor:$X, Dyad_FloatTensor:$Scale,
                        Optional<Dyad_FloatTensor>:$B,
                        DefaultValuedAttr<I64Attr, "-1">:$axis,
                        DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
-  let results = (outs Dyad_FloatTensor:$Y);
+  let results = (outs Dyad_FloatTensor:$Y, Optional<Dyad_FloatTensor>:$Mean,
+                      Optional<Dyad_FloatTensor>:$InvStdDev);
   let assemblyFormat = [{
     $X `,` $Scale (`,` $B^)? attr-dict `:` functional-type(operands, results)
   }];

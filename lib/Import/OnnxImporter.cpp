@@ -374,6 +374,9 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
                                "knows ("
                             << newest << ")";
     try {
+      // The converter's adapters need shapes (broadcast rules of opset < 7).
+      onnx::shape_inference::InferShapes(model,
+                                         onnx::OpSchemaRegistry::Instance());
       onnx::ModelProto upgraded =
           onnx::version_conversion::ConvertVersion(model, kTargetOpset);
       model = std::move(upgraded);
@@ -521,7 +524,8 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
     if (failed(spec.build(nc)))
       return failure();
     for (auto [i, out] : llvm::enumerate(node.output()))
-      if (!out.empty() && !values.count(out) && usedNames.contains(out))
+      if (!out.empty() && !values.count(out) && !constants.count(out) &&
+          usedNames.contains(out))
         return emitError(loc) << node.op_type() << ": output " << i << " ('"
                               << out << "') is used but not supported";
   }
@@ -924,6 +928,14 @@ bool dyad::printOpStats(StringRef path, MLIRContext *context,
   }
   os << rows.size() << " op types, " << unsupported << " unsupported\n";
   return true;
+}
+
+std::vector<std::string> dyad::supportedOps() {
+  std::vector<std::string> ops;
+  for (const auto &entry : opTable())
+    ops.push_back(entry.getKey().str());
+  llvm::sort(ops);
+  return ops;
 }
 
 void dyad::registerImportDialects(DialectRegistry &registry) {

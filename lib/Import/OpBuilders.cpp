@@ -199,10 +199,14 @@ LogicalResult buildConvTranspose(NodeContext &n) {
           outShape ? (*outShape)[outShape->size() - s + i] : in * win->strides[i];
       int64_t total = win->strides[i] * (in - 1) + outPad[i] +
                       (win->kernel[i] - 1) * win->dilations[i] + 1 - target;
-      if (total < 0)
-        return n.unsupported() << "output_shape larger than the full "
-                                  "transposed convolution";
-      bool upper = win->autoPad != "SAME_LOWER";
+      if (total < 0) {
+        // A larger output_shape than the full result: zeros at the end.
+        outPad[i] += -total;
+        win->pads[i] = win->pads[i + s] = 0;
+        continue;
+      }
+      // ONNX: SAME_UPPER puts the smaller half first, otherwise the larger.
+      bool upper = win->autoPad == "SAME_UPPER";
       win->pads[i] = upper ? total / 2 : total - total / 2;
       win->pads[i + s] = total - win->pads[i];
     }
@@ -350,26 +354,25 @@ LogicalResult buildClip(NodeContext &n) {
   Value x = n.input(0);
   if (!x)
     return failure();
-  FloatAttr minAttr, maxAttr;
   auto &bld = n.builder();
+  Type elt = getElementTypeOrSelf(x.getType());
+  Value bounds[2];
   if (n.opset < 11) {
-    if (n.attr("min"))
-      minAttr = bld.getF64FloatAttr(n.floatAttr("min", 0));
-    if (n.attr("max"))
-      maxAttr = bld.getF64FloatAttr(n.floatAttr("max", 0));
+    // Opset 6-10: float attributes.
+    const char *names[2] = {"min", "max"};
+    for (int i = 0; i < 2; ++i)
+      if (n.attr(names[i]))
+        bounds[i] = arith::ConstantOp::create(
+            bld, n.loc,
+            DenseElementsAttr::get(RankedTensorType::get({}, elt),
+                                   bld.getFloatAttr(elt,
+                                                    n.floatAttr(names[i], 0))));
   } else {
-    for (int i : {1, 2}) {
-      if (!n.hasInput(i))
-        continue;
-      auto v = n.constFloats(i);
-      if (!v || v->size() != 1)
-        return n.unsupported() << (i == 1 ? "min" : "max")
-                               << " that is not a constant scalar";
-      (i == 1 ? minAttr : maxAttr) = bld.getF64FloatAttr((*v)[0]);
-    }
+    bounds[0] = n.input(1);
+    bounds[1] = n.input(2);
   }
   n.setResult(0, ClipOp::create(bld, n.loc, n.resultType(0, x.getType()), x,
-                                minAttr, maxAttr));
+                                bounds[0], bounds[1]));
   return success();
 }
 
@@ -388,16 +391,25 @@ LogicalResult buildSoftmax(NodeContext &n) {
 }
 
 LogicalResult buildLayerNorm(NodeContext &n) {
-  if (n.outputUsed(1) || n.outputUsed(2))
-    return n.unsupported() << "the Mean / InvStdDev outputs";
   Value x = n.input(0), scale = n.input(1);
   if (!x || !scale)
     return failure();
+  // Mean / InvStdDev become results only where the model reads them.
+  Type meanTy, invStdTy;
+  if (n.outputUsed(1) && !(meanTy = n.resultType(1)))
+    return failure();
+  if (n.outputUsed(2) && !(invStdTy = n.resultType(2)))
+    return failure();
   auto &bld = n.builder();
-  n.setResult(0, LayerNormalizationOp::create(
-                     bld, n.loc, n.resultType(0, x.getType()), x, scale,
-                     n.input(2), bld.getI64IntegerAttr(n.intAttr("axis", -1)),
-                     bld.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f))));
+  auto op = LayerNormalizationOp::create(
+      bld, n.loc, n.resultType(0, x.getType()), meanTy, invStdTy, x, scale,
+      n.input(2), bld.getI64IntegerAttr(n.intAttr("axis", -1)),
+      bld.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)));
+  n.setResult(0, op.getY());
+  if (meanTy)
+    n.setResult(1, op.getMean());
+  if (invStdTy)
+    n.setResult(2, op.getInvStdDev());
   return success();
 }
 
@@ -852,7 +864,8 @@ std::optional<QParams> readQParams(NodeContext &n, int si, int zi,
   QParams q;
   q.scales = *s;
   auto sAttr = n.constInput(si);
-  q.perAxis = sAttr && sAttr->getType().getRank() == 1;
+  // A 1-D scale of one element is per tensor.
+  q.perAxis = sAttr && sAttr->getType().getRank() == 1 && q.scales.size() > 1;
   q.storage = dfltStorage;
   if (zi >= 0 && n.hasInput(zi)) {
     auto z = n.constInts(zi);

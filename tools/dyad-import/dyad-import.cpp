@@ -24,8 +24,7 @@
 using namespace llvm;
 
 static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("<model.onnx | model.onnxtxt>"),
-                                      cl::Required);
+                                      cl::desc("<model.onnx | model.onnxtxt>"));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
                                        cl::value_desc("file"), cl::init("-"));
 static cl::list<std::string>
@@ -36,6 +35,9 @@ static cl::list<std::string>
 static cl::opt<bool> opStats("op-stats",
                              cl::desc("Print the model's op histogram and "
                                       "which ops Dyad supports, then exit"));
+static cl::opt<bool> listOps("list-supported-ops",
+                             cl::desc("Print the ONNX op types Dyad imports "
+                                      "(domain::OpType, one a line) and exit"));
 static cl::opt<bool> simplify("simplify",
                               cl::desc("Run dyad-simplify after import"));
 
@@ -51,6 +53,15 @@ int main(int argc, char **argv) {
   context.loadAllAvailableDialects();
   dyad::ModelDiagnosticHandler diagnostics(&context);
 
+  if (listOps) {
+    for (const std::string &op : dyad::supportedOps())
+      outs() << op << "\n";
+    return 0;
+  }
+  if (inputFile.empty()) {
+    errs() << "dyad-import: no input file (see --help)\n";
+    return 1;
+  }
   if (opStats)
     return dyad::printOpStats(inputFile, &context, outs()) ? 0 : 1;
 

@@ -56,6 +56,10 @@ importOnnxBuffer(llvm::StringRef bytes, llvm::StringRef sourceName,
 bool printOpStats(llvm::StringRef path, mlir::MLIRContext *context,
                   llvm::raw_ostream &os);
 
+/// The op types the importer supports, as "domain::OpType" (domain empty for
+/// the default ONNX domain), sorted.
+std::vector<std::string> supportedOps();
+
 /// Registers the dialects the importer creates ops of.
 void registerImportDialects(mlir::DialectRegistry &registry);
 
