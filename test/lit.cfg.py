@@ -13,6 +13,7 @@ config.test_exec_root = os.path.join(config.dyad_obj_root, "test")
 
 config.substitutions.append(("%PYTHON", config.python_executable))
 config.substitutions.append(("%dyad_src", config.dyad_src_root))
+config.substitutions.append(("%dyad_obj", config.dyad_obj_root))
 config.substitutions.append(("%models", os.path.join(config.dyad_src_root, "models")))
 config.substitutions.append(("%onnx_testdata", "/usr/share/libonnx-testdata/data"))
 
