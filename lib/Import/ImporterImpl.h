@@ -142,6 +142,7 @@ public:
 
 private:
   LogicalResult prepare(onnx::ModelProto &model);
+  LogicalResult validateGraph(const onnx::GraphProto &graph);
   LogicalResult checkOps(const onnx::GraphProto &graph);
   LogicalResult importNodes(const onnx::GraphProto &graph);
   FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,

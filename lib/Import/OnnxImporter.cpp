@@ -350,6 +350,9 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
                           << (int)onnx::Version::IR_VERSION << ")";
   if (!model.has_graph())
     return emitError(loc) << "the model has no graph";
+  if (model.functions_size() > 0)
+    return emitError(loc) << "model-local functions are not supported ('"
+                          << model.functions(0).name() << "')";
 
   int64_t opset = -1;
   for (const auto &imp : model.opset_import()) {
@@ -362,6 +365,35 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
   if (opset < 0)
     return emitError(loc) << "the model imports no version of the default "
                              "ONNX domain (opset_import is empty)";
+
+  if (failed(validateGraph(model.graph())))
+    return failure();
+
+  // Check every node against its ONNX schema first (input/output counts,
+  // attribute names and types, required attributes): the version converter
+  // and shape inference assume well-formed nodes and can crash on others.
+  for (auto [index, node] : llvm::enumerate(model.graph().node())) {
+    std::string domain =
+        node.domain() == "ai.onnx" ? std::string() : node.domain();
+    auto it = opsets.find(domain);
+    if (it == opsets.end())
+      continue; // reported as unsupported later
+    const onnx::OpSchema *schema =
+        onnx::OpSchemaRegistry::Schema(node.op_type(), it->second, domain);
+    if (!schema)
+      continue; // unknown op: reported as unsupported later
+    try {
+      schema->Verify(node);
+    } catch (const std::exception &e) {
+      std::string msg = e.what();
+      // Drop ONNX's "[ValidationError] " style prefix and the node dump.
+      if (size_t nl = msg.find("\n"); nl != std::string::npos)
+        msg.resize(nl);
+      return emitError(nodeLoc(node, index))
+             << node.op_type() << " (opset " << it->second
+             << "): invalid node: " << msg;
+    }
+  }
 
   if (opset != kTargetOpset) {
     int64_t newest = onnx::OpSchemaRegistry::DomainToVersionRange::Instance()
@@ -437,6 +469,48 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
 // Node walk
 //===----------------------------------------------------------------------===//
 
+LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
+  // SSA form and order: every input is defined before its use, every name is
+  // produced once, every graph output is produced. libonnx's converter and
+  // shape inference assume all of this.
+  llvm::StringSet<> defined, produced;
+  for (const auto &in : graph.input())
+    defined.insert(in.name());
+  for (const auto &init : graph.initializer())
+    defined.insert(init.name());
+  for (const auto &node : graph.node())
+    for (const auto &out : node.output())
+      if (!out.empty())
+        produced.insert(out);
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    Location loc = nodeLoc(node, index);
+    for (const auto &in : node.input()) {
+      if (in.empty() || defined.contains(in))
+        continue;
+      if (produced.contains(in))
+        return emitError(loc) << node.op_type() << ": input '" << in
+                              << "' is produced by a later node: the graph is "
+                                 "cyclic or not topologically sorted";
+      return emitError(loc) << node.op_type() << ": input '" << in
+                            << "' is not produced by any node, initializer or "
+                               "graph input";
+    }
+    for (const auto &out : node.output()) {
+      if (out.empty())
+        continue;
+      if (!defined.insert(out).second)
+        return emitError(loc) << node.op_type() << ": output '" << out
+                              << "' is already defined (names must be unique)";
+    }
+  }
+  for (const auto &out : graph.output())
+    if (!defined.contains(out.name()))
+      return emitError(valueLoc(out.name()))
+             << "graph output '" << out.name()
+             << "' is not produced by any node, initializer or graph input";
+  return success();
+}
+
 LogicalResult GraphImporter::checkOps(const onnx::GraphProto &graph) {
   // Every unsupported op of the model is reported at once, grouped by type.
   llvm::StringMap<SmallVector<std::string>> unsupported;
@@ -482,28 +556,8 @@ LogicalResult GraphImporter::checkOps(const onnx::GraphProto &graph) {
 }
 
 LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
-  // Names produced anywhere in the graph: an input that is produced only by a
-  // later node means the graph is cyclic or not topologically sorted.
-  llvm::StringSet<> produced;
-  for (const auto &node : graph.node())
-    for (const auto &out : node.output())
-      if (!out.empty())
-        produced.insert(out);
-
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(node, index);
-    for (const auto &in : node.input()) {
-      if (in.empty() || values.count(in) || initializers.count(in) ||
-          constants.count(in))
-        continue;
-      if (produced.contains(in))
-        return emitError(loc) << node.op_type() << ": input '" << in
-                              << "' is produced by a later node: the graph is "
-                                 "cyclic or not topologically sorted";
-      return emitError(loc) << node.op_type() << ": input '" << in
-                            << "' is not produced by any node, initializer or "
-                               "graph input";
-    }
     std::string domain =
         node.domain() == "ai.onnx" ? std::string() : node.domain();
     auto opsetIt = opsets.find(domain);
