@@ -503,6 +503,45 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
                               << "' is already defined (names must be unique)";
     }
   }
+  // libonnx's conv/pool shape inference indexes the weight shape by the input
+  // rank without checking them against each other; check where ranks are
+  // declared (graph inputs, initializers, value_info).
+  llvm::StringMap<int64_t> ranks;
+  auto noteRank = [&](const onnx::ValueInfoProto &vi) {
+    if (vi.type().tensor_type().has_shape())
+      ranks[vi.name()] = vi.type().tensor_type().shape().dim_size();
+  };
+  for (const auto &vi : graph.input())
+    noteRank(vi);
+  for (const auto &vi : graph.value_info())
+    noteRank(vi);
+  for (const auto &init : graph.initializer())
+    ranks[init.name()] = init.dims_size();
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    StringRef op = node.op_type();
+    int xi = 0, wi = -1;
+    if (op == "Conv" || op == "ConvInteger" || op == "ConvTranspose")
+      wi = 1;
+    else if (op == "QLinearConv")
+      wi = 3;
+    else if (op != "MaxPool" && op != "AveragePool" && op != "LpPool")
+      continue;
+    if (node.input_size() <= std::max(xi, wi))
+      continue;
+    auto x = ranks.find(node.input(xi));
+    if (x != ranks.end() && x->second < 3)
+      return emitError(nodeLoc(node, index))
+             << op << ": input '" << node.input(xi) << "' has rank "
+             << x->second << "; it needs N x C and at least one spatial dim";
+    if (wi < 0)
+      continue;
+    auto w = ranks.find(node.input(wi));
+    if (x != ranks.end() && w != ranks.end() && x->second != w->second)
+      return emitError(nodeLoc(node, index))
+             << op << ": input rank " << x->second
+             << " and weight rank " << w->second << " differ";
+  }
+
   for (const auto &out : graph.output())
     if (!defined.contains(out.name()))
       return emitError(valueLoc(out.name()))
