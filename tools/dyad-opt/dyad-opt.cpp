@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Dyad/DyadDialect.h"
+#include "dyad/Conversion/Conversion.h"
 #include "dyad/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -23,6 +24,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   registry.insert<dyad::DyadDialect>();
   dyad::registerDyadPasses();
+  dyad::registerDyadPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "Dyad optimizer driver\n", registry));
 }
