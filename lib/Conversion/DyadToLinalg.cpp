@@ -96,7 +96,7 @@ std::string dyad::lowerCpuPipeline(const LowerCpuOptions &options) {
   p += "),one-shot-bufferize{bufferize-function-boundaries "
        "function-boundary-type-conversion=identity-layout-map},"
        "func.func(buffer-hoisting,buffer-loop-hoisting),"
-       "buffer-deallocation-pipeline,"
+       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
        "func.func(convert-linalg-to-loops),"
        "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
        "convert-math-to-llvm,convert-math-to-libm,"

@@ -692,8 +692,18 @@ OwningOpRef<ModuleOp> GraphImporter::run(onnx::ModelProto &model) {
       func.setArgAttr(i, "dyad.dim_params", builder.getArrayAttr(dimNames));
     values[in->name()] = entry->getArgument(i);
   }
-  for (auto [i, out] : llvm::enumerate(graph.output()))
+  for (auto [i, out] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "dyad.name", builder.getStringAttr(out.name()));
+    // Symbolic output dims let the runtime size output buffers from inputs.
+    SmallVector<Attribute> dimNames;
+    bool anySymbolic = false;
+    for (const auto &d : out.type().tensor_type().shape().dim()) {
+      dimNames.push_back(builder.getStringAttr(d.dim_param()));
+      anySymbolic |= !d.dim_param().empty() && !d.has_dim_value();
+    }
+    if (anySymbolic && options.inputShapes.empty())
+      func.setResultAttr(i, "dyad.dim_params", builder.getArrayAttr(dimNames));
+  }
 
   builder.setInsertionPointToEnd(entry);
   if (failed(importNodes(graph)))

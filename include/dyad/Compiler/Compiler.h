@@ -1,0 +1,88 @@
+//===- Compiler.h - the dyadc driver as a library ---------------*- C++ -*-===//
+//
+// The stages of `dyadc`: import, graph simplification, lowering to the LLVM
+// dialect, the runtime interface of the artifact, LLVM IR, object code and the
+// shared library with its header. Each stage is callable on its own so tools
+// (and embedders) can stop anywhere.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DYAD_COMPILER_COMPILER_H
+#define DYAD_COMPILER_COMPILER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+} // namespace llvm
+
+namespace dyad {
+
+/// One graph input or output at the artifact boundary.
+struct TensorSignature {
+  std::string name;
+  int32_t dtype = 0; // ONNX TensorProto.DataType
+  std::vector<int64_t> shape; // -1 for dynamic dims
+  std::vector<std::string> dimParams; // ONNX symbolic dim names ("" if none)
+  double scale = 0;                   // quantized boundary, 0 if float
+  int64_t zeroPoint = 0;
+};
+
+struct ModelSignature {
+  std::vector<TensorSignature> inputs, outputs;
+};
+
+/// Reads the signature of `func` (`dyad.name` / `dyad.dim_params` attributes
+/// and the argument and result types, before lowering).
+mlir::FailureOr<ModelSignature> readSignature(mlir::ModuleOp module,
+                                              llvm::StringRef funcName);
+
+/// The model description text that the runtime parses (see lib/Runtime).
+std::string describeSignature(const ModelSignature &signature);
+
+/// Adds `dyad_model_info` and the packed `dyad_model_entry` to a module in
+/// the LLVM dialect whose `funcName` was lowered with a C interface.
+mlir::LogicalResult addRuntimeInterface(mlir::ModuleOp module,
+                                        llvm::StringRef funcName,
+                                        const ModelSignature &signature);
+
+struct TargetOptions {
+  std::string target = "host"; // host, x86-64, x86-64-v2/v3/v4
+  std::string cpu;             // overrides the target's CPU
+  std::string features;        // extra features, "+avx2,-avx512f"
+  unsigned optLevel = 2;
+};
+
+/// A TargetMachine for `options` (null + error message on failure).
+std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(const TargetOptions &options, std::string &error);
+
+/// Translates the LLVM-dialect module to LLVM IR and optimizes it for `tm`.
+std::unique_ptr<llvm::Module> translateAndOptimize(mlir::ModuleOp module,
+                                                   llvm::LLVMContext &ctx,
+                                                   llvm::TargetMachine &tm,
+                                                   unsigned optLevel,
+                                                   std::string &error);
+
+/// Writes an object file.
+bool emitObject(llvm::Module &module, llvm::TargetMachine &tm,
+                llvm::StringRef path, std::string &error);
+
+/// Links an object file into a shared library (with clang from the LLVM
+/// install, against libm for the math functions the code calls).
+bool linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
+                       std::string &error);
+
+/// The C header describing a compiled model.
+std::string modelHeader(const ModelSignature &signature,
+                        llvm::StringRef modelName, llvm::StringRef source);
+
+} // namespace dyad
+
+#endif // DYAD_COMPILER_COMPILER_H

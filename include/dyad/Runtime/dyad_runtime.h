@@ -1,0 +1,108 @@
+/*===- dyad_runtime.h - the Dyad runtime C API ------------------*- C -*-===*\
+ *
+ * Loads a model compiled by dyadc (model.so) and runs it on caller-owned
+ * buffers. The runtime links only the C/C++ standard libraries: a compiled
+ * model deploys with model.so, libdyad_runtime.so and this header.
+ *
+ * No global state: every call works on one dyad_model. A model instance is
+ * not meant to be used by two threads at once; load one instance per thread
+ * (loading the same file twice shares the code, not the instance state).
+ *
+\*===----------------------------------------------------------------------===*/
+#ifndef DYAD_RUNTIME_H
+#define DYAD_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DYAD_ABI_VERSION 1
+#define DYAD_MAX_RANK 8
+
+typedef enum {
+  DYAD_OK = 0,
+  DYAD_ERR_LOAD = 1,         /* file missing, not a Dyad model, bad ABI version */
+  DYAD_ERR_ARGUMENT = 2,     /* null pointers, wrong counts, unknown names */
+  DYAD_ERR_DTYPE = 3,        /* element type differs from the model's */
+  DYAD_ERR_SHAPE = 4,        /* rank or dims differ, inconsistent dynamic dims */
+  DYAD_ERR_CAPACITY = 5,     /* an output buffer is too small */
+  DYAD_ERR_RUN = 6           /* the compiled code failed */
+} dyad_status;
+
+/* Element types, numbered as ONNX's TensorProto.DataType. */
+typedef enum {
+  DYAD_FLOAT32 = 1, DYAD_UINT8 = 2, DYAD_INT8 = 3, DYAD_UINT16 = 4,
+  DYAD_INT16 = 5, DYAD_INT32 = 6, DYAD_INT64 = 7, DYAD_BOOL = 9,
+  DYAD_FLOAT16 = 10, DYAD_FLOAT64 = 11, DYAD_UINT32 = 12, DYAD_UINT64 = 13,
+  DYAD_BFLOAT16 = 16
+} dyad_dtype;
+
+/* A model input or output as compiled: dims of -1 are dynamic; dim_params
+ * holds the ONNX symbolic name of each dim ("" when none). */
+typedef struct {
+  const char *name;
+  int32_t dtype;
+  int32_t rank;
+  const int64_t *shape;
+  const char *const *dim_params;
+  /* Quantized boundary (integer models): scale and zero point of the float
+   * value this tensor stands for; scale 0 when not quantized. */
+  double scale;
+  int64_t zero_point;
+} dyad_tensor_info;
+
+/* A caller-owned buffer. For inputs, shape gives the actual dims. For
+ * outputs, capacity_bytes is the buffer's size and the runtime writes the
+ * actual shape on success, and also with DYAD_ERR_CAPACITY (so the caller can
+ * size the buffer and run again). Data is dense, row-major. */
+typedef struct {
+  void *data;
+  int32_t dtype;
+  int32_t rank;
+  int64_t shape[DYAD_MAX_RANK];
+  size_t capacity_bytes;
+} dyad_tensor;
+
+typedef struct dyad_model dyad_model;
+
+/* Loads model.so. On failure *model is NULL; the message (if errbuf is given)
+ * says why. */
+dyad_status dyad_model_load(const char *path, dyad_model **model,
+                            char *errbuf, size_t errbuf_size);
+void dyad_model_free(dyad_model *model);
+
+int dyad_model_num_inputs(const dyad_model *model);
+int dyad_model_num_outputs(const dyad_model *model);
+const dyad_tensor_info *dyad_model_input(const dyad_model *model, int i);
+const dyad_tensor_info *dyad_model_output(const dyad_model *model, int i);
+/* Index of the input/output called name, or -1. */
+int dyad_model_input_index(const dyad_model *model, const char *name);
+
+/* The shape output i will have for these inputs, where it follows from the
+ * inputs' dims (dynamic output dims are matched to input dims by their ONNX
+ * symbolic name). Dims that cannot be known before running are -1. */
+dyad_status dyad_model_output_shape(dyad_model *model,
+                                    const dyad_tensor *inputs, int n_inputs,
+                                    int i, int64_t *shape);
+
+/* Runs the model. Inputs are checked against the compiled types and shapes
+ * (dynamic dims may take any size, but one symbolic dim must have one size
+ * everywhere); outputs are written to the caller's buffers. */
+dyad_status dyad_model_run(dyad_model *model, const dyad_tensor *inputs,
+                           int n_inputs, dyad_tensor *outputs, int n_outputs);
+
+/* The message of this model's last failed call ("" if none). */
+const char *dyad_model_last_error(const dyad_model *model);
+
+/* Bytes per element of a dtype (0 if unknown) and its name. */
+size_t dyad_dtype_size(int32_t dtype);
+const char *dyad_dtype_name(int32_t dtype);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DYAD_RUNTIME_H */

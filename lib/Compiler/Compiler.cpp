@@ -1,0 +1,374 @@
+//===- Compiler.cpp - dyadc stages: signature, runtime ABI, LLVM, linking -===//
+
+#include "dyad/Compiler/Compiler.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+#include <sstream>
+
+using namespace mlir;
+using namespace dyad;
+
+#ifndef DYAD_CLANG_PATH
+#define DYAD_CLANG_PATH "/usr/lib/llvm-22/bin/clang"
+#endif
+
+//===----------------------------------------------------------------------===//
+// Signature
+//===----------------------------------------------------------------------===//
+
+/// ONNX TensorProto.DataType of an element type (0 if none).
+static int32_t onnxDType(Type t) {
+  if (auto q = dyn_cast<quant::QuantizedType>(t))
+    t = IntegerType::get(t.getContext(), q.getStorageTypeIntegralWidth(),
+                         q.isSigned() ? IntegerType::Signless
+                                      : IntegerType::Unsigned);
+  if (t.isF32()) return 1;
+  if (t.isF64()) return 11;
+  if (t.isF16()) return 10;
+  if (t.isBF16()) return 16;
+  if (auto it = dyn_cast<IntegerType>(t)) {
+    bool u = it.isUnsigned();
+    switch (it.getWidth()) {
+    case 1: return 9;
+    case 8: return u ? 2 : 3;
+    case 16: return u ? 4 : 5;
+    case 32: return u ? 12 : 6;
+    case 64: return u ? 13 : 7;
+    }
+  }
+  return 0;
+}
+
+static FailureOr<TensorSignature> tensorSignature(Operation *func, Type type,
+                                                  DictionaryAttr attrs,
+                                                  std::string fallbackName) {
+  TensorSignature sig;
+  auto name = attrs ? attrs.getAs<StringAttr>("dyad.name") : StringAttr();
+  sig.name = name ? name.str() : fallbackName;
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked)
+    return func->emitError() << "'" << sig.name
+                             << "' has no known rank: the compiled model "
+                                "needs ranked inputs and outputs";
+  sig.dtype = onnxDType(ranked.getElementType());
+  if (!sig.dtype)
+    return func->emitError() << "'" << sig.name << "' has element type "
+                             << ranked.getElementType()
+                             << ", which the runtime ABI does not carry";
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(ranked.getElementType())) {
+    sig.scale = q.getScale();
+    sig.zeroPoint = q.getZeroPoint();
+  } else if (isa<quant::QuantizedType>(ranked.getElementType())) {
+    return func->emitError() << "'" << sig.name
+                             << "' is quantized per axis, which the runtime "
+                                "ABI does not carry at the boundary";
+  }
+  for (int64_t d : ranked.getShape())
+    sig.shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  sig.dimParams.assign(sig.shape.size(), "");
+  if (auto params = attrs ? attrs.getAs<ArrayAttr>("dyad.dim_params")
+                          : ArrayAttr()) {
+    if (params.size() == sig.shape.size())
+      for (auto [i, p] : llvm::enumerate(params))
+        if (auto s = dyn_cast<StringAttr>(p))
+          sig.dimParams[i] = sig.shape[i] < 0 ? s.str() : "";
+  }
+  return sig;
+}
+
+FailureOr<ModelSignature> dyad::readSignature(ModuleOp module,
+                                              StringRef funcName) {
+  auto func = module.lookupSymbol<func::FuncOp>(funcName);
+  if (!func)
+    return module.emitError() << "no function '" << funcName << "'";
+  ModelSignature sig;
+  for (auto [i, t] : llvm::enumerate(func.getArgumentTypes())) {
+    auto s = tensorSignature(func, t, func.getArgAttrDict(i),
+                             "input" + std::to_string(i));
+    if (failed(s))
+      return failure();
+    sig.inputs.push_back(*s);
+  }
+  for (auto [i, t] : llvm::enumerate(func.getResultTypes())) {
+    auto s = tensorSignature(func, t, func.getResultAttrDict(i),
+                             "output" + std::to_string(i));
+    if (failed(s))
+      return failure();
+    sig.outputs.push_back(*s);
+  }
+  return sig;
+}
+
+static std::string percentEncode(StringRef s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '_' || c == '-' || c == '.' || c == '/' ||
+        c == ':') {
+      out += c;
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string dyad::describeSignature(const ModelSignature &signature) {
+  std::ostringstream os;
+  os << "dyad-model 1\n";
+  auto list = [](const auto &items, auto fn) {
+    if (items.empty())
+      return std::string("_");
+    std::string s;
+    for (size_t i = 0; i < items.size(); ++i)
+      s += (i ? "," : "") + fn(items[i]);
+    return s;
+  };
+  auto line = [&](const char *kind, const TensorSignature &t) {
+    os << kind << " " << percentEncode(t.name) << " " << t.dtype << " "
+       << t.shape.size() << " "
+       << list(t.shape, [](int64_t d) { return std::to_string(d); }) << " "
+       << list(t.dimParams,
+               [](const std::string &p) {
+                 // "~" marks a dim without a name: fields are never empty.
+                 return p.empty() ? std::string("~") : percentEncode(p);
+               })
+       << " " << t.scale << " " << t.zeroPoint << "\n";
+  };
+  for (const auto &t : signature.inputs)
+    line("input", t);
+  for (const auto &t : signature.outputs)
+    line("output", t);
+  return os.str();
+}
+
+//===----------------------------------------------------------------------===//
+// Runtime interface (LLVM dialect)
+//===----------------------------------------------------------------------===//
+
+LogicalResult dyad::addRuntimeInterface(ModuleOp module, StringRef funcName,
+                                        const ModelSignature &signature) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(ctx);
+  b.setInsertionPointToEnd(module.getBody());
+  Location loc = module.getLoc();
+  auto ptrTy = LLVM::LLVMPointerType::get(ctx);
+
+  std::string ciface = ("_mlir_ciface_" + funcName).str();
+  auto callee = module.lookupSymbol<LLVM::LLVMFuncOp>(ciface);
+  if (!callee)
+    return module.emitError() << "no C interface '" << ciface
+                              << "' after lowering";
+
+  // const char *dyad_model_info(void)
+  std::string text = describeSignature(signature);
+  text.push_back('\0');
+  auto arrTy = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+  LLVM::GlobalOp::create(b, loc, arrTy, /*isConstant=*/true,
+                         LLVM::Linkage::Internal, "__dyad_model_info",
+                         b.getStringAttr(text));
+  auto infoFn = LLVM::LLVMFuncOp::create(
+      b, loc, "dyad_model_info", LLVM::LLVMFunctionType::get(ptrTy, {}));
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(infoFn.addEntryBlock(b));
+    Value addr =
+        LLVM::AddressOfOp::create(b, loc, ptrTy, "__dyad_model_info");
+    LLVM::ReturnOp::create(b, loc, addr);
+  }
+
+  // void dyad_model_entry(void **args): unpack and call the C interface,
+  // whose parameters are all pointers (results first, then inputs).
+  unsigned numParams = callee.getNumArguments();
+  unsigned expected = signature.inputs.size() +
+                      (signature.outputs.empty() ? 0 : 1);
+  if (numParams != expected)
+    return module.emitError() << "C interface of '" << funcName << "' takes "
+                              << numParams << " arguments, expected "
+                              << expected;
+  auto entry = LLVM::LLVMFuncOp::create(
+      b, loc, "dyad_model_entry",
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptrTy}));
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(entry.addEntryBlock(b));
+  Value args = entry.getArgument(0);
+  SmallVector<Value> params;
+  for (unsigned i = 0; i < numParams; ++i) {
+    Value slot = LLVM::GEPOp::create(b, loc, ptrTy, ptrTy, args,
+                                     ArrayRef<LLVM::GEPArg>{(int32_t)i});
+    params.push_back(LLVM::LoadOp::create(b, loc, ptrTy, slot));
+  }
+  LLVM::CallOp::create(b, loc, callee, params);
+  LLVM::ReturnOp::create(b, loc, ValueRange{});
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LLVM
+//===----------------------------------------------------------------------===//
+
+std::unique_ptr<llvm::TargetMachine>
+dyad::createTargetMachine(const TargetOptions &options, std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpu, features;
+  if (options.target == "host") {
+    cpu = llvm::sys::getHostCPUName().str();
+    for (auto &f : llvm::sys::getHostCPUFeatures())
+      features += (features.empty() ? "" : ",") +
+                  std::string(f.second ? "+" : "-") + f.first().str();
+  } else if (StringRef(options.target).starts_with("x86-64")) {
+    cpu = options.target;
+  } else {
+    error = "unknown --target '" + options.target +
+            "' (host, x86-64, x86-64-v2, x86-64-v3, x86-64-v4)";
+    return nullptr;
+  }
+  if (!options.cpu.empty())
+    cpu = options.cpu;
+  if (!options.features.empty())
+    features += (features.empty() ? "" : ",") + options.features;
+  llvm::CodeGenOptLevel level = options.optLevel == 0   ? llvm::CodeGenOptLevel::None
+                                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                : options.optLevel == 2
+                                    ? llvm::CodeGenOptLevel::Default
+                                    : llvm::CodeGenOptLevel::Aggressive;
+  std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, level));
+  if (!tm)
+    error = "cannot create a target machine for cpu '" + cpu + "'";
+  return tm;
+}
+
+std::unique_ptr<llvm::Module>
+dyad::translateAndOptimize(ModuleOp module, llvm::LLVMContext &ctx,
+                           llvm::TargetMachine &tm, unsigned optLevel,
+                           std::string &error) {
+  registerBuiltinDialectTranslation(*module.getContext());
+  registerLLVMDialectTranslation(*module.getContext());
+  auto llvmModule = translateModuleToLLVMIR(module, ctx, "dyad_model");
+  if (!llvmModule) {
+    error = "translation to LLVM IR failed";
+    return nullptr;
+  }
+  llvmModule->setDataLayout(tm.createDataLayout());
+  llvmModule->setTargetTriple(tm.getTargetTriple());
+  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &tm);
+  if (llvm::Error err = optimize(llvmModule.get())) {
+    error = llvm::toString(std::move(err));
+    return nullptr;
+  }
+  return llvmModule;
+}
+
+bool dyad::emitObject(llvm::Module &module, llvm::TargetMachine &tm,
+                      StringRef path, std::string &error) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    error = "cannot write '" + path.str() + "': " + ec.message();
+    return false;
+  }
+  llvm::legacy::PassManager pm;
+  if (tm.addPassesToEmitFile(pm, out.os(), nullptr,
+                             llvm::CodeGenFileType::ObjectFile)) {
+    error = "the target cannot emit object files";
+    return false;
+  }
+  pm.run(module);
+  out.keep();
+  return true;
+}
+
+bool dyad::linkSharedLibrary(StringRef object, StringRef output,
+                             std::string &error) {
+  std::string clang = DYAD_CLANG_PATH;
+  std::string out = output.str(), obj = object.str();
+  SmallVector<StringRef> args{clang, "-shared", "-fuse-ld=lld", "-o", out,
+                              obj,   "-lm"};
+  std::string msg;
+  int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &msg);
+  if (rc != 0) {
+    error = "linking with '" + clang + "' failed" +
+            (msg.empty() ? "" : ": " + msg) + " (exit code " +
+            std::to_string(rc) + ")";
+    return false;
+  }
+  return true;
+}
+
+std::string dyad::modelHeader(const ModelSignature &signature,
+                              StringRef modelName, StringRef source) {
+  std::string guard = "DYAD_MODEL_";
+  for (char c : modelName)
+    guard += std::isalnum((unsigned char)c) ? std::toupper((unsigned char)c)
+                                            : '_';
+  guard += "_H";
+  std::ostringstream os;
+  os << "/* Generated by dyadc from " << source.str()
+     << ". Load the library with the Dyad runtime:\n"
+        " *   dyad_model *m; dyad_model_load(\"" << modelName.str()
+     << ".so\", &m, err, sizeof err);\n"
+        " * and run it with dyad_model_run (see dyad_runtime.h). */\n"
+     << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+     << "#include \"dyad_runtime.h\"\n\n";
+  auto describe = [&](const char *kind, const std::vector<TensorSignature> &ts) {
+    os << "/* " << kind << " */\n";
+    for (size_t i = 0; i < ts.size(); ++i) {
+      const auto &t = ts[i];
+      os << "/*   " << i << ": \"" << t.name << "\" dtype " << t.dtype << " [";
+      for (size_t d = 0; d < t.shape.size(); ++d) {
+        if (d)
+          os << ", ";
+        if (t.shape[d] >= 0)
+          os << t.shape[d];
+        else
+          os << (t.dimParams[d].empty() ? "?" : t.dimParams[d]);
+      }
+      os << "]";
+      if (t.scale != 0)
+        os << " quantized: scale " << t.scale << ", zero point "
+           << t.zeroPoint;
+      os << " */\n";
+    }
+  };
+  describe("inputs", signature.inputs);
+  describe("outputs", signature.outputs);
+  os << "\n#define " << guard.substr(0, guard.size() - 2) << "_NUM_INPUTS "
+     << signature.inputs.size() << "\n#define "
+     << guard.substr(0, guard.size() - 2) << "_NUM_OUTPUTS "
+     << signature.outputs.size() << "\n\n"
+     << "/* Exported by the library (the runtime calls them). */\n"
+        "#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+        "const char *dyad_model_info(void);\n"
+        "void dyad_model_entry(void **args);\n"
+        "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+  return os.str();
+}

@@ -1,0 +1,448 @@
+//===- Runtime.cpp - load and run models compiled by dyadc ----------------===//
+//
+// A compiled model.so exports two C symbols (see lib/Compiler/Artifact.cpp):
+//
+//   const char *dyad_model_info(void);      // text description, below
+//   void dyad_model_entry(void **args);     // packed call of the graph
+//
+// dyad_model_entry takes an array of pointers: first one to the results (a
+// struct of MLIR memref descriptors, one per output), then one per input
+// descriptor. A descriptor is {allocated, aligned, offset, sizes[r],
+// strides[r]} with 64-bit integers. Results are buffers the model allocated
+// with malloc and hands over: the runtime copies them into the caller's
+// buffers and frees them.
+//
+// The info text has one line per item, fields separated by single spaces,
+// names percent-encoded, lists comma-separated ("_" for an empty list, "~"
+// for a dim without a symbolic name):
+//
+//   dyad-model <abi version>
+//   input <name> <dtype> <rank> <dims> <dim params> <scale> <zero point>
+//   output <name> <dtype> <rank> <dims> <dim params> <scale> <zero point>
+//
+// This file uses only the C and C++ standard libraries and dlopen.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dyad/Runtime/dyad_runtime.h"
+
+#include <dlfcn.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct TensorInfo {
+  std::string name;
+  int32_t dtype = 0;
+  std::vector<int64_t> shape;
+  std::vector<std::string> params;
+  std::vector<const char *> paramPtrs;
+  double scale = 0;
+  int64_t zeroPoint = 0;
+  dyad_tensor_info c{};
+};
+
+using EntryFn = void (*)(void **);
+
+std::string percentDecode(const std::string &s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += (char)std::strtol(s.substr(i + 1, 2).c_str(), nullptr, 16);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> splitList(const std::string &s) {
+  std::vector<std::string> out;
+  if (s == "_")
+    return out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+std::string shapeString(const int64_t *shape, int rank) {
+  std::string s = "[";
+  for (int i = 0; i < rank; ++i) {
+    if (i)
+      s += ", ";
+    s += shape[i] < 0 ? std::string("?") : std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+} // namespace
+
+struct dyad_model {
+  void *handle = nullptr;
+  EntryFn entry = nullptr;
+  std::vector<std::unique_ptr<TensorInfo>> inputs, outputs;
+  std::string error;
+
+  dyad_status fail(dyad_status status, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    error = buf;
+    return status;
+  }
+};
+
+static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
+  std::istringstream in(text);
+  std::string line;
+  bool header = false;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string kind;
+    fields >> kind;
+    if (kind == "dyad-model") {
+      int abi = 0;
+      fields >> abi;
+      if (abi != DYAD_ABI_VERSION) {
+        err = "model ABI version " + std::to_string(abi) +
+              " is not the runtime's (" + std::to_string(DYAD_ABI_VERSION) +
+              "): recompile the model with this Dyad";
+        return false;
+      }
+      header = true;
+      continue;
+    }
+    if (kind != "input" && kind != "output")
+      continue;
+    auto t = std::make_unique<TensorInfo>();
+    std::string name, dims, params;
+    int rank = 0;
+    if (!(fields >> name >> t->dtype >> rank >> dims >> params >> t->scale >>
+          t->zeroPoint) ||
+        rank < 0 || rank > DYAD_MAX_RANK) {
+      err = "malformed model description line: " + line;
+      return false;
+    }
+    t->name = percentDecode(name);
+    for (const std::string &d : splitList(dims))
+      t->shape.push_back(std::strtoll(d.c_str(), nullptr, 10));
+    for (const std::string &p : splitList(params))
+      t->params.push_back(p == "~" ? std::string() : percentDecode(p));
+    if ((int)t->shape.size() != rank || (int)t->params.size() != rank) {
+      err = "malformed dims in model description line: " + line;
+      return false;
+    }
+    for (const std::string &p : t->params)
+      t->paramPtrs.push_back(p.c_str());
+    t->c = dyad_tensor_info{t->name.c_str(), t->dtype, rank, t->shape.data(),
+                            t->paramPtrs.data(), t->scale, t->zeroPoint};
+    (kind == "input" ? m.inputs : m.outputs).push_back(std::move(t));
+  }
+  if (!header) {
+    err = "missing 'dyad-model' header in the model description";
+    return false;
+  }
+  return true;
+}
+
+extern "C" {
+
+size_t dyad_dtype_size(int32_t dtype) {
+  switch (dtype) {
+  case DYAD_FLOAT32: case DYAD_INT32: case DYAD_UINT32: return 4;
+  case DYAD_UINT8: case DYAD_INT8: case DYAD_BOOL: return 1;
+  case DYAD_UINT16: case DYAD_INT16: case DYAD_FLOAT16: case DYAD_BFLOAT16:
+    return 2;
+  case DYAD_INT64: case DYAD_FLOAT64: case DYAD_UINT64: return 8;
+  default: return 0;
+  }
+}
+
+const char *dyad_dtype_name(int32_t dtype) {
+  switch (dtype) {
+  case DYAD_FLOAT32: return "float32";
+  case DYAD_UINT8: return "uint8";
+  case DYAD_INT8: return "int8";
+  case DYAD_UINT16: return "uint16";
+  case DYAD_INT16: return "int16";
+  case DYAD_INT32: return "int32";
+  case DYAD_INT64: return "int64";
+  case DYAD_BOOL: return "bool";
+  case DYAD_FLOAT16: return "float16";
+  case DYAD_FLOAT64: return "float64";
+  case DYAD_UINT32: return "uint32";
+  case DYAD_UINT64: return "uint64";
+  case DYAD_BFLOAT16: return "bfloat16";
+  default: return "unknown";
+  }
+}
+
+dyad_status dyad_model_load(const char *path, dyad_model **model,
+                            char *errbuf, size_t errbuf_size) {
+  auto report = [&](const std::string &msg) {
+    if (errbuf && errbuf_size) {
+      std::snprintf(errbuf, errbuf_size, "%s", msg.c_str());
+    }
+    return DYAD_ERR_LOAD;
+  };
+  if (!model)
+    return report("dyad_model_load: model is NULL");
+  *model = nullptr;
+  if (!path)
+    return report("dyad_model_load: path is NULL");
+  // dlopen looks a name without '/' up in the library path: make it a path.
+  std::string file = std::strchr(path, '/') ? path : std::string("./") + path;
+  void *handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle)
+    return report(std::string("cannot load '") + path + "': " + dlerror());
+  using InfoFn = const char *(*)();
+  auto info = (InfoFn)dlsym(handle, "dyad_model_info");
+  auto entry = (EntryFn)dlsym(handle, "dyad_model_entry");
+  if (!info || !entry) {
+    dlclose(handle);
+    return report(std::string("'") + path +
+                  "' is not a model compiled by dyadc (no dyad_model_info / "
+                  "dyad_model_entry)");
+  }
+  auto m = std::make_unique<dyad_model>();
+  std::string err;
+  if (!parseInfo(info(), *m, err)) {
+    dlclose(handle);
+    return report(std::string("'") + path + "': " + err);
+  }
+  m->handle = handle;
+  m->entry = entry;
+  *model = m.release();
+  return DYAD_OK;
+}
+
+void dyad_model_free(dyad_model *model) {
+  if (!model)
+    return;
+  if (model->handle)
+    dlclose(model->handle);
+  delete model;
+}
+
+int dyad_model_num_inputs(const dyad_model *m) {
+  return m ? (int)m->inputs.size() : 0;
+}
+int dyad_model_num_outputs(const dyad_model *m) {
+  return m ? (int)m->outputs.size() : 0;
+}
+const dyad_tensor_info *dyad_model_input(const dyad_model *m, int i) {
+  if (!m || i < 0 || i >= (int)m->inputs.size())
+    return nullptr;
+  return &m->inputs[i]->c;
+}
+const dyad_tensor_info *dyad_model_output(const dyad_model *m, int i) {
+  if (!m || i < 0 || i >= (int)m->outputs.size())
+    return nullptr;
+  return &m->outputs[i]->c;
+}
+int dyad_model_input_index(const dyad_model *m, const char *name) {
+  if (!m || !name)
+    return -1;
+  for (size_t i = 0; i < m->inputs.size(); ++i)
+    if (m->inputs[i]->name == name)
+      return (int)i;
+  return -1;
+}
+const char *dyad_model_last_error(const dyad_model *m) {
+  return m ? m->error.c_str() : "model is NULL";
+}
+
+/// Checks the inputs against the compiled signature and binds the symbolic
+/// dims (name -> size).
+static dyad_status checkInputs(dyad_model *m, const dyad_tensor *inputs,
+                               int n, std::map<std::string, int64_t> &dims) {
+  if (n != (int)m->inputs.size())
+    return m->fail(DYAD_ERR_ARGUMENT, "the model has %zu inputs, %d given",
+                   m->inputs.size(), n);
+  if (n > 0 && !inputs)
+    return m->fail(DYAD_ERR_ARGUMENT, "inputs is NULL");
+  for (int i = 0; i < n; ++i) {
+    const TensorInfo &t = *m->inputs[i];
+    const dyad_tensor &in = inputs[i];
+    if (in.dtype != t.dtype)
+      return m->fail(DYAD_ERR_DTYPE, "input '%s' is %s, the model takes %s",
+                     t.name.c_str(), dyad_dtype_name(in.dtype),
+                     dyad_dtype_name(t.dtype));
+    if (in.rank != (int)t.shape.size())
+      return m->fail(DYAD_ERR_SHAPE,
+                     "input '%s' has rank %d, the model takes %s",
+                     t.name.c_str(), in.rank,
+                     shapeString(t.shape.data(), (int)t.shape.size()).c_str());
+    size_t count = 1;
+    for (int d = 0; d < in.rank; ++d) {
+      int64_t size = in.shape[d];
+      if (size < 0)
+        return m->fail(DYAD_ERR_SHAPE, "input '%s' dim %d is negative",
+                       t.name.c_str(), d);
+      if (t.shape[d] >= 0 && size != t.shape[d])
+        return m->fail(DYAD_ERR_SHAPE,
+                       "input '%s' has shape %s, the model takes %s",
+                       t.name.c_str(), shapeString(in.shape, in.rank).c_str(),
+                       shapeString(t.shape.data(), in.rank).c_str());
+      const std::string &p = t.params[d];
+      if (t.shape[d] < 0 && !p.empty()) {
+        auto [it, inserted] = dims.emplace(p, size);
+        if (!inserted && it->second != size)
+          return m->fail(DYAD_ERR_SHAPE,
+                         "input '%s' dim %d ('%s') is %lld, but another "
+                         "input has '%s' = %lld",
+                         t.name.c_str(), d, p.c_str(), (long long)size,
+                         p.c_str(), (long long)it->second);
+      }
+      count *= (size_t)size;
+    }
+    if (count > 0 && !in.data)
+      return m->fail(DYAD_ERR_ARGUMENT, "input '%s' has no data",
+                     t.name.c_str());
+  }
+  return DYAD_OK;
+}
+
+dyad_status dyad_model_output_shape(dyad_model *m, const dyad_tensor *inputs,
+                                    int n_inputs, int i, int64_t *shape) {
+  if (!m)
+    return DYAD_ERR_ARGUMENT;
+  if (i < 0 || i >= (int)m->outputs.size() || !shape)
+    return m->fail(DYAD_ERR_ARGUMENT, "no output %d", i);
+  std::map<std::string, int64_t> dims;
+  if (dyad_status s = checkInputs(m, inputs, n_inputs, dims))
+    return s;
+  const TensorInfo &t = *m->outputs[i];
+  for (size_t d = 0; d < t.shape.size(); ++d) {
+    shape[d] = t.shape[d];
+    if (shape[d] < 0) {
+      auto it = dims.find(t.params[d]);
+      if (it != dims.end())
+        shape[d] = it->second;
+    }
+  }
+  return DYAD_OK;
+}
+
+dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
+                           int n_inputs, dyad_tensor *outputs, int n_outputs) {
+  if (!m)
+    return DYAD_ERR_ARGUMENT;
+  m->error.clear();
+  std::map<std::string, int64_t> dims;
+  if (dyad_status s = checkInputs(m, inputs, n_inputs, dims))
+    return s;
+  if (n_outputs != (int)m->outputs.size())
+    return m->fail(DYAD_ERR_ARGUMENT, "the model has %zu outputs, %d given",
+                   m->outputs.size(), n_outputs);
+  if (n_outputs > 0 && !outputs)
+    return m->fail(DYAD_ERR_ARGUMENT, "outputs is NULL");
+
+  // Input descriptors: {allocated, aligned, offset, sizes, strides}.
+  std::vector<std::vector<int64_t>> descs(n_inputs);
+  for (int i = 0; i < n_inputs; ++i) {
+    const dyad_tensor &in = inputs[i];
+    std::vector<int64_t> &d = descs[i];
+    d.resize(3 + 2 * in.rank);
+    std::memcpy(&d[0], &in.data, sizeof(void *));
+    std::memcpy(&d[1], &in.data, sizeof(void *));
+    d[2] = 0;
+    int64_t stride = 1;
+    for (int k = in.rank - 1; k >= 0; --k) {
+      d[3 + k] = in.shape[k];
+      d[3 + in.rank + k] = stride;
+      stride *= in.shape[k];
+    }
+  }
+  // Results: the descriptors one after the other.
+  size_t resultWords = 0;
+  for (auto &o : m->outputs)
+    resultWords += 3 + 2 * o->shape.size();
+  std::vector<int64_t> results(resultWords, 0);
+  std::vector<void *> args;
+  args.push_back(results.data());
+  for (auto &d : descs)
+    args.push_back(d.data());
+  m->entry(args.data());
+
+  // Copy each result into the caller's buffer, then free it.
+  dyad_status status = DYAD_OK;
+  size_t off = 0;
+  for (int i = 0; i < n_outputs; ++i) {
+    const TensorInfo &t = *m->outputs[i];
+    int rank = (int)t.shape.size();
+    int64_t *d = &results[off];
+    off += 3 + 2 * rank;
+    void *allocated, *aligned;
+    std::memcpy(&allocated, &d[0], sizeof(void *));
+    std::memcpy(&aligned, &d[1], sizeof(void *));
+    const int64_t *sizes = &d[3], *strides = &d[3 + rank];
+    size_t elt = dyad_dtype_size(t.dtype);
+    size_t count = 1;
+    for (int k = 0; k < rank; ++k)
+      count *= (size_t)sizes[k];
+    dyad_tensor &out = outputs[i];
+    if (status == DYAD_OK) {
+      if (out.dtype != t.dtype) {
+        status = m->fail(DYAD_ERR_DTYPE, "output '%s' is %s, buffer is %s",
+                         t.name.c_str(), dyad_dtype_name(t.dtype),
+                         dyad_dtype_name(out.dtype));
+      } else if (count * elt > out.capacity_bytes ||
+                 (count > 0 && !out.data)) {
+        // Report the shape so the caller can size the buffer and run again.
+        out.rank = rank;
+        for (int k = 0; k < rank; ++k)
+          out.shape[k] = sizes[k];
+        status = m->fail(DYAD_ERR_CAPACITY,
+                         "output '%s' of shape %s needs %zu bytes, the buffer "
+                         "has %zu",
+                         t.name.c_str(), shapeString(sizes, rank).c_str(),
+                         count * elt, out.capacity_bytes);
+      } else {
+        // Strided copy into dense row-major order (results are dense in
+        // practice; this keeps any layout correct).
+        const char *base = (const char *)aligned + d[2] * elt;
+        char *dst = (char *)out.data;
+        std::vector<int64_t> idx(rank, 0);
+        for (size_t e = 0; e < count; ++e) {
+          int64_t src = 0;
+          for (int k = 0; k < rank; ++k)
+            src += idx[k] * strides[k];
+          std::memcpy(dst + e * elt, base + src * elt, elt);
+          for (int k = rank - 1; k >= 0; --k) {
+            if (++idx[k] < sizes[k])
+              break;
+            idx[k] = 0;
+          }
+        }
+        out.rank = rank;
+        for (int k = 0; k < rank; ++k)
+          out.shape[k] = sizes[k];
+      }
+    }
+    std::free(allocated);
+  }
+  return status;
+}
+
+} // extern "C"
