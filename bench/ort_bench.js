@@ -1,0 +1,41 @@
+// Times onnxruntime (CPU, the npm package onnxruntime-node) on one input, as
+// the peer Dyad's speed is compared with. Prints "median <ms> p90 <ms>".
+//
+//   node bench/ort_bench.js model.onnx input.npy [runs] [threads]
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const ort = require(path.join(__dirname, 'node_modules', 'onnxruntime-node'));
+
+function readNpy(file) {
+  const buf = fs.readFileSync(file);
+  if (buf.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${file}: not .npy`);
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', start, start + hlen);
+  if (!header.includes("'<f4'")) throw new Error(`${file}: only float32 .npy is supported`);
+  const shape = header.match(/\(([^)]*)\)/)[1].split(',').map(s => s.trim())
+      .filter(s => s.length).map(Number);
+  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + start + hlen,
+                                                 buf.byteOffset + buf.length));
+  return new ort.Tensor('float32', data, shape);
+}
+
+(async () => {
+  const [model, input, runsArg, threadsArg] = process.argv.slice(2);
+  const runs = Number(runsArg || 20), threads = Number(threadsArg || 1);
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: threads, interOpNumThreads: 1,
+    graphOptimizationLevel: 'all', executionMode: 'sequential'});
+  const feeds = {[session.inputNames[0]]: readNpy(input)};
+  for (let i = 0; i < Math.min(runs, 3); ++i) await session.run(feeds);
+  const ms = [];
+  for (let i = 0; i < runs; ++i) {
+    const t0 = process.hrtime.bigint();
+    await session.run(feeds);
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`median ${ms[Math.floor(ms.length / 2)]} p90 ${ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.9))]}`);
+})().catch(e => { console.error(`ort_bench: ${e.message}`); process.exit(1); });

@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+"""Compile a bundled model with dyadc and evaluate the native library.
+
+    /usr/bin/python3 models/evaluate.py models/mnist_cnn.onnx --bin build/bin
+
+1. `dyadc model.onnx -o <work>/model.so` (one build, dynamic batch).
+2. Reference check: the 64 images of <model>.ref.npz at batch 64 and at
+   batch 1, logits compared with the PyTorch logits saved at export.
+3. Accuracy: the FULL test set (10,000 images) through the library.
+4. Speed: images/s at batch 64 (`dyad-run --bench`, median of N runs).
+
+Exit code 1 when the reference logits differ by more than --atol or the
+accuracy is more than --max-drop points below the fp32 accuracy recorded in
+models/accuracy.json.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import datasets  # noqa: E402
+
+
+def run(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"evaluate: {' '.join(cmd)} failed:\n{p.stderr}{p.stdout}")
+    return p.stdout
+
+
+def logits_of(dyad_run, lib, x, work, tag):
+    np.save(os.path.join(work, f"{tag}.npy"), np.ascontiguousarray(x))
+    out = os.path.join(work, f"out_{tag}")
+    run([dyad_run, lib, "--input", os.path.join(work, f"{tag}.npy"),
+         "--output-dir", out])
+    return np.load(os.path.join(out, "logits.npy"))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("--bin", default="build/bin")
+    ap.add_argument("--atol", type=float, default=1e-3)
+    ap.add_argument("--max-drop", type=float, default=0.1)
+    ap.add_argument("--bench", type=int, default=20)
+    ap.add_argument("--skip-accuracy", action="store_true")
+    args = ap.parse_args()
+
+    name = os.path.basename(args.model)
+    info = json.load(open(os.path.join(HERE, "accuracy.json")))[name]
+    dyadc = os.path.join(args.bin, "dyadc")
+    dyad_run = os.path.join(args.bin, "dyad-run")
+    ok = True
+    with tempfile.TemporaryDirectory() as work:
+        lib = os.path.join(work, "model.so")
+        t0 = time.time()
+        run([dyadc, args.model, "-o", lib])
+        print(f"{name}: compiled with dyadc in {time.time() - t0:.1f} s")
+
+        ref = np.load(args.model.replace(".onnx", ".ref.npz"))
+        got64 = logits_of(dyad_run, lib, ref["input"], work, "ref64")
+        got1 = np.concatenate([logits_of(dyad_run, lib, ref["input"][i:i + 1],
+                                         work, f"ref1_{i}") for i in range(4)])
+        err64 = float(np.abs(got64 - ref["logits"]).max())
+        err1 = float(np.abs(got1 - ref["logits"][:4]).max())
+        same = int((got64.argmax(1) == ref["logits"].argmax(1)).sum())
+        print(f"  reference logits: max |diff| {err64:.2e} at batch 64, "
+              f"{err1:.2e} at batch 1; {same}/64 same predictions")
+        ok &= err64 <= args.atol and err1 <= args.atol
+
+        if not args.skip_accuracy:
+            x, y = datasets.load_preprocessed(info["dataset"], "test")
+            t0 = time.time()
+            logits = logits_of(dyad_run, lib, x, work, "test")
+            elapsed = time.time() - t0
+            acc = 100.0 * float((logits.argmax(1) == y).mean())
+            drop = info["test_accuracy"] - acc
+            print(f"  test accuracy: {acc:.2f}% on {len(y)} {info['dataset']} "
+                  f"test images (fp32 reference {info['test_accuracy']:.2f}%, "
+                  f"{'+' if drop <= 0 else '-'}{abs(drop):.2f} pt); "
+                  f"one batch of {len(y)} in {elapsed:.1f} s incl. I/O")
+            ok &= drop <= args.max_drop
+
+        if args.bench:
+            np.save(os.path.join(work, "b64.npy"), np.ascontiguousarray(ref["input"]))
+            out = run([dyad_run, lib, "--input", os.path.join(work, "b64.npy"),
+                       "--bench", str(args.bench)])
+            median = float(re.search(r"median ([0-9.e+-]+) ms", out).group(1))
+            line = (f"  speed: {64 / median * 1000:.0f} images/s at batch 64, "
+                    f"1 thread (median of {args.bench} runs: {median:.2f} ms)")
+            # The peer, same input, same run, same thread count.
+            ort = os.path.join(HERE, "..", "bench", "ort_bench.js")
+            if os.path.isdir(os.path.join(HERE, "..", "bench", "node_modules")):
+                p = subprocess.run(["node", ort, args.model,
+                                    os.path.join(work, "b64.npy"),
+                                    str(args.bench), "1"],
+                                   capture_output=True, text=True)
+                m = re.search(r"median ([0-9.e+-]+)", p.stdout)
+                if p.returncode == 0 and m:
+                    peer = float(m.group(1))
+                    line += (f"; onnxruntime 1.30: {peer:.2f} ms -> Dyad is "
+                             f"{peer / median:.2f}x onnxruntime's speed")
+                else:
+                    line += f"; onnxruntime failed: {p.stderr.strip()[:200]}"
+            print(line)
+    print(f"  {'OK' if ok else 'FAILED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
