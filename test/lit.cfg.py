@@ -7,7 +7,7 @@ from lit.llvm import llvm_config
 config.name = "Dyad"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".onnxtxt", ".test"]
-config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py", "api_test.c"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.dyad_obj_root, "test")
 
@@ -20,6 +20,6 @@ config.substitutions.append(("%onnx_testdata", "/usr/share/libonnx-testdata/data
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
 tool_dirs = [config.dyad_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["dyad-opt", "dyad-import"], tool_dirs)
+llvm_config.add_tool_substitutions(["dyad-opt", "dyad-import", "dyadc", "dyad-run", "dyad-runtime-api-test"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.dyad_tools_dir, append_path=True)
