@@ -2,20 +2,339 @@
 //
 // Elementwise ops become one linalg.generic each (numpy broadcasting through
 // the indexing maps, see buildElementwise); linalg-fuse-elementwise-ops merges
-// chains of them later.
+// chains of them later. Softmax, the normalizations and the reductions are
+// short chains of generics: reductions use `reduction` iterators into a
+// filled init tensor, and per-row statistics are read back through projected
+// indexing maps. f16 / bf16 transcendental math and statistics are computed
+// in f32.
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "dyad/Conversion/Conversion.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/AffineMap.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace dyad;
 
 namespace {
 
+//===----------------------------------------------------------------------===//
+// Scalar helpers (used inside generic bodies)
+//===----------------------------------------------------------------------===//
+
+/// The element type of `v` before type conversion. The converted types are
+/// signless, so signedness (ui8 vs i8) is only known from the original value.
+Type origElt(Value v) { return getElementTypeOrSelf(v.getType()); }
+
+/// Whether the op's original element type is an unsigned integer.
+bool isUnsignedElt(Operation *op) {
+  return getElementTypeOrSelf(op->getResult(0).getType()).isUnsignedInteger();
+}
+
+bool isStandardFloat(Type t) {
+  return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
+}
+
+/// Type in which float math on `t` is done: f16 / bf16 widen to f32 (for
+/// accuracy, and because the CPU path has no half-precision libm calls).
+Type computeType(Type t) {
+  auto ft = dyn_cast<FloatType>(t);
+  if (ft && ft.getWidth() < 32)
+    return Float32Type::get(t.getContext());
+  return t;
+}
+
+/// Float to float conversion; narrowing rounds to nearest even.
+Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  auto from = cast<FloatType>(v.getType());
+  auto toF = cast<FloatType>(to);
+  if (from == toF)
+    return v;
+  if (from.getWidth() < toF.getWidth())
+    return arith::ExtFOp::create(b, loc, toF, v);
+  if (from.getWidth() > toF.getWidth())
+    return arith::TruncFOp::create(b, loc, toF, v);
+  // Same width, other format (f16 <-> bf16): f32 holds both exactly.
+  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+  return arith::TruncFOp::create(b, loc, toF, wide);
+}
+
+/// Integer width change of signless `v` to `to`, extending by the source's
+/// signedness (i1 is a 0/1 bool, so it zero-extends).
+Value convertInt(OpBuilder &b, Location loc, Value v, Type to,
+                 bool srcUnsigned) {
+  unsigned from = v.getType().getIntOrFloatBitWidth();
+  unsigned width = to.getIntOrFloatBitWidth();
+  if (from == width)
+    return v;
+  if (from > width)
+    return arith::TruncIOp::create(b, loc, to, v);
+  if (srcUnsigned || from == 1)
+    return arith::ExtUIOp::create(b, loc, to, v);
+  return arith::ExtSIOp::create(b, loc, to, v);
+}
+
+Value intToFloat(OpBuilder &b, Location loc, Value v, Type to,
+                 bool srcUnsigned) {
+  if (srcUnsigned || v.getType().isInteger(1))
+    return arith::UIToFPOp::create(b, loc, to, v);
+  return arith::SIToFPOp::create(b, loc, to, v);
+}
+
+/// `fn(x)` evaluated in computeType(x) and converted back to x's type.
+Value inComputeType(OpBuilder &b, Location loc, Value x,
+                    function_ref<Value(Value)> fn) {
+  Type t = x.getType();
+  return convertFloat(b, loc, fn(convertFloat(b, loc, x, computeType(t))), t);
+}
+
+/// ONNX Cast of one scalar: `v` has the converted (signless) form of `src`,
+/// `to` is the converted form of `dst`.
+Value castScalar(OpBuilder &b, Location loc, Value v, Type src, Type dst,
+                 Type to) {
+  bool fromFloat = isa<FloatType>(v.getType());
+  if (dst.isInteger(1)) {
+    // x != 0; NaN is true, as numpy's astype(bool).
+    Value zero = scalarConstant(b, loc, v.getType(), 0.0);
+    if (fromFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v, zero);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v, zero);
+  }
+  if (isa<FloatType>(to)) {
+    if (fromFloat)
+      return convertFloat(b, loc, v, to);
+    return intToFloat(b, loc, v, to, src.isUnsignedInteger());
+  }
+  // Float to integer truncates toward zero; out-of-range values are
+  // undefined in ONNX (and poison here).
+  if (fromFloat) {
+    if (dst.isUnsignedInteger())
+      return arith::FPToUIOp::create(b, loc, to, v);
+    return arith::FPToSIOp::create(b, loc, to, v);
+  }
+  return convertInt(b, loc, v, to, src.isUnsignedInteger());
+}
+
+/// Integer `base ** exp` (ONNX integer Pow), by squaring; products wrap in
+/// base's type. A negative exponent gives the real result truncated toward
+/// zero, as C++ `(T)std::pow(base, exp)` in onnxruntime: 1 for base 1, +-1
+/// for base -1, 0 otherwise (base 0 is undefined there; 0 here).
+Value integerPow(OpBuilder &b, Location loc, Value base, Value exp,
+                 bool baseUnsigned, bool expUnsigned) {
+  Type t = base.getType();
+  Type i64 = b.getI64Type();
+  Value e = convertInt(b, loc, exp, i64, expUnsigned);
+  Value zero64 = scalarConstant(b, loc, i64, 0);
+  Value one64 = scalarConstant(b, loc, i64, 1);
+  Value one = scalarConstant(b, loc, t, 1);
+  Value zero = scalarConstant(b, loc, t, 0);
+  Value negExp;
+  Value loopExp = e;
+  if (!expUnsigned) {
+    negExp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e, zero64);
+    loopExp = arith::SelectOp::create(b, loc, negExp, zero64, e);
+  }
+  auto loop = scf::WhileOp::create(
+      b, loc, TypeRange{t, t, i64}, ValueRange{one, base, loopExp},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne,
+                                           args[2], zero64);
+        scf::ConditionOp::create(nb, l, more, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value r = args[0], sq = args[1], k = args[2];
+        Value bit = arith::AndIOp::create(nb, l, k, one64);
+        Value odd =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne, bit, zero64);
+        r = arith::SelectOp::create(nb, l, odd,
+                                    arith::MulIOp::create(nb, l, r, sq), r);
+        sq = arith::MulIOp::create(nb, l, sq, sq);
+        k = arith::ShRUIOp::create(nb, l, k, one64);
+        scf::YieldOp::create(nb, l, ValueRange{r, sq, k});
+      });
+  Value result = loop.getResult(0);
+  if (!negExp)
+    return result;
+  Value isOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, one);
+  Value neg = arith::SelectOp::create(b, loc, isOne, one, zero);
+  if (!baseUnsigned && t.getIntOrFloatBitWidth() > 1) {
+    Value minusOne = scalarConstant(b, loc, t, -1);
+    Value isMinusOne =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, minusOne);
+    Value oddExp = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ne,
+        arith::AndIOp::create(b, loc, e, one64), zero64);
+    Value signedOne = arith::SelectOp::create(b, loc, oddExp, minusOne, one);
+    neg = arith::SelectOp::create(b, loc, isMinusOne, signedOne, neg);
+  }
+  return arith::SelectOp::create(b, loc, negExp, neg, result);
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor helpers
+//===----------------------------------------------------------------------===//
+
+/// `v` as `type` (a tensor.cast when only static shape information differs).
+Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
+  if (v.getType() == type)
+    return v;
+  return tensor::CastOp::create(b, loc, type, v);
+}
+
+/// (d0, ..., d{n-1}) -> (the dims not marked in `reduced`).
+AffineMap keptDimsMap(MLIRContext *ctx, ArrayRef<bool> reduced) {
+  SmallVector<AffineExpr> exprs;
+  for (auto [d, r] : llvm::enumerate(reduced))
+    if (!r)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(reduced.size(), 0, exprs, ctx);
+}
+
+/// Map reading `operand` right-aligned against a loop nest over `shape`, with
+/// its statically size-1 dims broadcast (numpy rules, as buildElementwise).
+AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                       RankedTensorType operand) {
+  int64_t rank = shape.size();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < operand.getRank(); ++i) {
+    int64_t d = i + rank - operand.getRank();
+    if (operand.getDimSize(i) == 1 && shape[d] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// An all-parallel generic writing a fresh `outType` tensor (dynamic dims
+/// `outDyn`) through the identity map.
+Value buildParallel(OpBuilder &b, Location loc, RankedTensorType outType,
+                    ValueRange outDyn, ValueRange inputs,
+                    ArrayRef<AffineMap> inputMaps, ScalarBody body) {
+  int64_t rank = outType.getRank();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value init = emptyTensor(b, loc, outType, outDyn);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{outType}, inputs, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+using ReduceBody = function_ref<Value(OpBuilder &, Location, ValueRange ins,
+                                      Value acc)>;
+
+/// Reduces over the loop nest of `shapeSrc`'s dims, folding the dims marked
+/// in `reduced`: the result has the other dims, starts at `initValue` and
+/// takes `body(inputs, acc)` at every point.
+Value buildReduction(OpBuilder &b, Location loc, Value shapeSrc,
+                     ArrayRef<bool> reduced, ValueRange inputs,
+                     ArrayRef<AffineMap> inputMaps, Value initValue,
+                     ReduceBody body) {
+  auto srcType = cast<RankedTensorType>(shapeSrc.getType());
+  SmallVector<int64_t> shape;
+  SmallVector<Value> dyn;
+  SmallVector<utils::IteratorType> iters;
+  for (int64_t d = 0; d < srcType.getRank(); ++d) {
+    iters.push_back(reduced[d] ? utils::IteratorType::reduction
+                               : utils::IteratorType::parallel);
+    if (reduced[d])
+      continue;
+    shape.push_back(srcType.getDimSize(d));
+    if (srcType.isDynamicDim(d))
+      dyn.push_back(tensor::DimOp::create(b, loc, shapeSrc, d));
+  }
+  auto outType = RankedTensorType::get(shape, initValue.getType());
+  Value init = filledTensor(b, loc, outType, initValue, dyn);
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(keptDimsMap(b.getContext(), reduced));
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{outType}, inputs, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(
+            nb, nloc, body(nb, nloc, args.drop_back(), args.back()));
+      });
+  return generic.getResult(0);
+}
+
+/// The number of elements in the dims of `x` marked in `which`, as a scalar
+/// of `type` (float or integer).
+Value countOf(OpBuilder &b, Location loc, Value x, ArrayRef<bool> which,
+              Type type) {
+  Value n = arith::ConstantIndexOp::create(b, loc, 1);
+  for (auto [d, w] : llvm::enumerate(which))
+    if (w)
+      n = arith::MulIOp::create(b, loc, n, dimSize(b, loc, x, d));
+  Value n64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), n);
+  if (isa<FloatType>(type))
+    return arith::SIToFPOp::create(b, loc, type, n64);
+  return convertInt(b, loc, n64, type, /*srcUnsigned=*/false);
+}
+
+/// Re-inserts the dims of `x` marked in `reduced` as size-1 dims into `red`
+/// (which has the other dims of `x`): ONNX keepdims.
+Value expandReducedDims(OpBuilder &b, Location loc, Value red, Value x,
+                        ArrayRef<bool> reduced) {
+  auto redType = cast<RankedTensorType>(red.getType());
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t rank = reduced.size();
+  if (redType.getRank() == rank)
+    return red;
+  SmallVector<int64_t> shape;
+  SmallVector<OpFoldResult> outShape;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (reduced[d]) {
+      shape.push_back(1);
+      outShape.push_back(b.getIndexAttr(1));
+    } else if (xType.isDynamicDim(d)) {
+      shape.push_back(ShapedType::kDynamic);
+      outShape.push_back(tensor::DimOp::create(b, loc, x, d).getResult());
+    } else {
+      shape.push_back(xType.getDimSize(d));
+      outShape.push_back(b.getIndexAttr(xType.getDimSize(d)));
+    }
+  }
+  // Each kept dim takes the reduced dims before it; trailing reduced dims join
+  // the last group. A rank-0 source has no groups.
+  SmallVector<ReassociationIndices> groups;
+  if (redType.getRank() > 0) {
+    ReassociationIndices current;
+    for (int64_t d = 0; d < rank; ++d) {
+      current.push_back(d);
+      if (!reduced[d]) {
+        groups.push_back(current);
+        current.clear();
+      }
+    }
+    groups.back().append(current.begin(), current.end());
+  }
+  auto type = RankedTensorType::get(shape, redType.getElementType());
+  return tensor::ExpandShapeOp::create(b, loc, type, red, groups, outShape);
+}
+
+/// Normalizes an ONNX axis into [0, rank), or -1 if out of range.
+int64_t normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < 0)
+    axis += rank;
+  return axis >= 0 && axis < rank ? axis : -1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise patterns
+//===----------------------------------------------------------------------===//
+
 /// Lowers an elementwise op whose scalar semantics `Body` computes from the
 /// (converted) operand scalars. `Body` also sees the op, for attributes and
-/// the original (signedness-carrying) element type.
+/// the original (signedness-carrying) element types.
 template <typename OpTy, typename Body>
 struct ElementwisePattern : OpConversionPattern<OpTy> {
   ElementwisePattern(const TypeConverter &tc, MLIRContext *ctx, Body body)
@@ -52,16 +371,438 @@ void addElementwise(RewritePatternSet &patterns, const TypeConverter &tc,
                                                body);
 }
 
-/// Whether the op's original element type is an unsigned integer.
-bool isUnsignedElt(Operation *op) {
-  return getElementTypeOrSelf(op->getResult(0).getType()).isUnsignedInteger();
+/// Unary float op computed by `fn` in computeType.
+template <typename OpTy>
+void addUnaryFloat(RewritePatternSet &patterns, const TypeConverter &tc,
+                   Value (*fn)(OpBuilder &, Location, Value)) {
+  addElementwise<OpTy>(patterns, tc,
+                       [fn](Operation *, OpBuilder &b, Location loc,
+                            ValueRange a) -> Value {
+                         return inComputeType(b, loc, a[0], [&](Value x) {
+                           return fn(b, loc, x);
+                         });
+                       });
 }
+
+Value clampUnit(OpBuilder &b, Location loc, Value v) {
+  Type t = v.getType();
+  Value lo = arith::MaximumFOp::create(b, loc, v, scalarConstant(b, loc, t, 0));
+  return arith::MinimumFOp::create(b, loc, lo, scalarConstant(b, loc, t, 1));
+}
+
+/// Clip: bounds are optional rank-0 tensors, read once with tensor.extract.
+/// Floats use maximumf / minimumf, so NaN (in X or a bound) propagates as in
+/// ONNX's np.clip reference; min > max gives max, as np.clip.
+struct ClipLowering : OpConversionPattern<ClipOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ClipOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!resultType || !isa<RankedTensorType>(adaptor.getX().getType()))
+      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    Value bounds[2] = {adaptor.getMin(), adaptor.getMax()};
+    if (!bounds[0] && !bounds[1]) {
+      rewriter.replaceOp(op, castTo(rewriter, loc, adaptor.getX(), resultType));
+      return success();
+    }
+    for (Value &bound : bounds) {
+      if (!bound)
+        continue;
+      auto t = dyn_cast<RankedTensorType>(bound.getType());
+      if (!t || t.getRank() != 0)
+        return rewriter.notifyMatchFailure(op, "bound is not a rank-0 tensor");
+      bound = tensor::ExtractOp::create(rewriter, loc, bound, ValueRange{});
+    }
+    bool isFloat = isa<FloatType>(resultType.getElementType());
+    bool isUnsigned = origElt(op.getX()).isUnsignedInteger();
+    Value result = buildElementwise(
+        rewriter, loc, resultType, adaptor.getX(),
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value v = a[0];
+          if (Value lo = bounds[0])
+            v = isFloat ? (Value)arith::MaximumFOp::create(b, l, v, lo)
+                : isUnsigned ? (Value)arith::MaxUIOp::create(b, l, v, lo)
+                             : (Value)arith::MaxSIOp::create(b, l, v, lo);
+          if (Value hi = bounds[1])
+            v = isFloat ? (Value)arith::MinimumFOp::create(b, l, v, hi)
+                : isUnsigned ? (Value)arith::MinUIOp::create(b, l, v, hi)
+                             : (Value)arith::MinSIOp::create(b, l, v, hi);
+          return v;
+        });
+    if (!result)
+      return rewriter.notifyMatchFailure(op, "dynamic dim without a source");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Cast between the standard float types, signless / unsigned integers and
+/// i1. Quantized types are not handled here.
+struct CastLowering : OpConversionPattern<CastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(CastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value input = adaptor.getInput();
+    if (!resultType || !isa<RankedTensorType>(input.getType()))
+      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    Type src = origElt(op.getInput()), dst = origElt(op.getOutput());
+    for (Type t : {src, dst})
+      if (!isStandardFloat(t) && !isa<IntegerType>(t))
+        return rewriter.notifyMatchFailure(op, "unsupported element type");
+    Type to = resultType.getElementType();
+    // Same storage (ui8 -> i8 and back): the bits are the ONNX result.
+    if (getElementTypeOrSelf(input.getType()) == to &&
+        (src.isInteger(1) == dst.isInteger(1))) {
+      rewriter.replaceOp(op, castTo(rewriter, loc, input, resultType));
+      return success();
+    }
+    Value result = buildElementwise(
+        rewriter, loc, resultType, input,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          return castScalar(b, l, a[0], src, dst, to);
+        });
+    if (!result)
+      return rewriter.notifyMatchFailure(op, "dynamic dim without a source");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Softmax and normalizations
+//===----------------------------------------------------------------------===//
+
+/// softmax(x) = exp(x - max) / sum(exp(x - max)) along `axis`.
+struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = adaptor.getInput();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!xType || !resultType)
+      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    int64_t rank = xType.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    if (axis < 0)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    Type elt = xType.getElementType();
+    auto ct = cast<FloatType>(computeType(elt));
+
+    SmallVector<bool> reduced(rank, false);
+    reduced[axis] = true;
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap row = keptDimsMap(ctx, reduced);
+    SmallVector<Value> dyn = dynamicDims(rewriter, loc, x);
+
+    Value negInf = arith::ConstantOp::create(
+        rewriter, loc,
+        rewriter.getFloatAttr(
+            ct, APFloat::getInf(ct.getFloatSemantics(), /*Negative=*/true)));
+    Value max = buildReduction(
+        rewriter, loc, x, reduced, x, id, negInf,
+        [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
+          return arith::MaximumFOp::create(
+              b, l, convertFloat(b, l, in[0], ct), acc);
+        });
+    Value exps = buildParallel(
+        rewriter, loc, xType.clone(ct), dyn, {x, max}, {id, row},
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          Value d = arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct),
+                                          in[1]);
+          return math::ExpOp::create(b, l, d);
+        });
+    Value sum = buildReduction(
+        rewriter, loc, x, reduced, exps, id, scalarConstant(rewriter, loc, ct, 0),
+        [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
+          return arith::AddFOp::create(b, l, in[0], acc);
+        });
+    Value y = buildParallel(
+        rewriter, loc, xType, dyn, {exps, sum}, {id, row},
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          return convertFloat(b, l, arith::DivFOp::create(b, l, in[0], in[1]),
+                              elt);
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
+    return success();
+  }
+};
+
+/// LayerNormalization: mean and variance over dims axis..rank-1 (two passes,
+/// in f32 for narrower floats, as ONNX's default stash_type), then
+/// (x - mean) * invStdDev * scale + bias.
+struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(LayerNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = adaptor.getX(), scale = adaptor.getScale(), bias = adaptor.getB();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    if (!xType || !isa<RankedTensorType>(scale.getType()) ||
+        (bias && !isa<RankedTensorType>(bias.getType())))
+      return rewriter.notifyMatchFailure(op, "unranked operand");
+    SmallVector<RankedTensorType> resultTypes;
+    for (Value r : op->getResults()) {
+      auto t = dyn_cast_or_null<RankedTensorType>(
+          getTypeConverter()->convertType(r.getType()));
+      if (!t)
+        return rewriter.notifyMatchFailure(op, "unranked result");
+      resultTypes.push_back(t);
+    }
+    int64_t rank = xType.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    if (axis < 0)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    ArrayRef<int64_t> shape = xType.getShape();
+    for (Value v : {scale, bias})
+      if (v && cast<RankedTensorType>(v.getType()).getRank() > rank - axis)
+        return rewriter.notifyMatchFailure(
+            op, "scale / bias of higher rank than the normalized dims");
+
+    Type elt = xType.getElementType();
+    Type ct = computeType(elt);
+    SmallVector<bool> reduced(rank, false);
+    for (int64_t d = axis; d < rank; ++d)
+      reduced[d] = true;
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap row = keptDimsMap(ctx, reduced);
+    AffineMap statId = AffineMap::getMultiDimIdentityMap(axis, ctx);
+    SmallVector<Value> statDyn;
+    for (int64_t d = 0; d < axis; ++d)
+      if (xType.isDynamicDim(d))
+        statDyn.push_back(tensor::DimOp::create(rewriter, loc, x, d));
+    auto statType = RankedTensorType::get(shape.take_front(axis), ct);
+    Value n = countOf(rewriter, loc, x, reduced, ct);
+    Value zero = scalarConstant(rewriter, loc, ct, 0);
+    Value eps = scalarConstant(rewriter, loc, ct,
+                               op.getEpsilonAttr().getValueAsDouble());
+
+    Value sum = buildReduction(
+        rewriter, loc, x, reduced, x, id, zero,
+        [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
+          return arith::AddFOp::create(b, l, convertFloat(b, l, in[0], ct),
+                                       acc);
+        });
+    Value mean = buildParallel(
+        rewriter, loc, statType, statDyn, sum, statId,
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          return arith::DivFOp::create(b, l, in[0], n);
+        });
+    Value sqSum = buildReduction(
+        rewriter, loc, x, reduced, {x, mean}, {id, row}, zero,
+        [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
+          Value d = arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct),
+                                          in[1]);
+          return arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, d, d), acc);
+        });
+    Value invStd = buildParallel(
+        rewriter, loc, statType, statDyn, sqSum, statId,
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          Value var = arith::DivFOp::create(b, l, in[0], n);
+          Value sd = math::SqrtOp::create(
+              b, l, arith::AddFOp::create(b, l, var, eps));
+          return arith::DivFOp::create(b, l, scalarConstant(b, l, ct, 1), sd);
+        });
+
+    SmallVector<Value> ins = {x, mean, invStd, scale};
+    SmallVector<AffineMap> maps = {
+        id, row, row,
+        broadcastMap(ctx, shape, cast<RankedTensorType>(scale.getType()))};
+    if (bias) {
+      ins.push_back(bias);
+      maps.push_back(
+          broadcastMap(ctx, shape, cast<RankedTensorType>(bias.getType())));
+    }
+    Value y = buildParallel(
+        rewriter, loc, xType, dynamicDims(rewriter, loc, x), ins, maps,
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          Value d = arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct),
+                                          in[1]);
+          Value v = arith::MulFOp::create(b, l, d, in[2]);
+          v = arith::MulFOp::create(b, l, v, convertFloat(b, l, in[3], ct));
+          if (in.size() > 4)
+            v = arith::AddFOp::create(b, l, v, convertFloat(b, l, in[4], ct));
+          return convertFloat(b, l, v, elt);
+        });
+
+    SmallVector<Value> results = {castTo(rewriter, loc, y, resultTypes[0])};
+    // Mean / InvStdDev: the statistics with the normalized dims as size 1.
+    for (auto [value, stat] : {std::make_pair(op.getMean(), mean),
+                               std::make_pair(op.getInvStdDev(), invStd)}) {
+      if (!value)
+        continue;
+      auto type = resultTypes[results.size()];
+      SmallVector<Value> dyn;
+      for (int64_t d = 0; d < rank; ++d)
+        if (type.isDynamicDim(d))
+          dyn.push_back(dimSize(rewriter, loc, x, d));
+      results.push_back(buildParallel(
+          rewriter, loc, type, dyn, stat, row,
+          [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+            return convertFloat(b, l, in[0], type.getElementType());
+          }));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// Inference BatchNormalization: per channel (dim 1),
+/// (x - mean) / sqrt(var + epsilon) * scale + B.
+struct BatchNormLowering : OpConversionPattern<BatchNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(BatchNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = adaptor.getX();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!xType || !resultType)
+      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    if (xType.getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "input rank < 2");
+    SmallVector<Value> params = {adaptor.getScale(), adaptor.getB(),
+                                 adaptor.getMean(), adaptor.getVar()};
+    for (Value p : params) {
+      auto t = dyn_cast<RankedTensorType>(p.getType());
+      if (!t || t.getRank() != 1)
+        return rewriter.notifyMatchFailure(op, "parameter is not 1-D");
+    }
+    int64_t rank = xType.getRank();
+    Type elt = xType.getElementType();
+    Type ct = computeType(elt);
+    double eps = op.getEpsilonAttr().getValueAsDouble();
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap chan = AffineMap::get(rank, 0, getAffineDimExpr(1, ctx), ctx);
+    SmallVector<Value> ins = {x};
+    ins.append(params);
+    Value y = buildParallel(
+        rewriter, loc, xType, dynamicDims(rewriter, loc, x), ins,
+        {id, chan, chan, chan, chan},
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          auto get = [&](int i) { return convertFloat(b, l, in[i], ct); };
+          Value var = arith::AddFOp::create(b, l, get(4),
+                                            scalarConstant(b, l, ct, eps));
+          Value v = arith::SubFOp::create(b, l, get(0), get(3));
+          v = arith::DivFOp::create(b, l, v, math::SqrtOp::create(b, l, var));
+          v = arith::MulFOp::create(b, l, v, get(1));
+          v = arith::AddFOp::create(b, l, v, get(2));
+          return convertFloat(b, l, v, elt);
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+/// ReduceSum / ReduceMean over the `axes` attribute. Float sums accumulate in
+/// computeType; integer sums wrap in the element type (the ONNX result modulo
+/// 2^width); integer means sum exactly in i64 and divide toward zero, as
+/// numpy's mean followed by the cast back.
+template <typename OpTy, bool IsMean>
+struct ReduceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = this->getContext();
+    Value x = adaptor.getData();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        this->getTypeConverter()->convertType(op.getType()));
+    if (!xType || !resultType)
+      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    int64_t rank = xType.getRank();
+    ArrayRef<int64_t> axes = op.getAxes();
+    if (axes.empty() && op.getNoopWithEmptyAxes()) {
+      rewriter.replaceOp(op, castTo(rewriter, loc, x, resultType));
+      return success();
+    }
+    // No axes: reduce all.
+    SmallVector<bool> reduced(rank, axes.empty());
+    for (int64_t a : axes) {
+      int64_t n = normalizeAxis(a, rank);
+      if (n < 0)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      reduced[n] = true;
+    }
+
+    Type elt = xType.getElementType();
+    bool isFloat = isa<FloatType>(elt);
+    bool isUnsigned = origElt(op.getData()).isUnsignedInteger();
+    Type acc = isFloat ? computeType(elt)
+                       : (IsMean ? rewriter.getI64Type() : elt);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    Value sum = buildReduction(
+        rewriter, loc, x, reduced, x, id, scalarConstant(rewriter, loc, acc, 0),
+        [&](OpBuilder &b, Location l, ValueRange in, Value a) -> Value {
+          if (isFloat)
+            return arith::AddFOp::create(
+                b, l, convertFloat(b, l, in[0], acc), a);
+          return arith::AddIOp::create(
+              b, l, convertInt(b, l, in[0], acc, isUnsigned), a);
+        });
+
+    auto sumType = cast<RankedTensorType>(sum.getType());
+    Value red = sum;
+    if (IsMean || acc != elt) {
+      Value n = IsMean ? countOf(rewriter, loc, x, reduced, acc) : Value();
+      red = buildParallel(
+          rewriter, loc, sumType.clone(elt), dynamicDims(rewriter, loc, sum),
+          sum, AffineMap::getMultiDimIdentityMap(sumType.getRank(), ctx),
+          [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+            Value v = in[0];
+            if (isFloat) {
+              if (n)
+                v = arith::DivFOp::create(b, l, v, n);
+              return convertFloat(b, l, v, elt);
+            }
+            if (n)
+              v = isUnsigned ? (Value)arith::DivUIOp::create(b, l, v, n)
+                             : (Value)arith::DivSIOp::create(b, l, v, n);
+            return convertInt(b, l, v, elt, isUnsigned);
+          });
+    }
+    if (op.getKeepdims())
+      red = expandReducedDims(rewriter, loc, red, x, reduced);
+    rewriter.replaceOp(op, castTo(rewriter, loc, red, resultType));
+    return success();
+  }
+};
 
 } // namespace
 
 void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
                                                RewritePatternSet &patterns) {
   auto &tc = converter;
+  MLIRContext *ctx = patterns.getContext();
   // Binary arithmetic: float or integer (signedness from the dyad type).
   addElementwise<AddOp>(patterns, tc, [](Operation *, OpBuilder &b,
                                          Location loc, ValueRange a) -> Value {
@@ -90,23 +831,41 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
       return arith::DivUIOp::create(b, loc, a[0], a[1]);
     return arith::DivSIOp::create(b, loc, a[0], a[1]);
   });
+
   // Unary float math.
-  addElementwise<SqrtOp>(patterns, tc, [](Operation *, OpBuilder &b,
-                                          Location loc, ValueRange a) -> Value {
-    return math::SqrtOp::create(b, loc, a[0]);
+  addUnaryFloat<SqrtOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+    return math::SqrtOp::create(b, loc, x);
   });
-  addElementwise<ExpOp>(patterns, tc, [](Operation *, OpBuilder &b,
-                                         Location loc, ValueRange a) -> Value {
-    return math::ExpOp::create(b, loc, a[0]);
+  addUnaryFloat<ExpOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+    return math::ExpOp::create(b, loc, x);
   });
-  addElementwise<ErfOp>(patterns, tc, [](Operation *, OpBuilder &b,
-                                         Location loc, ValueRange a) -> Value {
-    return math::ErfOp::create(b, loc, a[0]);
+  addUnaryFloat<ErfOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+    return math::ErfOp::create(b, loc, x);
   });
-  addElementwise<TanhOp>(patterns, tc, [](Operation *, OpBuilder &b,
-                                          Location loc, ValueRange a) -> Value {
-    return math::TanhOp::create(b, loc, a[0]);
+  addUnaryFloat<TanhOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+    return math::TanhOp::create(b, loc, x);
   });
+  // Stable for both signs: with e = exp(-|x|), sigmoid(|x|) = 1 / (1 + e)
+  // and sigmoid(-|x|) = e / (1 + e); exp never overflows.
+  addUnaryFloat<SigmoidOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+    Type t = x.getType();
+    Value zero = scalarConstant(b, loc, t, 0), one = scalarConstant(b, loc, t, 1);
+    Value e = math::ExpOp::create(
+        b, loc, arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x)));
+    Value r = arith::DivFOp::create(b, loc, one,
+                                    arith::AddFOp::create(b, loc, one, e));
+    Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+    return arith::SelectOp::create(b, loc, neg,
+                                   arith::MulFOp::create(b, loc, e, r), r);
+  });
+  // x * clamp(x / 6 + 1/2, 0, 1).
+  addUnaryFloat<HardSwishOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+    Type t = x.getType();
+    Value v = arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, 1.0 / 6.0));
+    v = arith::AddFOp::create(b, loc, v, scalarConstant(b, loc, t, 0.5));
+    return arith::MulFOp::create(b, loc, x, clampUnit(b, loc, v));
+  });
+
   addElementwise<ReluOp>(patterns, tc, [](Operation *op, OpBuilder &b,
                                           Location loc, ValueRange a) -> Value {
     Type t = a[0].getType();
@@ -117,4 +876,94 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
       return a[0];
     return arith::MaxSIOp::create(b, loc, a[0], zero);
   });
+  // x < 0 ? alpha * x : x (NaN passes through).
+  addElementwise<LeakyReluOp>(patterns, tc, [](LeakyReluOp op, OpBuilder &b,
+                                               Location loc,
+                                               ValueRange a) -> Value {
+    Value x = a[0];
+    Type t = x.getType();
+    Value alpha =
+        scalarConstant(b, loc, t, op.getAlphaAttr().getValueAsDouble());
+    Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                      scalarConstant(b, loc, t, 0));
+    return arith::SelectOp::create(b, loc, neg,
+                                   arith::MulFOp::create(b, loc, x, alpha), x);
+  });
+  // clamp(alpha * x + beta, 0, 1).
+  addElementwise<HardSigmoidOp>(patterns, tc, [](HardSigmoidOp op,
+                                                 OpBuilder &b, Location loc,
+                                                 ValueRange a) -> Value {
+    double alpha = op.getAlphaAttr().getValueAsDouble();
+    double beta = op.getBetaAttr().getValueAsDouble();
+    return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+      Type t = x.getType();
+      Value v = arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, alpha));
+      v = arith::AddFOp::create(b, loc, v, scalarConstant(b, loc, t, beta));
+      return clampUnit(b, loc, v);
+    });
+  });
+  // none: x/2 * (1 + erf(x / sqrt 2));
+  // tanh: x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))).
+  addElementwise<GeluOp>(patterns, tc, [](GeluOp op, OpBuilder &b,
+                                          Location loc, ValueRange a) -> Value {
+    bool useTanh = op.getApproximate() == "tanh";
+    return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+      Type t = x.getType();
+      auto cst = [&](double v) { return scalarConstant(b, loc, t, v); };
+      Value inner;
+      if (useTanh) {
+        Value x3 = arith::MulFOp::create(
+            b, loc, arith::MulFOp::create(b, loc, x, x), x);
+        inner = arith::AddFOp::create(
+            b, loc, x, arith::MulFOp::create(b, loc, x3, cst(0.044715)));
+        inner = arith::MulFOp::create(b, loc, inner,
+                                      cst(std::sqrt(2.0 / M_PI)));
+        inner = math::TanhOp::create(b, loc, inner);
+      } else {
+        inner = math::ErfOp::create(
+            b, loc, arith::MulFOp::create(b, loc, x, cst(M_SQRT1_2)));
+      }
+      Value half = arith::MulFOp::create(b, loc, x, cst(0.5));
+      return arith::MulFOp::create(b, loc, half,
+                                   arith::AddFOp::create(b, loc, inner, cst(1)));
+    });
+  });
+  // Pow. Float base: powf in computeType (or the exponent's wider float
+  // type); integer exponents convert to float, which is exact for negative
+  // bases too (libm pow handles integral exponents). Integer base with a float
+  // exponent: in f64, then truncated toward zero as onnxruntime does.
+  addElementwise<PowOp>(patterns, tc, [](PowOp op, OpBuilder &b, Location loc,
+                                         ValueRange a) -> Value {
+    Value x = a[0], y = a[1];
+    Type xt = x.getType(), yt = y.getType();
+    bool xUnsigned = origElt(op.getX()).isUnsignedInteger();
+    bool yUnsigned = origElt(op.getY()).isUnsignedInteger();
+    if (isa<FloatType>(xt)) {
+      Type ct = computeType(xt);
+      if (isa<FloatType>(yt) &&
+          yt.getIntOrFloatBitWidth() > ct.getIntOrFloatBitWidth())
+        ct = yt;
+      Value yv = isa<FloatType>(yt) ? convertFloat(b, loc, y, ct)
+                                    : intToFloat(b, loc, y, ct, yUnsigned);
+      Value r = math::PowFOp::create(b, loc, convertFloat(b, loc, x, ct), yv);
+      return convertFloat(b, loc, r, xt);
+    }
+    if (isa<FloatType>(yt)) {
+      Type f64 = b.getF64Type();
+      Value r = math::PowFOp::create(b, loc, intToFloat(b, loc, x, f64, xUnsigned),
+                                     convertFloat(b, loc, y, f64));
+      if (xUnsigned)
+        return arith::FPToUIOp::create(b, loc, xt, r);
+      return arith::FPToSIOp::create(b, loc, xt, r);
+    }
+    return integerPow(b, loc, x, y, xUnsigned, yUnsigned);
+  });
+  addElementwise<WhereOp>(patterns, tc, [](Operation *, OpBuilder &b,
+                                           Location loc, ValueRange a) -> Value {
+    return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
+  });
+
+  patterns.add<ClipLowering, CastLowering, SoftmaxLowering, LayerNormLowering,
+               BatchNormLowering, ReduceLowering<ReduceSumOp, false>,
+               ReduceLowering<ReduceMeanOp, true>>(tc, ctx);
 }
