@@ -661,11 +661,11 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     int64_t rank = xType.getRank();
     if (rank < 3)
       return rewriter.notifyMatchFailure(op, "needs at least 1 spatial dim");
-    // The importer resolves auto_pad and output_shape into pads when the
-    // input shape is static; what is left depends on run-time sizes.
-    if (op.getAutoPad() != "NOTSET" || op.getOutputShape())
+    // The importer resolves output_shape into pads when the input shape is
+    // static; with dynamic spatial dims the padding would depend on them.
+    if (op.getOutputShape())
       return rewriter.notifyMatchFailure(
-          op, "auto_pad / output_shape with dynamic spatial dims");
+          op, "output_shape with dynamic spatial dims");
     int64_t group = op.getGroup();
     int64_t c = wType.getDimSize(0), mg = wType.getDimSize(1);
     if (group > 1 &&
@@ -675,8 +675,28 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
 
     int64_t spatial = rank - 2;
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
-                      dilations = op.getDilations(), pads = op.getPads(),
-                      outPad = op.getOutputPadding();
+                      dilations = op.getDilations();
+    SmallVector<int64_t> pads(op.getPads()), outPad(op.getOutputPadding());
+    // auto_pad (left by the importer only for dynamic spatial dims): the
+    // output is in * stride, so the total padding, output_padding +
+    // (k-1)*d + 1 - stride, does not depend on the input size. Resolved as
+    // the importer does for static shapes.
+    StringRef autoPad = op.getAutoPad();
+    if (autoPad == "VALID") {
+      llvm::fill(pads, 0);
+    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      for (int64_t i = 0; i < spatial; ++i) {
+        int64_t total = outPad[i] + (kernel[i] - 1) * dilations[i] + 1 -
+                        strides[i];
+        if (total < 0) {
+          outPad[i] -= total;
+          pads[i] = pads[i + spatial] = 0;
+          continue;
+        }
+        pads[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+        pads[i + spatial] = total - pads[i];
+      }
+    }
     IndexMath m(rewriter, loc);
     Type elt = resultType.getElementType();
     Value zero = scalarConstant(rewriter, loc, elt, 0.0);
