@@ -82,13 +82,17 @@ public:
   }
   OpFoldResult sub(OpFoldResult x, int64_t y) { return sub(x, c(y)); }
 
-  OpFoldResult mul(OpFoldResult x, int64_t y) {
-    if (auto cx = getConstantIntValue(x))
-      return c(*cx * y);
-    if (y == 1)
+  OpFoldResult mul(OpFoldResult x, OpFoldResult y) {
+    auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+    if (cx && cy)
+      return c(*cx * *cy);
+    if (cx && *cx == 1)
+      return y;
+    if (cy && *cy == 1)
       return x;
-    return arith::MulIOp::create(b, loc, value(x), value(c(y))).getResult();
+    return arith::MulIOp::create(b, loc, value(x), value(y)).getResult();
   }
+  OpFoldResult mul(OpFoldResult x, int64_t y) { return mul(x, c(y)); }
 
   OpFoldResult floorDiv(OpFoldResult x, int64_t y) {
     if (auto cx = getConstantIntValue(x))
@@ -1254,10 +1258,10 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
       int64_t count = 1;
       for (int64_t k : win.kernel)
         count *= k;
+      Value divisor = scalarConstant(rewriter, loc, elt, (double)count);
       y = mapInto(rewriter, loc, sum, id, empty,
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                    return arith::DivFOp::create(
-                        b, l, a[0], scalarConstant(b, l, elt, (double)count));
+                    return arith::DivFOp::create(b, l, a[0], divisor);
                   });
     } else {
       // Per output position: for each spatial dim the number of kernel taps
@@ -1289,9 +1293,7 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
                               dil),
                   win.kernel[i] - 1);
               OpFoldResult n = im.max(im.add(im.sub(kmax, kmin), 1), 0);
-              count = i == 0 ? n
-                             : OpFoldResult(arith::MulIOp::create(
-                                   b, l, im.value(count), im.value(n)));
+              count = im.mul(count, n);
             }
             Value ci = arith::IndexCastOp::create(b, l, b.getI64Type(),
                                                   im.value(count));
@@ -1327,14 +1329,8 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
     SmallVector<OpFoldResult> nc{tensor::getMixedSize(rewriter, loc, x, 0),
                                  tensor::getMixedSize(rewriter, loc, x, 1)};
     OpFoldResult count = m.c(1);
-    for (int64_t i = 2; i < rank; ++i) {
-      OpFoldResult s = tensor::getMixedSize(rewriter, loc, x, i);
-      auto cs = getConstantIntValue(s);
-      count = cs ? m.mul(count, *cs)
-                 : OpFoldResult(arith::MulIOp::create(rewriter, loc,
-                                                      m.value(count),
-                                                      m.value(s)));
-    }
+    for (int64_t i = 2; i < rank; ++i)
+      count = m.mul(count, tensor::getMixedSize(rewriter, loc, x, i));
     Value zero = scalarConstant(rewriter, loc, elt, 0.0);
     Value init = filledOf(rewriter, loc, nc, zero);
     SmallVector<utils::IteratorType> iters = parallelIters(2);
