@@ -478,15 +478,27 @@ static Value genericGroupedConv(OpBuilder &b, Location loc, Value x, Value w,
 
 /// Whether buildConv supports the operands: a grouped convolution needs its
 /// channel counts static.
-static LogicalResult checkConvChannels(RankedTensorType x, RankedTensorType w,
+static LogicalResult checkConvChannels(int64_t c, RankedTensorType w,
                                        int64_t group) {
   if (group == 1)
     return success();
-  int64_t c = x.getDimSize(1), m = w.getDimSize(0);
+  int64_t m = w.getDimSize(0);
   if (ShapedType::isDynamic(c) || ShapedType::isDynamic(m) || c % group ||
       m % group)
     return failure();
   return success();
+}
+
+/// `x` (N x C x ...) with a dynamic C cast to the static `channels` (which
+/// the verifier ties to the weight shape); unchanged otherwise.
+static Value refineChannels(OpBuilder &b, Location loc, Value x,
+                            int64_t channels) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.isDynamicDim(1) || ShapedType::isDynamic(channels))
+    return x;
+  SmallVector<int64_t> shape(type.getShape());
+  shape[1] = channels;
+  return tensor::CastOp::create(b, loc, type.clone(shape), x);
 }
 
 /// Convolution of `x` (N x C x in..., padded already) with `w` (ONNX layout
@@ -595,7 +607,12 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     if (xType.getRank() < 3)
       return rewriter.notifyMatchFailure(op, "needs at least 1 spatial dim");
     int64_t group = op.getGroup();
-    if (failed(checkConvChannels(xType, wType, group)))
+    // Input channels: C = (C / group) x group from the weight when the input
+    // does not say.
+    int64_t channels = xType.getDimSize(1);
+    if (ShapedType::isDynamic(channels) && !wType.isDynamicDim(1))
+      channels = wType.getDimSize(1) * group;
+    if (failed(checkConvChannels(channels, wType, group)))
       return rewriter.notifyMatchFailure(
           op, "grouped conv needs static, divisible channel counts");
     bool isInt = isa<IntegerType>(xType.getElementType());
@@ -610,6 +627,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
         return rewriter.notifyMatchFailure(op, "integer conv must give i32");
     }
 
+    if (group > 1)
+      x = refineChannels(rewriter, loc, x, channels);
     // Widen the integer form to i32 with the zero points subtracted: the
     // padding (with 0) then stands for the zero point, as in ConvInteger.
     if (isInt) {
@@ -676,6 +695,8 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
         (ShapedType::isDynamic(c) || ShapedType::isDynamic(mg) || c % group))
       return rewriter.notifyMatchFailure(
           op, "grouped conv_transpose needs static channel counts");
+    if (group > 1)
+      x = refineChannels(rewriter, loc, x, c);
 
     int64_t spatial = rank - 2;
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
