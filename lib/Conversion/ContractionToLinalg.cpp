@@ -26,7 +26,12 @@
 //
 // Index arithmetic folds to constants whenever the shapes are static, so the
 // common static case produces static shapes throughout; dynamic sizes (batch,
-// and spatial sizes where the pads are explicit) are computed at run time.
+// spatial with explicit or SAME_* padding, channels) are computed at run
+// time. Forms a pattern does not handle make it fail (notifyMatchFailure):
+// unranked tensors, grouped convolutions with dynamic channel counts,
+// conv_transpose output_shape with dynamic spatial dims, zero points other
+// than per tensor / per output channel (ConvInteger) / per row or column
+// (MatMulInteger), integer gemm with non-integral alpha or beta.
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
@@ -994,8 +999,11 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
       if (!resultType.getElementType().isInteger(32))
         return rewriter.notifyMatchFailure(op, "integer matmul must give i32");
     }
-    // numpy batch broadcasting: the result's batch dims (static where the
-    // result type says so, otherwise from an operand whose dim is not 1).
+    // numpy batch broadcasting: the result's batch dims are static where the
+    // result type says so, otherwise taken from an operand whose dim is not
+    // statically 1. As in buildElementwise, a dynamic dim is assumed not to
+    // broadcast at run time (be 1 where the other operand's is not): that
+    // would need a run-time choice of indexing maps.
     int64_t nbA = std::max<int64_t>(ra - 2, 0), nbB = std::max<int64_t>(rb - 2, 0);
     int64_t nb = std::max(nbA, nbB);
     for (int64_t i = 0; i < nb; ++i) {
@@ -1062,11 +1070,14 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
           batch.push_back(rewriter.getIndexAttr(resultType.getDimSize(i)));
           continue;
         }
+        // From an operand whose dim is not 1, a static one if any.
         int64_t ia = i - (nb - nbA), ib = i - (nb - nbB);
-        if (ia >= 0 && aType.getDimSize(ia) != 1)
-          batch.push_back(tensor::getMixedSize(rewriter, loc, a, ia));
-        else
-          batch.push_back(tensor::getMixedSize(rewriter, loc, b, ib));
+        bool useA = ia >= 0 && aType.getDimSize(ia) != 1;
+        bool useB = ib >= 0 && bType.getDimSize(ib) != 1;
+        if (useA && useB && aType.isDynamicDim(ia))
+          useA = false;
+        batch.push_back(useA ? tensor::getMixedSize(rewriter, loc, a, ia)
+                             : tensor::getMixedSize(rewriter, loc, b, ib));
       }
       SmallVector<OpFoldResult> aSizes(batch), bSizes(batch);
       aSizes.append({mSize, kSize});
