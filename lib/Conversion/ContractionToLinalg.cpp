@@ -26,7 +26,12 @@
 //
 // Index arithmetic folds to constants whenever the shapes are static, so the
 // common static case produces static shapes throughout; dynamic sizes (batch,
-// and spatial sizes where the pads are explicit) are computed at run time.
+// spatial with explicit or SAME_* padding, channels) are computed at run
+// time. Forms a pattern does not handle make it fail (notifyMatchFailure):
+// unranked tensors, grouped convolutions with dynamic channel counts,
+// conv_transpose output_shape with dynamic spatial dims, zero points other
+// than per tensor / per output channel (ConvInteger) / per row or column
+// (MatMulInteger), integer gemm with non-integral alpha or beta.
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
@@ -82,13 +87,17 @@ public:
   }
   OpFoldResult sub(OpFoldResult x, int64_t y) { return sub(x, c(y)); }
 
-  OpFoldResult mul(OpFoldResult x, int64_t y) {
-    if (auto cx = getConstantIntValue(x))
-      return c(*cx * y);
-    if (y == 1)
+  OpFoldResult mul(OpFoldResult x, OpFoldResult y) {
+    auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+    if (cx && cy)
+      return c(*cx * *cy);
+    if (cx && *cx == 1)
+      return y;
+    if (cy && *cy == 1)
       return x;
-    return arith::MulIOp::create(b, loc, value(x), value(c(y))).getResult();
+    return arith::MulIOp::create(b, loc, value(x), value(y)).getResult();
   }
+  OpFoldResult mul(OpFoldResult x, int64_t y) { return mul(x, c(y)); }
 
   OpFoldResult floorDiv(OpFoldResult x, int64_t y) {
     if (auto cx = getConstantIntValue(x))
@@ -474,15 +483,27 @@ static Value genericGroupedConv(OpBuilder &b, Location loc, Value x, Value w,
 
 /// Whether buildConv supports the operands: a grouped convolution needs its
 /// channel counts static.
-static LogicalResult checkConvChannels(RankedTensorType x, RankedTensorType w,
+static LogicalResult checkConvChannels(int64_t c, RankedTensorType w,
                                        int64_t group) {
   if (group == 1)
     return success();
-  int64_t c = x.getDimSize(1), m = w.getDimSize(0);
+  int64_t m = w.getDimSize(0);
   if (ShapedType::isDynamic(c) || ShapedType::isDynamic(m) || c % group ||
       m % group)
     return failure();
   return success();
+}
+
+/// `x` (N x C x ...) with a dynamic C cast to the static `channels` (which
+/// the verifier ties to the weight shape); unchanged otherwise.
+static Value refineChannels(OpBuilder &b, Location loc, Value x,
+                            int64_t channels) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (!type.isDynamicDim(1) || ShapedType::isDynamic(channels))
+    return x;
+  SmallVector<int64_t> shape(type.getShape());
+  shape[1] = channels;
+  return tensor::CastOp::create(b, loc, type.clone(shape), x);
 }
 
 /// Convolution of `x` (N x C x in..., padded already) with `w` (ONNX layout
@@ -591,7 +612,12 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     if (xType.getRank() < 3)
       return rewriter.notifyMatchFailure(op, "needs at least 1 spatial dim");
     int64_t group = op.getGroup();
-    if (failed(checkConvChannels(xType, wType, group)))
+    // Input channels: C = (C / group) x group from the weight when the input
+    // does not say.
+    int64_t channels = xType.getDimSize(1);
+    if (ShapedType::isDynamic(channels) && !wType.isDynamicDim(1))
+      channels = wType.getDimSize(1) * group;
+    if (failed(checkConvChannels(channels, wType, group)))
       return rewriter.notifyMatchFailure(
           op, "grouped conv needs static, divisible channel counts");
     bool isInt = isa<IntegerType>(xType.getElementType());
@@ -606,6 +632,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
         return rewriter.notifyMatchFailure(op, "integer conv must give i32");
     }
 
+    if (group > 1)
+      x = refineChannels(rewriter, loc, x, channels);
     // Widen the integer form to i32 with the zero points subtracted: the
     // padding (with 0) then stands for the zero point, as in ConvInteger.
     if (isInt) {
@@ -661,22 +689,44 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     int64_t rank = xType.getRank();
     if (rank < 3)
       return rewriter.notifyMatchFailure(op, "needs at least 1 spatial dim");
-    // The importer resolves auto_pad and output_shape into pads when the
-    // input shape is static; what is left depends on run-time sizes.
-    if (op.getAutoPad() != "NOTSET" || op.getOutputShape())
+    // The importer resolves output_shape into pads when the input shape is
+    // static; with dynamic spatial dims the padding would depend on them.
+    if (op.getOutputShape())
       return rewriter.notifyMatchFailure(
-          op, "auto_pad / output_shape with dynamic spatial dims");
+          op, "output_shape with dynamic spatial dims");
     int64_t group = op.getGroup();
     int64_t c = wType.getDimSize(0), mg = wType.getDimSize(1);
     if (group > 1 &&
         (ShapedType::isDynamic(c) || ShapedType::isDynamic(mg) || c % group))
       return rewriter.notifyMatchFailure(
           op, "grouped conv_transpose needs static channel counts");
+    if (group > 1)
+      x = refineChannels(rewriter, loc, x, c);
 
     int64_t spatial = rank - 2;
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
-                      dilations = op.getDilations(), pads = op.getPads(),
-                      outPad = op.getOutputPadding();
+                      dilations = op.getDilations();
+    SmallVector<int64_t> pads(op.getPads()), outPad(op.getOutputPadding());
+    // auto_pad (left by the importer only for dynamic spatial dims): the
+    // output is in * stride, so the total padding, output_padding +
+    // (k-1)*d + 1 - stride, does not depend on the input size. Resolved as
+    // the importer does for static shapes.
+    StringRef autoPad = op.getAutoPad();
+    if (autoPad == "VALID") {
+      llvm::fill(pads, 0);
+    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+      for (int64_t i = 0; i < spatial; ++i) {
+        int64_t total = outPad[i] + (kernel[i] - 1) * dilations[i] + 1 -
+                        strides[i];
+        if (total < 0) {
+          outPad[i] -= total;
+          pads[i] = pads[i + spatial] = 0;
+          continue;
+        }
+        pads[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
+        pads[i + spatial] = total - pads[i];
+      }
+    }
     IndexMath m(rewriter, loc);
     Type elt = resultType.getElementType();
     Value zero = scalarConstant(rewriter, loc, elt, 0.0);
@@ -949,8 +999,11 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
       if (!resultType.getElementType().isInteger(32))
         return rewriter.notifyMatchFailure(op, "integer matmul must give i32");
     }
-    // numpy batch broadcasting: the result's batch dims (static where the
-    // result type says so, otherwise from an operand whose dim is not 1).
+    // numpy batch broadcasting: the result's batch dims are static where the
+    // result type says so, otherwise taken from an operand whose dim is not
+    // statically 1. As in buildElementwise, a dynamic dim is assumed not to
+    // broadcast at run time (be 1 where the other operand's is not): that
+    // would need a run-time choice of indexing maps.
     int64_t nbA = std::max<int64_t>(ra - 2, 0), nbB = std::max<int64_t>(rb - 2, 0);
     int64_t nb = std::max(nbA, nbB);
     for (int64_t i = 0; i < nb; ++i) {
@@ -1017,11 +1070,14 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
           batch.push_back(rewriter.getIndexAttr(resultType.getDimSize(i)));
           continue;
         }
+        // From an operand whose dim is not 1, a static one if any.
         int64_t ia = i - (nb - nbA), ib = i - (nb - nbB);
-        if (ia >= 0 && aType.getDimSize(ia) != 1)
-          batch.push_back(tensor::getMixedSize(rewriter, loc, a, ia));
-        else
-          batch.push_back(tensor::getMixedSize(rewriter, loc, b, ib));
+        bool useA = ia >= 0 && aType.getDimSize(ia) != 1;
+        bool useB = ib >= 0 && bType.getDimSize(ib) != 1;
+        if (useA && useB && aType.isDynamicDim(ia))
+          useA = false;
+        batch.push_back(useA ? tensor::getMixedSize(rewriter, loc, a, ia)
+                             : tensor::getMixedSize(rewriter, loc, b, ib));
       }
       SmallVector<OpFoldResult> aSizes(batch), bSizes(batch);
       aSizes.append({mSize, kSize});
@@ -1234,10 +1290,10 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
       int64_t count = 1;
       for (int64_t k : win.kernel)
         count *= k;
+      Value divisor = scalarConstant(rewriter, loc, elt, (double)count);
       y = mapInto(rewriter, loc, sum, id, empty,
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                    return arith::DivFOp::create(
-                        b, l, a[0], scalarConstant(b, l, elt, (double)count));
+                    return arith::DivFOp::create(b, l, a[0], divisor);
                   });
     } else {
       // Per output position: for each spatial dim the number of kernel taps
@@ -1269,9 +1325,7 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
                               dil),
                   win.kernel[i] - 1);
               OpFoldResult n = im.max(im.add(im.sub(kmax, kmin), 1), 0);
-              count = i == 0 ? n
-                             : OpFoldResult(arith::MulIOp::create(
-                                   b, l, im.value(count), im.value(n)));
+              count = im.mul(count, n);
             }
             Value ci = arith::IndexCastOp::create(b, l, b.getI64Type(),
                                                   im.value(count));
@@ -1307,14 +1361,8 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
     SmallVector<OpFoldResult> nc{tensor::getMixedSize(rewriter, loc, x, 0),
                                  tensor::getMixedSize(rewriter, loc, x, 1)};
     OpFoldResult count = m.c(1);
-    for (int64_t i = 2; i < rank; ++i) {
-      OpFoldResult s = tensor::getMixedSize(rewriter, loc, x, i);
-      auto cs = getConstantIntValue(s);
-      count = cs ? m.mul(count, *cs)
-                 : OpFoldResult(arith::MulIOp::create(rewriter, loc,
-                                                      m.value(count),
-                                                      m.value(s)));
-    }
+    for (int64_t i = 2; i < rank; ++i)
+      count = m.mul(count, tensor::getMixedSize(rewriter, loc, x, i));
     Value zero = scalarConstant(rewriter, loc, elt, 0.0);
     Value init = filledOf(rewriter, loc, nc, zero);
     SmallVector<utils::IteratorType> iters = parallelIters(2);
