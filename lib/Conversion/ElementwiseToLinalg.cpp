@@ -902,30 +902,31 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
       return clampUnit(b, loc, v);
     });
   });
-  // none: x/2 * (1 + erf(x / sqrt 2));
-  // tanh: x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))).
+  // none: x/2 * (1 + erf(x / sqrt 2)), computed as x/2 * erfc(-x / sqrt 2);
+  // tanh: x/2 * (1 + tanh(u)), u = sqrt(2/pi) * (x + 0.044715 x^3), computed
+  // as x / (1 + exp(-2u)). Both forms avoid the cancellation in 1 + erf / tanh
+  // for x << 0.
   addElementwise<GeluOp>(patterns, tc, [](GeluOp op, OpBuilder &b,
                                           Location loc, ValueRange a) -> Value {
     bool useTanh = op.getApproximate() == "tanh";
     return inComputeType(b, loc, a[0], [&](Value x) -> Value {
       Type t = x.getType();
       auto cst = [&](double v) { return scalarConstant(b, loc, t, v); };
-      Value inner;
-      if (useTanh) {
-        Value x3 = arith::MulFOp::create(
-            b, loc, arith::MulFOp::create(b, loc, x, x), x);
-        inner = arith::AddFOp::create(
-            b, loc, x, arith::MulFOp::create(b, loc, x3, cst(0.044715)));
-        inner = arith::MulFOp::create(b, loc, inner,
-                                      cst(std::sqrt(2.0 / M_PI)));
-        inner = math::TanhOp::create(b, loc, inner);
-      } else {
-        inner = math::ErfOp::create(
-            b, loc, arith::MulFOp::create(b, loc, x, cst(M_SQRT1_2)));
+      if (!useTanh) {
+        Value c = math::ErfcOp::create(
+            b, loc, arith::MulFOp::create(b, loc, x, cst(-M_SQRT1_2)));
+        Value half = arith::MulFOp::create(b, loc, x, cst(0.5));
+        return arith::MulFOp::create(b, loc, half, c);
       }
-      Value half = arith::MulFOp::create(b, loc, x, cst(0.5));
-      return arith::MulFOp::create(b, loc, half,
-                                   arith::AddFOp::create(b, loc, inner, cst(1)));
+      Value x3 = arith::MulFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, x, x), x);
+      Value u = arith::AddFOp::create(
+          b, loc, x, arith::MulFOp::create(b, loc, x3, cst(0.044715)));
+      // -2u = -2 sqrt(2/pi) * (x + 0.044715 x^3).
+      Value m = arith::MulFOp::create(b, loc, u, cst(-2.0 * std::sqrt(2.0 / M_PI)));
+      Value d = arith::AddFOp::create(b, loc, math::ExpOp::create(b, loc, m),
+                                      cst(1));
+      return arith::DivFOp::create(b, loc, x, d);
     });
   });
   // Pow. Float base: powf in computeType (or the exponent's wider float
