@@ -391,8 +391,9 @@ Value clampUnit(OpBuilder &b, Location loc, Value v) {
 }
 
 /// Clip: bounds are optional rank-0 tensors, read once with tensor.extract.
-/// Floats use maximumf / minimumf, so NaN (in X or a bound) propagates as in
-/// ONNX's np.clip reference; min > max gives max, as np.clip.
+/// As ONNX's reference (np.clip): a NaN in X stays NaN, a NaN bound is no
+/// bound (compare-and-select rather than maximumf / minimumf), and min > max
+/// gives max.
 struct ClipLowering : OpConversionPattern<ClipOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -423,14 +424,28 @@ struct ClipLowering : OpConversionPattern<ClipOp> {
         rewriter, loc, resultType, adaptor.getX(),
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value v = a[0];
-          if (Value lo = bounds[0])
-            v = isFloat ? (Value)arith::MaximumFOp::create(b, l, v, lo)
-                : isUnsigned ? (Value)arith::MaxUIOp::create(b, l, v, lo)
-                             : (Value)arith::MaxSIOp::create(b, l, v, lo);
-          if (Value hi = bounds[1])
-            v = isFloat ? (Value)arith::MinimumFOp::create(b, l, v, hi)
-                : isUnsigned ? (Value)arith::MinUIOp::create(b, l, v, hi)
-                             : (Value)arith::MinSIOp::create(b, l, v, hi);
+          if (Value lo = bounds[0]) {
+            if (isFloat) {
+              Value below = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OLT, v, lo);
+              v = arith::SelectOp::create(b, l, below, lo, v);
+            } else if (isUnsigned) {
+              v = arith::MaxUIOp::create(b, l, v, lo);
+            } else {
+              v = arith::MaxSIOp::create(b, l, v, lo);
+            }
+          }
+          if (Value hi = bounds[1]) {
+            if (isFloat) {
+              Value above = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OGT, v, hi);
+              v = arith::SelectOp::create(b, l, above, hi, v);
+            } else if (isUnsigned) {
+              v = arith::MinUIOp::create(b, l, v, hi);
+            } else {
+              v = arith::MinSIOp::create(b, l, v, hi);
+            }
+          }
           return v;
         });
     if (!result)
