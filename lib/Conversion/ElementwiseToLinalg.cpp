@@ -270,10 +270,15 @@ Value buildReduction(OpBuilder &b, Location loc, Value shapeSrc,
 /// of `type` (float or integer).
 Value countOf(OpBuilder &b, Location loc, Value x, ArrayRef<bool> which,
               Type type) {
-  Value n = arith::ConstantIndexOp::create(b, loc, 1);
-  for (auto [d, w] : llvm::enumerate(which))
-    if (w)
-      n = arith::MulIOp::create(b, loc, n, dimSize(b, loc, x, d));
+  Value n;
+  for (auto [d, w] : llvm::enumerate(which)) {
+    if (!w)
+      continue;
+    Value size = dimSize(b, loc, x, d);
+    n = n ? arith::MulIOp::create(b, loc, n, size).getResult() : size;
+  }
+  if (!n)
+    n = arith::ConstantIndexOp::create(b, loc, 1);
   Value n64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), n);
   if (isa<FloatType>(type))
     return arith::SIToFPOp::create(b, loc, type, n64);

@@ -45,10 +45,10 @@ func.func private @printMemrefF32(tensor<*xf32>)
 
 // Expected output (computed independently with numpy / torch).
 // EXEC: rank = 2 offset = 0 sizes = [3, 3] strides = {{.*}} data =
-// EXEC-NEXT: {{\[\[}}0, 0, 0.3],
+// EXEC-NEXT: {{\[\[}}{{-?(0|[0-9.]+e-[0-9]+)}}, {{-?(0|[0-9.]+e-[0-9]+)}}, 0.3],
 // EXEC-NEXT: [0.5, 0.56, 0.7],
 // EXEC-NEXT: [1, 1, {{-?}}nan]]
 // EXEC: rank = 2 offset = 0 sizes = [3, 3] strides = {{.*}} data =
-// EXEC-NEXT: {{\[\[}}0, 0, 0.1],
+// EXEC-NEXT: {{\[\[}}{{-?(0|[0-9.]+e-[0-9]+)}}, {{-?(0|[0-9.]+e-[0-9]+)}}, 0.1],
 // EXEC-NEXT: [0.6, 0.75, 1],
 // EXEC-NEXT: [1, 1, {{-?}}nan]]

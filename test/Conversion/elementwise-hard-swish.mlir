@@ -44,8 +44,8 @@ func.func private @printMemrefF32(tensor<*xf32>)
 
 // Expected output (computed independently with numpy / torch).
 // EXEC: rank = 2 offset = 0 sizes = [2, 5] strides = {{.*}} data =
-// EXEC-NEXT: {{\[\[}}-0, -0, -0.333333, -0.208333, 0],
+// EXEC-NEXT: {{\[\[}}{{-?(0|[0-9.]+e-[0-9]+)}}, {{-?(0|[0-9.]+e-[0-9]+)}}, -0.333333, -0.208333, {{-?(0|[0-9.]+e-[0-9]+)}}],
 // EXEC-NEXT: [0.431667, 1.125, 3, 4.5, {{-?}}nan]]
 // EXEC: rank = 2 offset = 0 sizes = [2, 5] strides = {{.*}} data =
-// EXEC-NEXT: {{\[\[}}-0, -0, -0.333252, -0.208374, 0],
+// EXEC-NEXT: {{\[\[}}{{-?(0|[0-9.]+e-[0-9]+)}}, {{-?(0|[0-9.]+e-[0-9]+)}}, -0.333252, -0.208374, {{-?(0|[0-9.]+e-[0-9]+)}}],
 // EXEC-NEXT: [0.431885, 1.125, 3, 4.5, {{-?}}nan]]

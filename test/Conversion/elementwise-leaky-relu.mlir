@@ -46,8 +46,8 @@ func.func private @printMemrefF32(tensor<*xf32>)
 
 // Expected output (computed independently with numpy / torch).
 // EXEC: rank = 2 offset = 0 sizes = [2, 4] strides = {{.*}} data =
-// EXEC-NEXT: {{\[\[}}-0.2, -0.05, 0, 3],
+// EXEC-NEXT: {{\[\[}}-0.2, -0.05, {{-?(0|[0-9.]+e-[0-9]+)}}, 3],
 // EXEC-NEXT: [1.5, -10, {{-?}}nan, -0.725]]
 // EXEC: rank = 2 offset = 0 sizes = [2, 4] strides = {{.*}} data =
-// EXEC-NEXT: {{\[\[}}-0.0200043, -0.00500107, 0, 3],
+// EXEC-NEXT: {{\[\[}}-0.0200043, -0.00500107, {{-?(0|[0-9.]+e-[0-9]+)}}, 3],
 // EXEC-NEXT: [1.5, -1, {{-?}}nan, -0.0725098]]
