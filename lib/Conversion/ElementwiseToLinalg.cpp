@@ -41,6 +41,18 @@ bool isStandardFloat(Type t) {
   return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
 }
 
+/// Whether all of `op`'s tensors have element types these lowerings compute
+/// on: f16 / bf16 / f32 / f64 and integers (quantized types arrive as their
+/// integer storage). Other floats (f8, tf32, f80, f128) are not handled.
+bool hasSupportedElementTypes(Operation *op) {
+  auto supported = [](Type t) {
+    Type e = getElementTypeOrSelf(t);
+    return isStandardFloat(e) || isa<IntegerType, quant::QuantizedType>(e);
+  };
+  return llvm::all_of(op->getOperandTypes(), supported) &&
+         llvm::all_of(op->getResultTypes(), supported);
+}
+
 /// Type in which float math on `t` is done: f16 / bf16 widen to f32 (for
 /// accuracy, and because the CPU path has no half-precision libm calls).
 Type computeType(Type t) {
@@ -348,6 +360,8 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     auto resultType = dyn_cast_or_null<RankedTensorType>(
         this->getTypeConverter()->convertType(op->getResult(0).getType()));
     if (!resultType)
@@ -405,6 +419,8 @@ struct ClipLowering : OpConversionPattern<ClipOp> {
   LogicalResult
   matchAndRewrite(ClipOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     auto resultType = dyn_cast_or_null<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
@@ -468,6 +484,8 @@ struct CastLowering : OpConversionPattern<CastOp> {
   LogicalResult
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     auto resultType = dyn_cast_or_null<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
@@ -475,9 +493,8 @@ struct CastLowering : OpConversionPattern<CastOp> {
     if (!resultType || !isa<RankedTensorType>(input.getType()))
       return rewriter.notifyMatchFailure(op, "unranked tensor");
     Type src = origElt(op.getInput()), dst = origElt(op.getOutput());
-    for (Type t : {src, dst})
-      if (!isStandardFloat(t) && !isa<IntegerType>(t))
-        return rewriter.notifyMatchFailure(op, "unsupported element type");
+    if (isa<quant::QuantizedType>(src) || isa<quant::QuantizedType>(dst))
+      return rewriter.notifyMatchFailure(op, "quantized element type");
     Type to = resultType.getElementType();
     // Same storage (ui8 -> i8 and back): the bits are the ONNX result.
     if (getElementTypeOrSelf(input.getType()) == to &&
@@ -508,6 +525,8 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
   LogicalResult
   matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Value x = adaptor.getInput();
@@ -571,6 +590,8 @@ struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
   LogicalResult
   matchAndRewrite(LayerNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Value x = adaptor.getX(), scale = adaptor.getScale(), bias = adaptor.getB();
@@ -693,6 +714,8 @@ struct BatchNormLowering : OpConversionPattern<BatchNormalizationOp> {
   LogicalResult
   matchAndRewrite(BatchNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Value x = adaptor.getX();
@@ -751,6 +774,8 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     MLIRContext *ctx = this->getContext();
     Value x = adaptor.getData();
@@ -793,7 +818,15 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     auto sumType = cast<RankedTensorType>(sum.getType());
     Value red = sum;
     if (IsMean || acc != elt) {
-      Value n = IsMean ? countOf(rewriter, loc, x, reduced, acc) : Value();
+      Value n;
+      if (IsMean) {
+        n = countOf(rewriter, loc, x, reduced, acc);
+        // An empty integer reduction gives 0 rather than dividing by zero
+        // (which traps on some targets); floats give NaN as numpy.
+        if (!isFloat)
+          n = arith::MaxUIOp::create(rewriter, loc, n,
+                                     scalarConstant(rewriter, loc, acc, 1));
+      }
       red = buildParallel(
           rewriter, loc, sumType.clone(elt), dynamicDims(rewriter, loc, sum),
           sum, AffineMap::getMultiDimIdentityMap(sumType.getRank(), ctx),
@@ -896,18 +929,20 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
       return a[0];
     return arith::MaxSIOp::create(b, loc, a[0], zero);
   });
-  // x < 0 ? alpha * x : x (NaN passes through).
+  // x < 0 ? alpha * x : x (NaN passes through). In computeType, so that
+  // f16 / bf16 round alpha * x once instead of using a rounded alpha.
   addElementwise<LeakyReluOp>(patterns, tc, [](LeakyReluOp op, OpBuilder &b,
                                                Location loc,
                                                ValueRange a) -> Value {
-    Value x = a[0];
-    Type t = x.getType();
-    Value alpha =
-        scalarConstant(b, loc, t, op.getAlphaAttr().getValueAsDouble());
-    Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
-                                      scalarConstant(b, loc, t, 0));
-    return arith::SelectOp::create(b, loc, neg,
-                                   arith::MulFOp::create(b, loc, x, alpha), x);
+    double alpha = op.getAlphaAttr().getValueAsDouble();
+    return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+      Type t = x.getType();
+      Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                        scalarConstant(b, loc, t, 0));
+      Value scaled =
+          arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, alpha));
+      return arith::SelectOp::create(b, loc, neg, scaled, x);
+    });
   });
   // clamp(alpha * x + beta, 0, 1).
   addElementwise<HardSigmoidOp>(patterns, tc, [](HardSigmoidOp op,
