@@ -41,6 +41,18 @@ bool isStandardFloat(Type t) {
   return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
 }
 
+/// Whether all of `op`'s tensors have element types these lowerings compute
+/// on: f16 / bf16 / f32 / f64 and integers (quantized types arrive as their
+/// integer storage). Other floats (f8, tf32, f80, f128) are not handled.
+bool hasSupportedElementTypes(Operation *op) {
+  auto supported = [](Type t) {
+    Type e = getElementTypeOrSelf(t);
+    return isStandardFloat(e) || isa<IntegerType, quant::QuantizedType>(e);
+  };
+  return llvm::all_of(op->getOperandTypes(), supported) &&
+         llvm::all_of(op->getResultTypes(), supported);
+}
+
 /// Type in which float math on `t` is done: f16 / bf16 widen to f32 (for
 /// accuracy, and because the CPU path has no half-precision libm calls).
 Type computeType(Type t) {
@@ -270,10 +282,15 @@ Value buildReduction(OpBuilder &b, Location loc, Value shapeSrc,
 /// of `type` (float or integer).
 Value countOf(OpBuilder &b, Location loc, Value x, ArrayRef<bool> which,
               Type type) {
-  Value n = arith::ConstantIndexOp::create(b, loc, 1);
-  for (auto [d, w] : llvm::enumerate(which))
-    if (w)
-      n = arith::MulIOp::create(b, loc, n, dimSize(b, loc, x, d));
+  Value n;
+  for (auto [d, w] : llvm::enumerate(which)) {
+    if (!w)
+      continue;
+    Value size = dimSize(b, loc, x, d);
+    n = n ? arith::MulIOp::create(b, loc, n, size).getResult() : size;
+  }
+  if (!n)
+    n = arith::ConstantIndexOp::create(b, loc, 1);
   Value n64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), n);
   if (isa<FloatType>(type))
     return arith::SIToFPOp::create(b, loc, type, n64);
@@ -343,6 +360,8 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     auto resultType = dyn_cast_or_null<RankedTensorType>(
         this->getTypeConverter()->convertType(op->getResult(0).getType()));
     if (!resultType)
@@ -391,14 +410,17 @@ Value clampUnit(OpBuilder &b, Location loc, Value v) {
 }
 
 /// Clip: bounds are optional rank-0 tensors, read once with tensor.extract.
-/// Floats use maximumf / minimumf, so NaN (in X or a bound) propagates as in
-/// ONNX's np.clip reference; min > max gives max, as np.clip.
+/// As ONNX's reference (np.clip): a NaN in X stays NaN, a NaN bound is no
+/// bound (compare-and-select rather than maximumf / minimumf), and min > max
+/// gives max.
 struct ClipLowering : OpConversionPattern<ClipOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(ClipOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     auto resultType = dyn_cast_or_null<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
@@ -423,14 +445,28 @@ struct ClipLowering : OpConversionPattern<ClipOp> {
         rewriter, loc, resultType, adaptor.getX(),
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value v = a[0];
-          if (Value lo = bounds[0])
-            v = isFloat ? (Value)arith::MaximumFOp::create(b, l, v, lo)
-                : isUnsigned ? (Value)arith::MaxUIOp::create(b, l, v, lo)
-                             : (Value)arith::MaxSIOp::create(b, l, v, lo);
-          if (Value hi = bounds[1])
-            v = isFloat ? (Value)arith::MinimumFOp::create(b, l, v, hi)
-                : isUnsigned ? (Value)arith::MinUIOp::create(b, l, v, hi)
-                             : (Value)arith::MinSIOp::create(b, l, v, hi);
+          if (Value lo = bounds[0]) {
+            if (isFloat) {
+              Value below = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OLT, v, lo);
+              v = arith::SelectOp::create(b, l, below, lo, v);
+            } else if (isUnsigned) {
+              v = arith::MaxUIOp::create(b, l, v, lo);
+            } else {
+              v = arith::MaxSIOp::create(b, l, v, lo);
+            }
+          }
+          if (Value hi = bounds[1]) {
+            if (isFloat) {
+              Value above = arith::CmpFOp::create(
+                  b, l, arith::CmpFPredicate::OGT, v, hi);
+              v = arith::SelectOp::create(b, l, above, hi, v);
+            } else if (isUnsigned) {
+              v = arith::MinUIOp::create(b, l, v, hi);
+            } else {
+              v = arith::MinSIOp::create(b, l, v, hi);
+            }
+          }
           return v;
         });
     if (!result)
@@ -448,6 +484,8 @@ struct CastLowering : OpConversionPattern<CastOp> {
   LogicalResult
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     auto resultType = dyn_cast_or_null<RankedTensorType>(
         getTypeConverter()->convertType(op.getType()));
@@ -455,9 +493,8 @@ struct CastLowering : OpConversionPattern<CastOp> {
     if (!resultType || !isa<RankedTensorType>(input.getType()))
       return rewriter.notifyMatchFailure(op, "unranked tensor");
     Type src = origElt(op.getInput()), dst = origElt(op.getOutput());
-    for (Type t : {src, dst})
-      if (!isStandardFloat(t) && !isa<IntegerType>(t))
-        return rewriter.notifyMatchFailure(op, "unsupported element type");
+    if (isa<quant::QuantizedType>(src) || isa<quant::QuantizedType>(dst))
+      return rewriter.notifyMatchFailure(op, "quantized element type");
     Type to = resultType.getElementType();
     // Same storage (ui8 -> i8 and back): the bits are the ONNX result.
     if (getElementTypeOrSelf(input.getType()) == to &&
@@ -488,6 +525,8 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
   LogicalResult
   matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Value x = adaptor.getInput();
@@ -551,6 +590,8 @@ struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
   LogicalResult
   matchAndRewrite(LayerNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Value x = adaptor.getX(), scale = adaptor.getScale(), bias = adaptor.getB();
@@ -673,6 +714,8 @@ struct BatchNormLowering : OpConversionPattern<BatchNormalizationOp> {
   LogicalResult
   matchAndRewrite(BatchNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Value x = adaptor.getX();
@@ -731,6 +774,8 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
     MLIRContext *ctx = this->getContext();
     Value x = adaptor.getData();
@@ -773,7 +818,15 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     auto sumType = cast<RankedTensorType>(sum.getType());
     Value red = sum;
     if (IsMean || acc != elt) {
-      Value n = IsMean ? countOf(rewriter, loc, x, reduced, acc) : Value();
+      Value n;
+      if (IsMean) {
+        n = countOf(rewriter, loc, x, reduced, acc);
+        // An empty integer reduction gives 0 rather than dividing by zero
+        // (which traps on some targets); floats give NaN as numpy.
+        if (!isFloat)
+          n = arith::MaxUIOp::create(rewriter, loc, n,
+                                     scalarConstant(rewriter, loc, acc, 1));
+      }
       red = buildParallel(
           rewriter, loc, sumType.clone(elt), dynamicDims(rewriter, loc, sum),
           sum, AffineMap::getMultiDimIdentityMap(sumType.getRank(), ctx),
@@ -876,18 +929,20 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
       return a[0];
     return arith::MaxSIOp::create(b, loc, a[0], zero);
   });
-  // x < 0 ? alpha * x : x (NaN passes through).
+  // x < 0 ? alpha * x : x (NaN passes through). In computeType, so that
+  // f16 / bf16 round alpha * x once instead of using a rounded alpha.
   addElementwise<LeakyReluOp>(patterns, tc, [](LeakyReluOp op, OpBuilder &b,
                                                Location loc,
                                                ValueRange a) -> Value {
-    Value x = a[0];
-    Type t = x.getType();
-    Value alpha =
-        scalarConstant(b, loc, t, op.getAlphaAttr().getValueAsDouble());
-    Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
-                                      scalarConstant(b, loc, t, 0));
-    return arith::SelectOp::create(b, loc, neg,
-                                   arith::MulFOp::create(b, loc, x, alpha), x);
+    double alpha = op.getAlphaAttr().getValueAsDouble();
+    return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+      Type t = x.getType();
+      Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                        scalarConstant(b, loc, t, 0));
+      Value scaled =
+          arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, alpha));
+      return arith::SelectOp::create(b, loc, neg, scaled, x);
+    });
   });
   // clamp(alpha * x + beta, 0, 1).
   addElementwise<HardSigmoidOp>(patterns, tc, [](HardSigmoidOp op,
@@ -902,30 +957,31 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
       return clampUnit(b, loc, v);
     });
   });
-  // none: x/2 * (1 + erf(x / sqrt 2));
-  // tanh: x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))).
+  // none: x/2 * (1 + erf(x / sqrt 2)), computed as x/2 * erfc(-x / sqrt 2);
+  // tanh: x/2 * (1 + tanh(u)), u = sqrt(2/pi) * (x + 0.044715 x^3), computed
+  // as x / (1 + exp(-2u)). Both forms avoid the cancellation in 1 + erf / tanh
+  // for x << 0.
   addElementwise<GeluOp>(patterns, tc, [](GeluOp op, OpBuilder &b,
                                           Location loc, ValueRange a) -> Value {
     bool useTanh = op.getApproximate() == "tanh";
     return inComputeType(b, loc, a[0], [&](Value x) -> Value {
       Type t = x.getType();
       auto cst = [&](double v) { return scalarConstant(b, loc, t, v); };
-      Value inner;
-      if (useTanh) {
-        Value x3 = arith::MulFOp::create(
-            b, loc, arith::MulFOp::create(b, loc, x, x), x);
-        inner = arith::AddFOp::create(
-            b, loc, x, arith::MulFOp::create(b, loc, x3, cst(0.044715)));
-        inner = arith::MulFOp::create(b, loc, inner,
-                                      cst(std::sqrt(2.0 / M_PI)));
-        inner = math::TanhOp::create(b, loc, inner);
-      } else {
-        inner = math::ErfOp::create(
-            b, loc, arith::MulFOp::create(b, loc, x, cst(M_SQRT1_2)));
+      if (!useTanh) {
+        Value c = math::ErfcOp::create(
+            b, loc, arith::MulFOp::create(b, loc, x, cst(-M_SQRT1_2)));
+        Value half = arith::MulFOp::create(b, loc, x, cst(0.5));
+        return arith::MulFOp::create(b, loc, half, c);
       }
-      Value half = arith::MulFOp::create(b, loc, x, cst(0.5));
-      return arith::MulFOp::create(b, loc, half,
-                                   arith::AddFOp::create(b, loc, inner, cst(1)));
+      Value x3 = arith::MulFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, x, x), x);
+      Value u = arith::AddFOp::create(
+          b, loc, x, arith::MulFOp::create(b, loc, x3, cst(0.044715)));
+      // -2u = -2 sqrt(2/pi) * (x + 0.044715 x^3).
+      Value m = arith::MulFOp::create(b, loc, u, cst(-2.0 * std::sqrt(2.0 / M_PI)));
+      Value d = arith::AddFOp::create(b, loc, math::ExpOp::create(b, loc, m),
+                                      cst(1));
+      return arith::DivFOp::create(b, loc, x, d);
     });
   });
   // Pow. Float base: powf in computeType (or the exponent's wider float
