@@ -149,7 +149,8 @@ Value integerPow(OpBuilder &b, Location loc, Value base, Value exp,
   Value negExp;
   Value loopExp = e;
   if (!expUnsigned) {
-    negExp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e, zero64);
+    negExp =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e, zero64);
     loopExp = arith::SelectOp::create(b, loc, negExp, zero64, e);
   }
   auto loop = scf::WhileOp::create(
@@ -173,15 +174,16 @@ Value integerPow(OpBuilder &b, Location loc, Value base, Value exp,
   Value result = loop.getResult(0);
   if (!negExp)
     return result;
-  Value isOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, one);
+  Value isOne =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, one);
   Value neg = arith::SelectOp::create(b, loc, isOne, one, zero);
   if (!baseUnsigned && t.getIntOrFloatBitWidth() > 1) {
     Value minusOne = scalarConstant(b, loc, t, -1);
     Value isMinusOne =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, base, minusOne);
-    Value oddExp = arith::CmpIOp::create(
-        b, loc, arith::CmpIPredicate::ne,
-        arith::AndIOp::create(b, loc, e, one64), zero64);
+    Value oddExp =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                              arith::AndIOp::create(b, loc, e, one64), zero64);
     Value signedOne = arith::SelectOp::create(b, loc, oddExp, minusOne, one);
     neg = arith::SelectOp::create(b, loc, isMinusOne, signedOne, neg);
   }
@@ -242,8 +244,8 @@ Value buildParallel(OpBuilder &b, Location loc, RankedTensorType outType,
   return generic.getResult(0);
 }
 
-using ReduceBody = function_ref<Value(OpBuilder &, Location, ValueRange ins,
-                                      Value acc)>;
+using ReduceBody =
+    function_ref<Value(OpBuilder &, Location, ValueRange ins, Value acc)>;
 
 /// Reduces over the loop nest of `shapeSrc`'s dims, folding the dims marked
 /// in `reduced`: the result has the other dims, starts at `initValue` and
@@ -272,8 +274,8 @@ Value buildReduction(OpBuilder &b, Location loc, Value shapeSrc,
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{outType}, inputs, ValueRange{init}, maps, iters,
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(
-            nb, nloc, body(nb, nloc, args.drop_back(), args.back()));
+        linalg::YieldOp::create(nb, nloc,
+                                body(nb, nloc, args.drop_back(), args.back()));
       });
   return generic.getResult(0);
 }
@@ -386,21 +388,19 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
 template <typename OpTy, typename Body>
 void addElementwise(RewritePatternSet &patterns, const TypeConverter &tc,
                     Body body) {
-  patterns.add<ElementwisePattern<OpTy, Body>>(tc, patterns.getContext(),
-                                               body);
+  patterns.add<ElementwisePattern<OpTy, Body>>(tc, patterns.getContext(), body);
 }
 
 /// Unary float op computed by `fn` in computeType.
 template <typename OpTy>
 void addUnaryFloat(RewritePatternSet &patterns, const TypeConverter &tc,
                    Value (*fn)(OpBuilder &, Location, Value)) {
-  addElementwise<OpTy>(patterns, tc,
-                       [fn](Operation *, OpBuilder &b, Location loc,
-                            ValueRange a) -> Value {
-                         return inComputeType(b, loc, a[0], [&](Value x) {
-                           return fn(b, loc, x);
-                         });
-                       });
+  addElementwise<OpTy>(
+      patterns, tc,
+      [fn](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        return inComputeType(b, loc, a[0],
+                             [&](Value x) { return fn(b, loc, x); });
+      });
 }
 
 Value clampUnit(OpBuilder &b, Location loc, Value v) {
@@ -447,8 +447,8 @@ struct ClipLowering : OpConversionPattern<ClipOp> {
           Value v = a[0];
           if (Value lo = bounds[0]) {
             if (isFloat) {
-              Value below = arith::CmpFOp::create(
-                  b, l, arith::CmpFPredicate::OLT, v, lo);
+              Value below =
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, lo);
               v = arith::SelectOp::create(b, l, below, lo, v);
             } else if (isUnsigned) {
               v = arith::MaxUIOp::create(b, l, v, lo);
@@ -458,8 +458,8 @@ struct ClipLowering : OpConversionPattern<ClipOp> {
           }
           if (Value hi = bounds[1]) {
             if (isFloat) {
-              Value above = arith::CmpFOp::create(
-                  b, l, arith::CmpFPredicate::OGT, v, hi);
+              Value above =
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, hi);
               v = arith::SelectOp::create(b, l, above, hi, v);
             } else if (isUnsigned) {
               v = arith::MinUIOp::create(b, l, v, hi);
@@ -502,11 +502,11 @@ struct CastLowering : OpConversionPattern<CastOp> {
       rewriter.replaceOp(op, castTo(rewriter, loc, input, resultType));
       return success();
     }
-    Value result = buildElementwise(
-        rewriter, loc, resultType, input,
-        [&](OpBuilder &b, Location l, ValueRange a) {
-          return castScalar(b, l, a[0], src, dst, to);
-        });
+    Value result =
+        buildElementwise(rewriter, loc, resultType, input,
+                         [&](OpBuilder &b, Location l, ValueRange a) {
+                           return castScalar(b, l, a[0], src, dst, to);
+                         });
     if (!result)
       return rewriter.notifyMatchFailure(op, "dynamic dim without a source");
     rewriter.replaceOp(op, result);
@@ -555,18 +555,19 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     Value max = buildReduction(
         rewriter, loc, x, reduced, x, id, negInf,
         [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
-          return arith::MaximumFOp::create(
-              b, l, convertFloat(b, l, in[0], ct), acc);
+          return arith::MaximumFOp::create(b, l, convertFloat(b, l, in[0], ct),
+                                           acc);
         });
-    Value exps = buildParallel(
-        rewriter, loc, xType.clone(ct), dyn, {x, max}, {id, row},
-        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
-          Value d = arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct),
-                                          in[1]);
-          return math::ExpOp::create(b, l, d);
-        });
+    Value exps =
+        buildParallel(rewriter, loc, xType.clone(ct), dyn, {x, max}, {id, row},
+                      [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+                        Value d = arith::SubFOp::create(
+                            b, l, convertFloat(b, l, in[0], ct), in[1]);
+                        return math::ExpOp::create(b, l, d);
+                      });
     Value sum = buildReduction(
-        rewriter, loc, x, reduced, exps, id, scalarConstant(rewriter, loc, ct, 0),
+        rewriter, loc, x, reduced, exps, id,
+        scalarConstant(rewriter, loc, ct, 0),
         [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
           return arith::AddFOp::create(b, l, in[0], acc);
         });
@@ -641,25 +642,25 @@ struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
           return arith::AddFOp::create(b, l, convertFloat(b, l, in[0], ct),
                                        acc);
         });
-    Value mean = buildParallel(
-        rewriter, loc, statType, statDyn, sum, statId,
-        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
-          return arith::DivFOp::create(b, l, in[0], n);
-        });
+    Value mean =
+        buildParallel(rewriter, loc, statType, statDyn, sum, statId,
+                      [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+                        return arith::DivFOp::create(b, l, in[0], n);
+                      });
     Value sqSum = buildReduction(
         rewriter, loc, x, reduced, {x, mean}, {id, row}, zero,
         [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
-          Value d = arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct),
-                                          in[1]);
-          return arith::AddFOp::create(
-              b, l, arith::MulFOp::create(b, l, d, d), acc);
+          Value d =
+              arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct), in[1]);
+          return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, d, d),
+                                       acc);
         });
     Value invStd = buildParallel(
         rewriter, loc, statType, statDyn, sqSum, statId,
         [&](OpBuilder &b, Location l, ValueRange in) -> Value {
           Value var = arith::DivFOp::create(b, l, in[0], n);
-          Value sd = math::SqrtOp::create(
-              b, l, arith::AddFOp::create(b, l, var, eps));
+          Value sd =
+              math::SqrtOp::create(b, l, arith::AddFOp::create(b, l, var, eps));
           return arith::DivFOp::create(b, l, scalarConstant(b, l, ct, 1), sd);
         });
 
@@ -675,8 +676,8 @@ struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
     Value y = buildParallel(
         rewriter, loc, xType, dynamicDims(rewriter, loc, x), ins, maps,
         [&](OpBuilder &b, Location l, ValueRange in) -> Value {
-          Value d = arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct),
-                                          in[1]);
+          Value d =
+              arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct), in[1]);
           Value v = arith::MulFOp::create(b, l, d, in[2]);
           v = arith::MulFOp::create(b, l, v, convertFloat(b, l, in[3], ct));
           if (in.size() > 4)
@@ -802,15 +803,15 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     Type elt = xType.getElementType();
     bool isFloat = isa<FloatType>(elt);
     bool isUnsigned = origElt(op.getData()).isUnsignedInteger();
-    Type acc = isFloat ? computeType(elt)
-                       : (IsMean ? rewriter.getI64Type() : elt);
+    Type acc =
+        isFloat ? computeType(elt) : (IsMean ? rewriter.getI64Type() : elt);
     AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
     Value sum = buildReduction(
         rewriter, loc, x, reduced, x, id, scalarConstant(rewriter, loc, acc, 0),
         [&](OpBuilder &b, Location l, ValueRange in, Value a) -> Value {
           if (isFloat)
-            return arith::AddFOp::create(
-                b, l, convertFloat(b, l, in[0], acc), a);
+            return arith::AddFOp::create(b, l, convertFloat(b, l, in[0], acc),
+                                         a);
           return arith::AddIOp::create(
               b, l, convertInt(b, l, in[0], acc, isUnsigned), a);
         });
@@ -857,167 +858,189 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
   auto &tc = converter;
   MLIRContext *ctx = patterns.getContext();
   // Binary arithmetic: float or integer (signedness from the dyad type).
-  addElementwise<AddOp>(patterns, tc, [](Operation *, OpBuilder &b,
-                                         Location loc, ValueRange a) -> Value {
-    if (isa<FloatType>(a[0].getType()))
-      return arith::AddFOp::create(b, loc, a[0], a[1]);
-    return arith::AddIOp::create(b, loc, a[0], a[1]);
-  });
-  addElementwise<SubOp>(patterns, tc, [](Operation *, OpBuilder &b,
-                                         Location loc, ValueRange a) -> Value {
-    if (isa<FloatType>(a[0].getType()))
-      return arith::SubFOp::create(b, loc, a[0], a[1]);
-    return arith::SubIOp::create(b, loc, a[0], a[1]);
-  });
-  addElementwise<MulOp>(patterns, tc, [](Operation *, OpBuilder &b,
-                                         Location loc, ValueRange a) -> Value {
-    if (isa<FloatType>(a[0].getType()))
-      return arith::MulFOp::create(b, loc, a[0], a[1]);
-    return arith::MulIOp::create(b, loc, a[0], a[1]);
-  });
-  addElementwise<DivOp>(patterns, tc, [](Operation *op, OpBuilder &b,
-                                         Location loc, ValueRange a) -> Value {
-    if (isa<FloatType>(a[0].getType()))
-      return arith::DivFOp::create(b, loc, a[0], a[1]);
-    // ONNX integer Div truncates toward zero.
-    if (isUnsignedElt(op))
-      return arith::DivUIOp::create(b, loc, a[0], a[1]);
-    return arith::DivSIOp::create(b, loc, a[0], a[1]);
-  });
+  addElementwise<AddOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        if (isa<FloatType>(a[0].getType()))
+          return arith::AddFOp::create(b, loc, a[0], a[1]);
+        return arith::AddIOp::create(b, loc, a[0], a[1]);
+      });
+  addElementwise<SubOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        if (isa<FloatType>(a[0].getType()))
+          return arith::SubFOp::create(b, loc, a[0], a[1]);
+        return arith::SubIOp::create(b, loc, a[0], a[1]);
+      });
+  addElementwise<MulOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        if (isa<FloatType>(a[0].getType()))
+          return arith::MulFOp::create(b, loc, a[0], a[1]);
+        return arith::MulIOp::create(b, loc, a[0], a[1]);
+      });
+  addElementwise<DivOp>(
+      patterns, tc,
+      [](Operation *op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        if (isa<FloatType>(a[0].getType()))
+          return arith::DivFOp::create(b, loc, a[0], a[1]);
+        // ONNX integer Div truncates toward zero.
+        if (isUnsignedElt(op))
+          return arith::DivUIOp::create(b, loc, a[0], a[1]);
+        return arith::DivSIOp::create(b, loc, a[0], a[1]);
+      });
 
   // Unary float math.
-  addUnaryFloat<SqrtOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
-    return math::SqrtOp::create(b, loc, x);
-  });
-  addUnaryFloat<ExpOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
-    return math::ExpOp::create(b, loc, x);
-  });
-  addUnaryFloat<ErfOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
-    return math::ErfOp::create(b, loc, x);
-  });
-  addUnaryFloat<TanhOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
-    return math::TanhOp::create(b, loc, x);
-  });
+  addUnaryFloat<SqrtOp>(patterns, tc,
+                        [](OpBuilder &b, Location loc, Value x) -> Value {
+                          return math::SqrtOp::create(b, loc, x);
+                        });
+  addUnaryFloat<ExpOp>(patterns, tc,
+                       [](OpBuilder &b, Location loc, Value x) -> Value {
+                         return math::ExpOp::create(b, loc, x);
+                       });
+  addUnaryFloat<ErfOp>(patterns, tc,
+                       [](OpBuilder &b, Location loc, Value x) -> Value {
+                         return math::ErfOp::create(b, loc, x);
+                       });
+  addUnaryFloat<TanhOp>(patterns, tc,
+                        [](OpBuilder &b, Location loc, Value x) -> Value {
+                          return math::TanhOp::create(b, loc, x);
+                        });
   // Stable for both signs: with e = exp(-|x|), sigmoid(|x|) = 1 / (1 + e)
   // and sigmoid(-|x|) = e / (1 + e); exp never overflows.
-  addUnaryFloat<SigmoidOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
-    Type t = x.getType();
-    Value zero = scalarConstant(b, loc, t, 0), one = scalarConstant(b, loc, t, 1);
-    Value e = math::ExpOp::create(
-        b, loc, arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x)));
-    Value r = arith::DivFOp::create(b, loc, one,
-                                    arith::AddFOp::create(b, loc, one, e));
-    Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
-    return arith::SelectOp::create(b, loc, neg,
-                                   arith::MulFOp::create(b, loc, e, r), r);
-  });
+  addUnaryFloat<SigmoidOp>(
+      patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+        Type t = x.getType();
+        Value zero = scalarConstant(b, loc, t, 0),
+              one = scalarConstant(b, loc, t, 1);
+        Value e = math::ExpOp::create(
+            b, loc,
+            arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x)));
+        Value r = arith::DivFOp::create(b, loc, one,
+                                        arith::AddFOp::create(b, loc, one, e));
+        Value neg =
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+        return arith::SelectOp::create(b, loc, neg,
+                                       arith::MulFOp::create(b, loc, e, r), r);
+      });
   // x * clamp(x / 6 + 1/2, 0, 1).
-  addUnaryFloat<HardSwishOp>(patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
-    Type t = x.getType();
-    Value v = arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, 1.0 / 6.0));
-    v = arith::AddFOp::create(b, loc, v, scalarConstant(b, loc, t, 0.5));
-    return arith::MulFOp::create(b, loc, x, clampUnit(b, loc, v));
-  });
+  addUnaryFloat<HardSwishOp>(
+      patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+        Type t = x.getType();
+        Value v = arith::MulFOp::create(b, loc, x,
+                                        scalarConstant(b, loc, t, 1.0 / 6.0));
+        v = arith::AddFOp::create(b, loc, v, scalarConstant(b, loc, t, 0.5));
+        return arith::MulFOp::create(b, loc, x, clampUnit(b, loc, v));
+      });
 
-  addElementwise<ReluOp>(patterns, tc, [](Operation *op, OpBuilder &b,
-                                          Location loc, ValueRange a) -> Value {
-    Type t = a[0].getType();
-    Value zero = scalarConstant(b, loc, t, 0.0);
-    if (isa<FloatType>(t))
-      return arith::MaximumFOp::create(b, loc, a[0], zero);
-    if (isUnsignedElt(op))
-      return a[0];
-    return arith::MaxSIOp::create(b, loc, a[0], zero);
-  });
+  addElementwise<ReluOp>(
+      patterns, tc,
+      [](Operation *op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        Type t = a[0].getType();
+        Value zero = scalarConstant(b, loc, t, 0.0);
+        if (isa<FloatType>(t))
+          return arith::MaximumFOp::create(b, loc, a[0], zero);
+        if (isUnsignedElt(op))
+          return a[0];
+        return arith::MaxSIOp::create(b, loc, a[0], zero);
+      });
   // x < 0 ? alpha * x : x (NaN passes through). In computeType, so that
   // f16 / bf16 round alpha * x once instead of using a rounded alpha.
-  addElementwise<LeakyReluOp>(patterns, tc, [](LeakyReluOp op, OpBuilder &b,
-                                               Location loc,
-                                               ValueRange a) -> Value {
-    double alpha = op.getAlphaAttr().getValueAsDouble();
-    return inComputeType(b, loc, a[0], [&](Value x) -> Value {
-      Type t = x.getType();
-      Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
-                                        scalarConstant(b, loc, t, 0));
-      Value scaled =
-          arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, alpha));
-      return arith::SelectOp::create(b, loc, neg, scaled, x);
-    });
-  });
+  addElementwise<LeakyReluOp>(
+      patterns, tc,
+      [](LeakyReluOp op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        double alpha = op.getAlphaAttr().getValueAsDouble();
+        return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+          Type t = x.getType();
+          Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                            x, scalarConstant(b, loc, t, 0));
+          Value scaled = arith::MulFOp::create(
+              b, loc, x, scalarConstant(b, loc, t, alpha));
+          return arith::SelectOp::create(b, loc, neg, scaled, x);
+        });
+      });
   // clamp(alpha * x + beta, 0, 1).
-  addElementwise<HardSigmoidOp>(patterns, tc, [](HardSigmoidOp op,
-                                                 OpBuilder &b, Location loc,
-                                                 ValueRange a) -> Value {
-    double alpha = op.getAlphaAttr().getValueAsDouble();
-    double beta = op.getBetaAttr().getValueAsDouble();
-    return inComputeType(b, loc, a[0], [&](Value x) -> Value {
-      Type t = x.getType();
-      Value v = arith::MulFOp::create(b, loc, x, scalarConstant(b, loc, t, alpha));
-      v = arith::AddFOp::create(b, loc, v, scalarConstant(b, loc, t, beta));
-      return clampUnit(b, loc, v);
-    });
-  });
+  addElementwise<HardSigmoidOp>(
+      patterns, tc,
+      [](HardSigmoidOp op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        double alpha = op.getAlphaAttr().getValueAsDouble();
+        double beta = op.getBetaAttr().getValueAsDouble();
+        return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+          Type t = x.getType();
+          Value v = arith::MulFOp::create(b, loc, x,
+                                          scalarConstant(b, loc, t, alpha));
+          v = arith::AddFOp::create(b, loc, v, scalarConstant(b, loc, t, beta));
+          return clampUnit(b, loc, v);
+        });
+      });
   // none: x/2 * (1 + erf(x / sqrt 2)), computed as x/2 * erfc(-x / sqrt 2);
   // tanh: x/2 * (1 + tanh(u)), u = sqrt(2/pi) * (x + 0.044715 x^3), computed
   // as x / (1 + exp(-2u)). Both forms avoid the cancellation in 1 + erf / tanh
   // for x << 0.
-  addElementwise<GeluOp>(patterns, tc, [](GeluOp op, OpBuilder &b,
-                                          Location loc, ValueRange a) -> Value {
-    bool useTanh = op.getApproximate() == "tanh";
-    return inComputeType(b, loc, a[0], [&](Value x) -> Value {
-      Type t = x.getType();
-      auto cst = [&](double v) { return scalarConstant(b, loc, t, v); };
-      if (!useTanh) {
-        Value c = math::ErfcOp::create(
-            b, loc, arith::MulFOp::create(b, loc, x, cst(-M_SQRT1_2)));
-        Value half = arith::MulFOp::create(b, loc, x, cst(0.5));
-        return arith::MulFOp::create(b, loc, half, c);
-      }
-      Value x3 = arith::MulFOp::create(
-          b, loc, arith::MulFOp::create(b, loc, x, x), x);
-      Value u = arith::AddFOp::create(
-          b, loc, x, arith::MulFOp::create(b, loc, x3, cst(0.044715)));
-      // -2u = -2 sqrt(2/pi) * (x + 0.044715 x^3).
-      Value m = arith::MulFOp::create(b, loc, u, cst(-2.0 * std::sqrt(2.0 / M_PI)));
-      Value d = arith::AddFOp::create(b, loc, math::ExpOp::create(b, loc, m),
-                                      cst(1));
-      return arith::DivFOp::create(b, loc, x, d);
-    });
-  });
+  addElementwise<GeluOp>(
+      patterns, tc,
+      [](GeluOp op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        bool useTanh = op.getApproximate() == "tanh";
+        return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+          Type t = x.getType();
+          auto cst = [&](double v) { return scalarConstant(b, loc, t, v); };
+          if (!useTanh) {
+            Value c = math::ErfcOp::create(
+                b, loc, arith::MulFOp::create(b, loc, x, cst(-M_SQRT1_2)));
+            Value half = arith::MulFOp::create(b, loc, x, cst(0.5));
+            return arith::MulFOp::create(b, loc, half, c);
+          }
+          Value x3 = arith::MulFOp::create(
+              b, loc, arith::MulFOp::create(b, loc, x, x), x);
+          Value u = arith::AddFOp::create(
+              b, loc, x, arith::MulFOp::create(b, loc, x3, cst(0.044715)));
+          // -2u = -2 sqrt(2/pi) * (x + 0.044715 x^3).
+          Value m = arith::MulFOp::create(b, loc, u,
+                                          cst(-2.0 * std::sqrt(2.0 / M_PI)));
+          Value d = arith::AddFOp::create(
+              b, loc, math::ExpOp::create(b, loc, m), cst(1));
+          return arith::DivFOp::create(b, loc, x, d);
+        });
+      });
   // Pow. Float base: powf in computeType (or the exponent's wider float
   // type); integer exponents convert to float, which is exact for negative
   // bases too (libm pow handles integral exponents). Integer base with a float
   // exponent: in f64, then truncated toward zero as onnxruntime does.
-  addElementwise<PowOp>(patterns, tc, [](PowOp op, OpBuilder &b, Location loc,
-                                         ValueRange a) -> Value {
-    Value x = a[0], y = a[1];
-    Type xt = x.getType(), yt = y.getType();
-    bool xUnsigned = origElt(op.getX()).isUnsignedInteger();
-    bool yUnsigned = origElt(op.getY()).isUnsignedInteger();
-    if (isa<FloatType>(xt)) {
-      Type ct = computeType(xt);
-      if (isa<FloatType>(yt) &&
-          yt.getIntOrFloatBitWidth() > ct.getIntOrFloatBitWidth())
-        ct = yt;
-      Value yv = isa<FloatType>(yt) ? convertFloat(b, loc, y, ct)
-                                    : intToFloat(b, loc, y, ct, yUnsigned);
-      Value r = math::PowFOp::create(b, loc, convertFloat(b, loc, x, ct), yv);
-      return convertFloat(b, loc, r, xt);
-    }
-    if (isa<FloatType>(yt)) {
-      Type f64 = b.getF64Type();
-      Value r = math::PowFOp::create(b, loc, intToFloat(b, loc, x, f64, xUnsigned),
-                                     convertFloat(b, loc, y, f64));
-      if (xUnsigned)
-        return arith::FPToUIOp::create(b, loc, xt, r);
-      return arith::FPToSIOp::create(b, loc, xt, r);
-    }
-    return integerPow(b, loc, x, y, xUnsigned, yUnsigned);
-  });
-  addElementwise<WhereOp>(patterns, tc, [](Operation *, OpBuilder &b,
-                                           Location loc, ValueRange a) -> Value {
-    return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
-  });
+  addElementwise<PowOp>(
+      patterns, tc,
+      [](PowOp op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        Value x = a[0], y = a[1];
+        Type xt = x.getType(), yt = y.getType();
+        bool xUnsigned = origElt(op.getX()).isUnsignedInteger();
+        bool yUnsigned = origElt(op.getY()).isUnsignedInteger();
+        if (isa<FloatType>(xt)) {
+          Type ct = computeType(xt);
+          if (isa<FloatType>(yt) &&
+              yt.getIntOrFloatBitWidth() > ct.getIntOrFloatBitWidth())
+            ct = yt;
+          Value yv = isa<FloatType>(yt) ? convertFloat(b, loc, y, ct)
+                                        : intToFloat(b, loc, y, ct, yUnsigned);
+          Value r =
+              math::PowFOp::create(b, loc, convertFloat(b, loc, x, ct), yv);
+          return convertFloat(b, loc, r, xt);
+        }
+        if (isa<FloatType>(yt)) {
+          Type f64 = b.getF64Type();
+          Value r = math::PowFOp::create(b, loc,
+                                         intToFloat(b, loc, x, f64, xUnsigned),
+                                         convertFloat(b, loc, y, f64));
+          if (xUnsigned)
+            return arith::FPToUIOp::create(b, loc, xt, r);
+          return arith::FPToSIOp::create(b, loc, xt, r);
+        }
+        return integerPow(b, loc, x, y, xUnsigned, yUnsigned);
+      });
+  addElementwise<WhereOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
+      });
 
   patterns.add<ClipLowering, CastLowering, SoftmaxLowering, LayerNormLowering,
                BatchNormLowering, ReduceLowering<ReduceSumOp, false>,
