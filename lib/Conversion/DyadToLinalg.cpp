@@ -100,7 +100,7 @@ std::string dyad::lowerCpuPipeline(const LowerCpuOptions &options) {
        "function-boundary-type-conversion=identity-layout-map},"
        "func.func(buffer-hoisting,buffer-loop-hoisting),"
        "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-       "func.func(convert-linalg-to-loops),"
+       "func.func(dyad-strided-copy-to-linalg,convert-linalg-to-loops),"
        "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
        "convert-math-to-llvm,convert-math-to-libm,"
        "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
