@@ -115,7 +115,9 @@ struct FlattenLowering : OpConversionPattern<FlattenOp> {
     Location loc = op.getLoc();
     Value in = adaptor.getInput();
     int64_t rank = cast<RankedTensorType>(in.getType()).getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    // I64Attr getters return uint64_t: read the axis as signed.
+    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank
+                                             : (int64_t)op.getAxis();
     SmallVector<Value> dims = allDims(r, loc, in);
     Value outer = product(r, loc, ArrayRef<Value>(dims).take_front(axis));
     Value inner = product(r, loc, ArrayRef<Value>(dims).drop_front(axis));
@@ -291,7 +293,9 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
       return failure();
     Location loc = op.getLoc();
     int64_t rank = type->getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    // I64Attr getters return uint64_t: read the axis as signed.
+    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank
+                                             : (int64_t)op.getAxis();
     ValueRange ins = adaptor.getInputs();
     SmallVector<Value> dims = allDims(r, loc, ins[0]);
     Value total = indexConst(r, loc, 0);
@@ -302,9 +306,10 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     Value offset = indexConst(r, loc, 0);
     for (Value v : ins) {
       SmallVector<OpFoldResult> offsets(rank, r.getIndexAttr(0)),
-          strides(rank, r.getIndexAttr(1)), sizes;
-      for (int64_t i = 0; i < rank; ++i)
-        sizes.push_back(dimSize(r, loc, v, i));
+          strides(rank, r.getIndexAttr(1));
+      // Static sizes where the input's dims are static, so the slice type
+      // matches the input's.
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(r, loc, v);
       offsets[axis] = offset;
       result = tensor::InsertSliceOp::create(r, loc, v, result, offsets, sizes,
                                              strides);
@@ -327,7 +332,9 @@ struct SplitLowering : OpConversionPattern<SplitOp> {
     if (!inType)
       return r.notifyMatchFailure(op, "unranked input");
     int64_t rank = inType.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    // I64Attr getters return uint64_t: read the axis as signed.
+    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank
+                                             : (int64_t)op.getAxis();
     SmallVector<Value> results;
     int64_t offset = 0;
     for (auto [res, size] : llvm::zip(op.getOutputs(), op.getSplit())) {
@@ -460,7 +467,9 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     Value data = adaptor.getData(), indices = adaptor.getIndices();
     int64_t rank = cast<RankedTensorType>(data.getType()).getRank();
     int64_t q = cast<RankedTensorType>(indices.getType()).getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    // I64Attr getters return uint64_t: read the axis as signed.
+    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank
+                                             : (int64_t)op.getAxis();
     SmallVector<Value> dims;
     for (int64_t i = 0; i < axis; ++i)
       dims.push_back(dimSize(r, loc, data, i));

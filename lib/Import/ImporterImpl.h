@@ -52,11 +52,15 @@ public:
   bool hasInput(int i) const {
     return i < node.input_size() && !node.input(i).empty();
   }
-  /// The value of input `i` as the importer holds it (a quantized type where
-  /// a QuantizeLinear produced it); null if absent.
+  /// Input `i` as ONNX sees it: a quantized tensor (one a QuantizeLinear
+  /// produced) as its raw integers. Null if absent.
   mlir::Value input(int i);
-  /// Input `i` as ONNX sees it: quantized tensors as their raw integers.
-  mlir::Value rawInput(int i);
+  /// Input `i` as the importer holds it: a quantized element type where a
+  /// QuantizeLinear produced it. Only the quantization builders want this.
+  mlir::Value quantizedInput(int i);
+  /// The ONNX element type of input `i` (raw integers for quantized values),
+  /// without creating ops. Null if absent.
+  mlir::Type inputElementType(int i);
   /// The constant value of input `i` (initializer or Constant node), if any.
   std::optional<mlir::DenseElementsAttr> constInput(int i);
   /// Constant integer vector input (axes, pads, shapes...).
@@ -143,7 +147,8 @@ public:
 private:
   LogicalResult prepare(onnx::ModelProto &model);
   LogicalResult validateGraph(const onnx::GraphProto &graph);
-  LogicalResult checkOps(const onnx::GraphProto &graph);
+  LogicalResult checkOps(const onnx::GraphProto &graph,
+                         bool onlyUnimportedDomains = false);
   LogicalResult importNodes(const onnx::GraphProto &graph);
   FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
                                       Location loc);

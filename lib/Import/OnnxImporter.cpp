@@ -364,10 +364,32 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
   // IR version 3+ must import the default domain; older models imply opset 1.
   if (opset < 0)
     return emitError(loc) << "the model imports no version of the default "
-                             "ONNX domain (opset_import is empty)";
+                             "ONNX domain"
+                          << (model.opset_import().empty()
+                                  ? " (opset_import is empty)"
+                                  : "");
 
   if (failed(validateGraph(model.graph())))
     return failure();
+  // Nodes of domains the model does not import stop ONNX's passes with an
+  // obscure message: report them (and every unsupported op) first.
+  if (failed(checkOps(model.graph(), /*onlyUnimportedDomains=*/true)))
+    return failure();
+  // Resize before opset 11 (and Upsample) interpolate with asymmetric
+  // coordinates, which ONNX's upgrade to Resize-11 does not preserve for
+  // linear modes: refuse rather than import another interpolation.
+  for (auto [index, node] : llvm::enumerate(model.graph().node())) {
+    if ((node.op_type() != "Resize" && node.op_type() != "Upsample") ||
+        !(node.domain().empty() || node.domain() == "ai.onnx") || opset >= 11)
+      continue;
+    for (const auto &a : node.attribute())
+      if (a.name() == "mode" && a.s() != "nearest")
+        return emitError(nodeLoc(node, index))
+               << node.op_type() << " (opset " << opset
+               << "): unsupported: mode '" << a.s()
+               << "' before opset 11 (asymmetric coordinates that ONNX's "
+                  "version converter does not keep); re-export at opset 11+";
+  }
 
   // Check every node against its ONNX schema first (input/output counts,
   // attribute names and types, required attributes): the version converter
@@ -415,8 +437,10 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
       opsets[""] = kTargetOpset;
     } catch (const std::exception &e) {
       // Keep going at the model's own opset: builders read the older forms
-      // (axes as attributes, ...) too, and report what they cannot handle.
-      if (opset < 11)
+      // (axes, pads and bounds as attributes, ...) too, and report what they
+      // cannot handle. (libonnx 1.12 cannot upgrade e.g. a Pad-10 without
+      // its 'value' attribute.)
+      if (opset < 10)
         return emitError(loc) << "cannot upgrade the model from opset "
                               << opset << " to " << kTargetOpset << ": "
                               << e.what();
@@ -550,14 +574,21 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
   return success();
 }
 
-LogicalResult GraphImporter::checkOps(const onnx::GraphProto &graph) {
+LogicalResult GraphImporter::checkOps(const onnx::GraphProto &graph,
+                                      bool onlyUnimportedDomains) {
   // Every unsupported op of the model is reported at once, grouped by type.
   llvm::StringMap<SmallVector<std::string>> unsupported;
   SmallVector<std::string> order;
+  bool anyUnimported = false;
+  for (const auto &node : graph.node())
+    anyUnimported |= !opsets.count(node.domain() == "ai.onnx" ? std::string()
+                                                               : node.domain());
+  if (onlyUnimportedDomains && !anyUnimported)
+    return success();
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     std::string domain =
         node.domain() == "ai.onnx" ? std::string() : node.domain();
-    if (opTable().count(opKey(domain, node.op_type())))
+    if (opTable().count(opKey(domain, node.op_type())) && opsets.count(domain))
       continue;
     std::string key = (domain.empty() ? "" : domain + ".") + node.op_type();
     auto opset = opsets.find(domain);
@@ -602,15 +633,9 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
     auto opsetIt = opsets.find(domain);
     int64_t opset = opsetIt == opsets.end() ? 1 : opsetIt->second;
 
-    // Attributes the op's schema does not define are an error, not ignored.
-    if (const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
-            node.op_type(), opset, node.domain())) {
-      for (const auto &a : node.attribute())
-        if (!schema->attributes().count(a.name()))
-          return emitError(loc) << node.op_type() << " (opset " << opset
-                                << "): unsupported attribute '" << a.name()
-                                << "' (not defined by the ONNX operator)";
-    }
+    // Attributes were checked against the schemas of the model's own opset
+    // before the upgrade; the version converter can leave stale ones behind
+    // (Pad-10's 'value'), which the builders ignore.
 
     NodeContext nc(*this, node, loc, opset);
     const OpSpec &spec = opTable().find(opKey(domain, node.op_type()))->second;
@@ -760,15 +785,33 @@ OwningOpRef<ModuleOp> GraphImporter::run(onnx::ModelProto &model) {
 OpBuilder &NodeContext::builder() { return graph.builder; }
 MLIRContext *NodeContext::ctx() { return graph.ctx; }
 
-Value NodeContext::input(int i) {
+Value NodeContext::quantizedInput(int i) {
   if (!hasInput(i))
     return {};
   auto v = graph.lookup(node.input(i), loc);
   return succeeded(v) ? *v : Value();
 }
 
-Value NodeContext::rawInput(int i) {
-  Value v = input(i);
+/// The ONNX (raw integer) element type standing for a quantized one.
+static Type storageElementType(quant::QuantizedType qt) {
+  if (qt.isSigned())
+    return qt.getStorageType();
+  return IntegerType::get(qt.getContext(), qt.getStorageTypeIntegralWidth(),
+                          IntegerType::Unsigned);
+}
+
+Type NodeContext::inputElementType(int i) {
+  Value v = quantizedInput(i);
+  if (!v)
+    return {};
+  Type elt = getElementTypeOrSelf(v.getType());
+  if (auto qt = dyn_cast<quant::QuantizedType>(elt))
+    return storageElementType(qt);
+  return elt;
+}
+
+Value NodeContext::input(int i) {
+  Value v = quantizedInput(i);
   if (!v)
     return v;
   auto qt = dyn_cast<quant::QuantizedType>(getElementTypeOrSelf(v.getType()));
@@ -777,11 +820,11 @@ Value NodeContext::rawInput(int i) {
   auto shaped = cast<ShapedType>(v.getType());
   Value storage = quant::StorageCastOp::create(
       builder(), loc, shaped.clone(qt.getStorageType()), v);
-  if (qt.isSigned())
+  Type onnxElt = storageElementType(qt);
+  if (onnxElt == qt.getStorageType())
     return storage;
-  Type u = IntegerType::get(ctx(), qt.getStorageTypeIntegralWidth(),
-                            IntegerType::Unsigned);
-  return tensor::BitcastOp::create(builder(), loc, shaped.clone(u), storage);
+  return tensor::BitcastOp::create(builder(), loc, shaped.clone(onnxElt),
+                                   storage);
 }
 
 std::optional<DenseElementsAttr> NodeContext::constInput(int i) {

@@ -141,8 +141,8 @@ FailureOr<Window> readWindow(NodeContext &n, Value x,
 
 LogicalResult buildConv(NodeContext &n) {
   bool integer = n.node.op_type() == "ConvInteger";
-  Value x = integer ? n.rawInput(0) : n.input(0);
-  Value w = integer ? n.rawInput(1) : n.input(1);
+  Value x = n.input(0);
+  Value w = n.input(1);
   if (!x || !w)
     return failure();
   ArrayRef<int64_t> ws = staticShapeOr(w);
@@ -152,8 +152,8 @@ LogicalResult buildConv(NodeContext &n) {
     return failure();
   Value b, xzp, wzp;
   if (integer) {
-    xzp = n.rawInput(2);
-    wzp = n.rawInput(3);
+    xzp = n.input(2);
+    wzp = n.input(3);
   } else {
     b = n.input(2);
   }
@@ -296,15 +296,15 @@ LogicalResult buildGemm(NodeContext &n) {
 
 LogicalResult buildMatMul(NodeContext &n) {
   bool integer = n.node.op_type() == "MatMulInteger";
-  Value a = integer ? n.rawInput(0) : n.input(0);
-  Value b = integer ? n.rawInput(1) : n.input(1);
+  Value a = n.input(0);
+  Value b = n.input(1);
   if (!a || !b)
     return failure();
   Type t = n.resultType(0);
   if (!t)
     return failure();
-  Value azp = integer ? n.rawInput(2) : Value();
-  Value bzp = integer ? n.rawInput(3) : Value();
+  Value azp = integer ? n.input(2) : Value();
+  Value bzp = integer ? n.input(3) : Value();
   n.setResult(0, MatMulOp::create(n.builder(), n.loc, t, a, b, azp, bzp));
   return success();
 }
@@ -537,7 +537,7 @@ LogicalResult buildConcat(NodeContext &n) {
   for (int i = 0; i < (int)n.numInputs(); ++i) {
     if (!n.hasInput(i))
       continue;
-    Value v = n.rawInput(i);
+    Value v = n.input(i);
     if (!v)
       return failure();
     ins.push_back(v);
@@ -732,7 +732,9 @@ LogicalResult buildResize(NodeContext &n) {
   auto &bld = n.builder();
   DenseF32ArrayAttr scales, roi;
   DenseI64ArrayAttr sizes;
-  if (n.hasInput(1)) {
+  // Resize-10 (a model that could not be upgraded): inputs X, scales.
+  int scalesInput = n.opset < 11 ? 1 : 2;
+  if (n.opset >= 11 && n.hasInput(1)) {
     auto r = n.constFloats(1);
     if (!r)
       return n.unsupported() << "a roi that is not a constant";
@@ -740,15 +742,15 @@ LogicalResult buildResize(NodeContext &n) {
       roi = bld.getDenseF32ArrayAttr(
           llvm::map_to_vector(*r, [](double d) { return (float)d; }));
   }
-  if (n.hasInput(2)) {
-    auto s = n.constFloats(2);
+  if (n.hasInput(scalesInput)) {
+    auto s = n.constFloats(scalesInput);
     if (!s)
       return n.unsupported() << "scales that are not a constant";
     if (!s->empty())
       scales = bld.getDenseF32ArrayAttr(
           llvm::map_to_vector(*s, [](double d) { return (float)d; }));
   }
-  if (n.hasInput(3)) {
+  if (n.opset >= 11 && n.hasInput(3)) {
     auto s = n.constInts(3);
     if (!s)
       return n.unsupported() << "sizes that are not a constant";
@@ -773,7 +775,7 @@ LogicalResult buildResize(NodeContext &n) {
 }
 
 LogicalResult buildCast(NodeContext &n) {
-  Value x = n.rawInput(0);
+  Value x = n.input(0);
   if (!x)
     return failure();
   Type t = n.resultType(0);
@@ -784,7 +786,7 @@ LogicalResult buildCast(NodeContext &n) {
 }
 
 LogicalResult buildWhere(NodeContext &n) {
-  Value c = n.input(0), x = n.rawInput(1), y = n.rawInput(2);
+  Value c = n.input(0), x = n.input(1), y = n.input(2);
   if (!c || !x || !y)
     return failure();
   Type t = n.resultType(0);
@@ -941,12 +943,12 @@ Value rawToQuant(NodeContext &n, Value raw, Type qt) {
 /// The value of input `i` as a tensor of quantized type `qt`: reused as is
 /// when it already has exactly that type.
 Value asQuant(NodeContext &n, int i, Type qt) {
-  Value v = n.input(i);
+  Value v = n.quantizedInput(i);
   if (!v)
     return v;
   if (getElementTypeOrSelf(v.getType()) == qt)
     return v;
-  return rawToQuant(n, n.rawInput(i), qt);
+  return rawToQuant(n, n.input(i), qt);
 }
 
 Type f32(NodeContext &n) { return n.builder().getF32Type(); }
@@ -975,17 +977,17 @@ LogicalResult buildQuantizeLinear(NodeContext &n) {
   if (!t)
     return failure();
   n.setResult(0, QuantizeLinearOp::create(n.builder(), n.loc, t, x, n.input(1),
-                                          n.rawInput(2),
+                                          n.input(2),
                                           n.builder().getI64IntegerAttr(axis)));
   return success();
 }
 
 LogicalResult buildDequantizeLinear(NodeContext &n) {
-  Value x = n.input(0);
+  Value x = n.quantizedInput(0);
   if (!x || !n.hasInput(1))
     return n.error() << "needs x and x_scale";
   int64_t axis = n.intAttr("axis", 1);
-  Type rawElt = getElementTypeOrSelf(n.rawInput(0).getType());
+  Type rawElt = n.inputElementType(0);
   auto q = readQParams(n, 1, 2, rawElt);
   Type floatTy = n.resultElementType(0);
   if (!floatTy)
@@ -1003,8 +1005,8 @@ LogicalResult buildDequantizeLinear(NodeContext &n) {
   if (!t)
     return failure();
   n.setResult(0, DequantizeLinearOp::create(
-                     n.builder(), n.loc, t, n.rawInput(0), n.input(1),
-                     n.rawInput(2), n.builder().getI64IntegerAttr(axis)));
+                     n.builder(), n.loc, t, n.input(0), n.input(1),
+                     n.input(2), n.builder().getI64IntegerAttr(axis)));
   return success();
 }
 
@@ -1027,7 +1029,7 @@ LogicalResult buildDynamicQuantizeLinear(NodeContext &n) {
 LogicalResult buildQLinear(NodeContext &n) {
   bool conv = n.node.op_type() == "QLinearConv";
   // Inputs: a, a_scale, a_zp, b, b_scale, b_zp, y_scale, y_zp [, bias].
-  Value a = n.rawInput(0), b = n.rawInput(3);
+  Value a = n.input(0), b = n.input(3);
   if (!a || !b)
     return failure();
   auto &bld = n.builder();
@@ -1060,7 +1062,7 @@ LogicalResult buildQLinear(NodeContext &n) {
       for (double sb : qb->scales)
         qbias.scales.push_back(qa->scales[0] * sb);
       qbias.zeroPoints.assign(qbias.scales.size(), 0);
-      Value bias = n.rawInput(8);
+      Value bias = n.input(8);
       Type tbias = makeQuantType(n, qbias, f, 0, rankOf(bias));
       if (!tbias)
         return failure();
@@ -1071,12 +1073,12 @@ LogicalResult buildQLinear(NodeContext &n) {
     // Run-time parameters.
     auto axisAttr = bld.getI64IntegerAttr(1);
     fa = DequantizeLinearOp::create(bld, n.loc, withElement(a, f), a,
-                                    n.input(1), n.rawInput(2), axisAttr);
+                                    n.input(1), n.input(2), axisAttr);
     fb = DequantizeLinearOp::create(bld, n.loc, withElement(b, f), b,
-                                    n.input(4), n.rawInput(5),
+                                    n.input(4), n.input(5),
                                     bld.getI64IntegerAttr(conv ? 0 : 1));
     if (conv && n.hasInput(8)) {
-      Value bias = n.rawInput(8);
+      Value bias = n.input(8);
       Value sa = n.input(1), sb = n.input(4);
       Type st = rankOf(sb) == 1 ? sb.getType() : sa.getType();
       Value scale = MulOp::create(bld, n.loc, st, sa, sb);
@@ -1108,7 +1110,7 @@ LogicalResult buildQLinear(NodeContext &n) {
     n.setResult(0, QuantizeOp::create(bld, n.loc, withElement(y, qyType), y));
   } else {
     n.setResult(0, QuantizeLinearOp::create(bld, n.loc, yType, y, n.input(6),
-                                            n.rawInput(7),
+                                            n.input(7),
                                             bld.getI64IntegerAttr(1)));
   }
   return success();

@@ -14,7 +14,7 @@ The committed list (--expected) names every such test with its status:
 
 A listed PASS that fails is a regression (exit 1); a listed FAIL that passes,
 or a test missing from the list, is reported so the list is kept exact
-(also exit 1). `--update` rewrites the list from this run, keeping reasons.
+(also exit 1). `--update` rewrites the list from this run.
 """
 import argparse
 import concurrent.futures
@@ -41,10 +41,13 @@ def run_test(args, name, path):
         lib = os.path.join(tmp, "model.so")
         p = subprocess.run([args.dyadc, path, "-o", lib], capture_output=True,
                            text=True, errors="replace", timeout=600)
-        if p.returncode != 0:
-            kind = "crash" if p.returncode not in (0, 1) else "compile"
+        if p.returncode == 1:
             lines = [l for l in p.stderr.splitlines() if "error" in l]
-            return "FAIL", f"{kind}: " + (lines[0] if lines else p.stderr[-200:]).strip()
+            msg = (lines[0] if lines else p.stderr.strip()[-200:])
+            # Keep the message, drop the model path.
+            return "FAIL", "compile: " + msg.replace(path + ": ", "").strip()
+        if p.returncode != 0:
+            return "FAIL", f"compiler crash (exit code {p.returncode})"
         model = onnx.load(path, load_external_data=False)
         inits = {i.name for i in model.graph.initializer}
         inputs = [i.name for i in model.graph.input if i.name not in inits]
@@ -134,14 +137,10 @@ def main():
     if args.update:
         with open(args.expected, "w") as f:
             f.write("# libonnx-testdata conformance: every model whose ops Dyad supports,\n"
-                    "# with its status. Written by run_testdata.py --update; a FAIL keeps\n"
-                    "# its reason (the first error). CI fails on any change of status.\n")
+                    "# with its status. Written by run_testdata.py --update; a FAIL says\n"
+                    "# why (the first error). CI fails on any change of status.\n")
             for name, (status, detail) in sorted(results.items()):
-                if status == "PASS":
-                    f.write(f"PASS {name}\n")
-                else:
-                    old = expected.get(name, ("", ""))[1]
-                    f.write(f"FAIL {name} {old or detail}\n")
+                f.write(f"{status} {name}" + (f" {detail}" if detail else "") + "\n")
 
     print(f"conformance: {len(results)} models with supported ops "
           f"({unsupported} others not run)")
