@@ -973,7 +973,16 @@ LogicalResult ExpandOp::verify() {
   if (getElementTypeOrSelf(getInput().getType()) !=
       getElementTypeOrSelf(getOutput().getType()))
     return emitOpError("element type must not change");
-  return success();
+  // With a constant shape the result is the numpy broadcast of both.
+  DenseIntElementsAttr shape;
+  if (rankOf(getInput()) < 0 || !matchPattern(getShape(), m_Constant(&shape)))
+    return success();
+  SmallVector<int64_t> want, expected;
+  for (const APInt &v : shape.getValues<APInt>())
+    want.push_back(v.getSExtValue());
+  if (!OpTrait::util::getBroadcastedShape(shapeOf(getInput()), want, expected))
+    return emitOpError("input is not broadcastable to the requested shape");
+  return checkResultShape(*this, getOutput(), expected);
 }
 
 LogicalResult PadOp::verify() {
@@ -1078,8 +1087,10 @@ static LogicalResult verifyRuntimeQParams(Operation *op, Value data,
   int64_t sr = rankOf(scale);
   if (sr > 1)
     return op->emitOpError("scale must be a scalar or 1-D");
-  if (zp) {
-    if (rankOf(zp) >= 0 && sr >= 0 && rankOf(zp) != sr)
+  if (zp && rankOf(zp) >= 0 && sr >= 0) {
+    if (rankOf(zp) != sr ||
+        (sr == 1 && shapeOf(zp)[0] != kDyn && shapeOf(scale)[0] != kDyn &&
+         shapeOf(zp)[0] != shapeOf(scale)[0]))
       return op->emitOpError("zero point and scale need one shape");
   }
   // A 1-D scale of one element is per tensor.
@@ -1098,6 +1109,9 @@ LogicalResult QuantizeLinearOp::verify() {
   if (getYZeroPoint() && getElementTypeOrSelf(getYZeroPoint().getType()) !=
                              getElementTypeOrSelf(getY().getType()))
     return emitOpError("zero point type must be the result type");
+  if (rankOf(getX()) >= 0 &&
+      failed(checkResultShape(*this, getY(), shapeOf(getX()))))
+    return failure();
   return verifyRuntimeQParams(*this, getX(), getYScale(), getYZeroPoint(),
                               getAxis());
 }
@@ -1106,6 +1120,9 @@ LogicalResult DequantizeLinearOp::verify() {
   if (getXZeroPoint() && getElementTypeOrSelf(getXZeroPoint().getType()) !=
                              getElementTypeOrSelf(getX().getType()))
     return emitOpError("zero point type must be the input type");
+  if (rankOf(getX()) >= 0 &&
+      failed(checkResultShape(*this, getY(), shapeOf(getX()))))
+    return failure();
   return verifyRuntimeQParams(*this, getX(), getXScale(), getXZeroPoint(),
                               getAxis());
 }
@@ -1113,6 +1130,9 @@ LogicalResult DequantizeLinearOp::verify() {
 LogicalResult DynamicQuantizeLinearOp::verify() {
   if (rankOf(getYScale()) > 0 || rankOf(getYZeroPoint()) > 0)
     return emitOpError("scale and zero point are scalars");
+  if (rankOf(getX()) >= 0 &&
+      failed(checkResultShape(*this, getY(), shapeOf(getX()))))
+    return failure();
   return success();
 }
 

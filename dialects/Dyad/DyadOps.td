@@ -252,7 +252,7 @@ def Dyad_BatchNormalizationOp : Dyad_Op<"batch_normalization"> {
   let description = [{
     `(X - mean) / sqrt(var + epsilon) * scale + B` per channel (dim 1).
     Inference mode only; `dyad-fold-batchnorm` folds it into a preceding
-    conv or gemm.
+    conv (the lowering handles the others).
   }];
   let arguments = (ins Dyad_FloatTensor:$X, Dyad_FloatTensor:$scale,
                        Dyad_FloatTensor:$B, Dyad_FloatTensor:$mean,
