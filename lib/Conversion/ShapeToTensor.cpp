@@ -1,9 +1,1349 @@
 //===- ShapeToTensor.cpp - shape and data movement ops --------------------===//
+//
+// Shape ops become tensor reshapes / slices / pads and, where an element's
+// source is computed (gather, negative-step slice, expand of a run-time dim,
+// reflect/edge pad, resize), a linalg.generic that tensor.extracts it.
+//
+// Shape operands (reshape/expand shapes, slice parameters) are used as
+// compile-time values when constant; otherwise the same ONNX rules are
+// evaluated at run time with index arithmetic. The arithmetic is built with
+// createOrFold so that constant inputs fold to static sizes and both cases
+// share one code path.
+//
+// Also here: the ops that only exist to change a type the DyadTypeConverter
+// erases (unsigned / quantized constants, quant.scast, tensor.bitcast).
+//
+//===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "dyad/Conversion/Conversion.h"
+
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace dyad;
 
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Index arithmetic that folds when its operands are constants.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
+  Value div(Value x, Value y) { return b.createOrFold<arith::DivSIOp>(loc, x, y); }
+  Value rem(Value x, Value y) { return b.createOrFold<arith::RemSIOp>(loc, x, y); }
+  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
+  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
+  Value clamp(Value x, Value lo, Value hi) { return min(max(x, lo), hi); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return b.createOrFold<arith::CmpIOp>(loc, p, x, y);
+  }
+  Value lt(Value x, Value y) { return cmp(arith::CmpIPredicate::slt, x, y); }
+  Value eq(Value x, Value y) { return cmp(arith::CmpIPredicate::eq, x, y); }
+  Value select(Value cond, Value x, Value y) {
+    return b.createOrFold<arith::SelectOp>(loc, cond, x, y);
+  }
+  Value orI(Value x, Value y) { return b.createOrFold<arith::OrIOp>(loc, x, y); }
+  /// An integer scalar (i32/i64) as an index.
+  Value index(Value v) {
+    if (v.getType().isIndex())
+      return v;
+    return b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(), v);
+  }
+};
+
+/// `axis` in [0, rank) or, for ONNX's negative axes, counted from the end.
+/// (I64Attr getters return uint64_t: take it as signed.)
+int64_t normalizeAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
+}
+
+RankedTensorType convertedResult(const TypeConverter *tc, Operation *op,
+                                 unsigned i = 0) {
+  return dyn_cast_or_null<RankedTensorType>(
+      tc->convertType(op->getResult(i).getType()));
+}
+
+/// The values of an integer constant tensor, if `v` is one.
+std::optional<SmallVector<int64_t>> constantInts(Value v) {
+  DenseIntElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  return llvm::map_to_vector(attr.getValues<APInt>(),
+                             [](const APInt &a) { return a.getSExtValue(); });
+}
+
+/// Constant values of a converted operand, or of the original one (a folded
+/// dyad producer is a constant there first).
+std::optional<SmallVector<int64_t>> constantInts(Value converted,
+                                                 Value original) {
+  if (auto c = constantInts(converted))
+    return c;
+  return constantInts(original);
+}
+
+/// The `n` entries of the 1-D integer tensor `v` as index values: constants
+/// when `v` is constant, tensor.extract + index_cast otherwise.
+SmallVector<Value> indexEntries(IndexMath &m, Value v, Value original,
+                                int64_t n) {
+  SmallVector<Value> out;
+  if (auto c = constantInts(v, original)) {
+    for (int64_t x : *c)
+      out.push_back(m.c(x));
+    return out;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    Value e = tensor::ExtractOp::create(m.b, m.loc, v, ValueRange{m.c(i)});
+    out.push_back(m.index(e));
+  }
+  return out;
+}
+
+/// `v` as `type` through a tensor.cast where needed; null when the shapes
+/// are incompatible (the lowering then fails rather than emit a bad cast).
+Value castTo(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
+  if (v.getType() == type)
+    return v;
+  if (!tensor::CastOp::areCastCompatible(v.getType(), type))
+    return {};
+  return tensor::CastOp::create(b, loc, type, v);
+}
+
+/// `type` with the dims of `sizes` that are constants made static.
+RankedTensorType refine(RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [d, s] : llvm::zip(shape, sizes))
+    if (auto c = getConstantIntValue(s))
+      d = *c;
+  return type.clone(shape);
+}
+
+/// Whether every static dim of `type` agrees with a constant in `sizes`.
+bool agrees(RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
+  for (auto [d, s] : llvm::zip(type.getShape(), sizes)) {
+    auto c = getConstantIntValue(s);
+    if (!ShapedType::isDynamic(d) && c && *c != d)
+      return false;
+  }
+  return true;
+}
+
+/// Sizes of `sizes` as index values.
+SmallVector<Value> sizeValues(OpBuilder &b, Location loc,
+                              ArrayRef<OpFoldResult> sizes) {
+  return llvm::map_to_vector(sizes, [&](OpFoldResult s) {
+    return getValueOrCreateConstantIndexOp(b, loc, s);
+  });
+}
+
+/// tensor.empty of element type `elt` with `sizes`.
+Value emptyOf(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+              Type elt) {
+  return tensor::EmptyOp::create(b, loc, sizes, elt);
+}
+
+/// tensor.extract_slice, or tensor.empty when the slice is statically empty
+/// (extract_slice rejects the offset of an empty slice at the end of a dim).
+Value extractSlice(OpBuilder &b, Location loc, Value src,
+                   ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes,
+                   ArrayRef<OpFoldResult> strides) {
+  if (llvm::any_of(sizes, [](OpFoldResult s) { return isConstantIntValue(s, 0); }))
+    return emptyOf(b, loc, sizes, getElementTypeOrSelf(src.getType()));
+  return tensor::ExtractSliceOp::create(b, loc, src, offsets, sizes, strides);
+}
+
+using IndexBody =
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value> indices)>;
+
+/// A linalg.generic without inputs that fills `init` with body(indices).
+Value buildIndexGeneric(OpBuilder &b, Location loc, Value init,
+                        IndexBody body) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{}, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank; ++d)
+          idx.push_back(linalg::IndexOp::create(nb, nloc, d));
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, idx));
+      });
+  return generic.getResult(0);
+}
+
+/// Whether collapsing `multi` into `single` by `groups` is right whatever the
+/// run-time sizes: static groups must match, and at most one group may hold
+/// dynamic sizes (the element count then fixes it).
+bool reassociationHolds(ArrayRef<int64_t> multi, ArrayRef<int64_t> single,
+                        ArrayRef<ReassociationIndices> groups) {
+  int dynamicGroups = 0;
+  for (auto [g, s] : llvm::zip(groups, single)) {
+    int64_t prod = 1;
+    bool dyn = false;
+    for (int64_t i : g) {
+      if (ShapedType::isDynamic(multi[i]))
+        dyn = true;
+      else
+        prod *= multi[i];
+    }
+    if (dyn != ShapedType::isDynamic(s))
+      return false;
+    if (dyn)
+      ++dynamicGroups;
+    else if (prod != s)
+      return false;
+  }
+  return dynamicGroups <= 1;
+}
+
+/// Reshapes `src` to `dstType` (same element count; `dstSizes` are its
+/// sizes): collapse/expand_shape when a reassociation provably holds, else a
+/// flattening collapse + expand (static shapes) or tensor.reshape.
+Value reshapeTensor(OpBuilder &b, Location loc, Value src,
+                    RankedTensorType dstType, ArrayRef<OpFoldResult> dstSizes) {
+  auto srcType = cast<RankedTensorType>(src.getType());
+  RankedTensorType natural = refine(dstType, dstSizes);
+  int64_t srcRank = srcType.getRank(), dstRank = natural.getRank();
+  Type elt = srcType.getElementType();
+  // Rank 0 on either side: every other dim is 1.
+  if (srcRank == 0 || dstRank == 0) {
+    if (srcRank == dstRank)
+      return castTo(b, loc, src, dstType);
+    if (srcRank == 0) {
+      auto ones = RankedTensorType::get(SmallVector<int64_t>(dstRank, 1), elt);
+      Value e = tensor::ExpandShapeOp::create(b, loc, ones, src,
+                                              ArrayRef<ReassociationIndices>{});
+      return castTo(b, loc, e, dstType);
+    }
+    auto ones = RankedTensorType::get(SmallVector<int64_t>(srcRank, 1), elt);
+    Value s = castTo(b, loc, src, ones);
+    if (!s)
+      return {};
+    Value c = tensor::CollapseShapeOp::create(b, loc, natural, s,
+                                              ArrayRef<ReassociationIndices>{});
+    return castTo(b, loc, c, dstType);
+  }
+  if (srcRank == dstRank) {
+    SmallVector<ReassociationIndices> identity;
+    for (int64_t i = 0; i < srcRank; ++i)
+      identity.push_back({i});
+    if (reassociationHolds(srcType.getShape(), natural.getShape(), identity))
+      return castTo(b, loc, src, dstType);
+  } else if (srcRank > dstRank) {
+    auto groups = getReassociationIndicesForCollapse(srcType.getShape(),
+                                                     natural.getShape());
+    if (groups &&
+        reassociationHolds(srcType.getShape(), natural.getShape(), *groups)) {
+      Value c = tensor::CollapseShapeOp::create(b, loc, natural, src, *groups);
+      return castTo(b, loc, c, dstType);
+    }
+  } else {
+    auto groups = getReassociationIndicesForCollapse(natural.getShape(),
+                                                     srcType.getShape());
+    if (groups &&
+        reassociationHolds(natural.getShape(), srcType.getShape(), *groups)) {
+      Value e = tensor::ExpandShapeOp::create(b, loc, natural, src, *groups,
+                                              dstSizes);
+      return castTo(b, loc, e, dstType);
+    }
+  }
+  if (srcType.hasStaticShape() && natural.hasStaticShape()) {
+    Value flat = src;
+    auto flatType = RankedTensorType::get({srcType.getNumElements()}, elt);
+    if (srcRank != 1) {
+      ReassociationIndices all;
+      for (int64_t i = 0; i < srcRank; ++i)
+        all.push_back(i);
+      flat = tensor::CollapseShapeOp::create(b, loc, flatType, src,
+                                             ArrayRef<ReassociationIndices>{all});
+    }
+    if (dstRank == 1)
+      return castTo(b, loc, flat, dstType);
+    ReassociationIndices all;
+    for (int64_t i = 0; i < dstRank; ++i)
+      all.push_back(i);
+    Value e = tensor::ExpandShapeOp::create(
+        b, loc, natural, flat, ArrayRef<ReassociationIndices>{all});
+    return castTo(b, loc, e, dstType);
+  }
+  // Run-time shapes that no reassociation provably matches.
+  Value shape = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({dstRank}, b.getIndexType()),
+      sizeValues(b, loc, dstSizes));
+  Value r = tensor::ReshapeOp::create(b, loc, natural, src, shape);
+  return castTo(b, loc, r, dstType);
+}
+
+/// APInt of `width` bits holding `v` (wrapping, as ONNX's integer
+/// attributes are stored in the declared type).
+IntegerAttr intAttr(OpBuilder &b, IntegerType t, int64_t v) {
+  return b.getIntegerAttr(t, APInt(t.getWidth(), (uint64_t)v,
+                                   /*isSigned=*/true, /*implicitTrunc=*/true));
+}
+
+//===----------------------------------------------------------------------===//
+// Shape, Flatten, Reshape
+//===----------------------------------------------------------------------===//
+
+struct ShapeLowering : OpConversionPattern<ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    auto inType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    auto clampIdx = [&](int64_t i) {
+      return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank);
+    };
+    int64_t start = clampIdx(op.getStart());
+    int64_t end = std::max(start, op.getEnd() ? clampIdx(*op.getEnd()) : rank);
+    Location loc = op.getLoc();
+    auto i64 = rewriter.getI64Type();
+    auto vecType = RankedTensorType::get({end - start}, i64);
+    Value result;
+    if (llvm::none_of(inType.getShape().slice(start, end - start),
+                      ShapedType::isDynamic)) {
+      result = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseIntElementsAttr::get(
+              vecType, inType.getShape().slice(start, end - start)));
+    } else {
+      SmallVector<Value> dims;
+      for (int64_t i = start; i < end; ++i)
+        dims.push_back(arith::IndexCastOp::create(
+            rewriter, loc, i64, dimSize(rewriter, loc, adaptor.getData(), i)));
+      result = tensor::FromElementsOp::create(rewriter, loc, vecType, dims);
+    }
+    result = castTo(rewriter, loc, result, type);
+    if (!result)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct FlattenLowering : OpConversionPattern<FlattenOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FlattenOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    auto inType = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+    if (!type || !inType || type.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    if (axis < 0 || axis > rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+    Value outer = m.c(1), inner = m.c(1);
+    for (int64_t i = 0; i < rank; ++i) {
+      Value d = dimSize(rewriter, loc, adaptor.getInput(), i);
+      if (i < axis)
+        outer = m.mul(outer, d);
+      else
+        inner = m.mul(inner, d);
+    }
+    SmallVector<OpFoldResult> sizes{getAsOpFoldResult(outer),
+                                    getAsOpFoldResult(inner)};
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value r = reshapeTensor(rewriter, loc, adaptor.getInput(), type, sizes);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "cannot reshape");
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = type.getRank(), inRank = inType.getRank();
+    bool allowZero = op.getAllowzero();
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+
+    Value numel = m.c(1);
+    for (int64_t i = 0; i < inRank; ++i)
+      numel = m.mul(numel, dimSize(rewriter, loc, data, i));
+
+    // Each requested size with 0 resolved (copies the input dim unless
+    // allowzero); -1 stays -1 until the others are known.
+    SmallVector<Value> req;
+    if (auto c = constantInts(adaptor.getShape(), op.getShape())) {
+      if ((int64_t)c->size() != rank)
+        return rewriter.notifyMatchFailure(op, "shape length != result rank");
+      for (auto [i, v] : llvm::enumerate(*c)) {
+        if (v < -1 || (v == -1 && llvm::count(*c, -1) > 1))
+          return rewriter.notifyMatchFailure(op, "invalid shape entry");
+        if (v == 0 && !allowZero) {
+          if ((int64_t)i >= inRank)
+            return rewriter.notifyMatchFailure(op, "0 past the input rank");
+          req.push_back(dimSize(rewriter, loc, data, i));
+        } else {
+          req.push_back(m.c(v));
+        }
+      }
+    } else {
+      auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
+      if (!shapeType || shapeType.getRank() != 1 ||
+          shapeType.getDimSize(0) != rank)
+        return rewriter.notifyMatchFailure(op, "shape of unknown length");
+      for (int64_t i = 0; i < rank; ++i) {
+        // A static result dim is the resolved size whatever the entry says.
+        if (!type.isDynamicDim(i)) {
+          req.push_back(m.c(type.getDimSize(i)));
+          continue;
+        }
+        Value e = tensor::ExtractOp::create(rewriter, loc, adaptor.getShape(),
+                                            ValueRange{m.c(i)});
+        Value v = m.index(e);
+        if (!allowZero && i < inRank)
+          v = m.select(m.eq(v, m.c(0)), dimSize(rewriter, loc, data, i), v);
+        req.push_back(v);
+      }
+    }
+    // -1: the element count over the product of the other sizes.
+    Value known = m.c(1);
+    for (Value v : req)
+      known = m.mul(known, m.select(m.eq(v, m.c(-1)), m.c(1), v));
+    Value inferred = m.div(numel, known);
+    auto staticNumel = getConstantIntValue(numel);
+    auto staticKnown = getConstantIntValue(known);
+    if (staticNumel && staticKnown &&
+        llvm::any_of(req, [](Value v) { return isConstantIntValue(v, -1); }) &&
+        (*staticKnown == 0 || *staticNumel % *staticKnown != 0))
+      return rewriter.notifyMatchFailure(op, "-1 does not divide evenly");
+    SmallVector<OpFoldResult> sizes;
+    for (Value v : req)
+      sizes.push_back(
+          getAsOpFoldResult(m.select(m.eq(v, m.c(-1)), inferred, v)));
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value r = reshapeTensor(rewriter, loc, data, type, sizes);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "cannot reshape");
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Transpose, Concat, Split
+//===----------------------------------------------------------------------===//
+
+struct TransposeLowering : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    auto inType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    if (!type || !inType || inType.getRank() != (int64_t)op.getPerm().size())
+      return rewriter.notifyMatchFailure(op, "unranked");
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t p : op.getPerm())
+      sizes.push_back(getAsOpFoldResult(
+          dimSize(rewriter, loc, adaptor.getData(), p)));
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+    Value t = linalg::TransposeOp::create(rewriter, loc, adaptor.getData(),
+                                          init, op.getPerm())
+                  .getResult()[0];
+    rewriter.replaceOp(op, castTo(rewriter, loc, t, type));
+    return success();
+  }
+};
+
+struct ConcatLowering : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = type.getRank();
+    if (rank == 0)
+      return rewriter.notifyMatchFailure(op, "rank 0");
+    for (Value v : adaptor.getInputs()) {
+      auto t = dyn_cast<RankedTensorType>(v.getType());
+      if (!t || t.getRank() != rank)
+        return rewriter.notifyMatchFailure(op, "unranked input");
+    }
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    Location loc = op.getLoc();
+    if (adaptor.getInputs().size() == 1) {
+      Value r = castTo(rewriter, loc, adaptor.getInputs()[0], type);
+      if (!r)
+        return rewriter.notifyMatchFailure(op, "result type disagrees");
+      rewriter.replaceOp(op, r);
+      return success();
+    }
+    // tensor.concat infers its shape from the inputs; cast to the result.
+    auto concat =
+        tensor::ConcatOp::create(rewriter, loc, axis, adaptor.getInputs());
+    Value r = castTo(rewriter, loc, concat, type);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct SplitLowering : OpConversionPattern<SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value in = adaptor.getInput();
+    auto inType = dyn_cast<RankedTensorType>(in.getType());
+    if (!inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, in);
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+    SmallVector<Value> results;
+    int64_t offset = 0;
+    for (auto [i, size] : llvm::enumerate(op.getSplit())) {
+      auto type = convertedResult(getTypeConverter(), op, i);
+      if (!type)
+        return rewriter.notifyMatchFailure(op, "unranked result");
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      sizes[axis] = rewriter.getIndexAttr(size);
+      Value s = extractSlice(rewriter, loc, in, offsets, sizes, strides);
+      s = castTo(rewriter, loc, s, type);
+      if (!s)
+        return rewriter.notifyMatchFailure(op, "result type disagrees");
+      results.push_back(s);
+      offset += size;
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Slice
+//===----------------------------------------------------------------------===//
+
+struct SliceLowering : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType || type.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    // The number of sliced axes must be known; their values need not be.
+    int64_t n = ShapedType::kDynamic;
+    for (Value v : {adaptor.getStarts(), adaptor.getEnds(), adaptor.getAxes(),
+                    adaptor.getSteps()}) {
+      auto t = dyn_cast<RankedTensorType>(v.getType());
+      if (t && t.getRank() == 1 && !t.isDynamicDim(0))
+        n = t.getDimSize(0);
+    }
+    if (ShapedType::isDynamic(n))
+      return rewriter.notifyMatchFailure(op, "parameters of unknown length");
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+    SmallVector<Value> starts =
+        indexEntries(m, adaptor.getStarts(), op.getStarts(), n);
+    SmallVector<Value> ends = indexEntries(m, adaptor.getEnds(), op.getEnds(), n);
+    SmallVector<Value> axes = indexEntries(m, adaptor.getAxes(), op.getAxes(), n);
+    SmallVector<Value> steps =
+        indexEntries(m, adaptor.getSteps(), op.getSteps(), n);
+    if (auto s = constantInts(adaptor.getSteps(), op.getSteps());
+        s && llvm::is_contained(*s, 0))
+      return rewriter.notifyMatchFailure(op, "zero step");
+    if (auto a = constantInts(adaptor.getAxes(), op.getAxes()))
+      for (int64_t x : *a)
+        if (x < -rank || x >= rank)
+          return rewriter.notifyMatchFailure(op, "axis out of range");
+
+    // Per data axis: ONNX start / end / step, defaulting to the whole axis.
+    // A run-time `axes` entry is matched against every axis (folds away
+    // when constant).
+    Value zero = m.c(0), one = m.c(1), minusOne = m.c(-1);
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    bool allPositive = true;
+    for (int64_t a = 0; a < rank; ++a) {
+      Value dim = dimSize(rewriter, loc, data, a);
+      Value st = zero, en = dim, sp = one;
+      for (int64_t j = 0; j < n; ++j) {
+        Value ax = m.select(m.lt(axes[j], zero), m.add(axes[j], m.c(rank)),
+                            axes[j]);
+        Value hit = m.eq(ax, m.c(a));
+        st = m.select(hit, starts[j], st);
+        en = m.select(hit, ends[j], en);
+        sp = m.select(hit, steps[j], sp);
+      }
+      Value neg = m.lt(sp, zero);
+      st = m.select(m.lt(st, zero), m.add(st, dim), st);
+      en = m.select(m.lt(en, zero), m.add(en, dim), en);
+      // Positive steps clamp to [0, dim], negative ones start in
+      // [0, dim-1] and end in [-1, dim-1].
+      Value hi = m.select(neg, m.sub(dim, one), dim);
+      st = m.clamp(st, zero, hi);
+      en = m.clamp(en, m.select(neg, minusOne, zero), hi);
+      Value span = m.select(neg, m.sub(st, en), m.sub(en, st));
+      Value absStep = m.select(neg, m.sub(zero, sp), sp);
+      // ceil(span / |step|), at least 0.
+      Value size = m.div(m.add(m.max(span, zero), m.sub(absStep, one)),
+                         absStep);
+      auto spConst = getConstantIntValue(sp);
+      if (!spConst || *spConst <= 0)
+        allPositive = false;
+      offsets.push_back(getAsOpFoldResult(st));
+      sizes.push_back(getAsOpFoldResult(size));
+      strides.push_back(getAsOpFoldResult(sp));
+    }
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+
+    Value result;
+    if (allPositive) {
+      result = extractSlice(rewriter, loc, data, offsets, sizes, strides);
+    } else {
+      // Negative or run-time steps: element i of an axis reads
+      // start + i * step.
+      Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+      SmallVector<Value> st = sizeValues(rewriter, loc, offsets);
+      SmallVector<Value> sp = sizeValues(rewriter, loc, strides);
+      result = buildIndexGeneric(
+          rewriter, loc, init,
+          [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+            IndexMath bm{b, l};
+            SmallVector<Value> src;
+            for (int64_t a = 0; a < rank; ++a)
+              src.push_back(bm.add(st[a], bm.mul(idx[a], sp[a])));
+            return tensor::ExtractOp::create(b, l, data, src);
+          });
+    }
+    result = castTo(rewriter, loc, result, type);
+    if (!result)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Gather
+//===----------------------------------------------------------------------===//
+
+struct GatherLowering : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    auto dataType = dyn_cast<RankedTensorType>(data.getType());
+    auto idxType = dyn_cast<RankedTensorType>(indices.getType());
+    if (!type || !dataType || !idxType || dataType.getRank() == 0)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t r = dataType.getRank(), q = idxType.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), r);
+    if (axis < 0 || axis >= r || type.getRank() != r - 1 + q)
+      return rewriter.notifyMatchFailure(op, "bad axis or rank");
+    Location loc = op.getLoc();
+    // Result dims: data[:axis] ++ indices ++ data[axis+1:].
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<OpFoldResult> dataSizes =
+        tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> idxSizes =
+        tensor::getMixedSizes(rewriter, loc, indices);
+    llvm::append_range(sizes, ArrayRef(dataSizes).take_front(axis));
+    llvm::append_range(sizes, idxSizes);
+    llvm::append_range(sizes, ArrayRef(dataSizes).drop_front(axis + 1));
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyOf(rewriter, loc, sizes, dataType.getElementType());
+    Value axisDim = dimSize(rewriter, loc, data, axis);
+
+    int64_t outRank = r - 1 + q;
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t i = 0; i < q; ++i)
+      idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    SmallVector<AffineMap> maps{AffineMap::get(outRank, 0, idxExprs, ctx),
+                                rewriter.getMultiDimIdentityMap(outRank)};
+    SmallVector<utils::IteratorType> iters(outRank,
+                                           utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{indices},
+        ValueRange{init}, maps, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          IndexMath bm{b, l};
+          // Negative indices count from the end.
+          Value i = bm.index(args[0]);
+          i = bm.select(bm.lt(i, bm.c(0)), bm.add(i, axisDim), i);
+          SmallVector<Value> src;
+          for (int64_t d = 0; d < axis; ++d)
+            src.push_back(linalg::IndexOp::create(b, l, d));
+          src.push_back(i);
+          for (int64_t d = axis + 1; d < r; ++d)
+            src.push_back(linalg::IndexOp::create(b, l, d - 1 + q));
+          linalg::YieldOp::create(b, l,
+                                  Value(tensor::ExtractOp::create(b, l, data,
+                                                                  src)));
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, generic.getResult(0), type));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Unsqueeze, Squeeze
+//===----------------------------------------------------------------------===//
+
+/// Groups for inserting / removing the unit dims `units` of the `rank`-dim
+/// side: each other dim with the unit dims after it, leading unit dims with
+/// the first group. Empty when every dim is a unit dim (rank-0 other side).
+SmallVector<ReassociationIndices> unitDimGroups(int64_t rank,
+                                                ArrayRef<bool> units) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (units[i]) {
+      if (groups.empty())
+        pending.push_back(i);
+      else
+        groups.back().push_back(i);
+      continue;
+    }
+    ReassociationIndices g = pending;
+    pending.clear();
+    g.push_back(i);
+    groups.push_back(g);
+  }
+  return groups;
+}
+
+struct UnsqueezeLowering : OpConversionPattern<UnsqueezeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(UnsqueezeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t outRank = inType.getRank() + op.getAxes().size();
+    if (type.getRank() != outRank)
+      return rewriter.notifyMatchFailure(op, "result rank");
+    SmallVector<bool> units(outRank, false);
+    for (int64_t a : op.getAxes())
+      units[a < 0 ? a + outRank : a] = true;
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> inSizes = tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<int64_t> shape;
+    for (int64_t i = 0, j = 0; i < outRank; ++i) {
+      sizes.push_back(units[i] ? rewriter.getIndexAttr(1) : inSizes[j]);
+      shape.push_back(units[i] ? 1 : inType.getDimSize(j));
+      if (!units[i])
+        ++j;
+    }
+    auto natural = type.clone(shape);
+    Value e = tensor::ExpandShapeOp::create(
+        rewriter, loc, natural, data, unitDimGroups(outRank, units), sizes);
+    Value r = castTo(rewriter, loc, e, type);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SqueezeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    SmallVector<bool> units(rank, false);
+    if (op.getAxes().empty()) {
+      // Without axes only static unit dims are known to go.
+      for (int64_t i = 0; i < rank; ++i)
+        units[i] = inType.getDimSize(i) == 1;
+    } else {
+      for (int64_t a : op.getAxes())
+        units[a < 0 ? a + rank : a] = true;
+    }
+    if (rank - llvm::count(units, true) != type.getRank())
+      return rewriter.notifyMatchFailure(
+          op, "cannot tell which dynamic dims are squeezed");
+    // Squeezed dims are 1 (ONNX requires it); say so for collapse_shape.
+    SmallVector<int64_t> unitShape(inType.getShape());
+    SmallVector<int64_t> shape;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (units[i])
+        unitShape[i] = 1;
+      else
+        shape.push_back(inType.getDimSize(i));
+    }
+    Location loc = op.getLoc();
+    Value src = castTo(rewriter, loc, data, inType.clone(unitShape));
+    if (!src)
+      return rewriter.notifyMatchFailure(op, "squeezed dim is not 1");
+    Value c = tensor::CollapseShapeOp::create(
+        rewriter, loc, type.clone(shape), src, unitDimGroups(rank, units));
+    Value r = castTo(rewriter, loc, c, type);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Expand
+//===----------------------------------------------------------------------===//
+
+struct ExpandLowering : OpConversionPattern<ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value in = adaptor.getInput();
+    auto inType = dyn_cast<RankedTensorType>(in.getType());
+    auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
+    if (!type || !inType || !shapeType || shapeType.getRank() != 1 ||
+        shapeType.isDynamicDim(0))
+      return rewriter.notifyMatchFailure(op, "unranked or unknown shape length");
+    int64_t rank = type.getRank(), inRank = inType.getRank();
+    int64_t n = shapeType.getDimSize(0);
+    if (rank != std::max(inRank, n))
+      return rewriter.notifyMatchFailure(op, "result rank");
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+    SmallVector<Value> shape =
+        indexEntries(m, adaptor.getShape(), op.getShape(), n);
+    // numpy broadcasting of the input against `shape`, right-aligned: a size
+    // of 1 on either side takes the other.
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<Value> inDims;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t j = d - (rank - inRank), k = d - (rank - n);
+      Value inDim = j >= 0 ? dimSize(rewriter, loc, in, j) : Value();
+      if (j >= 0)
+        inDims.push_back(inDim);
+      Value size;
+      if (k < 0)
+        size = inDim;
+      else if (j < 0)
+        size = shape[k];
+      else
+        size = m.select(m.eq(shape[k], m.c(1)), inDim, shape[k]);
+      // A static result dim is what the size resolves to.
+      if (!type.isDynamicDim(d) && !getConstantIntValue(size))
+        size = m.c(type.getDimSize(d));
+      sizes.push_back(getAsOpFoldResult(size));
+    }
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+    Value result;
+    if (inType.hasStaticShape()) {
+      // Statically known broadcast dims read index 0.
+      MLIRContext *ctx = rewriter.getContext();
+      SmallVector<AffineExpr> exprs;
+      for (int64_t j = 0; j < inRank; ++j) {
+        int64_t d = j + rank - inRank;
+        if (inType.getDimSize(j) == 1 && !isConstantIntValue(sizes[d], 1))
+          exprs.push_back(getAffineConstantExpr(0, ctx));
+        else
+          exprs.push_back(getAffineDimExpr(d, ctx));
+      }
+      SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, ctx),
+                                  rewriter.getMultiDimIdentityMap(rank)};
+      SmallVector<utils::IteratorType> iters(rank,
+                                             utils::IteratorType::parallel);
+      result = linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{init.getType()}, ValueRange{in},
+                   ValueRange{init}, maps, iters,
+                   [](OpBuilder &b, Location l, ValueRange args) {
+                     linalg::YieldOp::create(b, l, args[0]);
+                   })
+                   .getResult(0);
+    } else {
+      // A dynamic input dim broadcasts when it is 1 at run time.
+      SmallVector<Value> isOne;
+      for (Value d : inDims)
+        isOne.push_back(m.eq(d, m.c(1)));
+      result = buildIndexGeneric(
+          rewriter, loc, init,
+          [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+            IndexMath bm{b, l};
+            SmallVector<Value> src;
+            for (int64_t j = 0; j < inRank; ++j)
+              src.push_back(
+                  bm.select(isOne[j], bm.c(0), idx[j + rank - inRank]));
+            return tensor::ExtractOp::create(b, l, in, src);
+          });
+    }
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Pad
+//===----------------------------------------------------------------------===//
+
+struct PadLowering : OpConversionPattern<PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    if ((int64_t)pads.size() != 2 * rank)
+      return rewriter.notifyMatchFailure(op, "pads length");
+    StringRef mode = op.getMode();
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+    Type elt = inType.getElementType();
+
+    // Negative pads crop first.
+    bool crop = llvm::any_of(pads, [](int64_t p) { return p < 0; });
+    if (crop) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t i = 0; i < rank; ++i) {
+        int64_t lo = std::min<int64_t>(pads[i], 0);
+        int64_t hi = std::min<int64_t>(pads[i + rank], 0);
+        Value size = m.add(dimSize(rewriter, loc, data, i), m.c(lo + hi));
+        offsets.push_back(rewriter.getIndexAttr(-lo));
+        sizes.push_back(getAsOpFoldResult(size));
+        strides.push_back(rewriter.getIndexAttr(1));
+      }
+      data = extractSlice(rewriter, loc, data, offsets, sizes, strides);
+    }
+    auto srcType = cast<RankedTensorType>(data.getType());
+    SmallVector<int64_t> lo, hi;
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      lo.push_back(std::max<int64_t>(pads[i], 0));
+      hi.push_back(std::max<int64_t>(pads[i + rank], 0));
+      sizes.push_back(getAsOpFoldResult(
+          m.add(dimSize(rewriter, loc, data, i), m.c(lo.back() + hi.back()))));
+    }
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    RankedTensorType natural = refine(type, sizes);
+
+    Value result;
+    if (mode == "constant") {
+      Value pad;
+      if (auto ft = dyn_cast<FloatType>(elt))
+        pad = arith::ConstantOp::create(
+            rewriter, loc,
+            rewriter.getFloatAttr(ft, op.getConstantValue().convertToDouble()));
+      else if (auto it = dyn_cast<IntegerType>(elt))
+        pad = arith::ConstantOp::create(
+            rewriter, loc,
+            intAttr(rewriter, it, (int64_t)op.getConstantValue().convertToDouble()));
+      else
+        return rewriter.notifyMatchFailure(op, "element type");
+      auto attrs = [&](ArrayRef<int64_t> v) {
+        return llvm::map_to_vector(v, [&](int64_t x) -> OpFoldResult {
+          return rewriter.getIndexAttr(x);
+        });
+      };
+      result = tensor::PadOp::create(rewriter, loc, natural, data, attrs(lo),
+                                     attrs(hi), pad);
+    } else if (mode == "reflect" || mode == "edge") {
+      bool reflect = mode == "reflect";
+      for (int64_t i = 0; i < rank; ++i)
+        if (srcType.getDimSize(i) == 0 && lo[i] + hi[i] > 0)
+          return rewriter.notifyMatchFailure(op, "padding an empty dim");
+      SmallVector<Value> dims;
+      for (int64_t i = 0; i < rank; ++i)
+        dims.push_back(dimSize(rewriter, loc, data, i));
+      Value init = emptyOf(rewriter, loc, sizes, elt);
+      result = buildIndexGeneric(
+          rewriter, loc, init,
+          [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+            IndexMath bm{b, l};
+            SmallVector<Value> src;
+            for (int64_t i = 0; i < rank; ++i) {
+              if (lo[i] == 0 && hi[i] == 0) {
+                src.push_back(idx[i]);
+                continue;
+              }
+              Value s = bm.sub(idx[i], bm.c(lo[i]));
+              Value last = bm.sub(dims[i], bm.c(1));
+              if (!reflect) {
+                src.push_back(bm.clamp(s, bm.c(0), last));
+                continue;
+              }
+              // numpy 'reflect': the index pattern repeats every 2*(d-1).
+              Value period = bm.max(bm.mul(last, bm.c(2)), bm.c(1));
+              Value r = bm.rem(s, period);
+              r = bm.select(bm.lt(r, bm.c(0)), bm.add(r, period), r);
+              src.push_back(
+                  bm.select(bm.lt(r, dims[i]), r, bm.sub(period, r)));
+            }
+            return tensor::ExtractOp::create(b, l, data, src);
+          });
+    } else {
+      return rewriter.notifyMatchFailure(op, "unknown mode");
+    }
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+
+/// Coordinate math of ONNX Resize (as the reference implementation that
+/// generates the ONNX tests: f64, and the "resized length" is scale * input
+/// length even when the output size was floored).
+struct ResizeLowering : OpConversionPattern<ResizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ResizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value x = adaptor.getX();
+    auto inType = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !inType || type.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    Type elt = inType.getElementType();
+    bool linear = op.getMode() == "linear";
+    if (!linear && op.getMode() != "nearest")
+      return rewriter.notifyMatchFailure(op, "mode");
+    if (linear && !isa<FloatType>(elt))
+      return rewriter.notifyMatchFailure(op, "linear resize of integers");
+    StringRef ctm = op.getCoordinateTransformationMode();
+    StringRef nm = op.getNearestMode();
+    if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "asymmetric",
+                             "align_corners", "tf_crop_and_resize"},
+                            ctm))
+      return rewriter.notifyMatchFailure(op, "coordinate transformation mode");
+    if (!linear && !llvm::is_contained({"round_prefer_floor",
+                                        "round_prefer_ceil", "floor", "ceil"},
+                                       nm))
+      return rewriter.notifyMatchFailure(op, "nearest mode");
+    auto scalesAttr = op.getScales();
+    auto sizesAttr = op.getSizes();
+    if ((scalesAttr && (int64_t)scalesAttr->size() != rank) ||
+        (sizesAttr && (int64_t)sizesAttr->size() != rank) ||
+        (!scalesAttr && !sizesAttr))
+      return rewriter.notifyMatchFailure(op, "scales / sizes");
+    SmallVector<double> roi;
+    for (int64_t a = 0; a < rank; ++a)
+      roi.push_back(0.0);
+    for (int64_t a = 0; a < rank; ++a)
+      roi.push_back(1.0);
+    if (auto r = op.getRoi(); r && ctm == "tf_crop_and_resize") {
+      if ((int64_t)r->size() != 2 * rank)
+        return rewriter.notifyMatchFailure(op, "roi length");
+      for (auto [i, v] : llvm::enumerate(*r))
+        roi[i] = v;
+    }
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+    auto f64 = rewriter.getF64Type();
+    auto fconst = [&](OpBuilder &b, Location l, double v) -> Value {
+      return arith::ConstantOp::create(b, l, b.getFloatAttr(f64, v));
+    };
+    auto toF64 = [&](OpBuilder &b, Location l, Value index) -> Value {
+      Value i = arith::IndexCastOp::create(b, l, b.getI64Type(), index);
+      return arith::SIToFPOp::create(b, l, f64, i);
+    };
+
+    // Per axis: input length, scale and output size.
+    SmallVector<Value> inDims, inLen, scale, outLen;
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<bool> identity;
+    for (int64_t a = 0; a < rank; ++a) {
+      Value d = dimSize(rewriter, loc, x, a);
+      inDims.push_back(d);
+      Value df = toF64(rewriter, loc, d);
+      inLen.push_back(df);
+      Value s, out;
+      if (scalesAttr) {
+        double sv = (*scalesAttr)[a];
+        s = fconst(rewriter, loc, sv);
+        if (auto c = getConstantIntValue(d)) {
+          out = m.c((int64_t)std::floor((float)*c * (float)sv));
+        } else {
+          Value o = arith::MulFOp::create(rewriter, loc, df, s);
+          o = math::FloorOp::create(rewriter, loc, o);
+          out = arith::IndexCastOp::create(
+              rewriter, loc, rewriter.getIndexType(),
+              arith::FPToSIOp::create(rewriter, loc, rewriter.getI64Type(), o));
+        }
+        identity.push_back(sv == 1.0);
+      } else {
+        int64_t sz = (*sizesAttr)[a];
+        out = m.c(sz);
+        s = arith::DivFOp::create(rewriter, loc, fconst(rewriter, loc, sz), df);
+        auto c = getConstantIntValue(d);
+        identity.push_back(c && *c == sz);
+      }
+      if (ctm == "tf_crop_and_resize" && (roi[a] != 0.0 || roi[a + rank] != 1.0))
+        identity.back() = false;
+      scale.push_back(s);
+      outLen.push_back(arith::MulFOp::create(rewriter, loc, s, df));
+      sizes.push_back(getAsOpFoldResult(out));
+    }
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyOf(rewriter, loc, sizes, elt);
+
+    Value result = buildIndexGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+          IndexMath bm{b, l};
+          Value one = fconst(b, l, 1.0), half = fconst(b, l, 0.5),
+                zero = fconst(b, l, 0.0);
+          Value outside;
+          // Source coordinate and the two neighbours (linear) or the
+          // nearest index, per resized axis.
+          SmallVector<Value> near(idx), lo(idx), hi(idx), weight(rank);
+          SmallVector<int64_t> lerpAxes;
+          for (int64_t a = 0; a < rank; ++a) {
+            if (identity[a])
+              continue;
+            Value xr = toF64(b, l, idx[a]);
+            Value lenOne = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::OEQ, outLen[a], one);
+            Value inLast = arith::SubFOp::create(b, l, inLen[a], one);
+            Value xo;
+            auto halfPixel = [&]() -> Value {
+              Value v = arith::AddFOp::create(b, l, xr, half);
+              v = arith::DivFOp::create(b, l, v, scale[a]);
+              return arith::SubFOp::create(b, l, v, half);
+            };
+            if (ctm == "half_pixel") {
+              xo = halfPixel();
+            } else if (ctm == "pytorch_half_pixel") {
+              xo = arith::SelectOp::create(b, l, lenOne, fconst(b, l, -0.5),
+                                           halfPixel());
+            } else if (ctm == "asymmetric") {
+              xo = arith::DivFOp::create(b, l, xr, scale[a]);
+            } else if (ctm == "align_corners") {
+              Value v = arith::MulFOp::create(b, l, xr, inLast);
+              v = arith::DivFOp::create(
+                  b, l, v, arith::SubFOp::create(b, l, outLen[a], one));
+              xo = arith::SelectOp::create(b, l, lenOne, zero, v);
+            } else {
+              // tf_crop_and_resize: roi is in normalized input coordinates.
+              double r0 = roi[a], r1 = roi[a + rank];
+              Value w = arith::MulFOp::create(b, l, fconst(b, l, r1 - r0),
+                                              inLast);
+              Value many = arith::DivFOp::create(
+                  b, l, arith::MulFOp::create(b, l, xr, w),
+                  arith::SubFOp::create(b, l, outLen[a], one));
+              Value single = arith::DivFOp::create(b, l, w, fconst(b, l, 2.0));
+              xo = arith::SelectOp::create(b, l, lenOne, single, many);
+              xo = arith::AddFOp::create(
+                  b, l, xo, arith::MulFOp::create(b, l, fconst(b, l, r0), inLast));
+              Value out = arith::OrIOp::create(
+                  b, l,
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, xo,
+                                        zero),
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, xo,
+                                        inLast));
+              outside = outside ? arith::OrIOp::create(b, l, outside, out)
+                                      .getResult()
+                                : out;
+            }
+            auto toIndex = [&](Value f) -> Value {
+              Value i = arith::FPToSIOp::create(b, l, b.getI64Type(), f);
+              Value ix = arith::IndexCastOp::create(b, l, b.getIndexType(), i);
+              return bm.clamp(ix, bm.c(0), bm.sub(inDims[a], bm.c(1)));
+            };
+            if (!linear) {
+              Value r;
+              if (nm == "round_prefer_floor")
+                r = math::CeilOp::create(b, l,
+                                         arith::SubFOp::create(b, l, xo, half));
+              else if (nm == "round_prefer_ceil")
+                r = math::FloorOp::create(b, l,
+                                          arith::AddFOp::create(b, l, xo, half));
+              else if (nm == "floor")
+                r = math::FloorOp::create(b, l, xo);
+              else
+                r = math::CeilOp::create(b, l, xo);
+              near[a] = toIndex(r);
+              continue;
+            }
+            Value x0 = math::FloorOp::create(b, l, xo);
+            weight[a] = arith::SubFOp::create(b, l, xo, x0);
+            lo[a] = toIndex(x0);
+            hi[a] = toIndex(arith::AddFOp::create(b, l, x0, one));
+            lerpAxes.push_back(a);
+          }
+          Value v;
+          if (!linear) {
+            v = tensor::ExtractOp::create(b, l, x, near);
+          } else {
+            // 2^k corners, interpolated from the last axis to the first as
+            // the reference does, in f64.
+            int64_t k = lerpAxes.size();
+            SmallVector<Value> corners;
+            for (int64_t mask = 0; mask < (1 << k); ++mask) {
+              SmallVector<Value> at(idx);
+              for (int64_t p = 0; p < k; ++p)
+                at[lerpAxes[p]] = (mask >> p) & 1 ? hi[lerpAxes[p]]
+                                                  : lo[lerpAxes[p]];
+              Value c = tensor::ExtractOp::create(b, l, x, at);
+              if (elt != f64)
+                c = arith::ExtFOp::create(b, l, f64, c);
+              corners.push_back(c);
+            }
+            for (int64_t p = k - 1; p >= 0; --p) {
+              Value w = weight[lerpAxes[p]];
+              Value w0 = arith::SubFOp::create(b, l, one, w);
+              for (int64_t mask = 0; mask < (1 << p); ++mask)
+                corners[mask] = arith::AddFOp::create(
+                    b, l, arith::MulFOp::create(b, l, w0, corners[mask]),
+                    arith::MulFOp::create(b, l, w,
+                                          corners[mask + (1 << p)]));
+            }
+            v = corners[0];
+            if (elt != f64)
+              v = arith::TruncFOp::create(b, l, elt, v);
+          }
+          if (outside) {
+            Value ext;
+            double e = op.getExtrapolationValue().convertToDouble();
+            if (auto ft = dyn_cast<FloatType>(elt))
+              ext = arith::ConstantOp::create(b, l, b.getFloatAttr(ft, e));
+            else
+              ext = arith::ConstantOp::create(
+                  b, l, intAttr(b, cast<IntegerType>(elt), (int64_t)e));
+            v = arith::SelectOp::create(b, l, outside, ext, v);
+          }
+          return v;
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Type-only ops
+//===----------------------------------------------------------------------===//
+
+/// arith.constant of unsigned or quantized element types: the same bits as
+/// the signless storage type.
+struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(arith::ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type type = getTypeConverter()->convertType(op.getType());
+    if (!type || type == op.getType())
+      return rewriter.notifyMatchFailure(op, "no conversion");
+    Attribute value = op.getValue();
+    TypedAttr result;
+    if (auto dense = dyn_cast<DenseIntElementsAttr>(value)) {
+      auto shaped = dyn_cast<ShapedType>(type);
+      if (!shaped || dense.getElementType().getIntOrFloatBitWidth() !=
+                         shaped.getElementType().getIntOrFloatBitWidth())
+        return rewriter.notifyMatchFailure(op, "width changes");
+      result = dense.bitcast(shaped.getElementType());
+    } else if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
+      auto shaped = dyn_cast<ShapedType>(type);
+      if (!shaped)
+        return rewriter.notifyMatchFailure(op, "not shaped");
+      result = DenseResourceElementsAttr::get(shaped, res.getRawHandle());
+    } else if (auto i = dyn_cast<IntegerAttr>(value)) {
+      if (!isa<IntegerType>(type))
+        return rewriter.notifyMatchFailure(op, "not an integer");
+      result = rewriter.getIntegerAttr(type, i.getValue());
+    } else {
+      return rewriter.notifyMatchFailure(op, "unsupported attribute");
+    }
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, result);
+    return success();
+  }
+};
+
+/// A cast that the type conversion makes the identity.
+template <typename OpTy>
+struct IdentityCastLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value in = adaptor.getOperands()[0];
+    Type type = this->getTypeConverter()->convertType(op->getResult(0).getType());
+    if (!type || type != in.getType())
+      return rewriter.notifyMatchFailure(op, "not an identity after conversion");
+    rewriter.replaceOp(op, in);
+    return success();
+  }
+};
+
+} // namespace
+
 void dyad::populateShapeToTensorPatterns(const TypeConverter &converter,
-                                         RewritePatternSet &patterns) {}
+                                         RewritePatternSet &patterns) {
+  patterns.add<ShapeLowering, FlattenLowering, ReshapeLowering,
+               TransposeLowering, ConcatLowering, SplitLowering, SliceLowering,
+               GatherLowering, UnsqueezeLowering, SqueezeLowering,
+               ExpandLowering, PadLowering, ResizeLowering, ConstantLowering,
+               IdentityCastLowering<quant::StorageCastOp>,
+               IdentityCastLowering<tensor::BitcastOp>>(converter,
+                                                        patterns.getContext());
+}
