@@ -64,6 +64,10 @@ struct IndexMath {
   Value index(Value v) {
     if (v.getType().isIndex())
       return v;
+    // Undo the index -> i64 cast of a shape computation.
+    if (auto cast = v.getDefiningOp<arith::IndexCastOp>();
+        cast && cast.getIn().getType().isIndex())
+      return cast.getIn();
     return b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(), v);
   }
 };
@@ -98,8 +102,55 @@ std::optional<SmallVector<int64_t>> constantInts(Value converted,
   return constantInts(original);
 }
 
-/// The `n` entries of the 1-D integer tensor `v` as index values: constants
-/// when `v` is constant, tensor.extract + index_cast otherwise.
+/// Element `i` (row-major) of the integer tensor `v` when the IR computing
+/// it shows it: a constant, or a scalar of a tensor.from_elements reached
+/// through concats, reshapes and casts. This sees through the shape
+/// arithmetic of exported models (Shape -> Gather -> Unsqueeze -> Concat),
+/// whose lowerings produce exactly these ops.
+OpFoldResult resolveElement(Value v, int64_t i, int depth = 0) {
+  if (!v || depth > 8 || i < 0)
+    return {};
+  DenseIntElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr))) {
+    if (i >= attr.getNumElements())
+      return {};
+    return IntegerAttr::get(IndexType::get(v.getContext()),
+                            attr.getValues<APInt>()[i].getSExtValue());
+  }
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return {};
+  if (auto fe = dyn_cast<tensor::FromElementsOp>(def)) {
+    if (i >= (int64_t)fe.getElements().size())
+      return {};
+    return fe.getElements()[i];
+  }
+  if (auto concat = dyn_cast<tensor::ConcatOp>(def)) {
+    if (concat.getResultType().getRank() != 1)
+      return {};
+    for (Value in : concat.getInputs()) {
+      auto t = cast<RankedTensorType>(in.getType());
+      if (t.isDynamicDim(0))
+        return {};
+      if (i < t.getDimSize(0))
+        return resolveElement(in, i, depth + 1);
+      i -= t.getDimSize(0);
+    }
+    return {};
+  }
+  // Reshapes keep the row-major order.
+  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
+          def))
+    return resolveElement(def->getOperand(0), i, depth + 1);
+  if (auto cast = dyn_cast<UnrealizedConversionCastOp>(def);
+      cast && cast->getNumOperands() == 1)
+    return resolveElement(cast->getOperand(0), i, depth + 1);
+  return {};
+}
+
+/// The `n` entries of the 1-D integer tensor `v` (`original` before type
+/// conversion) as index values: constants or resolved scalars where the IR
+/// shows them, tensor.extract otherwise.
 SmallVector<Value> indexEntries(IndexMath &m, Value v, Value original,
                                 int64_t n) {
   SmallVector<Value> out;
@@ -109,10 +160,28 @@ SmallVector<Value> indexEntries(IndexMath &m, Value v, Value original,
     return out;
   }
   for (int64_t i = 0; i < n; ++i) {
-    Value e = tensor::ExtractOp::create(m.b, m.loc, v, ValueRange{m.c(i)});
-    out.push_back(m.index(e));
+    OpFoldResult r = resolveElement(v, i);
+    if (!r)
+      r = resolveElement(original, i);
+    if (auto c = getConstantIntValue(r)) {
+      out.push_back(m.c(*c));
+    } else if (auto val = dyn_cast_if_present<Value>(r)) {
+      out.push_back(m.index(val));
+    } else {
+      Value e = tensor::ExtractOp::create(m.b, m.loc, v, ValueRange{m.c(i)});
+      out.push_back(m.index(e));
+    }
   }
   return out;
+}
+
+/// The dim of `data` that `v` is (a tensor.dim with constant index), or -1.
+int64_t dimIndexOf(Value v, Value data) {
+  auto dim = v.getDefiningOp<tensor::DimOp>();
+  if (!dim || dim.getSource() != data)
+    return -1;
+  auto idx = getConstantIntValue(dim.getIndex());
+  return idx ? *idx : -1;
 }
 
 /// `v` as `type` through a tensor.cast where needed; null when the shapes
@@ -331,8 +400,8 @@ struct ShapeLowering : OpConversionPattern<ShapeOp> {
     } else {
       SmallVector<Value> dims;
       for (int64_t i = start; i < end; ++i)
-        dims.push_back(arith::IndexCastOp::create(
-            rewriter, loc, i64, dimSize(rewriter, loc, adaptor.getData(), i)));
+        dims.push_back(rewriter.createOrFold<arith::IndexCastOp>(
+            loc, i64, dimSize(rewriter, loc, adaptor.getData(), i)));
       result = tensor::FromElementsOp::create(rewriter, loc, vecType, dims);
     }
     result = castTo(rewriter, loc, result, type);
@@ -386,71 +455,110 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
     auto type = convertedResult(getTypeConverter(), op);
     Value data = adaptor.getData();
     auto inType = dyn_cast<RankedTensorType>(data.getType());
+    auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
     if (!type || !inType)
       return rewriter.notifyMatchFailure(op, "unranked");
     int64_t rank = type.getRank(), inRank = inType.getRank();
+    if (!shapeType || shapeType.getRank() != 1 ||
+        shapeType.getDimSize(0) != rank)
+      return rewriter.notifyMatchFailure(op, "shape length != result rank");
     bool allowZero = op.getAllowzero();
     Location loc = op.getLoc();
     IndexMath m{rewriter, loc};
+    SmallVector<Value> entries =
+        indexEntries(m, adaptor.getShape(), op.getShape(), rank);
+
+    // 0 copies the input dim (unless allowzero); -1 is inferred below.
+    SmallVector<Value> sizes(rank);
+    int64_t inferredAt = -1;            // a constant -1
+    SmallVector<int64_t> maybeInferred; // run-time entries that may be -1
+    for (int64_t i = 0; i < rank; ++i) {
+      Value e = entries[i];
+      if (auto c = getConstantIntValue(e)) {
+        if (*c < -1 || (*c == -1 && inferredAt >= 0))
+          return rewriter.notifyMatchFailure(op, "invalid shape entry");
+        if (*c == -1) {
+          inferredAt = i;
+        } else if (*c == 0 && !allowZero) {
+          if (i >= inRank)
+            return rewriter.notifyMatchFailure(op, "0 past the input rank");
+          sizes[i] = dimSize(rewriter, loc, data, i);
+        } else {
+          sizes[i] = e;
+        }
+        continue;
+      }
+      // A static result dim is what the entry resolves to.
+      if (!type.isDynamicDim(i)) {
+        sizes[i] = m.c(type.getDimSize(i));
+        continue;
+      }
+      // (An entry that is this very input dim copies it either way.)
+      if (!allowZero && i < inRank && dimIndexOf(e, data) != i)
+        e = m.select(m.eq(e, m.c(0)), dimSize(rewriter, loc, data, i), e);
+      sizes[i] = e;
+      if (!e.getDefiningOp<tensor::DimOp>())
+        maybeInferred.push_back(i);
+    }
 
     Value numel = m.c(1);
     for (int64_t i = 0; i < inRank; ++i)
       numel = m.mul(numel, dimSize(rewriter, loc, data, i));
-
-    // Each requested size with 0 resolved (copies the input dim unless
-    // allowzero); -1 stays -1 until the others are known.
-    SmallVector<Value> req;
-    if (auto c = constantInts(adaptor.getShape(), op.getShape())) {
-      if ((int64_t)c->size() != rank)
-        return rewriter.notifyMatchFailure(op, "shape length != result rank");
-      for (auto [i, v] : llvm::enumerate(*c)) {
-        if (v < -1 || (v == -1 && llvm::count(*c, -1) > 1))
-          return rewriter.notifyMatchFailure(op, "invalid shape entry");
-        if (v == 0 && !allowZero) {
-          if ((int64_t)i >= inRank)
-            return rewriter.notifyMatchFailure(op, "0 past the input rank");
-          req.push_back(dimSize(rewriter, loc, data, i));
-        } else {
-          req.push_back(m.c(v));
-        }
+    if (inferredAt >= 0) {
+      // ONNX allows one -1: the other run-time entries are sizes. Cancel the
+      // input dims they copy so that e.g. view(x.size(0), -1) infers a
+      // static size.
+      int64_t numStatic = 1, knownStatic = 1;
+      SmallVector<int64_t> numDyn;
+      for (int64_t i = 0; i < inRank; ++i) {
+        if (inType.isDynamicDim(i))
+          numDyn.push_back(i);
+        else
+          numStatic *= inType.getDimSize(i);
       }
-    } else {
-      auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
-      if (!shapeType || shapeType.getRank() != 1 ||
-          shapeType.getDimSize(0) != rank)
-        return rewriter.notifyMatchFailure(op, "shape of unknown length");
+      bool symbolic = true;
+      Value known = m.c(1);
       for (int64_t i = 0; i < rank; ++i) {
-        // A static result dim is the resolved size whatever the entry says.
-        if (!type.isDynamicDim(i)) {
-          req.push_back(m.c(type.getDimSize(i)));
+        if (i == inferredAt)
+          continue;
+        known = m.mul(known, sizes[i]);
+        if (auto c = getConstantIntValue(sizes[i])) {
+          knownStatic *= *c;
           continue;
         }
-        Value e = tensor::ExtractOp::create(rewriter, loc, adaptor.getShape(),
-                                            ValueRange{m.c(i)});
-        Value v = m.index(e);
-        if (!allowZero && i < inRank)
-          v = m.select(m.eq(v, m.c(0)), dimSize(rewriter, loc, data, i), v);
-        req.push_back(v);
+        auto it = llvm::find(numDyn, dimIndexOf(sizes[i], data));
+        if (it == numDyn.end())
+          symbolic = false;
+        else
+          numDyn.erase(it);
       }
+      Value inferred;
+      if (symbolic) {
+        if (knownStatic == 0 || numStatic % knownStatic != 0)
+          return rewriter.notifyMatchFailure(op, "-1 does not divide evenly");
+        inferred = m.c(numStatic / knownStatic);
+        for (int64_t i : numDyn)
+          inferred = m.mul(inferred, dimSize(rewriter, loc, data, i));
+      } else {
+        inferred = m.div(numel, known);
+      }
+      if (!type.isDynamicDim(inferredAt) && !getConstantIntValue(inferred))
+        inferred = m.c(type.getDimSize(inferredAt));
+      sizes[inferredAt] = inferred;
+    } else if (!maybeInferred.empty()) {
+      // Which entry is -1 is only known at run time.
+      Value known = m.c(1);
+      for (Value v : sizes)
+        known = m.mul(known, m.select(m.eq(v, m.c(-1)), m.c(1), v));
+      Value inferred = m.div(numel, known);
+      for (int64_t i : maybeInferred)
+        sizes[i] = m.select(m.eq(sizes[i], m.c(-1)), inferred, sizes[i]);
     }
-    // -1: the element count over the product of the other sizes.
-    Value known = m.c(1);
-    for (Value v : req)
-      known = m.mul(known, m.select(m.eq(v, m.c(-1)), m.c(1), v));
-    Value inferred = m.div(numel, known);
-    auto staticNumel = getConstantIntValue(numel);
-    auto staticKnown = getConstantIntValue(known);
-    if (staticNumel && staticKnown &&
-        llvm::any_of(req, [](Value v) { return isConstantIntValue(v, -1); }) &&
-        (*staticKnown == 0 || *staticNumel % *staticKnown != 0))
-      return rewriter.notifyMatchFailure(op, "-1 does not divide evenly");
-    SmallVector<OpFoldResult> sizes;
-    for (Value v : req)
-      sizes.push_back(
-          getAsOpFoldResult(m.select(m.eq(v, m.c(-1)), inferred, v)));
-    if (!agrees(type, sizes))
+
+    SmallVector<OpFoldResult> ofrs = getAsOpFoldResult(sizes);
+    if (!agrees(type, ofrs))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
-    Value r = reshapeTensor(rewriter, loc, data, type, sizes);
+    Value r = reshapeTensor(rewriter, loc, data, type, ofrs);
     if (!r)
       return rewriter.notifyMatchFailure(op, "cannot reshape");
     rewriter.replaceOp(op, r);
@@ -686,6 +794,30 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     if (axis < 0 || axis >= r || type.getRank() != r - 1 + q)
       return rewriter.notifyMatchFailure(op, "bad axis or rank");
     Location loc = op.getLoc();
+    // Shape arithmetic: constant indices into a short static vector become
+    // scalar extracts, which fold through the tensor.from_elements of a
+    // lowered dyad.shape and keep run-time dims visible to reshape.
+    auto constIdx = constantInts(indices, op.getIndices());
+    if (r == 1 && !dataType.isDynamicDim(0) && constIdx &&
+        constIdx->size() <= 16) {
+      int64_t n = dataType.getDimSize(0);
+      SmallVector<Value> elements;
+      for (int64_t i : *constIdx) {
+        if (i < -n || i >= n)
+          return rewriter.notifyMatchFailure(op, "index out of range");
+        Value at = arith::ConstantIndexOp::create(rewriter, loc, i < 0 ? i + n : i);
+        elements.push_back(
+            rewriter.createOrFold<tensor::ExtractOp>(loc, data, ValueRange{at}));
+      }
+      auto natural = RankedTensorType::get(idxType.getShape(),
+                                           dataType.getElementType());
+      Value v = tensor::FromElementsOp::create(rewriter, loc, natural, elements);
+      v = castTo(rewriter, loc, v, type);
+      if (!v)
+        return rewriter.notifyMatchFailure(op, "result type disagrees");
+      rewriter.replaceOp(op, v);
+      return success();
+    }
     // Result dims: data[:axis] ++ indices ++ data[axis+1:].
     SmallVector<OpFoldResult> sizes;
     SmallVector<OpFoldResult> dataSizes =
