@@ -327,8 +327,15 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value src,
   } else {
     auto groups = getReassociationIndicesForCollapse(natural.getShape(),
                                                      srcType.getShape());
+    // (memref.expand_shape lowering handles one dynamic size per group.)
+    auto oneDynamic = [&](const ReassociationIndices &g) {
+      return llvm::count_if(g, [&](int64_t i) {
+               return natural.isDynamicDim(i);
+             }) <= 1;
+    };
     if (groups &&
-        reassociationHolds(natural.getShape(), srcType.getShape(), *groups)) {
+        reassociationHolds(natural.getShape(), srcType.getShape(), *groups) &&
+        llvm::all_of(*groups, oneDynamic)) {
       Value e = tensor::ExpandShapeOp::create(b, loc, natural, src, *groups,
                                               dstSizes);
       return castTo(b, loc, e, dstType);
@@ -517,11 +524,9 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
           numStatic *= inType.getDimSize(i);
       }
       bool symbolic = true;
-      Value known = m.c(1);
       for (int64_t i = 0; i < rank; ++i) {
         if (i == inferredAt)
           continue;
-        known = m.mul(known, sizes[i]);
         if (auto c = getConstantIntValue(sizes[i])) {
           knownStatic *= *c;
           continue;
@@ -532,14 +537,19 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
         else
           numDyn.erase(it);
       }
+      bool divides = knownStatic != 0 && numStatic % knownStatic == 0;
+      if (symbolic && numDyn.empty() && !divides)
+        return rewriter.notifyMatchFailure(op, "-1 does not divide evenly");
       Value inferred;
-      if (symbolic) {
-        if (knownStatic == 0 || numStatic % knownStatic != 0)
-          return rewriter.notifyMatchFailure(op, "-1 does not divide evenly");
+      if (symbolic && divides) {
         inferred = m.c(numStatic / knownStatic);
         for (int64_t i : numDyn)
           inferred = m.mul(inferred, dimSize(rewriter, loc, data, i));
       } else {
+        Value known = m.c(1);
+        for (int64_t i = 0; i < rank; ++i)
+          if (i != inferredAt)
+            known = m.mul(known, sizes[i]);
         inferred = m.div(numel, known);
       }
       if (!type.isDynamicDim(inferredAt) && !getConstantIntValue(inferred))
@@ -613,16 +623,32 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     }
     int64_t axis = normalizeAxis(op.getAxis(), rank);
     Location loc = op.getLoc();
-    if (adaptor.getInputs().size() == 1) {
-      Value r = castTo(rewriter, loc, adaptor.getInputs()[0], type);
+    // Statically empty inputs add nothing (and an empty piece at the end
+    // would be an out-of-bounds insert_slice once bufferized).
+    SmallVector<Value> inputs;
+    for (Value v : adaptor.getInputs())
+      if (cast<RankedTensorType>(v.getType()).getDimSize(axis) != 0)
+        inputs.push_back(v);
+    if (inputs.empty()) {
+      Value in = adaptor.getInputs()[0];
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, in);
+      Value r = castTo(rewriter, loc,
+                       emptyOf(rewriter, loc, sizes, type.getElementType()),
+                       type);
+      if (!r)
+        return rewriter.notifyMatchFailure(op, "result type disagrees");
+      rewriter.replaceOp(op, r);
+      return success();
+    }
+    if (inputs.size() == 1) {
+      Value r = castTo(rewriter, loc, inputs[0], type);
       if (!r)
         return rewriter.notifyMatchFailure(op, "result type disagrees");
       rewriter.replaceOp(op, r);
       return success();
     }
     // tensor.concat infers its shape from the inputs; cast to the result.
-    auto concat =
-        tensor::ConcatOp::create(rewriter, loc, axis, adaptor.getInputs());
+    auto concat = tensor::ConcatOp::create(rewriter, loc, axis, inputs);
     Value r = castTo(rewriter, loc, concat, type);
     if (!r)
       return rewriter.notifyMatchFailure(op, "result type disagrees");
