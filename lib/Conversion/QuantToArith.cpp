@@ -1,9 +1,473 @@
 //===- QuantToArith.cpp - quantize / dequantize ---------------------------===//
+//
+// Quantization ops become elementwise linalg.generics on the storage
+// integers. The arithmetic follows ONNX (QuantizeLinear, DequantizeLinear,
+// DynamicQuantizeLinear):
+//   quantize:   q = saturate(round_half_even(x / scale) + zero_point)
+//   dequantize: x = (q - zero_point) * scale
+// Signedness is not in the converted (signless) types: it comes from the
+// original quant type or ONNX integer type.
+//
+//===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "dyad/Conversion/Conversion.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
 using namespace dyad;
 
+namespace {
+
+/// The storage range and signedness of a quantized value.
+struct Storage {
+  IntegerType type; // signless
+  bool isSigned;
+  int64_t qmin, qmax;
+
+  static Storage ofQuant(quant::QuantizedType qt) {
+    return {IntegerType::get(qt.getContext(), qt.getStorageTypeIntegralWidth()),
+            qt.isSigned(), qt.getStorageTypeMin(), qt.getStorageTypeMax()};
+  }
+  /// Full range of an ONNX integer type (ui8 -> [0, 255], i8 -> [-128, 127]).
+  static Storage ofInt(IntegerType t) {
+    unsigned w = t.getWidth();
+    bool s = !t.isUnsigned();
+    auto signless = IntegerType::get(t.getContext(), w);
+    if (s)
+      return {signless, true, APInt::getSignedMinValue(w).getSExtValue(),
+              APInt::getSignedMaxValue(w).getSExtValue()};
+    return {signless, false, 0, (int64_t)APInt::getMaxValue(w).getZExtValue()};
+  }
+
+  /// Float type that holds every storage value and the zero-point sum
+  /// exactly.
+  FloatType computeFloat(MLIRContext *ctx, Type input) const {
+    if (type.getWidth() <= 16 && !input.isF64())
+      return Float32Type::get(ctx);
+    return Float64Type::get(ctx);
+  }
+  /// Integer type for q - zero_point without overflow.
+  IntegerType wideInt(MLIRContext *ctx) const {
+    return IntegerType::get(ctx, type.getWidth() < 32 ? 32 : 64);
+  }
+};
+
+Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  unsigned from = v.getType().getIntOrFloatBitWidth();
+  unsigned w = to.getIntOrFloatBitWidth();
+  if (v.getType() == to)
+    return v;
+  if (from < w)
+    return arith::ExtFOp::create(b, loc, to, v);
+  return arith::TruncFOp::create(b, loc, to, v);
+}
+
+Value extendInt(OpBuilder &b, Location loc, Value v, Type to, bool isSigned) {
+  if (v.getType() == to)
+    return v;
+  if (v.getType().getIntOrFloatBitWidth() > to.getIntOrFloatBitWidth())
+    return arith::TruncIOp::create(b, loc, to, v);
+  if (isSigned)
+    return arith::ExtSIOp::create(b, loc, to, v);
+  return arith::ExtUIOp::create(b, loc, to, v);
+}
+
+/// saturate(round_half_even(x / scale) + zp) into `s`; `zp` is a float of
+/// the compute type (or null for 0).
+Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
+                     Value zp, const Storage &s) {
+  Type ft = scale.getType();
+  if (isa<IntegerType>(x.getType()))
+    x = arith::SIToFPOp::create(b, loc, ft, x); // ONNX int32 x
+  else
+    x = convertFloat(b, loc, x, ft);
+  Value q = arith::DivFOp::create(b, loc, x, scale);
+  q = math::RoundEvenOp::create(b, loc, q);
+  FloatType ct = s.computeFloat(b.getContext(), ft);
+  q = convertFloat(b, loc, q, ct);
+  if (zp)
+    q = arith::AddFOp::create(b, loc, q, zp);
+  // maxnumf/minnumf: NaN saturates to qmin rather than poisoning fptosi.
+  q = arith::MaxNumFOp::create(b, loc, q,
+                               scalarConstant(b, loc, ct, (double)s.qmin));
+  q = arith::MinNumFOp::create(b, loc, q,
+                               scalarConstant(b, loc, ct, (double)s.qmax));
+  if (s.isSigned)
+    return arith::FPToSIOp::create(b, loc, s.type, q);
+  return arith::FPToUIOp::create(b, loc, s.type, q);
+}
+
+/// (q - zp) * scale as `resultType`; `zp` is an integer of the wide type (or
+/// null for 0).
+Value dequantizeScalar(OpBuilder &b, Location loc, Value q, Value zp,
+                       Value scale, const Storage &s, Type resultType) {
+  IntegerType wide = s.wideInt(b.getContext());
+  Value d = extendInt(b, loc, q, wide, s.isSigned);
+  if (zp)
+    d = arith::SubIOp::create(b, loc, d, zp);
+  Value f = arith::SIToFPOp::create(b, loc, resultType, d);
+  return arith::MulFOp::create(b, loc, f,
+                               convertFloat(b, loc, scale, resultType));
+}
+
+/// An elementwise generic over `resultType` (dynamic dims from `like`) whose
+/// inputs are read through `maps`.
+Value buildMapped(OpBuilder &b, Location loc, RankedTensorType resultType,
+                  Value like, ValueRange inputs, ArrayRef<AffineMap> maps,
+                  ScalarBody body) {
+  int64_t rank = resultType.getRank();
+  Value init = emptyTensor(b, loc, resultType, dynamicDims(b, loc, like));
+  SmallVector<AffineMap> allMaps(maps);
+  allMaps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, inputs, ValueRange{init}, allMaps,
+             iters,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc,
+                                       body(nb, nloc, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+/// Scale / zero-point constants of a static quant type: 1-D tensors read along
+/// the quantized dimension (per axis), or scalars (per tensor) in
+/// `scalars`.
+struct StaticParams {
+  SmallVector<Value> tensors;
+  SmallVector<AffineMap> maps;
+  bool perAxis = false;
+};
+
+/// Builds the scale (float type `ft`) and zero point (type `zpType`, integer
+/// or float) parameters of `qt` for a tensor of `rank`.
+FailureOr<StaticParams> staticParams(OpBuilder &b, Location loc,
+                                     quant::QuantizedType qt, int64_t rank,
+                                     Type ft, Type zpType) {
+  StaticParams p;
+  MLIRContext *ctx = b.getContext();
+  p.maps.push_back(b.getMultiDimIdentityMap(rank));
+  auto attrOf = [&](Type t, double v) -> Attribute {
+    if (auto f = dyn_cast<FloatType>(t))
+      return b.getFloatAttr(f, v);
+    return b.getIntegerAttr(t, (int64_t)v);
+  };
+  if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(qt)) {
+    int64_t axis = pa.getQuantizedDimension();
+    if (axis >= rank)
+      return failure();
+    int64_t n = pa.getScales().size();
+    SmallVector<Attribute> scales, zps;
+    for (double s : pa.getScales())
+      scales.push_back(attrOf(ft, s));
+    for (int64_t z : pa.getZeroPoints())
+      zps.push_back(attrOf(zpType, (double)z));
+    p.tensors.push_back(arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, ft), scales)));
+    p.tensors.push_back(arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, zpType), zps)));
+    AffineMap m = AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx));
+    p.maps.push_back(m);
+    p.maps.push_back(m);
+    p.perAxis = true;
+    return p;
+  }
+  auto u = dyn_cast<quant::UniformQuantizedType>(qt);
+  if (!u)
+    return failure();
+  p.tensors.push_back(arith::ConstantOp::create(
+      b, loc, cast<TypedAttr>(attrOf(ft, u.getScale()))));
+  p.tensors.push_back(arith::ConstantOp::create(
+      b, loc, cast<TypedAttr>(attrOf(zpType, (double)u.getZeroPoint()))));
+  return p;
+}
+
+//===----------------------------------------------------------------------===//
+// Static quant types
+//===----------------------------------------------------------------------===//
+
+struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getInput();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !xType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    auto qt = cast<quant::QuantizedType>(op.getType().getElementType());
+    Storage s = Storage::ofQuant(qt);
+    Location loc = op.getLoc();
+    Type ft = xType.getElementType();
+    Type ct = s.computeFloat(getContext(), ft);
+    auto params = staticParams(rewriter, loc, qt, xType.getRank(), ft, ct);
+    if (failed(params))
+      return rewriter.notifyMatchFailure(op, "unsupported quantized type");
+    Value result;
+    if (params->perAxis) {
+      result = buildMapped(
+          rewriter, loc, type, x,
+          {x, params->tensors[0], params->tensors[1]}, params->maps,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return quantizeScalar(b, l, a[0], a[1], a[2], s);
+          });
+    } else {
+      Value scale = params->tensors[0], zp = params->tensors[1];
+      result = buildMapped(rewriter, loc, type, x, {x}, params->maps,
+                           [&](OpBuilder &b, Location l, ValueRange a) {
+                             return quantizeScalar(b, l, a[0], scale, zp, s);
+                           });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value q = adaptor.getInput();
+    auto qType = dyn_cast<RankedTensorType>(q.getType());
+    if (!type || !qType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    auto qt = cast<quant::QuantizedType>(
+        cast<ShapedType>(op.getInput().getType()).getElementType());
+    Storage s = Storage::ofQuant(qt);
+    Location loc = op.getLoc();
+    Type ft = type.getElementType();
+    auto params = staticParams(rewriter, loc, qt, qType.getRank(), ft,
+                               s.wideInt(getContext()));
+    if (failed(params))
+      return rewriter.notifyMatchFailure(op, "unsupported quantized type");
+    Value result;
+    if (params->perAxis) {
+      result = buildMapped(
+          rewriter, loc, type, q,
+          {q, params->tensors[0], params->tensors[1]}, params->maps,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            return dequantizeScalar(b, l, a[0], a[2], a[1], s, ft);
+          });
+    } else {
+      Value scale = params->tensors[0], zp = params->tensors[1];
+      result = buildMapped(rewriter, loc, type, q, {q}, params->maps,
+                           [&](OpBuilder &b, Location l, ValueRange a) {
+                             return dequantizeScalar(b, l, a[0], zp, scale, s,
+                                                     ft);
+                           });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Run-time scale / zero point
+//===----------------------------------------------------------------------===//
+
+/// Indexing map of a run-time scale or zero point for data of `rank`: a
+/// scalar or one-element vector is per tensor, a longer vector is read along
+/// `axis`. Fails on a vector of unknown length.
+FailureOr<AffineMap> paramMap(OpBuilder &b, Value param, int64_t axis,
+                              int64_t rank) {
+  auto t = dyn_cast<RankedTensorType>(param.getType());
+  MLIRContext *ctx = b.getContext();
+  if (!t || t.getRank() > 1)
+    return failure();
+  if (t.getRank() == 0)
+    return AffineMap::get(rank, 0, ctx);
+  if (t.isDynamicDim(0))
+    return failure();
+  if (t.getDimSize(0) == 1)
+    return AffineMap::get(rank, 0, getAffineConstantExpr(0, ctx));
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return failure();
+  return AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx));
+}
+
+struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getX();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    auto yElt = dyn_cast<IntegerType>(getElementTypeOrSelf(op.getType()));
+    if (!type || !xType || !yElt)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    Storage s = Storage::ofInt(yElt);
+    int64_t rank = xType.getRank();
+    int64_t axis = (int64_t)op.getAxis();
+    Location loc = op.getLoc();
+    SmallVector<Value> inputs{x, adaptor.getYScale()};
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank)};
+    auto sm = paramMap(rewriter, adaptor.getYScale(), axis, rank);
+    if (failed(sm))
+      return rewriter.notifyMatchFailure(op, "scale shape");
+    maps.push_back(*sm);
+    bool hasZp = (bool)adaptor.getYZeroPoint();
+    if (hasZp) {
+      auto zm = paramMap(rewriter, adaptor.getYZeroPoint(), axis, rank);
+      if (failed(zm))
+        return rewriter.notifyMatchFailure(op, "zero point shape");
+      inputs.push_back(adaptor.getYZeroPoint());
+      maps.push_back(*zm);
+    }
+    Value result = buildMapped(
+        rewriter, loc, type, x, inputs, maps,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value zp;
+          if (hasZp) {
+            // The zero point has the result's (signedness-carrying) type.
+            Type ct = s.computeFloat(b.getContext(), a[1].getType());
+            Value wide = extendInt(b, l, a[2], s.wideInt(b.getContext()),
+                                   s.isSigned);
+            zp = arith::SIToFPOp::create(b, l, ct, wide);
+          }
+          return quantizeScalar(b, l, a[0], a[1], zp, s);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getX();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    auto xElt = dyn_cast<IntegerType>(getElementTypeOrSelf(op.getX().getType()));
+    if (!type || !xType || !xElt)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    Storage s = Storage::ofInt(xElt);
+    int64_t rank = xType.getRank();
+    int64_t axis = (int64_t)op.getAxis();
+    Location loc = op.getLoc();
+    Type ft = type.getElementType();
+    SmallVector<Value> inputs{x, adaptor.getXScale()};
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank)};
+    auto sm = paramMap(rewriter, adaptor.getXScale(), axis, rank);
+    if (failed(sm))
+      return rewriter.notifyMatchFailure(op, "scale shape");
+    maps.push_back(*sm);
+    bool hasZp = (bool)adaptor.getXZeroPoint();
+    if (hasZp) {
+      auto zm = paramMap(rewriter, adaptor.getXZeroPoint(), axis, rank);
+      if (failed(zm))
+        return rewriter.notifyMatchFailure(op, "zero point shape");
+      inputs.push_back(adaptor.getXZeroPoint());
+      maps.push_back(*zm);
+    }
+    Value result = buildMapped(
+        rewriter, loc, type, x, inputs, maps,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value zp;
+          if (hasZp)
+            zp = extendInt(b, l, a[2], s.wideInt(b.getContext()), s.isSigned);
+          return dequantizeScalar(b, l, a[0], zp, a[1], s, ft);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// ONNX DynamicQuantizeLinear (uint8):
+///   scale = (max(0, max(x)) - min(0, min(x))) / 255
+///   zp = saturate(round_half_even(-min / scale))
+///   y = saturate(round_half_even(x / scale) + zp)
+struct DynamicQuantizeLinearLowering
+    : OpConversionPattern<DynamicQuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DynamicQuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    const TypeConverter *tc = getTypeConverter();
+    auto yType = dyn_cast_or_null<RankedTensorType>(
+        tc->convertType(op.getY().getType()));
+    auto scaleType = dyn_cast_or_null<RankedTensorType>(
+        tc->convertType(op.getYScale().getType()));
+    auto zpType = dyn_cast_or_null<RankedTensorType>(
+        tc->convertType(op.getYZeroPoint().getType()));
+    Value x = adaptor.getX();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    if (!yType || !scaleType || !zpType || !xType ||
+        scaleType.getRank() != 0 || zpType.getRank() != 0)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    auto f32 = rewriter.getF32Type();
+    int64_t rank = xType.getRank();
+
+    // min and max in one reduction, both starting at 0 (the range must
+    // include 0).
+    Value zero = scalarConstant(rewriter, loc, f32, 0.0);
+    auto scalarF32 = RankedTensorType::get({}, f32);
+    Value minInit = filledTensor(rewriter, loc, scalarF32, zero);
+    Value maxInit = filledTensor(rewriter, loc, scalarF32, zero);
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank),
+                                AffineMap::get(rank, 0, ctx),
+                                AffineMap::get(rank, 0, ctx)};
+    SmallVector<utils::IteratorType> iters(rank,
+                                           utils::IteratorType::reduction);
+    auto reduce = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{scalarF32, scalarF32}, ValueRange{x},
+        ValueRange{minInit, maxInit}, maps, iters,
+        [](OpBuilder &b, Location l, ValueRange a) {
+          Value mn = arith::MinimumFOp::create(b, l, a[0], a[1]);
+          Value mx = arith::MaximumFOp::create(b, l, a[0], a[2]);
+          linalg::YieldOp::create(b, l, ValueRange{mn, mx});
+        });
+    Value mn = tensor::ExtractOp::create(rewriter, loc, reduce.getResult(0));
+    Value mx = tensor::ExtractOp::create(rewriter, loc, reduce.getResult(1));
+    Value scale = arith::DivFOp::create(
+        rewriter, loc, arith::SubFOp::create(rewriter, loc, mx, mn),
+        scalarConstant(rewriter, loc, f32, 255.0));
+    Storage s = Storage::ofInt(
+        IntegerType::get(ctx, 8, IntegerType::Unsigned));
+    // zp = saturate(round(0 - min / scale)), kept as a float for y.
+    Value zpf = arith::DivFOp::create(
+        rewriter, loc, arith::NegFOp::create(rewriter, loc, mn), scale);
+    zpf = math::RoundEvenOp::create(rewriter, loc, zpf);
+    zpf = arith::MaxNumFOp::create(rewriter, loc, zpf, zero);
+    zpf = arith::MinNumFOp::create(rewriter, loc, zpf,
+                                   scalarConstant(rewriter, loc, f32, 255.0));
+    Value zp = arith::FPToUIOp::create(rewriter, loc, s.type, zpf);
+
+    Value y = buildMapped(rewriter, loc, yType, x, {x},
+                          {rewriter.getMultiDimIdentityMap(rank)},
+                          [&](OpBuilder &b, Location l, ValueRange a) {
+                            return quantizeScalar(b, l, a[0], scale, zpf, s);
+                          });
+    Value scaleT =
+        tensor::FromElementsOp::create(rewriter, loc, scaleType, scale);
+    Value zpT = tensor::FromElementsOp::create(rewriter, loc, zpType, zp);
+    rewriter.replaceOp(op, {y, scaleT, zpT});
+    return success();
+  }
+};
+
+} // namespace
+
 void dyad::populateQuantToArithPatterns(const TypeConverter &converter,
-                                        RewritePatternSet &patterns) {}
+                                        RewritePatternSet &patterns) {
+  patterns.add<QuantizeLowering, DequantizeLowering, QuantizeLinearLowering,
+               DequantizeLinearLowering, DynamicQuantizeLinearLowering>(
+      converter, patterns.getContext());
+}

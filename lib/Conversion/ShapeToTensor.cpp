@@ -1,127 +1,455 @@
 //===- ShapeToTensor.cpp - shape and data movement ops --------------------===//
 //
-// Reshape-like ops (flatten, reshape, squeeze, unsqueeze) compute their result
-// dims as index values (ONNX's 0 / -1 rules resolved at run time when the
-// shape is data) and become one tensor.reshape. Slicing uses
-// tensor.extract_slice when every step is a positive constant, otherwise a
-// gather-style linalg.generic; gather, expand and non-constant pads are
-// linalg.generic ops that compute source indices and read with tensor.extract.
-// Constants and casts of unsigned / quantized element types become their
-// signless storage form.
+// Shape ops become tensor reshapes / slices / pads and, where an element's
+// source is computed (gather, negative-step slice, expand of a run-time dim,
+// reflect/edge pad, resize), a linalg.generic that tensor.extracts it.
+//
+// Shape operands (reshape/expand shapes, slice parameters) are used as
+// compile-time values when constant; otherwise the same ONNX rules are
+// evaluated at run time with index arithmetic. The arithmetic is built with
+// createOrFold so that constant inputs fold to static sizes and both cases
+// share one code path.
+//
+// Also here: the ops that only exist to change a type the DyadTypeConverter
+// erases (unsigned / quantized constants, quant.scast, tensor.bitcast).
 //
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "dyad/Conversion/Conversion.h"
 
-#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/SmallSet.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace dyad;
 
 namespace {
 
-Value indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+/// Index arithmetic that folds when its operands are constants.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+
+  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
+  Value div(Value x, Value y) { return b.createOrFold<arith::DivSIOp>(loc, x, y); }
+  Value rem(Value x, Value y) { return b.createOrFold<arith::RemSIOp>(loc, x, y); }
+  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
+  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
+  Value clamp(Value x, Value lo, Value hi) { return min(max(x, lo), hi); }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return b.createOrFold<arith::CmpIOp>(loc, p, x, y);
+  }
+  Value lt(Value x, Value y) { return cmp(arith::CmpIPredicate::slt, x, y); }
+  Value eq(Value x, Value y) { return cmp(arith::CmpIPredicate::eq, x, y); }
+  Value select(Value cond, Value x, Value y) {
+    return b.createOrFold<arith::SelectOp>(loc, cond, x, y);
+  }
+  Value orI(Value x, Value y) { return b.createOrFold<arith::OrIOp>(loc, x, y); }
+  /// An integer scalar (i32/i64) as an index.
+  Value index(Value v) {
+    if (v.getType().isIndex())
+      return v;
+    // Undo the index -> i64 cast of a shape computation.
+    if (auto cast = v.getDefiningOp<arith::IndexCastOp>();
+        cast && cast.getIn().getType().isIndex())
+      return cast.getIn();
+    return b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(), v);
+  }
+};
+
+/// `axis` in [0, rank) or, for ONNX's negative axes, counted from the end.
+/// (I64Attr getters return uint64_t: take it as signed.)
+int64_t normalizeAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
 }
 
-/// Element `i` of a 1-D integer tensor, as an index.
-Value extractIndex(OpBuilder &b, Location loc, Value vec, int64_t i) {
-  Value e = tensor::ExtractOp::create(b, loc, vec,
-                                      ValueRange{indexConst(b, loc, i)});
-  return arith::IndexCastOp::create(b, loc, b.getIndexType(), e);
+RankedTensorType convertedResult(const TypeConverter *tc, Operation *op,
+                                 unsigned i = 0) {
+  return dyn_cast_or_null<RankedTensorType>(
+      tc->convertType(op->getResult(i).getType()));
 }
 
-/// tensor.reshape of `src` to `resultType` with run-time dims `dims`.
-Value reshapeTo(OpBuilder &b, Location loc, Value src,
-                RankedTensorType resultType, ArrayRef<Value> dims) {
-  auto shapeType = RankedTensorType::get({(int64_t)dims.size()},
-                                         b.getIndexType());
-  Value shape = tensor::FromElementsOp::create(b, loc, shapeType, dims);
-  return tensor::ReshapeOp::create(b, loc, resultType, src, shape);
+/// The values of an integer constant tensor, if `v` is one.
+std::optional<SmallVector<int64_t>> constantInts(Value v) {
+  DenseIntElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  return llvm::map_to_vector(attr.getValues<APInt>(),
+                             [](const APInt &a) { return a.getSExtValue(); });
 }
 
-SmallVector<Value> allDims(OpBuilder &b, Location loc, Value t) {
-  SmallVector<Value> dims;
-  for (int64_t i = 0; i < cast<RankedTensorType>(t.getType()).getRank(); ++i)
-    dims.push_back(dimSize(b, loc, t, i));
-  return dims;
+/// Constant values of a converted operand, or of the original one (a folded
+/// dyad producer is a constant there first).
+std::optional<SmallVector<int64_t>> constantInts(Value converted,
+                                                 Value original) {
+  if (auto c = constantInts(converted))
+    return c;
+  return constantInts(original);
 }
 
-Value product(OpBuilder &b, Location loc, ArrayRef<Value> dims) {
-  Value p = indexConst(b, loc, 1);
-  for (Value d : dims)
-    p = arith::MulIOp::create(b, loc, p, d);
-  return p;
+/// Element `i` (row-major) of the integer tensor `v` when the IR computing
+/// it shows it: a constant, or a scalar of a tensor.from_elements reached
+/// through concats, reshapes and casts. This sees through the shape
+/// arithmetic of exported models (Shape -> Gather -> Unsqueeze -> Concat),
+/// whose lowerings produce exactly these ops.
+OpFoldResult resolveElement(Value v, int64_t i, int depth = 0) {
+  if (!v || depth > 8 || i < 0)
+    return {};
+  DenseIntElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr))) {
+    if (i >= attr.getNumElements())
+      return {};
+    return IntegerAttr::get(IndexType::get(v.getContext()),
+                            attr.getValues<APInt>()[i].getSExtValue());
+  }
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return {};
+  if (auto fe = dyn_cast<tensor::FromElementsOp>(def)) {
+    if (i >= (int64_t)fe.getElements().size())
+      return {};
+    return fe.getElements()[i];
+  }
+  if (auto concat = dyn_cast<tensor::ConcatOp>(def)) {
+    if (concat.getResultType().getRank() != 1)
+      return {};
+    for (Value in : concat.getInputs()) {
+      auto t = cast<RankedTensorType>(in.getType());
+      if (t.isDynamicDim(0))
+        return {};
+      if (i < t.getDimSize(0))
+        return resolveElement(in, i, depth + 1);
+      i -= t.getDimSize(0);
+    }
+    return {};
+  }
+  // Reshapes keep the row-major order.
+  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
+          def))
+    return resolveElement(def->getOperand(0), i, depth + 1);
+  if (auto cast = dyn_cast<UnrealizedConversionCastOp>(def);
+      cast && cast->getNumOperands() == 1)
+    return resolveElement(cast->getOperand(0), i, depth + 1);
+  return {};
 }
 
-/// Common checks: ranked converted operands and result.
-template <typename OpTy>
-FailureOr<RankedTensorType> rankedResultOf(OpTy op, const TypeConverter *tc,
-                                           ConversionPatternRewriter &r) {
-  auto type = dyn_cast_or_null<RankedTensorType>(
-      tc->convertType(op->getResult(0).getType()));
-  if (!type)
-    return r.notifyMatchFailure(op, "unranked result");
-  for (Value v : op->getOperands())
-    if (!isa<RankedTensorType>(v.getType()))
-      return r.notifyMatchFailure(op, "unranked operand");
-  return type;
-}
-
-/// A linalg.generic over `resultType` (dims `dynDims`) whose body gets the
-/// output indices and yields a value.
-Value indexGeneric(OpBuilder &b, Location loc, RankedTensorType resultType,
-                   ValueRange dynDims,
-                   function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  int64_t rank = resultType.getRank();
-  Value init = emptyTensor(b, loc, resultType, dynDims);
-  SmallVector<AffineMap> maps{
-      AffineMap::getMultiDimIdentityMap(rank, b.getContext())};
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  auto g = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, ValueRange{}, ValueRange{init}, maps,
-      iters, [&](OpBuilder &nb, Location nloc, ValueRange) {
-        SmallVector<Value> idx;
-        for (int64_t i = 0; i < rank; ++i)
-          idx.push_back(linalg::IndexOp::create(nb, nloc, i));
-        linalg::YieldOp::create(nb, nloc, body(nb, nloc, idx));
-      });
-  return g.getResult(0);
-}
-
-/// The dynamic entries of `dims` for `type`.
-SmallVector<Value> dynamicOf(RankedTensorType type, ArrayRef<Value> dims) {
+/// The `n` entries of the 1-D integer tensor `v` (`original` before type
+/// conversion) as index values: constants or resolved scalars where the IR
+/// shows them, tensor.extract otherwise.
+SmallVector<Value> indexEntries(IndexMath &m, Value v, Value original,
+                                int64_t n) {
   SmallVector<Value> out;
-  for (int64_t i = 0; i < type.getRank(); ++i)
-    if (type.isDynamicDim(i))
-      out.push_back(dims[i]);
+  if (auto c = constantInts(v, original)) {
+    for (int64_t x : *c)
+      out.push_back(m.c(x));
+    return out;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    OpFoldResult r = resolveElement(v, i);
+    if (!r)
+      r = resolveElement(original, i);
+    if (auto c = getConstantIntValue(r)) {
+      out.push_back(m.c(*c));
+    } else if (auto val = dyn_cast_if_present<Value>(r)) {
+      out.push_back(m.index(val));
+    } else {
+      Value e = tensor::ExtractOp::create(m.b, m.loc, v, ValueRange{m.c(i)});
+      out.push_back(m.index(e));
+    }
+  }
   return out;
 }
 
+/// The dim of `data` that `v` is (a tensor.dim with constant index), or -1.
+int64_t dimIndexOf(Value v, Value data) {
+  auto dim = v.getDefiningOp<tensor::DimOp>();
+  if (!dim || dim.getSource() != data)
+    return -1;
+  auto idx = getConstantIntValue(dim.getIndex());
+  return idx ? *idx : -1;
+}
+
+/// `v` as `type` through a tensor.cast where needed; null when the shapes
+/// are incompatible (the lowering then fails rather than emit a bad cast).
+Value castTo(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
+  if (v.getType() == type)
+    return v;
+  if (!tensor::CastOp::areCastCompatible(v.getType(), type))
+    return {};
+  return tensor::CastOp::create(b, loc, type, v);
+}
+
+/// `type` with the dims of `sizes` that are constants made static.
+RankedTensorType refine(RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [d, s] : llvm::zip(shape, sizes))
+    if (auto c = getConstantIntValue(s))
+      d = *c;
+  return type.clone(shape);
+}
+
+/// Whether every static dim of `type` agrees with a constant in `sizes`.
+bool agrees(RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
+  for (auto [d, s] : llvm::zip(type.getShape(), sizes)) {
+    auto c = getConstantIntValue(s);
+    if (!ShapedType::isDynamic(d) && c && *c != d)
+      return false;
+  }
+  return true;
+}
+
+/// Sizes of `sizes` as index values.
+SmallVector<Value> sizeValues(OpBuilder &b, Location loc,
+                              ArrayRef<OpFoldResult> sizes) {
+  return llvm::map_to_vector(sizes, [&](OpFoldResult s) {
+    return getValueOrCreateConstantIndexOp(b, loc, s);
+  });
+}
+
+/// tensor.empty of element type `elt` with `sizes`.
+Value emptyOf(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+              Type elt) {
+  return tensor::EmptyOp::create(b, loc, sizes, elt);
+}
+
+/// tensor.extract_slice, or tensor.empty when the slice is statically empty
+/// (extract_slice rejects the offset of an empty slice at the end of a dim).
+Value extractSlice(OpBuilder &b, Location loc, Value src,
+                   ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes,
+                   ArrayRef<OpFoldResult> strides) {
+  if (llvm::any_of(sizes, [](OpFoldResult s) { return isConstantIntValue(s, 0); }))
+    return emptyOf(b, loc, sizes, getElementTypeOrSelf(src.getType()));
+  return tensor::ExtractSliceOp::create(b, loc, src, offsets, sizes, strides);
+}
+
+using IndexBody =
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value> indices)>;
+
+/// A linalg.generic without inputs that fills `init` with body(indices).
+Value buildIndexGeneric(OpBuilder &b, Location loc, Value init,
+                        IndexBody body) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type}, ValueRange{}, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank; ++d)
+          idx.push_back(linalg::IndexOp::create(nb, nloc, d));
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, idx));
+      });
+  return generic.getResult(0);
+}
+
+/// Whether collapsing `multi` into `single` by `groups` is right whatever the
+/// run-time sizes: static groups must match, and at most one group may hold
+/// dynamic sizes (the element count then fixes it).
+bool reassociationHolds(ArrayRef<int64_t> multi, ArrayRef<int64_t> single,
+                        ArrayRef<ReassociationIndices> groups) {
+  int dynamicGroups = 0;
+  for (auto [g, s] : llvm::zip(groups, single)) {
+    int64_t prod = 1;
+    bool dyn = false;
+    for (int64_t i : g) {
+      if (ShapedType::isDynamic(multi[i]))
+        dyn = true;
+      else
+        prod *= multi[i];
+    }
+    if (dyn != ShapedType::isDynamic(s))
+      return false;
+    if (dyn)
+      ++dynamicGroups;
+    else if (prod != s)
+      return false;
+  }
+  return dynamicGroups <= 1;
+}
+
+/// Reshapes `src` to `dstType` (same element count; `dstSizes` are its
+/// sizes): collapse/expand_shape when a reassociation provably holds, else a
+/// flattening collapse + expand (static shapes) or tensor.reshape.
+Value reshapeTensor(OpBuilder &b, Location loc, Value src,
+                    RankedTensorType dstType, ArrayRef<OpFoldResult> dstSizes) {
+  auto srcType = cast<RankedTensorType>(src.getType());
+  RankedTensorType natural = refine(dstType, dstSizes);
+  int64_t srcRank = srcType.getRank(), dstRank = natural.getRank();
+  Type elt = srcType.getElementType();
+  // Rank 0 on either side: every other dim is 1.
+  if (srcRank == 0 || dstRank == 0) {
+    if (srcRank == dstRank)
+      return castTo(b, loc, src, dstType);
+    if (srcRank == 0) {
+      auto ones = RankedTensorType::get(SmallVector<int64_t>(dstRank, 1), elt);
+      Value e = tensor::ExpandShapeOp::create(b, loc, ones, src,
+                                              ArrayRef<ReassociationIndices>{});
+      return castTo(b, loc, e, dstType);
+    }
+    auto ones = RankedTensorType::get(SmallVector<int64_t>(srcRank, 1), elt);
+    Value s = castTo(b, loc, src, ones);
+    if (!s)
+      return {};
+    Value c = tensor::CollapseShapeOp::create(b, loc, natural, s,
+                                              ArrayRef<ReassociationIndices>{});
+    return castTo(b, loc, c, dstType);
+  }
+  if (srcRank == dstRank) {
+    SmallVector<ReassociationIndices> identity;
+    for (int64_t i = 0; i < srcRank; ++i)
+      identity.push_back({i});
+    if (reassociationHolds(srcType.getShape(), natural.getShape(), identity))
+      return castTo(b, loc, src, dstType);
+  } else if (srcRank > dstRank) {
+    auto groups = getReassociationIndicesForCollapse(srcType.getShape(),
+                                                     natural.getShape());
+    if (groups &&
+        reassociationHolds(srcType.getShape(), natural.getShape(), *groups)) {
+      Value c = tensor::CollapseShapeOp::create(b, loc, natural, src, *groups);
+      return castTo(b, loc, c, dstType);
+    }
+  } else {
+    auto groups = getReassociationIndicesForCollapse(natural.getShape(),
+                                                     srcType.getShape());
+    // (memref.expand_shape lowering handles one dynamic size per group.)
+    auto oneDynamic = [&](const ReassociationIndices &g) {
+      return llvm::count_if(g, [&](int64_t i) {
+               return natural.isDynamicDim(i);
+             }) <= 1;
+    };
+    if (groups &&
+        reassociationHolds(natural.getShape(), srcType.getShape(), *groups) &&
+        llvm::all_of(*groups, oneDynamic)) {
+      Value e = tensor::ExpandShapeOp::create(b, loc, natural, src, *groups,
+                                              dstSizes);
+      return castTo(b, loc, e, dstType);
+    }
+  }
+  if (srcType.hasStaticShape() && natural.hasStaticShape()) {
+    Value flat = src;
+    auto flatType = RankedTensorType::get({srcType.getNumElements()}, elt);
+    if (srcRank != 1) {
+      ReassociationIndices all;
+      for (int64_t i = 0; i < srcRank; ++i)
+        all.push_back(i);
+      flat = tensor::CollapseShapeOp::create(b, loc, flatType, src,
+                                             ArrayRef<ReassociationIndices>{all});
+    }
+    if (dstRank == 1)
+      return castTo(b, loc, flat, dstType);
+    ReassociationIndices all;
+    for (int64_t i = 0; i < dstRank; ++i)
+      all.push_back(i);
+    Value e = tensor::ExpandShapeOp::create(
+        b, loc, natural, flat, ArrayRef<ReassociationIndices>{all});
+    return castTo(b, loc, e, dstType);
+  }
+  // Run-time shapes that no reassociation provably matches.
+  Value shape = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({dstRank}, b.getIndexType()),
+      sizeValues(b, loc, dstSizes));
+  Value r = tensor::ReshapeOp::create(b, loc, natural, src, shape);
+  return castTo(b, loc, r, dstType);
+}
+
+/// APInt of `width` bits holding `v` (wrapping, as ONNX's integer
+/// attributes are stored in the declared type).
+IntegerAttr intAttr(OpBuilder &b, IntegerType t, int64_t v) {
+  return b.getIntegerAttr(t, APInt(t.getWidth(), (uint64_t)v,
+                                   /*isSigned=*/true, /*implicitTrunc=*/true));
+}
+
 //===----------------------------------------------------------------------===//
-// Reshape family
+// Shape, Flatten, Reshape
 //===----------------------------------------------------------------------===//
+
+struct ShapeLowering : OpConversionPattern<ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    auto inType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    auto clampIdx = [&](int64_t i) {
+      return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank);
+    };
+    int64_t start = clampIdx(op.getStart());
+    int64_t end = std::max(start, op.getEnd() ? clampIdx(*op.getEnd()) : rank);
+    Location loc = op.getLoc();
+    auto i64 = rewriter.getI64Type();
+    auto vecType = RankedTensorType::get({end - start}, i64);
+    Value result;
+    if (llvm::none_of(inType.getShape().slice(start, end - start),
+                      ShapedType::isDynamic)) {
+      result = arith::ConstantOp::create(
+          rewriter, loc,
+          DenseIntElementsAttr::get(
+              vecType, inType.getShape().slice(start, end - start)));
+    } else {
+      SmallVector<Value> dims;
+      for (int64_t i = start; i < end; ++i)
+        dims.push_back(rewriter.createOrFold<arith::IndexCastOp>(
+            loc, i64, dimSize(rewriter, loc, adaptor.getData(), i)));
+      result = tensor::FromElementsOp::create(rewriter, loc, vecType, dims);
+    }
+    result = castTo(rewriter, loc, result, type);
+    if (!result)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
 struct FlattenLowering : OpConversionPattern<FlattenOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(FlattenOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    auto inType = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+    if (!type || !inType || type.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    if (axis < 0 || axis > rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
     Location loc = op.getLoc();
-    Value in = adaptor.getInput();
-    int64_t rank = cast<RankedTensorType>(in.getType()).getRank();
-    // I64Attr getters return uint64_t: read the axis as signed.
-    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank
-                                             : (int64_t)op.getAxis();
-    SmallVector<Value> dims = allDims(r, loc, in);
-    Value outer = product(r, loc, ArrayRef<Value>(dims).take_front(axis));
-    Value inner = product(r, loc, ArrayRef<Value>(dims).drop_front(axis));
-    r.replaceOp(op, reshapeTo(r, loc, in, *type, {outer, inner}));
+    IndexMath m{rewriter, loc};
+    Value outer = m.c(1), inner = m.c(1);
+    for (int64_t i = 0; i < rank; ++i) {
+      Value d = dimSize(rewriter, loc, adaptor.getInput(), i);
+      if (i < axis)
+        outer = m.mul(outer, d);
+      else
+        inner = m.mul(inner, d);
+    }
+    SmallVector<OpFoldResult> sizes{getAsOpFoldResult(outer),
+                                    getAsOpFoldResult(inner)};
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value r = reshapeTensor(rewriter, loc, adaptor.getInput(), type, sizes);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "cannot reshape");
+    rewriter.replaceOp(op, r);
     return success();
   }
 };
@@ -130,155 +458,149 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
-    auto shapeType = cast<RankedTensorType>(adaptor.getShape().getType());
-    if (shapeType.isDynamicDim(0))
-      return r.notifyMatchFailure(op, "shape of unknown length");
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = type.getRank(), inRank = inType.getRank();
+    if (!shapeType || shapeType.getRank() != 1 ||
+        shapeType.getDimSize(0) != rank)
+      return rewriter.notifyMatchFailure(op, "shape length != result rank");
+    bool allowZero = op.getAllowzero();
     Location loc = op.getLoc();
-    Value in = adaptor.getData();
-    int64_t inRank = cast<RankedTensorType>(in.getType()).getRank();
-    int64_t n = shapeType.getDimSize(0);
-    SmallVector<Value> inDims = allDims(r, loc, in);
-    Value zero = indexConst(r, loc, 0), minusOne = indexConst(r, loc, -1);
-    // ONNX: 0 copies the input dim (unless allowzero), -1 is inferred.
-    SmallVector<Value> dims;
-    for (int64_t i = 0; i < n; ++i) {
-      Value v = extractIndex(r, loc, adaptor.getShape(), i);
-      if (!op.getAllowzero() && i < inRank) {
-        Value isZero = arith::CmpIOp::create(r, loc, arith::CmpIPredicate::eq,
-                                             v, zero);
-        v = arith::SelectOp::create(r, loc, isZero, inDims[i], v);
+    IndexMath m{rewriter, loc};
+    SmallVector<Value> entries =
+        indexEntries(m, adaptor.getShape(), op.getShape(), rank);
+
+    // 0 copies the input dim (unless allowzero); -1 is inferred below.
+    SmallVector<Value> sizes(rank);
+    int64_t inferredAt = -1;            // a constant -1
+    SmallVector<int64_t> maybeInferred; // run-time entries that may be -1
+    for (int64_t i = 0; i < rank; ++i) {
+      Value e = entries[i];
+      if (auto c = getConstantIntValue(e)) {
+        if (*c < -1 || (*c == -1 && inferredAt >= 0))
+          return rewriter.notifyMatchFailure(op, "invalid shape entry");
+        if (*c == -1) {
+          inferredAt = i;
+        } else if (*c == 0 && !allowZero) {
+          if (i >= inRank)
+            return rewriter.notifyMatchFailure(op, "0 past the input rank");
+          sizes[i] = dimSize(rewriter, loc, data, i);
+        } else {
+          sizes[i] = e;
+        }
+        continue;
       }
-      dims.push_back(v);
+      // A static result dim is what the entry resolves to.
+      if (!type.isDynamicDim(i)) {
+        sizes[i] = m.c(type.getDimSize(i));
+        continue;
+      }
+      // (An entry that is this very input dim copies it either way.)
+      if (!allowZero && i < inRank && dimIndexOf(e, data) != i)
+        e = m.select(m.eq(e, m.c(0)), dimSize(rewriter, loc, data, i), e);
+      sizes[i] = e;
+      if (!e.getDefiningOp<tensor::DimOp>())
+        maybeInferred.push_back(i);
     }
-    Value known = indexConst(r, loc, 1);
-    for (Value v : dims) {
-      Value isNeg = arith::CmpIOp::create(r, loc, arith::CmpIPredicate::eq, v,
-                                          minusOne);
-      known = arith::MulIOp::create(
-          r, loc, known,
-          arith::SelectOp::create(r, loc, isNeg, indexConst(r, loc, 1), v));
-    }
-    Value total = product(r, loc, inDims);
-    // Guard the division: a zero-sized known part leaves -1 as 0.
-    Value knownIsZero =
-        arith::CmpIOp::create(r, loc, arith::CmpIPredicate::eq, known, zero);
-    Value safeKnown = arith::SelectOp::create(r, loc, knownIsZero,
-                                              indexConst(r, loc, 1), known);
-    Value inferred = arith::DivUIOp::create(r, loc, total, safeKnown);
-    for (Value &v : dims) {
-      Value isNeg = arith::CmpIOp::create(r, loc, arith::CmpIPredicate::eq, v,
-                                          minusOne);
-      v = arith::SelectOp::create(r, loc, isNeg, inferred, v);
-    }
-    r.replaceOp(op, reshapeTo(r, loc, in, *type, dims));
-    return success();
-  }
-};
 
-struct UnsqueezeLowering : OpConversionPattern<UnsqueezeOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(UnsqueezeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
-    Location loc = op.getLoc();
-    Value in = adaptor.getData();
-    int64_t outRank = type->getRank();
-    llvm::SmallSet<int64_t, 4> axes;
-    for (int64_t a : op.getAxes())
-      axes.insert(a < 0 ? a + outRank : a);
-    SmallVector<Value> inDims = allDims(r, loc, in), dims;
-    for (int64_t i = 0, j = 0; i < outRank; ++i)
-      dims.push_back(axes.contains(i) ? indexConst(r, loc, 1) : inDims[j++]);
-    r.replaceOp(op, reshapeTo(r, loc, in, *type, dims));
-    return success();
-  }
-};
-
-struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(SqueezeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
-    Location loc = op.getLoc();
-    Value in = adaptor.getData();
-    auto inType = cast<RankedTensorType>(in.getType());
-    llvm::SmallSet<int64_t, 4> axes;
-    for (int64_t a : op.getAxes())
-      axes.insert(a < 0 ? a + inType.getRank() : a);
-    SmallVector<Value> dims;
-    for (int64_t i = 0; i < inType.getRank(); ++i) {
-      bool squeezed = op.getAxes().empty() ? inType.getDimSize(i) == 1
-                                           : axes.contains(i);
-      if (op.getAxes().empty() && inType.isDynamicDim(i))
-        return r.notifyMatchFailure(op, "squeeze of all size-1 dims with "
-                                        "dynamic dims");
-      if (!squeezed)
-        dims.push_back(dimSize(r, loc, in, i));
+    Value numel = m.c(1);
+    for (int64_t i = 0; i < inRank; ++i)
+      numel = m.mul(numel, dimSize(rewriter, loc, data, i));
+    if (inferredAt >= 0) {
+      // ONNX allows one -1: the other run-time entries are sizes. Cancel the
+      // input dims they copy so that e.g. view(x.size(0), -1) infers a
+      // static size.
+      int64_t numStatic = 1, knownStatic = 1;
+      SmallVector<int64_t> numDyn;
+      for (int64_t i = 0; i < inRank; ++i) {
+        if (inType.isDynamicDim(i))
+          numDyn.push_back(i);
+        else
+          numStatic *= inType.getDimSize(i);
+      }
+      bool symbolic = true;
+      for (int64_t i = 0; i < rank; ++i) {
+        if (i == inferredAt)
+          continue;
+        if (auto c = getConstantIntValue(sizes[i])) {
+          knownStatic *= *c;
+          continue;
+        }
+        auto it = llvm::find(numDyn, dimIndexOf(sizes[i], data));
+        if (it == numDyn.end())
+          symbolic = false;
+        else
+          numDyn.erase(it);
+      }
+      bool divides = knownStatic != 0 && numStatic % knownStatic == 0;
+      if (symbolic && numDyn.empty() && !divides)
+        return rewriter.notifyMatchFailure(op, "-1 does not divide evenly");
+      Value inferred;
+      if (symbolic && divides) {
+        inferred = m.c(numStatic / knownStatic);
+        for (int64_t i : numDyn)
+          inferred = m.mul(inferred, dimSize(rewriter, loc, data, i));
+      } else {
+        Value known = m.c(1);
+        for (int64_t i = 0; i < rank; ++i)
+          if (i != inferredAt)
+            known = m.mul(known, sizes[i]);
+        inferred = m.div(numel, known);
+      }
+      if (!type.isDynamicDim(inferredAt) && !getConstantIntValue(inferred))
+        inferred = m.c(type.getDimSize(inferredAt));
+      sizes[inferredAt] = inferred;
+    } else if (!maybeInferred.empty()) {
+      // Which entry is -1 is only known at run time.
+      Value known = m.c(1);
+      for (Value v : sizes)
+        known = m.mul(known, m.select(m.eq(v, m.c(-1)), m.c(1), v));
+      Value inferred = m.div(numel, known);
+      for (int64_t i : maybeInferred)
+        sizes[i] = m.select(m.eq(sizes[i], m.c(-1)), inferred, sizes[i]);
     }
-    if ((int64_t)dims.size() != type->getRank())
-      return r.notifyMatchFailure(op, "result rank does not match");
-    r.replaceOp(op, reshapeTo(r, loc, in, *type, dims));
+
+    SmallVector<OpFoldResult> ofrs = getAsOpFoldResult(sizes);
+    if (!agrees(type, ofrs))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value r = reshapeTensor(rewriter, loc, data, type, ofrs);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "cannot reshape");
+    rewriter.replaceOp(op, r);
     return success();
   }
 };
 
 //===----------------------------------------------------------------------===//
-// Movement
+// Transpose, Concat, Split
 //===----------------------------------------------------------------------===//
 
 struct TransposeLowering : OpConversionPattern<TransposeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    auto inType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    if (!type || !inType || inType.getRank() != (int64_t)op.getPerm().size())
+      return rewriter.notifyMatchFailure(op, "unranked");
     Location loc = op.getLoc();
-    Value in = adaptor.getData();
-    SmallVector<Value> dims;
+    SmallVector<OpFoldResult> sizes;
     for (int64_t p : op.getPerm())
-      dims.push_back(dimSize(r, loc, in, p));
-    Value init = emptyTensor(r, loc, *type, dynamicOf(*type, dims));
-    auto t = linalg::TransposeOp::create(r, loc, in, init, op.getPerm());
-    r.replaceOp(op, t.getResult()[0]);
-    return success();
-  }
-};
-
-struct ShapeLowering : OpConversionPattern<ShapeOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ShapeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
-    Location loc = op.getLoc();
-    Value in = adaptor.getData();
-    int64_t rank = cast<RankedTensorType>(in.getType()).getRank();
-    auto clampIdx = [&](int64_t i) {
-      if (i < 0)
-        i += rank;
-      return std::clamp<int64_t>(i, 0, rank);
-    };
-    int64_t start = clampIdx(op.getStart());
-    int64_t end = op.getEnd() ? clampIdx(*op.getEnd()) : rank;
-    SmallVector<Value> elems;
-    for (int64_t i = start; i < end; ++i)
-      elems.push_back(arith::IndexCastOp::create(r, loc, r.getI64Type(),
-                                                 dimSize(r, loc, in, i)));
-    r.replaceOp(op, tensor::FromElementsOp::create(r, loc, *type, elems));
+      sizes.push_back(getAsOpFoldResult(
+          dimSize(rewriter, loc, adaptor.getData(), p)));
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+    Value t = linalg::TransposeOp::create(rewriter, loc, adaptor.getData(),
+                                          init, op.getPerm())
+                  .getResult()[0];
+    rewriter.replaceOp(op, castTo(rewriter, loc, t, type));
     return success();
   }
 };
@@ -287,36 +609,50 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
-    Location loc = op.getLoc();
-    int64_t rank = type->getRank();
-    // I64Attr getters return uint64_t: read the axis as signed.
-    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank
-                                             : (int64_t)op.getAxis();
-    ValueRange ins = adaptor.getInputs();
-    SmallVector<Value> dims = allDims(r, loc, ins[0]);
-    Value total = indexConst(r, loc, 0);
-    for (Value v : ins)
-      total = arith::AddIOp::create(r, loc, total, dimSize(r, loc, v, axis));
-    dims[axis] = total;
-    Value result = emptyTensor(r, loc, *type, dynamicOf(*type, dims));
-    Value offset = indexConst(r, loc, 0);
-    for (Value v : ins) {
-      SmallVector<OpFoldResult> offsets(rank, r.getIndexAttr(0)),
-          strides(rank, r.getIndexAttr(1));
-      // Static sizes where the input's dims are static, so the slice type
-      // matches the input's.
-      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(r, loc, v);
-      offsets[axis] = offset;
-      result = tensor::InsertSliceOp::create(r, loc, v, result, offsets, sizes,
-                                             strides);
-      offset = arith::AddIOp::create(r, loc, offset,
-                                     dimSize(r, loc, v, axis));
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = type.getRank();
+    if (rank == 0)
+      return rewriter.notifyMatchFailure(op, "rank 0");
+    for (Value v : adaptor.getInputs()) {
+      auto t = dyn_cast<RankedTensorType>(v.getType());
+      if (!t || t.getRank() != rank)
+        return rewriter.notifyMatchFailure(op, "unranked input");
     }
-    r.replaceOp(op, result);
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    Location loc = op.getLoc();
+    // Statically empty inputs add nothing (and an empty piece at the end
+    // would be an out-of-bounds insert_slice once bufferized).
+    SmallVector<Value> inputs;
+    for (Value v : adaptor.getInputs())
+      if (cast<RankedTensorType>(v.getType()).getDimSize(axis) != 0)
+        inputs.push_back(v);
+    if (inputs.empty()) {
+      Value in = adaptor.getInputs()[0];
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, in);
+      Value r = castTo(rewriter, loc,
+                       emptyOf(rewriter, loc, sizes, type.getElementType()),
+                       type);
+      if (!r)
+        return rewriter.notifyMatchFailure(op, "result type disagrees");
+      rewriter.replaceOp(op, r);
+      return success();
+    }
+    if (inputs.size() == 1) {
+      Value r = castTo(rewriter, loc, inputs[0], type);
+      if (!r)
+        return rewriter.notifyMatchFailure(op, "result type disagrees");
+      rewriter.replaceOp(op, r);
+      return success();
+    }
+    // tensor.concat infers its shape from the inputs; cast to the result.
+    auto concat = tensor::ConcatOp::create(rewriter, loc, axis, inputs);
+    Value r = castTo(rewriter, loc, concat, type);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, r);
     return success();
   }
 };
@@ -325,350 +661,834 @@ struct SplitLowering : OpConversionPattern<SplitOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(SplitOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    Location loc = op.getLoc();
+                  ConversionPatternRewriter &rewriter) const override {
     Value in = adaptor.getInput();
     auto inType = dyn_cast<RankedTensorType>(in.getType());
     if (!inType)
-      return r.notifyMatchFailure(op, "unranked input");
+      return rewriter.notifyMatchFailure(op, "unranked");
     int64_t rank = inType.getRank();
-    // I64Attr getters return uint64_t: read the axis as signed.
-    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank
-                                             : (int64_t)op.getAxis();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, in);
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+    SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     SmallVector<Value> results;
     int64_t offset = 0;
-    for (auto [res, size] : llvm::zip(op.getOutputs(), op.getSplit())) {
-      auto type = dyn_cast_or_null<RankedTensorType>(
-          getTypeConverter()->convertType(res.getType()));
+    for (auto [i, size] : llvm::enumerate(op.getSplit())) {
+      auto type = convertedResult(getTypeConverter(), op, i);
       if (!type)
-        return r.notifyMatchFailure(op, "unranked result");
-      SmallVector<OpFoldResult> offsets(rank, r.getIndexAttr(0)),
-          strides(rank, r.getIndexAttr(1)), sizes;
-      for (int64_t i = 0; i < rank; ++i)
-        sizes.push_back(dimSize(r, loc, in, i));
-      offsets[axis] = r.getIndexAttr(offset);
-      sizes[axis] = r.getIndexAttr(size);
-      Value slice = tensor::ExtractSliceOp::create(r, loc, in, offsets, sizes,
-                                                   strides);
-      if (slice.getType() != type)
-        slice = tensor::CastOp::create(r, loc, type, slice);
-      results.push_back(slice);
+        return rewriter.notifyMatchFailure(op, "unranked result");
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      sizes[axis] = rewriter.getIndexAttr(size);
+      Value s = extractSlice(rewriter, loc, in, offsets, sizes, strides);
+      s = castTo(rewriter, loc, s, type);
+      if (!s)
+        return rewriter.notifyMatchFailure(op, "result type disagrees");
+      results.push_back(s);
       offset += size;
     }
-    r.replaceOp(op, results);
+    rewriter.replaceOp(op, results);
     return success();
   }
 };
+
+//===----------------------------------------------------------------------===//
+// Slice
+//===----------------------------------------------------------------------===//
 
 struct SliceLowering : OpConversionPattern<SliceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(SliceOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType || type.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    // The number of sliced axes must be known; their values need not be.
+    int64_t n = ShapedType::kDynamic;
+    for (Value v : {adaptor.getStarts(), adaptor.getEnds(), adaptor.getAxes(),
+                    adaptor.getSteps()}) {
+      auto t = dyn_cast<RankedTensorType>(v.getType());
+      if (t && t.getRank() == 1 && !t.isDynamicDim(0))
+        n = t.getDimSize(0);
+    }
+    if (ShapedType::isDynamic(n))
+      return rewriter.notifyMatchFailure(op, "parameters of unknown length");
     Location loc = op.getLoc();
-    Value in = adaptor.getData();
-    int64_t rank = type->getRank();
-    auto startsType = cast<RankedTensorType>(adaptor.getStarts().getType());
-    if (startsType.isDynamicDim(0))
-      return r.notifyMatchFailure(op, "starts of unknown length");
-    int64_t n = startsType.getDimSize(0);
-    DenseIntElementsAttr axesAttr, stepsAttr;
-    if (!matchPattern(op.getAxes(), m_Constant(&axesAttr)))
-      return r.notifyMatchFailure(op, "axes computed at run time");
-    SmallVector<int64_t> axes;
-    for (const APInt &a : axesAttr.getValues<APInt>())
-      axes.push_back(a.getSExtValue() < 0 ? a.getSExtValue() + rank
-                                          : a.getSExtValue());
-    bool positiveConstSteps = matchPattern(op.getSteps(), m_Constant(&stepsAttr)) &&
-        llvm::all_of(stepsAttr.getValues<APInt>(),
-                     [](const APInt &s) { return s.isStrictlyPositive(); });
+    IndexMath m{rewriter, loc};
+    SmallVector<Value> starts =
+        indexEntries(m, adaptor.getStarts(), op.getStarts(), n);
+    SmallVector<Value> ends = indexEntries(m, adaptor.getEnds(), op.getEnds(), n);
+    SmallVector<Value> axes = indexEntries(m, adaptor.getAxes(), op.getAxes(), n);
+    SmallVector<Value> steps =
+        indexEntries(m, adaptor.getSteps(), op.getSteps(), n);
+    if (auto s = constantInts(adaptor.getSteps(), op.getSteps());
+        s && llvm::is_contained(*s, 0))
+      return rewriter.notifyMatchFailure(op, "zero step");
+    if (auto a = constantInts(adaptor.getAxes(), op.getAxes()))
+      for (int64_t x : *a)
+        if (x < -rank || x >= rank)
+          return rewriter.notifyMatchFailure(op, "axis out of range");
 
-    // Per axis: start, step and size with ONNX's clamping rules.
-    SmallVector<Value> starts, steps, sizes;
-    Value zero = indexConst(r, loc, 0), one = indexConst(r, loc, 1);
-    for (int64_t d = 0; d < rank; ++d) {
-      starts.push_back(zero);
-      steps.push_back(one);
-      sizes.push_back(dimSize(r, loc, in, d));
+    // Per data axis: ONNX start / end / step, defaulting to the whole axis.
+    // A run-time `axes` entry is matched against every axis (folds away
+    // when constant).
+    Value zero = m.c(0), one = m.c(1), minusOne = m.c(-1);
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    bool allPositive = true;
+    for (int64_t a = 0; a < rank; ++a) {
+      Value dim = dimSize(rewriter, loc, data, a);
+      Value st = zero, en = dim, sp = one;
+      for (int64_t j = 0; j < n; ++j) {
+        Value ax = m.select(m.lt(axes[j], zero), m.add(axes[j], m.c(rank)),
+                            axes[j]);
+        Value hit = m.eq(ax, m.c(a));
+        st = m.select(hit, starts[j], st);
+        en = m.select(hit, ends[j], en);
+        sp = m.select(hit, steps[j], sp);
+      }
+      Value neg = m.lt(sp, zero);
+      st = m.select(m.lt(st, zero), m.add(st, dim), st);
+      en = m.select(m.lt(en, zero), m.add(en, dim), en);
+      // Positive steps clamp to [0, dim], negative ones start in
+      // [0, dim-1] and end in [-1, dim-1].
+      Value hi = m.select(neg, m.sub(dim, one), dim);
+      st = m.clamp(st, zero, hi);
+      en = m.clamp(en, m.select(neg, minusOne, zero), hi);
+      Value span = m.select(neg, m.sub(st, en), m.sub(en, st));
+      Value absStep = m.select(neg, m.sub(zero, sp), sp);
+      // ceil(span / |step|), at least 0.
+      Value size = m.div(m.add(m.max(span, zero), m.sub(absStep, one)),
+                         absStep);
+      auto spConst = getConstantIntValue(sp);
+      if (!spConst || *spConst <= 0)
+        allPositive = false;
+      offsets.push_back(getAsOpFoldResult(st));
+      sizes.push_back(getAsOpFoldResult(size));
+      strides.push_back(getAsOpFoldResult(sp));
     }
-    auto cmp = [&](arith::CmpIPredicate p, Value a, Value b) {
-      return arith::CmpIOp::create(r, loc, p, a, b);
-    };
-    auto sel = [&](Value c, Value a, Value b) {
-      return arith::SelectOp::create(r, loc, c, a, b);
-    };
-    auto clampTo = [&](Value v, Value lo, Value hi) {
-      return arith::MinSIOp::create(r, loc,
-                                    arith::MaxSIOp::create(r, loc, v, lo), hi);
-    };
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t a = axes[i];
-      Value dim = sizes[a];
-      Value s = extractIndex(r, loc, adaptor.getStarts(), i);
-      Value e = extractIndex(r, loc, adaptor.getEnds(), i);
-      Value st = extractIndex(r, loc, adaptor.getSteps(), i);
-      s = sel(cmp(arith::CmpIPredicate::slt, s, zero),
-              arith::AddIOp::create(r, loc, s, dim), s);
-      e = sel(cmp(arith::CmpIPredicate::slt, e, zero),
-              arith::AddIOp::create(r, loc, e, dim), e);
-      Value pos = cmp(arith::CmpIPredicate::sgt, st, zero);
-      Value dimMinus1 = arith::SubIOp::create(r, loc, dim, one);
-      Value sPos = clampTo(s, zero, dim), ePos = clampTo(e, zero, dim);
-      Value sNeg = clampTo(s, zero, dimMinus1);
-      Value eNeg = clampTo(e, indexConst(r, loc, -1), dimMinus1);
-      s = sel(pos, sPos, sNeg);
-      e = sel(pos, ePos, eNeg);
-      // size = max(0, ceil((e - s) / st))
-      Value diff = arith::SubIOp::create(r, loc, e, s);
-      Value absSt = sel(pos, st, arith::SubIOp::create(r, loc, zero, st));
-      Value absDiff = sel(pos, diff, arith::SubIOp::create(r, loc, zero, diff));
-      Value size = arith::CeilDivSIOp::create(r, loc, absDiff, absSt);
-      size = arith::MaxSIOp::create(r, loc, size, zero);
-      starts[a] = s;
-      steps[a] = st;
-      sizes[a] = size;
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+
+    Value result;
+    if (allPositive) {
+      result = extractSlice(rewriter, loc, data, offsets, sizes, strides);
+    } else {
+      // Negative or run-time steps: element i of an axis reads
+      // start + i * step.
+      Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+      SmallVector<Value> st = sizeValues(rewriter, loc, offsets);
+      SmallVector<Value> sp = sizeValues(rewriter, loc, strides);
+      result = buildIndexGeneric(
+          rewriter, loc, init,
+          [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+            IndexMath bm{b, l};
+            SmallVector<Value> src;
+            for (int64_t a = 0; a < rank; ++a)
+              src.push_back(bm.add(st[a], bm.mul(idx[a], sp[a])));
+            return tensor::ExtractOp::create(b, l, data, src);
+          });
     }
-    if (positiveConstSteps) {
-      SmallVector<OpFoldResult> o(starts.begin(), starts.end()),
-          z(sizes.begin(), sizes.end()), t(steps.begin(), steps.end());
-      Value slice = tensor::ExtractSliceOp::create(r, loc, in, o, z, t);
-      if (slice.getType() != *type)
-        slice = tensor::CastOp::create(r, loc, *type, slice);
-      r.replaceOp(op, slice);
-      return success();
-    }
-    // Negative or run-time steps: read through computed indices.
-    Value result = indexGeneric(
-        r, loc, *type, dynamicOf(*type, sizes),
-        [&](OpBuilder &b, Location l, ValueRange idx) {
-          SmallVector<Value> src;
-          for (int64_t d = 0; d < rank; ++d)
-            src.push_back(arith::AddIOp::create(
-                b, l, starts[d], arith::MulIOp::create(b, l, idx[d], steps[d])));
-          return tensor::ExtractOp::create(b, l, in, src);
-        });
-    r.replaceOp(op, result);
+    result = castTo(rewriter, loc, result, type);
+    if (!result)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
+
+//===----------------------------------------------------------------------===//
+// Gather
+//===----------------------------------------------------------------------===//
 
 struct GatherLowering : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(GatherOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
-    Location loc = op.getLoc();
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
     Value data = adaptor.getData(), indices = adaptor.getIndices();
-    int64_t rank = cast<RankedTensorType>(data.getType()).getRank();
-    int64_t q = cast<RankedTensorType>(indices.getType()).getRank();
-    // I64Attr getters return uint64_t: read the axis as signed.
-    int64_t axis = (int64_t)op.getAxis() < 0 ? (int64_t)op.getAxis() + rank
-                                             : (int64_t)op.getAxis();
-    SmallVector<Value> dims;
-    for (int64_t i = 0; i < axis; ++i)
-      dims.push_back(dimSize(r, loc, data, i));
+    auto dataType = dyn_cast<RankedTensorType>(data.getType());
+    auto idxType = dyn_cast<RankedTensorType>(indices.getType());
+    if (!type || !dataType || !idxType || dataType.getRank() == 0)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t r = dataType.getRank(), q = idxType.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), r);
+    if (axis < 0 || axis >= r || type.getRank() != r - 1 + q)
+      return rewriter.notifyMatchFailure(op, "bad axis or rank");
+    Location loc = op.getLoc();
+    // Shape arithmetic: constant indices into a short static vector become
+    // scalar extracts, which fold through the tensor.from_elements of a
+    // lowered dyad.shape and keep run-time dims visible to reshape.
+    auto constIdx = constantInts(indices, op.getIndices());
+    if (r == 1 && !dataType.isDynamicDim(0) && constIdx &&
+        constIdx->size() <= 16) {
+      int64_t n = dataType.getDimSize(0);
+      SmallVector<Value> elements;
+      for (int64_t i : *constIdx) {
+        if (i < -n || i >= n)
+          return rewriter.notifyMatchFailure(op, "index out of range");
+        Value at = arith::ConstantIndexOp::create(rewriter, loc, i < 0 ? i + n : i);
+        elements.push_back(
+            rewriter.createOrFold<tensor::ExtractOp>(loc, data, ValueRange{at}));
+      }
+      auto natural = RankedTensorType::get(idxType.getShape(),
+                                           dataType.getElementType());
+      Value v = tensor::FromElementsOp::create(rewriter, loc, natural, elements);
+      v = castTo(rewriter, loc, v, type);
+      if (!v)
+        return rewriter.notifyMatchFailure(op, "result type disagrees");
+      rewriter.replaceOp(op, v);
+      return success();
+    }
+    // Result dims: data[:axis] ++ indices ++ data[axis+1:].
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<OpFoldResult> dataSizes =
+        tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> idxSizes =
+        tensor::getMixedSizes(rewriter, loc, indices);
+    llvm::append_range(sizes, ArrayRef(dataSizes).take_front(axis));
+    llvm::append_range(sizes, idxSizes);
+    llvm::append_range(sizes, ArrayRef(dataSizes).drop_front(axis + 1));
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyOf(rewriter, loc, sizes, dataType.getElementType());
+    Value axisDim = dimSize(rewriter, loc, data, axis);
+
+    int64_t outRank = r - 1 + q;
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> idxExprs;
     for (int64_t i = 0; i < q; ++i)
-      dims.push_back(dimSize(r, loc, indices, i));
-    for (int64_t i = axis + 1; i < rank; ++i)
-      dims.push_back(dimSize(r, loc, data, i));
-    Value axisDim = dimSize(r, loc, data, axis);
-    Value result = indexGeneric(
-        r, loc, *type, dynamicOf(*type, dims),
-        [&](OpBuilder &b, Location l, ValueRange idx) {
-          Value k = tensor::ExtractOp::create(b, l, indices,
-                                              idx.slice(axis, q));
-          k = arith::IndexCastOp::create(b, l, b.getIndexType(), k);
+      idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    SmallVector<AffineMap> maps{AffineMap::get(outRank, 0, idxExprs, ctx),
+                                rewriter.getMultiDimIdentityMap(outRank)};
+    SmallVector<utils::IteratorType> iters(outRank,
+                                           utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{indices},
+        ValueRange{init}, maps, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          IndexMath bm{b, l};
           // Negative indices count from the end.
-          Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, k,
-                                            indexConst(b, l, 0));
-          k = arith::SelectOp::create(b, l, neg,
-                                      arith::AddIOp::create(b, l, k, axisDim),
-                                      k);
-          SmallVector<Value> src(idx.take_front(axis));
-          src.push_back(k);
-          llvm::append_range(src, idx.drop_front(axis + q));
-          return tensor::ExtractOp::create(b, l, data, src);
+          Value i = bm.index(args[0]);
+          i = bm.select(bm.lt(i, bm.c(0)), bm.add(i, axisDim), i);
+          SmallVector<Value> src;
+          for (int64_t d = 0; d < axis; ++d)
+            src.push_back(linalg::IndexOp::create(b, l, d));
+          src.push_back(i);
+          for (int64_t d = axis + 1; d < r; ++d)
+            src.push_back(linalg::IndexOp::create(b, l, d - 1 + q));
+          linalg::YieldOp::create(b, l,
+                                  Value(tensor::ExtractOp::create(b, l, data,
+                                                                  src)));
         });
-    r.replaceOp(op, result);
+    rewriter.replaceOp(op, castTo(rewriter, loc, generic.getResult(0), type));
     return success();
   }
 };
+
+//===----------------------------------------------------------------------===//
+// Unsqueeze, Squeeze
+//===----------------------------------------------------------------------===//
+
+/// Groups for inserting / removing the unit dims `units` of the `rank`-dim
+/// side: each other dim with the unit dims after it, leading unit dims with
+/// the first group. Empty when every dim is a unit dim (rank-0 other side).
+SmallVector<ReassociationIndices> unitDimGroups(int64_t rank,
+                                                ArrayRef<bool> units) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices pending;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (units[i]) {
+      if (groups.empty())
+        pending.push_back(i);
+      else
+        groups.back().push_back(i);
+      continue;
+    }
+    ReassociationIndices g = pending;
+    pending.clear();
+    g.push_back(i);
+    groups.push_back(g);
+  }
+  return groups;
+}
+
+struct UnsqueezeLowering : OpConversionPattern<UnsqueezeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(UnsqueezeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t outRank = inType.getRank() + op.getAxes().size();
+    if (type.getRank() != outRank)
+      return rewriter.notifyMatchFailure(op, "result rank");
+    SmallVector<bool> units(outRank, false);
+    for (int64_t a : op.getAxes())
+      units[a < 0 ? a + outRank : a] = true;
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> inSizes = tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<int64_t> shape;
+    for (int64_t i = 0, j = 0; i < outRank; ++i) {
+      sizes.push_back(units[i] ? rewriter.getIndexAttr(1) : inSizes[j]);
+      shape.push_back(units[i] ? 1 : inType.getDimSize(j));
+      if (!units[i])
+        ++j;
+    }
+    auto natural = type.clone(shape);
+    Value e = tensor::ExpandShapeOp::create(
+        rewriter, loc, natural, data, unitDimGroups(outRank, units), sizes);
+    Value r = castTo(rewriter, loc, e, type);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SqueezeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    SmallVector<bool> units(rank, false);
+    if (op.getAxes().empty()) {
+      // Without axes only static unit dims are known to go.
+      for (int64_t i = 0; i < rank; ++i)
+        units[i] = inType.getDimSize(i) == 1;
+    } else {
+      for (int64_t a : op.getAxes())
+        units[a < 0 ? a + rank : a] = true;
+    }
+    if (rank - llvm::count(units, true) != type.getRank())
+      return rewriter.notifyMatchFailure(
+          op, "cannot tell which dynamic dims are squeezed");
+    // Squeezed dims are 1 (ONNX requires it); say so for collapse_shape.
+    SmallVector<int64_t> unitShape(inType.getShape());
+    SmallVector<int64_t> shape;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (units[i])
+        unitShape[i] = 1;
+      else
+        shape.push_back(inType.getDimSize(i));
+    }
+    Location loc = op.getLoc();
+    Value src = castTo(rewriter, loc, data, inType.clone(unitShape));
+    if (!src)
+      return rewriter.notifyMatchFailure(op, "squeezed dim is not 1");
+    Value c = tensor::CollapseShapeOp::create(
+        rewriter, loc, type.clone(shape), src, unitDimGroups(rank, units));
+    Value r = castTo(rewriter, loc, c, type);
+    if (!r)
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Expand
+//===----------------------------------------------------------------------===//
 
 struct ExpandLowering : OpConversionPattern<ExpandOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
-    Location loc = op.getLoc();
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
     Value in = adaptor.getInput();
-    int64_t inRank = cast<RankedTensorType>(in.getType()).getRank();
-    int64_t rank = type->getRank();
-    auto shapeType = cast<RankedTensorType>(adaptor.getShape().getType());
-    if (shapeType.isDynamicDim(0))
-      return r.notifyMatchFailure(op, "shape of unknown length");
+    auto inType = dyn_cast<RankedTensorType>(in.getType());
+    auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
+    if (!type || !inType || !shapeType || shapeType.getRank() != 1 ||
+        shapeType.isDynamicDim(0))
+      return rewriter.notifyMatchFailure(op, "unranked or unknown shape length");
+    int64_t rank = type.getRank(), inRank = inType.getRank();
     int64_t n = shapeType.getDimSize(0);
-    Value one = indexConst(r, loc, 1);
-    // Output dim: numpy broadcast of the input dim and the requested one.
-    SmallVector<Value> dims(rank, one), inDims(rank, one);
-    for (int64_t i = 0; i < inRank; ++i)
-      inDims[rank - inRank + i] = dimSize(r, loc, in, i);
-    for (int64_t i = 0; i < rank; ++i) {
-      Value want = i >= rank - n ? extractIndex(r, loc, adaptor.getShape(),
-                                                i - (rank - n))
-                                 : one;
-      Value inIsOne = arith::CmpIOp::create(r, loc, arith::CmpIPredicate::eq,
-                                            inDims[i], one);
-      dims[i] = arith::SelectOp::create(r, loc, inIsOne, want, inDims[i]);
+    if (rank != std::max(inRank, n))
+      return rewriter.notifyMatchFailure(op, "result rank");
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+    SmallVector<Value> shape =
+        indexEntries(m, adaptor.getShape(), op.getShape(), n);
+    // numpy broadcasting of the input against `shape`, right-aligned: a size
+    // of 1 on either side takes the other.
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<Value> inDims;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t j = d - (rank - inRank), k = d - (rank - n);
+      Value inDim = j >= 0 ? dimSize(rewriter, loc, in, j) : Value();
+      if (j >= 0)
+        inDims.push_back(inDim);
+      Value size;
+      if (k < 0)
+        size = inDim;
+      else if (j < 0)
+        size = shape[k];
+      else
+        size = m.select(m.eq(shape[k], m.c(1)), inDim, shape[k]);
+      // A static result dim is what the size resolves to.
+      if (!type.isDynamicDim(d) && !getConstantIntValue(size))
+        size = m.c(type.getDimSize(d));
+      sizes.push_back(getAsOpFoldResult(size));
     }
-    Value result = indexGeneric(
-        r, loc, *type, dynamicOf(*type, dims),
-        [&](OpBuilder &b, Location l, ValueRange idx) {
-          SmallVector<Value> src;
-          for (int64_t i = 0; i < inRank; ++i) {
-            int64_t o = rank - inRank + i;
-            Value isOne = arith::CmpIOp::create(
-                b, l, arith::CmpIPredicate::eq, inDims[o], one);
-            src.push_back(arith::SelectOp::create(b, l, isOne,
-                                                  indexConst(b, l, 0), idx[o]));
-          }
-          return tensor::ExtractOp::create(b, l, in, src);
-        });
-    r.replaceOp(op, result);
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+    Value result;
+    if (inType.hasStaticShape()) {
+      // Statically known broadcast dims read index 0.
+      MLIRContext *ctx = rewriter.getContext();
+      SmallVector<AffineExpr> exprs;
+      for (int64_t j = 0; j < inRank; ++j) {
+        int64_t d = j + rank - inRank;
+        if (inType.getDimSize(j) == 1 && !isConstantIntValue(sizes[d], 1))
+          exprs.push_back(getAffineConstantExpr(0, ctx));
+        else
+          exprs.push_back(getAffineDimExpr(d, ctx));
+      }
+      SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, ctx),
+                                  rewriter.getMultiDimIdentityMap(rank)};
+      SmallVector<utils::IteratorType> iters(rank,
+                                             utils::IteratorType::parallel);
+      result = linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{init.getType()}, ValueRange{in},
+                   ValueRange{init}, maps, iters,
+                   [](OpBuilder &b, Location l, ValueRange args) {
+                     linalg::YieldOp::create(b, l, args[0]);
+                   })
+                   .getResult(0);
+    } else {
+      // A dynamic input dim broadcasts when it is 1 at run time.
+      SmallVector<Value> isOne;
+      for (Value d : inDims)
+        isOne.push_back(m.eq(d, m.c(1)));
+      result = buildIndexGeneric(
+          rewriter, loc, init,
+          [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+            IndexMath bm{b, l};
+            SmallVector<Value> src;
+            for (int64_t j = 0; j < inRank; ++j)
+              src.push_back(
+                  bm.select(isOne[j], bm.c(0), idx[j + rank - inRank]));
+            return tensor::ExtractOp::create(b, l, in, src);
+          });
+    }
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
     return success();
   }
 };
+
+//===----------------------------------------------------------------------===//
+// Pad
+//===----------------------------------------------------------------------===//
 
 struct PadLowering : OpConversionPattern<PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(PadOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto type = rankedResultOf(op, getTypeConverter(), r);
-    if (failed(type))
-      return failure();
-    Location loc = op.getLoc();
-    Value in = adaptor.getData();
-    int64_t rank = type->getRank();
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value data = adaptor.getData();
+    auto inType = dyn_cast<RankedTensorType>(data.getType());
+    if (!type || !inType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
     ArrayRef<int64_t> pads = op.getPads();
+    if ((int64_t)pads.size() != 2 * rank)
+      return rewriter.notifyMatchFailure(op, "pads length");
+    StringRef mode = op.getMode();
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+    Type elt = inType.getElementType();
+
     // Negative pads crop first.
-    SmallVector<OpFoldResult> offsets, sizes, strides(rank, r.getIndexAttr(1));
-    bool crop = false;
-    for (int64_t i = 0; i < rank; ++i) {
-      int64_t lo = std::min<int64_t>(pads[i], 0),
-              hi = std::min<int64_t>(pads[i + rank], 0);
-      crop |= lo < 0 || hi < 0;
-      offsets.push_back(r.getIndexAttr(-lo));
-      Value d = dimSize(r, loc, in, i);
-      sizes.push_back(
-          arith::AddIOp::create(r, loc, d, indexConst(r, loc, lo + hi))
-              .getResult());
-    }
-    if (crop)
-      in = tensor::ExtractSliceOp::create(r, loc, in, offsets, sizes, strides);
-    SmallVector<int64_t> low, high;
-    for (int64_t i = 0; i < rank; ++i) {
-      low.push_back(std::max<int64_t>(pads[i], 0));
-      high.push_back(std::max<int64_t>(pads[i + rank], 0));
-    }
-    Type elt = type->getElementType();
-    if (op.getMode() == "constant") {
-      Value fill = scalarConstant(r, loc, elt, op.getConstantValue().convertToDouble());
-      SmallVector<OpFoldResult> lo, hi;
+    bool crop = llvm::any_of(pads, [](int64_t p) { return p < 0; });
+    if (crop) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
       for (int64_t i = 0; i < rank; ++i) {
-        lo.push_back(r.getIndexAttr(low[i]));
-        hi.push_back(r.getIndexAttr(high[i]));
+        int64_t lo = std::min<int64_t>(pads[i], 0);
+        int64_t hi = std::min<int64_t>(pads[i + rank], 0);
+        Value size = m.add(dimSize(rewriter, loc, data, i), m.c(lo + hi));
+        offsets.push_back(rewriter.getIndexAttr(-lo));
+        sizes.push_back(getAsOpFoldResult(size));
+        strides.push_back(rewriter.getIndexAttr(1));
       }
-      Value padded = tensor::PadOp::create(r, loc, Type(), in, lo, hi, fill);
-      if (padded.getType() != *type)
-        padded = tensor::CastOp::create(r, loc, *type, padded);
-      r.replaceOp(op, padded);
-      return success();
+      data = extractSlice(rewriter, loc, data, offsets, sizes, strides);
     }
-    // edge / reflect: every output element reads a clamped / mirrored index.
-    bool reflect = op.getMode() == "reflect";
-    SmallVector<Value> inDims = allDims(r, loc, in), dims;
-    for (int64_t i = 0; i < rank; ++i)
-      dims.push_back(arith::AddIOp::create(
-          r, loc, inDims[i], indexConst(r, loc, low[i] + high[i])));
-    Value result = indexGeneric(
-        r, loc, *type, dynamicOf(*type, dims),
-        [&](OpBuilder &b, Location l, ValueRange idx) {
-          SmallVector<Value> src;
-          Value zero = indexConst(b, l, 0);
-          for (int64_t i = 0; i < rank; ++i) {
-            Value j = arith::SubIOp::create(b, l, idx[i],
-                                            indexConst(b, l, low[i]));
-            Value last = arith::SubIOp::create(b, l, inDims[i],
-                                               indexConst(b, l, 1));
-            if (reflect) {
-              // Mirror without repeating the edge: -j, then 2*last - j.
-              Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                                j, zero);
-              j = arith::SelectOp::create(
-                  b, l, neg, arith::SubIOp::create(b, l, zero, j), j);
-              Value over = arith::CmpIOp::create(
-                  b, l, arith::CmpIPredicate::sgt, j, last);
-              Value mirrored = arith::SubIOp::create(
-                  b, l, arith::AddIOp::create(b, l, last, last), j);
-              j = arith::SelectOp::create(b, l, over, mirrored, j);
-            }
-            j = arith::MinSIOp::create(b, l, arith::MaxSIOp::create(b, l, j, zero),
-                                       last);
-            src.push_back(j);
-          }
-          return tensor::ExtractOp::create(b, l, in, src);
+    auto srcType = cast<RankedTensorType>(data.getType());
+    SmallVector<int64_t> lo, hi;
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      lo.push_back(std::max<int64_t>(pads[i], 0));
+      hi.push_back(std::max<int64_t>(pads[i + rank], 0));
+      sizes.push_back(getAsOpFoldResult(
+          m.add(dimSize(rewriter, loc, data, i), m.c(lo.back() + hi.back()))));
+    }
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    RankedTensorType natural = refine(type, sizes);
+
+    Value result;
+    if (mode == "constant") {
+      Value pad;
+      if (auto ft = dyn_cast<FloatType>(elt))
+        pad = arith::ConstantOp::create(
+            rewriter, loc,
+            rewriter.getFloatAttr(ft, op.getConstantValue().convertToDouble()));
+      else if (auto it = dyn_cast<IntegerType>(elt))
+        pad = arith::ConstantOp::create(
+            rewriter, loc,
+            intAttr(rewriter, it, (int64_t)op.getConstantValue().convertToDouble()));
+      else
+        return rewriter.notifyMatchFailure(op, "element type");
+      auto attrs = [&](ArrayRef<int64_t> v) {
+        return llvm::map_to_vector(v, [&](int64_t x) -> OpFoldResult {
+          return rewriter.getIndexAttr(x);
         });
-    r.replaceOp(op, result);
+      };
+      result = tensor::PadOp::create(rewriter, loc, natural, data, attrs(lo),
+                                     attrs(hi), pad);
+    } else if (mode == "reflect" || mode == "edge") {
+      bool reflect = mode == "reflect";
+      for (int64_t i = 0; i < rank; ++i)
+        if (srcType.getDimSize(i) == 0 && lo[i] + hi[i] > 0)
+          return rewriter.notifyMatchFailure(op, "padding an empty dim");
+      SmallVector<Value> dims;
+      for (int64_t i = 0; i < rank; ++i)
+        dims.push_back(dimSize(rewriter, loc, data, i));
+      Value init = emptyOf(rewriter, loc, sizes, elt);
+      result = buildIndexGeneric(
+          rewriter, loc, init,
+          [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+            IndexMath bm{b, l};
+            SmallVector<Value> src;
+            for (int64_t i = 0; i < rank; ++i) {
+              if (lo[i] == 0 && hi[i] == 0) {
+                src.push_back(idx[i]);
+                continue;
+              }
+              Value s = bm.sub(idx[i], bm.c(lo[i]));
+              Value last = bm.sub(dims[i], bm.c(1));
+              if (!reflect) {
+                src.push_back(bm.clamp(s, bm.c(0), last));
+                continue;
+              }
+              // numpy 'reflect': the index pattern repeats every 2*(d-1).
+              Value period = bm.max(bm.mul(last, bm.c(2)), bm.c(1));
+              Value r = bm.rem(s, period);
+              r = bm.select(bm.lt(r, bm.c(0)), bm.add(r, period), r);
+              src.push_back(
+                  bm.select(bm.lt(r, dims[i]), r, bm.sub(period, r)));
+            }
+            return tensor::ExtractOp::create(b, l, data, src);
+          });
+    } else {
+      return rewriter.notifyMatchFailure(op, "unknown mode");
+    }
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
     return success();
   }
 };
 
 //===----------------------------------------------------------------------===//
-// Type-only ops: constants, storage casts
+// Resize
 //===----------------------------------------------------------------------===//
 
-/// arith.constant of unsigned / quantized element types -> the signless
-/// storage type, same bits.
+/// Coordinate math of ONNX Resize (as the reference implementation that
+/// generates the ONNX tests: f64, and the "resized length" is scale * input
+/// length even when the output size was floored).
+struct ResizeLowering : OpConversionPattern<ResizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ResizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = convertedResult(getTypeConverter(), op);
+    Value x = adaptor.getX();
+    auto inType = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !inType || type.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked");
+    int64_t rank = inType.getRank();
+    Type elt = inType.getElementType();
+    bool linear = op.getMode() == "linear";
+    if (!linear && op.getMode() != "nearest")
+      return rewriter.notifyMatchFailure(op, "mode");
+    if (linear && !isa<FloatType>(elt))
+      return rewriter.notifyMatchFailure(op, "linear resize of integers");
+    StringRef ctm = op.getCoordinateTransformationMode();
+    StringRef nm = op.getNearestMode();
+    if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "asymmetric",
+                             "align_corners", "tf_crop_and_resize"},
+                            ctm))
+      return rewriter.notifyMatchFailure(op, "coordinate transformation mode");
+    if (!linear && !llvm::is_contained({"round_prefer_floor",
+                                        "round_prefer_ceil", "floor", "ceil"},
+                                       nm))
+      return rewriter.notifyMatchFailure(op, "nearest mode");
+    auto scalesAttr = op.getScales();
+    auto sizesAttr = op.getSizes();
+    if ((scalesAttr && (int64_t)scalesAttr->size() != rank) ||
+        (sizesAttr && (int64_t)sizesAttr->size() != rank) ||
+        (!scalesAttr && !sizesAttr))
+      return rewriter.notifyMatchFailure(op, "scales / sizes");
+    SmallVector<double> roi;
+    for (int64_t a = 0; a < rank; ++a)
+      roi.push_back(0.0);
+    for (int64_t a = 0; a < rank; ++a)
+      roi.push_back(1.0);
+    if (auto r = op.getRoi(); r && ctm == "tf_crop_and_resize") {
+      if ((int64_t)r->size() != 2 * rank)
+        return rewriter.notifyMatchFailure(op, "roi length");
+      for (auto [i, v] : llvm::enumerate(*r))
+        roi[i] = v;
+    }
+    Location loc = op.getLoc();
+    IndexMath m{rewriter, loc};
+    auto f64 = rewriter.getF64Type();
+    auto fconst = [&](OpBuilder &b, Location l, double v) -> Value {
+      return arith::ConstantOp::create(b, l, b.getFloatAttr(f64, v));
+    };
+    auto toF64 = [&](OpBuilder &b, Location l, Value index) -> Value {
+      Value i = arith::IndexCastOp::create(b, l, b.getI64Type(), index);
+      return arith::SIToFPOp::create(b, l, f64, i);
+    };
+
+    // Per axis: input length, scale and output size.
+    SmallVector<Value> inDims, inLen, scale, outLen;
+    SmallVector<OpFoldResult> sizes;
+    SmallVector<bool> identity;
+    for (int64_t a = 0; a < rank; ++a) {
+      Value d = dimSize(rewriter, loc, x, a);
+      inDims.push_back(d);
+      Value df = toF64(rewriter, loc, d);
+      inLen.push_back(df);
+      Value s, out;
+      if (scalesAttr) {
+        double sv = (*scalesAttr)[a];
+        s = fconst(rewriter, loc, sv);
+        if (auto c = getConstantIntValue(d)) {
+          out = m.c((int64_t)std::floor((float)*c * (float)sv));
+        } else {
+          Value o = arith::MulFOp::create(rewriter, loc, df, s);
+          o = math::FloorOp::create(rewriter, loc, o);
+          out = arith::IndexCastOp::create(
+              rewriter, loc, rewriter.getIndexType(),
+              arith::FPToSIOp::create(rewriter, loc, rewriter.getI64Type(), o));
+        }
+        identity.push_back(sv == 1.0);
+      } else {
+        int64_t sz = (*sizesAttr)[a];
+        out = m.c(sz);
+        s = arith::DivFOp::create(rewriter, loc, fconst(rewriter, loc, sz), df);
+        auto c = getConstantIntValue(d);
+        identity.push_back(c && *c == sz);
+      }
+      if (ctm == "tf_crop_and_resize" && (roi[a] != 0.0 || roi[a + rank] != 1.0))
+        identity.back() = false;
+      scale.push_back(s);
+      outLen.push_back(arith::MulFOp::create(rewriter, loc, s, df));
+      sizes.push_back(getAsOpFoldResult(out));
+    }
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyOf(rewriter, loc, sizes, elt);
+
+    Value result = buildIndexGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+          IndexMath bm{b, l};
+          Value one = fconst(b, l, 1.0), half = fconst(b, l, 0.5),
+                zero = fconst(b, l, 0.0);
+          Value outside;
+          // Source coordinate and the two neighbours (linear) or the
+          // nearest index, per resized axis.
+          SmallVector<Value> near(idx), lo(idx), hi(idx), weight(rank);
+          SmallVector<int64_t> lerpAxes;
+          for (int64_t a = 0; a < rank; ++a) {
+            if (identity[a])
+              continue;
+            Value xr = toF64(b, l, idx[a]);
+            Value lenOne = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::OEQ, outLen[a], one);
+            Value inLast = arith::SubFOp::create(b, l, inLen[a], one);
+            Value xo;
+            auto halfPixel = [&]() -> Value {
+              Value v = arith::AddFOp::create(b, l, xr, half);
+              v = arith::DivFOp::create(b, l, v, scale[a]);
+              return arith::SubFOp::create(b, l, v, half);
+            };
+            if (ctm == "half_pixel") {
+              xo = halfPixel();
+            } else if (ctm == "pytorch_half_pixel") {
+              xo = arith::SelectOp::create(b, l, lenOne, fconst(b, l, -0.5),
+                                           halfPixel());
+            } else if (ctm == "asymmetric") {
+              xo = arith::DivFOp::create(b, l, xr, scale[a]);
+            } else if (ctm == "align_corners") {
+              Value v = arith::MulFOp::create(b, l, xr, inLast);
+              v = arith::DivFOp::create(
+                  b, l, v, arith::SubFOp::create(b, l, outLen[a], one));
+              xo = arith::SelectOp::create(b, l, lenOne, zero, v);
+            } else {
+              // tf_crop_and_resize: roi is in normalized input coordinates.
+              double r0 = roi[a], r1 = roi[a + rank];
+              Value w = arith::MulFOp::create(b, l, fconst(b, l, r1 - r0),
+                                              inLast);
+              Value many = arith::DivFOp::create(
+                  b, l, arith::MulFOp::create(b, l, xr, w),
+                  arith::SubFOp::create(b, l, outLen[a], one));
+              Value single = arith::DivFOp::create(b, l, w, fconst(b, l, 2.0));
+              xo = arith::SelectOp::create(b, l, lenOne, single, many);
+              xo = arith::AddFOp::create(
+                  b, l, xo, arith::MulFOp::create(b, l, fconst(b, l, r0), inLast));
+              Value out = arith::OrIOp::create(
+                  b, l,
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, xo,
+                                        zero),
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, xo,
+                                        inLast));
+              outside = outside ? arith::OrIOp::create(b, l, outside, out)
+                                      .getResult()
+                                : out;
+            }
+            auto toIndex = [&](Value f) -> Value {
+              Value i = arith::FPToSIOp::create(b, l, b.getI64Type(), f);
+              Value ix = arith::IndexCastOp::create(b, l, b.getIndexType(), i);
+              return bm.clamp(ix, bm.c(0), bm.sub(inDims[a], bm.c(1)));
+            };
+            if (!linear) {
+              Value r;
+              if (nm == "round_prefer_floor")
+                r = math::CeilOp::create(b, l,
+                                         arith::SubFOp::create(b, l, xo, half));
+              else if (nm == "round_prefer_ceil")
+                r = math::FloorOp::create(b, l,
+                                          arith::AddFOp::create(b, l, xo, half));
+              else if (nm == "floor")
+                r = math::FloorOp::create(b, l, xo);
+              else
+                r = math::CeilOp::create(b, l, xo);
+              near[a] = toIndex(r);
+              continue;
+            }
+            Value x0 = math::FloorOp::create(b, l, xo);
+            weight[a] = arith::SubFOp::create(b, l, xo, x0);
+            lo[a] = toIndex(x0);
+            hi[a] = toIndex(arith::AddFOp::create(b, l, x0, one));
+            lerpAxes.push_back(a);
+          }
+          Value v;
+          if (!linear) {
+            v = tensor::ExtractOp::create(b, l, x, near);
+          } else {
+            // 2^k corners, interpolated from the last axis to the first as
+            // the reference does, in f64.
+            int64_t k = lerpAxes.size();
+            SmallVector<Value> corners;
+            for (int64_t mask = 0; mask < (1 << k); ++mask) {
+              SmallVector<Value> at(idx);
+              for (int64_t p = 0; p < k; ++p)
+                at[lerpAxes[p]] = (mask >> p) & 1 ? hi[lerpAxes[p]]
+                                                  : lo[lerpAxes[p]];
+              Value c = tensor::ExtractOp::create(b, l, x, at);
+              if (elt != f64)
+                c = arith::ExtFOp::create(b, l, f64, c);
+              corners.push_back(c);
+            }
+            for (int64_t p = k - 1; p >= 0; --p) {
+              Value w = weight[lerpAxes[p]];
+              Value w0 = arith::SubFOp::create(b, l, one, w);
+              for (int64_t mask = 0; mask < (1 << p); ++mask)
+                corners[mask] = arith::AddFOp::create(
+                    b, l, arith::MulFOp::create(b, l, w0, corners[mask]),
+                    arith::MulFOp::create(b, l, w,
+                                          corners[mask + (1 << p)]));
+            }
+            v = corners[0];
+            if (elt != f64)
+              v = arith::TruncFOp::create(b, l, elt, v);
+          }
+          if (outside) {
+            Value ext;
+            double e = op.getExtrapolationValue().convertToDouble();
+            if (auto ft = dyn_cast<FloatType>(elt))
+              ext = arith::ConstantOp::create(b, l, b.getFloatAttr(ft, e));
+            else
+              ext = arith::ConstantOp::create(
+                  b, l, intAttr(b, cast<IntegerType>(elt), (int64_t)e));
+            v = arith::SelectOp::create(b, l, outside, ext, v);
+          }
+          return v;
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Type-only ops
+//===----------------------------------------------------------------------===//
+
+/// arith.constant of unsigned or quantized element types: the same bits as
+/// the signless storage type.
 struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(arith::ConstantOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+                  ConversionPatternRewriter &rewriter) const override {
     Type type = getTypeConverter()->convertType(op.getType());
-    auto shaped = dyn_cast_or_null<ShapedType>(type);
-    if (!dense || !shaped)
-      return r.notifyMatchFailure(op, "not a dense tensor constant");
-    r.replaceOpWithNewOp<arith::ConstantOp>(
-        op, dense.bitcast(shaped.getElementType()));
+    if (!type || type == op.getType())
+      return rewriter.notifyMatchFailure(op, "no conversion");
+    Attribute value = op.getValue();
+    TypedAttr result;
+    if (auto dense = dyn_cast<DenseIntElementsAttr>(value)) {
+      auto shaped = dyn_cast<ShapedType>(type);
+      if (!shaped || dense.getElementType().getIntOrFloatBitWidth() !=
+                         shaped.getElementType().getIntOrFloatBitWidth())
+        return rewriter.notifyMatchFailure(op, "width changes");
+      result = dense.bitcast(shaped.getElementType());
+    } else if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
+      auto shaped = dyn_cast<ShapedType>(type);
+      if (!shaped)
+        return rewriter.notifyMatchFailure(op, "not shaped");
+      result = DenseResourceElementsAttr::get(shaped, res.getRawHandle());
+    } else if (auto i = dyn_cast<IntegerAttr>(value)) {
+      if (!isa<IntegerType>(type))
+        return rewriter.notifyMatchFailure(op, "not an integer");
+      result = rewriter.getIntegerAttr(type, i.getValue());
+    } else {
+      return rewriter.notifyMatchFailure(op, "unsupported attribute");
+    }
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, result);
     return success();
   }
 };
 
-/// quant.scast and tensor.bitcast only reinterpret bits: after conversion both
-/// sides have the same type.
+/// A cast that the type conversion makes the identity.
 template <typename OpTy>
-struct ReinterpretLowering : OpConversionPattern<OpTy> {
+struct IdentityCastLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &r) const override {
-    Type type = this->getTypeConverter()->convertType(op.getType());
+                  ConversionPatternRewriter &rewriter) const override {
     Value in = adaptor.getOperands()[0];
-    if (!type)
-      return r.notifyMatchFailure(op, "type does not convert");
-    if (in.getType() != type)
-      in = tensor::CastOp::create(r, op.getLoc(), type, in);
-    r.replaceOp(op, in);
+    Type type = this->getTypeConverter()->convertType(op->getResult(0).getType());
+    if (!type || type != in.getType())
+      return rewriter.notifyMatchFailure(op, "not an identity after conversion");
+    rewriter.replaceOp(op, in);
     return success();
   }
 };
@@ -677,11 +1497,11 @@ struct ReinterpretLowering : OpConversionPattern<OpTy> {
 
 void dyad::populateShapeToTensorPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns) {
-  patterns.add<FlattenLowering, ReshapeLowering, UnsqueezeLowering,
-               SqueezeLowering, TransposeLowering, ShapeLowering,
-               ConcatLowering, SplitLowering, SliceLowering, GatherLowering,
-               ExpandLowering, PadLowering, ConstantLowering,
-               ReinterpretLowering<quant::StorageCastOp>,
-               ReinterpretLowering<tensor::BitcastOp>>(converter,
-                                                       patterns.getContext());
+  patterns.add<ShapeLowering, FlattenLowering, ReshapeLowering,
+               TransposeLowering, ConcatLowering, SplitLowering, SliceLowering,
+               GatherLowering, UnsqueezeLowering, SqueezeLowering,
+               ExpandLowering, PadLowering, ResizeLowering, ConstantLowering,
+               IdentityCastLowering<quant::StorageCastOp>,
+               IdentityCastLowering<tensor::BitcastOp>>(converter,
+                                                        patterns.getContext());
 }
