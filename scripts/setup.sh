@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Debian packages (DESIGN.md section 6), plus the build tools.
 PKGS=(
   llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 lld-22 llvm-22-tools
-  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  libclang-rt-22-dev libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   coinor-libcbc-dev pybind11-dev python3-numpy python3-onnx python3-torch
   dataset-fashion-mnist
   cmake ninja-build ccache

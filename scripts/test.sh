@@ -1,17 +1,54 @@
 #!/usr/bin/env bash
-# Dyad's test command: installs what is missing, builds, and runs the whole lit
-# suite (dialect, importer, passes, libonnx-testdata conformance, bundled models).
+# Dyad's test command: installs what is missing, builds, and runs
+#   1. the whole lit suite (dialect, importer, passes, lowering, runtime,
+#      libonnx-testdata conformance, bundled models end to end),
+#   2. the same suite on an AddressSanitizer + UBSan build (build-asan/),
+#   3. a short bounded run of each fuzzer (scripts/fuzz.sh).
+# DYAD_TEST_SANITIZE=0 skips 2; DYAD_TEST_FUZZ_SECONDS=0 skips 3 (default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 BUILD=${DYAD_BUILD_DIR:-build}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-set +e
-/usr/lib/llvm-22/bin/lit -sv "$BUILD/test" 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
-set -e
-passed=$(awk '/^ *(Passed|Expectedly Failed): *[0-9]+/ {s += $NF} END {print s+0}' "$log")
-failed=$(awk '/^ *(Failed|Unexpectedly Passed|Unresolved|Timed Out): *[0-9]+/ {s += $NF} END {print s+0}' "$log")
+
+rc=0
+runlit() {
+  echo "== lit: $1"
+  set +e
+  /usr/lib/llvm-22/bin/lit -sv "$1" 2>&1 | tee -a "$log"
+  local r=${PIPESTATUS[0]}
+  set -e
+  [ "$r" -eq 0 ] || rc=1
+}
+runlit "$BUILD/test"
+
+if [ "${DYAD_TEST_SANITIZE:-1}" != 0 ]; then
+  ASAN=${DYAD_ASAN_BUILD_DIR:-build-asan}
+  if [ ! -f "$ASAN/build.ninja" ]; then
+    launcher=()
+    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    cmake -S . -B "$ASAN" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+      -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld \
+      -DDYAD_SANITIZE=ON "${launcher[@]}" >/dev/null
+  fi
+  ninja -C "$ASAN" | { grep -vE '^\[[0-9]+/[0-9]+\] ' || true; }
+  runlit "$ASAN/test"
+fi
+
+if [ "${DYAD_TEST_FUZZ_SECONDS:-20}" != 0 ]; then
+  echo "== fuzz"
+  if bash scripts/fuzz.sh "${DYAD_TEST_FUZZ_SECONDS:-20}"; then
+    echo "fuzz: no crash" | tee -a "$log"
+  else
+    rc=1
+  fi
+fi
+
+# lit ends with lines like "  Passed: 56 (100.00%)".
+count() { grep -E "^ *($1): *[0-9]+" "$log" | awk -F: '{split($2, a, " "); s += a[1]} END {print s+0}'; }
+passed=$(count 'Passed|Expectedly Failed')
+failed=$(count 'Failed|Unexpectedly Passed|Unresolved|Timed Out')
 echo "lit: $passed passed, $failed failed"
 exit "$rc"

@@ -456,8 +456,10 @@ int main(int argc, char **argv) {
       print("input", dyad_model_input(model, i));
     for (int i = 0; i < nOut; ++i)
       print("output", dyad_model_output(model, i));
-    if (inputArgs.empty())
+    if (inputArgs.empty()) {
+      dyad_model_free(model);
       return 0;
+    }
   }
 
   // Inputs, by name or (single-input models) positionally.

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (ASan + UBSan) and runs each for a fixed time
+# on a seed corpus of real models; fails if any input crashes.
+#
+#   bash scripts/fuzz.sh [seconds per target]     (default 60)
+#
+# Seeds: the bundled models and libonnx-testdata models (import fuzzer), and
+# their dyad IR from dyad-import (pipeline fuzzer). Findings land in
+# build-fuzz/findings/<target>/ (crash-*, leak-*, timeout-*).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_TARGET=${1:-60}
+bash scripts/setup.sh >/dev/null
+FUZZ=${DYAD_FUZZ_BUILD_DIR:-build-fuzz}
+if [ ! -f "$FUZZ/build.ninja" ]; then
+  launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S . -B "$FUZZ" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+    -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld \
+    -DDYAD_FUZZ=ON -DDYAD_SANITIZE=ON "${launcher[@]}" >/dev/null
+fi
+ninja -C "$FUZZ" dyad-import-fuzzer dyad-pipeline-fuzzer | { grep -vE '^\[[0-9]+/[0-9]+\] ' || true; }
+
+# Seed corpora (rebuilt each time; small files only).
+seeds="$FUZZ/seeds"
+rm -rf "$seeds" && mkdir -p "$seeds/import" "$seeds/pipeline"
+cp models/*.onnx "$seeds/import/"
+data=/usr/share/libonnx-testdata/data
+i=0
+for m in "$data"/node/*/model.onnx "$data"/pytorch-operator/*/model.onnx "$data"/simple/*/model.onnx; do
+  [ "$(stat -c %s "$m")" -lt 65536 ] || continue
+  i=$((i + 1))
+  cp "$m" "$seeds/import/td$i.onnx"
+  build/bin/dyad-import "$m" -o "$seeds/pipeline/td$i.mlir" 2>/dev/null || rm -f "$seeds/pipeline/td$i.mlir"
+done
+
+status=0
+for target in import pipeline; do
+  corpus="$FUZZ/corpus/$target" findings="$FUZZ/findings/$target"
+  mkdir -p "$corpus" "$findings"
+  log="$FUZZ/fuzz-$target.log"
+  echo "fuzz: dyad-$target-fuzzer for ${SECONDS_PER_TARGET}s ($(ls "$seeds/$target" | wc -l) seeds)"
+  if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      "$FUZZ/bin/dyad-$target-fuzzer" "$corpus" "$seeds/$target" \
+      -max_total_time="$SECONDS_PER_TARGET" -timeout=60 -rss_limit_mb=4096 \
+      -max_len=1048576 -artifact_prefix="$findings/" -print_final_stats=1 \
+      > "$log" 2>&1; then
+    echo "fuzz: dyad-$target-fuzzer FOUND A PROBLEM (see $log, $findings)"
+    grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5 || true
+    status=1
+  fi
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
+  echo "fuzz: dyad-$target-fuzzer: $runs executions"
+done
+exit $status
