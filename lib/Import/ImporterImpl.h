@@ -138,6 +138,10 @@ public:
 
   Type convertType(const onnx::TypeProto &type, Location loc,
                    StringRef valueName);
+  /// The type of an ONNX tensor, after checking its dims, its size (4 GiB at
+  /// most) and the size of inline raw data.
+  FailureOr<RankedTensorType> tensorType(const onnx::TensorProto &tensor,
+                                         Location loc);
   FailureOr<DenseElementsAttr> tensorToAttr(const onnx::TensorProto &tensor,
                                             Location loc);
   FailureOr<Value> lookup(StringRef name, Location loc);

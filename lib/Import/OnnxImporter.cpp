@@ -170,9 +170,8 @@ GraphImporter::readExternal(const onnx::TensorProto &tensor, Location loc) {
       .str();
 }
 
-FailureOr<DenseElementsAttr>
-GraphImporter::tensorToAttr(const onnx::TensorProto &t, Location loc) {
-  using TP = onnx::TensorProto;
+FailureOr<RankedTensorType>
+GraphImporter::tensorType(const onnx::TensorProto &t, Location loc) {
   Type elt = convertElementType(ctx, t.data_type());
   if (!elt)
     return emitError(loc) << "tensor '" << t.name()
@@ -194,7 +193,26 @@ GraphImporter::tensorToAttr(const onnx::TensorProto &t, Location loc) {
   if (count * bytes > kMaxTensorBytes)
     return emitError(loc) << "tensor '" << t.name()
                           << "' is too large (over 4 GiB)";
-  auto type = RankedTensorType::get(dims, elt);
+  // Inline raw bytes must match (typed fields are counted on conversion).
+  if (t.data_location() != onnx::TensorProto::EXTERNAL && t.has_raw_data() &&
+      t.raw_data().size() != count * bytes)
+    return emitError(loc) << "tensor '" << t.name() << "' has "
+                          << t.raw_data().size()
+                          << " bytes of data but its shape and type need "
+                          << count * bytes;
+  return RankedTensorType::get(dims, elt);
+}
+
+FailureOr<DenseElementsAttr>
+GraphImporter::tensorToAttr(const onnx::TensorProto &t, Location loc) {
+  using TP = onnx::TensorProto;
+  auto typeOr = tensorType(t, loc);
+  if (failed(typeOr))
+    return failure();
+  RankedTensorType type = *typeOr;
+  Type elt = type.getElementType();
+  uint64_t count = type.getNumElements();
+  unsigned bytes = elt.isInteger(1) ? 1 : (elt.getIntOrFloatBitWidth() / 8);
 
   auto mismatch = [&](uint64_t have) {
     return emitError(loc) << "tensor '" << t.name() << "' holds " << have
@@ -500,8 +518,12 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
   llvm::StringSet<> defined, produced;
   for (const auto &in : graph.input())
     defined.insert(in.name());
-  for (const auto &init : graph.initializer())
+  // Initializers: dims and inline data size before any pass reads them.
+  for (const auto &init : graph.initializer()) {
     defined.insert(init.name());
+    if (failed(tensorType(init, valueLoc(init.name()))))
+      return failure();
+  }
   for (const auto &node : graph.node())
     for (const auto &out : node.output())
       if (!out.empty())

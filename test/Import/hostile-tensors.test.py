@@ -1,0 +1,46 @@
+# Builds the models of hostile-tensors.test (binary protobuf, with onnx.helper).
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+
+
+def save(name, nodes, inputs, outputs, inits):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, name)
+
+
+def info(name, shape, t=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, t, shape)
+
+
+def raw_tensor(name, dims, data=b""):
+    t = TensorProto(name=name, data_type=TensorProto.FLOAT, raw_data=data)
+    t.dims.extend(dims)
+    return t
+
+
+add = [helper.make_node("Add", ["X", "W"], ["Y"], name="add")]
+# 2^20 x 2^20 floats: 4 TiB announced by the dims, no data behind them.
+save("huge.onnx", add, [info("X", [3])], [info("Y", None)],
+     [raw_tensor("W", [1 << 20, 1 << 20])])
+# Dims whose product overflows 64 bits.
+save("overflow.onnx", add, [info("X", [3])], [info("Y", None)],
+     [raw_tensor("W", [1 << 40, 1 << 40, 1 << 40])])
+save("negative-dim.onnx", add, [info("X", [3])], [info("Y", None)],
+     [raw_tensor("W", [-3])])
+save("negative-input-dim.onnx", [helper.make_node("Relu", ["X"], ["Y"])],
+     [info("X", [-2, 3])], [info("Y", None)], [])
+
+q = [helper.make_node("QuantizeLinear", ["X", "s", "z"], ["Y"], name="q")]
+for name, scale in [("denormal-scale.onnx", 1e-40), ("nan-scale.onnx", float("nan"))]:
+    save(name, q, [info("X", [3])], [info("Y", [3], TensorProto.UINT8)],
+         [helper.make_tensor("s", TensorProto.FLOAT, [], [scale]),
+          helper.make_tensor("z", TensorProto.UINT8, [], [0])])
+
+save("empty.onnx", [helper.make_node("Relu", ["X"], ["Y"])],
+     [info("X", [0, 3])], [info("Y", [0, 3])], [])
+save("nan-weights.onnx", add, [info("X", [3])], [info("Y", [3])],
+     [helper.make_tensor("W", TensorProto.FLOAT, [3],
+                         np.array([np.nan, np.inf, 1.0], np.float32))])
