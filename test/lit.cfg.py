@@ -23,3 +23,5 @@ tool_dirs = [config.dyad_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["dyad-opt", "dyad-import", "dyadc", "dyad-run", "dyad-runtime-api-test"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.dyad_tools_dir, append_path=True)
+if config.dyad_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("asan")
