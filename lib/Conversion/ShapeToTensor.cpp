@@ -283,6 +283,95 @@ bool reassociationHolds(ArrayRef<int64_t> multi, ArrayRef<int64_t> single,
   return dynamicGroups <= 1;
 }
 
+/// Groups of src dims and of dst dims with equal sizes, pairwise, when they
+/// provably exist: static dims group by equal products, and a dynamic dim
+/// pairs only with itself (a dst size that is a tensor.dim of the same src
+/// dim). Unit dims join a neighbouring group. Reshaping is then a collapse to
+/// the group sizes and an expand, e.g. [B, S, H*D] -> [B, S, H, D] with
+/// dynamic B and S.
+struct MatchedGroups {
+  SmallVector<ReassociationIndices> src, dst;
+};
+std::optional<MatchedGroups> matchGroups(Value src,
+                                         ArrayRef<OpFoldResult> dstSizes) {
+  auto srcType = cast<RankedTensorType>(src.getType());
+  // A dim is a static size (>= 0) or the src dim it equals (-1 - index).
+  auto srcTok = [&](int64_t i) -> int64_t {
+    return srcType.isDynamicDim(i) ? -1 - i : srcType.getDimSize(i);
+  };
+  SmallVector<int64_t> dstTok;
+  for (OpFoldResult s : dstSizes) {
+    if (auto c = getConstantIntValue(s)) {
+      dstTok.push_back(*c);
+      continue;
+    }
+    int64_t k = dimIndexOf(cast<Value>(s), src);
+    if (k < 0 || !srcType.isDynamicDim(k))
+      return std::nullopt;
+    dstTok.push_back(-1 - k);
+  }
+  SmallVector<int64_t> srcIdx, dstIdx; // the non-unit dims
+  for (int64_t i = 0; i < srcType.getRank(); ++i) {
+    if (srcTok(i) == 0)
+      return std::nullopt;
+    if (srcTok(i) != 1)
+      srcIdx.push_back(i);
+  }
+  for (auto [i, t] : llvm::enumerate(dstTok)) {
+    if (t == 0)
+      return std::nullopt;
+    if (t != 1)
+      dstIdx.push_back(i);
+  }
+  if (srcIdx.empty() || dstIdx.empty())
+    return std::nullopt;
+  MatchedGroups g;
+  size_t i = 0, j = 0;
+  while (i < srcIdx.size() && j < dstIdx.size()) {
+    int64_t a = srcTok(srcIdx[i]), c = dstTok[dstIdx[j]];
+    if (a < 0 || c < 0) {
+      if (a != c)
+        return std::nullopt;
+      g.src.push_back({srcIdx[i++]});
+      g.dst.push_back({dstIdx[j++]});
+      continue;
+    }
+    ReassociationIndices gs{srcIdx[i++]}, gd{dstIdx[j++]};
+    int64_t ps = a, pd = c;
+    while (ps != pd) {
+      size_t &k = ps < pd ? i : j;
+      SmallVector<int64_t> &idx = ps < pd ? srcIdx : dstIdx;
+      if (k == idx.size())
+        return std::nullopt;
+      int64_t t = ps < pd ? srcTok(idx[k]) : dstTok[idx[k]];
+      if (t < 0)
+        return std::nullopt;
+      (ps < pd ? gs : gd).push_back(idx[k++]);
+      (ps < pd ? ps : pd) *= t;
+    }
+    g.src.push_back(gs);
+    g.dst.push_back(gd);
+  }
+  if (i != srcIdx.size() || j != dstIdx.size())
+    return std::nullopt;
+  // Unit dims go with the group of the previous dim (the first group for
+  // leading ones).
+  auto placeUnits = [](SmallVector<ReassociationIndices> &groups,
+                       int64_t rank) {
+    SmallVector<ReassociationIndices> out(groups.size());
+    size_t gi = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      while (gi + 1 < groups.size() && d > groups[gi].back())
+        ++gi;
+      out[gi].push_back(d);
+    }
+    groups = out;
+  };
+  placeUnits(g.src, srcType.getRank());
+  placeUnits(g.dst, dstSizes.size());
+  return g;
+}
+
 /// Reshapes `src` to `dstType` (same element count; `dstSizes` are its
 /// sizes): collapse/expand_shape when a reassociation provably holds, else a
 /// flattening collapse + expand (static shapes) or tensor.reshape.
@@ -309,6 +398,23 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value src,
     Value c = tensor::CollapseShapeOp::create(b, loc, natural, s,
                                               ArrayRef<ReassociationIndices>{});
     return castTo(b, loc, c, dstType);
+  }
+  if (auto g = matchGroups(src, dstSizes)) {
+    // Collapse to the group sizes, then expand.
+    SmallVector<int64_t> mid;
+    for (const ReassociationIndices &grp : g->src) {
+      int64_t prod = 1;
+      for (int64_t d : grp)
+        prod = srcType.isDynamicDim(d) ? ShapedType::kDynamic : prod * srcType.getDimSize(d);
+      mid.push_back(prod);
+    }
+    Value v = src;
+    if ((int64_t)g->src.size() != srcRank)
+      v = tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get(mid, elt), src, g->src);
+    if ((int64_t)g->dst.size() != dstRank)
+      v = tensor::ExpandShapeOp::create(b, loc, natural, v, g->dst, dstSizes);
+    return castTo(b, loc, v, dstType);
   }
   if (srcRank == dstRank) {
     SmallVector<ReassociationIndices> identity;
