@@ -447,9 +447,12 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value src,
       return castTo(b, loc, e, dstType);
     }
   }
-  if (srcType.hasStaticShape() && natural.hasStaticShape()) {
+  // Through 1-D: any source collapses; the expand takes one dynamic size.
+  if (llvm::count_if(natural.getShape(), ShapedType::isDynamic) <= 1) {
     Value flat = src;
-    auto flatType = RankedTensorType::get({srcType.getNumElements()}, elt);
+    int64_t n = srcType.hasStaticShape() ? srcType.getNumElements()
+                                         : ShapedType::kDynamic;
+    auto flatType = RankedTensorType::get({n}, elt);
     if (srcRank != 1) {
       ReassociationIndices all;
       for (int64_t i = 0; i < srcRank; ++i)
@@ -457,13 +460,17 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value src,
       flat = tensor::CollapseShapeOp::create(b, loc, flatType, src,
                                              ArrayRef<ReassociationIndices>{all});
     }
+    // A static result fixes the count of a dynamic source.
+    if (natural.hasStaticShape() && !srcType.hasStaticShape())
+      flat = castTo(b, loc, flat,
+                    RankedTensorType::get({natural.getNumElements()}, elt));
     if (dstRank == 1)
       return castTo(b, loc, flat, dstType);
     ReassociationIndices all;
     for (int64_t i = 0; i < dstRank; ++i)
       all.push_back(i);
     Value e = tensor::ExpandShapeOp::create(
-        b, loc, natural, flat, ArrayRef<ReassociationIndices>{all});
+        b, loc, natural, flat, ArrayRef<ReassociationIndices>{all}, dstSizes);
     return castTo(b, loc, e, dstType);
   }
   // Run-time shapes that no reassociation provably matches.
