@@ -1160,6 +1160,13 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
     }
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
+    // Nothing to broadcast.
+    if (rank == inRank && inType.hasStaticShape() &&
+        llvm::equal(inType.getShape(), getConstantIntValues(sizes).value_or(
+                                           SmallVector<int64_t>{}))) {
+      rewriter.replaceOp(op, castTo(rewriter, loc, in, type));
+      return success();
+    }
     Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
     Value result;
     if (inType.hasStaticShape()) {
