@@ -24,6 +24,17 @@ func.func @const_resource(%x: tensor<1xi16>) -> tensor<3xi16> {
   return %s : tensor<3xi16>
 }
 
+// Quantized weights can only be blobs: they become their storage type.
+// CHECK-LABEL: func.func @const_quant(
+// CHECK: arith.constant dense_resource<blob2> : tensor<2xi8>
+func.func @const_quant(%x: tensor<2xi8>) -> tensor<4xi8> {
+  %c = arith.constant dense_resource<blob2> : tensor<2x!quant.uniform<i8:f32, 0.5>>
+  %q = quant.scast %x : tensor<2xi8> to tensor<2x!quant.uniform<i8:f32, 0.5>>
+  %r = dyad.concat %q, %c {axis = 0 : i64} : (tensor<2x!quant.uniform<i8:f32, 0.5>>, tensor<2x!quant.uniform<i8:f32, 0.5>>) -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+  %s = quant.scast %r : tensor<4x!quant.uniform<i8:f32, 0.5>> to tensor<4xi8>
+  return %s : tensor<4xi8>
+}
+
 // quant.scast and the ui8 <-> i8 bitcasts around a quantized value vanish:
 // the generic's i8 result is returned as is.
 // CHECK-LABEL: func.func @scast(
@@ -42,7 +53,8 @@ func.func @scast(%x: tensor<4xf32>) -> tensor<4xi8> {
 {-#
   dialect_resources: {
     builtin: {
-      blob1: "0x020000000100FFFF"
+      blob1: "0x020000000100FFFF",
+      blob2: "0x01000000FF02"
     }
   }
 #-}
@@ -68,8 +80,8 @@ func.func @main() {
   } -> tensor<3xi32>
   %u1_0 = tensor.cast %w1_0 : tensor<3xi32> to tensor<*xi32>
   call @printMemrefI32(%u1_0) : (tensor<*xi32>) -> ()
-  %a2_0 = arith.constant dense<[-10.0, 0.25, 3.0, 200.0]> : tensor<4xf32>
-  %r2_0 = call @scast(%a2_0) : (tensor<4xf32>) -> tensor<4xi8>
+  %a2_0 = arith.constant dense<[5, 6]> : tensor<2xi8>
+  %r2_0 = call @const_quant(%a2_0) : (tensor<2xi8>) -> tensor<4xi8>
   %e2_0 = tensor.empty() : tensor<4xi32>
   %w2_0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%r2_0 : tensor<4xi8>) outs(%e2_0 : tensor<4xi32>) {
   ^bb0(%in: i8, %out: i32):
@@ -78,6 +90,16 @@ func.func @main() {
   } -> tensor<4xi32>
   %u2_0 = tensor.cast %w2_0 : tensor<4xi32> to tensor<*xi32>
   call @printMemrefI32(%u2_0) : (tensor<*xi32>) -> ()
+  %a3_0 = arith.constant dense<[-10.0, 0.25, 3.0, 200.0]> : tensor<4xf32>
+  %r3_0 = call @scast(%a3_0) : (tensor<4xf32>) -> tensor<4xi8>
+  %e3_0 = tensor.empty() : tensor<4xi32>
+  %w3_0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%r3_0 : tensor<4xi8>) outs(%e3_0 : tensor<4xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %x = arith.extsi %in : i8 to i32
+    linalg.yield %x : i32
+  } -> tensor<4xi32>
+  %u3_0 = tensor.cast %w3_0 : tensor<4xi32> to tensor<*xi32>
+  call @printMemrefI32(%u3_0) : (tensor<*xi32>) -> ()
   return
 }
 func.func private @printMemrefI32(tensor<*xi32>)
@@ -86,5 +108,7 @@ func.func private @printMemrefI32(tensor<*xi32>)
 // EXEC-NEXT: [7, -7, 0, -56, -1]
 // EXEC: rank = 1 offset = 0 sizes = [3] strides = {{.*}} data =
 // EXEC-NEXT: [3, 1, -1]
+// EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
+// EXEC-NEXT: [5, 6, -1, 2]
 // EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
 // EXEC-NEXT: [0, 10, 16, -1]
