@@ -1,5 +1,8 @@
 // RUN: dyad-opt %s --dyad-to-linalg | FileCheck %s
 // RUN: dyad-opt %s --dyad-lower-cpu | mlir-runner -e main -entry-point-result=void -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so | FileCheck %s --check-prefix=EXEC
+// Results that would be views of an argument feed an add, so that the
+// functions return fresh buffers.
+
 // Constant shapes resolve 0 (copy the input dim) and -1 at compile time;
 // reshapes that regroup dims become collapse/expand_shape.
 // CHECK-LABEL: func.func @reshape_const(

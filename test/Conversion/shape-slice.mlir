@@ -1,5 +1,8 @@
 // RUN: dyad-opt %s --dyad-to-linalg | FileCheck %s
 // RUN: dyad-opt %s --dyad-lower-cpu | mlir-runner -e main -entry-point-result=void -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so | FileCheck %s --check-prefix=EXEC
+// Results that would be views of an argument feed an add, so that the
+// functions return fresh buffers.
+
 // Constant parameters and positive steps: a static extract_slice. ONNX
 // clamping: an INT64_MAX end is the dim, -5 starts 5 from the end.
 // CHECK-LABEL: func.func @slice_const(

@@ -1,5 +1,8 @@
 // RUN: dyad-opt %s --dyad-to-linalg | FileCheck %s
 // RUN: dyad-opt %s --dyad-lower-cpu | mlir-runner -e main -entry-point-result=void -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so | FileCheck %s --check-prefix=EXEC
+// Results that would be views of an argument feed an add, so that the
+// functions return fresh buffers.
+
 // New unit dims join the group of the dim before them (leading ones the
 // first group).
 // CHECK-LABEL: func.func @unsqueeze(
