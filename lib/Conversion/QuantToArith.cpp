@@ -59,7 +59,9 @@ Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
   unsigned w = to.getIntOrFloatBitWidth();
   if (v.getType() == to)
     return v;
-  if (from < w)
+  if (from == w) // f16 <-> bf16: through f32
+    v = arith::ExtFOp::create(b, loc, Float32Type::get(b.getContext()), v);
+  else if (from < w)
     return arith::ExtFOp::create(b, loc, to, v);
   return arith::TruncFOp::create(b, loc, to, v);
 }
@@ -307,6 +309,8 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
     auto yElt = dyn_cast<IntegerType>(getElementTypeOrSelf(op.getType()));
     if (!type || !xType || !yElt)
       return rewriter.notifyMatchFailure(op, "unranked");
+    if (yElt.getWidth() > 32)
+      return rewriter.notifyMatchFailure(op, "storage wider than 32 bits");
     Storage s = Storage::ofInt(yElt);
     int64_t rank = xType.getRank();
     int64_t axis = (int64_t)op.getAxis();
@@ -356,6 +360,8 @@ struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
         dyn_cast<IntegerType>(getElementTypeOrSelf(op.getX().getType()));
     if (!type || !xType || !xElt)
       return rewriter.notifyMatchFailure(op, "unranked");
+    if (xElt.getWidth() > 32)
+      return rewriter.notifyMatchFailure(op, "storage wider than 32 bits");
     Storage s = Storage::ofInt(xElt);
     int64_t rank = xType.getRank();
     int64_t axis = (int64_t)op.getAxis();

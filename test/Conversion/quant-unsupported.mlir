@@ -21,3 +21,10 @@ func.func @dynamic_quantize_unranked(%x: tensor<*xf32>) -> (tensor<*xui8>, tenso
   %y, %s, %z = dyad.dynamic_quantize_linear %x : (tensor<*xf32>) -> (tensor<*xui8>, tensor<f32>, tensor<ui8>)
   return %y, %s, %z : tensor<*xui8>, tensor<f32>, tensor<ui8>
 }
+
+// 64-bit storage: the saturation bounds do not fit the arithmetic.
+// CHECK: error: failed to legalize operation 'dyad.quantize_linear'
+func.func @quantize_linear_i64(%x: tensor<2xf32>, %s: tensor<f32>) -> tensor<2xi64> {
+  %0 = dyad.quantize_linear %x, %s : (tensor<2xf32>, tensor<f32>) -> tensor<2xi64>
+  return %0 : tensor<2xi64>
+}
