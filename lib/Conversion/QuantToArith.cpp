@@ -59,7 +59,9 @@ Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
   unsigned w = to.getIntOrFloatBitWidth();
   if (v.getType() == to)
     return v;
-  if (from < w)
+  if (from == w) // f16 <-> bf16: through f32
+    v = arith::ExtFOp::create(b, loc, Float32Type::get(b.getContext()), v);
+  else if (from < w)
     return arith::ExtFOp::create(b, loc, to, v);
   return arith::TruncFOp::create(b, loc, to, v);
 }
@@ -76,8 +78,8 @@ Value extendInt(OpBuilder &b, Location loc, Value v, Type to, bool isSigned) {
 
 /// saturate(round_half_even(x / scale) + zp) into `s`; `zp` is a float of
 /// the compute type (or null for 0).
-Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale,
-                     Value zp, const Storage &s) {
+Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
+                     const Storage &s) {
   Type ft = scale.getType();
   if (isa<IntegerType>(x.getType()))
     x = arith::SIToFPOp::create(b, loc, ft, x); // ONNX int32 x
@@ -132,9 +134,10 @@ Value buildMapped(OpBuilder &b, Location loc, RankedTensorType resultType,
       .getResult(0);
 }
 
-/// Scale / zero-point constants of a static quant type: 1-D tensors read along
-/// the quantized dimension (per axis), or scalars (per tensor) in
-/// `scalars`.
+/// Scale and zero-point constants of a static quant type with the indexing
+/// maps of a generic over the data: 1-D tensors read along the quantized
+/// dimension (per axis, generic inputs), or scalars (per tensor, captured by
+/// the body). `maps` starts with the data's identity map.
 struct StaticParams {
   SmallVector<Value> tensors;
   SmallVector<AffineMap> maps;
@@ -212,9 +215,8 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     Value result;
     if (params->perAxis) {
       result = buildMapped(
-          rewriter, loc, type, x,
-          {x, params->tensors[0], params->tensors[1]}, params->maps,
-          [&](OpBuilder &b, Location l, ValueRange a) {
+          rewriter, loc, type, x, {x, params->tensors[0], params->tensors[1]},
+          params->maps, [&](OpBuilder &b, Location l, ValueRange a) {
             return quantizeScalar(b, l, a[0], a[1], a[2], s);
           });
     } else {
@@ -252,18 +254,17 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
     Value result;
     if (params->perAxis) {
       result = buildMapped(
-          rewriter, loc, type, q,
-          {q, params->tensors[0], params->tensors[1]}, params->maps,
-          [&](OpBuilder &b, Location l, ValueRange a) {
+          rewriter, loc, type, q, {q, params->tensors[0], params->tensors[1]},
+          params->maps, [&](OpBuilder &b, Location l, ValueRange a) {
             return dequantizeScalar(b, l, a[0], a[2], a[1], s, ft);
           });
     } else {
       Value scale = params->tensors[0], zp = params->tensors[1];
-      result = buildMapped(rewriter, loc, type, q, {q}, params->maps,
-                           [&](OpBuilder &b, Location l, ValueRange a) {
-                             return dequantizeScalar(b, l, a[0], zp, scale, s,
-                                                     ft);
-                           });
+      result =
+          buildMapped(rewriter, loc, type, q, {q}, params->maps,
+                      [&](OpBuilder &b, Location l, ValueRange a) {
+                        return dequantizeScalar(b, l, a[0], zp, scale, s, ft);
+                      });
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -308,6 +309,8 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
     auto yElt = dyn_cast<IntegerType>(getElementTypeOrSelf(op.getType()));
     if (!type || !xType || !yElt)
       return rewriter.notifyMatchFailure(op, "unranked");
+    if (yElt.getWidth() > 32)
+      return rewriter.notifyMatchFailure(op, "storage wider than 32 bits");
     Storage s = Storage::ofInt(yElt);
     int64_t rank = xType.getRank();
     int64_t axis = (int64_t)op.getAxis();
@@ -333,8 +336,8 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
           if (hasZp) {
             // The zero point has the result's (signedness-carrying) type.
             Type ct = s.computeFloat(b.getContext(), a[1].getType());
-            Value wide = extendInt(b, l, a[2], s.wideInt(b.getContext()),
-                                   s.isSigned);
+            Value wide =
+                extendInt(b, l, a[2], s.wideInt(b.getContext()), s.isSigned);
             zp = arith::SIToFPOp::create(b, l, ct, wide);
           }
           return quantizeScalar(b, l, a[0], a[1], zp, s);
@@ -353,9 +356,12 @@ struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
         getTypeConverter()->convertType(op.getType()));
     Value x = adaptor.getX();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    auto xElt = dyn_cast<IntegerType>(getElementTypeOrSelf(op.getX().getType()));
+    auto xElt =
+        dyn_cast<IntegerType>(getElementTypeOrSelf(op.getX().getType()));
     if (!type || !xType || !xElt)
       return rewriter.notifyMatchFailure(op, "unranked");
+    if (xElt.getWidth() > 32)
+      return rewriter.notifyMatchFailure(op, "storage wider than 32 bits");
     Storage s = Storage::ofInt(xElt);
     int64_t rank = xType.getRank();
     int64_t axis = (int64_t)op.getAxis();
@@ -407,8 +413,8 @@ struct DynamicQuantizeLinearLowering
         tc->convertType(op.getYZeroPoint().getType()));
     Value x = adaptor.getX();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    if (!yType || !scaleType || !zpType || !xType ||
-        scaleType.getRank() != 0 || zpType.getRank() != 0)
+    if (!yType || !scaleType || !zpType || !xType || scaleType.getRank() != 0 ||
+        zpType.getRank() != 0)
       return rewriter.notifyMatchFailure(op, "unranked");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
@@ -439,8 +445,7 @@ struct DynamicQuantizeLinearLowering
     Value scale = arith::DivFOp::create(
         rewriter, loc, arith::SubFOp::create(rewriter, loc, mx, mn),
         scalarConstant(rewriter, loc, f32, 255.0));
-    Storage s = Storage::ofInt(
-        IntegerType::get(ctx, 8, IntegerType::Unsigned));
+    Storage s = Storage::ofInt(IntegerType::get(ctx, 8, IntegerType::Unsigned));
     // zp = saturate(round(0 - min / scale)), kept as a float for y.
     Value zpf = arith::DivFOp::create(
         rewriter, loc, arith::NegFOp::create(rewriter, loc, mn), scale);

@@ -43,13 +43,27 @@ struct IndexMath {
   Location loc;
 
   Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return b.createOrFold<arith::AddIOp>(loc, x, y); }
-  Value sub(Value x, Value y) { return b.createOrFold<arith::SubIOp>(loc, x, y); }
-  Value mul(Value x, Value y) { return b.createOrFold<arith::MulIOp>(loc, x, y); }
-  Value div(Value x, Value y) { return b.createOrFold<arith::DivSIOp>(loc, x, y); }
-  Value rem(Value x, Value y) { return b.createOrFold<arith::RemSIOp>(loc, x, y); }
-  Value min(Value x, Value y) { return b.createOrFold<arith::MinSIOp>(loc, x, y); }
-  Value max(Value x, Value y) { return b.createOrFold<arith::MaxSIOp>(loc, x, y); }
+  Value add(Value x, Value y) {
+    return b.createOrFold<arith::AddIOp>(loc, x, y);
+  }
+  Value sub(Value x, Value y) {
+    return b.createOrFold<arith::SubIOp>(loc, x, y);
+  }
+  Value mul(Value x, Value y) {
+    return b.createOrFold<arith::MulIOp>(loc, x, y);
+  }
+  Value div(Value x, Value y) {
+    return b.createOrFold<arith::DivSIOp>(loc, x, y);
+  }
+  Value rem(Value x, Value y) {
+    return b.createOrFold<arith::RemSIOp>(loc, x, y);
+  }
+  Value min(Value x, Value y) {
+    return b.createOrFold<arith::MinSIOp>(loc, x, y);
+  }
+  Value max(Value x, Value y) {
+    return b.createOrFold<arith::MaxSIOp>(loc, x, y);
+  }
   Value clamp(Value x, Value lo, Value hi) { return min(max(x, lo), hi); }
   Value cmp(arith::CmpIPredicate p, Value x, Value y) {
     return b.createOrFold<arith::CmpIOp>(loc, p, x, y);
@@ -59,7 +73,6 @@ struct IndexMath {
   Value select(Value cond, Value x, Value y) {
     return b.createOrFold<arith::SelectOp>(loc, cond, x, y);
   }
-  Value orI(Value x, Value y) { return b.createOrFold<arith::OrIOp>(loc, x, y); }
   /// An integer scalar (i32/i64) as an index.
   Value index(Value v) {
     if (v.getType().isIndex())
@@ -139,8 +152,7 @@ OpFoldResult resolveElement(Value v, int64_t i, int depth = 0) {
     return {};
   }
   // Reshapes keep the row-major order.
-  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
-          def))
+  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(def))
     return resolveElement(def->getOperand(0), i, depth + 1);
   if (auto cast = dyn_cast<UnrealizedConversionCastOp>(def);
       cast && cast->getNumOperands() == 1)
@@ -232,7 +244,8 @@ Value emptyOf(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
 Value extractSlice(OpBuilder &b, Location loc, Value src,
                    ArrayRef<OpFoldResult> offsets, ArrayRef<OpFoldResult> sizes,
                    ArrayRef<OpFoldResult> strides) {
-  if (llvm::any_of(sizes, [](OpFoldResult s) { return isConstantIntValue(s, 0); }))
+  if (llvm::any_of(sizes,
+                   [](OpFoldResult s) { return isConstantIntValue(s, 0); }))
     return emptyOf(b, loc, sizes, getElementTypeOrSelf(src.getType()));
   return tensor::ExtractSliceOp::create(b, loc, src, offsets, sizes, strides);
 }
@@ -283,9 +296,100 @@ bool reassociationHolds(ArrayRef<int64_t> multi, ArrayRef<int64_t> single,
   return dynamicGroups <= 1;
 }
 
+/// Groups of src dims and of dst dims with equal sizes, pairwise, when they
+/// provably exist: static dims group by equal products, and a dynamic dim
+/// pairs only with itself (a dst size that is a tensor.dim of the same src
+/// dim). Unit dims join a neighbouring group. Reshaping is then a collapse to
+/// the group sizes and an expand, e.g. [B, S, H*D] -> [B, S, H, D] with
+/// dynamic B and S.
+struct MatchedGroups {
+  SmallVector<ReassociationIndices> src, dst;
+};
+std::optional<MatchedGroups> matchGroups(Value src,
+                                         ArrayRef<OpFoldResult> dstSizes) {
+  auto srcType = cast<RankedTensorType>(src.getType());
+  // A dim is a static size (>= 0) or the src dim it equals (-1 - index).
+  auto srcTok = [&](int64_t i) -> int64_t {
+    return srcType.isDynamicDim(i) ? -1 - i : srcType.getDimSize(i);
+  };
+  SmallVector<int64_t> dstTok;
+  for (OpFoldResult s : dstSizes) {
+    if (auto c = getConstantIntValue(s)) {
+      dstTok.push_back(*c);
+      continue;
+    }
+    int64_t k = dimIndexOf(cast<Value>(s), src);
+    if (k < 0 || !srcType.isDynamicDim(k))
+      return std::nullopt;
+    dstTok.push_back(-1 - k);
+  }
+  SmallVector<int64_t> srcIdx, dstIdx; // the non-unit dims
+  for (int64_t i = 0; i < srcType.getRank(); ++i) {
+    if (srcTok(i) == 0)
+      return std::nullopt;
+    if (srcTok(i) != 1)
+      srcIdx.push_back(i);
+  }
+  for (auto [i, t] : llvm::enumerate(dstTok)) {
+    if (t == 0)
+      return std::nullopt;
+    if (t != 1)
+      dstIdx.push_back(i);
+  }
+  if (srcIdx.empty() || dstIdx.empty())
+    return std::nullopt;
+  MatchedGroups g;
+  size_t i = 0, j = 0;
+  while (i < srcIdx.size() && j < dstIdx.size()) {
+    int64_t a = srcTok(srcIdx[i]), c = dstTok[dstIdx[j]];
+    if (a < 0 || c < 0) {
+      if (a != c)
+        return std::nullopt;
+      g.src.push_back({srcIdx[i++]});
+      g.dst.push_back({dstIdx[j++]});
+      continue;
+    }
+    ReassociationIndices gs{srcIdx[i++]}, gd{dstIdx[j++]};
+    int64_t ps = a, pd = c;
+    while (ps != pd) {
+      size_t &k = ps < pd ? i : j;
+      SmallVector<int64_t> &idx = ps < pd ? srcIdx : dstIdx;
+      if (k == idx.size())
+        return std::nullopt;
+      int64_t t = ps < pd ? srcTok(idx[k]) : dstTok[idx[k]];
+      if (t < 0)
+        return std::nullopt;
+      (ps < pd ? gs : gd).push_back(idx[k++]);
+      (ps < pd ? ps : pd) *= t;
+    }
+    g.src.push_back(gs);
+    g.dst.push_back(gd);
+  }
+  if (i != srcIdx.size() || j != dstIdx.size())
+    return std::nullopt;
+  // Unit dims join the group that follows them (the last group for trailing
+  // ones).
+  auto placeUnits = [](SmallVector<ReassociationIndices> &groups,
+                       int64_t rank) {
+    SmallVector<ReassociationIndices> out(groups.size());
+    size_t gi = 0;
+    for (int64_t d = 0; d < rank; ++d) {
+      while (gi + 1 < groups.size() && d > groups[gi].back())
+        ++gi;
+      out[gi].push_back(d);
+    }
+    groups = out;
+  };
+  placeUnits(g.src, srcType.getRank());
+  placeUnits(g.dst, dstSizes.size());
+  return g;
+}
+
 /// Reshapes `src` to `dstType` (same element count; `dstSizes` are its
-/// sizes): collapse/expand_shape when a reassociation provably holds, else a
-/// flattening collapse + expand (static shapes) or tensor.reshape.
+/// sizes). Prefers collapse/expand_shape, which later passes fold and fuse:
+/// through matched dim groups, or one reassociation that provably holds, or
+/// a 1-D collapse and an expand when the result has at most one dynamic dim.
+/// Other run-time shapes take tensor.reshape.
 Value reshapeTensor(OpBuilder &b, Location loc, Value src,
                     RankedTensorType dstType, ArrayRef<OpFoldResult> dstSizes) {
   auto srcType = cast<RankedTensorType>(src.getType());
@@ -310,6 +414,24 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value src,
                                               ArrayRef<ReassociationIndices>{});
     return castTo(b, loc, c, dstType);
   }
+  if (auto g = matchGroups(src, dstSizes)) {
+    // Collapse to the group sizes, then expand.
+    SmallVector<int64_t> mid;
+    for (const ReassociationIndices &grp : g->src) {
+      int64_t prod = 1;
+      for (int64_t d : grp)
+        prod = srcType.isDynamicDim(d) ? ShapedType::kDynamic
+                                       : prod * srcType.getDimSize(d);
+      mid.push_back(prod);
+    }
+    Value v = src;
+    if ((int64_t)g->src.size() != srcRank)
+      v = tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get(mid, elt), src, g->src);
+    if ((int64_t)g->dst.size() != dstRank)
+      v = tensor::ExpandShapeOp::create(b, loc, natural, v, g->dst, dstSizes);
+    return castTo(b, loc, v, dstType);
+  }
   if (srcRank == dstRank) {
     SmallVector<ReassociationIndices> identity;
     for (int64_t i = 0; i < srcRank; ++i)
@@ -329,9 +451,8 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value src,
                                                      srcType.getShape());
     // (memref.expand_shape lowering handles one dynamic size per group.)
     auto oneDynamic = [&](const ReassociationIndices &g) {
-      return llvm::count_if(g, [&](int64_t i) {
-               return natural.isDynamicDim(i);
-             }) <= 1;
+      return llvm::count_if(
+                 g, [&](int64_t i) { return natural.isDynamicDim(i); }) <= 1;
     };
     if (groups &&
         reassociationHolds(natural.getShape(), srcType.getShape(), *groups) &&
@@ -341,23 +462,30 @@ Value reshapeTensor(OpBuilder &b, Location loc, Value src,
       return castTo(b, loc, e, dstType);
     }
   }
-  if (srcType.hasStaticShape() && natural.hasStaticShape()) {
+  // Through 1-D: any source collapses; the expand takes one dynamic size.
+  if (llvm::count_if(natural.getShape(), ShapedType::isDynamic) <= 1) {
     Value flat = src;
-    auto flatType = RankedTensorType::get({srcType.getNumElements()}, elt);
+    int64_t n = srcType.hasStaticShape() ? srcType.getNumElements()
+                                         : ShapedType::kDynamic;
+    auto flatType = RankedTensorType::get({n}, elt);
     if (srcRank != 1) {
       ReassociationIndices all;
       for (int64_t i = 0; i < srcRank; ++i)
         all.push_back(i);
-      flat = tensor::CollapseShapeOp::create(b, loc, flatType, src,
-                                             ArrayRef<ReassociationIndices>{all});
+      flat = tensor::CollapseShapeOp::create(
+          b, loc, flatType, src, ArrayRef<ReassociationIndices>{all});
     }
+    // A static result fixes the count of a dynamic source.
+    if (natural.hasStaticShape() && !srcType.hasStaticShape())
+      flat = castTo(b, loc, flat,
+                    RankedTensorType::get({natural.getNumElements()}, elt));
     if (dstRank == 1)
       return castTo(b, loc, flat, dstType);
     ReassociationIndices all;
     for (int64_t i = 0; i < dstRank; ++i)
       all.push_back(i);
     Value e = tensor::ExpandShapeOp::create(
-        b, loc, natural, flat, ArrayRef<ReassociationIndices>{all});
+        b, loc, natural, flat, ArrayRef<ReassociationIndices>{all}, dstSizes);
     return castTo(b, loc, e, dstType);
   }
   // Run-time shapes that no reassociation provably matches.
@@ -592,8 +720,8 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
     Location loc = op.getLoc();
     SmallVector<OpFoldResult> sizes;
     for (int64_t p : op.getPerm())
-      sizes.push_back(getAsOpFoldResult(
-          dimSize(rewriter, loc, adaptor.getData(), p)));
+      sizes.push_back(
+          getAsOpFoldResult(dimSize(rewriter, loc, adaptor.getData(), p)));
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
     Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
@@ -631,10 +759,11 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
         inputs.push_back(v);
     if (inputs.empty()) {
       Value in = adaptor.getInputs()[0];
-      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, in);
-      Value r = castTo(rewriter, loc,
-                       emptyOf(rewriter, loc, sizes, type.getElementType()),
-                       type);
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, in);
+      Value r =
+          castTo(rewriter, loc,
+                 emptyOf(rewriter, loc, sizes, type.getElementType()), type);
       if (!r)
         return rewriter.notifyMatchFailure(op, "result type disagrees");
       rewriter.replaceOp(op, r);
@@ -721,8 +850,10 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     IndexMath m{rewriter, loc};
     SmallVector<Value> starts =
         indexEntries(m, adaptor.getStarts(), op.getStarts(), n);
-    SmallVector<Value> ends = indexEntries(m, adaptor.getEnds(), op.getEnds(), n);
-    SmallVector<Value> axes = indexEntries(m, adaptor.getAxes(), op.getAxes(), n);
+    SmallVector<Value> ends =
+        indexEntries(m, adaptor.getEnds(), op.getEnds(), n);
+    SmallVector<Value> axes =
+        indexEntries(m, adaptor.getAxes(), op.getAxes(), n);
     SmallVector<Value> steps =
         indexEntries(m, adaptor.getSteps(), op.getSteps(), n);
     if (auto s = constantInts(adaptor.getSteps(), op.getSteps());
@@ -743,8 +874,8 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
       Value dim = dimSize(rewriter, loc, data, a);
       Value st = zero, en = dim, sp = one;
       for (int64_t j = 0; j < n; ++j) {
-        Value ax = m.select(m.lt(axes[j], zero), m.add(axes[j], m.c(rank)),
-                            axes[j]);
+        Value ax =
+            m.select(m.lt(axes[j], zero), m.add(axes[j], m.c(rank)), axes[j]);
         Value hit = m.eq(ax, m.c(a));
         st = m.select(hit, starts[j], st);
         en = m.select(hit, ends[j], en);
@@ -761,8 +892,8 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
       Value span = m.select(neg, m.sub(st, en), m.sub(en, st));
       Value absStep = m.select(neg, m.sub(zero, sp), sp);
       // ceil(span / |step|), at least 0.
-      Value size = m.div(m.add(m.max(span, zero), m.sub(absStep, one)),
-                         absStep);
+      Value size =
+          m.div(m.add(m.max(span, zero), m.sub(absStep, one)), absStep);
       auto spConst = getConstantIntValue(sp);
       if (!spConst || *spConst <= 0)
         allPositive = false;
@@ -831,13 +962,15 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
       for (int64_t i : *constIdx) {
         if (i < -n || i >= n)
           return rewriter.notifyMatchFailure(op, "index out of range");
-        Value at = arith::ConstantIndexOp::create(rewriter, loc, i < 0 ? i + n : i);
-        elements.push_back(
-            rewriter.createOrFold<tensor::ExtractOp>(loc, data, ValueRange{at}));
+        Value at =
+            arith::ConstantIndexOp::create(rewriter, loc, i < 0 ? i + n : i);
+        elements.push_back(rewriter.createOrFold<tensor::ExtractOp>(
+            loc, data, ValueRange{at}));
       }
-      auto natural = RankedTensorType::get(idxType.getShape(),
-                                           dataType.getElementType());
-      Value v = tensor::FromElementsOp::create(rewriter, loc, natural, elements);
+      auto natural =
+          RankedTensorType::get(idxType.getShape(), dataType.getElementType());
+      Value v =
+          tensor::FromElementsOp::create(rewriter, loc, natural, elements);
       v = castTo(rewriter, loc, v, type);
       if (!v)
         return rewriter.notifyMatchFailure(op, "result type disagrees");
@@ -881,9 +1014,8 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
           src.push_back(i);
           for (int64_t d = axis + 1; d < r; ++d)
             src.push_back(linalg::IndexOp::create(b, l, d - 1 + q));
-          linalg::YieldOp::create(b, l,
-                                  Value(tensor::ExtractOp::create(b, l, data,
-                                                                  src)));
+          linalg::YieldOp::create(
+              b, l, Value(tensor::ExtractOp::create(b, l, data, src)));
         });
     rewriter.replaceOp(op, castTo(rewriter, loc, generic.getResult(0), type));
     return success();
@@ -934,7 +1066,8 @@ struct UnsqueezeLowering : OpConversionPattern<UnsqueezeOp> {
     for (int64_t a : op.getAxes())
       units[a < 0 ? a + outRank : a] = true;
     Location loc = op.getLoc();
-    SmallVector<OpFoldResult> inSizes = tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<OpFoldResult> inSizes =
+        tensor::getMixedSizes(rewriter, loc, data);
     SmallVector<OpFoldResult> sizes;
     SmallVector<int64_t> shape;
     for (int64_t i = 0, j = 0; i < outRank; ++i) {
@@ -990,8 +1123,8 @@ struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
     Value src = castTo(rewriter, loc, data, inType.clone(unitShape));
     if (!src)
       return rewriter.notifyMatchFailure(op, "squeezed dim is not 1");
-    Value c = tensor::CollapseShapeOp::create(
-        rewriter, loc, type.clone(shape), src, unitDimGroups(rank, units));
+    Value c = tensor::CollapseShapeOp::create(rewriter, loc, type.clone(shape),
+                                              src, unitDimGroups(rank, units));
     Value r = castTo(rewriter, loc, c, type);
     if (!r)
       return rewriter.notifyMatchFailure(op, "result type disagrees");
@@ -1015,7 +1148,8 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
     auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
     if (!type || !inType || !shapeType || shapeType.getRank() != 1 ||
         shapeType.isDynamicDim(0))
-      return rewriter.notifyMatchFailure(op, "unranked or unknown shape length");
+      return rewriter.notifyMatchFailure(op,
+                                         "unranked or unknown shape length");
     int64_t rank = type.getRank(), inRank = inType.getRank();
     int64_t n = shapeType.getDimSize(0);
     if (rank != std::max(inRank, n))
@@ -1047,6 +1181,13 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
     }
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
+    // Nothing to broadcast.
+    if (rank == inRank && inType.hasStaticShape() &&
+        llvm::equal(inType.getShape(), getConstantIntValues(sizes).value_or(
+                                           SmallVector<int64_t>{}))) {
+      rewriter.replaceOp(op, castTo(rewriter, loc, in, type));
+      return success();
+    }
     Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
     Value result;
     if (inType.hasStaticShape()) {
@@ -1152,7 +1293,8 @@ struct PadLowering : OpConversionPattern<PadOp> {
       else if (auto it = dyn_cast<IntegerType>(elt))
         pad = arith::ConstantOp::create(
             rewriter, loc,
-            intAttr(rewriter, it, (int64_t)op.getConstantValue().convertToDouble()));
+            intAttr(rewriter, it,
+                    (int64_t)op.getConstantValue().convertToDouble()));
       else
         return rewriter.notifyMatchFailure(op, "element type");
       auto attrs = [&](ArrayRef<int64_t> v) {
@@ -1191,8 +1333,7 @@ struct PadLowering : OpConversionPattern<PadOp> {
               Value period = bm.max(bm.mul(last, bm.c(2)), bm.c(1));
               Value r = bm.rem(s, period);
               r = bm.select(bm.lt(r, bm.c(0)), bm.add(r, period), r);
-              src.push_back(
-                  bm.select(bm.lt(r, dims[i]), r, bm.sub(period, r)));
+              src.push_back(bm.select(bm.lt(r, dims[i]), r, bm.sub(period, r)));
             }
             return tensor::ExtractOp::create(b, l, data, src);
           });
@@ -1234,9 +1375,9 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
                              "align_corners", "tf_crop_and_resize"},
                             ctm))
       return rewriter.notifyMatchFailure(op, "coordinate transformation mode");
-    if (!linear && !llvm::is_contained({"round_prefer_floor",
-                                        "round_prefer_ceil", "floor", "ceil"},
-                                       nm))
+    if (!linear &&
+        !llvm::is_contained(
+            {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}, nm))
       return rewriter.notifyMatchFailure(op, "nearest mode");
     auto scalesAttr = op.getScales();
     auto sizesAttr = op.getSizes();
@@ -1296,7 +1437,8 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
         auto c = getConstantIntValue(d);
         identity.push_back(c && *c == sz);
       }
-      if (ctm == "tf_crop_and_resize" && (roi[a] != 0.0 || roi[a + rank] != 1.0))
+      if (ctm == "tf_crop_and_resize" &&
+          (roi[a] != 0.0 || roi[a + rank] != 1.0))
         identity.back() = false;
       scale.push_back(s);
       outLen.push_back(arith::MulFOp::create(rewriter, loc, s, df));
@@ -1345,24 +1487,25 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
             } else {
               // tf_crop_and_resize: roi is in normalized input coordinates.
               double r0 = roi[a], r1 = roi[a + rank];
-              Value w = arith::MulFOp::create(b, l, fconst(b, l, r1 - r0),
-                                              inLast);
+              Value w =
+                  arith::MulFOp::create(b, l, fconst(b, l, r1 - r0), inLast);
               Value many = arith::DivFOp::create(
                   b, l, arith::MulFOp::create(b, l, xr, w),
                   arith::SubFOp::create(b, l, outLen[a], one));
               Value single = arith::DivFOp::create(b, l, w, fconst(b, l, 2.0));
               xo = arith::SelectOp::create(b, l, lenOne, single, many);
               xo = arith::AddFOp::create(
-                  b, l, xo, arith::MulFOp::create(b, l, fconst(b, l, r0), inLast));
+                  b, l, xo,
+                  arith::MulFOp::create(b, l, fconst(b, l, r0), inLast));
               Value out = arith::OrIOp::create(
                   b, l,
                   arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, xo,
                                         zero),
                   arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, xo,
                                         inLast));
-              outside = outside ? arith::OrIOp::create(b, l, outside, out)
-                                      .getResult()
-                                : out;
+              outside =
+                  outside ? arith::OrIOp::create(b, l, outside, out).getResult()
+                          : out;
             }
             auto toIndex = [&](Value f) -> Value {
               Value i = arith::FPToSIOp::create(b, l, b.getI64Type(), f);
@@ -1375,8 +1518,8 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
                 r = math::CeilOp::create(b, l,
                                          arith::SubFOp::create(b, l, xo, half));
               else if (nm == "round_prefer_ceil")
-                r = math::FloorOp::create(b, l,
-                                          arith::AddFOp::create(b, l, xo, half));
+                r = math::FloorOp::create(
+                    b, l, arith::AddFOp::create(b, l, xo, half));
               else if (nm == "floor")
                 r = math::FloorOp::create(b, l, xo);
               else
@@ -1401,8 +1544,8 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
             for (int64_t mask = 0; mask < (1 << k); ++mask) {
               SmallVector<Value> at(idx);
               for (int64_t p = 0; p < k; ++p)
-                at[lerpAxes[p]] = (mask >> p) & 1 ? hi[lerpAxes[p]]
-                                                  : lo[lerpAxes[p]];
+                at[lerpAxes[p]] =
+                    (mask >> p) & 1 ? hi[lerpAxes[p]] : lo[lerpAxes[p]];
               Value c = tensor::ExtractOp::create(b, l, x, at);
               if (elt != f64)
                 c = arith::ExtFOp::create(b, l, f64, c);
@@ -1414,8 +1557,7 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
               for (int64_t mask = 0; mask < (1 << p); ++mask)
                 corners[mask] = arith::AddFOp::create(
                     b, l, arith::MulFOp::create(b, l, w0, corners[mask]),
-                    arith::MulFOp::create(b, l, w,
-                                          corners[mask + (1 << p)]));
+                    arith::MulFOp::create(b, l, w, corners[mask + (1 << p)]));
             }
             v = corners[0];
             if (elt != f64)
@@ -1485,9 +1627,11 @@ struct IdentityCastLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value in = adaptor.getOperands()[0];
-    Type type = this->getTypeConverter()->convertType(op->getResult(0).getType());
+    Type type =
+        this->getTypeConverter()->convertType(op->getResult(0).getType());
     if (!type || type != in.getType())
-      return rewriter.notifyMatchFailure(op, "not an identity after conversion");
+      return rewriter.notifyMatchFailure(op,
+                                         "not an identity after conversion");
     rewriter.replaceOp(op, in);
     return success();
   }
