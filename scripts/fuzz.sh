@@ -12,15 +12,8 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-60}
 bash scripts/setup.sh >/dev/null
 FUZZ=${DYAD_FUZZ_BUILD_DIR:-build-fuzz}
-if [ ! -f "$FUZZ/build.ninja" ]; then
-  launcher=()
-  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-  cmake -S . -B "$FUZZ" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-    -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld \
-    -DDYAD_FUZZ=ON -DDYAD_SANITIZE=ON "${launcher[@]}" >/dev/null
-fi
-ninja -C "$FUZZ" dyad-import-fuzzer dyad-pipeline-fuzzer | { grep -vE '^\[[0-9]+/[0-9]+\] ' || true; }
+source scripts/build-lib.sh
+dyad_build "$FUZZ" "dyad-import-fuzzer dyad-pipeline-fuzzer" -DDYAD_FUZZ=ON -DDYAD_SANITIZE=ON
 
 # Seed corpora (rebuilt each time; small files only).
 seeds="$FUZZ/seeds"

@@ -36,14 +36,5 @@ if [ ! -d bench/node_modules/onnxruntime-node ]; then
   (cd bench && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-BUILD=${DYAD_BUILD_DIR:-build}
-if [ ! -f "$BUILD/build.ninja" ]; then
-  launcher=()
-  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-    -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld \
-    "${launcher[@]}" >/dev/null
-fi
-# Progress lines are dropped; warnings and errors stay visible.
-ninja -C "$BUILD" ${DYAD_NINJA_TARGETS:-all} | { grep -vE '^\[[0-9]+/[0-9]+\] ' || true; }
+source scripts/build-lib.sh
+dyad_build "${DYAD_BUILD_DIR:-build}" "${DYAD_NINJA_TARGETS:-all}"

@@ -25,15 +25,8 @@ runlit "$BUILD/test"
 
 if [ "${DYAD_TEST_SANITIZE:-1}" != 0 ]; then
   ASAN=${DYAD_ASAN_BUILD_DIR:-build-asan}
-  if [ ! -f "$ASAN/build.ninja" ]; then
-    launcher=()
-    command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-    cmake -S . -B "$ASAN" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
-      -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld \
-      -DDYAD_SANITIZE=ON "${launcher[@]}" >/dev/null
-  fi
-  ninja -C "$ASAN" | { grep -vE '^\[[0-9]+/[0-9]+\] ' || true; }
+  source scripts/build-lib.sh
+  dyad_build "$ASAN" all -DDYAD_SANITIZE=ON
   runlit "$ASAN/test"
 fi
 

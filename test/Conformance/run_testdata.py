@@ -26,12 +26,8 @@ import tempfile
 
 import onnx
 
-SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
-
-
-def op_keys(model):
-    return {("" if n.domain in ("", "ai.onnx") else n.domain) + "::" + n.op_type
-            for n in model.graph.node}
+# Same suites and op keys as the import sweep.
+from import_testdata import SUITES, op_keys
 
 
 def run_test(args, name, path):
