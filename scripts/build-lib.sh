@@ -15,5 +15,6 @@ dyad_build() {
   fi
   # Progress lines are dropped; warnings and errors stay visible.
   # shellcheck disable=SC2086
-X
+  ninja -C "$dir" $targets |
+    { grep -vE '^\[[0-9]+/[0-9]+\] |^ninja: (Entering directory|no work to do)' || true; }
 }
