@@ -549,9 +549,11 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
                               << "' is already defined (names must be unique)";
     }
   }
-  // libonnx's conv/pool shape inference indexes the weight shape by the input
-  // rank without checking them against each other; check where ranks are
-  // declared (graph inputs, initializers, value_info).
+  // Some of libonnx's shape inference functions index dims without checking
+  // ranks (conv/pool: the weight by the input's rank; Gemm: dim 0/1 of A and
+  // B) and crash on a wrong rank. Check where ranks are declared (graph
+  // inputs, initializers, value_info); inferred ranks are checked by the dyad
+  // verifiers later.
   llvm::StringMap<int64_t> ranks;
   auto noteRank = [&](const onnx::ValueInfoProto &vi) {
     if (vi.type().tensor_type().has_shape())
@@ -563,29 +565,38 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
     noteRank(vi);
   for (const auto &init : graph.initializer())
     ranks[init.name()] = init.dims_size();
+  struct RankRule {
+    StringRef op;
+    int x, w;       // input index of the data and of the weight (-1: none)
+    int64_t minRank; // of the data input
+    bool exact;      // data rank must equal minRank
+  };
+  static const RankRule rules[] = {
+      {"Conv", 0, 1, 3, false},        {"ConvInteger", 0, 1, 3, false},
+      {"ConvTranspose", 0, 1, 3, false}, {"QLinearConv", 0, 3, 3, false},
+      {"MaxPool", 0, -1, 3, false},    {"AveragePool", 0, -1, 3, false},
+      {"LpPool", 0, -1, 3, false},     {"Gemm", 0, -1, 2, true},
+      {"Gemm", 1, -1, 2, true}};
   for (auto [index, node] : llvm::enumerate(graph.node())) {
-    StringRef op = node.op_type();
-    int xi = 0, wi = -1;
-    if (op == "Conv" || op == "ConvInteger" || op == "ConvTranspose")
-      wi = 1;
-    else if (op == "QLinearConv")
-      wi = 3;
-    else if (op != "MaxPool" && op != "AveragePool" && op != "LpPool")
-      continue;
-    if (node.input_size() <= std::max(xi, wi))
-      continue;
-    auto x = ranks.find(node.input(xi));
-    if (x != ranks.end() && x->second < 3)
-      return emitError(nodeLoc(node, index))
-             << op << ": input '" << node.input(xi) << "' has rank "
-             << x->second << "; it needs N x C and at least one spatial dim";
-    if (wi < 0)
-      continue;
-    auto w = ranks.find(node.input(wi));
-    if (x != ranks.end() && w != ranks.end() && x->second != w->second)
-      return emitError(nodeLoc(node, index))
-             << op << ": input rank " << x->second
-             << " and weight rank " << w->second << " differ";
+    for (const RankRule &rule : rules) {
+      if (node.op_type() != rule.op || node.input_size() <= rule.x)
+        continue;
+      StringRef op = node.op_type();
+      auto x = ranks.find(node.input(rule.x));
+      if (x != ranks.end() &&
+          (rule.exact ? x->second != rule.minRank : x->second < rule.minRank))
+        return emitError(nodeLoc(node, index))
+               << op << ": input '" << node.input(rule.x) << "' has rank "
+               << x->second << "; it needs "
+               << (rule.exact ? "rank " : "at least rank ") << rule.minRank;
+      if (rule.w < 0 || node.input_size() <= rule.w)
+        continue;
+      auto w = ranks.find(node.input(rule.w));
+      if (x != ranks.end() && w != ranks.end() && x->second != w->second)
+        return emitError(nodeLoc(node, index))
+               << op << ": input rank " << x->second
+               << " and weight rank " << w->second << " differ";
+    }
   }
 
   for (const auto &out : graph.output())
