@@ -152,7 +152,7 @@ private:
   LogicalResult prepare(onnx::ModelProto &model);
   LogicalResult validateGraph(const onnx::GraphProto &graph);
   LogicalResult checkOps(const onnx::GraphProto &graph,
-                         bool onlyUnimportedDomains = false);
+                         bool beforeUpgrade = false);
   LogicalResult importNodes(const onnx::GraphProto &graph);
   FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
                                       Location loc);

@@ -389,9 +389,11 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
 
   if (failed(validateGraph(model.graph())))
     return failure();
-  // Nodes of domains the model does not import stop ONNX's passes with an
-  // obscure message: report them (and every unsupported op) first.
-  if (failed(checkOps(model.graph(), /*onlyUnimportedDomains=*/true)))
+  // Unsupported ops are reported before any ONNX pass runs: libonnx's shape
+  // inference of ops Dyad never imports is not worth exposing to hostile
+  // models (its RNN inference crashes on wrong ranks, for one), and nodes of
+  // domains the model does not import stop it with an obscure message.
+  if (failed(checkOps(model.graph(), /*beforeUpgrade=*/true)))
     return failure();
   // Resize before opset 11 (and Upsample) interpolate with asymmetric
   // coordinates, which ONNX's upgrade to Resize-11 does not preserve for
@@ -608,20 +610,17 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
 }
 
 LogicalResult GraphImporter::checkOps(const onnx::GraphProto &graph,
-                                      bool onlyUnimportedDomains) {
+                                      bool beforeUpgrade) {
   // Every unsupported op of the model is reported at once, grouped by type.
   llvm::StringMap<SmallVector<std::string>> unsupported;
   SmallVector<std::string> order;
-  bool anyUnimported = false;
-  for (const auto &node : graph.node())
-    anyUnimported |= !opsets.count(node.domain() == "ai.onnx" ? std::string()
-                                                               : node.domain());
-  if (onlyUnimportedDomains && !anyUnimported)
-    return success();
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     std::string domain =
         node.domain() == "ai.onnx" ? std::string() : node.domain();
     if (opTable().count(opKey(domain, node.op_type())) && opsets.count(domain))
+      continue;
+    // The version converter turns Upsample (opset < 10) into Resize.
+    if (beforeUpgrade && domain.empty() && node.op_type() == "Upsample")
       continue;
     std::string key = (domain.empty() ? "" : domain + ".") + node.op_type();
     auto opset = opsets.find(domain);
