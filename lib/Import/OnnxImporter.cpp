@@ -518,8 +518,18 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
   // produced once, every graph output is produced. libonnx's converter and
   // shape inference assume all of this.
   llvm::StringSet<> defined, produced;
-  for (const auto &in : graph.input())
+  // Graph inputs must say what they are: libonnx's inference functions read
+  // input types unchecked (Shape of an untyped input crashes it).
+  for (const auto &in : graph.input()) {
     defined.insert(in.name());
+    const auto &type = in.type();
+    if (!type.has_tensor_type() || type.tensor_type().elem_type() == 0 ||
+        !onnx::TensorProto_DataType_IsValid(type.tensor_type().elem_type()))
+      return emitError(valueLoc(in.name()))
+             << "graph input '" << in.name()
+             << "' is not a tensor with a valid element type (sequence, map "
+                "and optional inputs are not supported)";
+  }
   // Initializers: dims and inline data size before any pass reads them.
   for (const auto &init : graph.initializer()) {
     defined.insert(init.name());
