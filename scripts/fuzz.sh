@@ -3,6 +3,10 @@
 # on a seed corpus of real models; fails if any input crashes.
 #
 #   bash scripts/fuzz.sh [seconds per target]     (default 60)
+#   DYAD_FUZZ_RUNS=N bash scripts/fuzz.sh          (N inputs per target, fixed
+#                                                   seed, fresh corpus: the
+#                                                   same result on every run,
+#                                                   as CI needs)
 #
 # Seeds: the bundled models and libonnx-testdata models (import fuzzer), and
 # their dyad IR from dyad-import (pipeline fuzzer). Findings land in
@@ -31,12 +35,21 @@ done
 status=0
 for target in import pipeline; do
   corpus="$FUZZ/corpus/$target" findings="$FUZZ/findings/$target"
+  if [ -n "${DYAD_FUZZ_RUNS:-}" ]; then
+    # Deterministic: fixed seed, fixed input count, a corpus of seeds only.
+    corpus="$FUZZ/corpus-ci/$target"
+    rm -rf "$corpus"
+    budget=(-runs="$DYAD_FUZZ_RUNS" -seed=1)
+    echo "fuzz: dyad-$target-fuzzer, $DYAD_FUZZ_RUNS inputs, seed 1 ($(ls "$seeds/$target" | wc -l) seeds)"
+  else
+    budget=(-max_total_time="$SECONDS_PER_TARGET")
+    echo "fuzz: dyad-$target-fuzzer for ${SECONDS_PER_TARGET}s ($(ls "$seeds/$target" | wc -l) seeds)"
+  fi
   mkdir -p "$corpus" "$findings"
   log="$FUZZ/fuzz-$target.log"
-  echo "fuzz: dyad-$target-fuzzer for ${SECONDS_PER_TARGET}s ($(ls "$seeds/$target" | wc -l) seeds)"
   if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
       "$FUZZ/bin/dyad-$target-fuzzer" "$corpus" "$seeds/$target" \
-      -max_total_time="$SECONDS_PER_TARGET" -timeout=60 -rss_limit_mb=4096 \
+      "${budget[@]}" -timeout=60 -rss_limit_mb=4096 \
       -max_len=1048576 -artifact_prefix="$findings/" -print_final_stats=1 \
       > "$log" 2>&1; then
     echo "fuzz: dyad-$target-fuzzer FOUND A PROBLEM (see $log, $findings)"

@@ -3,8 +3,9 @@
 #   1. the whole lit suite (dialect, importer, passes, lowering, runtime,
 #      libonnx-testdata conformance, bundled models end to end),
 #   2. the same suite on an AddressSanitizer + UBSan build (build-asan/),
-#   3. a short bounded run of each fuzzer (scripts/fuzz.sh).
-# DYAD_TEST_SANITIZE=0 skips 2; DYAD_TEST_FUZZ_SECONDS=0 skips 3 (default 20).
+#   3. a short deterministic run of each fuzzer (scripts/fuzz.sh: fixed seed,
+#      DYAD_TEST_FUZZ_RUNS inputs per target, default 30000).
+# DYAD_TEST_SANITIZE=0 skips 2; DYAD_TEST_FUZZ_RUNS=0 skips 3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -30,9 +31,9 @@ if [ "${DYAD_TEST_SANITIZE:-1}" != 0 ]; then
   runlit "$ASAN/test"
 fi
 
-if [ "${DYAD_TEST_FUZZ_SECONDS:-20}" != 0 ]; then
+if [ "${DYAD_TEST_FUZZ_RUNS:-30000}" != 0 ]; then
   echo "== fuzz"
-  if bash scripts/fuzz.sh "${DYAD_TEST_FUZZ_SECONDS:-20}"; then
+  if DYAD_FUZZ_RUNS=${DYAD_TEST_FUZZ_RUNS:-30000} bash scripts/fuzz.sh; then
     echo "fuzz: no crash" | tee -a "$log"
   else
     rc=1
