@@ -577,6 +577,19 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
     noteRank(vi);
   for (const auto &init : graph.initializer())
     ranks[init.name()] = init.dims_size();
+  // Constant nodes say their rank in their attribute.
+  for (const auto &node : graph.node()) {
+    if (node.op_type() != "Constant" || node.output_size() != 1 ||
+        node.attribute_size() != 1)
+      continue;
+    const auto &a = node.attribute(0);
+    if (a.name() == "value")
+      ranks[node.output(0)] = a.t().dims_size();
+    else if (a.name() == "value_float" || a.name() == "value_int")
+      ranks[node.output(0)] = 0;
+    else if (a.name() == "value_floats" || a.name() == "value_ints")
+      ranks[node.output(0)] = 1;
+  }
   struct RankRule {
     StringRef op;
     int x, w;       // input index of the data and of the weight (-1: none)
