@@ -41,7 +41,7 @@ if [ "${DYAD_TEST_FUZZ_RUNS:-30000}" != 0 ]; then
 fi
 
 # lit ends with lines like "  Passed: 56 (100.00%)".
-count() { grep -E "^ *($1) *: *[0-9]+" "$log" | awk -F: '{split($2, a, " "); s += a[1]} END {print s+0}'; }
+count() { { grep -E "^ *($1) *: *[0-9]+" "$log" || true; } | awk -F: '{split($2, a, " "); s += a[1]} END {print s+0}'; }
 passed=$(count 'Passed|Expectedly Failed')
 failed=$(count 'Failed|Unexpectedly Passed|Unresolved|Timed Out')
 echo "lit: $passed passed, $failed failed"
