@@ -1,0 +1,237 @@
+// RUN: dyad-opt %s --dyad-to-linalg | FileCheck %s
+// RUN: dyad-opt %s --dyad-lower-cpu | mlir-runner -e main -entry-point-result=void -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so | FileCheck %s --check-prefix=EXEC
+
+// dyad.requant: in i64, v = x - input_zp, p = v * b,
+// r = (p + 2^(c-1) - (p < 0)) >> c (one rounding, half away from zero; not
+// TFLite's double rounding), then + output_zp, clamp and truncate.
+
+// CHECK-DAG: #[[ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[AX1:.*]] = affine_map<(d0, d1) -> (d1)>
+
+// Per tensor: b and c are constants.
+// CHECK-LABEL: func.func @per_tensor(
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[IN:.*]]: i32, %{{.*}}: i8):
+// CHECK: %[[X:.*]] = arith.extsi %[[IN]] : i32 to i64
+// CHECK: %[[IZP:.*]] = arith.constant 3 : i64
+// CHECK: %[[V:.*]] = arith.subi %[[X]], %[[IZP]] : i64
+// CHECK: %[[B:.*]] = arith.constant 1073741824 : i64
+// CHECK: %[[C:.*]] = arith.constant 31 : i64
+// CHECK: %[[P:.*]] = arith.muli %[[V]], %[[B]] : i64
+// CHECK: %[[CMIN:.*]] = arith.minsi %[[C]], %{{.*}} : i64
+// CHECK: %[[CC:.*]] = arith.maxsi %[[CMIN]], %{{.*}} : i64
+// CHECK: %[[CM1:.*]] = arith.subi %[[CC]], %{{.*}} : i64
+// CHECK: %[[HALF:.*]] = arith.shli %{{.*}}, %[[CM1]] : i64
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[P]], %{{.*}} : i64
+// CHECK: %[[NEG64:.*]] = arith.extui %[[NEG]] : i1 to i64
+// CHECK: %[[RND:.*]] = arith.subi %[[HALF]], %[[NEG64]] : i64
+// CHECK: %[[SUM:.*]] = arith.addi %[[P]], %[[RND]] : i64
+// CHECK: %[[R:.*]] = arith.shrsi %[[SUM]], %[[CC]] : i64
+// CHECK: %[[OZP:.*]] = arith.constant -5 : i64
+// CHECK: %[[Y:.*]] = arith.addi %[[R]], %[[OZP]] : i64
+// CHECK: %[[LO:.*]] = arith.constant -128 : i64
+// CHECK: %[[MX:.*]] = arith.maxsi %[[Y]], %[[LO]] : i64
+// CHECK: %[[HI:.*]] = arith.constant 127 : i64
+// CHECK: %[[MN:.*]] = arith.minsi %[[MX]], %[[HI]] : i64
+// CHECK: %[[T:.*]] = arith.trunci %[[MN]] : i64 to i8
+// CHECK: linalg.yield %[[T]] : i8
+func.func @per_tensor(%x: tensor<?xi32>) -> tensor<?xi8> {
+  %y = dyad.requant %x {multiplier = array<i32: 1073741824>, shift = array<i32: 31>, input_zp = 3, output_zp = -5} : tensor<?xi32> to tensor<?xi8>
+  return %y : tensor<?xi8>
+}
+
+// Per channel: b and c are i64 vectors read along the axis; ui8 input is
+// zero-extended; c == 0 selects the product, c >= 63 selects 0 (the shift
+// itself only ever runs with c clamped to [1, 62]); clamped to [0, 255].
+// CHECK-LABEL: func.func @per_channel_ui8(
+// CHECK-DAG: %[[BV:.*]] = arith.constant dense<[1500000000, 1073741824]> : tensor<2xi64>
+// CHECK-DAG: %[[CV:.*]] = arith.constant dense<[31, 33]> : tensor<2xi64>
+// CHECK: linalg.generic {indexing_maps = [#[[ID2]], #[[AX1]], #[[AX1]], #[[ID2]]]{{.*}} ins(%{{.*}}, %[[BV]], %[[CV]] : tensor<4x2xi8>, tensor<2xi64>, tensor<2xi64>)
+// CHECK: ^bb0(%[[IN:.*]]: i8, %[[B:.*]]: i64, %[[C:.*]]: i64, %{{.*}}: i8):
+// CHECK: %[[X:.*]] = arith.extui %[[IN]] : i8 to i64
+// CHECK: %[[V:.*]] = arith.subi %[[X]], %{{.*}} : i64
+// CHECK: %[[P:.*]] = arith.muli %[[V]], %[[B]] : i64
+// CHECK: %[[CMIN:.*]] = arith.minsi %[[C]], %{{.*}} : i64
+// CHECK: %[[CC:.*]] = arith.maxsi %[[CMIN]], %{{.*}} : i64
+// CHECK: arith.shli
+// CHECK: arith.cmpi slt, %[[P]]
+// CHECK: %[[SUM:.*]] = arith.addi %[[P]], %{{.*}} : i64
+// CHECK: %[[SH:.*]] = arith.shrsi %[[SUM]], %[[CC]] : i64
+// CHECK: %[[ISZERO:.*]] = arith.cmpi eq, %[[C]], %{{.*}} : i64
+// CHECK: %[[C63:.*]] = arith.constant 63 : i64
+// CHECK: %[[ISHUGE:.*]] = arith.cmpi sge, %[[C]], %[[C63]] : i64
+// CHECK: %[[S0:.*]] = arith.select %[[ISZERO]], %[[P]], %[[SH]] : i64
+// CHECK: %[[S1:.*]] = arith.select %[[ISHUGE]], %{{.*}}, %[[S0]] : i64
+// CHECK: %[[Y:.*]] = arith.addi %[[S1]], %{{.*}} : i64
+// CHECK: %[[LO:.*]] = arith.constant 0 : i64
+// CHECK: %[[MX:.*]] = arith.maxsi %[[Y]], %[[LO]] : i64
+// CHECK: %[[HI:.*]] = arith.constant 255 : i64
+// CHECK: %[[MN:.*]] = arith.minsi %[[MX]], %[[HI]] : i64
+// CHECK: arith.trunci %[[MN]] : i64 to i8
+func.func @per_channel_ui8(%x: tensor<4x2xui8>) -> tensor<4x2xui8> {
+  %y = dyad.requant %x {multiplier = array<i32: 1500000000, 1073741824>, shift = array<i32: 31, 33>, input_zp = 20, output_zp = 100} : tensor<4x2xui8> to tensor<4x2xui8>
+  return %y : tensor<4x2xui8>
+}
+
+// Shift 0: the product itself, no rounding; the default clamp is the i16
+// range of the result.
+// CHECK-LABEL: func.func @shift0_i16(
+// CHECK: arith.extsi %{{.*}} : i32 to i64
+// CHECK: %[[P:.*]] = arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK-NOT: arith.shrsi
+// CHECK: %[[Y:.*]] = arith.addi %[[P]], %{{.*}} : i64
+// CHECK: arith.maxsi %[[Y]]
+// CHECK: arith.constant 32767 : i64
+// CHECK: arith.trunci %{{.*}} : i64 to i16
+func.func @shift0_i16(%x: tensor<7xi32>) -> tensor<7xi16> {
+  %y = dyad.requant %x {multiplier = array<i32: 7>, shift = array<i32: 0>, output_zp = 1} : tensor<7xi32> to tensor<7xi16>
+  return %y : tensor<7xi16>
+}
+
+// Shift 63: the result is the output zero point, no shift is emitted.
+// CHECK-LABEL: func.func @shift63(
+// CHECK-NOT: arith.muli
+// CHECK-NOT: arith.shrsi
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i64
+// CHECK: arith.addi %[[ZERO]], %{{.*}} : i64
+// CHECK-NOT: arith.muli
+// CHECK-NOT: arith.shrsi
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+// CHECK: return
+func.func @shift63(%x: tensor<3xi32>) -> tensor<3xi8> {
+  %y = dyad.requant %x {multiplier = array<i32: 2147483647>, shift = array<i32: 63>, output_zp = 4} : tensor<3xi32> to tensor<3xi8>
+  return %y : tensor<3xi8>
+}
+
+// Shift edges per channel (axis 1 of 2x4): c = 0, 63, 62 and multiplier 0.
+// CHECK-LABEL: func.func @per_channel_edges(
+// CHECK: arith.constant dense<[5, 2147483647, 1073741824, 0]> : tensor<4xi64>
+// CHECK: arith.constant dense<[0, 63, 62, 40]> : tensor<4xi64>
+func.func @per_channel_edges(%x: tensor<2x4xi32>) -> tensor<2x4xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 5, 2147483647, 1073741824, 0>, shift = array<i32: 0, 63, 62, 40>, axis = -1} : tensor<2x4xi32> to tensor<2x4xi32>
+  return %y : tensor<2x4xi32>
+}
+
+// The largest multiplier with |v| near 2^31 and the largest executed shift.
+// CHECK-LABEL: func.func @huge(
+// CHECK: arith.constant 2147483647 : i64
+// CHECK: arith.constant 62 : i64
+func.func @huge(%x: tensor<5xi32>) -> tensor<5xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 2147483647>, shift = array<i32: 62>} : tensor<5xi32> to tensor<5xi32>
+  return %y : tensor<5xi32>
+}
+
+// i8 input: sign-extended.
+// CHECK-LABEL: func.func @i8_in(
+// CHECK: arith.extsi %{{.*}} : i8 to i64
+func.func @i8_in(%x: tensor<4xi8>) -> tensor<4xi8> {
+  %y = dyad.requant %x {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : tensor<4xi8> to tensor<4xi8>
+  return %y : tensor<4xi8>
+}
+
+func.func @main() {
+  // M = 1/2, input_zp 3, output_zp -5: v = 0, 1, -1, 2, -2, 5, -5, 297, -303
+  // -> ties 0.5 -> 1, -0.5 -> -1, 2.5 -> 3, -2.5 -> -3; 148.5 and -151.5
+  // saturate, as do +-2^30 - 2.
+  %a0 = arith.constant dense<[3, 4, 2, 5, 1, 8, -2, 300, -300, 2147483647, -2147483645]> : tensor<11xi32>
+  %c0 = tensor.cast %a0 : tensor<11xi32> to tensor<?xi32>
+  %r0 = call @per_tensor(%c0) : (tensor<?xi32>) -> tensor<?xi8>
+  %k0 = arith.constant 0 : index
+  %d0 = tensor.dim %r0, %k0 : tensor<?xi8>
+  %e0 = tensor.empty(%d0) : tensor<?xi32>
+  %w0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%r0 : tensor<?xi8>) outs(%e0 : tensor<?xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %x = arith.extsi %in : i8 to i32
+    linalg.yield %x : i32
+  } -> tensor<?xi32>
+  %u0 = tensor.cast %w0 : tensor<?xi32> to tensor<*xi32>
+  call @printMemrefI32(%u0) : (tensor<*xi32>) -> ()
+
+  // ui8 per channel, input_zp 20, output_zp 100. Column 0: M = 0.6985
+  // (v = -20, 40, 235, 80 -> -14, 28, 164 (saturates at 255), 56); column 1:
+  // M = 1/8 (v = -4, 12, 235, -20 -> ties -0.5 -> -1, 1.5 -> 2, 29.375 -> 29,
+  // -2.5 -> -3). Inputs 255 are written as -1 here.
+  %a1 = arith.constant dense<[[0, 16], [60, 32], [-1, -1], [100, 0]]> : tensor<4x2xi8>
+  %b1 = tensor.bitcast %a1 : tensor<4x2xi8> to tensor<4x2xui8>
+  %r1 = call @per_channel_ui8(%b1) : (tensor<4x2xui8>) -> tensor<4x2xui8>
+  %s1 = tensor.bitcast %r1 : tensor<4x2xui8> to tensor<4x2xi8>
+  %e1 = tensor.empty() : tensor<4x2xi32>
+  %w1 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s1 : tensor<4x2xi8>) outs(%e1 : tensor<4x2xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %x = arith.extui %in : i8 to i32
+    linalg.yield %x : i32
+  } -> tensor<4x2xi32>
+  %u1 = tensor.cast %w1 : tensor<4x2xi32> to tensor<*xi32>
+  call @printMemrefI32(%u1) : (tensor<*xi32>) -> ()
+
+  // 7x + 1 saturated to i16.
+  %a2 = arith.constant dense<[0, 1, -1, 4680, 4681, -4681, -4682]> : tensor<7xi32>
+  %r2 = call @shift0_i16(%a2) : (tensor<7xi32>) -> tensor<7xi16>
+  %e2 = tensor.empty() : tensor<7xi32>
+  %w2 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%r2 : tensor<7xi16>) outs(%e2 : tensor<7xi32>) {
+  ^bb0(%in: i16, %out: i32):
+    %x = arith.extsi %in : i16 to i32
+    linalg.yield %x : i32
+  } -> tensor<7xi32>
+  %u2 = tensor.cast %w2 : tensor<7xi32> to tensor<*xi32>
+  call @printMemrefI32(%u2) : (tensor<*xi32>) -> ()
+
+  // Shift 63: the output zero point whatever the input.
+  %a3 = arith.constant dense<[2147483647, -2147483648, 0]> : tensor<3xi32>
+  %r3 = call @shift63(%a3) : (tensor<3xi32>) -> tensor<3xi8>
+  %e3 = tensor.empty() : tensor<3xi32>
+  %w3 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%r3 : tensor<3xi8>) outs(%e3 : tensor<3xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %x = arith.extsi %in : i8 to i32
+    linalg.yield %x : i32
+  } -> tensor<3xi32>
+  %u3 = tensor.cast %w3 : tensor<3xi32> to tensor<*xi32>
+  call @printMemrefI32(%u3) : (tensor<*xi32>) -> ()
+
+  // Columns: 5x; 0 (c = 63); x / 2^32 (-2^31 is the tie -0.5 -> -1,
+  // 2^31 - 1 gives 0); 0 (b = 0).
+  %a4 = arith.constant dense<[[-3, 2147483647, -2147483648, 12345], [100, -2147483648, 2147483647, -1]]> : tensor<2x4xi32>
+  %r4 = call @per_channel_edges(%a4) : (tensor<2x4xi32>) -> tensor<2x4xi32>
+  %u4 = tensor.cast %r4 : tensor<2x4xi32> to tensor<*xi32>
+  call @printMemrefI32(%u4) : (tensor<*xi32>) -> ()
+
+  // (2^31 - 1) x / 2^62: -2^31 -> -0.99999 -> -1; 2^31 - 1 -> 1; 2^30 ->
+  // 0.5 - 2^-32 -> 0; -2^30 -> 0; -2^30 - 1 -> -0.50000000023 -> -1.
+  %a5 = arith.constant dense<[-2147483648, 2147483647, 1073741824, -1073741824, -1073741825]> : tensor<5xi32>
+  %r5 = call @huge(%a5) : (tensor<5xi32>) -> tensor<5xi32>
+  %u5 = tensor.cast %r5 : tensor<5xi32> to tensor<*xi32>
+  call @printMemrefI32(%u5) : (tensor<*xi32>) -> ()
+
+  // x / 2 of i8: -128 -> -64, -127 -> -63.5 -> -64, 127 -> 64, 3 -> 2.
+  %a6 = arith.constant dense<[-128, -127, 127, 3]> : tensor<4xi8>
+  %r6 = call @i8_in(%a6) : (tensor<4xi8>) -> tensor<4xi8>
+  %e6 = tensor.empty() : tensor<4xi32>
+  %w6 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%r6 : tensor<4xi8>) outs(%e6 : tensor<4xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %x = arith.extsi %in : i8 to i32
+    linalg.yield %x : i32
+  } -> tensor<4xi32>
+  %u6 = tensor.cast %w6 : tensor<4xi32> to tensor<*xi32>
+  call @printMemrefI32(%u6) : (tensor<*xi32>) -> ()
+  return
+}
+func.func private @printMemrefI32(tensor<*xi32>)
+
+// EXEC: rank = 1 offset = 0 sizes = [11] strides = {{.*}} data =
+// EXEC-NEXT: [-5, -4, -6, -4, -6, -2, -8, 127, -128, 127, -128]
+// EXEC: rank = 2 offset = 0 sizes = [4, 2] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[}}86, 99],
+// EXEC-NEXT: [128, 102],
+// EXEC-NEXT: [255, 129],
+// EXEC-NEXT: [156, 97]]
+// EXEC: rank = 1 offset = 0 sizes = [7] strides = {{.*}} data =
+// EXEC-NEXT: [1, 8, -6, 32761, 32767, -32766, -32768]
+// EXEC: rank = 1 offset = 0 sizes = [3] strides = {{.*}} data =
+// EXEC-NEXT: [4, 4, 4]
+// EXEC: rank = 2 offset = 0 sizes = [2, 4] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[}}-15, 0, -1, 0],
+// EXEC-NEXT: [500, 0, 0, 0]]
+// EXEC: rank = 1 offset = 0 sizes = [5] strides = {{.*}} data =
+// EXEC-NEXT: [-1, 1, 0, 0, -1]
+// EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
+// EXEC-NEXT: [-64, -64, 64, 2]
