@@ -1,0 +1,341 @@
+//===- Table.cpp - calibration tables: Dyad JSON, onnxruntime, TensorRT ---===//
+//
+// Writes Dyad's JSON table; reads it back, or imports an onnxruntime
+// calibration.json or a TensorRT calibration cache (see Calibration.h).
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Calibration/Calibration.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+using namespace dyad::calib;
+namespace json = llvm::json;
+
+static llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+/// The shortest "%g" text that reads back as v.
+static std::string fmtNum(double v) {
+  char buf[64];
+  for (int prec = 6; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof(buf), "%.*g", prec, v);
+    if (std::strtod(buf, nullptr) == v)
+      break;
+  }
+  return buf;
+}
+
+llvm::Error dyad::calib::writeTable(const Table &table, llvm::StringRef path) {
+  for (const auto &[name, e] : table.tensors) {
+    if (!std::isfinite(e.min) || !std::isfinite(e.max) || e.min > e.max)
+      return fail(llvm::formatv("{0}: tensor '{1}': invalid range [{2}, {3}]",
+                                path, name, fmtNum(e.min), fmtNum(e.max)));
+    if (e.scale && !(std::isfinite(*e.scale) && *e.scale > 0))
+      return fail(llvm::formatv("{0}: tensor '{1}': invalid scale {2}", path,
+                                name, fmtNum(*e.scale)));
+  }
+  llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+    json::OStream j(os, 2);
+    j.object([&] {
+      j.attribute("format", "dyad-calibration");
+      j.attribute("version", Table::kVersion);
+      j.attribute("method", table.method);
+      if (!table.model.empty())
+        j.attribute("model", table.model);
+      j.attribute("samples", table.samples);
+      j.attributeObject("tensors", [&] {
+        for (const auto &kv : table.tensors) {
+          const TableEntry &e = kv.second;
+          j.attributeObject(kv.first, [&] {
+            j.attribute("min", e.min);
+            j.attribute("max", e.max);
+            j.attribute("count", e.count);
+            if (e.scale)
+              j.attribute("scale", *e.scale);
+            if (e.zeroPoint)
+              j.attribute("zero_point", *e.zeroPoint);
+          });
+        }
+      });
+    });
+    os << "\n";
+    return llvm::Error::success();
+  });
+  if (err)
+    return fail(llvm::formatv("cannot write calibration table {0}: {1}", path,
+                              llvm::toString(std::move(err))));
+  return llvm::Error::success();
+}
+
+//===----------------------------------------------------------------------===//
+// Dyad JSON
+//===----------------------------------------------------------------------===//
+
+static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
+                                           const json::Object &root) {
+  Table t;
+  const json::Value *version = root.get("version");
+  if (!version)
+    return fail(llvm::formatv("{0}: missing \"version\"", path));
+  std::optional<int64_t> v = version->getAsInteger();
+  if (!v || *v < 1)
+    return fail(
+        llvm::formatv("{0}: \"version\" must be a positive integer", path));
+  if (*v > Table::kVersion)
+    return fail(llvm::formatv("{0}: calibration table version {1} is newer "
+                              "than this Dyad reads (version {2})",
+                              path, *v, Table::kVersion));
+  std::optional<llvm::StringRef> method = root.getString("method");
+  if (!method)
+    return fail(llvm::formatv("{0}: missing \"method\" (a string)", path));
+  t.method = method->str();
+  if (const json::Value *model = root.get("model")) {
+    std::optional<llvm::StringRef> m = model->getAsString();
+    if (!m)
+      return fail(llvm::formatv("{0}: \"model\" must be a string", path));
+    t.model = m->str();
+  }
+  const json::Value *samples = root.get("samples");
+  if (!samples)
+    return fail(llvm::formatv("{0}: missing \"samples\"", path));
+  std::optional<uint64_t> s = samples->getAsUINT64();
+  if (!s)
+    return fail(
+        llvm::formatv("{0}: \"samples\" must be a non-negative integer", path));
+  t.samples = *s;
+  const json::Object *tensors = root.getObject("tensors");
+  if (!tensors)
+    return fail(llvm::formatv("{0}: missing \"tensors\" (an object)", path));
+  for (const auto &kv : *tensors) {
+    llvm::StringRef name = kv.first;
+    const json::Object *o = kv.second.getAsObject();
+    if (!o)
+      return fail(
+          llvm::formatv("{0}: tensor '{1}': expected an object", path, name));
+    TableEntry e;
+    for (const char *key : {"min", "max"}) {
+      const json::Value *x = o->get(key);
+      if (!x)
+        return fail(llvm::formatv("{0}: tensor '{1}': missing \"{2}\"", path,
+                                  name, key));
+      std::optional<double> d = x->getAsNumber();
+      if (!d || !std::isfinite(*d))
+        return fail(
+            llvm::formatv("{0}: tensor '{1}': \"{2}\" must be a finite number",
+                          path, name, key));
+      (llvm::StringRef(key) == "min" ? e.min : e.max) = *d;
+    }
+    if (e.min > e.max)
+      return fail(llvm::formatv("{0}: tensor '{1}': min {2} > max {3}", path,
+                                name, fmtNum(e.min), fmtNum(e.max)));
+    const json::Value *c = o->get("count");
+    if (!c)
+      return fail(
+          llvm::formatv("{0}: tensor '{1}': missing \"count\"", path, name));
+    std::optional<uint64_t> cnt = c->getAsUINT64();
+    if (!cnt)
+      return fail(llvm::formatv(
+          "{0}: tensor '{1}': \"count\" must be a non-negative integer", path,
+          name));
+    e.count = *cnt;
+    if (const json::Value *sc = o->get("scale")) {
+      std::optional<double> d = sc->getAsNumber();
+      if (!d || !std::isfinite(*d) || *d <= 0)
+        return fail(llvm::formatv(
+            "{0}: tensor '{1}': \"scale\" must be a positive number", path,
+            name));
+      e.scale = *d;
+    }
+    if (const json::Value *zp = o->get("zero_point")) {
+      std::optional<int64_t> z = zp->getAsInteger();
+      if (!z)
+        return fail(llvm::formatv(
+            "{0}: tensor '{1}': \"zero_point\" must be an integer", path,
+            name));
+      e.zeroPoint = *z;
+    }
+    t.tensors[name.str()] = e;
+  }
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// onnxruntime calibration.json
+//===----------------------------------------------------------------------===//
+
+/// A number, a one-element list, or {"CLS": "numpy.array", "data": ...}.
+static std::optional<double> ortScalar(const json::Value &v, std::string &why) {
+  if (std::optional<double> d = v.getAsNumber())
+    return d;
+  if (const json::Array *a = v.getAsArray()) {
+    if (a->size() == 1)
+      return ortScalar((*a)[0], why);
+    why = llvm::formatv("has {0} values (per-channel ranges are not supported)",
+                        a->size());
+    return std::nullopt;
+  }
+  if (const json::Object *o = v.getAsObject())
+    if (const json::Value *data = o->get("data"))
+      return ortScalar(*data, why);
+  why = "is not a number";
+  return std::nullopt;
+}
+
+static llvm::Expected<Table> readOrtTable(llvm::StringRef path,
+                                          const json::Object &root) {
+  Table t;
+  t.method = "onnxruntime";
+  const json::Object *data = &root;
+  if (std::optional<llvm::StringRef> cls = root.getString("CLS")) {
+    if (*cls != "TensorsData")
+      return fail(llvm::formatv("{0}: unrecognized onnxruntime object "
+                                "\"CLS\": \"{1}\" (expected TensorsData)",
+                                path, *cls));
+    data = root.getObject("data");
+    if (!data)
+      return fail(llvm::formatv(
+          "{0}: onnxruntime TensorsData without a \"data\" object", path));
+  }
+  for (const auto &kv : *data) {
+    llvm::StringRef name = kv.first;
+    const json::Value &v = kv.second;
+    const json::Value *lo = nullptr, *hi = nullptr;
+    if (const json::Array *a = v.getAsArray()) {
+      if (a->size() != 2)
+        return fail(llvm::formatv("{0}: tensor '{1}': expected [min, max], "
+                                  "got a list of {2} values",
+                                  path, name, a->size()));
+      lo = &(*a)[0];
+      hi = &(*a)[1];
+    } else if (const json::Object *o = v.getAsObject()) {
+      lo = o->get("lowest");
+      hi = o->get("highest");
+      if (!lo || !hi)
+        return fail(llvm::formatv("{0}: tensor '{1}': missing \"{2}\" (an "
+                                  "onnxruntime range needs \"lowest\" and "
+                                  "\"highest\")",
+                                  path, name, lo ? "highest" : "lowest"));
+    } else {
+      return fail(llvm::formatv("{0}: tensor '{1}': expected [min, max] or an "
+                                "object with \"lowest\" and \"highest\"",
+                                path, name));
+    }
+    TableEntry e;
+    std::string why;
+    std::optional<double> l = ortScalar(*lo, why);
+    if (!l)
+      return fail(
+          llvm::formatv("{0}: tensor '{1}': the minimum {2}", path, name, why));
+    std::optional<double> h = ortScalar(*hi, why);
+    if (!h)
+      return fail(
+          llvm::formatv("{0}: tensor '{1}': the maximum {2}", path, name, why));
+    if (!std::isfinite(*l) || !std::isfinite(*h) || *l > *h)
+      return fail(llvm::formatv("{0}: tensor '{1}': invalid range [{2}, {3}]",
+                                path, name, fmtNum(*l), fmtNum(*h)));
+    e.min = *l;
+    e.max = *h;
+    t.tensors[name.str()] = e;
+  }
+  if (t.tensors.empty())
+    return fail(llvm::formatv("{0}: no tensor ranges found", path));
+  return t;
+}
+
+//===----------------------------------------------------------------------===//
+// TensorRT calibration cache
+//===----------------------------------------------------------------------===//
+
+static llvm::Expected<Table> readTrtCache(llvm::StringRef path,
+                                          llvm::StringRef text) {
+  Table t;
+  t.method = "tensorrt";
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n');
+  for (size_t i = 1; i < lines.size(); ++i) {
+    llvm::StringRef line = lines[i].rtrim("\r").trim();
+    size_t lineNo = i + 1;
+    if (line.empty())
+      continue;
+    size_t colon = line.rfind(':');
+    if (colon == llvm::StringRef::npos)
+      return fail(llvm::formatv("{0}:{1}: expected '<tensor name>: <8 hex "
+                                "digits>', got '{2}'",
+                                path, lineNo, line));
+    llvm::StringRef name = line.take_front(colon).trim();
+    llvm::StringRef hex = line.drop_front(colon + 1).trim();
+    if (name.empty())
+      return fail(llvm::formatv("{0}:{1}: missing tensor name", path, lineNo));
+    if (hex.size() != 8 || !llvm::all_of(hex, llvm::isHexDigit))
+      return fail(llvm::formatv("{0}:{1}: tensor '{2}': scale '{3}' is not 8 "
+                                "hex digits",
+                                path, lineNo, name, hex));
+    uint32_t bits = 0;
+    hex.getAsInteger(16, bits);
+    float scale;
+    std::memcpy(&scale, &bits, sizeof(scale));
+    if (!std::isfinite(scale) || scale < 0)
+      return fail(llvm::formatv("{0}:{1}: tensor '{2}': scale {3} ({4}) is not "
+                                "a finite non-negative float",
+                                path, lineNo, name, hex, fmtNum(scale)));
+    if (t.tensors.count(name.str()))
+      return fail(llvm::formatv("{0}:{1}: tensor '{2}' appears twice", path,
+                                lineNo, name));
+    TableEntry e;
+    double amax = double(scale) * 127.0;
+    e.min = amax == 0 ? 0.0 : -amax; // not -0
+    e.max = amax;
+    e.scale = double(scale);
+    e.zeroPoint = 0;
+    if (scale == 0)
+      e.scale.reset(); // a zero scale is no usable scale
+    t.tensors[name.str()] = e;
+  }
+  if (t.tensors.empty())
+    return fail(
+        llvm::formatv("{0}: TensorRT calibration cache has no tensors", path));
+  return t;
+}
+
+llvm::Expected<Table> dyad::calib::readTable(llvm::StringRef path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buf =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buf)
+    return fail(llvm::formatv("cannot read calibration table {0}: {1}", path,
+                              buf.getError().message()));
+  llvm::StringRef text = (*buf)->getBuffer();
+  llvm::StringRef start = text.ltrim();
+  if (start.starts_with("TRT-"))
+    return readTrtCache(path, text.substr(text.size() - start.size()));
+  if (!start.starts_with("{"))
+    return fail(llvm::formatv(
+        "{0}: unrecognized calibration table: expected a JSON object (Dyad or "
+        "onnxruntime) or a TensorRT calibration cache (first line "
+        "'TRT-<version>-<calibrator>')",
+        path));
+  llvm::Expected<json::Value> parsed = json::parse(text);
+  if (!parsed)
+    return fail(llvm::formatv("{0}: invalid JSON: {1}", path,
+                              llvm::toString(parsed.takeError())));
+  const json::Object *root = parsed->getAsObject();
+  if (!root)
+    return fail(llvm::formatv("{0}: expected a JSON object", path));
+  if (const json::Value *format = root->get("format")) {
+    std::optional<llvm::StringRef> f = format->getAsString();
+    if (!f || *f != "dyad-calibration")
+      return fail(
+          llvm::formatv("{0}: \"format\" is not \"dyad-calibration\"", path));
+    return readDyadTable(path, *root);
+  }
+  return readOrtTable(path, *root);
+}
