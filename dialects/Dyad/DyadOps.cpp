@@ -1138,3 +1138,64 @@ LogicalResult DynamicQuantizeLinearOp::verify() {
 
 #define GET_OP_CLASSES
 #include "Dyad/DyadOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Integer-only ops
+//===----------------------------------------------------------------------===//
+
+/// Range of an integer element type (signless = signed).
+static std::pair<int64_t, int64_t> intRange(IntegerType t) {
+  unsigned w = t.getWidth();
+  if (t.isUnsigned())
+    return {0, w >= 64 ? INT64_MAX : (int64_t)APInt::getMaxValue(w).getZExtValue()};
+  return {APInt::getSignedMinValue(w).getSExtValue(),
+          APInt::getSignedMaxValue(w).getSExtValue()};
+}
+
+std::pair<int64_t, int64_t> RequantOp::getClampRange() {
+  auto range = intRange(cast<IntegerType>(getElementTypeOrSelf(getType())));
+  if (auto lo = getClampMinAttr())
+    range.first = lo.getValue().getSExtValue();
+  if (auto hi = getClampMaxAttr())
+    range.second = hi.getValue().getSExtValue();
+  return range;
+}
+
+LogicalResult RequantOp::verify() {
+  auto in = cast<IntegerType>(getElementTypeOrSelf(getInput().getType()));
+  auto out = cast<IntegerType>(getElementTypeOrSelf(getType()));
+  if (in.getWidth() > 32 || out.getWidth() > 32)
+    return emitOpError("operates on integers of at most 32 bits");
+  ArrayRef<int32_t> mult = getMultiplier(), shift = getShift();
+  if (mult.empty() || mult.size() != shift.size())
+    return emitOpError("needs one shift per multiplier (and at least one)");
+  for (int32_t b : mult)
+    if (b < 0)
+      return emitOpError("multiplier ") << b << " is negative";
+  for (int32_t c : shift)
+    if (c < 0 || c > 63)
+      return emitOpError("shift ") << c << " is outside [0, 63]";
+  if (rankOf(getInput()) >= 0 && rankOf(getOutput()) >= 0) {
+    if (rankOf(getInput()) != rankOf(getOutput()))
+      return emitOpError("input and result ranks differ");
+    for (auto [a, b] : llvm::zip(shapeOf(getInput()), shapeOf(getOutput())))
+      if (a != kDyn && b != kDyn && a != b)
+        return emitOpError("input and result shapes differ");
+  }
+  if (mult.size() > 1 && rankOf(getInput()) >= 0) {
+    FailureOr<int64_t> a =
+        normalizeAxis(*this, (int64_t)getAxis(), rankOf(getInput()));
+    if (failed(a))
+      return failure();
+    if (failed(checkDim(*this, "per-channel multiplier", 0,
+                        shapeOf(getInput())[*a], (int64_t)mult.size())))
+      return failure();
+  }
+  auto [lo, hi] = getClampRange();
+  auto [tlo, thi] = intRange(out);
+  if (lo > hi || lo < tlo || hi > thi)
+    return emitOpError("clamp range [")
+           << lo << ", " << hi << "] is empty or outside the result type "
+           << out;
+  return success();
+}

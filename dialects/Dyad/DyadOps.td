@@ -549,4 +549,48 @@ def Dyad_DynamicQuantizeLinearOp : Dyad_Op<"dynamic_quantize_linear"> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Integer-only vocabulary (the integerized graph)
+//===----------------------------------------------------------------------===//
+
+def Dyad_RequantOp : Dyad_Op<"requant"> {
+  let summary = "Dyadic integer requantization (HAWQ-V3): y = x * b / 2^c";
+  let description = [{
+    Rescales integers by a dyadic number, with integer arithmetic only. In
+    64-bit arithmetic, per element (channel `k` along `axis` when the
+    multiplier has more than one entry):
+
+    ```
+    v = x - input_zp                       // |v| < 2^31 (an i32 accumulator)
+    p = v * multiplier[k]                  // 0 <= multiplier < 2^31
+    r = p                                  if shift[k] == 0
+        0                                  if shift[k] >= 63
+        (p + 2^(c-1) - (p < 0)) >> c       otherwise (c = shift[k]; round
+                                           half away from zero, one rounding)
+    y = clamp(r + output_zp, clamp_min, clamp_max)
+    ```
+
+    `clamp_min`/`clamp_max` default to the range of the result type (`ui8`:
+    [0, 255], `i8`: [-128, 127], `i32`: its full range); a fused ReLU or Clip
+    narrows them. A real multiplier `M` is encoded as `b / 2^c` with `b` in
+    [2^30, 2^31) (see docs/numerics.md). Integerize creates this op; its
+    result type is a plain integer tensor.
+  }];
+  let arguments = (ins Dyad_IntTensor:$input,
+                       DenseI32ArrayAttr:$multiplier,
+                       DenseI32ArrayAttr:$shift,
+                       DefaultValuedAttr<I64Attr, "0">:$input_zp,
+                       DefaultValuedAttr<I64Attr, "0">:$output_zp,
+                       DefaultValuedAttr<I64Attr, "1">:$axis,
+                       OptionalAttr<I64Attr>:$clamp_min,
+                       OptionalAttr<I64Attr>:$clamp_max);
+  let results = (outs Dyad_IntTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The clamp bounds, defaulted to the result type's range.
+    std::pair<int64_t, int64_t> getClampRange();
+  }];
+}
+
 #endif // DYAD_OPS_TD

@@ -58,4 +58,85 @@ def DyadStridedCopyToLinalg
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def DyadInstrument : Pass<"dyad-instrument", "mlir::ModuleOp"> {
+  let summary = "Expose every calibrated activation as an extra graph output";
+  let description = [{
+    Calibration runs the float model natively: this pass appends every
+    activation that quantization needs a range for (graph inputs and the
+    named results of dyad ops, see `isCalibrated` in
+    lib/Transforms/QuantUtils.h) to the results of the graph function, each
+    named (`dyad.name`) by its ONNX tensor name. The compiled instrumented
+    model then returns the tensors a calibration method observes, batch by
+    batch, without storing them.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", "\"main_graph\"",
+           "The graph function">
+  ];
+}
+
+def DyadQuantize : Pass<"dyad-quantize", "mlir::func::FuncOp"> {
+  let summary = "Fold a calibration table into quantize/dequantize pairs";
+  let description = [{
+    Gives every calibrated activation a `!quant.uniform` type from the
+    calibration table (asymmetric, per tensor; the range is widened to hold
+    0) and inserts `dyad.quantize` / `dyad.dequantize` after it; ops that
+    only move or select values (max pool, reshape, flatten, transpose,
+    squeeze, unsqueeze) keep their input's type. Conv, Gemm and MatMul
+    weights become per-output-channel symmetric integer constants,
+    `S = max|W| / (2^(bits-1) - 1)`, Z = 0. A Conv/Gemm/MatMul/Add result
+    whose only user is a Relu or Clip is not quantized itself: the activation
+    fuses into its requantization. The result is the QDQ form that
+    `dyad-integerize` rewrites, the same form an ONNX QDQ model imports to.
+  }];
+  let options = [
+    Option<"table", "table", "std::string", "",
+           "Calibration table (JSON, onnxruntime JSON or TensorRT cache)">,
+    Option<"weightBits", "weight-bits", "unsigned", "8",
+           "Bits of the weight integers (2..8)">,
+    Option<"activationBits", "activation-bits", "unsigned", "8",
+           "Bits of the activation integers (2..8)">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::quant::QuantDialect"];
+}
+
+def DyadIntegerize : Pass<"dyad-integerize", "mlir::func::FuncOp"> {
+  let summary = "Rewrite dequantize -> op -> quantize chains into integer ops";
+  let description = [{
+    Every `dyad.quantize` whose input is a supported float op on
+    `dyad.dequantize`d operands becomes integer arithmetic (HAWQ-V3): conv,
+    gemm and matmul on 8-bit integers with i32 accumulation, an i32 bias at
+    `S_in * S_w` with the input zero point folded into it at compile time,
+    and `dyad.requant` with dyadic multipliers `b / 2^c` (per output channel
+    for per-channel weights). Add requantizes each branch onto the output
+    scale with its own multiplier; concat requantizes inputs whose scale
+    differs; average pools sum in i32 and fold the 1/K into the multiplier;
+    max pool, reshape, flatten, transpose, squeeze and unsqueeze work on the
+    integers as they are; Relu and Clip become the requantization's clamp.
+    Chains that have no integer form stay as they are (and
+    `dyad-verify-integer-only` reports them). See docs/numerics.md.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::quant::QuantDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def DyadVerifyIntegerOnly
+    : Pass<"dyad-verify-integer-only", "mlir::func::FuncOp"> {
+  let summary = "Fail if float arithmetic remains inside the quantized region";
+  let description = [{
+    The quantized region runs from the graph's input `dyad.quantize` ops to
+    its output `dyad.dequantize` ops. A float-typed op both downstream of a
+    `dyad.dequantize` and upstream of a `dyad.quantize` is float arithmetic
+    between integer ops: an error at its location (the ONNX node), unless
+    `allow-float-ops` is set, which turns each into a warning (an explicit,
+    reported float fallback).
+  }];
+  let options = [
+    Option<"allowFloatOps", "allow-float-ops", "bool", "false",
+           "Report remaining float ops as warnings instead of errors">
+  ];
+}
+
 #endif // DYAD_PASSES_TD

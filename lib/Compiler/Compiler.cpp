@@ -1,6 +1,7 @@
 //===- Compiler.cpp - dyadc stages: signature, runtime ABI, LLVM, linking -===//
 
 #include "dyad/Compiler/Compiler.h"
+#include "dyad/Conversion/Conversion.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -8,6 +9,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -371,4 +373,62 @@ std::string dyad::modelHeader(const ModelSignature &signature,
         "void dyad_model_entry(void **args);\n"
         "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return os.str();
+}
+
+//===----------------------------------------------------------------------===//
+// Whole stages
+//===----------------------------------------------------------------------===//
+
+LogicalResult dyad::lowerToLLVMDialect(
+    ModuleOp module, StringRef funcName, const ModelSignature &signature,
+    unsigned optLevel, function_ref<LogicalResult(PassManager &)> configure) {
+  MLIRContext *ctx = module.getContext();
+  auto func = module.lookupSymbol<func::FuncOp>(funcName);
+  if (!func)
+    return module.emitError() << "no function '" << funcName << "'";
+  func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+  // The boundary attributes live on in the signature; LLVM has no use for
+  // them.
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    func.setArgAttrs(i, DictionaryAttr::get(ctx));
+  for (unsigned i = 0; i < func.getNumResults(); ++i)
+    func.setResultAttrs(i, DictionaryAttr::get(ctx));
+  PassManager pm(ctx);
+  if (configure && failed(configure(pm)))
+    return failure();
+  LowerCpuOptions lowerOptions;
+  lowerOptions.optLevel = optLevel;
+  if (failed(buildLowerCpuPipeline(pm, lowerOptions)) ||
+      failed(pm.run(module)))
+    return failure();
+  return addRuntimeInterface(module, funcName, signature);
+}
+
+bool dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,
+                              const TargetOptions &options, StringRef output,
+                              std::string &error) {
+  auto signature = readSignature(module, funcName);
+  if (failed(signature) ||
+      failed(lowerToLLVMDialect(module, funcName, *signature,
+                                options.optLevel))) {
+    error = "lowering failed";
+    return false;
+  }
+  auto tm = createTargetMachine(options, error);
+  if (!tm)
+    return false;
+  llvm::LLVMContext llvmContext;
+  auto llvmModule =
+      translateAndOptimize(module, llvmContext, *tm, options.optLevel, error);
+  if (!llvmModule)
+    return false;
+  SmallString<128> object;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("dyad", "o", object)) {
+    error = "cannot create a temporary file: " + ec.message();
+    return false;
+  }
+  bool ok = emitObject(*llvmModule, *tm, object, error) &&
+            linkSharedLibrary(object, output, error);
+  llvm::sys::fs::remove(object);
+  return ok;
 }

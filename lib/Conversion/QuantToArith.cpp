@@ -468,11 +468,111 @@ struct DynamicQuantizeLinearLowering
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Integer-only requantization
+//===----------------------------------------------------------------------===//
+
+/// dyad.requant: per element, in i64 (docs/numerics.md),
+///   p = (x - input_zp) * b;  r = round_half_away(p / 2^c);  clamp(r + zp).
+/// Per-channel multipliers and shifts are 1-D constants read along `axis`.
+struct RequantLowering : OpConversionPattern<RequantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(RequantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getType()));
+    Value x = adaptor.getInput();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !xType)
+      return rewriter.notifyMatchFailure(op, "unranked");
+    bool inSigned = !cast<IntegerType>(getElementTypeOrSelf(
+                         op.getInput().getType())).isUnsigned();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    auto i64 = rewriter.getI64Type();
+    int64_t rank = xType.getRank();
+    ArrayRef<int32_t> mult = op.getMultiplier(), shift = op.getShift();
+    auto [lo, hi] = op.getClampRange();
+    int64_t inZp = (int64_t)op.getInputZp(), outZp = (int64_t)op.getOutputZp();
+    Type outElt = type.getElementType();
+
+    SmallVector<Value> inputs{x};
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank)};
+    bool perChannel = mult.size() > 1;
+    if (perChannel) {
+      int64_t axis = (int64_t)op.getAxis();
+      if (axis < 0)
+        axis += rank;
+      auto vecType = RankedTensorType::get({(int64_t)mult.size()}, i64);
+      SmallVector<int64_t> m64(mult.begin(), mult.end()),
+          s64(shift.begin(), shift.end());
+      inputs.push_back(arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(vecType, ArrayRef(m64))));
+      inputs.push_back(arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(vecType, ArrayRef(s64))));
+      AffineMap m = AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx));
+      maps.push_back(m);
+      maps.push_back(m);
+    }
+    Value result = buildMapped(
+        rewriter, loc, type, x, inputs, maps,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          auto cst = [&](int64_t v) {
+            return arith::ConstantIntOp::create(b, l, i64, v).getResult();
+          };
+          Value v = extendInt(b, l, a[0], i64, inSigned);
+          if (inZp)
+            v = arith::SubIOp::create(b, l, v, cst(inZp));
+          Value r;
+          if (!perChannel && shift[0] >= 63) {
+            r = cst(0);
+          } else if (!perChannel && shift[0] == 0) {
+            r = arith::MulIOp::create(b, l, v, cst(mult[0]));
+          } else {
+            Value bm = perChannel ? a[1] : cst(mult[0]);
+            Value c = perChannel ? a[2] : cst(shift[0]);
+            Value p = arith::MulIOp::create(b, l, v, bm);
+            // round = 2^(c-1) - (p < 0), for 1 <= c <= 62; c is clamped to
+            // [1, 62] for the shift itself, the c == 0 and c >= 63 cases are
+            // selected afterwards (no shift by 63 or more is ever executed).
+            Value one = cst(1);
+            Value cc = arith::MaxSIOp::create(
+                b, l, arith::MinSIOp::create(b, l, c, cst(62)), one);
+            Value half = arith::ShLIOp::create(
+                b, l, one, arith::SubIOp::create(b, l, cc, one));
+            Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                              p, cst(0));
+            Value negOne = arith::ExtUIOp::create(b, l, i64, neg);
+            Value rounded = arith::AddIOp::create(
+                b, l, p, arith::SubIOp::create(b, l, half, negOne));
+            r = arith::ShRSIOp::create(b, l, rounded, cc);
+            if (perChannel) {
+              Value isZero = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::eq, c, cst(0));
+              Value isHuge = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::sge, c, cst(63));
+              r = arith::SelectOp::create(b, l, isZero, p, r);
+              r = arith::SelectOp::create(b, l, isHuge, cst(0), r);
+            }
+          }
+          if (outZp)
+            r = arith::AddIOp::create(b, l, r, cst(outZp));
+          r = arith::MaxSIOp::create(b, l, r, cst(lo));
+          r = arith::MinSIOp::create(b, l, r, cst(hi));
+          return extendInt(b, l, r, outElt, true);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void dyad::populateQuantToArithPatterns(const TypeConverter &converter,
                                         RewritePatternSet &patterns) {
   patterns.add<QuantizeLowering, DequantizeLowering, QuantizeLinearLowering,
-               DequantizeLinearLowering, DynamicQuantizeLinearLowering>(
+               DequantizeLinearLowering, DynamicQuantizeLinearLowering,
+               RequantLowering>(
       converter, patterns.getContext());
 }

@@ -989,8 +989,14 @@ Type NodeContext::resultElementType(int i) {
 }
 
 void NodeContext::setResult(int i, Value v) {
-  if (i < node.output_size() && !node.output(i).empty())
-    graph.values[node.output(i)] = v;
+  if (i >= node.output_size() || node.output(i).empty())
+    return;
+  graph.values[node.output(i)] = v;
+  // Name the op this node created for the output (not a value it forwards).
+  Operation *def = v ? v.getDefiningOp() : nullptr;
+  if (graph.options.tensorNames && def && def->getNumResults() == 1 &&
+      def->getLoc() == loc && !def->hasAttr("dyad.tensor"))
+    def->setAttr("dyad.tensor", builder().getStringAttr(node.output(i)));
 }
 
 InFlightDiagnostic NodeContext::error() {

@@ -28,6 +28,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -385,9 +386,12 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
     args.push_back(d.data());
   m->entry(args.data());
 
-  // Copy each result into the caller's buffer, then free it.
+  // Copy each result into the caller's buffer, then free it. Two results
+  // can share one allocation (the same value returned twice, or a reshape
+  // returned with its input): each allocation is freed once.
   dyad_status status = DYAD_OK;
   size_t off = 0;
+  std::vector<void *> allocations;
   for (int i = 0; i < n_outputs; ++i) {
     const TensorInfo &t = *m->outputs[i];
     int rank = (int)t.shape.size();
@@ -402,7 +406,9 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
     for (int k = 0; k < rank; ++k)
       count *= (size_t)sizes[k];
     dyad_tensor &out = outputs[i];
-    if (status == DYAD_OK) {
+    // After a capacity failure the other outputs are still measured, so one
+    // retry with every buffer sized is enough.
+    if (status == DYAD_OK || status == DYAD_ERR_CAPACITY) {
       if (out.dtype != t.dtype) {
         status = m->fail(DYAD_ERR_DTYPE, "output '%s' is %s, buffer is %s",
                          t.name.c_str(), dyad_dtype_name(t.dtype),
@@ -413,11 +419,16 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
         out.rank = rank;
         for (int k = 0; k < rank; ++k)
           out.shape[k] = sizes[k];
-        status = m->fail(DYAD_ERR_CAPACITY,
+        if (status == DYAD_OK)
+          status = m->fail(DYAD_ERR_CAPACITY,
                          "output '%s' of shape %s needs %zu bytes, the buffer "
                          "has %zu",
                          t.name.c_str(), shapeString(sizes, rank).c_str(),
                          count * elt, out.capacity_bytes);
+      } else if (status == DYAD_ERR_CAPACITY) {
+        out.rank = rank;
+        for (int k = 0; k < rank; ++k)
+          out.shape[k] = sizes[k];
       } else {
         // Strided copy into dense row-major order (results are dense in
         // practice; this keeps any layout correct).
@@ -440,8 +451,12 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
           out.shape[k] = sizes[k];
       }
     }
-    std::free(allocated);
+    if (std::find(allocations.begin(), allocations.end(), allocated) ==
+        allocations.end())
+      allocations.push_back(allocated);
   }
+  for (void *a : allocations)
+    std::free(a);
   return status;
 }
 

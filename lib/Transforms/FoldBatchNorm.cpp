@@ -91,6 +91,9 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormalizationOp> {
         Value(), conv.getAutoPadAttr(), conv.getKernelShapeAttr(),
         conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
         conv.getGroupAttr());
+    // The folded conv computes the batch norm's output: it takes its name.
+    if (auto name = bn->getAttr("dyad.tensor"))
+      folded->setAttr("dyad.tensor", name);
     rewriter.replaceOp(bn, folded);
     rewriter.eraseOp(conv);
     return success();

@@ -40,6 +40,10 @@ static cl::opt<bool> listOps("list-supported-ops",
                                       "(domain::OpType, one a line) and exit"));
 static cl::opt<bool> simplify("simplify",
                               cl::desc("Run dyad-simplify after import"));
+static cl::opt<bool>
+    tensorNames("tensor-names",
+                cl::desc("Record each node output's ONNX tensor name as "
+                         "`dyad.tensor` (the key of calibration tables)"));
 
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
@@ -66,6 +70,7 @@ int main(int argc, char **argv) {
     return dyad::printOpStats(inputFile, &context, outs()) ? 0 : 1;
 
   dyad::ImportOptions options;
+  options.tensorNames = tensorNames;
   for (const std::string &s : inputShapes) {
     std::string error;
     if (!dyad::parseInputShape(s, options, error)) {

@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Dyad/DyadOps.h"
+#include "dyad/Compiler/Calibrate.h"
 #include "dyad/Compiler/Compiler.h"
 #include "dyad/Conversion/Conversion.h"
 #include "dyad/Import/OnnxImporter.h"
@@ -25,6 +27,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
@@ -66,6 +69,59 @@ static cl::list<std::string>
                          "(? keeps a dim dynamic); repeatable"),
                 cl::value_desc("name=dims"));
 static cl::opt<bool> verbose("v", cl::desc("Print a line per stage"));
+
+static cl::OptionCategory quantCat("Quantization (docs/numerics.md)");
+static cl::opt<bool> quantize(
+    "quantize",
+    cl::desc("Compile an integer-only model: calibrate (--calibrate) or read "
+             "a table (--calib-table), fold it into quant types, integerize, "
+             "verify. A QDQ / QOperator model uses its own scales."),
+    cl::cat(quantCat));
+static cl::opt<std::string> calibrateData(
+    "calibrate",
+    cl::desc("Calibration data: .npy (one input; first axis = samples), .npz "
+             "keyed by input name, or a directory of them"),
+    cl::value_desc("path"), cl::cat(quantCat));
+static cl::opt<std::string> calibMethod(
+    "calib-method",
+    cl::desc("minmax, moving-average, percentile, entropy or mse"),
+    cl::init("minmax"), cl::cat(quantCat));
+static cl::opt<double> calibPercentile("calib-percentile",
+                                       cl::desc("Percentile kept (percentile)"),
+                                       cl::init(99.99), cl::cat(quantCat));
+static cl::opt<double>
+    calibMomentum("calib-momentum",
+                  cl::desc("Moving-average momentum (moving-average)"),
+                  cl::init(0.9), cl::cat(quantCat));
+static cl::opt<unsigned> calibCount(
+    "calib-count", cl::desc("Calibrate on N samples drawn with --calib-seed "
+                            "(0: all)"),
+    cl::init(0), cl::cat(quantCat));
+static cl::opt<unsigned> calibSeed("calib-seed", cl::desc("Sampling seed"),
+                                   cl::init(0), cl::cat(quantCat));
+static cl::opt<unsigned> calibBatch("calib-batch",
+                                    cl::desc("Samples per calibration run"),
+                                    cl::init(32), cl::cat(quantCat));
+static cl::opt<std::string> calibTable(
+    "calib-table",
+    cl::desc("Calibration table: written by --calibrate, read otherwise "
+             "(Dyad JSON, onnxruntime JSON or a TensorRT cache)"),
+    cl::value_desc("file"), cl::cat(quantCat));
+static cl::opt<unsigned> weightBits("weight-bits", cl::desc("Weight bits"),
+                                    cl::init(8), cl::cat(quantCat));
+static cl::opt<unsigned> activationBits("activation-bits",
+                                        cl::desc("Activation bits"),
+                                        cl::init(8), cl::cat(quantCat));
+static cl::opt<bool> verifyIntegerOnly(
+    "verify-integer-only",
+    cl::desc("Fail if float arithmetic remains between the input quantize and "
+             "the output dequantize (on by default with --quantize)"),
+    cl::init(true), cl::cat(quantCat));
+static cl::opt<bool> allowFloatOps(
+    "allow-float-ops",
+    cl::desc("Keep ops without an integer form in float, reported as "
+             "warnings"),
+    cl::cat(quantCat));
 
 namespace {
 /// Prints "[i/n] stage... 0.4 s" lines under -v.
@@ -116,6 +172,91 @@ static bool writeText(StringRef path, function_ref<void(raw_ostream &)> fn) {
   return true;
 }
 
+static dyad::TargetOptions targetOptions() {
+  dyad::TargetOptions t;
+  t.target = target;
+  t.cpu = mcpu;
+  t.features = mattr;
+  t.optLevel = optLevel;
+  return t;
+}
+
+/// --quantize: calibrate (or read a table), fold the table into quant types,
+/// integerize, verify.
+static bool quantizeModule(mlir::ModuleOp module, StringRef funcName,
+                           StringRef output, Progress &progress) {
+  mlir::MLIRContext *ctx = module.getContext();
+  std::string tablePath = calibTable;
+  if (!calibrateData.empty()) {
+    if (tablePath.empty()) {
+      SmallString<128> p(output);
+      sys::path::replace_extension(p, "calib.json");
+      tablePath = std::string(p);
+    }
+    if (!progress.run("calibrate on " + calibrateData, [&] {
+          dyad::CalibrateOptions o;
+          o.dataPath = calibrateData;
+          auto method = dyad::calib::parseMethod(calibMethod);
+          if (!method) {
+            errs() << "dyadc: unknown --calib-method '" << calibMethod
+                   << "' (minmax, moving-average, percentile, entropy, mse)\n";
+            return false;
+          }
+          o.method.method = *method;
+          o.method.percentile = calibPercentile;
+          o.method.momentum = calibMomentum;
+          o.method.bits = activationBits;
+          o.count = calibCount;
+          o.seed = calibSeed;
+          o.batch = calibBatch;
+          o.verbose = verbose;
+          o.modelName = std::string(sys::path::filename(inputFile));
+          o.target = targetOptions();
+          auto table = dyad::calibrate(module, funcName, o);
+          if (!table) {
+            errs() << "dyadc: " << calibrateData << ": "
+                   << toString(table.takeError()) << "\n";
+            return false;
+          }
+          if (auto err = dyad::calib::writeTable(*table, tablePath)) {
+            errs() << "dyadc: " << toString(std::move(err)) << "\n";
+            return false;
+          }
+          return true;
+        }))
+      return false;
+  }
+  return progress.run("quantize", [&] {
+    bool hasQdq = false;
+    module.walk([&](dyad::QuantizeOp) { hasQdq = true; });
+    if (tablePath.empty() && !hasQdq) {
+      errs() << "dyadc: --quantize needs --calibrate DATA or --calib-table "
+                "FILE (the model carries no quantization parameters)\n";
+      return false;
+    }
+    mlir::PassManager pm(ctx);
+    if (failed(mlir::applyPassManagerCLOptions(pm)))
+      return false;
+    auto &fpm = pm.nest<mlir::func::FuncOp>();
+    if (!tablePath.empty()) {
+      dyad::DyadQuantizeOptions q;
+      q.table = tablePath;
+      q.weightBits = weightBits;
+      q.activationBits = activationBits;
+      fpm.addPass(dyad::createDyadQuantize(q));
+    }
+    fpm.addPass(dyad::createDyadIntegerize());
+    fpm.addPass(mlir::createCanonicalizerPass());
+    fpm.addPass(mlir::createCSEPass());
+    if (verifyIntegerOnly) {
+      dyad::DyadVerifyIntegerOnlyOptions v;
+      v.allowFloatOps = allowFloatOps;
+      fpm.addPass(dyad::createDyadVerifyIntegerOnly(v));
+    }
+    return succeeded(pm.run(module));
+  });
+}
+
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
   mlir::registerAsmPrinterCLOptions();
@@ -139,6 +280,8 @@ int main(int argc, char **argv) {
   dyad::ModelDiagnosticHandler diagnostics(&context);
 
   dyad::ImportOptions importOptions;
+  // Calibration tables are keyed by ONNX tensor names.
+  importOptions.tensorNames = quantize || !calibrateData.empty();
   for (const std::string &s : inputShapes) {
     std::string error;
     if (!dyad::parseInputShape(s, importOptions, error)) {
@@ -147,11 +290,16 @@ int main(int argc, char **argv) {
     }
   }
 
-  unsigned stages = emit == Emit::Dyad   ? 2
-                    : emit == Emit::Mlir ? 3
-                    : emit == Emit::Llvm ? 4
-                    : emit == Emit::Obj  ? 5
-                                         : 6;
+  if (!calibrateData.empty() && !quantize) {
+    errs() << "dyadc: --calibrate needs --quantize\n";
+    return 1;
+  }
+  unsigned stages = (emit == Emit::Dyad   ? 2
+                     : emit == Emit::Mlir ? 3
+                     : emit == Emit::Llvm ? 4
+                     : emit == Emit::Obj  ? 5
+                                          : 6) +
+                    (quantize ? 1 : 0) + (calibrateData.empty() ? 0 : 1);
   Progress progress(stages);
   mlir::OwningOpRef<mlir::ModuleOp> module;
 
@@ -182,6 +330,9 @@ int main(int argc, char **argv) {
         return succeeded(pm.run(*module));
       }))
     return 1;
+  if (quantize && !quantizeModule(*module, importOptions.funcName, output,
+                                  progress))
+    return 1;
   if (emit == Emit::Dyad)
     return writeText(output, [&](raw_ostream &os) { module->print(os); }) ? 0
                                                                          : 1;
@@ -194,25 +345,11 @@ int main(int argc, char **argv) {
 
   // 3. Lowering to the LLVM dialect.
   if (!progress.run("lower to LLVM dialect", [&] {
-        auto func = module->lookupSymbol<mlir::func::FuncOp>(funcName);
-        func->setAttr("llvm.emit_c_interface",
-                      mlir::UnitAttr::get(&context));
-        // The boundary attributes live on in the signature; LLVM has no use
-        // for them.
-        for (unsigned i = 0; i < func.getNumArguments(); ++i)
-          func.setArgAttrs(i, mlir::DictionaryAttr::get(&context));
-        for (unsigned i = 0; i < func.getNumResults(); ++i)
-          func.setResultAttrs(i, mlir::DictionaryAttr::get(&context));
-        mlir::PassManager pm(&context);
-        if (failed(mlir::applyPassManagerCLOptions(pm)))
-          return false;
-        dyad::LowerCpuOptions lowerOptions;
-        lowerOptions.optLevel = optLevel;
-        if (failed(dyad::buildLowerCpuPipeline(pm, lowerOptions)) ||
-            failed(pm.run(*module)))
-          return false;
-        return succeeded(
-            dyad::addRuntimeInterface(*module, funcName, *signature));
+        return succeeded(dyad::lowerToLLVMDialect(
+            *module, funcName, *signature, optLevel,
+            [](mlir::PassManager &pm) {
+              return mlir::applyPassManagerCLOptions(pm);
+            }));
       }))
     return 1;
   if (emit == Emit::Mlir)
@@ -221,12 +358,7 @@ int main(int argc, char **argv) {
 
   // 4. LLVM IR.
   std::string error;
-  dyad::TargetOptions targetOptions;
-  targetOptions.target = target;
-  targetOptions.cpu = mcpu;
-  targetOptions.features = mattr;
-  targetOptions.optLevel = optLevel;
-  auto tm = dyad::createTargetMachine(targetOptions, error);
+  auto tm = dyad::createTargetMachine(targetOptions(), error);
   if (!tm) {
     errs() << "dyadc: " << error << "\n";
     return 1;

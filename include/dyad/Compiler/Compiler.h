@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+namespace mlir {
+class PassManager;
+} // namespace mlir
+
 namespace llvm {
 class LLVMContext;
 class Module;
@@ -78,6 +82,23 @@ bool emitObject(llvm::Module &module, llvm::TargetMachine &tm,
 /// install, against libm for the math functions the code calls).
 bool linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
                        std::string &error);
+
+/// Stage 3 of dyadc: lowers the dyad graph function `funcName` (with a C
+/// interface, its boundary attributes dropped) and the rest of the module to
+/// the LLVM dialect and adds the runtime interface for `signature`.
+/// `configure` may set up the pass manager (MLIR's command-line options).
+mlir::LogicalResult lowerToLLVMDialect(
+    mlir::ModuleOp module, llvm::StringRef funcName,
+    const ModelSignature &signature, unsigned optLevel,
+    llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)> configure =
+        nullptr);
+
+/// Stages 3-6 in one call: a dyad module to a shared library at `output`
+/// (no header). Used where a model is compiled as a step of something else
+/// (calibration runs an instrumented copy of the model).
+bool buildSharedLibrary(mlir::ModuleOp module, llvm::StringRef funcName,
+                        const TargetOptions &options, llvm::StringRef output,
+                        std::string &error);
 
 /// The C header describing a compiled model.
 std::string modelHeader(const ModelSignature &signature,

@@ -31,6 +31,10 @@ struct ImportOptions {
   std::map<std::string, std::vector<int64_t>> inputShapes;
   /// Name of the generated function.
   std::string funcName = "main_graph";
+  /// Records the ONNX tensor name of each node output on the op that
+  /// produces it (`dyad.tensor = "name"`, single-result ops only), the key of
+  /// calibration tables. Off by default: the graph's IR stays uncluttered.
+  bool tensorNames = false;
 };
 
 /// Parses `--input-shape` values of the form `name=1x3x224x224` (`?` for a

@@ -1,0 +1,38 @@
+//===- Calibrate.h - run the float model natively to calibrate --*- C++ -*-===//
+//
+// Calibration as dyadc does it: instrument a copy of the float graph
+// (dyad-instrument), compile it with the CPU code generation, run it batch by
+// batch on the calibration data through the runtime, and feed every
+// instrumented tensor to a streaming statistic. Nothing stores activations:
+// memory is one batch of inputs and outputs plus the statistics.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DYAD_COMPILER_CALIBRATE_H
+#define DYAD_COMPILER_CALIBRATE_H
+
+#include "dyad/Calibration/Calibration.h"
+#include "dyad/Compiler/Compiler.h"
+
+namespace dyad {
+
+struct CalibrateOptions {
+  std::string dataPath;        // .npy, .npz or a directory of them
+  calib::Options method;       // statistic and its parameters
+  size_t count = 0;            // samples to use (0: all)
+  uint64_t seed = 0;           // sampling seed
+  size_t batch = 32;           // samples per run
+  bool verbose = false;        // a progress line per batch on stderr
+  std::string modelName;       // recorded in the table
+  TargetOptions target;        // how the instrumented copy is compiled
+};
+
+/// Calibrates `module` (a simplified dyad graph whose ops carry tensor names,
+/// see ImportOptions::tensorNames; it is not modified). Errors name the data
+/// file, the input or the tensor.
+llvm::Expected<calib::Table> calibrate(mlir::ModuleOp module,
+                                       llvm::StringRef funcName,
+                                       const CalibrateOptions &options);
+
+} // namespace dyad
+
+#endif // DYAD_COMPILER_CALIBRATE_H

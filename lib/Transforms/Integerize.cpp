@@ -1,0 +1,746 @@
+//===- Integerize.cpp - dequantize -> op -> quantize to integer ops ------===//
+//
+// Each `dyad.quantize` is the root of a chain `quantize(act?(op(dequantize
+// ...)))`. When `op` has an integer form, the chain becomes integer ops on
+// the quantized values plus `dyad.requant` (docs/numerics.md), and the
+// quantize's uses read the new integers (through quant.scast, folded away
+// later). Chains without an integer form are left alone and marked with the
+// reason (`dyad.float_reason`) for dyad-verify-integer-only.
+//
+//===----------------------------------------------------------------------===//
+#include "Dyad/DyadOps.h"
+#include "Dyad/Dyadic.h"
+#include "QuantUtils.h"
+#include "dyad/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+#include <numeric>
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADINTEGERIZE
+#include "dyad/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+using namespace dyad;
+
+namespace {
+
+/// Scale, zero point and storage range of a per-tensor quantized value.
+struct QInfo {
+  double scale = 1;
+  int64_t zp = 0;
+  int64_t qmin = 0, qmax = 0;
+  IntegerType intType;
+};
+
+std::optional<QInfo> perTensor(Type type) {
+  auto u = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(type));
+  if (!u)
+    return std::nullopt;
+  return QInfo{u.getScale(), u.getZeroPoint(), u.getStorageTypeMin(),
+               u.getStorageTypeMax(), integerTypeOf(u)};
+}
+
+/// round half to even, as ONNX QuantizeLinear rounds.
+int64_t roundEven(double v) { return (int64_t)std::nearbyint(v); }
+
+/// An integer constant read through dequantize(scast(bitcast?(constant))).
+struct IntConst {
+  SmallVector<int64_t> values;
+  SmallVector<int64_t> shape;
+  quant::QuantizedType type;
+  SmallVector<double> scales;     // one per channel, or one
+  SmallVector<int64_t> zeroPoints;
+  int64_t axis = -1;              // quantized dim, -1 per tensor
+};
+
+std::optional<IntConst> dequantizedConstant(Value v) {
+  auto dq = v.getDefiningOp<DequantizeOp>();
+  if (!dq)
+    return std::nullopt;
+  Value raw = dq.getInput();
+  auto sc = raw.getDefiningOp<quant::StorageCastOp>();
+  if (!sc)
+    return std::nullopt;
+  raw = sc.getInput();
+  if (auto bc = raw.getDefiningOp<tensor::BitcastOp>())
+    raw = bc.getSource();
+  DenseIntElementsAttr attr;
+  if (!matchPattern(raw, m_Constant(&attr)))
+    return std::nullopt;
+  IntConst c;
+  c.type = cast<quant::QuantizedType>(
+      getElementTypeOrSelf(dq.getInput().getType()));
+  c.shape.assign(attr.getType().getShape().begin(),
+                 attr.getType().getShape().end());
+  for (const APInt &x : attr.getValues<APInt>())
+    c.values.push_back(c.type.isSigned() ? x.getSExtValue()
+                                         : (int64_t)x.getZExtValue());
+  if (auto u = dyn_cast<quant::UniformQuantizedType>(c.type)) {
+    c.scales = {u.getScale()};
+    c.zeroPoints = {u.getZeroPoint()};
+  } else if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(c.type)) {
+    c.scales.assign(pa.getScales().begin(), pa.getScales().end());
+    c.zeroPoints.assign(pa.getZeroPoints().begin(), pa.getZeroPoints().end());
+    c.axis = pa.getQuantizedDimension();
+  } else {
+    return std::nullopt;
+  }
+  return c;
+}
+
+/// A float constant (or the dequantized values of an integer constant) as
+/// doubles, with its shape.
+std::optional<std::pair<SmallVector<double>, SmallVector<int64_t>>>
+realConstant(Value v) {
+  DenseFPElementsAttr fp;
+  if (matchPattern(v, m_Constant(&fp))) {
+    SmallVector<double> out;
+    for (const APFloat &f : fp.getValues<APFloat>())
+      out.push_back(f.convertToDouble());
+    auto shape = fp.getType().getShape();
+    return std::make_pair(out, SmallVector<int64_t>(shape.begin(), shape.end()));
+  }
+  auto c = dequantizedConstant(v);
+  if (!c)
+    return std::nullopt;
+  SmallVector<double> out(c->values.size());
+  int64_t inner = 1, channels = (int64_t)c->scales.size();
+  if (c->axis >= 0)
+    for (size_t d = c->axis + 1; d < c->shape.size(); ++d)
+      inner *= c->shape[d];
+  for (size_t i = 0; i < out.size(); ++i) {
+    int64_t ch = c->axis >= 0 ? ((int64_t)i / inner) % channels : 0;
+    out[i] = (double)(c->values[i] - c->zeroPoints[ch]) * c->scales[ch];
+  }
+  return std::make_pair(out, c->shape);
+}
+
+Value intConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  IntegerType type, ArrayRef<int64_t> values) {
+  SmallVector<APInt> bits;
+  for (int64_t v : values)
+    bits.push_back(APInt(type.getWidth(), (uint64_t)v, /*isSigned=*/true));
+  // Constants are signless (arith.constant); unsigned integers take a
+  // bitcast, as the importer does for ONNX uint8 tensors.
+  auto signless = IntegerType::get(b.getContext(), type.getWidth());
+  auto attrType = RankedTensorType::get(shape, signless);
+  Value c = arith::ConstantOp::create(b, loc,
+                                      DenseElementsAttr::get(attrType, bits));
+  if (type.isUnsigned())
+    c = tensor::BitcastOp::create(b, loc, RankedTensorType::get(shape, type),
+                                  c);
+  return c;
+}
+
+Value scalarIntConstant(OpBuilder &b, Location loc, IntegerType type,
+                        int64_t v) {
+  return intConstant(b, loc, {}, type, {v});
+}
+
+RankedTensorType withElement(Type like, Type elt) {
+  return cast<RankedTensorType>(cast<ShapedType>(like).clone(elt));
+}
+
+/// What happened to one chain.
+enum class Outcome { Rewritten, NoMatch, Error };
+
+class ChainRewriter {
+public:
+  ChainRewriter(QuantizeOp q) : q(q), b(q), loc(q.getLoc()) {}
+
+  Outcome run();
+  /// Why the chain has no integer form (set on NoMatch).
+  std::string reason;
+
+private:
+  QuantizeOp q;
+  OpBuilder b;
+  Location loc;
+  QInfo out;
+  int64_t lo = 0, hi = 0; // output clamp (activation folded in)
+
+  Outcome noMatch(const Twine &why) {
+    reason = why.str();
+    return Outcome::NoMatch;
+  }
+
+  /// The integers behind an operand that is a per-tensor dequantize.
+  std::optional<std::pair<Value, QInfo>> intOperand(Value v) {
+    auto dq = v.getDefiningOp<DequantizeOp>();
+    if (!dq)
+      return std::nullopt;
+    auto info = perTensor(dq.getInput().getType());
+    if (!info)
+      return std::nullopt;
+    return std::make_pair(quantToInt(b, loc, dq.getInput()), *info);
+  }
+
+  /// Folds a Relu / Clip into [lo, hi]; false if `act` is not one (or has
+  /// run-time bounds).
+  bool foldActivation(Operation *act);
+
+  FailureOr<Value> requant(Value acc, ArrayRef<double> multipliers,
+                           int64_t axis, int64_t inZp, int64_t outZp,
+                           IntegerType outType, int64_t clampLo,
+                           int64_t clampHi);
+  FailureOr<Value> requantToOutput(Value acc, ArrayRef<double> multipliers,
+                                   int64_t axis, int64_t inZp) {
+    return requant(acc, multipliers, axis, inZp, out.zp, out.intType, lo, hi);
+  }
+
+  Outcome conv(ConvOp op);
+  Outcome contraction(Operation *op, Value bias);
+  Outcome add(AddOp op);
+  Outcome concat(ConcatOp op);
+  Outcome globalAveragePool(GlobalAveragePoolOp op);
+  Outcome averagePool(AveragePoolOp op);
+  Outcome passThrough(Operation *op);
+  Outcome rescale(Value operand);
+
+  Outcome finish(FailureOr<Value> result) {
+    if (failed(result))
+      return Outcome::Error;
+    Value replacement = intToQuant(b, loc, *result, q.getType());
+    q.getResult().replaceAllUsesWith(replacement);
+    return Outcome::Rewritten;
+  }
+};
+
+bool ChainRewriter::foldActivation(Operation *act) {
+  if (isa<ReluOp>(act)) {
+    lo = std::max(lo, out.zp);
+    return true;
+  }
+  auto clip = dyn_cast<ClipOp>(act);
+  if (!clip)
+    return false;
+  auto bound = [&](Value v) -> std::optional<double> {
+    auto c = realConstant(v);
+    if (!c || c->first.size() != 1)
+      return std::nullopt;
+    return c->first[0];
+  };
+  if (clip.getMin()) {
+    auto v = bound(clip.getMin());
+    if (!v)
+      return false;
+    lo = std::max(lo, out.zp + roundEven(*v / out.scale));
+  }
+  if (clip.getMax()) {
+    auto v = bound(clip.getMax());
+    if (!v)
+      return false;
+    hi = std::min(hi, out.zp + roundEven(*v / out.scale));
+  }
+  if (lo > hi)
+    lo = hi; // a clip range below the representable values
+  return true;
+}
+
+FailureOr<Value> ChainRewriter::requant(Value acc, ArrayRef<double> multipliers,
+                                        int64_t axis, int64_t inZp,
+                                        int64_t outZp, IntegerType outType,
+                                        int64_t clampLo, int64_t clampHi) {
+  SmallVector<int32_t> mult, shift;
+  for (double m : multipliers) {
+    auto d = toDyadic(m);
+    if (!d) {
+      q.emitError() << "requantization multiplier " << m
+                    << " has no dyadic form b/2^c with c >= 0 (scales too far "
+                       "apart)";
+      return failure();
+    }
+    mult.push_back(d->multiplier);
+    shift.push_back(d->shift);
+  }
+  auto resultType = withElement(acc.getType(), outType);
+  auto i64 = b.getI64Type();
+  auto op = RequantOp::create(
+      b, loc, resultType, acc, b.getDenseI32ArrayAttr(mult),
+      b.getDenseI32ArrayAttr(shift), b.getIntegerAttr(i64, inZp),
+      b.getIntegerAttr(i64, outZp), b.getIntegerAttr(i64, axis),
+      b.getIntegerAttr(i64, clampLo), b.getIntegerAttr(i64, clampHi));
+  return op.getResult();
+}
+
+Outcome ChainRewriter::run() {
+  auto info = perTensor(q.getType());
+  if (!info)
+    return noMatch("per-axis quantized activations have no integer form");
+  out = *info;
+  lo = out.qmin;
+  hi = out.qmax;
+  Operation *def = q.getInput().getDefiningOp();
+  if (!def)
+    return noMatch("the graph input is quantized at the boundary");
+  if (isa<DequantizeOp>(def))
+    return rescale(q.getInput());
+
+  // An activation whose input is a contraction or add fuses into its clamp.
+  if (isa<ReluOp, ClipOp>(def)) {
+    Operation *inner = def->getOperand(0).getDefiningOp();
+    if (inner && isa<ConvOp, GemmOp, MatMulOp, AddOp>(inner) &&
+        inner->hasOneUse()) {
+      if (!foldActivation(def))
+        return noMatch("clip bounds are not constants");
+      def = inner;
+    } else {
+      // A standalone activation: requantize with the clamp.
+      auto x = intOperand(def->getOperand(0));
+      if (!x)
+        return noMatch("the activation's input is not quantized");
+      if (!foldActivation(def))
+        return noMatch("clip bounds are not constants");
+      return finish(requantToOutput(x->first, x->second.scale / out.scale, 1,
+                                    x->second.zp));
+    }
+  }
+
+  if (auto conv = dyn_cast<ConvOp>(def))
+    return this->conv(conv);
+  if (isa<GemmOp, MatMulOp>(def))
+    return contraction(def, Value());
+  if (auto a = dyn_cast<AddOp>(def)) {
+    // MatMul + constant bias (how exporters write a linear layer on 3-D
+    // input) is one contraction.
+    for (int i = 0; i < 2; ++i) {
+      Operation *mm = a->getOperand(i).getDefiningOp();
+      Value other = a->getOperand(1 - i);
+      if (mm && isa<MatMulOp>(mm) && mm->hasOneUse() && realConstant(other))
+        return contraction(mm, other);
+    }
+    return add(a);
+  }
+  if (auto c = dyn_cast<ConcatOp>(def))
+    return concat(c);
+  if (auto p = dyn_cast<GlobalAveragePoolOp>(def))
+    return globalAveragePool(p);
+  if (auto p = dyn_cast<AveragePoolOp>(def))
+    return averagePool(p);
+  if (isa<MaxPoolOp, ReshapeOp, FlattenOp, TransposeOp, SqueezeOp,
+          UnsqueezeOp>(def))
+    return passThrough(def);
+  return noMatch(Twine("no integer form for '") +
+                 def->getName().getStringRef() + "'");
+}
+
+/// quantize(dequantize(x)): a change of scale.
+Outcome ChainRewriter::rescale(Value operand) {
+  auto x = intOperand(operand);
+  if (!x)
+    return noMatch("per-axis dequantize");
+  return finish(
+      requantToOutput(x->first, x->second.scale / out.scale, 1, x->second.zp));
+}
+
+/// Ops that move or select values work on the integers; a requant follows
+/// when the output's parameters differ.
+Outcome ChainRewriter::passThrough(Operation *op) {
+  auto x = intOperand(op->getOperand(0));
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  for (Value v : op->getOperands().drop_front())
+    if (isa<FloatType>(getElementTypeOrSelf(v.getType())))
+      return noMatch("a float operand besides the data");
+  Operation *clone = b.clone(*op);
+  clone->setOperand(0, x->first);
+  clone->getResult(0).setType(
+      withElement(op->getResult(0).getType(), x->second.intType));
+  clone->removeAttr("dyad.tensor");
+  Value v = clone->getResult(0);
+  const QInfo &in = x->second;
+  if (in.scale == out.scale && in.zp == out.zp && in.intType == out.intType)
+    return finish(v);
+  return finish(requantToOutput(v, in.scale / out.scale, 1, in.zp));
+}
+
+Outcome ChainRewriter::conv(ConvOp op) {
+  auto x = intOperand(op.getX());
+  auto w = dequantizedConstant(op.getW());
+  if (!x || !w)
+    return noMatch("conv needs a quantized input and quantized constant "
+                   "weights");
+  if (op.getXZeroPoint() || op.getWZeroPoint())
+    return noMatch("conv already has zero points");
+  const QInfo &in = x->second;
+  int64_t outCh = w->shape[0];
+  int64_t perCh = (int64_t)w->values.size() / outCh;
+  if (w->axis > 0)
+    return noMatch("weights quantized along a dim other than the output "
+                   "channel");
+  bool wZero = llvm::all_of(w->zeroPoints, [](int64_t z) { return z == 0; });
+  auto scaleW = [&](int64_t c) { return w->scales[w->axis == 0 ? c : 0]; };
+
+  // Bias at S_in * S_w[c].
+  SmallVector<int64_t> bias(outCh, 0);
+  if (Value bv = op.getB()) {
+    auto real = realConstant(bv);
+    if (!real || (int64_t)real->first.size() != outCh)
+      return noMatch("the bias is not a constant");
+    for (int64_t c = 0; c < outCh; ++c)
+      bias[c] = roundEven(real->first[c] / (in.scale * scaleW(c)));
+  }
+
+  auto i32 = b.getI32Type();
+  Value xi = x->first;
+  bool staticPads = op.getAutoPad() == "NOTSET";
+  ArrayRef<int64_t> pads = op.getPads();
+  bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
+  Value xzp, wzp;
+  SmallVector<int64_t> convPads(pads.begin(), pads.end());
+  if (wZero && staticPads) {
+    // Zero-point algebra at compile time: pad with Z_x (the real 0), so
+    // sum((x - Z_x) w) = sum(x w) - Z_x sum(w) at every output position.
+    if (padded && in.zp != 0) {
+      auto xt = cast<RankedTensorType>(xi.getType());
+      SmallVector<int64_t> allPads(2 * xt.getRank(), 0);
+      int64_t spatial = xt.getRank() - 2;
+      SmallVector<int64_t> padShape(xt.getShape());
+      for (int64_t d = 0; d < spatial; ++d) {
+        allPads[2 + d] = pads[d];
+        allPads[xt.getRank() + 2 + d] = pads[spatial + d];
+        if (!ShapedType::isDynamic(padShape[2 + d]))
+          padShape[2 + d] += pads[d] + pads[spatial + d];
+      }
+      xi = PadOp::create(b, loc, RankedTensorType::get(padShape, in.intType),
+                         xi, b.getDenseI64ArrayAttr(allPads),
+                         b.getF64FloatAttr((double)in.zp),
+                         b.getStringAttr("constant"));
+      std::fill(convPads.begin(), convPads.end(), 0);
+    }
+    for (int64_t c = 0; c < outCh; ++c) {
+      int64_t sum = 0;
+      for (int64_t k = 0; k < perCh; ++k)
+        sum += w->values[c * perCh + k];
+      bias[c] -= in.zp * sum;
+    }
+  } else {
+    // Zero points at run time: the conv subtracts them (and pads with the
+    // real 0) itself.
+    xzp = scalarIntConstant(b, loc, in.intType, in.zp);
+    if (!wZero) {
+      SmallVector<int64_t> zps(w->zeroPoints);
+      if (zps.size() == 1)
+        wzp = scalarIntConstant(b, loc, integerTypeOf(w->type), zps[0]);
+      else
+        wzp = intConstant(b, loc, {(int64_t)zps.size()},
+                          integerTypeOf(w->type), zps);
+    }
+  }
+  for (int64_t v : bias)
+    if (v < INT32_MIN || v > INT32_MAX) {
+      op.emitError() << "the quantized bias does not fit in i32 (scales "
+                        "too small for the bias)";
+      return Outcome::Error;
+    }
+  Value wi = intConstant(b, loc, w->shape, integerTypeOf(w->type), w->values);
+  Value bi = intConstant(b, loc, {outCh}, i32, bias);
+  auto accType = withElement(op.getType(), i32);
+  Value acc = ConvOp::create(b, loc, accType, xi, wi, bi, xzp, wzp,
+                             op.getAutoPadAttr(), op.getKernelShapeAttr(),
+                             op.getStridesAttr(), op.getDilationsAttr(),
+                             b.getDenseI64ArrayAttr(convPads),
+                             op.getGroupAttr());
+  SmallVector<double> mult;
+  for (int64_t c = 0; c < (w->axis == 0 ? outCh : 1); ++c)
+    mult.push_back(in.scale * scaleW(c) / out.scale);
+  return finish(requantToOutput(acc, mult, 1, 0));
+}
+
+/// Gemm, or MatMul (with an optional constant bias added after it). With
+/// constant weights: i32 accumulation of the integers, the input zero point
+/// folded into the bias, per-column requantization. MatMul of two
+/// quantized activations: the zero points are subtracted at run time.
+Outcome ChainRewriter::contraction(Operation *op, Value extraBias) {
+  Value aVal = op->getOperand(0), bVal = op->getOperand(1);
+  auto gemm = dyn_cast<GemmOp>(op);
+  auto mm = dyn_cast<MatMulOp>(op);
+  if (mm && (mm.getAZeroPoint() || mm.getBZeroPoint()))
+    return noMatch("matmul already has zero points");
+  auto a = intOperand(aVal);
+  if (!a)
+    return noMatch("the left operand is not quantized per tensor");
+  const QInfo &in = a->second;
+  auto i32 = b.getI32Type();
+  Type resultType = op->getResult(0).getType();
+  auto accType = withElement(resultType, i32);
+  double alpha = gemm ? gemm.getAlpha().convertToDouble() : 1.0;
+  double beta = gemm ? gemm.getBeta().convertToDouble() : 1.0;
+  if (!(alpha > 0))
+    return noMatch("gemm alpha is not positive");
+
+  auto w = dequantizedConstant(bVal);
+  if (!w) {
+    if (gemm)
+      return noMatch("gemm needs constant quantized weights");
+    // Activation x activation.
+    auto bq = intOperand(bVal);
+    if (!bq)
+      return noMatch("the right operand is not quantized per tensor");
+    if (extraBias)
+      return noMatch("a bias on an activation x activation matmul");
+    Value azp = scalarIntConstant(b, loc, in.intType, in.zp);
+    Value bzp = scalarIntConstant(b, loc, bq->second.intType, bq->second.zp);
+    Value acc = MatMulOp::create(b, loc, accType, a->first, bq->first, azp, bzp);
+    return finish(requantToOutput(
+        acc, in.scale * bq->second.scale / out.scale, 1, 0));
+  }
+  if (w->shape.size() != 2)
+    return noMatch("weights of rank other than 2");
+  if (!llvm::all_of(w->zeroPoints, [](int64_t z) { return z == 0; }))
+    return noMatch("weights with a zero point");
+  bool transB = gemm && gemm.getTransB();
+  int64_t K = transB ? w->shape[1] : w->shape[0];
+  int64_t N = transB ? w->shape[0] : w->shape[1];
+  int64_t nAxis = transB ? 0 : 1;
+  if (w->axis >= 0 && w->axis != nAxis)
+    return noMatch("weights quantized along the reduction dim");
+  // B as [K, N] integers.
+  SmallVector<int64_t> wkn(K * N);
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t n = 0; n < N; ++n)
+      wkn[k * N + n] = transB ? w->values[n * K + k] : w->values[k * N + n];
+  auto scaleW = [&](int64_t n) { return w->scales[w->axis >= 0 ? n : 0]; };
+  auto accScale = [&](int64_t n) { return alpha * in.scale * scaleW(n); };
+
+  // Bias: beta * C (Gemm) or the added constant (MatMul), at the
+  // accumulator's scale, minus Z_a * colsum(B).
+  Value biasVal = gemm ? gemm.getC() : extraBias;
+  SmallVector<int64_t> biasShape{N};
+  SmallVector<double> biasReal(N, 0.0);
+  if (biasVal) {
+    auto real = realConstant(biasVal);
+    if (!real)
+      return noMatch("the bias is not a constant");
+    auto [vals, shape] = *real;
+    int64_t rank = shape.size();
+    if (rank > 2 || (rank >= 1 && shape.back() != N && shape.back() != 1) ||
+        (rank == 2 && !mm && shape[0] != 1 &&
+         cast<ShapedType>(resultType).getDimSize(0) != shape[0]) ||
+        (rank == 2 && mm && shape[0] != 1))
+      return noMatch("a bias that is not per column");
+    if (rank == 2 && shape[0] != 1) {
+      biasShape = {shape[0], N};
+      biasReal.assign(shape[0] * N, 0.0);
+    }
+    for (size_t i = 0; i < biasReal.size(); ++i) {
+      int64_t n = (int64_t)i % N;
+      double v = vals.size() == 1 ? vals[0]
+                 : shape.back() == 1
+                     ? vals[i / N]
+                     : vals[(vals.size() == (size_t)N) ? n : i];
+      biasReal[i] = beta * v;
+    }
+  }
+  SmallVector<int64_t> colSum(N, 0);
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t n = 0; n < N; ++n)
+      colSum[n] += wkn[k * N + n];
+  SmallVector<int64_t> bias(biasReal.size());
+  for (size_t i = 0; i < bias.size(); ++i) {
+    int64_t n = (int64_t)i % N;
+    int64_t v = roundEven(biasReal[i] / accScale(n)) - in.zp * colSum[n];
+    if (v < INT32_MIN || v > INT32_MAX) {
+      op->emitError() << "the quantized bias does not fit in i32";
+      return Outcome::Error;
+    }
+    bias[i] = v;
+  }
+
+  Value ai = a->first;
+  if (gemm && gemm.getTransA()) {
+    auto at = cast<RankedTensorType>(ai.getType());
+    ai = TransposeOp::create(
+        b, loc,
+        RankedTensorType::get({at.getDimSize(1), at.getDimSize(0)},
+                              at.getElementType()),
+        ai, b.getDenseI64ArrayAttr({1, 0}));
+  }
+  Value wi = intConstant(b, loc, {K, N}, integerTypeOf(w->type), wkn);
+  Value acc = MatMulOp::create(b, loc, accType, ai, wi, Value(), Value());
+  if (biasVal || in.zp != 0) {
+    Value bi = intConstant(b, loc, biasShape, i32, bias);
+    acc = AddOp::create(b, loc, accType, acc, bi);
+  }
+  SmallVector<double> mult;
+  for (int64_t n = 0; n < (w->axis >= 0 ? N : 1); ++n)
+    mult.push_back(accScale(n) / out.scale);
+  return finish(requantToOutput(acc, mult, accType.getRank() - 1, 0));
+}
+
+/// Each branch is requantized onto S_out / 2^k in i32 with its own dyadic
+/// multiplier, the branches are added, and one last requant by 2^-k adds
+/// Z_out and clamps: the sum is rounded once more, not once per branch.
+Outcome ChainRewriter::add(AddOp op) {
+  auto i32 = b.getI32Type();
+  auto accType = withElement(op.getType(), i32);
+  struct Branch {
+    std::optional<std::pair<Value, QInfo>> q;
+    std::optional<std::pair<SmallVector<double>, SmallVector<int64_t>>> c;
+  };
+  Branch br[2];
+  double bound = 0; // max |branch| in units of S_out
+  for (int i = 0; i < 2; ++i) {
+    Value v = op->getOperand(i);
+    br[i].q = intOperand(v);
+    if (br[i].q) {
+      const QInfo &qi = br[i].q->second;
+      bound += (double)(qi.qmax - qi.qmin) * qi.scale / out.scale;
+      continue;
+    }
+    br[i].c = realConstant(v);
+    if (!br[i].c)
+      return noMatch("an add operand is neither quantized nor a constant");
+    for (double d : br[i].c->first)
+      bound = std::max(bound, std::fabs(d) / out.scale);
+  }
+  if (!br[0].q && !br[1].q)
+    return noMatch("adding two constants");
+  // Extra fraction bits: as many as fit (up to 8) below 2^30.
+  int k = 8;
+  while (k > 0 && bound * std::ldexp(1.0, k) >= std::ldexp(1.0, 30))
+    --k;
+  if (bound >= std::ldexp(1.0, 30)) {
+    op.emitError() << "add operands are too large for the output scale";
+    return Outcome::Error;
+  }
+  double unit = std::ldexp(1.0, k) / out.scale; // branch units per real 1
+  Value terms[2];
+  for (int i = 0; i < 2; ++i) {
+    if (br[i].q) {
+      auto [v, qi] = *br[i].q;
+      auto r = requant(v, qi.scale * unit, 1, qi.zp, 0, i32, INT32_MIN,
+                       INT32_MAX);
+      if (failed(r))
+        return Outcome::Error;
+      terms[i] = *r;
+    } else {
+      SmallVector<int64_t> vals;
+      for (double d : br[i].c->first)
+        vals.push_back(roundEven(d * unit));
+      terms[i] = intConstant(b, loc, br[i].c->second, i32, vals);
+    }
+  }
+  Value sum = AddOp::create(b, loc, accType, terms[0], terms[1]);
+  return finish(requantToOutput(sum, std::ldexp(1.0, -k), 1, 0));
+}
+
+Outcome ChainRewriter::concat(ConcatOp op) {
+  SmallVector<Value> ins;
+  for (Value v : op.getInputs()) {
+    auto x = intOperand(v);
+    if (!x)
+      return noMatch("a concat input is not quantized per tensor");
+    const QInfo &qi = x->second;
+    if (qi.scale == out.scale && qi.zp == out.zp && qi.intType == out.intType) {
+      ins.push_back(x->first);
+      continue;
+    }
+    auto r = requant(x->first, qi.scale / out.scale, 1, qi.zp, out.zp,
+                     out.intType, out.qmin, out.qmax);
+    if (failed(r))
+      return Outcome::Error;
+    ins.push_back(*r);
+  }
+  Value c = ConcatOp::create(b, loc, withElement(op.getType(), out.intType),
+                             ins, op.getAxisAttr());
+  // The concat result is in the output's parameters already; the clamp of
+  // a fused activation does not apply (concat takes none).
+  return finish(c);
+}
+
+/// mean = sum / K: sum in i32 (minus K * Z_in), and 1/K joins the dyadic
+/// multiplier, so no division is executed.
+Outcome ChainRewriter::globalAveragePool(GlobalAveragePoolOp op) {
+  auto x = intOperand(op.getX());
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  auto xt = cast<RankedTensorType>(x->first.getType());
+  int64_t K = 1;
+  SmallVector<int64_t> axes;
+  for (int64_t d = 2; d < xt.getRank(); ++d) {
+    if (xt.isDynamicDim(d))
+      return noMatch("global average pool over a dynamic spatial size");
+    K *= xt.getDimSize(d);
+    axes.push_back(d);
+  }
+  auto i32 = b.getI32Type();
+  Value wide = CastOp::create(b, loc, withElement(xt, i32), x->first);
+  Value sum = ReduceSumOp::create(
+      b, loc, withElement(op.getType(), i32), wide,
+      b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true), b.getBoolAttr(false));
+  const QInfo &in = x->second;
+  return finish(requantToOutput(sum, in.scale / (out.scale * K), 1, K * in.zp));
+}
+
+/// A windowed sum as a depthwise conv with a kernel of ones, the padding
+/// filled with Z_in (the real 0); 1/K joins the multiplier. Windows that
+/// count only the valid elements (count_include_pad = 0 with padding) or
+/// reach past the input (ceil_mode) have varying K: no integer form yet.
+Outcome ChainRewriter::averagePool(AveragePoolOp op) {
+  auto x = intOperand(op.getX());
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  auto xt = cast<RankedTensorType>(x->first.getType());
+  bool padded = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
+  if (op.getAutoPad() != "NOTSET" || op.getCeilMode() ||
+      (padded && !op.getCountIncludePad()))
+    return noMatch("average pool whose window size varies at the borders");
+  if (xt.isDynamicDim(1))
+    return noMatch("average pool over a dynamic channel count");
+  int64_t C = xt.getDimSize(1);
+  int64_t K = 1;
+  for (int64_t k : op.getKernelShape())
+    K *= k;
+  auto i8 = b.getI8Type();
+  SmallVector<int64_t> wShape{C, 1};
+  llvm::append_range(wShape, op.getKernelShape());
+  Value ones = intConstant(b, loc, wShape, i8, SmallVector<int64_t>(C * K, 1));
+  const QInfo &in = x->second;
+  Value xzp = scalarIntConstant(b, loc, in.intType, in.zp);
+  // With the zero point subtracted by the conv, its zero padding is the
+  // real 0 and the sum is already sum(x - Z_in).
+  auto i32 = b.getI32Type();
+  Value acc = ConvOp::create(
+      b, loc, withElement(op.getType(), i32), x->first, ones, Value(), xzp,
+      Value(), b.getStringAttr("NOTSET"), op.getKernelShapeAttr(),
+      op.getStridesAttr(), op.getDilationsAttr(), op.getPadsAttr(),
+      b.getI64IntegerAttr(C));
+  return finish(requantToOutput(acc, in.scale / (out.scale * K), 1, 0));
+}
+
+struct DyadIntegerizePass
+    : dyad::impl::DyadIntegerizeBase<DyadIntegerizePass> {
+  void runOnOperation() override {
+    SmallVector<QuantizeOp> roots;
+    getOperation().walk([&](QuantizeOp q) { roots.push_back(q); });
+    bool failedAny = false;
+    for (QuantizeOp q : roots) {
+      ChainRewriter rw(q);
+      switch (rw.run()) {
+      case Outcome::Rewritten:
+        break;
+      case Outcome::Error:
+        failedAny = true;
+        break;
+      case Outcome::NoMatch:
+        if (Operation *def = q.getInput().getDefiningOp())
+          if (!isa<DequantizeOp>(def))
+            def->setAttr("dyad.float_reason",
+                         StringAttr::get(&getContext(), rw.reason));
+        break;
+      }
+    }
+    if (failedAny)
+      signalPassFailure();
+  }
+};
+
+} // namespace

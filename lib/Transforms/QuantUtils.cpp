@@ -1,0 +1,66 @@
+//===- QuantUtils.cpp - helpers shared by the quantization passes ---------===//
+#include "QuantUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+
+using namespace mlir;
+using namespace dyad;
+
+std::string dyad::tensorName(Value v) {
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (!func || arg.getOwner() != &func.getBody().front())
+      return {};
+    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                       "dyad.name"))
+      return name.str();
+    return {};
+  }
+  Operation *def = v.getDefiningOp();
+  if (def->getNumResults() != 1)
+    return {};
+  if (auto name = def->getAttrOfType<StringAttr>("dyad.tensor"))
+    return name.str();
+  return {};
+}
+
+bool dyad::isCalibrated(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  // f32 graphs are what calibration runs (f16/f64 models: not yet).
+  if (!type || !type.getElementType().isF32())
+    return false;
+  Operation *def = v.getDefiningOp();
+  if (def && !isa<DyadDialect>(def->getDialect()))
+    return false;
+  return !tensorName(v).empty();
+}
+
+IntegerType dyad::integerTypeOf(quant::QuantizedType qt) {
+  return IntegerType::get(qt.getContext(), qt.getStorageTypeIntegralWidth(),
+                          qt.isSigned() ? IntegerType::Signless
+                                        : IntegerType::Unsigned);
+}
+
+Value dyad::quantToInt(OpBuilder &b, Location loc, Value q) {
+  auto type = cast<ShapedType>(q.getType());
+  auto qt = cast<quant::QuantizedType>(type.getElementType());
+  Value s = quant::StorageCastOp::create(
+      b, loc, type.clone(qt.getStorageType()), q);
+  if (!qt.isSigned())
+    s = tensor::BitcastOp::create(b, loc, type.clone(integerTypeOf(qt)), s);
+  return s;
+}
+
+Value dyad::intToQuant(OpBuilder &b, Location loc, Value i,
+                       Type quantTensorType) {
+  auto type = cast<ShapedType>(quantTensorType);
+  auto qt = cast<quant::QuantizedType>(type.getElementType());
+  auto iType = cast<ShapedType>(i.getType());
+  // The result has exactly `quantTensorType` (the bitcast also refines or
+  // relaxes static dims), so it can replace a value of that type.
+  if (iType != type.clone(qt.getStorageType()))
+    i = tensor::BitcastOp::create(b, loc, type.clone(qt.getStorageType()), i);
+  return quant::StorageCastOp::create(b, loc, type, i);
+}

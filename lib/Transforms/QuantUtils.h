@@ -1,0 +1,36 @@
+//===- QuantUtils.h - helpers shared by the quantization passes -*- C++ -*-===//
+#ifndef DYAD_LIB_TRANSFORMS_QUANTUTILS_H
+#define DYAD_LIB_TRANSFORMS_QUANTUTILS_H
+
+#include "Dyad/DyadOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
+#include <string>
+
+namespace dyad {
+
+/// The ONNX tensor name of `v`: `dyad.name` of a graph argument, or
+/// `dyad.tensor` of the op producing it (see ImportOptions::tensorNames).
+/// Empty when unnamed.
+std::string tensorName(mlir::Value v);
+
+/// Whether calibration observes `v`: a named, ranked float tensor that is a
+/// graph input or the result of a dyad op (constants are not activations).
+/// The instrument and quantize passes agree through this one predicate.
+bool isCalibrated(mlir::Value v);
+
+/// The integer type that stores `qt` in the integerized graph: `iN`
+/// (signless) for signed storage, `uiN` for unsigned.
+mlir::IntegerType integerTypeOf(mlir::quant::QuantizedType qt);
+
+/// A quantized tensor reinterpreted as its integers (quant.scast, then
+/// tensor.bitcast for unsigned storage) and back.
+mlir::Value quantToInt(mlir::OpBuilder &b, mlir::Location loc, mlir::Value q);
+mlir::Value intToQuant(mlir::OpBuilder &b, mlir::Location loc, mlir::Value i,
+                       mlir::Type quantTensorType);
+
+} // namespace dyad
+
+#endif // DYAD_LIB_TRANSFORMS_QUANTUTILS_H

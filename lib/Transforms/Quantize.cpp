@@ -1,0 +1,211 @@
+//===- Quantize.cpp - fold a calibration table into quant types -----------===//
+//
+// Float graph + calibration table -> QDQ graph: every calibrated activation
+// gets `quantize -> dequantize` with its table range, Conv/Gemm/MatMul
+// weights become per-channel symmetric integer constants. dyad-integerize
+// then turns the chains into integer ops.
+//
+//===----------------------------------------------------------------------===//
+#include "Dyad/DyadOps.h"
+#include "QuantUtils.h"
+#include "dyad/Calibration/Calibration.h"
+#include "dyad/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADQUANTIZE
+#include "dyad/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+using namespace dyad;
+
+namespace {
+
+/// A result whose only user is a Relu/Clip (or, for a MatMul, an Add of a
+/// constant bias) is fused into that user by integerize: it gets no
+/// quantize of its own.
+bool fusesIntoUser(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def || !v.hasOneUse())
+    return false;
+  Operation *user = *v.getUsers().begin();
+  if (isa<ConvOp, GemmOp, MatMulOp, AddOp>(def) && isa<ReluOp, ClipOp>(user))
+    return true;
+  if (isa<MatMulOp>(def) && isa<AddOp>(user)) {
+    Value other = user->getOperand(0) == v ? user->getOperand(1)
+                                           : user->getOperand(0);
+    return matchPattern(other, m_Constant());
+  }
+  return false;
+}
+
+/// Ops whose output takes the input's quantization unchanged.
+bool keepsInputType(Operation *op) {
+  return isa<MaxPoolOp, ReshapeOp, FlattenOp, TransposeOp, SqueezeOp,
+             UnsqueezeOp>(op);
+}
+
+struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
+  using Base::Base;
+
+  Type activationType(const calib::TableEntry &e, Type expressed) {
+    MLIRContext *ctx = &getContext();
+    unsigned bits = activationBits;
+    int64_t qmin = -(int64_t(1) << (bits - 1)), qmax = (int64_t(1) << (bits - 1)) - 1;
+    double scale;
+    int64_t zp;
+    // The range decides (the table's scale is for its own bit width); a
+    // scale alone (an imported table without a range) is taken as it is.
+    if (!(e.max > e.min) && e.scale) {
+      scale = *e.scale;
+      zp = e.zeroPoint.value_or(0);
+    } else {
+      auto p = calib::asymmetricParams(calib::Range{e.min, e.max}, bits);
+      scale = p.first;
+      zp = p.second;
+    }
+    if (!(scale > 0) || !std::isfinite(scale))
+      return {};
+    zp = std::clamp(zp, qmin, qmax);
+    return quant::UniformQuantizedType::get(
+        quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8), expressed,
+        scale, zp, qmin, qmax);
+  }
+
+  /// Per-channel symmetric weights along `axis` of the constant `w`: the
+  /// operand becomes dequantize(scast(integer constant)).
+  LogicalResult quantizeWeights(Operation *op, unsigned operand,
+                                int64_t axis) {
+    Value w = op->getOperand(operand);
+    DenseFPElementsAttr attr;
+    if (!matchPattern(w, m_Constant(&attr)))
+      return failure();
+    auto type = attr.getType();
+    if (axis < 0 || axis >= type.getRank())
+      return failure();
+    SmallVector<double> vals;
+    for (const APFloat &f : attr.getValues<APFloat>())
+      vals.push_back(f.convertToDouble());
+    int64_t channels = type.getDimSize(axis);
+    int64_t inner = 1;
+    for (int64_t d = axis + 1; d < type.getRank(); ++d)
+      inner *= type.getDimSize(d);
+    int64_t qmax = (int64_t(1) << (weightBits - 1)) - 1;
+    SmallVector<double> amax(channels, 0.0);
+    for (size_t i = 0; i < vals.size(); ++i) {
+      int64_t c = ((int64_t)i / inner) % channels;
+      amax[c] = std::max(amax[c], std::fabs(vals[i]));
+    }
+    SmallVector<double> scales;
+    for (double a : amax)
+      // An all-zero channel: any scale represents it; 1 keeps M finite.
+      scales.push_back(a > 0 ? a / (double)qmax : 1.0);
+    auto i8 = IntegerType::get(&getContext(), 8);
+    SmallVector<APInt> q;
+    for (size_t i = 0; i < vals.size(); ++i) {
+      int64_t c = ((int64_t)i / inner) % channels;
+      int64_t v = (int64_t)std::nearbyint(vals[i] / scales[c]);
+      v = std::clamp(v, -qmax, qmax);
+      q.push_back(APInt(8, (uint64_t)v, true));
+    }
+    OpBuilder b(op);
+    Location loc = w.getLoc();
+    auto intType = RankedTensorType::get(type.getShape(), i8);
+    Value raw = arith::ConstantOp::create(b, loc,
+                                          DenseElementsAttr::get(intType, q));
+    auto qt = quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, i8, type.getElementType(), scales,
+        SmallVector<int64_t>(channels, 0), axis, -qmax, qmax);
+    Value qv = quant::StorageCastOp::create(
+        b, loc, RankedTensorType::get(type.getShape(), qt), raw);
+    Value dq = DequantizeOp::create(b, loc, type, qv);
+    op->setOperand(operand, dq);
+    return success();
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (weightBits < 2 || weightBits > 8 || activationBits < 2 ||
+        activationBits > 8) {
+      func.emitError() << "weight and activation bits must be in 2..8";
+      return signalPassFailure();
+    }
+    auto table = calib::readTable(table_path());
+    if (!table) {
+      func.emitError() << llvm::toString(table.takeError());
+      return signalPassFailure();
+    }
+
+    // Weights first, so the activations' walk sees the final operands.
+    func.walk([&](Operation *op) {
+      if (isa<ConvOp>(op))
+        (void)quantizeWeights(op, 1, 0);
+      else if (auto g = dyn_cast<GemmOp>(op))
+        (void)quantizeWeights(op, 1, g.getTransB() ? 0 : 1);
+      else if (auto m = dyn_cast<MatMulOp>(op))
+        if (cast<ShapedType>(m.getB().getType()).getRank() == 2)
+          (void)quantizeWeights(op, 1, 1);
+    });
+
+    // Activations, in program order (a pass-through op reads its input's
+    // type, assigned earlier).
+    SmallVector<Value> values(func.getArguments().begin(),
+                              func.getArguments().end());
+    func.walk([&](Operation *op) {
+      if (op != func)
+        llvm::append_range(values, op->getResults());
+    });
+    llvm::DenseMap<Value, Type> assigned;
+    unsigned missing = 0;
+    for (Value v : values) {
+      if (!isCalibrated(v) || fusesIntoUser(v))
+        continue;
+      Type qt;
+      Operation *def = v.getDefiningOp();
+      if (def && keepsInputType(def)) {
+        auto it = assigned.find(def->getOperand(0));
+        if (it != assigned.end())
+          qt = it->second;
+      }
+      if (!qt) {
+        auto entry = table->tensors.find(tensorName(v));
+        if (entry == table->tensors.end()) {
+          ++missing;
+          continue;
+        }
+        auto expressed = cast<ShapedType>(v.getType()).getElementType();
+        qt = activationType(entry->second, expressed);
+        if (!qt) {
+          emitError(v.getLoc()) << "calibration table entry '"
+                                << tensorName(v) << "' has no usable scale";
+          return signalPassFailure();
+        }
+      }
+      assigned[v] = qt;
+      OpBuilder b(&getContext());
+      if (def)
+        b.setInsertionPointAfter(def);
+      else
+        b.setInsertionPointToStart(&func.getBody().front());
+      Location loc = v.getLoc();
+      auto tensorType = cast<ShapedType>(v.getType());
+      Value q = QuantizeOp::create(b, loc, tensorType.clone(qt), v);
+      Value dq = DequantizeOp::create(b, loc, tensorType, q);
+      v.replaceAllUsesExcept(dq, q.getDefiningOp());
+    }
+    if (missing)
+      func.emitWarning() << missing
+                         << " calibrated tensors have no entry in the "
+                            "calibration table and stay float";
+  }
+
+  StringRef table_path() { return table; }
+};
+
+} // namespace
