@@ -71,7 +71,10 @@ def DyadInstrument : Pass<"dyad-instrument", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"funcName", "func", "std::string", "\"main_graph\"",
-           "The graph function">
+           "The graph function">,
+    Option<"integer", "integer", "bool", "false",
+           "Expose the integer tensors of an integerized graph instead (the "
+           "ones integerize named, with `dyad.scale` / `dyad.zero_point`)">
   ];
 }
 

@@ -1,4 +1,11 @@
-//===- Calibrate.cpp - run the float model natively to calibrate ----------===//
+//===- Calibrate.cpp - run instrumented models natively -------------------===//
+//
+// Calibration and the quantization report both compile an instrumented copy
+// of a graph (dyad-instrument), load it through the runtime and run it on
+// the calibration data batch by batch. Nothing keeps activations: memory is
+// one batch of inputs and outputs plus per-tensor accumulators.
+//
+//===----------------------------------------------------------------------===//
 #include "dyad/Compiler/Calibrate.h"
 #include "dyad/Passes.h"
 #include "dyad/Runtime/dyad_runtime.h"
@@ -6,9 +13,12 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
+#include <set>
 
 using namespace mlir;
 using namespace dyad;
@@ -18,19 +28,156 @@ llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
-/// Removes a file when it goes out of scope.
-struct TempFile {
-  llvm::SmallString<128> path;
-  ~TempFile() {
-    if (!path.empty())
-      llvm::sys::fs::remove(path);
+/// A compiled, loaded, instrumented copy of a graph.
+class InstrumentedModel {
+public:
+  ~InstrumentedModel() {
+    dyad_model_free(model);
+    if (!libPath.empty())
+      llvm::sys::fs::remove(libPath);
   }
+
+  /// Instruments a copy of `module` (float activations, or the named
+  /// integer tensors of an integerized graph) and compiles and loads it.
+  llvm::Error load(ModuleOp module, StringRef funcName, bool integer,
+                   const TargetOptions &target) {
+    OwningOpRef<ModuleOp> copy(module.clone());
+    if (auto f = copy->lookupSymbol<func::FuncOp>(funcName))
+      originalOutputs = f.getNumResults();
+    PassManager pm(module.getContext());
+    DyadInstrumentOptions o;
+    o.funcName = funcName.str();
+    o.integer = integer;
+    pm.addPass(createDyadInstrument(o));
+    if (failed(pm.run(*copy)))
+      return fail("cannot instrument the model");
+    auto sig = readSignature(*copy, funcName);
+    if (failed(sig))
+      return fail("cannot read the instrumented model's signature");
+    signature = *sig;
+    if (auto ec = llvm::sys::fs::createTemporaryFile("dyad-instrumented",
+                                                     "so", libPath))
+      return fail("cannot create a temporary file: " + ec.message());
+    std::string error;
+    if (!buildSharedLibrary(*copy, funcName, target, libPath, error))
+      return fail("cannot compile the instrumented model: " + error);
+    char errbuf[512] = {0};
+    if (dyad_model_load(libPath.c_str(), &model, errbuf, sizeof errbuf) !=
+        DYAD_OK)
+      return fail(llvm::Twine("cannot load the instrumented model: ") +
+                  errbuf);
+    int n = dyad_model_num_outputs(model);
+    buffers.assign(n, {});
+    outs.assign(n, dyad_tensor{});
+    return llvm::Error::success();
+  }
+
+  /// Runs one batch; the outputs are then in buffer(i) / count(i).
+  llvm::Error run(std::vector<dyad_tensor> &ins) {
+    int n = (int)outs.size();
+    for (int attempt = 0;; ++attempt) {
+      for (int i = 0; i < n; ++i) {
+        outs[i].data = buffers[i].data();
+        outs[i].dtype = dyad_model_output(model, i)->dtype;
+        outs[i].capacity_bytes = buffers[i].size();
+      }
+      dyad_status st =
+          dyad_model_run(model, ins.data(), (int)ins.size(), outs.data(), n);
+      if (st == DYAD_OK)
+        return llvm::Error::success();
+      if (st != DYAD_ERR_CAPACITY || attempt > 0)
+        return fail(dyad_model_last_error(model));
+      // Outputs are sized by the first run that reports their shapes.
+      for (int i = 0; i < n; ++i) {
+        size_t bytes = count(i) * dyad_dtype_size(outs[i].dtype);
+        if (bytes > buffers[i].size())
+          buffers[i].resize(bytes);
+      }
+    }
+  }
+
+  int numOutputs() const { return (int)outs.size(); }
+  const char *name(int i) const { return dyad_model_output(model, i)->name; }
+  int32_t dtype(int i) const { return outs[i].dtype; }
+  const void *buffer(int i) const { return buffers[i].data(); }
+  size_t count(int i) const {
+    size_t n = 1;
+    for (int d = 0; d < outs[i].rank; ++d)
+      n *= (size_t)outs[i].shape[d];
+    return n;
+  }
+
+  ModelSignature signature;
+  unsigned originalOutputs = 0;
+
+private:
+  dyad_model *model = nullptr;
+  llvm::SmallString<128> libPath;
+  std::vector<std::vector<char>> buffers;
+  std::vector<dyad_tensor> outs;
 };
 
-struct ModelHandle {
-  dyad_model *model = nullptr;
-  ~ModelHandle() { dyad_model_free(model); }
+/// Opens the data for `signature`'s inputs and walks its selected samples.
+class Batches {
+public:
+  llvm::Error open(const ModelSignature &signature,
+                   const CalibrateOptions &options, size_t count) {
+    std::vector<calib::InputSpec> specs;
+    for (const TensorSignature &in : signature.inputs) {
+      if (in.dtype != DYAD_FLOAT32)
+        return fail("input '" + in.name +
+                    "' is not float32: calibration feeds float data");
+      specs.push_back({in.name, in.shape});
+    }
+    auto d = calib::DataSource::open(options.dataPath, specs);
+    if (!d)
+      return d.takeError();
+    data = std::move(*d);
+    data->select(count, options.seed);
+    if (data->numSelected() == 0)
+      return fail("'" + options.dataPath + "' holds no samples");
+    maxBatch = std::max<size_t>(options.batch, 1);
+    for (const TensorSignature &in : signature.inputs)
+      if (!in.shape.empty() && in.shape[0] >= 0)
+        maxBatch = std::min<size_t>(maxBatch, in.shape[0]); // static batch
+    return llvm::Error::success();
+  }
+
+  /// The next batch as runtime tensors (empty when done).
+  llvm::Expected<std::vector<dyad_tensor>> next() {
+    auto more = data->next(maxBatch, bufs, shapes);
+    if (!more)
+      return more.takeError();
+    std::vector<dyad_tensor> ins;
+    if (!*more)
+      return ins;
+    ins.resize(bufs.size());
+    for (size_t i = 0; i < ins.size(); ++i) {
+      ins[i].data = bufs[i].data();
+      ins[i].dtype = DYAD_FLOAT32;
+      ins[i].rank = (int32_t)shapes[i].size();
+      for (size_t d = 0; d < shapes[i].size() && d < DYAD_MAX_RANK; ++d)
+        ins[i].shape[d] = shapes[i][d];
+      ins[i].capacity_bytes = bufs[i].size() * sizeof(float);
+    }
+    return ins;
+  }
+
+  /// "file:index" of the batch's first sample.
+  std::string where() const {
+    const auto &idx = data->batchSampleIndices();
+    return idx.empty() ? std::string() : data->describeSample(idx.front());
+  }
+  size_t batchSize() const { return data->batchSampleIndices().size(); }
+  size_t selected() const { return data->numSelected(); }
+
+private:
+  std::unique_ptr<calib::DataSource> data;
+  size_t maxBatch = 1;
+  std::vector<std::vector<float>> bufs;
+  std::vector<std::vector<int64_t>> shapes;
 };
+
 } // namespace
 
 llvm::Expected<calib::Table>
@@ -38,133 +185,66 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
                 const CalibrateOptions &options) {
   if (auto err = calib::validateOptions(options.method))
     return std::move(err);
-  // 1. An instrumented copy, compiled for this machine.
-  OwningOpRef<ModuleOp> copy(module.clone());
-  unsigned originalOutputs = 0;
-  if (auto f = copy->lookupSymbol<func::FuncOp>(funcName))
-    originalOutputs = f.getNumResults();
-  PassManager pm(module.getContext());
-  DyadInstrumentOptions instrumentOptions;
-  instrumentOptions.funcName = funcName.str();
-  pm.addPass(createDyadInstrument(instrumentOptions));
-  if (failed(pm.run(*copy)))
-    return fail("cannot instrument the model for calibration");
-  auto signature = readSignature(*copy, funcName);
-  if (failed(signature))
-    return fail("cannot read the instrumented model's signature");
-  TempFile lib;
-  if (auto ec = llvm::sys::fs::createTemporaryFile("dyad-calib", "so",
-                                                   lib.path))
-    return fail("cannot create a temporary file: " + ec.message());
-  std::string error;
-  if (!buildSharedLibrary(*copy, funcName, options.target, lib.path, error))
-    return fail("cannot compile the instrumented model: " + error);
+  InstrumentedModel model;
+  if (auto err = model.load(module, funcName, /*integer=*/false,
+                            options.target))
+    return std::move(err);
+  Batches batches;
+  if (auto err = batches.open(model.signature, options, options.count))
+    return std::move(err);
 
-  ModelHandle h;
-  char errbuf[512] = {0};
-  if (dyad_model_load(lib.path.c_str(), &h.model, errbuf, sizeof errbuf) !=
-      DYAD_OK)
-    return fail(llvm::Twine("cannot load the instrumented model: ") + errbuf);
-
-  // 2. The data, matched to the model's inputs.
-  std::vector<calib::InputSpec> specs;
-  for (const TensorSignature &in : signature->inputs) {
-    if (in.dtype != DYAD_FLOAT32)
-      return fail("input '" + in.name +
-                  "' is not float32: calibration feeds float data");
-    specs.push_back({in.name, in.shape});
-  }
-  auto data = calib::DataSource::open(options.dataPath, specs);
-  if (!data)
-    return data.takeError();
-  (*data)->select(options.count, options.seed);
-  size_t total = (*data)->numSelected();
-  if (total == 0)
-    return fail("'" + options.dataPath + "' holds no samples");
-  size_t maxBatch = std::max<size_t>(options.batch, 1);
-  for (const TensorSignature &in : signature->inputs)
-    if (!in.shape.empty() && in.shape[0] >= 0)
-      maxBatch = std::min<size_t>(maxBatch, in.shape[0]); // static batch dim
-
-  // 3. Batches through the model into the statistics.
-  int nOut = dyad_model_num_outputs(h.model);
+  // The graph's own inputs and outputs keep their full range whatever the
+  // method: clipping the logits (entropy, percentile) saturates the top
+  // classes into ties and changes the argmax, and the input range is the
+  // data's (HAWQ-V3 also keeps the boundary layers at full precision).
+  std::set<std::string> boundary;
+  for (const TensorSignature &in : model.signature.inputs)
+    boundary.insert(in.name);
+  for (unsigned i = 0; i < model.originalOutputs; ++i)
+    boundary.insert(model.signature.outputs[i].name);
+  calib::Options fullRange = options.method;
+  fullRange.method = calib::Method::MinMax;
+  int nOut = model.numOutputs();
   std::vector<calib::TensorStats> stats;
   for (int i = 0; i < nOut; ++i)
-    stats.emplace_back(options.method);
-  std::vector<std::vector<float>> outBufs(nOut);
-  std::vector<dyad_tensor> outs(nOut);
-  std::vector<std::vector<float>> inBufs;
-  std::vector<std::vector<int64_t>> inShapes;
+    stats.emplace_back(boundary.count(model.name(i)) ? fullRange
+                                                     : options.method);
+
   size_t done = 0, batchIndex = 0;
   auto start = std::chrono::steady_clock::now();
   while (true) {
-    auto more = (*data)->next(maxBatch, inBufs, inShapes);
-    if (!more)
-      return more.takeError();
-    if (!*more)
+    auto ins = batches.next();
+    if (!ins)
+      return ins.takeError();
+    if (ins->empty())
       break;
-    std::vector<dyad_tensor> ins(inBufs.size());
-    for (size_t i = 0; i < ins.size(); ++i) {
-      ins[i].data = inBufs[i].data();
-      ins[i].dtype = DYAD_FLOAT32;
-      ins[i].rank = (int32_t)inShapes[i].size();
-      for (size_t d = 0; d < inShapes[i].size() && d < DYAD_MAX_RANK; ++d)
-        ins[i].shape[d] = inShapes[i][d];
-      ins[i].capacity_bytes = inBufs[i].size() * sizeof(float);
-    }
-    // Outputs are sized by the first run that reports their shape.
-    dyad_status st;
-    for (int attempt = 0;; ++attempt) {
-      for (int i = 0; i < nOut; ++i) {
-        outs[i].data = outBufs[i].data();
-        outs[i].dtype = dyad_model_output(h.model, i)->dtype;
-        outs[i].capacity_bytes = outBufs[i].size() * sizeof(float);
-      }
-      st = dyad_model_run(h.model, ins.data(), (int)ins.size(), outs.data(),
-                          nOut);
-      if (st != DYAD_ERR_CAPACITY || attempt > 0)
-        break;
-      for (int i = 0; i < nOut; ++i) {
-        size_t n = 1;
-        for (int d = 0; d < outs[i].rank; ++d)
-          n *= (size_t)outs[i].shape[d];
-        if (n > outBufs[i].size())
-          outBufs[i].resize(n);
-      }
-    }
-    const auto &idx = (*data)->batchSampleIndices();
-    std::string where = idx.empty() ? std::string()
-                                    : (*data)->describeSample(idx.front());
-    if (st != DYAD_OK)
-      return fail("calibration run failed on the batch starting at " + where +
-                  ": " + dyad_model_last_error(h.model));
-    for (int i = (int)originalOutputs; i < nOut; ++i) {
-      size_t n = 1;
-      for (int d = 0; d < outs[i].rank; ++d)
-        n *= (size_t)outs[i].shape[d];
+    if (auto err = model.run(*ins))
+      return fail("calibration run failed on the batch starting at " +
+                  batches.where() + ": " + llvm::toString(std::move(err)));
+    for (int i = (int)model.originalOutputs; i < nOut; ++i) {
       std::string err;
-      if (!stats[i].observe(outBufs[i].data(), n, err))
-        return fail("tensor '" + std::string(dyad_model_output(h.model, i)->name) +
-                    "' on the batch starting at " + where + ": " + err +
-                    " (the float model produces non-finite values)");
+      if (!stats[i].observe((const float *)model.buffer(i), model.count(i),
+                            err))
+        return fail("tensor '" + std::string(model.name(i)) +
+                    "' on the batch starting at " + batches.where() + ": " +
+                    err + " (the float model produces non-finite values)");
     }
-    done += idx.size();
+    done += batches.batchSize();
     ++batchIndex;
-    if (options.verbose) {
-      double s = std::chrono::duration<double>(
-                     std::chrono::steady_clock::now() - start)
-                     .count();
-      llvm::errs() << llvm::format("calibrate: batch %zu, %zu/%zu samples, "
-                                   "%.2f s\n",
-                                   batchIndex, done, total, s);
-    }
+    if (options.verbose)
+      llvm::errs() << llvm::format(
+          "calibrate: batch %zu, %zu/%zu samples, %.2f s\n", batchIndex, done,
+          batches.selected(),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                        start)
+              .count());
   }
 
   calib::Table table;
   table.method = calib::methodName(options.method.method).str();
   table.model = options.modelName;
   table.samples = done;
-  for (int i = (int)originalOutputs; i < nOut; ++i) {
+  for (int i = (int)model.originalOutputs; i < nOut; ++i) {
     calib::TableEntry e;
     calib::Range r = stats[i].range();
     e.min = r.min;
@@ -173,7 +253,72 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
     auto [scale, zp] = calib::asymmetricParams(r, options.method.bits);
     e.scale = scale;
     e.zeroPoint = zp;
-    table.tensors[dyad_model_output(h.model, i)->name] = e;
+    table.tensors[model.name(i)] = e;
   }
   return table;
+}
+
+llvm::Expected<std::map<std::string, double>>
+dyad::measureSqnr(ModuleOp floatModule, ModuleOp intModule,
+                  StringRef funcName, const CalibrateOptions &options) {
+  // Scale and zero point of every named integer tensor.
+  std::map<std::string, std::pair<double, int64_t>> params;
+  intModule.walk([&](Operation *op) {
+    auto name = op->getAttrOfType<StringAttr>("dyad.tensor");
+    auto scale = op->getAttrOfType<FloatAttr>("dyad.scale");
+    auto zp = op->getAttrOfType<IntegerAttr>("dyad.zero_point");
+    if (name && scale && zp)
+      params[name.str()] = {scale.getValueAsDouble(), zp.getInt()};
+  });
+  InstrumentedModel fm, im;
+  if (auto err = fm.load(floatModule, funcName, false, options.target))
+    return std::move(err);
+  if (auto err = im.load(intModule, funcName, true, options.target))
+    return std::move(err);
+  std::map<std::string, int> floatIndex;
+  for (int i = (int)fm.originalOutputs; i < fm.numOutputs(); ++i)
+    floatIndex[fm.name(i)] = i;
+  Batches batches;
+  if (auto err = batches.open(fm.signature, options, options.count))
+    return std::move(err);
+  std::map<std::string, std::pair<double, double>> acc; // signal, noise
+  while (true) {
+    auto ins = batches.next();
+    if (!ins)
+      return ins.takeError();
+    if (ins->empty())
+      break;
+    if (auto err = fm.run(*ins))
+      return std::move(err);
+    if (auto err = im.run(*ins))
+      return std::move(err);
+    for (int i = (int)im.originalOutputs; i < im.numOutputs(); ++i) {
+      auto f = floatIndex.find(im.name(i));
+      auto p = params.find(im.name(i));
+      if (f == floatIndex.end() || p == params.end() ||
+          fm.count(f->second) != im.count(i))
+        continue;
+      const float *x = (const float *)fm.buffer(f->second);
+      auto [scale, zp] = p->second;
+      auto &[signal, noise] = acc[im.name(i)];
+      for (size_t k = 0, n = im.count(i); k < n; ++k) {
+        int64_t q;
+        switch (im.dtype(i)) {
+        case DYAD_INT8: q = ((const int8_t *)im.buffer(i))[k]; break;
+        case DYAD_UINT8: q = ((const uint8_t *)im.buffer(i))[k]; break;
+        case DYAD_INT16: q = ((const int16_t *)im.buffer(i))[k]; break;
+        case DYAD_INT32: q = ((const int32_t *)im.buffer(i))[k]; break;
+        default: q = 0; break;
+        }
+        double xq = (double)(q - zp) * scale;
+        signal += (double)x[k] * x[k];
+        noise += (xq - x[k]) * (xq - x[k]);
+      }
+    }
+  }
+  std::map<std::string, double> sqnr;
+  for (auto &[name, sn] : acc)
+    sqnr[name] = sn.second > 0 ? 10.0 * std::log10(sn.first / sn.second)
+                               : INFINITY;
+  return sqnr;
 }

@@ -25,7 +25,11 @@ struct DyadInstrumentPass
     SmallVector<Value> values;
     llvm::StringSet<> seen;
     auto consider = [&](Value v) {
-      if (isCalibrated(v) && seen.insert(tensorName(v)).second)
+      bool wanted = integer ? v.getDefiningOp() &&
+                                  v.getDefiningOp()->hasAttr("dyad.scale") &&
+                                  !tensorName(v).empty()
+                            : isCalibrated(v);
+      if (wanted && seen.insert(tensorName(v)).second)
         values.push_back(v);
     };
     for (BlockArgument arg : func.getArguments())

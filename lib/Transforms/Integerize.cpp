@@ -207,6 +207,16 @@ private:
   Outcome finish(FailureOr<Value> result) {
     if (failed(result))
       return Outcome::Error;
+    // The integers carry the name and parameters of the float tensor they
+    // stand for: quantization reports compare them with the float model.
+    if (Operation *def = result->getDefiningOp()) {
+      std::string name = tensorName(q.getInput());
+      if (!name.empty()) {
+        def->setAttr("dyad.tensor", b.getStringAttr(name));
+        def->setAttr("dyad.scale", b.getF64FloatAttr(out.scale));
+        def->setAttr("dyad.zero_point", b.getI64IntegerAttr(out.zp));
+      }
+    }
     Value replacement = intToQuant(b, loc, *result, q.getType());
     q.getResult().replaceAllUsesWith(replacement);
     return Outcome::Rewritten;

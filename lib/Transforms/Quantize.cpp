@@ -161,7 +161,6 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       if (op != func)
         llvm::append_range(values, op->getResults());
     });
-    llvm::DenseMap<Value, Type> assigned;
     unsigned missing = 0;
     for (Value v : values) {
       if (!isCalibrated(v) || fusesIntoUser(v))
@@ -169,9 +168,12 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       Type qt;
       Operation *def = v.getDefiningOp();
       if (def && keepsInputType(def)) {
-        auto it = assigned.find(def->getOperand(0));
-        if (it != assigned.end())
-          qt = it->second;
+        // The input was quantized before this op was visited: its uses now
+        // read the dequantize.
+        if (auto dq = def->getOperand(0).getDefiningOp<DequantizeOp>())
+          if (isa<quant::UniformQuantizedType>(
+                  getElementTypeOrSelf(dq.getInput().getType())))
+            qt = getElementTypeOrSelf(dq.getInput().getType());
       }
       if (!qt) {
         auto entry = table->tensors.find(tensorName(v));
@@ -187,7 +189,6 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
           return signalPassFailure();
         }
       }
-      assigned[v] = qt;
       OpBuilder b(&getContext());
       if (def)
         b.setInsertionPointAfter(def);

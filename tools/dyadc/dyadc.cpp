@@ -12,6 +12,7 @@
 #include "Dyad/DyadOps.h"
 #include "dyad/Compiler/Calibrate.h"
 #include "dyad/Compiler/Compiler.h"
+#include "dyad/Compiler/Report.h"
 #include "dyad/Conversion/Conversion.h"
 #include "dyad/Import/OnnxImporter.h"
 #include "dyad/Passes.h"
@@ -117,6 +118,12 @@ static cl::opt<bool> verifyIntegerOnly(
     cl::desc("Fail if float arithmetic remains between the input quantize and "
              "the output dequantize (on by default with --quantize)"),
     cl::init(true), cl::cat(quantCat));
+static cl::opt<std::string> reportPath(
+    "report",
+    cl::desc("Write a per-node quantization report (JSON): status, "
+             "precision, scales, SQNR against the float model on the "
+             "calibration data"),
+    cl::value_desc("file"), cl::cat(quantCat));
 static cl::opt<bool> allowFloatOps(
     "allow-float-ops",
     cl::desc("Keep ops without an integer form in float, reported as "
@@ -226,7 +233,8 @@ static bool quantizeModule(mlir::ModuleOp module, StringRef funcName,
         }))
       return false;
   }
-  return progress.run("quantize", [&] {
+  mlir::OwningOpRef<mlir::ModuleOp> floatCopy, qdqCopy;
+  bool ok = progress.run("quantize", [&] {
     bool hasQdq = false;
     module.walk([&](dyad::QuantizeOp) { hasQdq = true; });
     if (tablePath.empty() && !hasQdq) {
@@ -234,17 +242,26 @@ static bool quantizeModule(mlir::ModuleOp module, StringRef funcName,
                 "FILE (the model carries no quantization parameters)\n";
       return false;
     }
-    mlir::PassManager pm(ctx);
-    if (failed(mlir::applyPassManagerCLOptions(pm)))
-      return false;
-    auto &fpm = pm.nest<mlir::func::FuncOp>();
+    if (!reportPath.empty())
+      floatCopy = module.clone();
     if (!tablePath.empty()) {
+      mlir::PassManager pm(ctx);
+      if (failed(mlir::applyPassManagerCLOptions(pm)))
+        return false;
       dyad::DyadQuantizeOptions q;
       q.table = tablePath;
       q.weightBits = weightBits;
       q.activationBits = activationBits;
-      fpm.addPass(dyad::createDyadQuantize(q));
+      pm.addNestedPass<mlir::func::FuncOp>(dyad::createDyadQuantize(q));
+      if (failed(pm.run(module)))
+        return false;
     }
+    if (!reportPath.empty())
+      qdqCopy = module.clone();
+    mlir::PassManager pm(ctx);
+    if (failed(mlir::applyPassManagerCLOptions(pm)))
+      return false;
+    auto &fpm = pm.nest<mlir::func::FuncOp>();
     fpm.addPass(dyad::createDyadIntegerize());
     fpm.addPass(mlir::createCanonicalizerPass());
     fpm.addPass(mlir::createCSEPass());
@@ -254,6 +271,45 @@ static bool quantizeModule(mlir::ModuleOp module, StringRef funcName,
       fpm.addPass(dyad::createDyadVerifyIntegerOnly(v));
     }
     return succeeded(pm.run(module));
+  });
+  if (!ok || reportPath.empty())
+    return ok;
+  return progress.run("report " + reportPath, [&] {
+    dyad::ReportInputs r;
+    r.floatModule = *floatCopy;
+    r.qdqModule = *qdqCopy;
+    r.intModule = module;
+    r.model = std::string(sys::path::filename(inputFile));
+    std::map<std::string, double> sqnr;
+    if (!calibrateData.empty()) {
+      dyad::CalibrateOptions o;
+      o.dataPath = calibrateData;
+      o.count = calibCount;
+      o.seed = calibSeed;
+      o.batch = calibBatch;
+      o.target = targetOptions();
+      auto m = dyad::measureSqnr(*floatCopy, module, funcName, o);
+      if (!m) {
+        errs() << "dyadc: report: " << toString(m.takeError()) << "\n";
+        return false;
+      }
+      sqnr = std::move(*m);
+      r.sqnr = &sqnr;
+    }
+    if (!tablePath.empty()) {
+      auto table = dyad::calib::readTable(tablePath);
+      if (!table) {
+        errs() << "dyadc: " << toString(table.takeError()) << "\n";
+        return false;
+      }
+      r.method = table->method;
+      r.samples = table->samples;
+    }
+    if (auto err = dyad::writeQuantizationReport(reportPath, r)) {
+      errs() << "dyadc: " << toString(std::move(err)) << "\n";
+      return false;
+    }
+    return true;
   });
 }
 
@@ -299,7 +355,8 @@ int main(int argc, char **argv) {
                      : emit == Emit::Llvm ? 4
                      : emit == Emit::Obj  ? 5
                                           : 6) +
-                    (quantize ? 1 : 0) + (calibrateData.empty() ? 0 : 1);
+                    (quantize ? 1 : 0) + (calibrateData.empty() ? 0 : 1) +
+                    (reportPath.empty() ? 0 : 1);
   Progress progress(stages);
   mlir::OwningOpRef<mlir::ModuleOp> module;
 

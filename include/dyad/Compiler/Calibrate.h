@@ -33,6 +33,14 @@ llvm::Expected<calib::Table> calibrate(mlir::ModuleOp module,
                                        llvm::StringRef funcName,
                                        const CalibrateOptions &options);
 
+/// SQNR (dB, 10 log10(sum x^2 / sum (x - x_q)^2)) of every named integer
+/// tensor of `intModule` (integerized, ops tagged with `dyad.tensor`,
+/// `dyad.scale`, `dyad.zero_point`) against the same tensor of `floatModule`,
+/// both run on the calibration data of `options` (its count and seed).
+llvm::Expected<std::map<std::string, double>>
+measureSqnr(mlir::ModuleOp floatModule, mlir::ModuleOp intModule,
+            llvm::StringRef funcName, const CalibrateOptions &options);
+
 } // namespace dyad
 
 #endif // DYAD_COMPILER_CALIBRATE_H

@@ -1,0 +1,152 @@
+//===- Report.cpp - the per-node quantization report ----------------------===//
+#include "dyad/Compiler/Report.h"
+#include "Dyad/DyadOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace mlir;
+using namespace dyad;
+
+namespace {
+std::string nodeName(Location loc) {
+  if (auto n = dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  if (auto f = dyn_cast<FusedLoc>(loc))
+    for (Location l : f.getLocations())
+      if (auto n = dyn_cast<NameLoc>(l))
+        return n.getName().str();
+  return {};
+}
+
+std::string tensorOf(Operation *op) {
+  auto a = op->getAttrOfType<StringAttr>("dyad.tensor");
+  return a ? a.str() : std::string();
+}
+
+std::string storage(Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << getElementTypeOrSelf(t);
+  return s;
+}
+} // namespace
+
+llvm::Error dyad::writeQuantizationReport(StringRef path,
+                                          const ReportInputs &in) {
+  // Weight scales, from the QDQ graph (per-channel dequantize of constants).
+  std::map<std::string, std::vector<double>> weightScales;
+  ModuleOp(in.qdqModule).walk([&](Operation *op) {
+    if (!isa<ConvOp, GemmOp, MatMulOp>(op) || tensorOf(op).empty())
+      return;
+    auto dq = op->getOperand(1).getDefiningOp<DequantizeOp>();
+    if (!dq)
+      return;
+    Type e = getElementTypeOrSelf(dq.getInput().getType());
+    if (auto pa = dyn_cast<quant::UniformQuantizedPerAxisType>(e))
+      weightScales[tensorOf(op)].assign(pa.getScales().begin(),
+                                        pa.getScales().end());
+    else if (auto u = dyn_cast<quant::UniformQuantizedType>(e))
+      weightScales[tensorOf(op)] = {u.getScale()};
+  });
+  // Integer tensors and float fallbacks, from the integerized graph.
+  struct IntInfo {
+    double scale;
+    int64_t zp;
+    std::string type;
+  };
+  std::map<std::string, IntInfo> ints;
+  std::map<std::string, std::string> fallbacks;
+  ModuleOp(in.intModule).walk([&](Operation *op) {
+    std::string t = tensorOf(op);
+    if (t.empty())
+      return;
+    auto scale = op->getAttrOfType<FloatAttr>("dyad.scale");
+    auto zp = op->getAttrOfType<IntegerAttr>("dyad.zero_point");
+    if (scale && zp && op->getNumResults() == 1)
+      ints[t] = {scale.getValueAsDouble(), zp.getInt(),
+                 storage(op->getResult(0).getType())};
+    else if (auto why = op->getAttrOfType<StringAttr>("dyad.float_reason"))
+      fallbacks[t] = why.str();
+    else if (llvm::any_of(op->getResultTypes(), [](Type ty) {
+               return isa<FloatType>(getElementTypeOrSelf(ty));
+             }) &&
+             !isa<DequantizeOp, QuantizeOp>(op))
+      fallbacks.emplace(t, "no integer form");
+  });
+
+  llvm::json::Array nodes;
+  unsigned quantized = 0, fused = 0, fallback = 0;
+  ModuleOp(in.floatModule).walk([&](Operation *op) {
+    if (!isa<DyadDialect>(op->getDialect()) || op->getNumResults() != 1)
+      return;
+    std::string t = tensorOf(op);
+    llvm::json::Object row;
+    row["node"] = nodeName(op->getLoc());
+    row["op"] = op->getName().getStringRef().str();
+    row["tensor"] = t;
+    auto w = weightScales.find(t);
+    if (w != weightScales.end()) {
+      auto [lo, hi] = std::minmax_element(w->second.begin(), w->second.end());
+      row["weight_scales"] = llvm::json::Object{
+          {"channels", (int64_t)w->second.size()}, {"min", *lo}, {"max", *hi}};
+    }
+    auto it = ints.find(t);
+    if (it != ints.end()) {
+      ++quantized;
+      row["status"] = "quantized";
+      row["precision"] = it->second.type;
+      row["scale"] = it->second.scale;
+      row["zero_point"] = it->second.zp;
+      if (in.sqnr) {
+        auto s = in.sqnr->find(t);
+        if (s != in.sqnr->end() && std::isfinite(s->second))
+          row["sqnr_db"] = s->second;
+      }
+    } else if (op->hasOneUse() &&
+               isa<ReluOp, ClipOp, AddOp>(*op->getUsers().begin()) &&
+               ints.count(tensorOf(*op->getUsers().begin()))) {
+      ++fused;
+      row["status"] = "fused";
+      row["precision"] = "i32";
+      row["why"] = "computed in i32 and requantized once with its user '" +
+                   nodeName((*op->getUsers().begin())->getLoc()) + "'";
+    } else if (fallbacks.count(t)) {
+      ++fallback;
+      row["status"] = "fallback";
+      row["precision"] = storage(op->getResult(0).getType());
+      row["why"] = fallbacks[t];
+    } else {
+      row["status"] = "skipped";
+      row["precision"] = storage(op->getResult(0).getType());
+      row["why"] = "outside the quantized region (shape computation, "
+                   "pre/post-processing, or not calibrated)";
+    }
+    nodes.push_back(std::move(row));
+  });
+
+  llvm::json::Object root{
+      {"format", "dyad-quantization-report"},
+      {"version", 1},
+      {"model", in.model},
+      {"calibration",
+       llvm::json::Object{{"method", in.method},
+                          {"samples", (int64_t)in.samples}}},
+      {"summary", llvm::json::Object{{"quantized", quantized},
+                                     {"fused", fused},
+                                     {"fallback", fallback}}},
+      {"nodes", std::move(nodes)}};
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return llvm::createStringError(ec, "cannot write '" + path + "': " +
+                                           ec.message());
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+  return llvm::Error::success();
+}
