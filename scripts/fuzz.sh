@@ -32,6 +32,21 @@ for m in "$data"/node/*/model.onnx "$data"/pytorch-operator/*/model.onnx "$data"
   build/bin/dyad-import "$m" -o "$seeds/pipeline/td$i.mlir" 2>/dev/null || rm -f "$seeds/pipeline/td$i.mlir"
 done
 
+# Quantized seeds: each bundled model's QDQ graph (after dyad-quantize with
+# a table from a short calibration run) and its integerized graph.
+calib="$FUZZ/seeds/calib.npy"
+/usr/bin/python3 -c "import numpy as np; np.save('$calib', np.random.default_rng(0).standard_normal((8, 1, 28, 28)).astype(np.float32))"
+for m in models/*.onnx; do
+  n=$(basename "$m" .onnx)
+  table="$FUZZ/seeds/$n.calib.json"
+  build/bin/dyadc "$m" --quantize --allow-float-ops --calibrate "$calib" \
+      --calib-table "$table" --emit=dyad -o "$seeds/pipeline/$n.int.mlir" 2>/dev/null || continue
+  build/bin/dyad-import --tensor-names --simplify "$m" 2>/dev/null |
+    build/bin/dyad-opt --pass-pipeline="builtin.module(func.func(dyad-quantize{table=$table}))" \
+      -o "$seeds/pipeline/$n.qdq.mlir" 2>/dev/null || true
+  rm -f "$table"
+done
+
 status=0
 for target in import pipeline; do
   corpus="$FUZZ/corpus/$target" findings="$FUZZ/findings/$target"

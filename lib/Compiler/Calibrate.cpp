@@ -163,6 +163,20 @@ public:
     return ins;
   }
 
+  /// Runs `fn` on every batch in turn.
+  llvm::Error
+  forEach(llvm::function_ref<llvm::Error(std::vector<dyad_tensor> &)> fn) {
+    while (true) {
+      auto ins = next();
+      if (!ins)
+        return ins.takeError();
+      if (ins->empty())
+        return llvm::Error::success();
+      if (auto err = fn(*ins))
+        return err;
+    }
+  }
+
   /// "file:index" of the batch's first sample.
   std::string where() const {
     const auto &idx = data->batchSampleIndices();
@@ -212,13 +226,8 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
 
   size_t done = 0, batchIndex = 0;
   auto start = std::chrono::steady_clock::now();
-  while (true) {
-    auto ins = batches.next();
-    if (!ins)
-      return ins.takeError();
-    if (ins->empty())
-      break;
-    if (auto err = model.run(*ins))
+  auto err = batches.forEach([&](std::vector<dyad_tensor> &ins) -> llvm::Error {
+    if (auto err = model.run(ins))
       return fail("calibration run failed on the batch starting at " +
                   batches.where() + ": " + llvm::toString(std::move(err)));
     for (int i = (int)model.originalOutputs; i < nOut; ++i) {
@@ -238,7 +247,10 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
           std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                         start)
               .count());
-  }
+    return llvm::Error::success();
+  });
+  if (err)
+    return std::move(err);
 
   calib::Table table;
   table.method = calib::methodName(options.method.method).str();
@@ -282,16 +294,11 @@ dyad::measureSqnr(ModuleOp floatModule, ModuleOp intModule,
   if (auto err = batches.open(fm.signature, options, options.count))
     return std::move(err);
   std::map<std::string, std::pair<double, double>> acc; // signal, noise
-  while (true) {
-    auto ins = batches.next();
-    if (!ins)
-      return ins.takeError();
-    if (ins->empty())
-      break;
-    if (auto err = fm.run(*ins))
-      return std::move(err);
-    if (auto err = im.run(*ins))
-      return std::move(err);
+  auto err = batches.forEach([&](std::vector<dyad_tensor> &ins) -> llvm::Error {
+    if (auto err = fm.run(ins))
+      return err;
+    if (auto err = im.run(ins))
+      return err;
     for (int i = (int)im.originalOutputs; i < im.numOutputs(); ++i) {
       auto f = floatIndex.find(im.name(i));
       auto p = params.find(im.name(i));
@@ -315,7 +322,10 @@ dyad::measureSqnr(ModuleOp floatModule, ModuleOp intModule,
         noise += (xq - x[k]) * (xq - x[k]);
       }
     }
-  }
+    return llvm::Error::success();
+  });
+  if (err)
+    return std::move(err);
   std::map<std::string, double> sqnr;
   for (auto &[name, sn] : acc)
     sqnr[name] = sn.second > 0 ? 10.0 * std::log10(sn.first / sn.second)

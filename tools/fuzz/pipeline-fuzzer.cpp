@@ -22,6 +22,8 @@
 #include "mlir/Pass/PassManager.h"
 
 #include <algorithm>
+#include "mlir/Transforms/Passes.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -81,6 +83,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   mlir::PassManager pm(&ctx);
   pm.addNestedPass<mlir::func::FuncOp>(dyad::createDyadSimplify());
   pm.addNestedPass<mlir::func::FuncOp>(dyad::createDyadFoldBatchNorm());
+  // Quantized graphs (QDQ seeds): integerize and its verifier first.
+  pm.addNestedPass<mlir::func::FuncOp>(dyad::createDyadIntegerize());
+  pm.addNestedPass<mlir::func::FuncOp>(mlir::createCanonicalizerPass());
+  dyad::DyadVerifyIntegerOnlyOptions verify;
+  verify.allowFloatOps = true;
+  pm.addNestedPass<mlir::func::FuncOp>(
+      dyad::createDyadVerifyIntegerOnly(verify));
   dyad::LowerCpuOptions options;
   if (mlir::failed(dyad::buildLowerCpuPipeline(pm, options)))
     return 0;
