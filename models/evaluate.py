@@ -117,10 +117,11 @@ def main():
             elapsed = time.time() - t0
             acc = 100.0 * float((logits.argmax(1) == y).mean())
             drop = info["test_accuracy"] - acc
-            print(f"  test accuracy ({tag.split(',')[0]}): {acc:.2f}% on {len(y)} {info['dataset']} "
+            print(f"  test accuracy: {acc:.2f}% on {len(y)} {info['dataset']} "
                   f"test images (fp32 reference {info['test_accuracy']:.2f}%, "
                   f"{'+' if drop <= 0 else '-'}{abs(drop):.2f} pt); "
-                  f"one batch of {len(y)} in {elapsed:.1f} s incl. I/O")
+                  f"one batch of {len(y)} in {elapsed:.1f} s incl. I/O; "
+                  f"{tag.split(',')[0]}")
             ok &= drop <= args.max_drop
 
         if args.bench:

@@ -334,6 +334,8 @@ int main(int argc, char **argv) {
   dyad::registerImportDialects(registry);
   mlir::MLIRContext context(registry);
   dyad::ModelDiagnosticHandler diagnostics(&context);
+  // Diagnostics point at ONNX nodes; the op dump MLIR appends is noise here.
+  context.printOpOnDiagnostic(false);
 
   dyad::ImportOptions importOptions;
   // Calibration tables are keyed by ONNX tensor names.
