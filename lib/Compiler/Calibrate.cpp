@@ -136,6 +136,10 @@ public:
     data->select(count, options.seed);
     if (data->numSelected() == 0)
       return fail("'" + options.dataPath + "' holds no samples");
+    if (count > data->numSelected())
+      llvm::errs() << "dyadc: warning: " << count << " calibration samples "
+                   << "asked for, '" << options.dataPath << "' holds "
+                   << data->numSelected() << ": using all of them\n";
     maxBatch = std::max<size_t>(options.batch, 1);
     for (const TensorSignature &in : signature.inputs)
       if (!in.shape.empty() && in.shape[0] >= 0)

@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <cmath>
 #include <numeric>
@@ -749,7 +751,13 @@ struct DyadIntegerizePass
       }
     }
     if (failedAny)
-      signalPassFailure();
+      return signalPassFailure();
+    // The float chains that were replaced are dead now: erase them so the
+    // verifier (and a reader) sees only what runs.
+    for (Block &block : getOperation().getBody())
+      for (Operation &op : llvm::make_early_inc_range(llvm::reverse(block)))
+        if (isOpTriviallyDead(&op))
+          op.erase();
   }
 };
 

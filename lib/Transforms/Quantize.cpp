@@ -161,7 +161,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       if (op != func)
         llvm::append_range(values, op->getResults());
     });
-    unsigned missing = 0;
+    SmallVector<std::string> missing;
     for (Value v : values) {
       if (!isCalibrated(v) || fusesIntoUser(v))
         continue;
@@ -178,7 +178,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       if (!qt) {
         auto entry = table->tensors.find(tensorName(v));
         if (entry == table->tensors.end()) {
-          ++missing;
+          missing.push_back(tensorName(v));
           continue;
         }
         auto expressed = cast<ShapedType>(v.getType()).getElementType();
@@ -200,10 +200,16 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       Value dq = DequantizeOp::create(b, loc, tensorType, q);
       v.replaceAllUsesExcept(dq, q.getDefiningOp());
     }
-    if (missing)
-      func.emitWarning() << missing
-                         << " calibrated tensors have no entry in the "
-                            "calibration table and stay float";
+    if (!missing.empty()) {
+      auto diag = func.emitWarning();
+      diag << "the calibration table has no entry for " << missing.size()
+           << (missing.size() == 1 ? " tensor (it stays float): "
+                                   : " tensors (they stay float): ");
+      for (size_t i = 0; i < missing.size() && i < 5; ++i)
+        diag << (i ? ", " : "") << "'" << missing[i] << "'";
+      if (missing.size() > 5)
+        diag << ", ...";
+    }
   }
 
   StringRef table_path() { return table; }

@@ -50,7 +50,7 @@
 // CHECK-NEXT:    %[[S:.*]] = dyad.softmax %[[GD]] {dyad.tensor = "probs"}
 // CHECK-NEXT:    return %[[S]]
 
-// WARN: quantize.mlir:[[@LINE+1]]:1: warning: 1 calibrated tensors have no entry in the calibration table and stay float
+// WARN: quantize.mlir:[[@LINE+1]]:1: warning: the calibration table has no entry for 1 tensor (it stays float): 'probs'
 func.func @main_graph(%x: tensor<1x2x2x2xf32> {dyad.name = "input"}) -> tensor<1x2xf32> {
   %w = arith.constant dense<[[[[0.5]], [[-1.27]]], [[[0.0]], [[0.0]]], [[[-2.54]], [[1.0]]]]> : tensor<3x2x1x1xf32>
   %b = arith.constant dense<[0.1, 0.2, 0.3]> : tensor<3xf32>

@@ -196,9 +196,14 @@ static bool quantizeModule(mlir::ModuleOp module, StringRef funcName,
   std::string tablePath = calibTable;
   if (!calibrateData.empty()) {
     if (tablePath.empty()) {
-      SmallString<128> p(output);
+      // Next to the output; next to the model when writing to stdout.
+      SmallString<128> p(output == "-" ? StringRef(inputFile) : output);
       sys::path::replace_extension(p, "calib.json");
       tablePath = std::string(p);
+    }
+    if (calibBatch == 0) {
+      errs() << "dyadc: --calib-batch must be at least 1\n";
+      return false;
     }
     if (!progress.run("calibrate on " + calibrateData, [&] {
           dyad::CalibrateOptions o;
@@ -221,8 +226,8 @@ static bool quantizeModule(mlir::ModuleOp module, StringRef funcName,
           o.target = targetOptions();
           auto table = dyad::calibrate(module, funcName, o);
           if (!table) {
-            errs() << "dyadc: " << calibrateData << ": "
-                   << toString(table.takeError()) << "\n";
+            // The calibration errors name the data file themselves.
+            errs() << "dyadc: " << toString(table.takeError()) << "\n";
             return false;
           }
           if (auto err = dyad::calib::writeTable(*table, tablePath)) {
