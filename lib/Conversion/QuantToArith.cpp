@@ -493,7 +493,10 @@ struct RequantLowering : OpConversionPattern<RequantOp> {
     auto i64 = rewriter.getI64Type();
     int64_t rank = xType.getRank();
     ArrayRef<int32_t> mult = op.getMultiplier(), shift = op.getShift();
-    auto [lo, hi] = op.getClampRange();
+    // Plain locals: the body lambda captures them (C++17 cannot capture
+    // structured bindings).
+    std::pair<int64_t, int64_t> clamp = op.getClampRange();
+    int64_t lo = clamp.first, hi = clamp.second;
     int64_t inZp = (int64_t)op.getInputZp(), outZp = (int64_t)op.getOutputZp();
     Type outElt = type.getElementType();
 
