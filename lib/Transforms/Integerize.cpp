@@ -615,8 +615,9 @@ Outcome ChainRewriter::add(AddOp op) {
   }
   if (!br[0].q && !br[1].q)
     return noMatch("adding two constants");
-  // Extra fraction bits: as many as fit (up to 8) below 2^30.
-  int k = 8;
+  // Extra fraction bits: as many as fit (up to 16) below 2^30, so the
+  // branches' own rounding is far below the output's LSB.
+  int k = 16;
   while (k > 0 && bound * std::ldexp(1.0, k) >= std::ldexp(1.0, 30))
     --k;
   if (bound >= std::ldexp(1.0, 30)) {

@@ -198,17 +198,17 @@ func.func @matmul_activations(%a: tensor<2x3x!quant.uniform<i8:f32, 0.25:5>>, %b
 // -----
 
 // Add: |branches| <= (255 * 0.5 + 255 * 0.25) / 0.75 = 255 output units, so
-// k = 8 extra bits fit below 2^30. Each branch goes to i32 at S_out / 2^8 with
-// its own multiplier (0.5 * 256 / 0.75 = 170.67 -> c = 23; 0.25 * 256 / 0.75
-// = 85.33 -> c = 24) and its own input zero point; the sum is requantized by
-// 2^-8 (c = 38), adding Z_out.
+// the full k = 16 extra bits fit below 2^30. Each branch goes to i32 at
+// S_out / 2^16 with its own multiplier (0.5 * 2^16 / 0.75 = 43690.67 -> c = 15;
+// 0.25 * 2^16 / 0.75 = 21845.33 -> c = 16) and its own input zero point; the
+// sum is requantized by 2^-16 (c = 46), adding Z_out.
 // CHECK-LABEL: func.func @add(
 // CHECK:         %[[A:.*]] = quant.scast %arg0
 // CHECK-NEXT:    %[[B:.*]] = quant.scast %arg1
-// CHECK-NEXT:    %[[RA:.*]] = dyad.requant %[[A]] {clamp_max = 2147483647 : i64, clamp_min = -2147483648 : i64, input_zp = 1 : i64, multiplier = array<i32: 1431655765>, shift = array<i32: 23>} : tensor<2x3xi8> to tensor<2x3xi32>
-// CHECK-NEXT:    %[[RB:.*]] = dyad.requant %[[B]] {clamp_max = 2147483647 : i64, clamp_min = -2147483648 : i64, input_zp = -2 : i64, multiplier = array<i32: 1431655765>, shift = array<i32: 24>} : tensor<2x3xi8> to tensor<2x3xi32>
+// CHECK-NEXT:    %[[RA:.*]] = dyad.requant %[[A]] {clamp_max = 2147483647 : i64, clamp_min = -2147483648 : i64, input_zp = 1 : i64, multiplier = array<i32: 1431655765>, shift = array<i32: 15>} : tensor<2x3xi8> to tensor<2x3xi32>
+// CHECK-NEXT:    %[[RB:.*]] = dyad.requant %[[B]] {clamp_max = 2147483647 : i64, clamp_min = -2147483648 : i64, input_zp = -2 : i64, multiplier = array<i32: 1431655765>, shift = array<i32: 16>} : tensor<2x3xi8> to tensor<2x3xi32>
 // CHECK-NEXT:    %[[S:.*]] = dyad.add %[[RA]], %[[RB]] : (tensor<2x3xi32>, tensor<2x3xi32>) -> tensor<2x3xi32>
-// CHECK-NEXT:    dyad.requant %[[S]] {clamp_max = 127 : i64, clamp_min = -128 : i64, multiplier = array<i32: 1073741824>, output_zp = -3 : i64, shift = array<i32: 38>} : tensor<2x3xi32> to tensor<2x3xi8>
+// CHECK-NEXT:    dyad.requant %[[S]] {clamp_max = 127 : i64, clamp_min = -128 : i64, multiplier = array<i32: 1073741824>, output_zp = -3 : i64, shift = array<i32: 46>} : tensor<2x3xi32> to tensor<2x3xi8>
 func.func @add(%a: tensor<2x3x!quant.uniform<i8:f32, 0.5:1>>, %b: tensor<2x3x!quant.uniform<i8:f32, 0.25:-2>>) -> tensor<2x3x!quant.uniform<i8:f32, 0.75:-3>> {
   %af = dyad.dequantize %a : tensor<2x3x!quant.uniform<i8:f32, 0.5:1>> to tensor<2x3xf32>
   %bf = dyad.dequantize %b : tensor<2x3x!quant.uniform<i8:f32, 0.25:-2>> to tensor<2x3xf32>
@@ -239,14 +239,14 @@ func.func @add_relu_small_scale(%a: tensor<4x!quant.uniform<i8:f32, 1.0:0>>, %b:
 
 // -----
 
-// Add of a constant: the constant becomes i32 at S_out / 2^8 (k = 8):
-// [1.0, -0.25, 2.0] * 256 / 0.5 = [512, -128, 1024]; the quantized branch's
-// multiplier is 0.5 * 512 = 256 (c = 22).
+// Add of a constant: the constant becomes i32 at S_out / 2^16 (k = 16):
+// [1.0, -0.25, 2.0] * 2^16 / 0.5 = [131072, -32768, 262144]; the quantized
+// branch's multiplier is 0.5 * 2^16 / 0.5 = 2^16 (c = 14).
 // CHECK-LABEL: func.func @add_constant(
-// CHECK-DAG:     %[[C:.*]] = arith.constant dense<[512, -128, 1024]> : tensor<3xi32>
-// CHECK:         %[[R:.*]] = dyad.requant %{{.*}} {clamp_max = 2147483647 : i64, clamp_min = -2147483648 : i64, input_zp = 1 : i64, multiplier = array<i32: 1073741824>, shift = array<i32: 22>} : tensor<3xi8> to tensor<3xi32>
+// CHECK-DAG:     %[[C:.*]] = arith.constant dense<[131072, -32768, 262144]> : tensor<3xi32>
+// CHECK:         %[[R:.*]] = dyad.requant %{{.*}} {clamp_max = 2147483647 : i64, clamp_min = -2147483648 : i64, input_zp = 1 : i64, multiplier = array<i32: 1073741824>, shift = array<i32: 14>} : tensor<3xi8> to tensor<3xi32>
 // CHECK-NEXT:    %[[S:.*]] = dyad.add %[[R]], %[[C]]
-// CHECK-NEXT:    dyad.requant %[[S]] {clamp_max = 127 : i64, clamp_min = -128 : i64, multiplier = array<i32: 1073741824>, shift = array<i32: 38>}
+// CHECK-NEXT:    dyad.requant %[[S]] {clamp_max = 127 : i64, clamp_min = -128 : i64, multiplier = array<i32: 1073741824>, shift = array<i32: 46>}
 func.func @add_constant(%a: tensor<3x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<3x!quant.uniform<i8:f32, 0.5:0>> {
   %c = arith.constant dense<[1.0, -0.25, 2.0]> : tensor<3xf32>
   %af = dyad.dequantize %a : tensor<3x!quant.uniform<i8:f32, 0.5:1>> to tensor<3xf32>
