@@ -160,14 +160,6 @@ static Value filledOf(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
   return linalg::FillOp::create(b, loc, fill, empty).getResult(0);
 }
 
-/// `v` as `type` (a tensor.cast when the computed shape is more or less static
-/// than the op's declared result type).
-static Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  return tensor::CastOp::create(b, loc, type, v);
-}
-
 static SmallVector<utils::IteratorType> parallelIters(int64_t n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
 }
@@ -288,15 +280,6 @@ static LogicalResult checkZeroPoint(Value zp, int64_t axisSize) {
                  t.getDimSize(0) == axisSize);
 }
 
-static Value extendToI32(OpBuilder &b, Location loc, Value v, bool isUnsigned) {
-  Type i32 = b.getI32Type();
-  if (v.getType() == i32)
-    return v;
-  if (isUnsigned)
-    return arith::ExtUIOp::create(b, loc, i32, v);
-  return arith::ExtSIOp::create(b, loc, i32, v);
-}
-
 /// `x` widened to i32 (zero- or sign-extended per `isUnsigned`) minus its
 /// zero point `zp` (null: none). A 1-D zero point of more than one element
 /// varies along dim `zpAxis` of `x`. The zero point has the operand's type
@@ -321,14 +304,15 @@ static Value widenMinusZeroPoint(OpBuilder &b, Location loc, Value x,
   }
   Value init = emptyTensor(b, loc, type.clone(b.getI32Type()),
                            dynamicDims(b, loc, x));
-  return mapInto(b, loc, inputs, maps, init,
-                 [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
-                   Value v = extendToI32(nb, nloc, args[0], isUnsigned);
-                   if (args.size() == 1)
-                     return v;
-                   Value z = extendToI32(nb, nloc, args[1], isUnsigned);
-                   return arith::SubIOp::create(nb, nloc, v, z);
-                 });
+  return mapInto(
+      b, loc, inputs, maps, init,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) -> Value {
+        Value v = convertInt(nb, nloc, args[0], nb.getI32Type(), isUnsigned);
+        if (args.size() == 1)
+          return v;
+        Value z = convertInt(nb, nloc, args[1], nb.getI32Type(), isUnsigned);
+        return arith::SubIOp::create(nb, nloc, v, z);
+      });
 }
 
 //===----------------------------------------------------------------------===//

@@ -77,21 +77,6 @@ Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
   return arith::TruncFOp::create(b, loc, toF, wide);
 }
 
-/// Integer width change of signless `v` to `to`, extending by the source's
-/// signedness (i1 is a 0/1 bool, so it zero-extends).
-Value convertInt(OpBuilder &b, Location loc, Value v, Type to,
-                 bool srcUnsigned) {
-  unsigned from = v.getType().getIntOrFloatBitWidth();
-  unsigned width = to.getIntOrFloatBitWidth();
-  if (from == width)
-    return v;
-  if (from > width)
-    return arith::TruncIOp::create(b, loc, to, v);
-  if (srcUnsigned || from == 1)
-    return arith::ExtUIOp::create(b, loc, to, v);
-  return arith::ExtSIOp::create(b, loc, to, v);
-}
-
 Value intToFloat(OpBuilder &b, Location loc, Value v, Type to,
                  bool srcUnsigned) {
   if (srcUnsigned || v.getType().isInteger(1))
@@ -193,13 +178,6 @@ Value integerPow(OpBuilder &b, Location loc, Value base, Value exp,
 //===----------------------------------------------------------------------===//
 // Tensor helpers
 //===----------------------------------------------------------------------===//
-
-/// `v` as `type` (a tensor.cast when only static shape information differs).
-Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
-  if (v.getType() == type)
-    return v;
-  return tensor::CastOp::create(b, loc, type, v);
-}
 
 /// (d0, ..., d{n-1}) -> (the dims not marked in `reduced`).
 AffineMap keptDimsMap(MLIRContext *ctx, ArrayRef<bool> reduced) {

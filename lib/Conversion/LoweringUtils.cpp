@@ -99,3 +99,24 @@ Value dyad::buildElementwise(OpBuilder &b, Location loc,
       });
   return generic.getResult(0);
 }
+
+Value dyad::castTo(OpBuilder &b, Location loc, Value v, Type type) {
+  if (v.getType() == type)
+    return v;
+  if (!tensor::CastOp::areCastCompatible(v.getType(), type))
+    return {};
+  return tensor::CastOp::create(b, loc, type, v);
+}
+
+Value dyad::convertInt(OpBuilder &b, Location loc, Value v, Type to,
+                       bool srcUnsigned) {
+  unsigned from = v.getType().getIntOrFloatBitWidth();
+  unsigned width = to.getIntOrFloatBitWidth();
+  if (from == width)
+    return v;
+  if (from > width)
+    return arith::TruncIOp::create(b, loc, to, v);
+  if (srcUnsigned || from == 1)
+    return arith::ExtUIOp::create(b, loc, to, v);
+  return arith::ExtSIOp::create(b, loc, to, v);
+}

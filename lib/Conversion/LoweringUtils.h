@@ -48,6 +48,17 @@ mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::RankedTensorType resultType,
                              mlir::ValueRange inputs, ScalarBody body);
 
+/// `v` as `type` through a tensor.cast where only static shape information
+/// differs; null when the shapes are incompatible (the lowering then fails
+/// rather than emit a bad cast).
+mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                   mlir::Type type);
+
+/// Width change of the signless integer `v` to `to`: truncation, or an
+/// extension by the source's signedness (i1 is a 0/1 bool and zero-extends).
+mlir::Value convertInt(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                       mlir::Type to, bool srcUnsigned);
+
 /// The ranked result type of `op`'s result `i`, or null (the lowering then
 /// fails: unranked tensors are not lowered).
 mlir::RankedTensorType rankedResult(mlir::Operation *op, unsigned i = 0);

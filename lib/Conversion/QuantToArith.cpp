@@ -66,16 +66,6 @@ Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
   return arith::TruncFOp::create(b, loc, to, v);
 }
 
-Value extendInt(OpBuilder &b, Location loc, Value v, Type to, bool isSigned) {
-  if (v.getType() == to)
-    return v;
-  if (v.getType().getIntOrFloatBitWidth() > to.getIntOrFloatBitWidth())
-    return arith::TruncIOp::create(b, loc, to, v);
-  if (isSigned)
-    return arith::ExtSIOp::create(b, loc, to, v);
-  return arith::ExtUIOp::create(b, loc, to, v);
-}
-
 /// saturate(round_half_even(x / scale) + zp) into `s`; `zp` is a float of
 /// the compute type (or null for 0).
 Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
@@ -106,7 +96,7 @@ Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
 Value dequantizeScalar(OpBuilder &b, Location loc, Value q, Value zp,
                        Value scale, const Storage &s, Type resultType) {
   IntegerType wide = s.wideInt(b.getContext());
-  Value d = extendInt(b, loc, q, wide, s.isSigned);
+  Value d = convertInt(b, loc, q, wide, !s.isSigned);
   if (zp)
     d = arith::SubIOp::create(b, loc, d, zp);
   Value f = arith::SIToFPOp::create(b, loc, resultType, d);
@@ -337,7 +327,7 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
             // The zero point has the result's (signedness-carrying) type.
             Type ct = s.computeFloat(b.getContext(), a[1].getType());
             Value wide =
-                extendInt(b, l, a[2], s.wideInt(b.getContext()), s.isSigned);
+                convertInt(b, l, a[2], s.wideInt(b.getContext()), !s.isSigned);
             zp = arith::SIToFPOp::create(b, l, ct, wide);
           }
           return quantizeScalar(b, l, a[0], a[1], zp, s);
@@ -386,7 +376,7 @@ struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
         [&](OpBuilder &b, Location l, ValueRange a) {
           Value zp;
           if (hasZp)
-            zp = extendInt(b, l, a[2], s.wideInt(b.getContext()), s.isSigned);
+            zp = convertInt(b, l, a[2], s.wideInt(b.getContext()), !s.isSigned);
           return dequantizeScalar(b, l, a[0], zp, a[1], s, ft);
         });
     rewriter.replaceOp(op, result);
@@ -524,7 +514,7 @@ struct RequantLowering : OpConversionPattern<RequantOp> {
           auto cst = [&](int64_t v) {
             return arith::ConstantIntOp::create(b, l, i64, v).getResult();
           };
-          Value v = extendInt(b, l, a[0], i64, inSigned);
+          Value v = convertInt(b, l, a[0], i64, !inSigned);
           if (inZp)
             v = arith::SubIOp::create(b, l, v, cst(inZp));
           Value r;
@@ -563,7 +553,7 @@ struct RequantLowering : OpConversionPattern<RequantOp> {
             r = arith::AddIOp::create(b, l, r, cst(outZp));
           r = arith::MaxSIOp::create(b, l, r, cst(lo));
           r = arith::MinSIOp::create(b, l, r, cst(hi));
-          return extendInt(b, l, r, outElt, true);
+          return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
         });
     rewriter.replaceOp(op, result);
     return success();

@@ -196,16 +196,6 @@ int64_t dimIndexOf(Value v, Value data) {
   return idx ? *idx : -1;
 }
 
-/// `v` as `type` through a tensor.cast where needed; null when the shapes
-/// are incompatible (the lowering then fails rather than emit a bad cast).
-Value castTo(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
-  if (v.getType() == type)
-    return v;
-  if (!tensor::CastOp::areCastCompatible(v.getType(), type))
-    return {};
-  return tensor::CastOp::create(b, loc, type, v);
-}
-
 /// `type` with the dims of `sizes` that are constants made static.
 RankedTensorType refine(RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
   SmallVector<int64_t> shape(type.getShape());

@@ -1,5 +1,6 @@
 //===- FoldBatchNorm.cpp - fold BatchNormalization into conv --------------===//
 #include "Dyad/DyadOps.h"
+#include "QuantUtils.h"
 #include "dyad/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -16,17 +17,6 @@ using namespace mlir;
 using namespace dyad;
 
 namespace {
-
-/// Reads a constant float tensor as doubles.
-static std::optional<SmallVector<double>> constValues(Value v) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  SmallVector<double> out;
-  for (const APFloat &f : attr.getValues<APFloat>())
-    out.push_back(f.convertToDouble());
-  return out;
-}
 
 static DenseElementsAttr makeFloatAttr(RankedTensorType type,
                                        ArrayRef<double> values) {
@@ -52,15 +42,15 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormalizationOp> {
     auto wType = dyn_cast<RankedTensorType>(conv.getW().getType());
     if (!wType || !wType.hasStaticShape())
       return rewriter.notifyMatchFailure(bn, "weight shape is not static");
-    auto w = constValues(conv.getW());
-    auto gamma = constValues(bn.getScale()), beta = constValues(bn.getB());
-    auto mean = constValues(bn.getMean()), var = constValues(bn.getVar());
+    auto w = floatConstant(conv.getW());
+    auto gamma = floatConstant(bn.getScale()), beta = floatConstant(bn.getB());
+    auto mean = floatConstant(bn.getMean()), var = floatConstant(bn.getVar());
     if (!w || !gamma || !beta || !mean || !var)
       return rewriter.notifyMatchFailure(bn, "parameters are not constants");
     int64_t m = wType.getDimSize(0);
     std::optional<SmallVector<double>> b;
     if (conv.getB()) {
-      b = constValues(conv.getB());
+      b = floatConstant(conv.getB());
       if (!b)
         return rewriter.notifyMatchFailure(bn, "conv bias is not constant");
     } else {

@@ -101,14 +101,9 @@ std::optional<IntConst> dequantizedConstant(Value v) {
 /// doubles, with its shape.
 std::optional<std::pair<SmallVector<double>, SmallVector<int64_t>>>
 realConstant(Value v) {
-  DenseFPElementsAttr fp;
-  if (matchPattern(v, m_Constant(&fp))) {
-    SmallVector<double> out;
-    for (const APFloat &f : fp.getValues<APFloat>())
-      out.push_back(f.convertToDouble());
-    auto shape = fp.getType().getShape();
-    return std::make_pair(out, SmallVector<int64_t>(shape.begin(), shape.end()));
-  }
+  ShapedType type;
+  if (auto values = floatConstant(v, &type))
+    return std::make_pair(*values, SmallVector<int64_t>(type.getShape()));
   auto c = dequantizedConstant(v);
   if (!c)
     return std::nullopt;

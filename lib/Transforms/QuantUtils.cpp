@@ -4,6 +4,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace dyad;
@@ -35,6 +36,19 @@ bool dyad::isCalibrated(Value v) {
   if (def && !isa<DyadDialect>(def->getDialect()))
     return false;
   return !tensorName(v).empty();
+}
+
+std::optional<SmallVector<double>> dyad::floatConstant(Value v,
+                                                      ShapedType *type) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<double> out;
+  for (const APFloat &f : attr.getValues<APFloat>())
+    out.push_back(f.convertToDouble());
+  if (type)
+    *type = attr.getType();
+  return out;
 }
 
 IntegerType dyad::integerTypeOf(quant::QuantizedType qt) {

@@ -1,4 +1,4 @@
-//===- QuantUtils.h - helpers shared by the quantization passes -*- C++ -*-===//
+//===- QuantUtils.h - helpers shared by the graph passes --------*- C++ -*-===//
 #ifndef DYAD_LIB_TRANSFORMS_QUANTUTILS_H
 #define DYAD_LIB_TRANSFORMS_QUANTUTILS_H
 
@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
+#include <optional>
 #include <string>
 
 namespace dyad {
@@ -20,6 +21,11 @@ std::string tensorName(mlir::Value v);
 /// graph input or the result of a dyad op (constants are not activations).
 /// The instrument and quantize passes agree through this one predicate.
 bool isCalibrated(mlir::Value v);
+
+/// The values of a constant float tensor as doubles (empty when `v` is not
+/// one); `type` receives its tensor type when given.
+std::optional<llvm::SmallVector<double>>
+floatConstant(mlir::Value v, mlir::ShapedType *type = nullptr);
 
 /// The integer type that stores `qt` in the integerized graph: `iN`
 /// (signless) for signed storage, `uiN` for unsigned.

@@ -83,15 +83,11 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   LogicalResult quantizeWeights(Operation *op, unsigned operand,
                                 int64_t axis) {
     Value w = op->getOperand(operand);
-    DenseFPElementsAttr attr;
-    if (!matchPattern(w, m_Constant(&attr)))
+    ShapedType type;
+    auto values = floatConstant(w, &type);
+    if (!values || axis < 0 || axis >= type.getRank())
       return failure();
-    auto type = attr.getType();
-    if (axis < 0 || axis >= type.getRank())
-      return failure();
-    SmallVector<double> vals;
-    for (const APFloat &f : attr.getValues<APFloat>())
-      vals.push_back(f.convertToDouble());
+    const SmallVector<double> &vals = *values;
     int64_t channels = type.getDimSize(axis);
     int64_t inner = 1;
     for (int64_t d = axis + 1; d < type.getRank(); ++d)
