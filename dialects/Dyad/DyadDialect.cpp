@@ -1,16 +1,16 @@
 //===- DyadDialect.cpp - dyad dialect registration ------------------------===//
-#include "Dyad/DyadDialect.h"
-#include "Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/DyadDialect.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 
 using namespace mlir;
 using namespace dyad;
 
-#include "Dyad/DyadDialect.cpp.inc"
+#include "dyad/Dialect/Dyad/DyadDialect.cpp.inc"
 
 void DyadDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
-#include "Dyad/DyadOps.cpp.inc"
+#include "dyad/Dialect/Dyad/DyadOps.cpp.inc"
       >();
 }
 

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 
 #include "mlir/Dialect/CommonFolders.h"
 #include "mlir/IR/Builders.h"
@@ -1137,7 +1137,7 @@ LogicalResult DynamicQuantizeLinearOp::verify() {
 }
 
 #define GET_OP_CLASSES
-#include "Dyad/DyadOps.cpp.inc"
+#include "dyad/Dialect/Dyad/DyadOps.cpp.inc"
 
 //===----------------------------------------------------------------------===//
 // Integer-only ops

@@ -10,7 +10,7 @@
 #ifndef DYAD_OPS_TD
 #define DYAD_OPS_TD
 
-include "Dyad/DyadBase.td"
+include "DyadBase.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"

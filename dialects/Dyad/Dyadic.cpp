@@ -1,5 +1,5 @@
 //===- Dyadic.cpp - dyadic numbers b / 2^c -------------------------------===//
-#include "Dyad/Dyadic.h"
+#include "dyad/Dialect/Dyad/Dyadic.h"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dyad/Compiler/Calibrate.h"
-#include "dyad/Passes.h"
+#include "dyad/Transforms/Passes.h"
 #include "dyad/Runtime/dyad_runtime.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -58,9 +58,9 @@ public:
     if (auto ec = llvm::sys::fs::createTemporaryFile("dyad-instrumented",
                                                      "so", libPath))
       return fail("cannot create a temporary file: " + ec.message());
-    std::string error;
-    if (!buildSharedLibrary(*copy, funcName, target, libPath, error))
-      return fail("cannot compile the instrumented model: " + error);
+    if (llvm::Error err = buildSharedLibrary(*copy, funcName, target, libPath))
+      return fail("cannot compile the instrumented model: " +
+                  llvm::toString(std::move(err)));
     char errbuf[512] = {0};
     if (dyad_model_load(libPath.c_str(), &model, errbuf, sizeof errbuf) !=
         DYAD_OK)

@@ -1,7 +1,7 @@
 //===- Compiler.cpp - dyadc stages: signature, runtime ABI, LLVM, linking -===//
 
 #include "dyad/Compiler/Compiler.h"
-#include "dyad/Conversion/Conversion.h"
+#include "dyad/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -230,15 +230,16 @@ LogicalResult dyad::addRuntimeInterface(ModuleOp module, StringRef funcName,
 // LLVM
 //===----------------------------------------------------------------------===//
 
-std::unique_ptr<llvm::TargetMachine>
-dyad::createTargetMachine(const TargetOptions &options, std::string &error) {
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+dyad::createTargetMachine(const TargetOptions &options) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return nullptr;
+    return llvm::createStringError(error);
   std::string cpu, features;
   if (options.target == "host") {
     cpu = llvm::sys::getHostCPUName().str();
@@ -248,9 +249,9 @@ dyad::createTargetMachine(const TargetOptions &options, std::string &error) {
   } else if (StringRef(options.target).starts_with("x86-64")) {
     cpu = options.target;
   } else {
-    error = "unknown --target '" + options.target +
-            "' (host, x86-64, x86-64-v2, x86-64-v3, x86-64-v4)";
-    return nullptr;
+    return llvm::createStringError(
+        "unknown --target '" + options.target +
+        "' (host, x86-64, x86-64-v2, x86-64-v3, x86-64-v4)");
   }
   if (!options.cpu.empty())
     cpu = options.cpu;
@@ -265,65 +266,55 @@ dyad::createTargetMachine(const TargetOptions &options, std::string &error) {
       triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
       std::nullopt, level));
   if (!tm)
-    error = "cannot create a target machine for cpu '" + cpu + "'";
-  return tm;
+    return llvm::createStringError("cannot create a target machine for cpu '" +
+                                   cpu + "'");
+  return std::move(tm);
 }
 
-std::unique_ptr<llvm::Module>
+llvm::Expected<std::unique_ptr<llvm::Module>>
 dyad::translateAndOptimize(ModuleOp module, llvm::LLVMContext &ctx,
-                           llvm::TargetMachine &tm, unsigned optLevel,
-                           std::string &error) {
+                           llvm::TargetMachine &tm, unsigned optLevel) {
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
   auto llvmModule = translateModuleToLLVMIR(module, ctx, "dyad_model");
-  if (!llvmModule) {
-    error = "translation to LLVM IR failed";
-    return nullptr;
-  }
+  if (!llvmModule)
+    return llvm::createStringError("translation to LLVM IR failed");
   llvmModule->setDataLayout(tm.createDataLayout());
   llvmModule->setTargetTriple(tm.getTargetTriple());
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &tm);
-  if (llvm::Error err = optimize(llvmModule.get())) {
-    error = llvm::toString(std::move(err));
-    return nullptr;
-  }
-  return llvmModule;
+  if (llvm::Error err = optimize(llvmModule.get()))
+    return std::move(err);
+  return std::move(llvmModule);
 }
 
-bool dyad::emitObject(llvm::Module &module, llvm::TargetMachine &tm,
-                      StringRef path, std::string &error) {
+llvm::Error dyad::emitObject(llvm::Module &module, llvm::TargetMachine &tm,
+                             StringRef path) {
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
-  if (ec) {
-    error = "cannot write '" + path.str() + "': " + ec.message();
-    return false;
-  }
+  if (ec)
+    return llvm::createStringError("cannot write '" + path.str() +
+                                   "': " + ec.message());
   llvm::legacy::PassManager pm;
   if (tm.addPassesToEmitFile(pm, out.os(), nullptr,
-                             llvm::CodeGenFileType::ObjectFile)) {
-    error = "the target cannot emit object files";
-    return false;
-  }
+                             llvm::CodeGenFileType::ObjectFile))
+    return llvm::createStringError("the target cannot emit object files");
   pm.run(module);
   out.keep();
-  return true;
+  return llvm::Error::success();
 }
 
-bool dyad::linkSharedLibrary(StringRef object, StringRef output,
-                             std::string &error) {
+llvm::Error dyad::linkSharedLibrary(StringRef object, StringRef output) {
   std::string clang = DYAD_CLANG_PATH;
   std::string out = output.str(), obj = object.str();
   SmallVector<StringRef> args{clang, "-shared", "-fuse-ld=lld", "-o", out,
                               obj,   "-lm"};
   std::string msg;
   int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &msg);
-  if (rc != 0) {
-    error = "linking with '" + clang + "' failed" +
-            (msg.empty() ? "" : ": " + msg) + " (exit code " +
-            std::to_string(rc) + ")";
-    return false;
-  }
-  return true;
+  if (rc != 0)
+    return llvm::createStringError("linking with '" + clang + "' failed" +
+                                   (msg.empty() ? "" : ": " + msg) +
+                                   " (exit code " + std::to_string(rc) + ")");
+  return llvm::Error::success();
 }
 
 std::string dyad::modelHeader(const ModelSignature &signature,
@@ -398,37 +389,35 @@ LogicalResult dyad::lowerToLLVMDialect(
     return failure();
   LowerCpuOptions lowerOptions;
   lowerOptions.optLevel = optLevel;
-  if (failed(buildLowerCpuPipeline(pm, lowerOptions)) ||
-      failed(pm.run(module)))
+  buildLowerCpuPipeline(pm, lowerOptions);
+  if (failed(pm.run(module)))
     return failure();
   return addRuntimeInterface(module, funcName, signature);
 }
 
-bool dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,
-                              const TargetOptions &options, StringRef output,
-                              std::string &error) {
+llvm::Error dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,
+                                     const TargetOptions &options,
+                                     StringRef output) {
   auto signature = readSignature(module, funcName);
   if (failed(signature) ||
       failed(lowerToLLVMDialect(module, funcName, *signature,
-                                options.optLevel))) {
-    error = "lowering failed";
-    return false;
-  }
-  auto tm = createTargetMachine(options, error);
+                                options.optLevel)))
+    return llvm::createStringError("lowering failed");
+  auto tm = createTargetMachine(options);
   if (!tm)
-    return false;
+    return tm.takeError();
   llvm::LLVMContext llvmContext;
   auto llvmModule =
-      translateAndOptimize(module, llvmContext, *tm, options.optLevel, error);
+      translateAndOptimize(module, llvmContext, **tm, options.optLevel);
   if (!llvmModule)
-    return false;
+    return llvmModule.takeError();
   SmallString<128> object;
-  if (auto ec = llvm::sys::fs::createTemporaryFile("dyad", "o", object)) {
-    error = "cannot create a temporary file: " + ec.message();
-    return false;
-  }
-  bool ok = emitObject(*llvmModule, *tm, object, error) &&
-            linkSharedLibrary(object, output, error);
+  if (auto ec = llvm::sys::fs::createTemporaryFile("dyad", "o", object))
+    return llvm::createStringError("cannot create a temporary file: " +
+                                   ec.message());
+  llvm::Error err = emitObject(**llvmModule, **tm, object);
+  if (!err)
+    err = linkSharedLibrary(object, output);
   llvm::sys::fs::remove(object);
-  return ok;
+  return err;
 }

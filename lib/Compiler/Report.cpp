@@ -1,6 +1,6 @@
 //===- Report.cpp - the per-node quantization report ----------------------===//
 #include "dyad/Compiler/Report.h"
-#include "Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"

@@ -2,7 +2,7 @@
 #ifndef DYAD_LIB_CONVERSION_LOWERINGUTILS_H
 #define DYAD_LIB_CONVERSION_LOWERINGUTILS_H
 
-#include "Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

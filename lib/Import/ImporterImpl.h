@@ -9,7 +9,7 @@
 #ifndef DYAD_LIB_IMPORT_IMPORTERIMPL_H
 #define DYAD_LIB_IMPORT_IMPORTERIMPL_H
 
-#include "Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "dyad/Import/OnnxImporter.h"

@@ -44,18 +44,26 @@ static StringRef severityName(DiagnosticSeverity s) {
   return "error";
 }
 
+std::string dyad::formatDiagnostic(Diagnostic &diag) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printLocation(diag.getLocation(), os);
+  os << severityName(diag.getSeverity()) << ": " << diag;
+  for (Diagnostic &note : diag.getNotes()) {
+    os << "\n";
+    printLocation(note.getLocation(), os);
+    os << "note: " << note;
+  }
+  return text;
+}
+
 ModelDiagnosticHandler::ModelDiagnosticHandler(MLIRContext *ctx,
                                                llvm::raw_ostream &os)
     : ScopedDiagnosticHandler(ctx), os(os) {
   setHandler([this](Diagnostic &diag) {
     if (diag.getSeverity() == DiagnosticSeverity::Error)
       ++errors;
-    printLocation(diag.getLocation(), this->os);
-    this->os << severityName(diag.getSeverity()) << ": " << diag << "\n";
-    for (Diagnostic &note : diag.getNotes()) {
-      printLocation(note.getLocation(), this->os);
-      this->os << "note: " << note << "\n";
-    }
+    this->os << formatDiagnostic(diag) << "\n";
     this->os.flush();
     return success();
   });

@@ -1,7 +1,7 @@
 //===- FoldBatchNorm.cpp - fold BatchNormalization into conv --------------===//
-#include "Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 #include "QuantUtils.h"
-#include "dyad/Passes.h"
+#include "dyad/Transforms/Passes.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -10,7 +10,7 @@
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADFOLDBATCHNORM
-#include "dyad/Passes.h.inc"
+#include "dyad/Transforms/Passes.h.inc"
 } // namespace dyad
 
 using namespace mlir;

@@ -1,12 +1,12 @@
 //===- Instrument.cpp - expose calibrated activations as graph outputs ---===//
 #include "QuantUtils.h"
-#include "dyad/Passes.h"
+#include "dyad/Transforms/Passes.h"
 
 #include "llvm/ADT/StringSet.h"
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADINSTRUMENT
-#include "dyad/Passes.h.inc"
+#include "dyad/Transforms/Passes.h.inc"
 } // namespace dyad
 
 using namespace mlir;

@@ -8,10 +8,10 @@
 // reason (`dyad.float_reason`) for dyad-verify-integer-only.
 //
 //===----------------------------------------------------------------------===//
-#include "Dyad/DyadOps.h"
-#include "Dyad/Dyadic.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/Dyadic.h"
 #include "QuantUtils.h"
-#include "dyad/Passes.h"
+#include "dyad/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -25,7 +25,7 @@
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADINTEGERIZE
-#include "dyad/Passes.h.inc"
+#include "dyad/Transforms/Passes.h.inc"
 } // namespace dyad
 
 using namespace mlir;

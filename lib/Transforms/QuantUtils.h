@@ -2,7 +2,7 @@
 #ifndef DYAD_LIB_TRANSFORMS_QUANTUTILS_H
 #define DYAD_LIB_TRANSFORMS_QUANTUTILS_H
 
-#include "Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"

@@ -6,10 +6,10 @@
 // then turns the chains into integer ops.
 //
 //===----------------------------------------------------------------------===//
-#include "Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 #include "QuantUtils.h"
 #include "dyad/Calibration/Calibration.h"
-#include "dyad/Passes.h"
+#include "dyad/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -19,7 +19,7 @@
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADQUANTIZE
-#include "dyad/Passes.h.inc"
+#include "dyad/Transforms/Passes.h.inc"
 } // namespace dyad
 
 using namespace mlir;

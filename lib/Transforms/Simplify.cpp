@@ -1,12 +1,12 @@
 //===- Simplify.cpp - fold and simplify the dyad graph --------------------===//
-#include "Dyad/DyadOps.h"
-#include "dyad/Passes.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
+#include "dyad/Transforms/Passes.h"
 
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADSIMPLIFY
-#include "dyad/Passes.h.inc"
+#include "dyad/Transforms/Passes.h.inc"
 } // namespace dyad
 
 using namespace mlir;

@@ -1,12 +1,12 @@
 //===- VerifyIntegerOnly.cpp - no float arithmetic between Q and DQ -------===//
-#include "Dyad/DyadOps.h"
-#include "dyad/Passes.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
+#include "dyad/Transforms/Passes.h"
 
 #include "llvm/ADT/SetVector.h"
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADVERIFYINTEGERONLY
-#include "dyad/Passes.h.inc"
+#include "dyad/Transforms/Passes.h.inc"
 } // namespace dyad
 
 using namespace mlir;

@@ -9,7 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyad/Import/OnnxImporter.h"
-#include "dyad/Passes.h"
+#include "dyad/Transforms/Passes.h"
 #include "dyad/Support/Diagnostics.h"
 
 #include "mlir/IR/AsmState.h"

@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyad/Import/OnnxImporter.h"
-#include "dyad/Passes.h"
+#include "dyad/Transforms/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"

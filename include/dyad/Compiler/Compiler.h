@@ -1,9 +1,10 @@
-//===- Compiler.h - the dyadc driver as a library ---------------*- C++ -*-===//
+//===- Compiler.h - back-end stages of the compile API ----------*- C++ -*-===//
 //
-// The stages of `dyadc`: import, graph simplification, lowering to the LLVM
-// dialect, the runtime interface of the artifact, LLVM IR, object code and the
-// shared library with its header. Each stage is callable on its own so tools
-// (and embedders) can stop anywhere.
+// The back-end stages that dyad::compile (Compile.h) runs: lowering to the
+// LLVM dialect, the runtime interface of the artifact, LLVM IR, object code
+// and the shared library with its header. Each is callable on its own.
+// Stages on MLIR report through diagnostics (LogicalResult); the others
+// return llvm::Error.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DYAD_COMPILER_COMPILER_H
@@ -11,6 +12,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <memory>
 #include <string>
@@ -63,25 +65,23 @@ struct TargetOptions {
   unsigned optLevel = 2;
 };
 
-/// A TargetMachine for `options` (null + error message on failure).
-std::unique_ptr<llvm::TargetMachine>
-createTargetMachine(const TargetOptions &options, std::string &error);
+/// A TargetMachine for `options`.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const TargetOptions &options);
 
 /// Translates the LLVM-dialect module to LLVM IR and optimizes it for `tm`.
-std::unique_ptr<llvm::Module> translateAndOptimize(mlir::ModuleOp module,
-                                                   llvm::LLVMContext &ctx,
-                                                   llvm::TargetMachine &tm,
-                                                   unsigned optLevel,
-                                                   std::string &error);
+llvm::Expected<std::unique_ptr<llvm::Module>>
+translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &ctx,
+                     llvm::TargetMachine &tm, unsigned optLevel);
 
 /// Writes an object file.
-bool emitObject(llvm::Module &module, llvm::TargetMachine &tm,
-                llvm::StringRef path, std::string &error);
+llvm::Error emitObject(llvm::Module &module, llvm::TargetMachine &tm,
+                       llvm::StringRef path);
 
 /// Links an object file into a shared library (with clang from the LLVM
 /// install, against libm for the math functions the code calls).
-bool linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
-                       std::string &error);
+llvm::Error linkSharedLibrary(llvm::StringRef object,
+                              llvm::StringRef output);
 
 /// Stage 3 of dyadc: lowers the dyad graph function `funcName` (with a C
 /// interface, its boundary attributes dropped) and the rest of the module to
@@ -96,9 +96,10 @@ mlir::LogicalResult lowerToLLVMDialect(
 /// Stages 3-6 in one call: a dyad module to a shared library at `output`
 /// (no header). Used where a model is compiled as a step of something else
 /// (calibration runs an instrumented copy of the model).
-bool buildSharedLibrary(mlir::ModuleOp module, llvm::StringRef funcName,
-                        const TargetOptions &options, llvm::StringRef output,
-                        std::string &error);
+llvm::Error buildSharedLibrary(mlir::ModuleOp module,
+                               llvm::StringRef funcName,
+                               const TargetOptions &options,
+                               llvm::StringRef output);
 
 /// The C header describing a compiled model.
 std::string modelHeader(const ModelSignature &signature,

@@ -1,19 +1,15 @@
-//===- Conversion.h - dyad -> linalg and the CPU pipeline -------*- C++ -*-===//
+//===- Conversion.h - dyad -> linalg patterns -------------------*- C++ -*-===//
 //
 // One lowering per op family, each in its own file of lib/Conversion and
-// each contributing patterns to the `dyad-to-linalg` pass. `dyad-lower-cpu`
-// chains that pass with bufferization and the upstream conversions down to
-// the LLVM dialect.
+// each contributing patterns to the `dyad-to-linalg` pass (Passes.h). The
+// target pipelines that run it are in dyad/Codegen.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DYAD_CONVERSION_CONVERSION_H
 #define DYAD_CONVERSION_CONVERSION_H
 
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/DialectConversion.h"
-
-#include <string>
 
 namespace dyad {
 
@@ -41,22 +37,6 @@ void populateShapeToTensorPatterns(const mlir::TypeConverter &converter,
 /// (lib/Conversion/QuantToArith.cpp).
 void populateQuantToArithPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
-
-struct LowerCpuOptions {
-  /// 0..3, as dyadc -O.
-  unsigned optLevel = 2;
-};
-
-/// The textual pass pipeline of `dyad-lower-cpu` (dyad on tensors -> LLVM
-/// dialect), so `dyadc -v` and the docs can show it.
-std::string lowerCpuPipeline(const LowerCpuOptions &options);
-
-/// Adds `dyad-lower-cpu` to `pm` (a module pass manager).
-mlir::LogicalResult buildLowerCpuPipeline(mlir::OpPassManager &pm,
-                                          const LowerCpuOptions &options);
-
-/// Registers the `dyad-lower-cpu` pipeline with the pass registry.
-void registerDyadPipelines();
 
 } // namespace dyad
 

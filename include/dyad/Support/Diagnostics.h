@@ -13,7 +13,13 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <string>
+
 namespace dyad {
+
+/// `diag` and its notes, one a line (no final newline), each located at its
+/// ONNX node: "model.onnx: node 'conv1': error: ...".
+std::string formatDiagnostic(mlir::Diagnostic &diag);
 
 class ModelDiagnosticHandler : public mlir::ScopedDiagnosticHandler {
 public:

@@ -8,6 +8,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dialect.h"
 
-#include "Dyad/DyadDialect.h.inc"
+#include "dyad/Dialect/Dyad/DyadDialect.h.inc"
 
 #endif // DYAD_DIALECT_DYADDIALECT_H

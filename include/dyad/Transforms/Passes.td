@@ -1,6 +1,6 @@
-//===- Passes.td - Dyad passes -----------------------------*- tablegen -*-===//
-#ifndef DYAD_PASSES_TD
-#define DYAD_PASSES_TD
+//===- Passes.td - graph and quantization passes ------------*- tablegen -*-===//
+#ifndef DYAD_TRANSFORMS_PASSES_TD
+#define DYAD_TRANSFORMS_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
 
@@ -26,36 +26,6 @@ def DyadSimplify : Pass<"dyad-simplify", "mlir::func::FuncOp"> {
     patterns to a fixed point, then drops dead ops.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
-}
-
-def DyadToLinalg : Pass<"dyad-to-linalg", "mlir::func::FuncOp"> {
-  let summary = "Lower dyad ops to linalg, tensor, arith and math";
-  let description = [{
-    Rewrites every dyad op into upstream ops on tensors: named linalg ops
-    where they fit (matmul, batch_matmul, conv_2d_nchw_fchw, pooling, ...),
-    `linalg.generic` for elementwise and broadcasting ops, and `tensor` ops
-    for data movement. Dynamic dims are carried with `tensor.dim`. Any dyad op
-    left is an error naming the op.
-  }];
-  let dependentDialects = [
-    "mlir::arith::ArithDialect",
-    "mlir::linalg::LinalgDialect",
-    "mlir::math::MathDialect",
-    "mlir::scf::SCFDialect",
-    "mlir::tensor::TensorDialect"
-  ];
-}
-
-def DyadStridedCopyToLinalg
-    : Pass<"dyad-strided-copy-to-linalg", "mlir::func::FuncOp"> {
-  let summary = "Turn memref.copy between strided buffers into linalg.copy";
-  let description = [{
-    The LLVM lowering of `memref.copy` calls the C function `memrefCopy` (of
-    MLIR's runner utilities) unless both sides are contiguous. A compiled model
-    must not depend on that library: strided copies become `linalg.copy`,
-    which lowers to loops in the model itself.
-  }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
 def DyadInstrument : Pass<"dyad-instrument", "mlir::ModuleOp"> {
@@ -142,4 +112,4 @@ def DyadVerifyIntegerOnly
   ];
 }
 
-#endif // DYAD_PASSES_TD
+#endif // DYAD_TRANSFORMS_PASSES_TD

@@ -2,7 +2,7 @@
 #ifndef DYAD_DIALECT_DYADOPS_H
 #define DYAD_DIALECT_DYADOPS_H
 
-#include "Dyad/DyadDialect.h"
+#include "dyad/Dialect/Dyad/DyadDialect.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
@@ -13,6 +13,6 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #define GET_OP_CLASSES
-#include "Dyad/DyadOps.h.inc"
+#include "dyad/Dialect/Dyad/DyadOps.h.inc"
 
 #endif // DYAD_DIALECT_DYADOPS_H

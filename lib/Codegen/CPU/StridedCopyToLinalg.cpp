@@ -1,12 +1,12 @@
 //===- StridedCopyToLinalg.cpp - keep models free of memrefCopy -----------===//
-#include "dyad/Passes.h"
+#include "dyad/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADSTRIDEDCOPYTOLINALG
-#include "dyad/Passes.h.inc"
+#include "dyad/Codegen/CPU/Passes.h.inc"
 } // namespace dyad
 
 using namespace mlir;

@@ -1,0 +1,46 @@
+//===- Passes.h - CPU code generation ---------------------------*- C++ -*-===//
+//
+// `dyad-lower-cpu`: a dyad graph on tensors down to the LLVM dialect for
+// CPUs. The pipeline is built in code (no text is parsed at run time); it is
+// registered for dyad-opt and printable as text (`dyadc -v`, docs).
+//
+// This is where the CPU speed work lands (DESIGN.md: layout and packing,
+// tiling and vectorization schedules, microkernels, threads): a strategy step
+// that decides per op how it is lowered, then the passes that apply it.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DYAD_CODEGEN_CPU_PASSES_H
+#define DYAD_CODEGEN_CPU_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+
+namespace dyad {
+
+#define GEN_PASS_DECL
+#include "dyad/Codegen/CPU/Passes.h.inc"
+
+struct LowerCpuOptions {
+  /// 0..3, as dyadc -O.
+  unsigned optLevel = 2;
+};
+
+/// Adds `dyad-lower-cpu` to `pm` (a pass manager on builtin.module).
+void buildLowerCpuPipeline(mlir::OpPassManager &pm,
+                           const LowerCpuOptions &options);
+
+/// The pipeline as text (what `dyadc -v` prints and dyad-opt accepts).
+std::string lowerCpuPipeline(const LowerCpuOptions &options);
+
+#define GEN_PASS_REGISTRATION
+#include "dyad/Codegen/CPU/Passes.h.inc"
+
+/// Registers the CPU passes and the `dyad-lower-cpu` pipeline.
+void registerCodegenCPUPasses();
+
+} // namespace dyad
+
+#endif // DYAD_CODEGEN_CPU_PASSES_H

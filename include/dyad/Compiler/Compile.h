@@ -1,0 +1,153 @@
+//===- Compile.h - Dyad's compile API ---------------------------*- C++ -*-===//
+//
+// One call compiles a model the way dyadc does, in named phases:
+//
+//   import -> simplify -> [calibrate] -> [quantize: fold, integerize, verify]
+//   -> [report] -> lower -> translate (LLVM IR) -> object -> link
+//
+// `CompileOptions::emit` stops after the graph (dyad IR), the LLVM dialect,
+// LLVM IR, the object file or the shared library (+ its C header). dyadc is a
+// thin caller of dyad::compile; so is the Python package, and so can any
+// other tool be.
+//
+// Errors: dyad::compile returns a dyad::CompileError (an llvm::ErrorInfo):
+// the phase that failed, the message of a failure outside the IR (a file, a
+// target, a linker), and every error diagnostic, each formatted against the
+// ONNX model ("model.onnx: node 'conv1': error: ..."). The same diagnostics,
+// warnings included, reach `onDiagnostic` as they happen.
+//
+//===----------------------------------------------------------------------===//
+#ifndef DYAD_COMPILER_COMPILE_H
+#define DYAD_COMPILER_COMPILE_H
+
+#include "dyad/Calibration/Calibration.h"
+#include "dyad/Compiler/Compiler.h"
+#include "dyad/Import/OnnxImporter.h"
+
+#include "mlir/Support/LogicalResult.h"
+#include "llvm/Support/Error.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class PassManager;
+} // namespace mlir
+
+namespace dyad {
+
+enum class Phase {
+  Import,
+  Simplify,
+  Calibrate,
+  Quantize,
+  Report,
+  Lower,
+  Translate,
+  Object,
+  Link,
+};
+
+/// "import", "simplify", ... (the names the errors and docs use).
+llvm::StringRef phaseName(Phase phase);
+
+/// Where compilation stops.
+enum class EmitKind {
+  Dyad, // the dyad graph after simplification (and quantization)
+  Mlir, // MLIR in the LLVM dialect
+  Llvm, // optimized LLVM IR
+  Obj,  // an object file
+  Lib,  // a shared library and its C header (<output stem>.h)
+};
+
+struct QuantizeOptions {
+  /// Calibration data (.npy, .npz, a directory of them); empty: use a table
+  /// or the model's own QDQ parameters.
+  std::string calibrationData;
+  calib::Options method;   // statistic and its parameters
+  size_t count = 0;        // calibration samples (0: all)
+  uint64_t seed = 0;       // sampling seed
+  size_t batch = 32;       // samples per calibration run
+  /// Calibration table: written when calibrating (default: next to the
+  /// output, `<output stem>.calib.json`), read otherwise.
+  std::string table;
+  unsigned weightBits = 8, activationBits = 8;
+  bool verifyIntegerOnly = true;
+  bool allowFloatOps = false;
+  /// Per-node quantization report (JSON); empty: none.
+  std::string reportPath;
+};
+
+/// A phase starting (`finished` false) or ending.
+struct PhaseEvent {
+  Phase phase;
+  std::string title; // "calibrate on data.npy", "link model.so", ...
+  unsigned index = 0, total = 0;
+  bool finished = false, ok = true;
+  double seconds = 0;
+};
+
+struct CompileOptions {
+  /// The model: .onnx, .onnxtxt (ONNX's text syntax), or .mlir (dyad IR).
+  std::string input;
+  /// The artifact; "-" writes text outputs to stdout. Empty: derived from
+  /// the input's name and `emit` (model.so, model.ll, ...).
+  std::string output;
+  EmitKind emit = EmitKind::Lib;
+  ImportOptions import;
+  TargetOptions target;
+  /// Compile an integer-only model (docs/quantization.md).
+  bool quantize = false;
+  QuantizeOptions quant;
+  /// Progress lines of long phases (calibration batches) on stderr.
+  bool verbose = false;
+  /// Called at the start and the end of every phase.
+  std::function<void(const PhaseEvent &)> onPhase;
+  /// Called for every diagnostic (errors, warnings, notes), formatted
+  /// against the ONNX model, as it is emitted.
+  std::function<void(mlir::DiagnosticSeverity, llvm::StringRef)> onDiagnostic;
+  /// Lets the caller set up each pass manager (dyadc applies MLIR's
+  /// command-line options: IR printing, timing, crash reproducers).
+  std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;
+};
+
+struct CompileResult {
+  std::string output;           // the artifact written
+  std::string header;           // the C header (EmitKind::Lib)
+  std::string calibrationTable; // the table written or read ("" if none)
+  ModelSignature signature;     // inputs and outputs (after lowering starts)
+};
+
+/// The error of the compile API.
+class CompileError : public llvm::ErrorInfo<CompileError> {
+public:
+  static char ID;
+  CompileError(Phase phase, std::string message,
+               std::vector<std::string> diagnostics)
+      : phase(phase), message(std::move(message)),
+        diagnostics(std::move(diagnostics)) {}
+
+  /// The diagnostics, one a line, then the message.
+  void log(llvm::raw_ostream &os) const override;
+  std::error_code convertToErrorCode() const override;
+
+  Phase phase;
+  /// A failure outside the IR (unreadable file, unknown target, linker);
+  /// empty when the diagnostics say it all.
+  std::string message;
+  /// Error diagnostics, formatted ("model.onnx: node 'x': error: ...").
+  std::vector<std::string> diagnostics;
+};
+
+/// The default output of `options` (the input's stem + the emit kind's
+/// extension).
+std::string defaultOutput(const CompileOptions &options);
+
+/// Compiles `options.input` into `options.output` (see above). Creates its
+/// own MLIRContext (MLIR's command-line options apply when registered).
+llvm::Expected<CompileResult> compile(const CompileOptions &options);
+
+} // namespace dyad
+
+#endif // DYAD_COMPILER_COMPILE_H

@@ -1,0 +1,443 @@
+//===- Compile.cpp - dyad::compile, the phases in order -------------------===//
+#include "dyad/Compiler/Compile.h"
+#include "dyad/Compiler/Calibrate.h"
+#include "dyad/Compiler/Pipelines.h"
+#include "dyad/Compiler/Report.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
+#include "dyad/Support/Diagnostics.h"
+#include "dyad/Transforms/Passes.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include <chrono>
+
+using namespace mlir;
+using namespace dyad;
+using llvm::SmallString;
+using llvm::StringRef;
+
+char CompileError::ID = 0;
+
+StringRef dyad::phaseName(Phase phase) {
+  switch (phase) {
+  case Phase::Import: return "import";
+  case Phase::Simplify: return "simplify";
+  case Phase::Calibrate: return "calibrate";
+  case Phase::Quantize: return "quantize";
+  case Phase::Report: return "report";
+  case Phase::Lower: return "lower";
+  case Phase::Translate: return "translate";
+  case Phase::Object: return "object";
+  case Phase::Link: return "link";
+  }
+  return "compile";
+}
+
+void CompileError::log(llvm::raw_ostream &os) const {
+  bool first = true;
+  for (const std::string &d : diagnostics) {
+    os << (first ? "" : "\n") << d;
+    first = false;
+  }
+  if (!message.empty())
+    os << (first ? "" : "\n") << message;
+  else if (first)
+    os << phaseName(phase) << " failed";
+}
+
+std::error_code CompileError::convertToErrorCode() const {
+  return llvm::inconvertibleErrorCode();
+}
+
+std::string dyad::defaultOutput(const CompileOptions &options) {
+  SmallString<128> path(llvm::sys::path::filename(options.input));
+  llvm::sys::path::replace_extension(path, "");
+  switch (options.emit) {
+  case EmitKind::Dyad: return (path + ".dyad.mlir").str();
+  case EmitKind::Mlir: return (path + ".llvm.mlir").str();
+  case EmitKind::Llvm: return (path + ".ll").str();
+  case EmitKind::Obj: return (path + ".o").str();
+  case EmitKind::Lib: return (path + ".so").str();
+  }
+  return "a.out";
+}
+
+namespace {
+/// One compilation: the context, the diagnostics it collected, and the
+/// phases run so far.
+class Compilation {
+public:
+  explicit Compilation(const CompileOptions &options)
+      : options(options), context(makeRegistry()) {
+    // Diagnostics point at ONNX nodes; the op dump MLIR appends is noise.
+    context.printOpOnDiagnostic(false);
+    handler = std::make_unique<ScopedDiagnosticHandler>(
+        &context, [this](Diagnostic &diag) {
+          std::string text = formatDiagnostic(diag);
+          if (diag.getSeverity() == DiagnosticSeverity::Error)
+            errors.push_back(text);
+          if (this->options.onDiagnostic)
+            this->options.onDiagnostic(diag.getSeverity(), text);
+          return success();
+        });
+  }
+
+  llvm::Expected<CompileResult> run();
+
+private:
+  static DialectRegistry makeRegistry() {
+    DialectRegistry registry;
+    registerAllDialects(registry);
+    return registry;
+  }
+
+  /// The error of a failed phase: its diagnostics and `message`.
+  llvm::Error fail(Phase phase, std::string message = "") {
+    return llvm::make_error<CompileError>(phase, std::move(message),
+                                          std::move(errors));
+  }
+  llvm::Error fail(Phase phase, llvm::Error err) {
+    return fail(phase, llvm::toString(std::move(err)));
+  }
+
+  /// Runs `fn` (returning llvm::Error) as phase `phase` with `title`.
+  template <typename Fn>
+  llvm::Error phase(Phase phase, const std::string &title, Fn &&fn) {
+    PhaseEvent event{phase, title, ++step, totalSteps};
+    if (options.onPhase)
+      options.onPhase(event);
+    auto start = std::chrono::steady_clock::now();
+    llvm::Error err = fn();
+    event.finished = true;
+    event.ok = !err;
+    event.seconds = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    if (options.onPhase)
+      options.onPhase(event);
+    return err;
+  }
+
+  /// A pass manager set up by the caller's hook.
+  llvm::Expected<std::unique_ptr<PassManager>> passManager(Phase p) {
+    auto pm = std::make_unique<PassManager>(&context);
+    if (options.configurePassManager &&
+        failed(options.configurePassManager(*pm)))
+      return fail(p, "cannot configure the pass manager");
+    return std::move(pm);
+  }
+  llvm::Error runPasses(Phase p,
+                        llvm::function_ref<void(OpPassManager &)> build) {
+    auto pm = passManager(p);
+    if (!pm)
+      return pm.takeError();
+    build(**pm);
+    if (failed((*pm)->run(*module)))
+      return fail(p);
+    return llvm::Error::success();
+  }
+
+  llvm::Error writeText(Phase p, StringRef path,
+                        llvm::function_ref<void(llvm::raw_ostream &)> fn) {
+    std::string error;
+    auto out = openOutputFile(path, &error);
+    if (!out)
+      return fail(p, error);
+    fn(out->os());
+    out->keep();
+    return llvm::Error::success();
+  }
+
+  llvm::Error importModel();
+  llvm::Error quantizeModel();
+  llvm::Error writeReport(ModuleOp floatModule, ModuleOp qdqModule);
+
+  const CompileOptions &options;
+  MLIRContext context;
+  std::unique_ptr<ScopedDiagnosticHandler> handler;
+  std::vector<std::string> errors;
+  OwningOpRef<ModuleOp> module;
+  std::string output, tablePath;
+  unsigned step = 0, totalSteps = 0;
+};
+} // namespace
+
+llvm::Error Compilation::importModel() {
+  return phase(Phase::Import, "import", [&]() -> llvm::Error {
+    if (StringRef(options.input).ends_with(".mlir")) {
+      auto buf = llvm::MemoryBuffer::getFileOrSTDIN(options.input);
+      if (!buf)
+        return fail(Phase::Import, "cannot read '" + options.input + "'");
+      llvm::SourceMgr sourceMgr;
+      sourceMgr.AddNewSourceBuffer(std::move(*buf), llvm::SMLoc());
+      module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+    } else {
+      ImportOptions importOptions = options.import;
+      // Calibration tables are keyed by ONNX tensor names.
+      importOptions.tensorNames |=
+          options.quantize || !options.quant.calibrationData.empty();
+      module = importOnnxFile(options.input, &context, importOptions);
+    }
+    if (!module || failed(verify(*module)))
+      return fail(Phase::Import);
+    return llvm::Error::success();
+  });
+}
+
+/// Calibrate (or read a table), fold it into quant types, integerize, verify
+/// (buildQuantizePipeline, in two halves so the report can keep the graph
+/// between them).
+llvm::Error Compilation::quantizeModel() {
+  const QuantizeOptions &q = options.quant;
+  const std::string &funcName = options.import.funcName;
+  tablePath = q.table;
+  if (!q.calibrationData.empty()) {
+    if (tablePath.empty()) {
+      // Next to the output; next to the model when writing to stdout.
+      SmallString<128> p(output == "-" ? StringRef(options.input)
+                                       : StringRef(output));
+      llvm::sys::path::replace_extension(p, "calib.json");
+      tablePath = std::string(p);
+    }
+    if (q.batch == 0)
+      return fail(Phase::Calibrate, "--calib-batch must be at least 1");
+    if (llvm::Error err = phase(
+            Phase::Calibrate, "calibrate on " + q.calibrationData,
+            [&]() -> llvm::Error {
+              CalibrateOptions o;
+              o.dataPath = q.calibrationData;
+              o.method = q.method;
+              o.method.bits = q.activationBits;
+              o.count = q.count;
+              o.seed = q.seed;
+              o.batch = q.batch;
+              o.verbose = options.verbose;
+              o.modelName =
+                  std::string(llvm::sys::path::filename(options.input));
+              o.target = options.target;
+              auto table = calibrate(*module, funcName, o);
+              // The calibration errors name the data file themselves.
+              if (!table)
+                return fail(Phase::Calibrate, table.takeError());
+              if (auto err = calib::writeTable(*table, tablePath))
+                return fail(Phase::Calibrate, std::move(err));
+              return llvm::Error::success();
+            }))
+      return err;
+  }
+
+  QuantizePipelineOptions pipeline;
+  pipeline.table = tablePath;
+  pipeline.weightBits = q.weightBits;
+  pipeline.activationBits = q.activationBits;
+  pipeline.verify = q.verifyIntegerOnly;
+  pipeline.allowFloatOps = q.allowFloatOps;
+  OwningOpRef<ModuleOp> floatCopy, qdqCopy;
+  bool report = !q.reportPath.empty();
+  if (llvm::Error err = phase(Phase::Quantize, "quantize",
+                              [&]() -> llvm::Error {
+    bool hasQdq = false;
+    module->walk([&](QuantizeOp) { hasQdq = true; });
+    if (tablePath.empty() && !hasQdq)
+      return fail(Phase::Quantize,
+                  "--quantize needs --calibrate DATA or --calib-table FILE "
+                  "(the model carries no quantization parameters)");
+    if (report)
+      floatCopy = module->clone();
+    if (llvm::Error err = runPasses(Phase::Quantize, [&](OpPassManager &pm) {
+          buildFoldCalibrationPipeline(pm, pipeline);
+        }))
+      return err;
+    if (report)
+      qdqCopy = module->clone();
+    return runPasses(Phase::Quantize, [&](OpPassManager &pm) {
+      buildIntegerizePipeline(pm, pipeline);
+    });
+  }))
+    return err;
+  if (!report)
+    return llvm::Error::success();
+  return phase(Phase::Report, "report " + q.reportPath, [&] {
+    return writeReport(*floatCopy, *qdqCopy);
+  });
+}
+
+llvm::Error Compilation::writeReport(ModuleOp floatModule, ModuleOp qdqModule) {
+  const QuantizeOptions &q = options.quant;
+  ReportInputs r;
+  r.floatModule = floatModule;
+  r.qdqModule = qdqModule;
+  r.intModule = *module;
+  r.model = std::string(llvm::sys::path::filename(options.input));
+  std::map<std::string, double> sqnr;
+  if (!q.calibrationData.empty()) {
+    CalibrateOptions o;
+    o.dataPath = q.calibrationData;
+    o.count = q.count;
+    o.seed = q.seed;
+    o.batch = q.batch;
+    o.target = options.target;
+    auto m = measureSqnr(floatModule, *module, options.import.funcName, o);
+    if (!m)
+      return fail(Phase::Report, "report: " + llvm::toString(m.takeError()));
+    sqnr = std::move(*m);
+    r.sqnr = &sqnr;
+  }
+  if (!tablePath.empty()) {
+    auto table = calib::readTable(tablePath);
+    if (!table)
+      return fail(Phase::Report, table.takeError());
+    r.method = table->method;
+    r.samples = table->samples;
+  }
+  if (auto err = writeQuantizationReport(q.reportPath, r))
+    return fail(Phase::Report, std::move(err));
+  return llvm::Error::success();
+}
+
+llvm::Expected<CompileResult> Compilation::run() {
+  output = options.output.empty() ? defaultOutput(options) : options.output;
+  const QuantizeOptions &q = options.quant;
+  if (!q.calibrationData.empty() && !options.quantize)
+    return fail(Phase::Calibrate, "--calibrate needs --quantize");
+  if (options.target.optLevel > 3)
+    return fail(Phase::Lower, "-O" + std::to_string(options.target.optLevel) +
+                                  " is not a level (0..3)");
+  unsigned lastStage = options.emit == EmitKind::Dyad   ? 2
+                       : options.emit == EmitKind::Mlir ? 3
+                       : options.emit == EmitKind::Llvm ? 4
+                       : options.emit == EmitKind::Obj  ? 5
+                                                        : 6;
+  totalSteps = lastStage + (options.quantize ? 1 : 0) +
+               (q.calibrationData.empty() ? 0 : 1) +
+               (q.reportPath.empty() || !options.quantize ? 0 : 1);
+
+  CompileResult result;
+  result.output = output;
+  if (llvm::Error err = importModel())
+    return std::move(err);
+  if (llvm::Error err = phase(Phase::Simplify, "simplify", [&] {
+        return runPasses(Phase::Simplify, [](OpPassManager &pm) {
+          pm.addNestedPass<func::FuncOp>(createDyadSimplify());
+        });
+      }))
+    return std::move(err);
+  if (options.quantize)
+    if (llvm::Error err = quantizeModel())
+      return std::move(err);
+  result.calibrationTable = tablePath;
+  auto printModule = [&](llvm::raw_ostream &os) { module->print(os); };
+  if (options.emit == EmitKind::Dyad) {
+    if (llvm::Error err = writeText(Phase::Simplify, output, printModule))
+      return std::move(err);
+    return result;
+  }
+
+  // The artifact's signature is read before lowering erases the attributes.
+  const std::string &funcName = options.import.funcName;
+  auto signature = readSignature(*module, funcName);
+  if (failed(signature))
+    return fail(Phase::Lower);
+  result.signature = *signature;
+
+  if (llvm::Error err = phase(Phase::Lower, "lower to LLVM dialect", [&]() -> llvm::Error {
+        if (failed(lowerToLLVMDialect(
+                *module, funcName, *signature, options.target.optLevel,
+                [&](PassManager &pm) {
+                  return options.configurePassManager
+                             ? options.configurePassManager(pm)
+                             : success();
+                })))
+          return fail(Phase::Lower);
+        return llvm::Error::success();
+      }))
+    return std::move(err);
+  if (options.emit == EmitKind::Mlir) {
+    if (llvm::Error err = writeText(Phase::Lower, output, printModule))
+      return std::move(err);
+    return result;
+  }
+
+  auto tm = createTargetMachine(options.target);
+  if (!tm)
+    return fail(Phase::Translate, tm.takeError());
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule;
+  if (llvm::Error err = phase(
+          Phase::Translate,
+          "LLVM IR -O" + std::to_string(options.target.optLevel),
+          [&]() -> llvm::Error {
+            auto m = translateAndOptimize(*module, llvmContext, **tm,
+                                          options.target.optLevel);
+            if (!m)
+              return fail(Phase::Translate, m.takeError());
+            llvmModule = std::move(*m);
+            return llvm::Error::success();
+          }))
+    return std::move(err);
+  if (options.emit == EmitKind::Llvm) {
+    if (llvm::Error err =
+            writeText(Phase::Translate, output, [&](llvm::raw_ostream &os) {
+              llvmModule->print(os, nullptr);
+            }))
+      return std::move(err);
+    return result;
+  }
+
+  SmallString<128> object;
+  if (options.emit == EmitKind::Obj) {
+    object = output;
+  } else if (auto ec =
+                 llvm::sys::fs::createTemporaryFile("dyad", "o", object)) {
+    return fail(Phase::Object,
+                "cannot create a temporary file: " + ec.message());
+  }
+  if (llvm::Error err = phase(
+          Phase::Object,
+          "object code (" + (*tm)->getTargetCPU().str() + ")",
+          [&]() -> llvm::Error {
+            if (auto err = emitObject(*llvmModule, **tm, object))
+              return fail(Phase::Object, std::move(err));
+            return llvm::Error::success();
+          }))
+    return std::move(err);
+  if (options.emit == EmitKind::Obj)
+    return result;
+
+  llvm::Error linked = phase(Phase::Link, "link " + output,
+                             [&]() -> llvm::Error {
+    if (auto err = linkSharedLibrary(object, output))
+      return fail(Phase::Link, std::move(err));
+    return llvm::Error::success();
+  });
+  llvm::sys::fs::remove(object);
+  if (linked)
+    return std::move(linked);
+  SmallString<128> header(output);
+  llvm::sys::path::replace_extension(header, "h");
+  SmallString<128> stem(llvm::sys::path::stem(output));
+  if (llvm::Error err =
+          writeText(Phase::Link, header, [&](llvm::raw_ostream &os) {
+            os << modelHeader(*signature, stem, options.input);
+          }))
+    return std::move(err);
+  result.header = std::string(header);
+  return result;
+}
+
+llvm::Expected<CompileResult> dyad::compile(const CompileOptions &options) {
+  Compilation compilation(options);
+  return compilation.run();
+}

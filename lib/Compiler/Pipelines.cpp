@@ -1,0 +1,100 @@
+//===- Pipelines.cpp - pipelines built in code, and their registration ----===//
+#include "dyad/Compiler/Pipelines.h"
+#include "dyad/Codegen/CPU/Passes.h"
+#include "dyad/Conversion/Passes.h"
+#include "dyad/Dialect/Dyad/DyadDialect.h"
+#include "dyad/Import/OnnxImporter.h"
+#include "dyad/Transforms/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void dyad::buildFoldCalibrationPipeline(
+    OpPassManager &pm, const QuantizePipelineOptions &options) {
+  if (options.table.empty())
+    return;
+  DyadQuantizeOptions q;
+  q.table = options.table;
+  q.weightBits = options.weightBits;
+  q.activationBits = options.activationBits;
+  pm.addNestedPass<func::FuncOp>(createDyadQuantize(q));
+}
+
+void dyad::buildIntegerizePipeline(OpPassManager &pm,
+                                   const QuantizePipelineOptions &options) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(createDyadIntegerize());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createCSEPass());
+  if (options.verify) {
+    DyadVerifyIntegerOnlyOptions v;
+    v.allowFloatOps = options.allowFloatOps;
+    fpm.addPass(createDyadVerifyIntegerOnly(v));
+  }
+}
+
+void dyad::buildQuantizePipeline(OpPassManager &pm,
+                                 const QuantizePipelineOptions &options) {
+  buildFoldCalibrationPipeline(pm, options);
+  buildIntegerizePipeline(pm, options);
+}
+
+std::string dyad::pipelineText(const OpPassManager &pm) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  pm.printAsTextualPipeline(os);
+  return text;
+}
+
+void dyad::registerAllDialects(DialectRegistry &registry) {
+  // The lowering creates ops of many upstream dialects (linalg, tensor,
+  // bufferization, memref, scf, cf, llvm, ...) and needs their external
+  // interface models (bufferization, LLVM translation).
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registerImportDialects(registry);
+  registry.insert<DyadDialect>();
+}
+
+namespace {
+struct QuantizePipelineCLOptions
+    : public PassPipelineOptions<QuantizePipelineCLOptions> {
+  Option<std::string> table{*this, "table",
+                            llvm::cl::desc("Calibration table to fold (none: "
+                                           "the graph carries QDQ ops)")};
+  Option<unsigned> weightBits{*this, "weight-bits",
+                              llvm::cl::desc("Weight bits (2..8)"),
+                              llvm::cl::init(8)};
+  Option<unsigned> activationBits{*this, "activation-bits",
+                                  llvm::cl::desc("Activation bits (2..8)"),
+                                  llvm::cl::init(8)};
+  Option<bool> verify{*this, "verify",
+                      llvm::cl::desc("Run dyad-verify-integer-only"),
+                      llvm::cl::init(true)};
+  Option<bool> allowFloatOps{
+      *this, "allow-float-ops",
+      llvm::cl::desc("Remaining float ops are warnings, not errors")};
+};
+} // namespace
+
+void dyad::registerAllPasses() {
+  registerDyadTransformsPasses();
+  registerDyadConversionPasses();
+  registerCodegenCPUPasses();
+  PassPipelineRegistration<QuantizePipelineCLOptions>(
+      "dyad-quantize-pipeline",
+      "Fold a calibration table, integerize and verify integer-only",
+      [](OpPassManager &pm, const QuantizePipelineCLOptions &o) {
+        QuantizePipelineOptions options;
+        options.table = o.table;
+        options.weightBits = o.weightBits;
+        options.activationBits = o.activationBits;
+        options.verify = o.verify;
+        options.allowFloatOps = o.allowFloatOps;
+        buildQuantizePipeline(pm, options);
+      });
+}
