@@ -1,9 +1,11 @@
 //===- ImporterImpl.h - importer internals ----------------------*- C++ -*-===//
 //
-// Shared between the graph-level importer (OnnxImporter.cpp) and the op
-// builder table (OpBuilders.cpp). A builder gets a NodeContext: typed access
-// to the node's inputs, attributes and inferred result types, and helpers
-// that emit located diagnostics.
+// Shared by the importer's files: the model-level driver (OnnxImporter.cpp),
+// reading and preparing the model (ModelPreparation.cpp), the checks before
+// ONNX passes (Validation.cpp), TensorProto decoding (TensorDecoding.cpp),
+// NodeContext (NodeContext.cpp) and the op builder table (OpBuilders.cpp). A
+// builder gets a NodeContext: typed access to the node's inputs, attributes
+// and inferred result types, and helpers that emit located diagnostics.
 //
 //===----------------------------------------------------------------------===//
 #ifndef DYAD_LIB_IMPORT_IMPORTERIMPL_H
@@ -15,6 +17,7 @@
 #include "dyad/Import/OnnxImporter.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <map>
 
@@ -150,6 +153,8 @@ public:
 
 private:
   LogicalResult prepare(onnx::ModelProto &model);
+  /// The checks before any ONNX pass runs (`opset`: of the default domain).
+  LogicalResult validate(const onnx::GraphProto &graph, int64_t opset);
   LogicalResult validateGraph(const onnx::GraphProto &graph);
   LogicalResult checkOps(const onnx::GraphProto &graph,
                          bool beforeUpgrade = false);
@@ -173,6 +178,22 @@ std::string opKey(llvm::StringRef domain, llvm::StringRef opType);
 
 /// ONNX element type -> MLIR element type (null if unsupported).
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t onnxType);
+
+/// `v` as ONNX sees it: a quantized tensor as its raw integers (a storage
+/// cast, then a bitcast where ONNX's integers are unsigned); other values
+/// (and null) unchanged.
+mlir::Value asOnnxValue(mlir::OpBuilder &builder, mlir::Location loc,
+                        mlir::Value v);
+
+/// Parses binary protobuf, or ONNX's textual syntax when the buffer starts
+/// with '<' (after blanks and '#' comments) as `.onnxtxt` files do. False
+/// after an error located at `sourceName`.
+bool parseModel(llvm::StringRef bytes, llvm::StringRef sourceName,
+                onnx::ModelProto &model, mlir::MLIRContext *ctx);
+
+/// The bytes of the file `path` ("-": stdin); null after an error.
+std::unique_ptr<llvm::MemoryBuffer> readModelFile(llvm::StringRef path,
+                                                  mlir::MLIRContext *context);
 
 } // namespace dyad::import
 
