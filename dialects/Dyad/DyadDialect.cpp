@@ -2,15 +2,25 @@
 #include "dyad/Dialect/Dyad/DyadDialect.h"
 #include "dyad/Dialect/Dyad/DyadOps.h"
 
+#include "llvm/ADT/TypeSwitch.h"
+
 using namespace mlir;
 using namespace dyad;
 
 #include "dyad/Dialect/Dyad/DyadDialect.cpp.inc"
+#include "dyad/Dialect/Dyad/DyadEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dyad/Dialect/Dyad/DyadAttrs.cpp.inc"
 
 void DyadDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "dyad/Dialect/Dyad/DyadOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dyad/Dialect/Dyad/DyadAttrs.cpp.inc"
       >();
 }
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dyad/Dialect/Dyad/DyadOps.h"
+#include "dyad/Dialect/Dyad/Window.h"
 
 #include "mlir/Dialect/CommonFolders.h"
 #include "mlir/IR/Builders.h"
@@ -79,93 +80,34 @@ static LogicalResult checkResultShape(Operation *op, Value result,
   return success();
 }
 
-static LogicalResult checkAutoPad(Operation *op, StringRef autoPad) {
-  if (autoPad == "NOTSET" || autoPad == "SAME_UPPER" ||
-      autoPad == "SAME_LOWER" || autoPad == "VALID")
-    return success();
-  return op->emitOpError() << "unknown auto_pad '" << autoPad << "'";
-}
-
 /// Shared checks of the sliding-window ops (conv, conv_transpose, pools):
-/// attribute lengths and ranges. Returns the number of spatial dims.
-static FailureOr<int64_t>
-verifyWindowAttrs(Operation *op, Value x, ArrayRef<int64_t> kernel,
-                  ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
-                  ArrayRef<int64_t> pads, StringRef autoPad) {
-  int64_t spatial = kernel.size();
-  if (spatial < 1)
-    return op->emitOpError("kernel_shape must not be empty");
+/// the window attributes, and one input spatial dim per kernel dim. Returns
+/// the number of spatial dims.
+static FailureOr<int64_t> verifyWindowOp(Operation *op, Value x,
+                                         const WindowAttrs &w) {
   int64_t rank = rankOf(x);
-  if (rank >= 0 && rank != spatial + 2)
+  if (!w.kernel.empty() && rank >= 0 && rank != w.rank() + 2)
     return op->emitOpError() << "input of rank " << rank << " needs "
-                             << rank - 2 << " kernel dims, got " << spatial;
-  if ((int64_t)strides.size() != spatial ||
-      (int64_t)dilations.size() != spatial)
-    return op->emitOpError()
-           << "strides and dilations need " << spatial << " values each";
-  if ((int64_t)pads.size() != 2 * spatial)
-    return op->emitOpError() << "pads needs " << 2 * spatial << " values, got "
-                             << pads.size();
-  for (int64_t k : kernel)
-    if (k <= 0)
-      return op->emitOpError("kernel_shape values must be positive");
-  for (int64_t s : strides)
-    if (s <= 0)
-      return op->emitOpError("strides must be positive");
-  for (int64_t d : dilations)
-    if (d <= 0)
-      return op->emitOpError("dilations must be positive");
-  for (int64_t p : pads)
-    if (p < 0)
-      return op->emitOpError("pads must not be negative");
-  if (failed(checkAutoPad(op, autoPad)))
+                             << rank - 2 << " kernel dims, got " << w.rank();
+  if (failed(verifyWindowAttrs(w, [&] { return op->emitOpError(); })))
     return failure();
-  return spatial;
+  return w.rank();
 }
 
-/// Output size of one spatial dim of a conv or pool with explicit pads.
-static int64_t windowOutDim(int64_t in, int64_t k, int64_t s, int64_t d,
-                            int64_t padSum, bool ceilMode) {
-  if (in == kDyn)
-    return kDyn;
-  int64_t eff = (k - 1) * d + 1;
-  int64_t num = in + padSum - eff;
-  if (num < 0)
-    return -1;
-  // As ONNX shape inference: no correction for a last window that starts in
-  // the end padding.
-  int64_t out = (ceilMode ? (num + s - 1) / s : num / s) + 1;
-  return out;
-}
-
-/// Checks the static spatial result dims of a window op with explicit pads.
+/// Checks the static result dims of a conv or pool: N, `channels`, and the
+/// window output sizes (Window.h).
 static LogicalResult checkWindowResult(Operation *op, Value x, Value y,
-                                       int64_t channels,
-                                       ArrayRef<int64_t> kernel,
-                                       ArrayRef<int64_t> strides,
-                                       ArrayRef<int64_t> dilations,
-                                       ArrayRef<int64_t> pads,
-                                       StringRef autoPad, bool ceilMode) {
+                                       int64_t channels, const WindowAttrs &w) {
   if (rankOf(x) < 0)
     return success();
   ArrayRef<int64_t> in = shapeOf(x);
-  int64_t spatial = kernel.size();
+  auto dims =
+      computeWindow(w, in.drop_front(2), [&] { return op->emitOpError(); });
+  if (failed(dims))
+    return failure();
   SmallVector<int64_t> expected{in[0], channels};
-  for (int64_t i = 0; i < spatial; ++i) {
-    int64_t dim = in[i + 2];
-    int64_t out;
-    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER")
-      out = dim == kDyn ? kDyn : (dim + strides[i] - 1) / strides[i];
-    else if (autoPad == "VALID")
-      out = windowOutDim(dim, kernel[i], strides[i], dilations[i], 0, false);
-    else
-      out = windowOutDim(dim, kernel[i], strides[i], dilations[i],
-                         pads[i] + pads[i + spatial], ceilMode);
-    if (out != kDyn && out <= 0)
-      return op->emitOpError() << "window does not fit spatial dim " << i
-                               << " of size " << dim;
-    expected.push_back(out);
-  }
+  for (const WindowDim<int64_t> &d : *dims)
+    expected.push_back(d.out);
   return checkResultShape(op, y, expected);
 }
 
@@ -216,12 +158,6 @@ static LogicalResult verifyFloatOrIntegerForm(Operation *op, Value a, Value b,
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
-
-LogicalResult GeluOp::verify() {
-  if (getApproximate() != "none" && getApproximate() != "tanh")
-    return emitOpError("approximate must be 'none' or 'tanh'");
-  return success();
-}
 
 LogicalResult ClipOp::verify() {
   Type elt = getElementTypeOrSelf(getX().getType());
@@ -323,9 +259,8 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConvOp::verify() {
-  FailureOr<int64_t> spatial =
-      verifyWindowAttrs(*this, getX(), getKernelShape(), getStrides(),
-                        getDilations(), getPads(), getAutoPad());
+  WindowAttrs window = getWindowAttrs(*this);
+  FailureOr<int64_t> spatial = verifyWindowOp(*this, getX(), window);
   if (failed(spatial))
     return failure();
   if (failed(verifyFloatOrIntegerForm(*this, getX(), getW(), getB(),
@@ -365,15 +300,12 @@ LogicalResult ConvOp::verify() {
         return failure();
     }
   }
-  return checkWindowResult(*this, getX(), getY(), m, getKernelShape(),
-                           getStrides(), getDilations(), getPads(),
-                           getAutoPad(), /*ceilMode=*/false);
+  return checkWindowResult(*this, getX(), getY(), m, window);
 }
 
 LogicalResult ConvTransposeOp::verify() {
-  FailureOr<int64_t> spatial =
-      verifyWindowAttrs(*this, getX(), getKernelShape(), getStrides(),
-                        getDilations(), getPads(), getAutoPad());
+  WindowAttrs window = getWindowAttrs(*this);
+  FailureOr<int64_t> spatial = verifyWindowOp(*this, getX(), window);
   if (failed(spatial))
     return failure();
   if ((int64_t)getOutputPadding().size() != *spatial)
@@ -408,19 +340,12 @@ LogicalResult ConvTransposeOp::verify() {
                           getKernelShape()[i])))
         return failure();
   }
-  if (getAutoPad() != "NOTSET" || getOutputShape() || rankOf(getX()) < 0)
+  if (getAutoPad() != AutoPad::NotSet || getOutputShape() || rankOf(getX()) < 0)
     return success();
   SmallVector<int64_t> expected{shapeOf(getX())[0], m};
-  for (int64_t i = 0; i < *spatial; ++i) {
-    int64_t in = shapeOf(getX())[i + 2];
-    expected.push_back(in == kDyn ? kDyn
-                                  : getStrides()[i] * (in - 1) +
-                                        getOutputPadding()[i] +
-                                        (getKernelShape()[i] - 1) *
-                                            getDilations()[i] +
-                                        1 - getPads()[i] -
-                                        getPads()[i + *spatial]);
-  }
+  for (int64_t i = 0; i < *spatial; ++i)
+    expected.push_back(convTransposeOutSize(window, i, shapeOf(getX())[i + 2],
+                                            getOutputPadding()[i]));
   return checkResultShape(*this, getY(), expected);
 }
 
@@ -555,21 +480,17 @@ static int64_t channelsOf(Value x) {
 }
 
 LogicalResult MaxPoolOp::verify() {
-  if (failed(verifyWindowAttrs(*this, getX(), getKernelShape(), getStrides(),
-                               getDilations(), getPads(), getAutoPad())))
+  WindowAttrs window = getWindowAttrs(*this);
+  if (failed(verifyWindowOp(*this, getX(), window)))
     return failure();
-  return checkWindowResult(*this, getX(), getY(), channelsOf(getX()),
-                           getKernelShape(), getStrides(), getDilations(),
-                           getPads(), getAutoPad(), getCeilMode());
+  return checkWindowResult(*this, getX(), getY(), channelsOf(getX()), window);
 }
 
 LogicalResult AveragePoolOp::verify() {
-  if (failed(verifyWindowAttrs(*this, getX(), getKernelShape(), getStrides(),
-                               getDilations(), getPads(), getAutoPad())))
+  WindowAttrs window = getWindowAttrs(*this);
+  if (failed(verifyWindowOp(*this, getX(), window)))
     return failure();
-  return checkWindowResult(*this, getX(), getY(), channelsOf(getX()),
-                           getKernelShape(), getStrides(), getDilations(),
-                           getPads(), getAutoPad(), getCeilMode());
+  return checkWindowResult(*this, getX(), getY(), channelsOf(getX()), window);
 }
 
 LogicalResult GlobalAveragePoolOp::verify() {
@@ -986,8 +907,6 @@ LogicalResult ExpandOp::verify() {
 }
 
 LogicalResult PadOp::verify() {
-  if (getMode() != "constant" && getMode() != "reflect" && getMode() != "edge")
-    return emitOpError() << "unknown mode '" << getMode() << "'";
   int64_t rank = rankOf(getData());
   if (rank < 0)
     return success();
@@ -1006,20 +925,6 @@ LogicalResult PadOp::verify() {
 }
 
 LogicalResult ResizeOp::verify() {
-  StringRef mode = getMode();
-  if (mode != "nearest" && mode != "linear")
-    return emitOpError() << "mode '" << mode
-                         << "' is not supported (nearest, linear)";
-  StringRef ctm = getCoordinateTransformationMode();
-  if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "align_corners",
-                           "asymmetric", "tf_crop_and_resize"},
-                          ctm))
-    return emitOpError() << "unknown coordinate_transformation_mode '" << ctm
-                         << "'";
-  StringRef nm = getNearestMode();
-  if (!llvm::is_contained(
-          {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}, nm))
-    return emitOpError() << "unknown nearest_mode '" << nm << "'";
   if (getScales().has_value() == getSizes().has_value())
     return emitOpError("exactly one of scales and sizes must be given");
   int64_t rank = rankOf(getX());

@@ -11,6 +11,8 @@
 #define DYAD_OPS_TD
 
 include "DyadBase.td"
+include "DyadEnums.td"
+include "DyadInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -38,7 +40,8 @@ def Dyad_ErfOp : Dyad_UnaryOp<"erf", "Erf">;
 def Dyad_SigmoidOp : Dyad_UnaryOp<"sigmoid", "Sigmoid">;
 def Dyad_TanhOp : Dyad_UnaryOp<"tanh", "Tanh">;
 def Dyad_HardSwishOp : Dyad_UnaryOp<"hard_swish", "HardSwish">;
-def Dyad_ReluOp : Dyad_UnaryOp<"relu", "Relu", Dyad_NumericTensor>;
+def Dyad_ReluOp : Dyad_UnaryOp<"relu", "Relu", Dyad_NumericTensor,
+                                [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 
 def Dyad_LeakyReluOp : Dyad_UnaryOp<"leaky_relu", "LeakyRelu"> {
   let arguments = (ins Dyad_FloatTensor:$X,
@@ -53,11 +56,12 @@ def Dyad_HardSigmoidOp : Dyad_UnaryOp<"hard_sigmoid", "HardSigmoid"> {
 
 def Dyad_GeluOp : Dyad_UnaryOp<"gelu", "Gelu"> {
   let arguments = (ins Dyad_FloatTensor:$X,
-                       DefaultValuedStrAttr<StrAttr, "none">:$approximate);
-  let hasVerifier = 1;
+                       DefaultValuedAttr<Dyad_GeluApproximationAttr,
+                                         "::dyad::GeluApproximation::None">:$approximate);
 }
 
-def Dyad_ClipOp : Dyad_Op<"clip", [AttrSizedOperandSegments]> {
+def Dyad_ClipOp : Dyad_Op<"clip", [AttrSizedOperandSegments,
+                                   DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Clip";
   let description = [{
     `min(max(X, min), max)` with optional scalar bounds of X's element type
@@ -86,7 +90,8 @@ class Dyad_BinaryOp<string mnemonic, string onnx, list<Trait> traits = []>
   let hasFolder = 1;
 }
 
-def Dyad_AddOp : Dyad_BinaryOp<"add", "Add", [Commutative]>;
+def Dyad_AddOp : Dyad_BinaryOp<"add", "Add", [Commutative,
+                                DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 def Dyad_SubOp : Dyad_BinaryOp<"sub", "Sub">;
 def Dyad_MulOp : Dyad_BinaryOp<"mul", "Mul", [Commutative]>;
 def Dyad_DivOp : Dyad_BinaryOp<"div", "Div">;
@@ -126,7 +131,9 @@ def Dyad_CastOp : Dyad_Op<"cast", [SameOperandsAndResultShape]> {
 // Linear algebra and convolution
 //===----------------------------------------------------------------------===//
 
-def Dyad_ConvOp : Dyad_Op<"conv", [AttrSizedOperandSegments]> {
+def Dyad_ConvOp : Dyad_Op<"conv", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface,
+        ["getQuantizedWeight", "getWeightBitWidths", "getMacCount"]>]> {
   let summary = "ONNX Conv / ConvInteger";
   let description = [{
     N-d convolution in NCHW layout with ONNX semantics. Float form: `X`, `W`
@@ -143,7 +150,7 @@ def Dyad_ConvOp : Dyad_Op<"conv", [AttrSizedOperandSegments]> {
                        Optional<Dyad_FloatOrIntTensor>:$B,
                        Optional<Dyad_IntTensor>:$x_zero_point,
                        Optional<Dyad_IntTensor>:$w_zero_point,
-                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       DefaultValuedAttr<Dyad_AutoPadAttr, "::dyad::AutoPad::NotSet">:$auto_pad,
                        DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$dilations,
@@ -165,7 +172,7 @@ def Dyad_ConvTransposeOp : Dyad_Op<"conv_transpose"> {
   }];
   let arguments = (ins Dyad_FloatTensor:$X, Dyad_FloatTensor:$W,
                        Optional<Dyad_FloatTensor>:$B,
-                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       DefaultValuedAttr<Dyad_AutoPadAttr, "::dyad::AutoPad::NotSet">:$auto_pad,
                        DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$dilations,
@@ -180,7 +187,9 @@ def Dyad_ConvTransposeOp : Dyad_Op<"conv_transpose"> {
   let hasVerifier = 1;
 }
 
-def Dyad_GemmOp : Dyad_Op<"gemm"> {
+def Dyad_GemmOp : Dyad_Op<"gemm", [
+    DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface,
+        ["getQuantizedWeight", "getWeightBitWidths", "getMacCount"]>]> {
   let summary = "ONNX Gemm";
   let description = "`alpha * A' * B' + beta * C` with optional transposes.";
   let arguments = (ins Dyad_FloatOrIntTensor:$A, Dyad_FloatOrIntTensor:$B,
@@ -196,7 +205,9 @@ def Dyad_GemmOp : Dyad_Op<"gemm"> {
   let hasVerifier = 1;
 }
 
-def Dyad_MatMulOp : Dyad_Op<"matmul", [AttrSizedOperandSegments]> {
+def Dyad_MatMulOp : Dyad_Op<"matmul", [AttrSizedOperandSegments,
+    DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface,
+        ["getQuantizedWeight", "getWeightBitWidths", "getMacCount"]>]> {
   let summary = "ONNX MatMul / MatMulInteger";
   let description = [{
     numpy `matmul` with batch broadcasting. Float form: `A`, `B` of one float
@@ -269,10 +280,10 @@ def Dyad_BatchNormalizationOp : Dyad_Op<"batch_normalization"> {
 // Pooling
 //===----------------------------------------------------------------------===//
 
-def Dyad_MaxPoolOp : Dyad_Op<"max_pool"> {
+def Dyad_MaxPoolOp : Dyad_Op<"max_pool", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX MaxPool (output Y)";
   let arguments = (ins Dyad_NumericTensor:$X,
-                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       DefaultValuedAttr<Dyad_AutoPadAttr, "::dyad::AutoPad::NotSet">:$auto_pad,
                        DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$dilations,
@@ -283,10 +294,11 @@ def Dyad_MaxPoolOp : Dyad_Op<"max_pool"> {
   let hasVerifier = 1;
 }
 
-def Dyad_AveragePoolOp : Dyad_Op<"average_pool"> {
+def Dyad_AveragePoolOp : Dyad_Op<"average_pool",
+                                 [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX AveragePool";
   let arguments = (ins Dyad_FloatTensor:$X,
-                       DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
+                       DefaultValuedAttr<Dyad_AutoPadAttr, "::dyad::AutoPad::NotSet">:$auto_pad,
                        DenseI64ArrayAttr:$kernel_shape,
                        DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$dilations,
@@ -298,7 +310,8 @@ def Dyad_AveragePoolOp : Dyad_Op<"average_pool"> {
   let hasVerifier = 1;
 }
 
-def Dyad_GlobalAveragePoolOp : Dyad_Op<"global_average_pool"> {
+def Dyad_GlobalAveragePoolOp : Dyad_Op<"global_average_pool",
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX GlobalAveragePool";
   let arguments = (ins Dyad_FloatTensor:$X);
   let results = (outs Dyad_FloatTensor:$Y);
@@ -343,7 +356,7 @@ def Dyad_ShapeOp : Dyad_Op<"shape"> {
   let hasFolder = 1;
 }
 
-def Dyad_FlattenOp : Dyad_Op<"flatten"> {
+def Dyad_FlattenOp : Dyad_Op<"flatten", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Flatten";
   let arguments = (ins Dyad_Tensor:$input,
                        DefaultValuedAttr<I64Attr, "1">:$axis);
@@ -353,7 +366,7 @@ def Dyad_FlattenOp : Dyad_Op<"flatten"> {
   let hasFolder = 1;
 }
 
-def Dyad_ReshapeOp : Dyad_Op<"reshape"> {
+def Dyad_ReshapeOp : Dyad_Op<"reshape", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Reshape";
   let description = [{
     Reshape to a shape given as a 1-D `i64` tensor (possibly computed at run
@@ -367,7 +380,8 @@ def Dyad_ReshapeOp : Dyad_Op<"reshape"> {
   let hasFolder = 1;
 }
 
-def Dyad_TransposeOp : Dyad_Op<"transpose"> {
+def Dyad_TransposeOp : Dyad_Op<"transpose",
+                               [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Transpose";
   let arguments = (ins Dyad_Tensor:$data, DenseI64ArrayAttr:$perm);
   let results = (outs Dyad_Tensor:$transposed);
@@ -376,7 +390,7 @@ def Dyad_TransposeOp : Dyad_Op<"transpose"> {
   let hasFolder = 1;
 }
 
-def Dyad_ConcatOp : Dyad_Op<"concat"> {
+def Dyad_ConcatOp : Dyad_Op<"concat", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Concat";
   let arguments = (ins Variadic<Dyad_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Dyad_Tensor:$concat_result);
@@ -422,7 +436,8 @@ def Dyad_GatherOp : Dyad_Op<"gather"> {
   let hasFolder = 1;
 }
 
-def Dyad_UnsqueezeOp : Dyad_Op<"unsqueeze"> {
+def Dyad_UnsqueezeOp : Dyad_Op<"unsqueeze",
+                               [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Unsqueeze (constant axes)";
   let arguments = (ins Dyad_Tensor:$data, DenseI64ArrayAttr:$axes);
   let results = (outs Dyad_Tensor:$expanded);
@@ -431,7 +446,7 @@ def Dyad_UnsqueezeOp : Dyad_Op<"unsqueeze"> {
   let hasFolder = 1;
 }
 
-def Dyad_SqueezeOp : Dyad_Op<"squeeze"> {
+def Dyad_SqueezeOp : Dyad_Op<"squeeze", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Squeeze (constant axes)";
   let description = "Removes the listed size-1 axes (all size-1 axes if none listed).";
   let arguments = (ins Dyad_Tensor:$data, DenseI64ArrayAttr:$axes);
@@ -457,7 +472,7 @@ def Dyad_PadOp : Dyad_Op<"pad"> {
   }];
   let arguments = (ins Dyad_NumericTensor:$data, DenseI64ArrayAttr:$pads,
                        DefaultValuedAttr<F64Attr, "0.0">:$constant_value,
-                       DefaultValuedStrAttr<StrAttr, "constant">:$mode);
+                       DefaultValuedAttr<Dyad_PadModeAttr, "::dyad::PadMode::Constant">:$mode);
   let results = (outs Dyad_NumericTensor:$output);
   let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -472,9 +487,11 @@ def Dyad_ResizeOp : Dyad_Op<"resize"> {
   let arguments = (ins Dyad_NumericTensor:$X,
                        OptionalAttr<DenseF32ArrayAttr>:$scales,
                        OptionalAttr<DenseI64ArrayAttr>:$sizes,
-                       DefaultValuedStrAttr<StrAttr, "nearest">:$mode,
-                       DefaultValuedStrAttr<StrAttr, "half_pixel">:$coordinate_transformation_mode,
-                       DefaultValuedStrAttr<StrAttr, "round_prefer_floor">:$nearest_mode,
+                       DefaultValuedAttr<Dyad_ResizeModeAttr, "::dyad::ResizeMode::Nearest">:$mode,
+                       DefaultValuedAttr<Dyad_CoordinateTransformationModeAttr,
+                         "::dyad::CoordinateTransformationMode::HalfPixel">:$coordinate_transformation_mode,
+                       DefaultValuedAttr<Dyad_NearestModeAttr,
+                         "::dyad::NearestMode::RoundPreferFloor">:$nearest_mode,
                        OptionalAttr<DenseF32ArrayAttr>:$roi,
                        DefaultValuedAttr<F32Attr, "0.0f">:$extrapolation_value);
   let results = (outs Dyad_NumericTensor:$Y);

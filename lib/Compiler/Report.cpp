@@ -42,10 +42,11 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
                                           const ReportInputs &in) {
   // Weight scales, from the QDQ graph (per-channel dequantize of constants).
   std::map<std::string, std::vector<double>> weightScales;
-  ModuleOp(in.qdqModule).walk([&](Operation *op) {
-    if (!isa<ConvOp, GemmOp, MatMulOp>(op) || tensorOf(op).empty())
+  ModuleOp(in.qdqModule).walk([&](QuantizableOpInterface op) {
+    auto w = op.getQuantizedWeight();
+    if (!w || tensorOf(op).empty())
       return;
-    auto dq = op->getOperand(1).getDefiningOp<DequantizeOp>();
+    auto dq = op->getOperand(w->operand).getDefiningOp<DequantizeOp>();
     if (!dq)
       return;
     Type e = getElementTypeOrSelf(dq.getInput().getType());
@@ -91,6 +92,11 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
     row["node"] = nodeName(op->getLoc());
     row["op"] = op->getName().getStringRef().str();
     row["tensor"] = t;
+    // Multiply-accumulates per run (QuantizableOpInterface's cost hook):
+    // BOPs = macs x weight bits x activation bits.
+    if (auto q = dyn_cast<QuantizableOpInterface>(op))
+      if (auto macs = q.getMacCount(); macs && *macs > 0)
+        row["macs"] = *macs;
     auto w = weightScales.find(t);
     if (w != weightScales.end()) {
       auto [lo, hi] = std::minmax_element(w->second.begin(), w->second.end());

@@ -36,107 +36,16 @@
 //===----------------------------------------------------------------------===//
 #include "LoweringUtils.h"
 #include "dyad/Conversion/Conversion.h"
+#include "dyad/Dialect/Dyad/Window.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AffineMap.h"
-#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace dyad;
 
 namespace {
-
-//===----------------------------------------------------------------------===//
-// Index arithmetic that folds
-//===----------------------------------------------------------------------===//
-
-/// Arithmetic on sizes held as OpFoldResults: constants fold at compile time,
-/// anything else becomes arith ops on `index`.
-class IndexMath {
-public:
-  IndexMath(OpBuilder &b, Location loc) : b(b), loc(loc) {}
-
-  OpFoldResult c(int64_t v) { return b.getIndexAttr(v); }
-
-  Value value(OpFoldResult x) {
-    if (auto v = dyn_cast<Value>(x))
-      return v;
-    return arith::ConstantIndexOp::create(b, loc, *getConstantIntValue(x));
-  }
-
-  OpFoldResult add(OpFoldResult x, OpFoldResult y) {
-    auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
-    if (cx && cy)
-      return c(*cx + *cy);
-    if (cx && *cx == 0)
-      return y;
-    if (cy && *cy == 0)
-      return x;
-    return arith::AddIOp::create(b, loc, value(x), value(y)).getResult();
-  }
-  OpFoldResult add(OpFoldResult x, int64_t y) { return add(x, c(y)); }
-
-  OpFoldResult sub(OpFoldResult x, OpFoldResult y) {
-    auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
-    if (cx && cy)
-      return c(*cx - *cy);
-    if (cy && *cy == 0)
-      return x;
-    return arith::SubIOp::create(b, loc, value(x), value(y)).getResult();
-  }
-  OpFoldResult sub(OpFoldResult x, int64_t y) { return sub(x, c(y)); }
-
-  OpFoldResult mul(OpFoldResult x, OpFoldResult y) {
-    auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
-    if (cx && cy)
-      return c(*cx * *cy);
-    if (cx && *cx == 1)
-      return y;
-    if (cy && *cy == 1)
-      return x;
-    return arith::MulIOp::create(b, loc, value(x), value(y)).getResult();
-  }
-  OpFoldResult mul(OpFoldResult x, int64_t y) { return mul(x, c(y)); }
-
-  OpFoldResult floorDiv(OpFoldResult x, int64_t y) {
-    if (auto cx = getConstantIntValue(x))
-      return c(llvm::divideFloorSigned(*cx, y));
-    if (y == 1)
-      return x;
-    return arith::FloorDivSIOp::create(b, loc, value(x), value(c(y)))
-        .getResult();
-  }
-
-  OpFoldResult ceilDiv(OpFoldResult x, int64_t y) {
-    if (auto cx = getConstantIntValue(x))
-      return c(llvm::divideCeilSigned(*cx, y));
-    if (y == 1)
-      return x;
-    return arith::CeilDivSIOp::create(b, loc, value(x), value(c(y)))
-        .getResult();
-  }
-
-  OpFoldResult max(OpFoldResult x, OpFoldResult y) {
-    auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
-    if (cx && cy)
-      return c(std::max(*cx, *cy));
-    return arith::MaxSIOp::create(b, loc, value(x), value(y)).getResult();
-  }
-  OpFoldResult max(OpFoldResult x, int64_t y) { return max(x, c(y)); }
-
-  OpFoldResult min(OpFoldResult x, OpFoldResult y) {
-    auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
-    if (cx && cy)
-      return c(std::min(*cx, *cy));
-    return arith::MinSIOp::create(b, loc, value(x), value(y)).getResult();
-  }
-  OpFoldResult min(OpFoldResult x, int64_t y) { return min(x, c(y)); }
-
-private:
-  OpBuilder &b;
-  Location loc;
-};
 
 static bool isZero(OpFoldResult x) {
   auto c = getConstantIntValue(x);
@@ -147,55 +56,8 @@ static bool isZero(OpFoldResult x) {
 // Tensor helpers
 //===----------------------------------------------------------------------===//
 
-/// tensor.empty with the given (mixed static / dynamic) sizes. Its type is
-/// as static as the sizes are.
-static Value emptyOf(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
-                     Type elt) {
-  return tensor::EmptyOp::create(b, loc, sizes, elt);
-}
-
-static Value filledOf(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
-                      Value fill) {
-  Value empty = emptyOf(b, loc, sizes, fill.getType());
-  return linalg::FillOp::create(b, loc, fill, empty).getResult(0);
-}
-
 static SmallVector<utils::IteratorType> parallelIters(int64_t n) {
   return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
-}
-
-/// A parallel linalg.generic writing `body(input scalars)` into `init`, which
-/// it indexes by the identity; `inputMaps` index the inputs.
-static Value mapInto(OpBuilder &b, Location loc, ValueRange inputs,
-                     ArrayRef<AffineMap> inputMaps, Value init,
-                     ScalarBody body) {
-  int64_t rank = cast<RankedTensorType>(init.getType()).getRank();
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(b.getMultiDimIdentityMap(rank));
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
-      parallelIters(rank), [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
-      });
-  return generic.getResult(0);
-}
-
-/// The indexing map of `srcType` broadcast numpy-style (right-aligned) into a
-/// result of `outRank` dims with shape `outShape`: a dim that is statically 1
-/// where the result's is not reads index 0.
-static AffineMap numpyBroadcastMap(RankedTensorType srcType,
-                                   ArrayRef<int64_t> outShape,
-                                   MLIRContext *ctx) {
-  int64_t outRank = outShape.size();
-  SmallVector<AffineExpr> exprs;
-  for (int64_t i = 0; i < srcType.getRank(); ++i) {
-    int64_t d = i + outRank - srcType.getRank();
-    if (srcType.getDimSize(i) == 1 && outShape[d] != 1)
-      exprs.push_back(getAffineConstantExpr(0, ctx));
-    else
-      exprs.push_back(getAffineDimExpr(d, ctx));
-  }
-  return AffineMap::get(outRank, 0, exprs, ctx);
 }
 
 /// Splits dim `dim` of `src` into [outer, size / outer]; the dim must be
@@ -259,12 +121,6 @@ static Value padSpatial(OpBuilder &b, Location loc, Value x,
 //===----------------------------------------------------------------------===//
 // Integer (ConvInteger / MatMulInteger) operands
 //===----------------------------------------------------------------------===//
-
-/// Whether the dyad (pre-conversion) type has unsigned elements: the type
-/// converter makes them signless, so this must be asked of the original op.
-static bool isUnsignedElt(Type dyadType) {
-  return getElementTypeOrSelf(dyadType).isUnsignedInteger();
-}
 
 /// Checks that a zero point is per tensor (rank 0 or one element) or, when
 /// `axisSize` is given (not 0), a 1-D tensor of that many elements.
@@ -372,55 +228,29 @@ struct Window {
   }
 };
 
-/// The ONNX window geometry of `x` (N x C x spatial; converted value) for
-/// `resultType`. The output size is the result type's where static, the ONNX
-/// formula (floor or ceil) otherwise; SAME_* auto padding resolves at run
-/// time when the spatial dims are dynamic (the importer makes it explicit
-/// otherwise).
+/// The ONNX window geometry (dyad/Dialect/Dyad/Window.h) of `x` (N x C x
+/// spatial; converted value) for `resultType`. The output size is the result
+/// type's where static, the ONNX formula otherwise; SAME_* auto padding
+/// resolves at run time when the spatial dims are dynamic (the importer
+/// makes it explicit otherwise).
 static Window computeWindow(OpBuilder &b, Location loc, Value x,
                             RankedTensorType resultType,
-                            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                            ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
-                            StringRef autoPad, bool ceilMode) {
+                            const WindowAttrs &attrs) {
   IndexMath m(b, loc);
   Window w;
-  w.kernel.assign(kernel.begin(), kernel.end());
-  w.strides.assign(strides.begin(), strides.end());
-  w.dilations.assign(dilations.begin(), dilations.end());
-  int64_t n = kernel.size();
-  for (int64_t i = 0; i < n; ++i) {
+  w.kernel.assign(attrs.kernel.begin(), attrs.kernel.end());
+  w.strides.assign(attrs.strides.begin(), attrs.strides.end());
+  w.dilations.assign(attrs.dilations.begin(), attrs.dilations.end());
+  for (int64_t i = 0; i < attrs.rank(); ++i) {
     OpFoldResult in = tensor::getMixedSize(b, loc, x, i + 2);
-    int64_t s = strides[i];
-    int64_t eff = (kernel[i] - 1) * dilations[i] + 1;
-    OpFoldResult lo, hi, out;
-    if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
-      // out = ceil(in / s); the total padding makes the last window end at
-      // the last padded element, the odd element going to the end (UPPER)
-      // or the beginning (LOWER).
-      out = m.ceilDiv(in, s);
-      OpFoldResult total =
-          m.max(m.sub(m.add(m.mul(m.sub(out, 1), s), eff), in), 0);
-      OpFoldResult half = m.floorDiv(total, 2);
-      lo = autoPad == "SAME_UPPER" ? half : m.sub(total, half);
-      hi = m.sub(total, lo);
-    } else {
-      bool valid = autoPad == "VALID";
-      lo = m.c(valid ? 0 : pads[i]);
-      hi = m.c(valid ? 0 : pads[i + n]);
-      OpFoldResult span = m.sub(m.add(m.add(in, lo), hi), eff);
-      out = m.add(ceilMode ? m.ceilDiv(span, s) : m.floorDiv(span, s), 1);
-    }
+    WindowDim<OpFoldResult> d = windowDim(m, in, attrs, i);
     if (!resultType.isDynamicDim(i + 2))
-      out = m.c(resultType.getDimSize(i + 2));
-    // The last window must lie inside the padded input: with ceil_mode it
-    // may reach past it, which more end padding covers.
-    OpFoldResult needed = m.add(m.mul(m.sub(out, 1), s), eff);
-    OpFoldResult have = m.add(m.add(in, lo), hi);
+      d.out = m.c(resultType.getDimSize(i + 2));
     w.in.push_back(in);
-    w.padLow.push_back(lo);
-    w.padHigh.push_back(hi);
-    w.extraHigh.push_back(m.max(m.sub(needed, have), 0));
-    w.out.push_back(out);
+    w.padLow.push_back(d.padLow);
+    w.padHigh.push_back(d.padHigh);
+    w.extraHigh.push_back(windowExtraPad(m, in, d, attrs, i));
+    w.out.push_back(d.out);
   }
   return w;
 }
@@ -565,10 +395,10 @@ static Value buildConv(OpBuilder &b, Location loc, Value x, Value w,
 static Value convInit(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                       Type elt, Value bias) {
   if (!bias)
-    return filledOf(b, loc, sizes, scalarConstant(b, loc, elt, 0.0));
+    return filledTensor(b, loc, sizes, scalarConstant(b, loc, elt, 0.0));
   MLIRContext *ctx = b.getContext();
   int64_t rank = sizes.size();
-  Value empty = emptyOf(b, loc, sizes, elt);
+  Value empty = emptyTensor(b, loc, sizes, elt);
   return mapInto(
       b, loc, bias, {AffineMap::get(rank, 0, getAffineDimExpr(1, ctx), ctx)},
       empty, [](OpBuilder &, Location, ValueRange a) { return a[0]; });
@@ -578,21 +408,21 @@ static Value convInit(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
 // dyad.conv
 //===----------------------------------------------------------------------===//
 
-struct ConvLowering : OpConversionPattern<ConvOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ConvLowering : DyadConversionPattern<ConvOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
     Value x = adaptor.getX(), w = adaptor.getW(), bias = adaptor.getB();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     auto wType = dyn_cast<RankedTensorType>(w.getType());
-    if (!resultType || !xType || !wType ||
-        (bias && !isa<RankedTensorType>(bias.getType())))
-      return rewriter.notifyMatchFailure(op, "unranked operand or result");
+    if (!xType || !wType || (bias && !isa<RankedTensorType>(bias.getType())))
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     if (xType.getRank() < 3)
       return rewriter.notifyMatchFailure(op, "needs at least 1 spatial dim");
     int64_t group = op.getGroup();
@@ -627,10 +457,8 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
                               isUnsignedElt(op.getW().getType()), wzp, 0);
     }
     Type elt = resultType.getElementType();
-    Window win = computeWindow(rewriter, loc, x, resultType,
-                               op.getKernelShape(), op.getStrides(),
-                               op.getDilations(), op.getPads(),
-                               op.getAutoPad(), /*ceilMode=*/false);
+    Window win =
+        computeWindow(rewriter, loc, x, resultType, getWindowAttrs(op));
     IndexMath m(rewriter, loc);
     Value zero = scalarConstant(rewriter, loc, elt, 0.0);
     Value xp = padSpatial(rewriter, loc, x, win.padLow, win.totalHigh(m), zero);
@@ -655,21 +483,21 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
 /// the stride-1 convolution with the kernel flipped spatially and its
 /// channel dims swapped (per group). Negative paddings (pads larger than the
 /// kernel extent) become a crop of the convolution's result.
-struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ConvTransposeLowering : DyadConversionPattern<ConvTransposeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
     Value x = adaptor.getX(), w = adaptor.getW(), bias = adaptor.getB();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     auto wType = dyn_cast<RankedTensorType>(w.getType());
-    if (!resultType || !xType || !wType ||
-        (bias && !isa<RankedTensorType>(bias.getType())))
-      return rewriter.notifyMatchFailure(op, "unranked operand or result");
+    if (!xType || !wType || (bias && !isa<RankedTensorType>(bias.getType())))
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = xType.getRank();
     if (rank < 3)
       return rewriter.notifyMatchFailure(op, "needs at least 1 spatial dim");
@@ -691,24 +519,21 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
                       dilations = op.getDilations();
     SmallVector<int64_t> pads(op.getPads()), outPad(op.getOutputPadding());
-    // auto_pad (left by the importer only for dynamic spatial dims): the
-    // output is in * stride, so the total padding, output_padding +
-    // (k-1)*d + 1 - stride, does not depend on the input size. Resolved as
-    // the importer does for static shapes.
-    StringRef autoPad = op.getAutoPad();
-    if (autoPad == "VALID") {
+    // auto_pad (left by the importer only for dynamic spatial dims). SAME_*:
+    // the output is in * stride, so the total padding, output_padding +
+    // (k-1)*d + 1 - stride, does not depend on the input size: resolved for
+    // an input of size 1, as the importer does for static shapes.
+    AutoPad autoPad = op.getAutoPad();
+    if (autoPad == AutoPad::Valid) {
       llvm::fill(pads, 0);
-    } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    } else if (autoPad == AutoPad::SameUpper || autoPad == AutoPad::SameLower) {
+      WindowAttrs attrs = getWindowAttrs(op);
       for (int64_t i = 0; i < spatial; ++i) {
-        int64_t total = outPad[i] + (kernel[i] - 1) * dilations[i] + 1 -
-                        strides[i];
-        if (total < 0) {
-          outPad[i] -= total;
-          pads[i] = pads[i + spatial] = 0;
-          continue;
-        }
-        pads[i] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2;
-        pads[i + spatial] = total - pads[i];
+        ConvTransposePadding p = convTransposePadding(
+            attrs, i, /*in=*/1, /*out=*/strides[i], outPad[i]);
+        pads[i] = p.padLow;
+        pads[i + spatial] = p.padHigh;
+        outPad[i] = p.outputPadding;
       }
     }
     IndexMath m(rewriter, loc);
@@ -740,7 +565,7 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     if (!strided) {
       xp = padSpatial(rewriter, loc, x, padLow, padHigh, zero);
     } else {
-      Value zeros = filledOf(rewriter, loc, paddedSizes, zero);
+      Value zeros = filledTensor(rewriter, loc, paddedSizes, zero);
       SmallVector<OpFoldResult> offsets{m.c(0), m.c(0)}, steps{m.c(1), m.c(1)};
       llvm::append_range(offsets, padLow);
       for (int64_t s : strides)
@@ -765,10 +590,10 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
                                       getAffineDimExpr(1, ctx)};
     for (int64_t i = 0; i < spatial; ++i)
       readExprs.push_back(kernel[i] - 1 - getAffineDimExpr(3 + i, ctx));
-    Value flipped = mapInto(
-        rewriter, loc, wg, {AffineMap::get(wRank, 0, readExprs, ctx)},
-        emptyOf(rewriter, loc, flippedSizes, elt),
-        [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    Value flipped =
+        mapInto(rewriter, loc, wg, {AffineMap::get(wRank, 0, readExprs, ctx)},
+                emptyTensor(rewriter, loc, flippedSizes, elt),
+                [](OpBuilder &, Location, ValueRange a) { return a[0]; });
     Value wConv = mergeDims(rewriter, loc, flipped, 0);
 
     SmallVector<OpFoldResult> initSizes{
@@ -799,21 +624,21 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
 // dyad.gemm
 //===----------------------------------------------------------------------===//
 
-struct GemmLowering : OpConversionPattern<GemmOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct GemmLowering : DyadConversionPattern<GemmOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(GemmOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
     Value a = adaptor.getA(), b = adaptor.getB(), c = adaptor.getC();
     auto aType = dyn_cast<RankedTensorType>(a.getType());
     auto bType = dyn_cast<RankedTensorType>(b.getType());
-    if (!resultType || !aType || !bType ||
-        (c && !isa<RankedTensorType>(c.getType())))
-      return rewriter.notifyMatchFailure(op, "unranked operand or result");
+    if (!aType || !bType || (c && !isa<RankedTensorType>(c.getType())))
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     if (aType.getRank() != 2 || bType.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "A and B must be 2-D");
     double alpha = op.getAlpha().convertToDouble();
@@ -840,8 +665,7 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
       outShape.push_back(getConstantIntValue(s).value_or(ShapedType::kDynamic));
     AffineMap cMap;
     if (c)
-      cMap = numpyBroadcastMap(cast<RankedTensorType>(c.getType()), outShape,
-                               ctx);
+      cMap = broadcastMap(cast<RankedTensorType>(c.getType()), outShape, ctx);
     auto scaled = [&](OpBuilder &nb, Location nloc, Value v, double k) {
       if (k == 1.0)
         return v;
@@ -851,12 +675,14 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     // With alpha == 1 the matmul accumulates into beta * C directly.
     Value init;
     if (c && alpha == 1.0)
-      init = mapInto(rewriter, loc, c, cMap, emptyOf(rewriter, loc, sizes, elt),
+      init = mapInto(rewriter, loc, c, cMap,
+                     emptyTensor(rewriter, loc, sizes, elt),
                      [&](OpBuilder &nb, Location nloc, ValueRange args) {
                        return scaled(nb, nloc, args[0], beta);
                      });
     else
-      init = filledOf(rewriter, loc, sizes, scalarConstant(rewriter, loc, elt, 0));
+      init = filledTensor(rewriter, loc, sizes,
+                          scalarConstant(rewriter, loc, elt, 0));
 
     // (m, n, k); the transposes are in the operand maps.
     AffineExpr mE = getAffineDimExpr(0, ctx), nE = getAffineDimExpr(1, ctx),
@@ -886,7 +712,7 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
         insMaps.push_back(cMap);
       }
       y = mapInto(rewriter, loc, ins, insMaps,
-                  emptyOf(rewriter, loc, sizes, elt),
+                  emptyTensor(rewriter, loc, sizes, elt),
                   [&](OpBuilder &nb, Location nloc, ValueRange args) {
                     Value r = scaled(nb, nloc, args[0], alpha);
                     if (args.size() > 1)
@@ -915,9 +741,8 @@ static Value broadcastTo(OpBuilder &b, Location loc, Value src,
   if (type.getRank() == (int64_t)shape.size() &&
       llvm::equal(type.getShape(), shape))
     return src;
-  Value init = emptyOf(b, loc, sizes, type.getElementType());
-  return mapInto(b, loc, src,
-                 numpyBroadcastMap(type, shape, b.getContext()), init,
+  Value init = emptyTensor(b, loc, sizes, type.getElementType());
+  return mapInto(b, loc, src, broadcastMap(type, shape, b.getContext()), init,
                  [](OpBuilder &, Location, ValueRange a) { return a[0]; });
 }
 
@@ -956,20 +781,21 @@ static Value expandLeading(OpBuilder &b, Location loc, Value src,
                                        sizes);
 }
 
-struct MatMulLowering : OpConversionPattern<MatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct MatMulLowering : DyadConversionPattern<MatMulOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
     Value a = adaptor.getA(), b = adaptor.getB();
     auto aType = dyn_cast<RankedTensorType>(a.getType());
     auto bType = dyn_cast<RankedTensorType>(b.getType());
-    if (!resultType || !aType || !bType)
-      return rewriter.notifyMatchFailure(op, "unranked operand or result");
+    if (!aType || !bType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t ra = aType.getRank(), rb = bType.getRank();
     if (ra < 1 || rb < 1)
       return rewriter.notifyMatchFailure(op, "operands must have rank >= 1");
@@ -1029,7 +855,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
 
     Value y;
     if (nb == 0) {
-      Value init = filledOf(rewriter, loc, {mSize, nSize}, zero);
+      Value init = filledTensor(rewriter, loc, {mSize, nSize}, zero);
       y = linalg::MatmulOp::create(rewriter, loc, TypeRange{init.getType()},
                                    ValueRange{a, b}, ValueRange{init})
               .getResult(0);
@@ -1038,7 +864,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
       SmallVector<OpFoldResult> aSizes = tensor::getMixedSizes(rewriter, loc, a);
       Value a2 = collapseLeading(rewriter, loc, a, nbA + 1);
       OpFoldResult rows = tensor::getMixedSize(rewriter, loc, a2, 0);
-      Value init = filledOf(rewriter, loc, {rows, nSize}, zero);
+      Value init = filledTensor(rewriter, loc, {rows, nSize}, zero);
       Value p = linalg::MatmulOp::create(rewriter, loc,
                                          TypeRange{init.getType()},
                                          ValueRange{a2, b}, ValueRange{init})
@@ -1070,7 +896,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                                  broadcastTo(rewriter, loc, a, aSizes), nb);
       Value b3 = collapseLeading(rewriter, loc,
                                  broadcastTo(rewriter, loc, b, bSizes), nb);
-      Value init = filledOf(
+      Value init = filledTensor(
           rewriter, loc,
           {tensor::getMixedSize(rewriter, loc, a3, 0), mSize, nSize}, zero);
       Value p = linalg::BatchMatmulOp::create(rewriter, loc,
@@ -1139,27 +965,28 @@ static Value genericPool(OpBuilder &b, Location loc, Value x, Value init,
 
 /// Checks shared by the pools.
 template <typename OpTy>
-static LogicalResult checkPool(OpTy op, Value x, RankedTensorType resultType,
+static LogicalResult checkPool(OpTy op, Value x,
                                ConversionPatternRewriter &rewriter) {
   auto xType = dyn_cast<RankedTensorType>(x.getType());
-  if (!resultType || !xType)
-    return rewriter.notifyMatchFailure(op, "unranked operand or result");
+  if (!xType)
+    return rewriter.notifyMatchFailure(op, "unranked operand");
   if (xType.getRank() < 3)
     return rewriter.notifyMatchFailure(op, "needs at least 1 spatial dim");
   return success();
 }
 
-struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct MaxPoolLowering : DyadConversionPattern<MaxPoolOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
     Value x = adaptor.getX();
-    if (failed(checkPool(op, x, resultType, rewriter)))
+    if (failed(checkPool(op, x, rewriter)))
       return failure();
     Type elt = resultType.getElementType();
     bool isUnsigned = isUnsignedElt(op.getX().getType());
@@ -1167,17 +994,15 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
 
     // Pad (and start) with the lowest value, which never wins the max.
     Value lowest = lowestValue(rewriter, loc, elt, isUnsigned);
-    Window win = computeWindow(rewriter, loc, x, resultType,
-                               op.getKernelShape(), op.getStrides(),
-                               op.getDilations(), op.getPads(),
-                               op.getAutoPad(), op.getCeilMode());
+    Window win =
+        computeWindow(rewriter, loc, x, resultType, getWindowAttrs(op));
     IndexMath m(rewriter, loc);
     Value xp = padSpatial(rewriter, loc, x, win.padLow, win.totalHigh(m),
                           lowest);
     SmallVector<OpFoldResult> sizes{tensor::getMixedSize(rewriter, loc, x, 0),
                                     tensor::getMixedSize(rewriter, loc, x, 1)};
     llvm::append_range(sizes, win.out);
-    Value init = filledOf(rewriter, loc, sizes, lowest);
+    Value init = filledTensor(rewriter, loc, sizes, lowest);
     Value y;
     // The named ops compare signed (maxsi) or as floats (maximumf).
     if ((rank == 3 || rank == 4) && !isUnsigned) {
@@ -1213,33 +1038,32 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
 /// window counts: with count_include_pad the ones inside the explicitly
 /// padded input, otherwise the ones inside the input. The extra end padding
 /// of ceil_mode never counts (as onnxruntime and PyTorch).
-struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AveragePoolLowering : DyadConversionPattern<AveragePoolOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(AveragePoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
     Value x = adaptor.getX();
-    if (failed(checkPool(op, x, resultType, rewriter)))
+    if (failed(checkPool(op, x, rewriter)))
       return failure();
     Type elt = resultType.getElementType();
     int64_t rank = resultType.getRank();
     bool includePad = op.getCountIncludePad();
 
-    Window win = computeWindow(rewriter, loc, x, resultType,
-                               op.getKernelShape(), op.getStrides(),
-                               op.getDilations(), op.getPads(),
-                               op.getAutoPad(), op.getCeilMode());
+    Window win =
+        computeWindow(rewriter, loc, x, resultType, getWindowAttrs(op));
     IndexMath m(rewriter, loc);
     Value zero = scalarConstant(rewriter, loc, elt, 0.0);
     Value xp = padSpatial(rewriter, loc, x, win.padLow, win.totalHigh(m), zero);
     SmallVector<OpFoldResult> sizes{tensor::getMixedSize(rewriter, loc, x, 0),
                                     tensor::getMixedSize(rewriter, loc, x, 1)};
     llvm::append_range(sizes, win.out);
-    Value init = filledOf(rewriter, loc, sizes, zero);
+    Value init = filledTensor(rewriter, loc, sizes, zero);
     Value sum;
     if (rank == 3 || rank == 4) {
       Value window = tensor::EmptyOp::create(rewriter, loc, win.kernel, elt);
@@ -1267,7 +1091,7 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     bool noPad = llvm::all_of(win.padLow, isZero) &&
                  llvm::all_of(win.padHigh, isZero);
     bool noExtra = llvm::all_of(win.extraHigh, isZero);
-    Value empty = emptyOf(rewriter, loc, sizes, elt);
+    Value empty = emptyTensor(rewriter, loc, sizes, elt);
     AffineMap id = rewriter.getMultiDimIdentityMap(rank);
     Value y;
     if (noExtra && (noPad || includePad)) {
@@ -1324,17 +1148,18 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
 
 /// Sum over the spatial dims into N x C, divide by their product, then
 /// expand to N x C x 1 x ... .
-struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct GlobalAveragePoolLowering : DyadConversionPattern<GlobalAveragePoolOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(GlobalAveragePoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
     Value x = adaptor.getX();
-    if (failed(checkPool(op, x, resultType, rewriter)))
+    if (failed(checkPool(op, x, rewriter)))
       return failure();
     auto xType = cast<RankedTensorType>(x.getType());
     int64_t rank = xType.getRank();
@@ -1348,7 +1173,7 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
     for (int64_t i = 2; i < rank; ++i)
       count = m.mul(count, tensor::getMixedSize(rewriter, loc, x, i));
     Value zero = scalarConstant(rewriter, loc, elt, 0.0);
-    Value init = filledOf(rewriter, loc, nc, zero);
+    Value init = filledTensor(rewriter, loc, nc, zero);
     SmallVector<utils::IteratorType> iters = parallelIters(2);
     iters.append(rank - 2, utils::IteratorType::reduction);
     SmallVector<AffineMap> maps{
@@ -1375,7 +1200,7 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
       countF = arith::SIToFPOp::create(rewriter, loc, elt, ci);
     }
     Value mean = mapInto(rewriter, loc, sum, rewriter.getMultiDimIdentityMap(2),
-                         emptyOf(rewriter, loc, nc, elt),
+                         emptyTensor(rewriter, loc, nc, elt),
                          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                            return arith::DivFOp::create(b, l, a[0], countF);
                          });

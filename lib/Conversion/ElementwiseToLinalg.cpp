@@ -32,11 +32,6 @@ namespace {
 /// signless, so signedness (ui8 vs i8) is only known from the original value.
 Type origElt(Value v) { return getElementTypeOrSelf(v.getType()); }
 
-/// Whether the op's original element type is an unsigned integer.
-bool isUnsignedElt(Operation *op) {
-  return getElementTypeOrSelf(op->getResult(0).getType()).isUnsignedInteger();
-}
-
 bool isStandardFloat(Type t) {
   return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
 }
@@ -60,21 +55,6 @@ Type computeType(Type t) {
   if (ft && ft.getWidth() < 32)
     return Float32Type::get(t.getContext());
   return t;
-}
-
-/// Float to float conversion; narrowing rounds to nearest even.
-Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
-  auto from = cast<FloatType>(v.getType());
-  auto toF = cast<FloatType>(to);
-  if (from == toF)
-    return v;
-  if (from.getWidth() < toF.getWidth())
-    return arith::ExtFOp::create(b, loc, toF, v);
-  if (from.getWidth() > toF.getWidth())
-    return arith::TruncFOp::create(b, loc, toF, v);
-  // Same width, other format (f16 <-> bf16): f32 holds both exactly.
-  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
-  return arith::TruncFOp::create(b, loc, toF, wide);
 }
 
 Value intToFloat(OpBuilder &b, Location loc, Value v, Type to,
@@ -188,40 +168,6 @@ AffineMap keptDimsMap(MLIRContext *ctx, ArrayRef<bool> reduced) {
   return AffineMap::get(reduced.size(), 0, exprs, ctx);
 }
 
-/// Map reading `operand` right-aligned against a loop nest over `shape`, with
-/// its statically size-1 dims broadcast (numpy rules, as buildElementwise).
-AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
-                       RankedTensorType operand) {
-  int64_t rank = shape.size();
-  SmallVector<AffineExpr> exprs;
-  for (int64_t i = 0; i < operand.getRank(); ++i) {
-    int64_t d = i + rank - operand.getRank();
-    if (operand.getDimSize(i) == 1 && shape[d] != 1)
-      exprs.push_back(getAffineConstantExpr(0, ctx));
-    else
-      exprs.push_back(getAffineDimExpr(d, ctx));
-  }
-  return AffineMap::get(rank, 0, exprs, ctx);
-}
-
-/// An all-parallel generic writing a fresh `outType` tensor (dynamic dims
-/// `outDyn`) through the identity map.
-Value buildParallel(OpBuilder &b, Location loc, RankedTensorType outType,
-                    ValueRange outDyn, ValueRange inputs,
-                    ArrayRef<AffineMap> inputMaps, ScalarBody body) {
-  int64_t rank = outType.getRank();
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  Value init = emptyTensor(b, loc, outType, outDyn);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{outType}, inputs, ValueRange{init}, maps, iters,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
-      });
-  return generic.getResult(0);
-}
-
 using ReduceBody =
     function_ref<Value(OpBuilder &, Location, ValueRange ins, Value acc)>;
 
@@ -318,13 +264,6 @@ Value expandReducedDims(OpBuilder &b, Location loc, Value red, Value x,
   return tensor::ExpandShapeOp::create(b, loc, type, red, groups, outShape);
 }
 
-/// Normalizes an ONNX axis into [0, rank), or -1 if out of range.
-int64_t normalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < 0)
-    axis += rank;
-  return axis >= 0 && axis < rank ? axis : -1;
-}
-
 //===----------------------------------------------------------------------===//
 // Elementwise patterns
 //===----------------------------------------------------------------------===//
@@ -333,19 +272,18 @@ int64_t normalizeAxis(int64_t axis, int64_t rank) {
 /// (converted) operand scalars. `Body` also sees the op, for attributes and
 /// the original (signedness-carrying) element types.
 template <typename OpTy, typename Body>
-struct ElementwisePattern : OpConversionPattern<OpTy> {
+struct ElementwisePattern : DyadConversionPattern<OpTy> {
   ElementwisePattern(const TypeConverter &tc, MLIRContext *ctx, Body body)
-      : OpConversionPattern<OpTy>(tc, ctx), body(body) {}
+      : DyadConversionPattern<OpTy>(tc, ctx), body(body) {}
 
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (!hasSupportedElementTypes(op))
       return rewriter.notifyMatchFailure(op, "unsupported element type");
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        this->getTypeConverter()->convertType(op->getResult(0).getType()));
+    RankedTensorType resultType = this->getRankedResultType(op, rewriter);
     if (!resultType)
-      return rewriter.notifyMatchFailure(op, "unranked result");
+      return failure();
     for (Value v : adaptor.getOperands())
       if (!isa<RankedTensorType>(v.getType()))
         return rewriter.notifyMatchFailure(op, "unranked operand");
@@ -391,8 +329,8 @@ Value clampUnit(OpBuilder &b, Location loc, Value v) {
 /// As ONNX's reference (np.clip): a NaN in X stays NaN, a NaN bound is no
 /// bound (compare-and-select rather than maximumf / minimumf), and min > max
 /// gives max.
-struct ClipLowering : OpConversionPattern<ClipOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ClipLowering : DyadConversionPattern<ClipOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(ClipOp op, OpAdaptor adaptor,
@@ -400,10 +338,11 @@ struct ClipLowering : OpConversionPattern<ClipOp> {
     if (!hasSupportedElementTypes(op))
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
-    if (!resultType || !isa<RankedTensorType>(adaptor.getX().getType()))
-      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
+    if (!isa<RankedTensorType>(adaptor.getX().getType()))
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     Value bounds[2] = {adaptor.getMin(), adaptor.getMax()};
     if (!bounds[0] && !bounds[1]) {
       rewriter.replaceOp(op, castTo(rewriter, loc, adaptor.getX(), resultType));
@@ -456,8 +395,8 @@ struct ClipLowering : OpConversionPattern<ClipOp> {
 
 /// Cast between the standard float types, signless / unsigned integers and
 /// i1. Quantized types are not handled here.
-struct CastLowering : OpConversionPattern<CastOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct CastLowering : DyadConversionPattern<CastOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(CastOp op, OpAdaptor adaptor,
@@ -465,11 +404,12 @@ struct CastLowering : OpConversionPattern<CastOp> {
     if (!hasSupportedElementTypes(op))
       return rewriter.notifyMatchFailure(op, "unsupported element type");
     Location loc = op.getLoc();
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
     Value input = adaptor.getInput();
-    if (!resultType || !isa<RankedTensorType>(input.getType()))
-      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    if (!isa<RankedTensorType>(input.getType()))
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     Type src = origElt(op.getInput()), dst = origElt(op.getOutput());
     if (isa<quant::QuantizedType>(src) || isa<quant::QuantizedType>(dst))
       return rewriter.notifyMatchFailure(op, "quantized element type");
@@ -497,8 +437,8 @@ struct CastLowering : OpConversionPattern<CastOp> {
 //===----------------------------------------------------------------------===//
 
 /// softmax(x) = exp(x - max) / sum(exp(x - max)) along `axis`.
-struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct SoftmaxLowering : DyadConversionPattern<SoftmaxOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
@@ -509,14 +449,16 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     MLIRContext *ctx = getContext();
     Value x = adaptor.getInput();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
-    if (!xType || !resultType)
-      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
+    if (!xType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = xType.getRank();
-    int64_t axis = normalizeAxis(op.getAxis(), rank);
-    if (axis < 0)
+    std::optional<int64_t> normalized = normalizeAxis(op.getAxis(), rank);
+    if (!normalized)
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t axis = *normalized;
     Type elt = xType.getElementType();
     auto ct = cast<FloatType>(computeType(elt));
 
@@ -563,8 +505,8 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 /// LayerNormalization: mean and variance over dims axis..rank-1 (two passes,
 /// in f32 for narrower floats, as ONNX's default stash_type), then
 /// (x - mean) * invStdDev * scale + bias.
-struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct LayerNormLowering : DyadConversionPattern<LayerNormalizationOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(LayerNormalizationOp op, OpAdaptor adaptor,
@@ -579,17 +521,17 @@ struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
         (bias && !isa<RankedTensorType>(bias.getType())))
       return rewriter.notifyMatchFailure(op, "unranked operand");
     SmallVector<RankedTensorType> resultTypes;
-    for (Value r : op->getResults()) {
-      auto t = dyn_cast_or_null<RankedTensorType>(
-          getTypeConverter()->convertType(r.getType()));
+    for (unsigned i = 0; i < op->getNumResults(); ++i) {
+      RankedTensorType t = getRankedResultType(op, rewriter, i);
       if (!t)
-        return rewriter.notifyMatchFailure(op, "unranked result");
+        return failure();
       resultTypes.push_back(t);
     }
     int64_t rank = xType.getRank();
-    int64_t axis = normalizeAxis(op.getAxis(), rank);
-    if (axis < 0)
+    std::optional<int64_t> normalized = normalizeAxis(op.getAxis(), rank);
+    if (!normalized)
       return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t axis = *normalized;
     ArrayRef<int64_t> shape = xType.getShape();
     for (Value v : {scale, bias})
       if (v && cast<RankedTensorType>(v.getType()).getRank() > rank - axis)
@@ -645,11 +587,11 @@ struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
     SmallVector<Value> ins = {x, mean, invStd, scale};
     SmallVector<AffineMap> maps = {
         id, row, row,
-        broadcastMap(ctx, shape, cast<RankedTensorType>(scale.getType()))};
+        broadcastMap(cast<RankedTensorType>(scale.getType()), shape, ctx)};
     if (bias) {
       ins.push_back(bias);
       maps.push_back(
-          broadcastMap(ctx, shape, cast<RankedTensorType>(bias.getType())));
+          broadcastMap(cast<RankedTensorType>(bias.getType()), shape, ctx));
     }
     Value y = buildParallel(
         rewriter, loc, xType, dynamicDims(rewriter, loc, x), ins, maps,
@@ -687,8 +629,8 @@ struct LayerNormLowering : OpConversionPattern<LayerNormalizationOp> {
 
 /// Inference BatchNormalization: per channel (dim 1),
 /// (x - mean) / sqrt(var + epsilon) * scale + B.
-struct BatchNormLowering : OpConversionPattern<BatchNormalizationOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct BatchNormLowering : DyadConversionPattern<BatchNormalizationOp> {
+  using DyadConversionPattern::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(BatchNormalizationOp op, OpAdaptor adaptor,
@@ -699,10 +641,11 @@ struct BatchNormLowering : OpConversionPattern<BatchNormalizationOp> {
     MLIRContext *ctx = getContext();
     Value x = adaptor.getX();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
-    if (!xType || !resultType)
-      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
+    if (!xType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     if (xType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "input rank < 2");
     SmallVector<Value> params = {adaptor.getScale(), adaptor.getB(),
@@ -747,8 +690,8 @@ struct BatchNormLowering : OpConversionPattern<BatchNormalizationOp> {
 /// 2^width); integer means sum exactly in i64 and divide toward zero, as
 /// numpy's mean followed by the cast back.
 template <typename OpTy, bool IsMean>
-struct ReduceLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+struct ReduceLowering : DyadConversionPattern<OpTy> {
+  using DyadConversionPattern<OpTy>::DyadConversionPattern;
 
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -759,10 +702,11 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     MLIRContext *ctx = this->getContext();
     Value x = adaptor.getData();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    auto resultType = dyn_cast_or_null<RankedTensorType>(
-        this->getTypeConverter()->convertType(op.getType()));
-    if (!xType || !resultType)
-      return rewriter.notifyMatchFailure(op, "unranked tensor");
+    RankedTensorType resultType = this->getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
+    if (!xType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = xType.getRank();
     ArrayRef<int64_t> axes = op.getAxes();
     if (axes.empty() && op.getNoopWithEmptyAxes()) {
@@ -772,10 +716,10 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     // No axes: reduce all.
     SmallVector<bool> reduced(rank, axes.empty());
     for (int64_t a : axes) {
-      int64_t n = normalizeAxis(a, rank);
-      if (n < 0)
+      std::optional<int64_t> n = normalizeAxis(a, rank);
+      if (!n)
         return rewriter.notifyMatchFailure(op, "axis out of range");
-      reduced[n] = true;
+      reduced[*n] = true;
     }
 
     Type elt = xType.getElementType();
@@ -863,7 +807,7 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
         if (isa<FloatType>(a[0].getType()))
           return arith::DivFOp::create(b, loc, a[0], a[1]);
         // ONNX integer Div truncates toward zero.
-        if (isUnsignedElt(op))
+        if (isUnsignedElt(op->getResult(0).getType()))
           return arith::DivUIOp::create(b, loc, a[0], a[1]);
         return arith::DivSIOp::create(b, loc, a[0], a[1]);
       });
@@ -919,7 +863,7 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
         Value zero = scalarConstant(b, loc, t, 0.0);
         if (isa<FloatType>(t))
           return arith::MaximumFOp::create(b, loc, a[0], zero);
-        if (isUnsignedElt(op))
+        if (isUnsignedElt(op->getResult(0).getType()))
           return a[0];
         return arith::MaxSIOp::create(b, loc, a[0], zero);
       });
@@ -959,7 +903,7 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
   addElementwise<GeluOp>(
       patterns, tc,
       [](GeluOp op, OpBuilder &b, Location loc, ValueRange a) -> Value {
-        bool useTanh = op.getApproximate() == "tanh";
+        bool useTanh = op.getApproximate() == GeluApproximation::Tanh;
         return inComputeType(b, loc, a[0], [&](Value x) -> Value {
           Type t = x.getType();
           auto cst = [&](double v) { return scalarConstant(b, loc, t, v); };

@@ -1,11 +1,166 @@
 //===- LoweringUtils.cpp - helpers shared by the dyad lowerings -----------===//
 #include "LoweringUtils.h"
 
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace dyad;
+
+//===----------------------------------------------------------------------===//
+// Attributes and types
+//===----------------------------------------------------------------------===//
+
+std::optional<int64_t> dyad::normalizeAxis(int64_t axis, int64_t rank,
+                                           bool inclusiveEnd) {
+  int64_t end = inclusiveEnd ? rank + 1 : rank;
+  if (axis < -rank || axis >= end)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
+}
+
+bool dyad::isUnsignedElt(Type dyadType) {
+  return getElementTypeOrSelf(dyadType).isUnsignedInteger();
+}
+
+//===----------------------------------------------------------------------===//
+// Index arithmetic
+//===----------------------------------------------------------------------===//
+
+/// `x` with a constant Value as its attribute: IndexMath's results hold
+/// constants as attributes, also where they return an operand.
+static OpFoldResult asAttrIfConstant(OpFoldResult x) {
+  if (auto v = dyn_cast<Value>(x))
+    return getAsOpFoldResult(v);
+  return x;
+}
+
+Value IndexMath::value(OpFoldResult x) {
+  if (auto v = dyn_cast<Value>(x))
+    return v;
+  return arith::ConstantOp::create(b, loc, cast<TypedAttr>(cast<Attribute>(x)));
+}
+
+OpFoldResult IndexMath::index(Value v) {
+  if (auto cv = getConstantIntValue(v))
+    return c(*cv);
+  if (v.getType().isIndex())
+    return v;
+  // Undo the index -> integer cast of a shape computation.
+  if (auto cast = v.getDefiningOp<arith::IndexCastOp>();
+      cast && cast.getIn().getType().isIndex())
+    return cast.getIn();
+  return build<arith::IndexCastOp>(b.getIndexType(), v);
+}
+
+OpFoldResult IndexMath::add(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy)
+    return c(*cx + *cy);
+  if (cx && *cx == 0)
+    return asAttrIfConstant(y);
+  if (cy && *cy == 0)
+    return asAttrIfConstant(x);
+  return build<arith::AddIOp>(value(x), value(y));
+}
+
+OpFoldResult IndexMath::sub(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy)
+    return c(*cx - *cy);
+  if (cy && *cy == 0)
+    return asAttrIfConstant(x);
+  return build<arith::SubIOp>(value(x), value(y));
+}
+
+OpFoldResult IndexMath::mul(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy)
+    return c(*cx * *cy);
+  if (cx && *cx == 1)
+    return asAttrIfConstant(y);
+  if (cy && *cy == 1)
+    return asAttrIfConstant(x);
+  return build<arith::MulIOp>(value(x), value(y));
+}
+
+// Division by a constant 0 is left to run time (and to the arith folders,
+// which do not fold it either).
+OpFoldResult IndexMath::div(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy && *cy != 0)
+    return c(*cx / *cy);
+  if (cy && *cy == 1)
+    return asAttrIfConstant(x);
+  return build<arith::DivSIOp>(value(x), value(y));
+}
+
+OpFoldResult IndexMath::rem(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy && *cy != 0)
+    return c(*cx % *cy);
+  return build<arith::RemSIOp>(value(x), value(y));
+}
+
+OpFoldResult IndexMath::floorDiv(OpFoldResult x, int64_t y) {
+  if (auto cx = getConstantIntValue(x); cx && y != 0)
+    return c(llvm::divideFloorSigned(*cx, y));
+  if (y == 1)
+    return asAttrIfConstant(x);
+  return build<arith::FloorDivSIOp>(value(x), value(c(y)));
+}
+
+OpFoldResult IndexMath::ceilDiv(OpFoldResult x, int64_t y) {
+  if (auto cx = getConstantIntValue(x); cx && y != 0)
+    return c(llvm::divideCeilSigned(*cx, y));
+  if (y == 1)
+    return asAttrIfConstant(x);
+  return build<arith::CeilDivSIOp>(value(x), value(c(y)));
+}
+
+OpFoldResult IndexMath::min(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy)
+    return c(std::min(*cx, *cy));
+  return build<arith::MinSIOp>(value(x), value(y));
+}
+
+OpFoldResult IndexMath::max(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy)
+    return c(std::max(*cx, *cy));
+  return build<arith::MaxSIOp>(value(x), value(y));
+}
+
+OpFoldResult IndexMath::lt(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy)
+    return b.getBoolAttr(*cx < *cy);
+  return build<arith::CmpIOp>(arith::CmpIPredicate::slt, value(x), value(y));
+}
+
+OpFoldResult IndexMath::eq(OpFoldResult x, OpFoldResult y) {
+  auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
+  if (cx && cy)
+    return b.getBoolAttr(*cx == *cy);
+  return build<arith::CmpIOp>(arith::CmpIPredicate::eq, value(x), value(y));
+}
+
+OpFoldResult IndexMath::select(OpFoldResult cond, OpFoldResult x,
+                               OpFoldResult y) {
+  // (An i1 true reads as -1 through getConstantIntValue.)
+  if (auto cc = getConstantIntValue(cond))
+    return asAttrIfConstant(*cc != 0 ? x : y);
+  if (x == y)
+    return asAttrIfConstant(x);
+  return build<arith::SelectOp>(value(cond), value(x), value(y));
+}
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
 
 SmallVector<Value> dyad::dynamicDims(OpBuilder &b, Location loc, Value tensor) {
   SmallVector<Value> dims;
@@ -29,9 +184,20 @@ Value dyad::emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
                                  type.getElementType(), dynDims);
 }
 
+Value dyad::emptyTensor(OpBuilder &b, Location loc,
+                        ArrayRef<OpFoldResult> sizes, Type elt) {
+  return tensor::EmptyOp::create(b, loc, sizes, elt);
+}
+
 Value dyad::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
                          Value value, ValueRange dynDims) {
   Value empty = emptyTensor(b, loc, type, dynDims);
+  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
+}
+
+Value dyad::filledTensor(OpBuilder &b, Location loc,
+                         ArrayRef<OpFoldResult> sizes, Value value) {
+  Value empty = emptyTensor(b, loc, sizes, value.getType());
   return linalg::FillOp::create(b, loc, value, empty).getResult(0);
 }
 
@@ -46,16 +212,60 @@ Value dyad::scalarConstant(OpBuilder &b, Location loc, Type type,
       b, loc, b.getIntegerAttr(signless, (int64_t)value));
 }
 
-RankedTensorType dyad::rankedResult(Operation *op, unsigned i) {
-  return dyn_cast<RankedTensorType>(op->getResult(i).getType());
+Value dyad::convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
+  auto from = cast<FloatType>(v.getType());
+  auto toF = cast<FloatType>(to);
+  if (from == toF)
+    return v;
+  if (from.getWidth() < toF.getWidth())
+    return arith::ExtFOp::create(b, loc, toF, v);
+  if (from.getWidth() > toF.getWidth())
+    return arith::TruncFOp::create(b, loc, toF, v);
+  // Same width, other format (f16 <-> bf16): f32 holds both exactly.
+  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+  return arith::TruncFOp::create(b, loc, toF, wide);
+}
+
+AffineMap dyad::broadcastMap(RankedTensorType operand, ArrayRef<int64_t> shape,
+                             MLIRContext *ctx) {
+  int64_t rank = shape.size();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < operand.getRank(); ++i) {
+    int64_t d = i + rank - operand.getRank();
+    if (operand.getDimSize(i) == 1 && shape[d] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+Value dyad::mapInto(OpBuilder &b, Location loc, ValueRange inputs,
+                    ArrayRef<AffineMap> inputMaps, Value init,
+                    ScalarBody body) {
+  int64_t rank = cast<RankedTensorType>(init.getType()).getRank();
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iters,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+Value dyad::buildParallel(OpBuilder &b, Location loc, RankedTensorType type,
+                          ValueRange dynDims, ValueRange inputs,
+                          ArrayRef<AffineMap> inputMaps, ScalarBody body) {
+  Value init = emptyTensor(b, loc, type, dynDims);
+  return mapInto(b, loc, inputs, inputMaps, init, body);
 }
 
 Value dyad::buildElementwise(OpBuilder &b, Location loc,
                              RankedTensorType resultType, ValueRange inputs,
                              ScalarBody body) {
   int64_t rank = resultType.getRank();
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps;
   // Dynamic result dims: from the first input that has the dim unbroadcast.
   SmallVector<Value> dynDims;
   for (int64_t d = 0; d < rank; ++d) {
@@ -76,28 +286,11 @@ Value dyad::buildElementwise(OpBuilder &b, Location loc,
       return {};
     dynDims.push_back(tensor::DimOp::create(b, loc, src, srcDim));
   }
-  for (Value in : inputs) {
-    auto t = cast<RankedTensorType>(in.getType());
-    SmallVector<AffineExpr> exprs;
-    for (int64_t id = 0; id < t.getRank(); ++id) {
-      int64_t d = id + (rank - t.getRank());
-      if (t.getDimSize(id) == 1 && resultType.getDimSize(d) != 1)
-        exprs.push_back(getAffineConstantExpr(0, ctx));
-      else
-        exprs.push_back(getAffineDimExpr(d, ctx));
-    }
-    maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
-  }
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-  Value init = emptyTensor(b, loc, resultType, dynDims);
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iters,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value r = body(nb, nloc, args.drop_back());
-        linalg::YieldOp::create(nb, nloc, r);
-      });
-  return generic.getResult(0);
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(broadcastMap(cast<RankedTensorType>(in.getType()),
+                                resultType.getShape(), b.getContext()));
+  return buildParallel(b, loc, resultType, dynDims, inputs, maps, body);
 }
 
 Value dyad::castTo(OpBuilder &b, Location loc, Value v, Type type) {

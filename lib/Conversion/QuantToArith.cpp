@@ -54,18 +54,6 @@ struct Storage {
   }
 };
 
-Value convertFloat(OpBuilder &b, Location loc, Value v, Type to) {
-  unsigned from = v.getType().getIntOrFloatBitWidth();
-  unsigned w = to.getIntOrFloatBitWidth();
-  if (v.getType() == to)
-    return v;
-  if (from == w) // f16 <-> bf16: through f32
-    v = arith::ExtFOp::create(b, loc, Float32Type::get(b.getContext()), v);
-  else if (from < w)
-    return arith::ExtFOp::create(b, loc, to, v);
-  return arith::TruncFOp::create(b, loc, to, v);
-}
-
 /// saturate(round_half_even(x / scale) + zp) into `s`; `zp` is a float of
 /// the compute type (or null for 0).
 Value quantizeScalar(OpBuilder &b, Location loc, Value x, Value scale, Value zp,
@@ -109,19 +97,8 @@ Value dequantizeScalar(OpBuilder &b, Location loc, Value q, Value zp,
 Value buildMapped(OpBuilder &b, Location loc, RankedTensorType resultType,
                   Value like, ValueRange inputs, ArrayRef<AffineMap> maps,
                   ScalarBody body) {
-  int64_t rank = resultType.getRank();
-  Value init = emptyTensor(b, loc, resultType, dynamicDims(b, loc, like));
-  SmallVector<AffineMap> allMaps(maps);
-  allMaps.push_back(b.getMultiDimIdentityMap(rank));
-  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, inputs, ValueRange{init}, allMaps,
-             iters,
-             [&](OpBuilder &nb, Location nloc, ValueRange args) {
-               linalg::YieldOp::create(nb, nloc,
-                                       body(nb, nloc, args.drop_back()));
-             })
-      .getResult(0);
+  return buildParallel(b, loc, resultType, dynamicDims(b, loc, like), inputs,
+                       maps, body);
 }
 
 /// Scale and zero-point constants of a static quant type with the indexing
@@ -183,17 +160,18 @@ FailureOr<StaticParams> staticParams(OpBuilder &b, Location loc,
 // Static quant types
 //===----------------------------------------------------------------------===//
 
-struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct QuantizeLowering : DyadConversionPattern<QuantizeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value x = adaptor.getInput();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    if (!type || !xType)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!xType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     auto qt = cast<quant::QuantizedType>(op.getType().getElementType());
     Storage s = Storage::ofQuant(qt);
     Location loc = op.getLoc();
@@ -221,17 +199,18 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   }
 };
 
-struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct DequantizeLowering : DyadConversionPattern<DequantizeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value q = adaptor.getInput();
     auto qType = dyn_cast<RankedTensorType>(q.getType());
-    if (!type || !qType)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!qType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     auto qt = cast<quant::QuantizedType>(
         cast<ShapedType>(op.getInput().getType()).getElementType());
     Storage s = Storage::ofQuant(qt);
@@ -280,25 +259,25 @@ FailureOr<AffineMap> paramMap(OpBuilder &b, Value param, int64_t axis,
     return failure();
   if (t.getDimSize(0) == 1)
     return AffineMap::get(rank, 0, getAffineConstantExpr(0, ctx));
-  if (axis < 0)
-    axis += rank;
-  if (axis < 0 || axis >= rank)
+  std::optional<int64_t> dim = normalizeAxis(axis, rank);
+  if (!dim)
     return failure();
-  return AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx));
+  return AffineMap::get(rank, 0, getAffineDimExpr(*dim, ctx));
 }
 
-struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct QuantizeLinearLowering : DyadConversionPattern<QuantizeLinearOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(QuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value x = adaptor.getX();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     auto yElt = dyn_cast<IntegerType>(getElementTypeOrSelf(op.getType()));
-    if (!type || !xType || !yElt)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!xType || !yElt)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     if (yElt.getWidth() > 32)
       return rewriter.notifyMatchFailure(op, "storage wider than 32 bits");
     Storage s = Storage::ofInt(yElt);
@@ -337,19 +316,20 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
   }
 };
 
-struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct DequantizeLinearLowering : DyadConversionPattern<DequantizeLinearOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(DequantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value x = adaptor.getX();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     auto xElt =
         dyn_cast<IntegerType>(getElementTypeOrSelf(op.getX().getType()));
-    if (!type || !xType || !xElt)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!xType || !xElt)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     if (xElt.getWidth() > 32)
       return rewriter.notifyMatchFailure(op, "storage wider than 32 bits");
     Storage s = Storage::ofInt(xElt);
@@ -389,23 +369,21 @@ struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
 ///   zp = saturate(round_half_even(-min / scale))
 ///   y = saturate(round_half_even(x / scale) + zp)
 struct DynamicQuantizeLinearLowering
-    : OpConversionPattern<DynamicQuantizeLinearOp> {
-  using OpConversionPattern::OpConversionPattern;
+    : DyadConversionPattern<DynamicQuantizeLinearOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(DynamicQuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    const TypeConverter *tc = getTypeConverter();
-    auto yType = dyn_cast_or_null<RankedTensorType>(
-        tc->convertType(op.getY().getType()));
-    auto scaleType = dyn_cast_or_null<RankedTensorType>(
-        tc->convertType(op.getYScale().getType()));
-    auto zpType = dyn_cast_or_null<RankedTensorType>(
-        tc->convertType(op.getYZeroPoint().getType()));
+    RankedTensorType yType = getRankedResultType(op, rewriter, 0);
+    RankedTensorType scaleType = getRankedResultType(op, rewriter, 1);
+    RankedTensorType zpType = getRankedResultType(op, rewriter, 2);
+    if (!yType || !scaleType || !zpType)
+      return failure();
     Value x = adaptor.getX();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    if (!yType || !scaleType || !zpType || !xType || scaleType.getRank() != 0 ||
-        zpType.getRank() != 0)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!xType || scaleType.getRank() != 0 || zpType.getRank() != 0)
+      return rewriter.notifyMatchFailure(
+          op, "unranked operand or non-scalar scale / zero point");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     auto f32 = rewriter.getF32Type();
@@ -465,19 +443,19 @@ struct DynamicQuantizeLinearLowering
 /// dyad.requant: per element, in i64 (docs/numerics.md),
 ///   p = (x - input_zp) * b;  r = round_half_away(p / 2^c);  clamp(r + zp).
 /// Per-channel multipliers and shifts are 1-D constants read along `axis`.
-struct RequantLowering : OpConversionPattern<RequantOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct RequantLowering : DyadConversionPattern<RequantOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(RequantOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = dyn_cast_or_null<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value x = adaptor.getInput();
     auto xType = dyn_cast<RankedTensorType>(x.getType());
-    if (!type || !xType)
-      return rewriter.notifyMatchFailure(op, "unranked");
-    bool inSigned = !cast<IntegerType>(getElementTypeOrSelf(
-                         op.getInput().getType())).isUnsigned();
+    if (!xType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
+    bool inSigned = !isUnsignedElt(op.getInput().getType());
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     auto i64 = rewriter.getI64Type();
@@ -494,9 +472,9 @@ struct RequantLowering : OpConversionPattern<RequantOp> {
     SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank)};
     bool perChannel = mult.size() > 1;
     if (perChannel) {
-      int64_t axis = (int64_t)op.getAxis();
-      if (axis < 0)
-        axis += rank;
+      std::optional<int64_t> axis = normalizeAxis(op.getAxis(), rank);
+      if (!axis)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
       auto vecType = RankedTensorType::get({(int64_t)mult.size()}, i64);
       SmallVector<int64_t> m64(mult.begin(), mult.end()),
           s64(shift.begin(), shift.end());
@@ -504,7 +482,7 @@ struct RequantLowering : OpConversionPattern<RequantOp> {
           rewriter, loc, DenseElementsAttr::get(vecType, ArrayRef(m64))));
       inputs.push_back(arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(vecType, ArrayRef(s64))));
-      AffineMap m = AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx));
+      AffineMap m = AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx));
       maps.push_back(m);
       maps.push_back(m);
     }

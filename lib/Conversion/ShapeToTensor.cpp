@@ -7,8 +7,8 @@
 // Shape operands (reshape/expand shapes, slice parameters) are used as
 // compile-time values when constant; otherwise the same ONNX rules are
 // evaluated at run time with index arithmetic. The arithmetic is built with
-// createOrFold so that constant inputs fold to static sizes and both cases
-// share one code path.
+// IndexMath (LoweringUtils.h), which folds constant inputs to static sizes,
+// so that both cases share one code path.
 //
 // Also here: the ops that only exist to change a type the DyadTypeConverter
 // erases (unsigned / quantized constants, quant.scast, tensor.bitcast).
@@ -36,66 +36,6 @@ namespace {
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
-
-/// Index arithmetic that folds when its operands are constants.
-struct IndexMath {
-  OpBuilder &b;
-  Location loc;
-
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) {
-    return b.createOrFold<arith::AddIOp>(loc, x, y);
-  }
-  Value sub(Value x, Value y) {
-    return b.createOrFold<arith::SubIOp>(loc, x, y);
-  }
-  Value mul(Value x, Value y) {
-    return b.createOrFold<arith::MulIOp>(loc, x, y);
-  }
-  Value div(Value x, Value y) {
-    return b.createOrFold<arith::DivSIOp>(loc, x, y);
-  }
-  Value rem(Value x, Value y) {
-    return b.createOrFold<arith::RemSIOp>(loc, x, y);
-  }
-  Value min(Value x, Value y) {
-    return b.createOrFold<arith::MinSIOp>(loc, x, y);
-  }
-  Value max(Value x, Value y) {
-    return b.createOrFold<arith::MaxSIOp>(loc, x, y);
-  }
-  Value clamp(Value x, Value lo, Value hi) { return min(max(x, lo), hi); }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return b.createOrFold<arith::CmpIOp>(loc, p, x, y);
-  }
-  Value lt(Value x, Value y) { return cmp(arith::CmpIPredicate::slt, x, y); }
-  Value eq(Value x, Value y) { return cmp(arith::CmpIPredicate::eq, x, y); }
-  Value select(Value cond, Value x, Value y) {
-    return b.createOrFold<arith::SelectOp>(loc, cond, x, y);
-  }
-  /// An integer scalar (i32/i64) as an index.
-  Value index(Value v) {
-    if (v.getType().isIndex())
-      return v;
-    // Undo the index -> i64 cast of a shape computation.
-    if (auto cast = v.getDefiningOp<arith::IndexCastOp>();
-        cast && cast.getIn().getType().isIndex())
-      return cast.getIn();
-    return b.createOrFold<arith::IndexCastOp>(loc, b.getIndexType(), v);
-  }
-};
-
-/// `axis` in [0, rank) or, for ONNX's negative axes, counted from the end.
-/// (I64Attr getters return uint64_t: take it as signed.)
-int64_t normalizeAxis(int64_t axis, int64_t rank) {
-  return axis < 0 ? axis + rank : axis;
-}
-
-RankedTensorType convertedResult(const TypeConverter *tc, Operation *op,
-                                 unsigned i = 0) {
-  return dyn_cast_or_null<RankedTensorType>(
-      tc->convertType(op->getResult(i).getType()));
-}
 
 /// The values of an integer constant tensor, if `v` is one.
 std::optional<SmallVector<int64_t>> constantInts(Value v) {
@@ -161,11 +101,11 @@ OpFoldResult resolveElement(Value v, int64_t i, int depth = 0) {
 }
 
 /// The `n` entries of the 1-D integer tensor `v` (`original` before type
-/// conversion) as index values: constants or resolved scalars where the IR
-/// shows them, tensor.extract otherwise.
-SmallVector<Value> indexEntries(IndexMath &m, Value v, Value original,
-                                int64_t n) {
-  SmallVector<Value> out;
+/// conversion) as indices: constants or resolved scalars where the IR shows
+/// them, tensor.extract otherwise.
+SmallVector<OpFoldResult> indexEntries(IndexMath &m, Value v, Value original,
+                                       int64_t n) {
+  SmallVector<OpFoldResult> out;
   if (auto c = constantInts(v, original)) {
     for (int64_t x : *c)
       out.push_back(m.c(x));
@@ -180,7 +120,8 @@ SmallVector<Value> indexEntries(IndexMath &m, Value v, Value original,
     } else if (auto val = dyn_cast_if_present<Value>(r)) {
       out.push_back(m.index(val));
     } else {
-      Value e = tensor::ExtractOp::create(m.b, m.loc, v, ValueRange{m.c(i)});
+      Value e =
+          tensor::ExtractOp::create(m.b, m.loc, v, ValueRange{m.value(m.c(i))});
       out.push_back(m.index(e));
     }
   }
@@ -188,8 +129,9 @@ SmallVector<Value> indexEntries(IndexMath &m, Value v, Value original,
 }
 
 /// The dim of `data` that `v` is (a tensor.dim with constant index), or -1.
-int64_t dimIndexOf(Value v, Value data) {
-  auto dim = v.getDefiningOp<tensor::DimOp>();
+int64_t dimIndexOf(OpFoldResult v, Value data) {
+  auto value = dyn_cast<Value>(v);
+  auto dim = value ? value.getDefiningOp<tensor::DimOp>() : tensor::DimOp();
   if (!dim || dim.getSource() != data)
     return -1;
   auto idx = getConstantIntValue(dim.getIndex());
@@ -223,12 +165,6 @@ SmallVector<Value> sizeValues(OpBuilder &b, Location loc,
   });
 }
 
-/// tensor.empty of element type `elt` with `sizes`.
-Value emptyOf(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
-              Type elt) {
-  return tensor::EmptyOp::create(b, loc, sizes, elt);
-}
-
 /// tensor.extract_slice, or tensor.empty when the slice is statically empty
 /// (extract_slice rejects the offset of an empty slice at the end of a dim).
 Value extractSlice(OpBuilder &b, Location loc, Value src,
@@ -236,7 +172,7 @@ Value extractSlice(OpBuilder &b, Location loc, Value src,
                    ArrayRef<OpFoldResult> strides) {
   if (llvm::any_of(sizes,
                    [](OpFoldResult s) { return isConstantIntValue(s, 0); }))
-    return emptyOf(b, loc, sizes, getElementTypeOrSelf(src.getType()));
+    return emptyTensor(b, loc, sizes, getElementTypeOrSelf(src.getType()));
   return tensor::ExtractSliceOp::create(b, loc, src, offsets, sizes, strides);
 }
 
@@ -497,15 +433,17 @@ IntegerAttr intAttr(OpBuilder &b, IntegerType t, int64_t v) {
 // Shape, Flatten, Reshape
 //===----------------------------------------------------------------------===//
 
-struct ShapeLowering : OpConversionPattern<ShapeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ShapeLowering : DyadConversionPattern<ShapeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(ShapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     auto inType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
-    if (!type || !inType)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = inType.getRank();
     auto clampIdx = [&](int64_t i) {
       return std::clamp<int64_t>(i < 0 ? i + rank : i, 0, rank);
@@ -537,31 +475,33 @@ struct ShapeLowering : OpConversionPattern<ShapeOp> {
   }
 };
 
-struct FlattenLowering : OpConversionPattern<FlattenOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct FlattenLowering : DyadConversionPattern<FlattenOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(FlattenOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     auto inType = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
-    if (!type || !inType || type.getRank() != 2)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType || type.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = inType.getRank();
-    int64_t axis = normalizeAxis(op.getAxis(), rank);
-    if (axis < 0 || axis > rank)
+    std::optional<int64_t> axis =
+        normalizeAxis(op.getAxis(), rank, /*inclusiveEnd=*/true);
+    if (!axis)
       return rewriter.notifyMatchFailure(op, "axis out of range");
     Location loc = op.getLoc();
-    IndexMath m{rewriter, loc};
-    Value outer = m.c(1), inner = m.c(1);
+    IndexMath m(rewriter, loc);
+    OpFoldResult outer = m.c(1), inner = m.c(1);
     for (int64_t i = 0; i < rank; ++i) {
       Value d = dimSize(rewriter, loc, adaptor.getInput(), i);
-      if (i < axis)
+      if (i < *axis)
         outer = m.mul(outer, d);
       else
         inner = m.mul(inner, d);
     }
-    SmallVector<OpFoldResult> sizes{getAsOpFoldResult(outer),
-                                    getAsOpFoldResult(inner)};
+    SmallVector<OpFoldResult> sizes{outer, inner};
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
     Value r = reshapeTensor(rewriter, loc, adaptor.getInput(), type, sizes);
@@ -572,33 +512,35 @@ struct FlattenLowering : OpConversionPattern<FlattenOp> {
   }
 };
 
-struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ReshapeLowering : DyadConversionPattern<ReshapeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value data = adaptor.getData();
     auto inType = dyn_cast<RankedTensorType>(data.getType());
     auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
-    if (!type || !inType)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = type.getRank(), inRank = inType.getRank();
     if (!shapeType || shapeType.getRank() != 1 ||
         shapeType.getDimSize(0) != rank)
       return rewriter.notifyMatchFailure(op, "shape length != result rank");
     bool allowZero = op.getAllowzero();
     Location loc = op.getLoc();
-    IndexMath m{rewriter, loc};
-    SmallVector<Value> entries =
+    IndexMath m(rewriter, loc);
+    SmallVector<OpFoldResult> entries =
         indexEntries(m, adaptor.getShape(), op.getShape(), rank);
 
     // 0 copies the input dim (unless allowzero); -1 is inferred below.
-    SmallVector<Value> sizes(rank);
+    SmallVector<OpFoldResult> sizes(rank);
     int64_t inferredAt = -1;            // a constant -1
     SmallVector<int64_t> maybeInferred; // run-time entries that may be -1
     for (int64_t i = 0; i < rank; ++i) {
-      Value e = entries[i];
+      OpFoldResult e = entries[i];
       if (auto c = getConstantIntValue(e)) {
         if (*c < -1 || (*c == -1 && inferredAt >= 0))
           return rewriter.notifyMatchFailure(op, "invalid shape entry");
@@ -607,7 +549,7 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
         } else if (*c == 0 && !allowZero) {
           if (i >= inRank)
             return rewriter.notifyMatchFailure(op, "0 past the input rank");
-          sizes[i] = dimSize(rewriter, loc, data, i);
+          sizes[i] = tensor::getMixedSize(rewriter, loc, data, i);
         } else {
           sizes[i] = e;
         }
@@ -622,11 +564,12 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
       if (!allowZero && i < inRank && dimIndexOf(e, data) != i)
         e = m.select(m.eq(e, m.c(0)), dimSize(rewriter, loc, data, i), e);
       sizes[i] = e;
-      if (!e.getDefiningOp<tensor::DimOp>())
+      auto value = dyn_cast<Value>(e);
+      if (!value || !value.getDefiningOp<tensor::DimOp>())
         maybeInferred.push_back(i);
     }
 
-    Value numel = m.c(1);
+    OpFoldResult numel = m.c(1);
     for (int64_t i = 0; i < inRank; ++i)
       numel = m.mul(numel, dimSize(rewriter, loc, data, i));
     if (inferredAt >= 0) {
@@ -658,13 +601,13 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
       bool divides = knownStatic != 0 && numStatic % knownStatic == 0;
       if (symbolic && numDyn.empty() && !divides)
         return rewriter.notifyMatchFailure(op, "-1 does not divide evenly");
-      Value inferred;
+      OpFoldResult inferred;
       if (symbolic && divides) {
         inferred = m.c(numStatic / knownStatic);
         for (int64_t i : numDyn)
           inferred = m.mul(inferred, dimSize(rewriter, loc, data, i));
       } else {
-        Value known = m.c(1);
+        OpFoldResult known = m.c(1);
         for (int64_t i = 0; i < rank; ++i)
           if (i != inferredAt)
             known = m.mul(known, sizes[i]);
@@ -675,18 +618,17 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
       sizes[inferredAt] = inferred;
     } else if (!maybeInferred.empty()) {
       // Which entry is -1 is only known at run time.
-      Value known = m.c(1);
-      for (Value v : sizes)
+      OpFoldResult known = m.c(1);
+      for (OpFoldResult v : sizes)
         known = m.mul(known, m.select(m.eq(v, m.c(-1)), m.c(1), v));
-      Value inferred = m.div(numel, known);
+      OpFoldResult inferred = m.div(numel, known);
       for (int64_t i : maybeInferred)
         sizes[i] = m.select(m.eq(sizes[i], m.c(-1)), inferred, sizes[i]);
     }
 
-    SmallVector<OpFoldResult> ofrs = getAsOpFoldResult(sizes);
-    if (!agrees(type, ofrs))
+    if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
-    Value r = reshapeTensor(rewriter, loc, data, type, ofrs);
+    Value r = reshapeTensor(rewriter, loc, data, type, sizes);
     if (!r)
       return rewriter.notifyMatchFailure(op, "cannot reshape");
     rewriter.replaceOp(op, r);
@@ -698,15 +640,17 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
 // Transpose, Concat, Split
 //===----------------------------------------------------------------------===//
 
-struct TransposeLowering : OpConversionPattern<TransposeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct TransposeLowering : DyadConversionPattern<TransposeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     auto inType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
-    if (!type || !inType || inType.getRank() != (int64_t)op.getPerm().size())
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType || inType.getRank() != (int64_t)op.getPerm().size())
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     Location loc = op.getLoc();
     SmallVector<OpFoldResult> sizes;
     for (int64_t p : op.getPerm())
@@ -714,7 +658,7 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
           getAsOpFoldResult(dimSize(rewriter, loc, adaptor.getData(), p)));
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
-    Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+    Value init = emptyTensor(rewriter, loc, sizes, inType.getElementType());
     Value t = linalg::TransposeOp::create(rewriter, loc, adaptor.getData(),
                                           init, op.getPerm())
                   .getResult()[0];
@@ -723,14 +667,14 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
   }
 };
 
-struct ConcatLowering : OpConversionPattern<ConcatOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ConcatLowering : DyadConversionPattern<ConcatOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
     if (!type)
-      return rewriter.notifyMatchFailure(op, "unranked");
+      return failure();
     int64_t rank = type.getRank();
     if (rank == 0)
       return rewriter.notifyMatchFailure(op, "rank 0");
@@ -739,7 +683,10 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
       if (!t || t.getRank() != rank)
         return rewriter.notifyMatchFailure(op, "unranked input");
     }
-    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    std::optional<int64_t> normalized = normalizeAxis(op.getAxis(), rank);
+    if (!normalized)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t axis = *normalized;
     Location loc = op.getLoc();
     // Statically empty inputs add nothing (and an empty piece at the end
     // would be an out-of-bounds insert_slice once bufferized).
@@ -751,9 +698,9 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
       Value in = adaptor.getInputs()[0];
       SmallVector<OpFoldResult> sizes =
           tensor::getMixedSizes(rewriter, loc, in);
-      Value r =
-          castTo(rewriter, loc,
-                 emptyOf(rewriter, loc, sizes, type.getElementType()), type);
+      Value r = castTo(rewriter, loc,
+                       emptyTensor(rewriter, loc, sizes, type.getElementType()),
+                       type);
       if (!r)
         return rewriter.notifyMatchFailure(op, "result type disagrees");
       rewriter.replaceOp(op, r);
@@ -776,17 +723,20 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   }
 };
 
-struct SplitLowering : OpConversionPattern<SplitOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct SplitLowering : DyadConversionPattern<SplitOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(SplitOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value in = adaptor.getInput();
     auto inType = dyn_cast<RankedTensorType>(in.getType());
     if (!inType)
-      return rewriter.notifyMatchFailure(op, "unranked");
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = inType.getRank();
-    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    std::optional<int64_t> normalized = normalizeAxis(op.getAxis(), rank);
+    if (!normalized)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t axis = *normalized;
     Location loc = op.getLoc();
     SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, in);
     SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
@@ -794,9 +744,9 @@ struct SplitLowering : OpConversionPattern<SplitOp> {
     SmallVector<Value> results;
     int64_t offset = 0;
     for (auto [i, size] : llvm::enumerate(op.getSplit())) {
-      auto type = convertedResult(getTypeConverter(), op, i);
+      RankedTensorType type = getRankedResultType(op, rewriter, i);
       if (!type)
-        return rewriter.notifyMatchFailure(op, "unranked result");
+        return failure();
       offsets[axis] = rewriter.getIndexAttr(offset);
       sizes[axis] = rewriter.getIndexAttr(size);
       Value s = extractSlice(rewriter, loc, in, offsets, sizes, strides);
@@ -815,16 +765,18 @@ struct SplitLowering : OpConversionPattern<SplitOp> {
 // Slice
 //===----------------------------------------------------------------------===//
 
-struct SliceLowering : OpConversionPattern<SliceOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct SliceLowering : DyadConversionPattern<SliceOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value data = adaptor.getData();
     auto inType = dyn_cast<RankedTensorType>(data.getType());
-    if (!type || !inType || type.getRank() != inType.getRank())
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType || type.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = inType.getRank();
     // The number of sliced axes must be known; their values need not be.
     int64_t n = ShapedType::kDynamic;
@@ -837,14 +789,14 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     if (ShapedType::isDynamic(n))
       return rewriter.notifyMatchFailure(op, "parameters of unknown length");
     Location loc = op.getLoc();
-    IndexMath m{rewriter, loc};
-    SmallVector<Value> starts =
+    IndexMath m(rewriter, loc);
+    SmallVector<OpFoldResult> starts =
         indexEntries(m, adaptor.getStarts(), op.getStarts(), n);
-    SmallVector<Value> ends =
+    SmallVector<OpFoldResult> ends =
         indexEntries(m, adaptor.getEnds(), op.getEnds(), n);
-    SmallVector<Value> axes =
+    SmallVector<OpFoldResult> axes =
         indexEntries(m, adaptor.getAxes(), op.getAxes(), n);
-    SmallVector<Value> steps =
+    SmallVector<OpFoldResult> steps =
         indexEntries(m, adaptor.getSteps(), op.getSteps(), n);
     if (auto s = constantInts(adaptor.getSteps(), op.getSteps());
         s && llvm::is_contained(*s, 0))
@@ -857,39 +809,39 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     // Per data axis: ONNX start / end / step, defaulting to the whole axis.
     // A run-time `axes` entry is matched against every axis (folds away
     // when constant).
-    Value zero = m.c(0), one = m.c(1), minusOne = m.c(-1);
+    OpFoldResult zero = m.c(0), one = m.c(1), minusOne = m.c(-1);
     SmallVector<OpFoldResult> offsets, sizes, strides;
     bool allPositive = true;
     for (int64_t a = 0; a < rank; ++a) {
-      Value dim = dimSize(rewriter, loc, data, a);
-      Value st = zero, en = dim, sp = one;
+      OpFoldResult dim = dimSize(rewriter, loc, data, a);
+      OpFoldResult st = zero, en = dim, sp = one;
       for (int64_t j = 0; j < n; ++j) {
-        Value ax =
+        OpFoldResult ax =
             m.select(m.lt(axes[j], zero), m.add(axes[j], m.c(rank)), axes[j]);
-        Value hit = m.eq(ax, m.c(a));
+        OpFoldResult hit = m.eq(ax, m.c(a));
         st = m.select(hit, starts[j], st);
         en = m.select(hit, ends[j], en);
         sp = m.select(hit, steps[j], sp);
       }
-      Value neg = m.lt(sp, zero);
+      OpFoldResult neg = m.lt(sp, zero);
       st = m.select(m.lt(st, zero), m.add(st, dim), st);
       en = m.select(m.lt(en, zero), m.add(en, dim), en);
       // Positive steps clamp to [0, dim], negative ones start in
       // [0, dim-1] and end in [-1, dim-1].
-      Value hi = m.select(neg, m.sub(dim, one), dim);
+      OpFoldResult hi = m.select(neg, m.sub(dim, one), dim);
       st = m.clamp(st, zero, hi);
       en = m.clamp(en, m.select(neg, minusOne, zero), hi);
-      Value span = m.select(neg, m.sub(st, en), m.sub(en, st));
-      Value absStep = m.select(neg, m.sub(zero, sp), sp);
+      OpFoldResult span = m.select(neg, m.sub(st, en), m.sub(en, st));
+      OpFoldResult absStep = m.select(neg, m.sub(zero, sp), sp);
       // ceil(span / |step|), at least 0.
-      Value size =
+      OpFoldResult size =
           m.div(m.add(m.max(span, zero), m.sub(absStep, one)), absStep);
       auto spConst = getConstantIntValue(sp);
       if (!spConst || *spConst <= 0)
         allPositive = false;
-      offsets.push_back(getAsOpFoldResult(st));
-      sizes.push_back(getAsOpFoldResult(size));
-      strides.push_back(getAsOpFoldResult(sp));
+      offsets.push_back(st);
+      sizes.push_back(size);
+      strides.push_back(sp);
     }
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
@@ -900,16 +852,16 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     } else {
       // Negative or run-time steps: element i of an axis reads
       // start + i * step.
-      Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+      Value init = emptyTensor(rewriter, loc, sizes, inType.getElementType());
       SmallVector<Value> st = sizeValues(rewriter, loc, offsets);
       SmallVector<Value> sp = sizeValues(rewriter, loc, strides);
       result = buildIndexGeneric(
           rewriter, loc, init,
           [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
-            IndexMath bm{b, l};
+            IndexMath bm(b, l);
             SmallVector<Value> src;
             for (int64_t a = 0; a < rank; ++a)
-              src.push_back(bm.add(st[a], bm.mul(idx[a], sp[a])));
+              src.push_back(bm.value(bm.add(st[a], bm.mul(idx[a], sp[a]))));
             return tensor::ExtractOp::create(b, l, data, src);
           });
     }
@@ -925,21 +877,24 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
 // Gather
 //===----------------------------------------------------------------------===//
 
-struct GatherLowering : OpConversionPattern<GatherOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct GatherLowering : DyadConversionPattern<GatherOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(GatherOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value data = adaptor.getData(), indices = adaptor.getIndices();
     auto dataType = dyn_cast<RankedTensorType>(data.getType());
     auto idxType = dyn_cast<RankedTensorType>(indices.getType());
-    if (!type || !dataType || !idxType || dataType.getRank() == 0)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!dataType || !idxType || dataType.getRank() == 0)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t r = dataType.getRank(), q = idxType.getRank();
-    int64_t axis = normalizeAxis(op.getAxis(), r);
-    if (axis < 0 || axis >= r || type.getRank() != r - 1 + q)
+    std::optional<int64_t> normalized = normalizeAxis(op.getAxis(), r);
+    if (!normalized || type.getRank() != r - 1 + q)
       return rewriter.notifyMatchFailure(op, "bad axis or rank");
+    int64_t axis = *normalized;
     Location loc = op.getLoc();
     // Shape arithmetic: constant indices into a short static vector become
     // scalar extracts, which fold through the tensor.from_elements of a
@@ -978,7 +933,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
     llvm::append_range(sizes, ArrayRef(dataSizes).drop_front(axis + 1));
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
-    Value init = emptyOf(rewriter, loc, sizes, dataType.getElementType());
+    Value init = emptyTensor(rewriter, loc, sizes, dataType.getElementType());
     Value axisDim = dimSize(rewriter, loc, data, axis);
 
     int64_t outRank = r - 1 + q;
@@ -994,14 +949,14 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
         rewriter, loc, TypeRange{init.getType()}, ValueRange{indices},
         ValueRange{init}, maps, iters,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          IndexMath bm{b, l};
+          IndexMath bm(b, l);
           // Negative indices count from the end.
-          Value i = bm.index(args[0]);
+          OpFoldResult i = bm.index(args[0]);
           i = bm.select(bm.lt(i, bm.c(0)), bm.add(i, axisDim), i);
           SmallVector<Value> src;
           for (int64_t d = 0; d < axis; ++d)
             src.push_back(linalg::IndexOp::create(b, l, d));
-          src.push_back(i);
+          src.push_back(bm.value(i));
           for (int64_t d = axis + 1; d < r; ++d)
             src.push_back(linalg::IndexOp::create(b, l, d - 1 + q));
           linalg::YieldOp::create(
@@ -1039,22 +994,28 @@ SmallVector<ReassociationIndices> unitDimGroups(int64_t rank,
   return groups;
 }
 
-struct UnsqueezeLowering : OpConversionPattern<UnsqueezeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct UnsqueezeLowering : DyadConversionPattern<UnsqueezeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(UnsqueezeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value data = adaptor.getData();
     auto inType = dyn_cast<RankedTensorType>(data.getType());
-    if (!type || !inType)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t outRank = inType.getRank() + op.getAxes().size();
     if (type.getRank() != outRank)
       return rewriter.notifyMatchFailure(op, "result rank");
     SmallVector<bool> units(outRank, false);
-    for (int64_t a : op.getAxes())
-      units[a < 0 ? a + outRank : a] = true;
+    for (int64_t a : op.getAxes()) {
+      std::optional<int64_t> axis = normalizeAxis(a, outRank);
+      if (!axis)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      units[*axis] = true;
+    }
     Location loc = op.getLoc();
     SmallVector<OpFoldResult> inSizes =
         tensor::getMixedSizes(rewriter, loc, data);
@@ -1077,16 +1038,18 @@ struct UnsqueezeLowering : OpConversionPattern<UnsqueezeOp> {
   }
 };
 
-struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct SqueezeLowering : DyadConversionPattern<SqueezeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(SqueezeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value data = adaptor.getData();
     auto inType = dyn_cast<RankedTensorType>(data.getType());
-    if (!type || !inType)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = inType.getRank();
     SmallVector<bool> units(rank, false);
     if (op.getAxes().empty()) {
@@ -1094,8 +1057,12 @@ struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
       for (int64_t i = 0; i < rank; ++i)
         units[i] = inType.getDimSize(i) == 1;
     } else {
-      for (int64_t a : op.getAxes())
-        units[a < 0 ? a + rank : a] = true;
+      for (int64_t a : op.getAxes()) {
+        std::optional<int64_t> axis = normalizeAxis(a, rank);
+        if (!axis)
+          return rewriter.notifyMatchFailure(op, "axis out of range");
+        units[*axis] = true;
+      }
     }
     if (rank - llvm::count(units, true) != type.getRank())
       return rewriter.notifyMatchFailure(
@@ -1127,16 +1094,18 @@ struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
 // Expand
 //===----------------------------------------------------------------------===//
 
-struct ExpandLowering : OpConversionPattern<ExpandOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ExpandLowering : DyadConversionPattern<ExpandOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value in = adaptor.getInput();
     auto inType = dyn_cast<RankedTensorType>(in.getType());
     auto shapeType = dyn_cast<RankedTensorType>(adaptor.getShape().getType());
-    if (!type || !inType || !shapeType || shapeType.getRank() != 1 ||
+    if (!inType || !shapeType || shapeType.getRank() != 1 ||
         shapeType.isDynamicDim(0))
       return rewriter.notifyMatchFailure(op,
                                          "unranked or unknown shape length");
@@ -1145,19 +1114,19 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
     if (rank != std::max(inRank, n))
       return rewriter.notifyMatchFailure(op, "result rank");
     Location loc = op.getLoc();
-    IndexMath m{rewriter, loc};
-    SmallVector<Value> shape =
+    IndexMath m(rewriter, loc);
+    SmallVector<OpFoldResult> shape =
         indexEntries(m, adaptor.getShape(), op.getShape(), n);
     // numpy broadcasting of the input against `shape`, right-aligned: a size
     // of 1 on either side takes the other.
-    SmallVector<OpFoldResult> sizes;
-    SmallVector<Value> inDims;
+    SmallVector<OpFoldResult> sizes, inDims;
     for (int64_t d = 0; d < rank; ++d) {
       int64_t j = d - (rank - inRank), k = d - (rank - n);
-      Value inDim = j >= 0 ? dimSize(rewriter, loc, in, j) : Value();
+      OpFoldResult inDim =
+          j >= 0 ? tensor::getMixedSize(rewriter, loc, in, j) : OpFoldResult();
       if (j >= 0)
         inDims.push_back(inDim);
-      Value size;
+      OpFoldResult size;
       if (k < 0)
         size = inDim;
       else if (j < 0)
@@ -1167,7 +1136,7 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
       // A static result dim is what the size resolves to.
       if (!type.isDynamicDim(d) && !getConstantIntValue(size))
         size = m.c(type.getDimSize(d));
-      sizes.push_back(getAsOpFoldResult(size));
+      sizes.push_back(size);
     }
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
@@ -1178,7 +1147,7 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
       rewriter.replaceOp(op, castTo(rewriter, loc, in, type));
       return success();
     }
-    Value init = emptyOf(rewriter, loc, sizes, inType.getElementType());
+    Value init = emptyTensor(rewriter, loc, sizes, inType.getElementType());
     Value result;
     if (inType.hasStaticShape()) {
       // Statically known broadcast dims read index 0.
@@ -1191,30 +1160,22 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
         else
           exprs.push_back(getAffineDimExpr(d, ctx));
       }
-      SmallVector<AffineMap> maps{AffineMap::get(rank, 0, exprs, ctx),
-                                  rewriter.getMultiDimIdentityMap(rank)};
-      SmallVector<utils::IteratorType> iters(rank,
-                                             utils::IteratorType::parallel);
-      result = linalg::GenericOp::create(
-                   rewriter, loc, TypeRange{init.getType()}, ValueRange{in},
-                   ValueRange{init}, maps, iters,
-                   [](OpBuilder &b, Location l, ValueRange args) {
-                     linalg::YieldOp::create(b, l, args[0]);
-                   })
-                   .getResult(0);
+      result =
+          mapInto(rewriter, loc, in, AffineMap::get(rank, 0, exprs, ctx), init,
+                  [](OpBuilder &, Location, ValueRange a) { return a[0]; });
     } else {
       // A dynamic input dim broadcasts when it is 1 at run time.
-      SmallVector<Value> isOne;
-      for (Value d : inDims)
+      SmallVector<OpFoldResult> isOne;
+      for (OpFoldResult d : inDims)
         isOne.push_back(m.eq(d, m.c(1)));
       result = buildIndexGeneric(
           rewriter, loc, init,
           [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
-            IndexMath bm{b, l};
+            IndexMath bm(b, l);
             SmallVector<Value> src;
             for (int64_t j = 0; j < inRank; ++j)
-              src.push_back(
-                  bm.select(isOne[j], bm.c(0), idx[j + rank - inRank]));
+              src.push_back(bm.value(
+                  bm.select(isOne[j], bm.c(0), idx[j + rank - inRank])));
             return tensor::ExtractOp::create(b, l, in, src);
           });
     }
@@ -1227,23 +1188,25 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
 // Pad
 //===----------------------------------------------------------------------===//
 
-struct PadLowering : OpConversionPattern<PadOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct PadLowering : DyadConversionPattern<PadOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(PadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value data = adaptor.getData();
     auto inType = dyn_cast<RankedTensorType>(data.getType());
-    if (!type || !inType)
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = inType.getRank();
     ArrayRef<int64_t> pads = op.getPads();
     if ((int64_t)pads.size() != 2 * rank)
       return rewriter.notifyMatchFailure(op, "pads length");
-    StringRef mode = op.getMode();
+    PadMode mode = op.getMode();
     Location loc = op.getLoc();
-    IndexMath m{rewriter, loc};
+    IndexMath m(rewriter, loc);
     Type elt = inType.getElementType();
 
     // Negative pads crop first.
@@ -1253,9 +1216,8 @@ struct PadLowering : OpConversionPattern<PadOp> {
       for (int64_t i = 0; i < rank; ++i) {
         int64_t lo = std::min<int64_t>(pads[i], 0);
         int64_t hi = std::min<int64_t>(pads[i + rank], 0);
-        Value size = m.add(dimSize(rewriter, loc, data, i), m.c(lo + hi));
         offsets.push_back(rewriter.getIndexAttr(-lo));
-        sizes.push_back(getAsOpFoldResult(size));
+        sizes.push_back(m.add(dimSize(rewriter, loc, data, i), m.c(lo + hi)));
         strides.push_back(rewriter.getIndexAttr(1));
       }
       data = extractSlice(rewriter, loc, data, offsets, sizes, strides);
@@ -1266,15 +1228,15 @@ struct PadLowering : OpConversionPattern<PadOp> {
     for (int64_t i = 0; i < rank; ++i) {
       lo.push_back(std::max<int64_t>(pads[i], 0));
       hi.push_back(std::max<int64_t>(pads[i + rank], 0));
-      sizes.push_back(getAsOpFoldResult(
-          m.add(dimSize(rewriter, loc, data, i), m.c(lo.back() + hi.back()))));
+      sizes.push_back(
+          m.add(dimSize(rewriter, loc, data, i), m.c(lo.back() + hi.back())));
     }
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
     RankedTensorType natural = refine(type, sizes);
 
     Value result;
-    if (mode == "constant") {
+    if (mode == PadMode::Constant) {
       Value pad;
       if (auto ft = dyn_cast<FloatType>(elt))
         pad = arith::ConstantOp::create(
@@ -1294,41 +1256,40 @@ struct PadLowering : OpConversionPattern<PadOp> {
       };
       result = tensor::PadOp::create(rewriter, loc, natural, data, attrs(lo),
                                      attrs(hi), pad);
-    } else if (mode == "reflect" || mode == "edge") {
-      bool reflect = mode == "reflect";
+    } else {
+      bool reflect = mode == PadMode::Reflect;
       for (int64_t i = 0; i < rank; ++i)
         if (srcType.getDimSize(i) == 0 && lo[i] + hi[i] > 0)
           return rewriter.notifyMatchFailure(op, "padding an empty dim");
       SmallVector<Value> dims;
       for (int64_t i = 0; i < rank; ++i)
         dims.push_back(dimSize(rewriter, loc, data, i));
-      Value init = emptyOf(rewriter, loc, sizes, elt);
+      Value init = emptyTensor(rewriter, loc, sizes, elt);
       result = buildIndexGeneric(
           rewriter, loc, init,
           [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
-            IndexMath bm{b, l};
+            IndexMath bm(b, l);
             SmallVector<Value> src;
             for (int64_t i = 0; i < rank; ++i) {
               if (lo[i] == 0 && hi[i] == 0) {
                 src.push_back(idx[i]);
                 continue;
               }
-              Value s = bm.sub(idx[i], bm.c(lo[i]));
-              Value last = bm.sub(dims[i], bm.c(1));
+              OpFoldResult s = bm.sub(idx[i], bm.c(lo[i]));
+              OpFoldResult last = bm.sub(dims[i], bm.c(1));
               if (!reflect) {
-                src.push_back(bm.clamp(s, bm.c(0), last));
+                src.push_back(bm.value(bm.clamp(s, bm.c(0), last)));
                 continue;
               }
               // numpy 'reflect': the index pattern repeats every 2*(d-1).
-              Value period = bm.max(bm.mul(last, bm.c(2)), bm.c(1));
-              Value r = bm.rem(s, period);
+              OpFoldResult period = bm.max(bm.mul(last, bm.c(2)), bm.c(1));
+              OpFoldResult r = bm.rem(s, period);
               r = bm.select(bm.lt(r, bm.c(0)), bm.add(r, period), r);
-              src.push_back(bm.select(bm.lt(r, dims[i]), r, bm.sub(period, r)));
+              src.push_back(
+                  bm.value(bm.select(bm.lt(r, dims[i]), r, bm.sub(period, r))));
             }
             return tensor::ExtractOp::create(b, l, data, src);
           });
-    } else {
-      return rewriter.notifyMatchFailure(op, "unknown mode");
     }
     rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
     return success();
@@ -1342,33 +1303,26 @@ struct PadLowering : OpConversionPattern<PadOp> {
 /// Coordinate math of ONNX Resize (as the reference implementation that
 /// generates the ONNX tests: f64, and the "resized length" is scale * input
 /// length even when the output size was floored).
-struct ResizeLowering : OpConversionPattern<ResizeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ResizeLowering : DyadConversionPattern<ResizeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
   matchAndRewrite(ResizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = convertedResult(getTypeConverter(), op);
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
     Value x = adaptor.getX();
     auto inType = dyn_cast<RankedTensorType>(x.getType());
-    if (!type || !inType || type.getRank() != inType.getRank())
-      return rewriter.notifyMatchFailure(op, "unranked");
+    if (!inType || type.getRank() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked operand");
     int64_t rank = inType.getRank();
     Type elt = inType.getElementType();
-    bool linear = op.getMode() == "linear";
-    if (!linear && op.getMode() != "nearest")
-      return rewriter.notifyMatchFailure(op, "mode");
+    bool linear = op.getMode() == ResizeMode::Linear;
     if (linear && !isa<FloatType>(elt))
       return rewriter.notifyMatchFailure(op, "linear resize of integers");
-    StringRef ctm = op.getCoordinateTransformationMode();
-    StringRef nm = op.getNearestMode();
-    if (!llvm::is_contained({"half_pixel", "pytorch_half_pixel", "asymmetric",
-                             "align_corners", "tf_crop_and_resize"},
-                            ctm))
-      return rewriter.notifyMatchFailure(op, "coordinate transformation mode");
-    if (!linear &&
-        !llvm::is_contained(
-            {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}, nm))
-      return rewriter.notifyMatchFailure(op, "nearest mode");
+    CoordinateTransformationMode ctm = op.getCoordinateTransformationMode();
+    bool cropAndResize = ctm == CoordinateTransformationMode::TfCropAndResize;
+    NearestMode nm = op.getNearestMode();
     auto scalesAttr = op.getScales();
     auto sizesAttr = op.getSizes();
     if ((scalesAttr && (int64_t)scalesAttr->size() != rank) ||
@@ -1380,14 +1334,14 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
       roi.push_back(0.0);
     for (int64_t a = 0; a < rank; ++a)
       roi.push_back(1.0);
-    if (auto r = op.getRoi(); r && ctm == "tf_crop_and_resize") {
+    if (auto r = op.getRoi(); r && cropAndResize) {
       if ((int64_t)r->size() != 2 * rank)
         return rewriter.notifyMatchFailure(op, "roi length");
       for (auto [i, v] : llvm::enumerate(*r))
         roi[i] = v;
     }
     Location loc = op.getLoc();
-    IndexMath m{rewriter, loc};
+    IndexMath m(rewriter, loc);
     auto f64 = rewriter.getF64Type();
     auto fconst = [&](OpBuilder &b, Location l, double v) -> Value {
       return arith::ConstantOp::create(b, l, b.getFloatAttr(f64, v));
@@ -1406,7 +1360,8 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
       inDims.push_back(d);
       Value df = toF64(rewriter, loc, d);
       inLen.push_back(df);
-      Value s, out;
+      Value s;
+      OpFoldResult out;
       if (scalesAttr) {
         double sv = (*scalesAttr)[a];
         s = fconst(rewriter, loc, sv);
@@ -1416,8 +1371,10 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
           Value o = arith::MulFOp::create(rewriter, loc, df, s);
           o = math::FloorOp::create(rewriter, loc, o);
           out = arith::IndexCastOp::create(
-              rewriter, loc, rewriter.getIndexType(),
-              arith::FPToSIOp::create(rewriter, loc, rewriter.getI64Type(), o));
+                    rewriter, loc, rewriter.getIndexType(),
+                    arith::FPToSIOp::create(rewriter, loc,
+                                            rewriter.getI64Type(), o))
+                    .getResult();
         }
         identity.push_back(sv == 1.0);
       } else {
@@ -1427,21 +1384,20 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
         auto c = getConstantIntValue(d);
         identity.push_back(c && *c == sz);
       }
-      if (ctm == "tf_crop_and_resize" &&
-          (roi[a] != 0.0 || roi[a + rank] != 1.0))
+      if (cropAndResize && (roi[a] != 0.0 || roi[a + rank] != 1.0))
         identity.back() = false;
       scale.push_back(s);
       outLen.push_back(arith::MulFOp::create(rewriter, loc, s, df));
-      sizes.push_back(getAsOpFoldResult(out));
+      sizes.push_back(out);
     }
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
-    Value init = emptyOf(rewriter, loc, sizes, elt);
+    Value init = emptyTensor(rewriter, loc, sizes, elt);
 
     Value result = buildIndexGeneric(
         rewriter, loc, init,
         [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
-          IndexMath bm{b, l};
+          IndexMath bm(b, l);
           Value one = fconst(b, l, 1.0), half = fconst(b, l, 0.5),
                 zero = fconst(b, l, 0.0);
           Value outside;
@@ -1462,20 +1418,26 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
               v = arith::DivFOp::create(b, l, v, scale[a]);
               return arith::SubFOp::create(b, l, v, half);
             };
-            if (ctm == "half_pixel") {
+            switch (ctm) {
+            case CoordinateTransformationMode::HalfPixel:
               xo = halfPixel();
-            } else if (ctm == "pytorch_half_pixel") {
+              break;
+            case CoordinateTransformationMode::PytorchHalfPixel:
               xo = arith::SelectOp::create(b, l, lenOne, fconst(b, l, -0.5),
                                            halfPixel());
-            } else if (ctm == "asymmetric") {
+              break;
+            case CoordinateTransformationMode::Asymmetric:
               xo = arith::DivFOp::create(b, l, xr, scale[a]);
-            } else if (ctm == "align_corners") {
+              break;
+            case CoordinateTransformationMode::AlignCorners: {
               Value v = arith::MulFOp::create(b, l, xr, inLast);
               v = arith::DivFOp::create(
                   b, l, v, arith::SubFOp::create(b, l, outLen[a], one));
               xo = arith::SelectOp::create(b, l, lenOne, zero, v);
-            } else {
-              // tf_crop_and_resize: roi is in normalized input coordinates.
+              break;
+            }
+            case CoordinateTransformationMode::TfCropAndResize: {
+              // roi is in normalized input coordinates.
               double r0 = roi[a], r1 = roi[a + rank];
               Value w =
                   arith::MulFOp::create(b, l, fconst(b, l, r1 - r0), inLast);
@@ -1496,24 +1458,33 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
               outside =
                   outside ? arith::OrIOp::create(b, l, outside, out).getResult()
                           : out;
+              break;
+            }
             }
             auto toIndex = [&](Value f) -> Value {
               Value i = arith::FPToSIOp::create(b, l, b.getI64Type(), f);
               Value ix = arith::IndexCastOp::create(b, l, b.getIndexType(), i);
-              return bm.clamp(ix, bm.c(0), bm.sub(inDims[a], bm.c(1)));
+              return bm.value(
+                  bm.clamp(ix, bm.c(0), bm.sub(inDims[a], bm.c(1))));
             };
             if (!linear) {
               Value r;
-              if (nm == "round_prefer_floor")
+              switch (nm) {
+              case NearestMode::RoundPreferFloor:
                 r = math::CeilOp::create(b, l,
                                          arith::SubFOp::create(b, l, xo, half));
-              else if (nm == "round_prefer_ceil")
+                break;
+              case NearestMode::RoundPreferCeil:
                 r = math::FloorOp::create(
                     b, l, arith::AddFOp::create(b, l, xo, half));
-              else if (nm == "floor")
+                break;
+              case NearestMode::Floor:
                 r = math::FloorOp::create(b, l, xo);
-              else
+                break;
+              case NearestMode::Ceil:
                 r = math::CeilOp::create(b, l, xo);
+                break;
+              }
               near[a] = toIndex(r);
               continue;
             }

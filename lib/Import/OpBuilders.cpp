@@ -13,6 +13,8 @@
 
 #include "ImporterImpl.h"
 
+#include "dyad/Dialect/Dyad/Window.h"
+
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -76,15 +78,30 @@ LogicalResult buildForward(NodeContext &n) {
   return success();
 }
 
+/// An attribute value that the dyad op's enum attribute cannot hold. The
+/// error reads as the op's verifier put it when the attribute was a string,
+/// so that the message a model gets does not depend on where it is caught.
+template <typename OpTy>
+InFlightDiagnostic unknownValue(NodeContext &n, StringRef name,
+                                StringRef value) {
+  return emitError(n.loc) << "'" << OpTy::getOperationName() << "' op unknown "
+                          << name << " '" << value << "'";
+}
+
 //===----------------------------------------------------------------------===//
 // Convolution and pooling
 //===----------------------------------------------------------------------===//
 
-/// Window attributes with ONNX defaults made explicit and SAME_* auto_pad
-/// turned into explicit pads when the spatial input dims are static.
+/// Window attributes with ONNX defaults made explicit, VALID auto_pad turned
+/// into zero pads and SAME_* into explicit pads where the spatial input dims
+/// are static (for ConvTranspose, buildConvTranspose resolves SAME_*).
 struct Window {
   SmallVector<int64_t> kernel, strides, dilations, pads;
-  std::string autoPad;
+  AutoPad autoPad = AutoPad::NotSet;
+
+  WindowAttrs attrs() const {
+    return {kernel, strides, dilations, pads, autoPad};
+  }
 };
 
 FailureOr<Window> readWindow(NodeContext &n, Value x,
@@ -103,39 +120,33 @@ FailureOr<Window> readWindow(NodeContext &n, Value x,
   w.strides = n.intsAttr("strides").value_or(SmallVector<int64_t>(s, 1));
   w.dilations = n.intsAttr("dilations").value_or(SmallVector<int64_t>(s, 1));
   w.pads = n.intsAttr("pads").value_or(SmallVector<int64_t>(2 * s, 0));
-  w.autoPad = n.strAttr("auto_pad", "NOTSET");
-  if (w.strides.size() != s || w.dilations.size() != s ||
-      w.pads.size() != 2 * s)
-    return n.error() << "kernel_shape has " << s
-                     << " dims but strides/dilations/pads do not match";
-  for (int64_t v : llvm::concat<int64_t>(w.kernel, w.strides, w.dilations))
-    if (v <= 0)
-      return n.error()
-             << "kernel_shape, strides and dilations must be positive";
-  if (w.autoPad == "VALID") {
+  std::string autoPad = n.strAttr("auto_pad", "NOTSET");
+  std::optional<AutoPad> mode = symbolizeAutoPad(autoPad);
+  if (!mode)
+    return n.error() << "unknown auto_pad '" << autoPad << "'";
+  w.autoPad = *mode;
+  if (w.autoPad == AutoPad::Valid) {
     w.pads.assign(2 * s, 0);
-    w.autoPad = "NOTSET";
-  } else if ((w.autoPad == "SAME_UPPER" || w.autoPad == "SAME_LOWER") &&
-             !transposed) {
-    ArrayRef<int64_t> shape = staticShapeOr(x);
-    if (shape.size() == s + 2 &&
-        llvm::none_of(shape.drop_front(2), ShapedType::isDynamic)) {
-      for (size_t i = 0; i < s; ++i) {
-        int64_t in = shape[i + 2];
-        int64_t out = (in + w.strides[i] - 1) / w.strides[i];
-        int64_t eff = (w.kernel[i] - 1) * w.dilations[i] + 1;
-        int64_t total =
-            std::max<int64_t>(0, (out - 1) * w.strides[i] + eff - in);
-        int64_t small = total / 2, big = total - small;
-        w.pads[i] = w.autoPad == "SAME_UPPER" ? small : big;
-        w.pads[i + s] = w.autoPad == "SAME_UPPER" ? big : small;
-      }
-      w.autoPad = "NOTSET";
-    }
-  } else if (w.autoPad != "NOTSET" && w.autoPad != "SAME_UPPER" &&
-             w.autoPad != "SAME_LOWER") {
-    return n.error() << "unknown auto_pad '" << w.autoPad << "'";
+    w.autoPad = AutoPad::NotSet;
   }
+  if (failed(verifyWindowAttrs(w.attrs(), [&] { return n.error(); })))
+    return failure();
+  if (w.autoPad == AutoPad::NotSet || transposed)
+    return w;
+  // SAME_*: the pads are known where the spatial dims are static.
+  ArrayRef<int64_t> shape = staticShapeOr(x);
+  if (shape.size() != s + 2)
+    return w;
+  SmallVector<int64_t> pads(2 * s);
+  for (size_t i = 0; i < s; ++i) {
+    WindowDim<int64_t> d = windowDim(shape[i + 2], w.attrs(), i);
+    if (ShapedType::isDynamic(d.padLow))
+      return w;
+    pads[i] = d.padLow;
+    pads[i + s] = d.padHigh;
+  }
+  w.pads = pads;
+  w.autoPad = AutoPad::NotSet;
   return w;
 }
 
@@ -161,13 +172,13 @@ LogicalResult buildConv(NodeContext &n) {
   if (!t)
     return failure();
   auto &bld = n.builder();
-  auto op = ConvOp::create(
-      bld, n.loc, t, x, w, b, xzp, wzp, bld.getStringAttr(win->autoPad),
-      bld.getDenseI64ArrayAttr(win->kernel),
-      bld.getDenseI64ArrayAttr(win->strides),
-      bld.getDenseI64ArrayAttr(win->dilations),
-      bld.getDenseI64ArrayAttr(win->pads),
-      bld.getI64IntegerAttr(n.intAttr("group", 1)));
+  auto op = ConvOp::create(bld, n.loc, t, x, w, b, xzp, wzp,
+                           AutoPadAttr::get(n.ctx(), win->autoPad),
+                           bld.getDenseI64ArrayAttr(win->kernel),
+                           bld.getDenseI64ArrayAttr(win->strides),
+                           bld.getDenseI64ArrayAttr(win->dilations),
+                           bld.getDenseI64ArrayAttr(win->pads),
+                           bld.getI64IntegerAttr(n.intAttr("group", 1)));
   n.setResult(0, op);
   return success();
 }
@@ -191,26 +202,22 @@ LogicalResult buildConvTranspose(NodeContext &n) {
   ArrayRef<int64_t> xs = staticShapeOr(x);
   bool staticSpatial = xs.size() == s + 2 &&
                        llvm::none_of(xs.drop_front(2), ShapedType::isDynamic);
-  // Resolve output_shape / SAME_* into explicit pads when shapes are known.
-  if ((outShape || win->autoPad != "NOTSET") && staticSpatial) {
+  // Resolve output_shape / SAME_* into explicit pads when shapes are known:
+  // the output is output_shape, or in * stride for SAME_*.
+  if ((outShape || win->autoPad != AutoPad::NotSet) && staticSpatial) {
+    SmallVector<int64_t> pads(2 * s);
     for (size_t i = 0; i < s; ++i) {
       int64_t in = xs[i + 2];
-      int64_t target =
-          outShape ? (*outShape)[outShape->size() - s + i] : in * win->strides[i];
-      int64_t total = win->strides[i] * (in - 1) + outPad[i] +
-                      (win->kernel[i] - 1) * win->dilations[i] + 1 - target;
-      if (total < 0) {
-        // A larger output_shape than the full result: zeros at the end.
-        outPad[i] += -total;
-        win->pads[i] = win->pads[i + s] = 0;
-        continue;
-      }
-      // ONNX: SAME_UPPER puts the smaller half first, otherwise the larger.
-      bool upper = win->autoPad == "SAME_UPPER";
-      win->pads[i] = upper ? total / 2 : total - total / 2;
-      win->pads[i + s] = total - win->pads[i];
+      int64_t target = outShape ? (*outShape)[outShape->size() - s + i]
+                                : in * win->strides[i];
+      ConvTransposePadding p =
+          convTransposePadding(win->attrs(), i, in, target, outPad[i]);
+      pads[i] = p.padLow;
+      pads[i + s] = p.padHigh;
+      outPad[i] = p.outputPadding;
     }
-    win->autoPad = "NOTSET";
+    win->pads = pads;
+    win->autoPad = AutoPad::NotSet;
     outShape.reset();
   }
   Type t = n.resultType(0);
@@ -218,7 +225,7 @@ LogicalResult buildConvTranspose(NodeContext &n) {
     return failure();
   auto &bld = n.builder();
   auto op = ConvTransposeOp::create(
-      bld, n.loc, t, x, w, n.input(2), bld.getStringAttr(win->autoPad),
+      bld, n.loc, t, x, w, n.input(2), AutoPadAttr::get(n.ctx(), win->autoPad),
       bld.getDenseI64ArrayAttr(win->kernel),
       bld.getDenseI64ArrayAttr(win->strides),
       bld.getDenseI64ArrayAttr(win->dilations),
@@ -243,7 +250,7 @@ LogicalResult buildMaxPool(NodeContext &n) {
     return failure();
   auto &bld = n.builder();
   n.setResult(0, MaxPoolOp::create(bld, n.loc, t, x,
-                                   bld.getStringAttr(win->autoPad),
+                                   AutoPadAttr::get(n.ctx(), win->autoPad),
                                    bld.getDenseI64ArrayAttr(win->kernel),
                                    bld.getDenseI64ArrayAttr(win->strides),
                                    bld.getDenseI64ArrayAttr(win->dilations),
@@ -264,7 +271,7 @@ LogicalResult buildAveragePool(NodeContext &n) {
     return failure();
   auto &bld = n.builder();
   n.setResult(0, AveragePoolOp::create(
-                     bld, n.loc, t, x, bld.getStringAttr(win->autoPad),
+                     bld, n.loc, t, x, AutoPadAttr::get(n.ctx(), win->autoPad),
                      bld.getDenseI64ArrayAttr(win->kernel),
                      bld.getDenseI64ArrayAttr(win->strides),
                      bld.getDenseI64ArrayAttr(win->dilations),
@@ -341,12 +348,14 @@ LogicalResult buildGelu(NodeContext &n) {
   if (!x)
     return failure();
   std::string approx = n.strAttr("approximate", "none");
-  if (approx != "none" && approx != "tanh")
+  std::optional<GeluApproximation> approximation =
+      symbolizeGeluApproximation(approx);
+  if (!approximation)
     return n.error() << "approximate must be 'none' or 'tanh', got '" << approx
                      << "'";
-  auto &bld = n.builder();
-  n.setResult(0, GeluOp::create(bld, n.loc, n.resultType(0, x.getType()), x,
-                                bld.getStringAttr(approx)));
+  n.setResult(
+      0, GeluOp::create(n.builder(), n.loc, n.resultType(0, x.getType()), x,
+                        GeluApproximationAttr::get(n.ctx(), *approximation)));
   return success();
 }
 
@@ -709,14 +718,17 @@ LogicalResult buildPad(NodeContext &n) {
   }
   if (n.hasInput(3))
     return n.unsupported() << "the axes input";
+  std::string mode = n.strAttr("mode", "constant");
+  std::optional<PadMode> padMode = symbolizePadMode(mode);
+  if (!padMode)
+    return unknownValue<PadOp>(n, "mode", mode);
   Type t = n.resultType(0);
   if (!t)
     return failure();
   auto &bld = n.builder();
   n.setResult(0, PadOp::create(bld, n.loc, t, x, bld.getDenseI64ArrayAttr(pads),
                                bld.getF64FloatAttr(value),
-                               bld.getStringAttr(
-                                   n.strAttr("mode", "constant"))));
+                               PadModeAttr::get(n.ctx(), *padMode)));
   return success();
 }
 
@@ -725,7 +737,8 @@ LogicalResult buildResize(NodeContext &n) {
   if (!x)
     return failure();
   std::string mode = n.strAttr("mode", "nearest");
-  if (mode != "nearest" && mode != "linear")
+  std::optional<ResizeMode> resizeMode = symbolizeResizeMode(mode);
+  if (!resizeMode)
     return n.unsupported() << "mode '" << mode << "' (nearest and linear are)";
   if (n.intAttr("exclude_outside", 0) != 0)
     return n.unsupported() << "exclude_outside=1";
@@ -759,18 +772,26 @@ LogicalResult buildResize(NodeContext &n) {
   }
   if (!scales == !sizes)
     return n.error() << "exactly one of scales and sizes must be given";
+  std::string ctm = n.strAttr("coordinate_transformation_mode", "half_pixel");
+  std::optional<CoordinateTransformationMode> coordinateMode =
+      symbolizeCoordinateTransformationMode(ctm);
+  if (!coordinateMode)
+    return unknownValue<ResizeOp>(n, "coordinate_transformation_mode", ctm);
+  std::string nearest = n.strAttr("nearest_mode", "round_prefer_floor");
+  std::optional<NearestMode> nearestMode = symbolizeNearestMode(nearest);
+  if (!nearestMode)
+    return unknownValue<ResizeOp>(n, "nearest_mode", nearest);
   Type t = n.resultType(0);
   if (!t)
     return failure();
-  n.setResult(0, ResizeOp::create(
-                     bld, n.loc, t, x, scales, sizes, bld.getStringAttr(mode),
-                     bld.getStringAttr(n.strAttr(
-                         "coordinate_transformation_mode", "half_pixel")),
-                     bld.getStringAttr(
-                         n.strAttr("nearest_mode", "round_prefer_floor")),
-                     roi,
-                     bld.getF32FloatAttr(n.floatAttr("extrapolation_value",
-                                                     0.0f))));
+  MLIRContext *ctx = n.ctx();
+  n.setResult(
+      0, ResizeOp::create(
+             bld, n.loc, t, x, scales, sizes,
+             ResizeModeAttr::get(ctx, *resizeMode),
+             CoordinateTransformationModeAttr::get(ctx, *coordinateMode),
+             NearestModeAttr::get(ctx, *nearestMode), roi,
+             bld.getF32FloatAttr(n.floatAttr("extrapolation_value", 0.0f))));
   return success();
 }
 
@@ -1097,7 +1118,7 @@ LogicalResult buildQLinear(NodeContext &n) {
     if (failed(win))
       return failure();
     y = ConvOp::create(bld, n.loc, floatOut, fa, fb, fbias, Value(), Value(),
-                       bld.getStringAttr(win->autoPad),
+                       AutoPadAttr::get(n.ctx(), win->autoPad),
                        bld.getDenseI64ArrayAttr(win->kernel),
                        bld.getDenseI64ArrayAttr(win->strides),
                        bld.getDenseI64ArrayAttr(win->dilations),

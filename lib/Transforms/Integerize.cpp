@@ -293,7 +293,8 @@ Outcome ChainRewriter::run() {
   // An activation whose input is a contraction or add fuses into its clamp.
   if (isa<ReluOp, ClipOp>(def)) {
     Operation *inner = def->getOperand(0).getDefiningOp();
-    if (inner && isa<ConvOp, GemmOp, MatMulOp, AddOp>(inner) &&
+    if ((hasQuantRole(inner, QuantRole::Contraction) ||
+         hasQuantRole(inner, QuantRole::Add)) &&
         inner->hasOneUse()) {
       if (!foldActivation(def))
         return noMatch("clip bounds are not constants");
@@ -331,8 +332,7 @@ Outcome ChainRewriter::run() {
     return globalAveragePool(p);
   if (auto p = dyn_cast<AveragePoolOp>(def))
     return averagePool(p);
-  if (isa<MaxPoolOp, ReshapeOp, FlattenOp, TransposeOp, SqueezeOp,
-          UnsqueezeOp>(def))
+  if (hasQuantRole(def, QuantRole::PassThrough))
     return passThrough(def);
   return noMatch(Twine("no integer form for '") +
                  def->getName().getStringRef() + "'");
@@ -397,7 +397,7 @@ Outcome ChainRewriter::conv(ConvOp op) {
 
   auto i32 = b.getI32Type();
   Value xi = x->first;
-  bool staticPads = op.getAutoPad() == "NOTSET";
+  bool staticPads = op.getAutoPad() == AutoPad::NotSet;
   ArrayRef<int64_t> pads = op.getPads();
   bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
   Value xzp, wzp;
@@ -419,7 +419,7 @@ Outcome ChainRewriter::conv(ConvOp op) {
       xi = PadOp::create(b, loc, RankedTensorType::get(padShape, in.intType),
                          xi, b.getDenseI64ArrayAttr(allPads),
                          b.getF64FloatAttr((double)in.zp),
-                         b.getStringAttr("constant"));
+                         PadModeAttr::get(b.getContext(), PadMode::Constant));
       std::fill(convPads.begin(), convPads.end(), 0);
     }
     for (int64_t c = 0; c < outCh; ++c) {
@@ -698,7 +698,7 @@ Outcome ChainRewriter::averagePool(AveragePoolOp op) {
     return noMatch("the input is not quantized per tensor");
   auto xt = cast<RankedTensorType>(x->first.getType());
   bool padded = llvm::any_of(op.getPads(), [](int64_t p) { return p != 0; });
-  if (op.getAutoPad() != "NOTSET" || op.getCeilMode() ||
+  if (op.getAutoPad() != AutoPad::NotSet || op.getCeilMode() ||
       (padded && !op.getCountIncludePad()))
     return noMatch("average pool whose window size varies at the borders");
   if (xt.isDynamicDim(1))
@@ -718,9 +718,9 @@ Outcome ChainRewriter::averagePool(AveragePoolOp op) {
   auto i32 = b.getI32Type();
   Value acc = ConvOp::create(
       b, loc, withElement(op.getType(), i32), x->first, ones, Value(), xzp,
-      Value(), b.getStringAttr("NOTSET"), op.getKernelShapeAttr(),
-      op.getStridesAttr(), op.getDilationsAttr(), op.getPadsAttr(),
-      b.getI64IntegerAttr(C));
+      Value(), AutoPadAttr::get(b.getContext(), AutoPad::NotSet),
+      op.getKernelShapeAttr(), op.getStridesAttr(), op.getDilationsAttr(),
+      op.getPadsAttr(), b.getI64IntegerAttr(C));
   return finish(requantToOutput(acc, in.scale / (out.scale * K), 1, 0));
 }
 

@@ -9,6 +9,12 @@
 using namespace mlir;
 using namespace dyad;
 
+std::optional<QuantRole> dyad::quantRole(Operation *op) {
+  if (auto q = dyn_cast_if_present<QuantizableOpInterface>(op))
+    return q.getQuantRole();
+  return std::nullopt;
+}
+
 std::string dyad::tensorName(Value v) {
   if (auto arg = dyn_cast<BlockArgument>(v)) {
     auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());

@@ -12,6 +12,15 @@
 
 namespace dyad {
 
+/// The QuantizableOpInterface role of `op`, std::nullopt when it has no
+/// integer form (or is null).
+std::optional<QuantRole> quantRole(mlir::Operation *op);
+
+/// Whether `op` has the role `role` (false for ops without an integer form).
+inline bool hasQuantRole(mlir::Operation *op, QuantRole role) {
+  return quantRole(op) == role;
+}
+
 /// The ONNX tensor name of `v`: `dyad.name` of a graph argument, or
 /// `dyad.tensor` of the op producing it (see ImportOptions::tensorNames).
 /// Empty when unnamed.

@@ -27,15 +27,17 @@ using namespace dyad;
 
 namespace {
 
-/// A result whose only user is a Relu/Clip (or, for a MatMul, an Add of a
-/// constant bias) is fused into that user by integerize: it gets no
-/// quantize of its own.
+/// A contraction or add result whose only user is an activation (Relu,
+/// Clip), or a MatMul result whose only user adds a constant bias, is fused
+/// into that user by integerize: it gets no quantize of its own.
 bool fusesIntoUser(Value v) {
   Operation *def = v.getDefiningOp();
   if (!def || !v.hasOneUse())
     return false;
   Operation *user = *v.getUsers().begin();
-  if (isa<ConvOp, GemmOp, MatMulOp, AddOp>(def) && isa<ReluOp, ClipOp>(user))
+  if ((hasQuantRole(def, QuantRole::Contraction) ||
+       hasQuantRole(def, QuantRole::Add)) &&
+      hasQuantRole(user, QuantRole::Activation))
     return true;
   if (isa<MatMulOp>(def) && isa<AddOp>(user)) {
     Value other = user->getOperand(0) == v ? user->getOperand(1)
@@ -47,8 +49,7 @@ bool fusesIntoUser(Value v) {
 
 /// Ops whose output takes the input's quantization unchanged.
 bool keepsInputType(Operation *op) {
-  return isa<MaxPoolOp, ReshapeOp, FlattenOp, TransposeOp, SqueezeOp,
-             UnsqueezeOp>(op);
+  return hasQuantRole(op, QuantRole::PassThrough);
 }
 
 struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
@@ -139,14 +140,9 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     }
 
     // Weights first, so the activations' walk sees the final operands.
-    func.walk([&](Operation *op) {
-      if (isa<ConvOp>(op))
-        (void)quantizeWeights(op, 1, 0);
-      else if (auto g = dyn_cast<GemmOp>(op))
-        (void)quantizeWeights(op, 1, g.getTransB() ? 0 : 1);
-      else if (auto m = dyn_cast<MatMulOp>(op))
-        if (cast<ShapedType>(m.getB().getType()).getRank() == 2)
-          (void)quantizeWeights(op, 1, 1);
+    func.walk([&](QuantizableOpInterface op) {
+      if (auto w = op.getQuantizedWeight())
+        (void)quantizeWeights(op, w->operand, w->axis);
     });
 
     // Activations, in program order (a pass-through op reads its input's

@@ -69,7 +69,7 @@ func.func @average_pool_3d(%x: tensor<?x1x3x3x3xf32>) -> tensor<?x1x2x2x2xf32> {
 // CHECK: linalg.pooling_nchw_sum
 // CHECK: linalg.index 2
 func.func @average_pool_same_lower_dynamic(%x: tensor<1x1x?x?xf32>) -> tensor<1x1x?x?xf32> {
-  %0 = dyad.average_pool %x {auto_pad = "SAME_LOWER", dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 1>} : (tensor<1x1x?x?xf32>) -> tensor<1x1x?x?xf32>
+  %0 = dyad.average_pool %x {auto_pad = #dyad.auto_pad<SAME_LOWER>, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 1>} : (tensor<1x1x?x?xf32>) -> tensor<1x1x?x?xf32>
   return %0 : tensor<1x1x?x?xf32>
 }
 

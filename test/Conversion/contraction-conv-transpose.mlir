@@ -61,7 +61,7 @@ func.func @convt_3d(%x: tensor<1x1x2x2x2xf32>, %w: tensor<1x1x2x2x2xf32>) -> ten
 // CHECK: tensor.insert_slice {{.*}}[0, 0, 2, 2] [1, 1, %[[N]], %[[M]]] [1, 1, 2, 2]
 // CHECK: linalg.conv_2d_nchw_fchw {{.*}} -> tensor<1x2x?x?xf32>
 func.func @convt_same_dynamic(%x: tensor<1x1x?x?xf32>, %w: tensor<1x2x3x3xf32>) -> tensor<1x2x?x?xf32> {
-  %0 = dyad.conv_transpose %x, %w {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x?x?xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x?x?xf32>
+  %0 = dyad.conv_transpose %x, %w {auto_pad = #dyad.auto_pad<SAME_UPPER>, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x?x?xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x?x?xf32>
   return %0 : tensor<1x2x?x?xf32>
 }
 

@@ -73,7 +73,7 @@ func.func @conv3d_group(%x: tensor<1x2x2x3x3xf32>, %w: tensor<4x1x1x2x2xf32>) ->
 // CHECK: %[[P:.*]] = tensor.pad %{{.*}} low[0, 0, %{{.*}}, %{{.*}}] high[0, 0, %{{.*}}, %{{.*}}]
 // CHECK: linalg.conv_2d_nchw_fchw {{.*}} ins(%[[P]], %{{.*}} : tensor<?x1x?x?xf32>, tensor<1x1x3x3xf32>) outs(%{{.*}} : tensor<?x1x?x?xf32>)
 func.func @conv_same_dynamic(%x: tensor<?x1x?x?xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<?x1x?x?xf32> {
-  %0 = dyad.conv %x, %w {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x1x?x?xf32>, tensor<1x1x3x3xf32>) -> tensor<?x1x?x?xf32>
+  %0 = dyad.conv %x, %w {auto_pad = #dyad.auto_pad<SAME_UPPER>, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x1x?x?xf32>, tensor<1x1x3x3xf32>) -> tensor<?x1x?x?xf32>
   return %0 : tensor<?x1x?x?xf32>
 }
 

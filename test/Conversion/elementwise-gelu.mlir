@@ -34,7 +34,7 @@ func.func @gelu(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // CHECK: %[[R:.*]] = arith.divf %[[IN]], %[[DEN]] : f32
 // CHECK: linalg.yield %[[R]] : f32
 func.func @gelu_tanh(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
-  %0 = dyad.gelu %x {approximate = "tanh"} : tensor<?x4xf32>
+  %0 = dyad.gelu %x {approximate = #dyad.gelu_approximation<tanh>} : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
 // CHECK-LABEL: func.func @gelu_f16(

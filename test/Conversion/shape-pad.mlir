@@ -9,7 +9,7 @@
 // CHECK: tensor.yield %[[V]] : f32
 // CHECK: } : tensor<?x2xf32> to tensor<?x4xf32>
 func.func @pad_const(%x: tensor<?x3xf32>) -> tensor<?x4xf32> {
-  %r = dyad.pad %x {pads = array<i64: 1, -1, 0, 2>, mode = "constant", constant_value = 1.5} : (tensor<?x3xf32>) -> tensor<?x4xf32>
+  %r = dyad.pad %x {pads = array<i64: 1, -1, 0, 2>, mode = #dyad.pad_mode<constant>, constant_value = 1.5} : (tensor<?x3xf32>) -> tensor<?x4xf32>
   return %r : tensor<?x4xf32>
 }
 
@@ -23,7 +23,7 @@ func.func @pad_const(%x: tensor<?x3xf32>) -> tensor<?x4xf32> {
 // CHECK: %[[R:.*]] = arith.remsi %[[S]], %{{.*}} : index
 // CHECK: tensor.extract %[[X]][%{{.*}}] : tensor<3xf32>
 func.func @pad_reflect(%x: tensor<3xf32>) -> tensor<10xf32> {
-  %r = dyad.pad %x {pads = array<i64: 5, 2>, mode = "reflect"} : (tensor<3xf32>) -> tensor<10xf32>
+  %r = dyad.pad %x {pads = array<i64: 5, 2>, mode = #dyad.pad_mode<reflect>} : (tensor<3xf32>) -> tensor<10xf32>
   return %r : tensor<10xf32>
 }
 
@@ -35,7 +35,7 @@ func.func @pad_reflect(%x: tensor<3xf32>) -> tensor<10xf32> {
 // CHECK: arith.minsi
 // CHECK: tensor.extract %[[X]][%{{.*}}, %{{.*}}] : tensor<2x?xi32>
 func.func @pad_edge(%x: tensor<2x?xi32>) -> tensor<3x?xi32> {
-  %r = dyad.pad %x {pads = array<i64: 0, 1, 1, 1>, mode = "edge"} : (tensor<2x?xi32>) -> tensor<3x?xi32>
+  %r = dyad.pad %x {pads = array<i64: 0, 1, 1, 1>, mode = #dyad.pad_mode<edge>} : (tensor<2x?xi32>) -> tensor<3x?xi32>
   return %r : tensor<3x?xi32>
 }
 
@@ -46,7 +46,7 @@ func.func @pad_edge(%x: tensor<2x?xi32>) -> tensor<3x?xi32> {
 // CHECK: tensor.yield %[[V]] : i8
 func.func @pad_u8(%x: tensor<2xi8>) -> tensor<3xi8> {
   %u = tensor.bitcast %x : tensor<2xi8> to tensor<2xui8>
-  %r = dyad.pad %u {pads = array<i64: 1, 0>, mode = "constant", constant_value = 255.0} : (tensor<2xui8>) -> tensor<3xui8>
+  %r = dyad.pad %u {pads = array<i64: 1, 0>, mode = #dyad.pad_mode<constant>, constant_value = 255.0} : (tensor<2xui8>) -> tensor<3xui8>
   %s = tensor.bitcast %r : tensor<3xui8> to tensor<3xi8>
   return %s : tensor<3xi8>
 }

@@ -12,7 +12,7 @@
 // CHECK: math.floor
 // CHECK: tensor.extract %[[X]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : tensor<1x1x2x2xf32>
 func.func @resize_nearest(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x6xf32> {
-  %r = dyad.resize %x {mode = "nearest", scales = array<f32: 1.0, 1.0, 2.0, 3.0>, coordinate_transformation_mode = "asymmetric", nearest_mode = "floor"} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x6xf32>
+  %r = dyad.resize %x {mode = #dyad.resize_mode<nearest>, scales = array<f32: 1.0, 1.0, 2.0, 3.0>, coordinate_transformation_mode = #dyad.coordinate_transformation_mode<asymmetric>, nearest_mode = #dyad.nearest_mode<floor>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x6xf32>
   return %r : tensor<1x1x4x6xf32>
 }
 
@@ -24,11 +24,11 @@ func.func @resize_nearest(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x6xf32> {
 // CHECK: arith.subf
 // CHECK: math.ceil
 func.func @resize_nearest_ceil(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
-  %r = dyad.resize %x {mode = "nearest", sizes = array<i64: 1, 1, 8, 8>, coordinate_transformation_mode = "half_pixel", nearest_mode = "round_prefer_ceil"} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
+  %r = dyad.resize %x {mode = #dyad.resize_mode<nearest>, sizes = array<i64: 1, 1, 8, 8>, coordinate_transformation_mode = #dyad.coordinate_transformation_mode<half_pixel>, nearest_mode = #dyad.nearest_mode<round_prefer_ceil>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32>
   return %r : tensor<1x1x8x8xf32>
 }
 func.func @resize_nearest_floor(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32> {
-  %r = dyad.resize %x {mode = "nearest", sizes = array<i64: 1, 1, 3, 3>, coordinate_transformation_mode = "align_corners", nearest_mode = "round_prefer_floor"} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
+  %r = dyad.resize %x {mode = #dyad.resize_mode<nearest>, sizes = array<i64: 1, 1, 3, 3>, coordinate_transformation_mode = #dyad.coordinate_transformation_mode<align_corners>, nearest_mode = #dyad.nearest_mode<round_prefer_floor>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
   return %r : tensor<1x1x3x3xf32>
 }
 
@@ -42,13 +42,13 @@ func.func @resize_nearest_floor(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32> 
 // CHECK-NOT: tensor.extract
 // CHECK: arith.truncf %{{.*}} : f64 to f32
 func.func @resize_linear(%x: tensor<?x2x2x2xf32>) -> tensor<?x2x3x4xf32> {
-  %r = dyad.resize %x {mode = "linear", scales = array<f32: 1.0, 1.0, 1.5, 2.0>, coordinate_transformation_mode = "half_pixel"} : (tensor<?x2x2x2xf32>) -> tensor<?x2x3x4xf32>
+  %r = dyad.resize %x {mode = #dyad.resize_mode<linear>, scales = array<f32: 1.0, 1.0, 1.5, 2.0>, coordinate_transformation_mode = #dyad.coordinate_transformation_mode<half_pixel>} : (tensor<?x2x2x2xf32>) -> tensor<?x2x3x4xf32>
   return %r : tensor<?x2x3x4xf32>
 }
 
 // CHECK-LABEL: func.func @resize_align_corners(
 func.func @resize_align_corners(%x: tensor<1x1x2x4xf32>) -> tensor<1x1x1x2xf32> {
-  %r = dyad.resize %x {mode = "linear", scales = array<f32: 1.0, 1.0, 0.6, 0.6>, coordinate_transformation_mode = "align_corners"} : (tensor<1x1x2x4xf32>) -> tensor<1x1x1x2xf32>
+  %r = dyad.resize %x {mode = #dyad.resize_mode<linear>, scales = array<f32: 1.0, 1.0, 0.6, 0.6>, coordinate_transformation_mode = #dyad.coordinate_transformation_mode<align_corners>} : (tensor<1x1x2x4xf32>) -> tensor<1x1x1x2xf32>
   return %r : tensor<1x1x1x2xf32>
 }
 
@@ -60,7 +60,7 @@ func.func @resize_align_corners(%x: tensor<1x1x2x4xf32>) -> tensor<1x1x1x2xf32> 
 // CHECK: arith.constant 1.000000e+01 : f32
 // CHECK: arith.select
 func.func @resize_crop(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32> {
-  %r = dyad.resize %x {mode = "linear", sizes = array<i64: 1, 1, 3, 3>, coordinate_transformation_mode = "tf_crop_and_resize", roi = array<f32: 0.0, 0.0, 0.4, 0.6, 1.0, 1.0, 1.2, 1.7>, extrapolation_value = 10.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
+  %r = dyad.resize %x {mode = #dyad.resize_mode<linear>, sizes = array<i64: 1, 1, 3, 3>, coordinate_transformation_mode = #dyad.coordinate_transformation_mode<tf_crop_and_resize>, roi = array<f32: 0.0, 0.0, 0.4, 0.6, 1.0, 1.0, 1.2, 1.7>, extrapolation_value = 10.0 : f32} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
   return %r : tensor<1x1x3x3xf32>
 }
 
@@ -68,7 +68,7 @@ func.func @resize_crop(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32> {
 // CHECK-LABEL: func.func @resize_int(
 // CHECK: tensor.extract %{{.*}} : tensor<?x3xi32>
 func.func @resize_int(%x: tensor<?x3xi32>) -> tensor<?x6xi32> {
-  %r = dyad.resize %x {mode = "nearest", scales = array<f32: 1.0, 2.0>, coordinate_transformation_mode = "pytorch_half_pixel"} : (tensor<?x3xi32>) -> tensor<?x6xi32>
+  %r = dyad.resize %x {mode = #dyad.resize_mode<nearest>, scales = array<f32: 1.0, 2.0>, coordinate_transformation_mode = #dyad.coordinate_transformation_mode<pytorch_half_pixel>} : (tensor<?x3xi32>) -> tensor<?x6xi32>
   return %r : tensor<?x6xi32>
 }
 

@@ -42,7 +42,7 @@ func.func @expand_unknown_length(%x: tensor<3xf32>, %s: tensor<?xi64>) -> tensor
 // Linear interpolation of integers (ONNX leaves the rounding open).
 // CHECK: error: failed to legalize operation 'dyad.resize'
 func.func @resize_linear_int(%x: tensor<1x1x2x2xi32>) -> tensor<1x1x4x4xi32> {
-  %0 = dyad.resize %x {mode = "linear", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xi32>) -> tensor<1x1x4x4xi32>
+  %0 = dyad.resize %x {mode = #dyad.resize_mode<linear>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xi32>) -> tensor<1x1x4x4xi32>
   return %0 : tensor<1x1x4x4xi32>
 }
 

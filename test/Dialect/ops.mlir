@@ -17,7 +17,7 @@
 // CHECK-NEXT: %9 = dyad.leaky_relu %arg0 {alpha = 2.500000e-01 : f32} : tensor<?x8xf32>
 // CHECK-NEXT: %10 = dyad.hard_sigmoid %arg0 {alpha = 1.250000e-01 : f32, beta = 2.500000e-01 : f32} : tensor<?x8xf32>
 // CHECK-NEXT: %11 = dyad.gelu %arg0 : tensor<?x8xf32>
-// CHECK-NEXT: %12 = dyad.gelu %arg0 {approximate = "tanh"} : tensor<?x8xf32>
+// CHECK-NEXT: %12 = dyad.gelu %arg0 {approximate = #dyad.gelu_approximation<tanh>} : tensor<?x8xf32>
 // CHECK-NEXT: return
 func.func @unary(%x: tensor<?x8xf32>, %i: tensor<4xi32>) {
   %0 = dyad.sqrt %x : tensor<?x8xf32>
@@ -32,7 +32,7 @@ func.func @unary(%x: tensor<?x8xf32>, %i: tensor<4xi32>) {
   %9 = dyad.leaky_relu %x {alpha = 0.25 : f32} : tensor<?x8xf32>
   %10 = dyad.hard_sigmoid %x {alpha = 0.125 : f32, beta = 0.25 : f32} : tensor<?x8xf32>
   %11 = dyad.gelu %x : tensor<?x8xf32>
-  %12 = dyad.gelu %x {approximate = "tanh"} : tensor<?x8xf32>
+  %12 = dyad.gelu %x {approximate = #dyad.gelu_approximation<tanh>} : tensor<?x8xf32>
   return
 }
 
@@ -74,13 +74,13 @@ func.func @binary(%a: tensor<?x3x4xf32>, %b: tensor<4xf32>, %e: tensor<i32>, %c:
 
 // CHECK-LABEL: func.func @conv(
 // CHECK-NEXT: %0 = dyad.conv %arg0, %arg1 bias(%arg2) {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<?x4x4x4xf32>
-// CHECK-NEXT: %1 = dyad.conv %arg0, %arg1 {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x8x8xf32>
+// CHECK-NEXT: %1 = dyad.conv %arg0, %arg1 {auto_pad = #dyad.auto_pad<SAME_UPPER>, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x8x8xf32>
 // CHECK-NEXT: %2 = dyad.conv %arg3, %arg4 x_zero_point(%arg5) w_zero_point(%arg6) {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xui8>, tensor<4x2x3x3xi8>, tensor<ui8>, tensor<4xi8>) -> tensor<1x4x3x3xi32>
 // CHECK-NEXT: %3 = dyad.conv %arg3, %arg4 bias(%arg7) w_zero_point(%arg6) {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xui8>, tensor<4x2x3x3xi8>, tensor<4xi32>, tensor<4xi8>) -> tensor<1x4x3x3xi32>
 // CHECK-NEXT: return
 func.func @conv(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>, %qx: tensor<1x2x5x5xui8>, %qw: tensor<4x2x3x3xi8>, %xz: tensor<ui8>, %wz: tensor<4xi8>, %ib: tensor<4xi32>) {
   %0 = dyad.conv %x, %w bias(%b) {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<?x4x4x4xf32>
-  %1 = dyad.conv %x, %w {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x8x8xf32>
+  %1 = dyad.conv %x, %w {auto_pad = #dyad.auto_pad<SAME_UPPER>, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x8x8xf32>
   %2 = dyad.conv %qx, %qw x_zero_point(%xz) w_zero_point(%wz) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xui8>, tensor<4x2x3x3xi8>, tensor<ui8>, tensor<4xi8>) -> tensor<1x4x3x3xi32>
   %3 = dyad.conv %qx, %qw bias(%ib) w_zero_point(%wz) {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xui8>, tensor<4x2x3x3xi8>, tensor<4xi32>, tensor<4xi8>) -> tensor<1x4x3x3xi32>
   return
@@ -135,7 +135,7 @@ func.func @norm(%x: tensor<?x5x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>, %n:
 // CHECK-LABEL: func.func @pool_reduce(
 // CHECK-NEXT: %0 = dyad.max_pool %arg0 {ceil_mode = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x3x8x8xf32>) -> tensor<?x3x4x4xf32>
 // CHECK-NEXT: %1 = dyad.max_pool %arg1 {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8>
-// CHECK-NEXT: %2 = dyad.average_pool %arg0 {auto_pad = "SAME_LOWER", count_include_pad = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>) -> tensor<?x3x8x8xf32>
+// CHECK-NEXT: %2 = dyad.average_pool %arg0 {auto_pad = #dyad.auto_pad<SAME_LOWER>, count_include_pad = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>) -> tensor<?x3x8x8xf32>
 // CHECK-NEXT: %3 = dyad.global_average_pool %arg0 : (tensor<?x3x8x8xf32>) -> tensor<?x3x1x1xf32>
 // CHECK-NEXT: %4 = dyad.reduce_mean %arg2 {axes = array<i64: 1, 2>} : (tensor<?x3x4xf32>) -> tensor<?x1x1xf32>
 // CHECK-NEXT: %5 = dyad.reduce_sum %arg2 {axes = array<i64: -1>, keepdims = false} : (tensor<?x3x4xf32>) -> tensor<?x3xf32>
@@ -144,7 +144,7 @@ func.func @norm(%x: tensor<?x5x8xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>, %n:
 func.func @pool_reduce(%x: tensor<?x3x8x8xf32>, %u: tensor<1x1x4x4xui8>, %r: tensor<?x3x4xf32>) {
   %0 = dyad.max_pool %x {ceil_mode = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x3x8x8xf32>) -> tensor<?x3x4x4xf32>
   %1 = dyad.max_pool %u {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8>
-  %2 = dyad.average_pool %x {auto_pad = "SAME_LOWER", count_include_pad = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>) -> tensor<?x3x8x8xf32>
+  %2 = dyad.average_pool %x {auto_pad = #dyad.auto_pad<SAME_LOWER>, count_include_pad = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x3x8x8xf32>) -> tensor<?x3x8x8xf32>
   %3 = dyad.global_average_pool %x : (tensor<?x3x8x8xf32>) -> tensor<?x3x1x1xf32>
   %4 = dyad.reduce_mean %r {axes = array<i64: 1, 2>} : (tensor<?x3x4xf32>) -> tensor<?x1x1xf32>
   %5 = dyad.reduce_sum %r {axes = array<i64: -1>, keepdims = false} : (tensor<?x3x4xf32>) -> tensor<?x3xf32>
@@ -169,9 +169,9 @@ func.func @pool_reduce(%x: tensor<?x3x8x8xf32>, %u: tensor<1x1x4x4xui8>, %r: ten
 // CHECK-NEXT: %13 = dyad.squeeze %arg6 {axes = array<i64: 0>} : (tensor<1x3x1xf32>) -> tensor<3x1xf32>
 // CHECK-NEXT: %14 = dyad.expand %arg6, %arg1 : (tensor<1x3x1xf32>, tensor<2xi64>) -> tensor<?x?x?xf32>
 // CHECK-NEXT: %15 = dyad.pad %arg6 {constant_value = 1.500000e+00 : f64, pads = array<i64: 0, 1, 0, 0, 2, 0>} : (tensor<1x3x1xf32>) -> tensor<1x6x1xf32>
-// CHECK-NEXT: %16 = dyad.pad %arg6 {mode = "reflect", pads = array<i64: 0, 1, 0, 0, 1, 0>} : (tensor<1x3x1xf32>) -> tensor<1x5x1xf32>
+// CHECK-NEXT: %16 = dyad.pad %arg6 {mode = #dyad.pad_mode<reflect>, pads = array<i64: 0, 1, 0, 0, 1, 0>} : (tensor<1x3x1xf32>) -> tensor<1x5x1xf32>
 // CHECK-NEXT: %17 = dyad.resize %arg0 {scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<?x3x4x4xf32>) -> tensor<?x3x8x8xf32>
-// CHECK-NEXT: %18 = dyad.resize %arg0 {coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 1.000000e+01 : f32, mode = "linear", nearest_mode = "floor", roi = array<f32: 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>, sizes = array<i64: 1, 3, 3, 3>} : (tensor<?x3x4x4xf32>) -> tensor<1x3x3x3xf32>
+// CHECK-NEXT: %18 = dyad.resize %arg0 {coordinate_transformation_mode = #dyad.coordinate_transformation_mode<tf_crop_and_resize>, extrapolation_value = 1.000000e+01 : f32, mode = #dyad.resize_mode<linear>, nearest_mode = #dyad.nearest_mode<floor>, roi = array<f32: 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>, sizes = array<i64: 1, 3, 3, 3>} : (tensor<?x3x4x4xf32>) -> tensor<1x3x3x3xf32>
 // CHECK-NEXT: return
 func.func @shape(%x: tensor<?x3x4x4xf32>, %s: tensor<2xi64>, %a: tensor<?x3xf32>, %b: tensor<?x5xf32>, %i: tensor<2x3xi64>, %v: tensor<1xi32>, %q: tensor<1x3x1xf32>) {
   %0 = dyad.shape %x : (tensor<?x3x4x4xf32>) -> tensor<4xi64>
@@ -190,9 +190,9 @@ func.func @shape(%x: tensor<?x3x4x4xf32>, %s: tensor<2xi64>, %a: tensor<?x3xf32>
   %13 = dyad.squeeze %q {axes = array<i64: 0>} : (tensor<1x3x1xf32>) -> tensor<3x1xf32>
   %14 = dyad.expand %q, %s : (tensor<1x3x1xf32>, tensor<2xi64>) -> tensor<?x?x?xf32>
   %15 = dyad.pad %q {constant_value = 1.500000e+00 : f64, pads = array<i64: 0, 1, 0, 0, 2, 0>} : (tensor<1x3x1xf32>) -> tensor<1x6x1xf32>
-  %16 = dyad.pad %q {mode = "reflect", pads = array<i64: 0, 1, 0, 0, 1, 0>} : (tensor<1x3x1xf32>) -> tensor<1x5x1xf32>
+  %16 = dyad.pad %q {mode = #dyad.pad_mode<reflect>, pads = array<i64: 0, 1, 0, 0, 1, 0>} : (tensor<1x3x1xf32>) -> tensor<1x5x1xf32>
   %17 = dyad.resize %x {scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<?x3x4x4xf32>) -> tensor<?x3x8x8xf32>
-  %18 = dyad.resize %x {coordinate_transformation_mode = "tf_crop_and_resize", extrapolation_value = 1.000000e+01 : f32, mode = "linear", nearest_mode = "floor", roi = array<f32: 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>, sizes = array<i64: 1, 3, 3, 3>} : (tensor<?x3x4x4xf32>) -> tensor<1x3x3x3xf32>
+  %18 = dyad.resize %x {coordinate_transformation_mode = #dyad.coordinate_transformation_mode<tf_crop_and_resize>, extrapolation_value = 1.000000e+01 : f32, mode = #dyad.resize_mode<linear>, nearest_mode = #dyad.nearest_mode<floor>, roi = array<f32: 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00, 1.000000e+00, 1.000000e+00, 5.000000e-01, 5.000000e-01>, sizes = array<i64: 1, 3, 3, 3>} : (tensor<?x3x4x4xf32>) -> tensor<1x3x3x3xf32>
   return
 }
 

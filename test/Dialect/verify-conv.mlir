@@ -67,8 +67,10 @@ func.func @pads_negative(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) -> te
 // -----
 
 func.func @auto_pad(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xf32> {
-  // expected-error @+1 {{'dyad.conv' op unknown auto_pad 'SAME'}}
-  %0 = dyad.conv %x, %w {auto_pad = "SAME", dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xf32>
+  // auto_pad is an enum attribute: the parser rejects other values.
+  // expected-error @+2 {{expected one of [NOTSET, SAME_UPPER, SAME_LOWER, VALID] for ONNX auto_pad, got: SAME}}
+  // expected-error @+1 {{failed to parse Dyad_AutoPadAttr parameter 'value'}}
+  %0 = dyad.conv %x, %w {auto_pad = #dyad.auto_pad<SAME>, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x2x2xf32>
   return %0 : tensor<1x1x2x2xf32>
 }
 
@@ -230,7 +232,7 @@ func.func @result_rank(%x: tensor<1x1x8x8xf32>, %w: tensor<2x1x3x3xf32>) -> tens
 func.func @same_upper_result(%x: tensor<1x1x7x7xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
   // SAME_* keeps ceil(7 / 2) = 4.
   // expected-error @+1 {{'dyad.conv' op result dim 2 is 3 but 4 was expected}}
-  %0 = dyad.conv %x, %w {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x7x7xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
+  %0 = dyad.conv %x, %w {auto_pad = #dyad.auto_pad<SAME_UPPER>, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x7x7xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
   return %0 : tensor<1x1x3x3xf32>
 }
 

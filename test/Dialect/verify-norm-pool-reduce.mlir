@@ -143,8 +143,10 @@ func.func @avgpool_fit(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x1x1xf32> {
 // -----
 
 func.func @avgpool_auto_pad(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
-  // expected-error @+1 {{'dyad.average_pool' op unknown auto_pad 'same'}}
-  %0 = dyad.average_pool %x {auto_pad = "same", dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  // auto_pad is an enum attribute: the parser rejects other values.
+  // expected-error @+2 {{expected one of [NOTSET, SAME_UPPER, SAME_LOWER, VALID] for ONNX auto_pad, got: same}}
+  // expected-error @+1 {{failed to parse Dyad_AutoPadAttr parameter 'value'}}
+  %0 = dyad.average_pool %x {auto_pad = #dyad.auto_pad<same>, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
   return %0 : tensor<1x1x4x4xf32>
 }
 

@@ -173,8 +173,10 @@ func.func @clip_bound_rank(%x: tensor<4xf32>, %hi: tensor<4xf32>) -> tensor<4xf3
 // -----
 
 func.func @gelu_approximate(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'dyad.gelu' op approximate must be 'none' or 'tanh'}}
-  %0 = dyad.gelu %x {approximate = "fast"} : tensor<4xf32>
+  // approximate is an enum attribute: the parser rejects other values.
+  // expected-error @+2 {{expected one of [none, tanh] for ONNX Gelu approximate, got: fast}}
+  // expected-error @+1 {{failed to parse Dyad_GeluApproximationAttr parameter 'value'}}
+  %0 = dyad.gelu %x {approximate = #dyad.gelu_approximation<fast>} : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
 

@@ -322,8 +322,10 @@ func.func @expand_element(%x: tensor<3x1xf32>, %s: tensor<3xi64>) -> tensor<2x3x
 // -----
 
 func.func @pad_mode(%x: tensor<4xf32>) -> tensor<6xf32> {
-  // expected-error @+1 {{'dyad.pad' op unknown mode 'wrap'}}
-  %0 = dyad.pad %x {mode = "wrap", pads = array<i64: 1, 1>} : (tensor<4xf32>) -> tensor<6xf32>
+  // mode is an enum attribute: the parser rejects other values.
+  // expected-error @+2 {{expected one of [constant, reflect, edge] for ONNX Pad mode, got: wrap}}
+  // expected-error @+1 {{failed to parse Dyad_PadModeAttr parameter 'value'}}
+  %0 = dyad.pad %x {mode = #dyad.pad_mode<wrap>, pads = array<i64: 1, 1>} : (tensor<4xf32>) -> tensor<6xf32>
   return %0 : tensor<6xf32>
 }
 
@@ -354,24 +356,28 @@ func.func @pad_result(%x: tensor<2x4xf32>) -> tensor<4x4xf32> {
 // -----
 
 func.func @resize_mode(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
-  // expected-error @+1 {{'dyad.resize' op mode 'cubic' is not supported (nearest, linear)}}
-  %0 = dyad.resize %x {mode = "cubic", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  // The modes are enum attributes: the parser rejects other values.
+  // expected-error @+2 {{expected one of [nearest, linear] for ONNX Resize mode, got: cubic}}
+  // expected-error @+1 {{failed to parse Dyad_ResizeModeAttr parameter 'value'}}
+  %0 = dyad.resize %x {mode = #dyad.resize_mode<cubic>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
   return %0 : tensor<1x1x4x4xf32>
 }
 
 // -----
 
 func.func @resize_ctm(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
-  // expected-error @+1 {{'dyad.resize' op unknown coordinate_transformation_mode 'half_pixel_symmetric'}}
-  %0 = dyad.resize %x {coordinate_transformation_mode = "half_pixel_symmetric", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  // expected-error @+2 {{expected one of [half_pixel, pytorch_half_pixel, asymmetric, align_corners, tf_crop_and_resize] for ONNX Resize coordinate_transformation_mode, got: half_pixel_symmetric}}
+  // expected-error @+1 {{failed to parse Dyad_CoordinateTransformationModeAttr parameter 'value'}}
+  %0 = dyad.resize %x {coordinate_transformation_mode = #dyad.coordinate_transformation_mode<half_pixel_symmetric>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
   return %0 : tensor<1x1x4x4xf32>
 }
 
 // -----
 
 func.func @resize_nearest_mode(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
-  // expected-error @+1 {{'dyad.resize' op unknown nearest_mode 'round'}}
-  %0 = dyad.resize %x {nearest_mode = "round", scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  // expected-error @+2 {{expected one of [round_prefer_floor, round_prefer_ceil, floor, ceil] for ONNX Resize nearest_mode, got: round}}
+  // expected-error @+1 {{failed to parse Dyad_NearestModeAttr parameter 'value'}}
+  %0 = dyad.resize %x {nearest_mode = #dyad.nearest_mode<round>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
   return %0 : tensor<1x1x4x4xf32>
 }
 

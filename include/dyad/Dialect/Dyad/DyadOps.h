@@ -2,7 +2,9 @@
 #ifndef DYAD_DIALECT_DYADOPS_H
 #define DYAD_DIALECT_DYADOPS_H
 
+#include "dyad/Dialect/Dyad/DyadAttrs.h"
 #include "dyad/Dialect/Dyad/DyadDialect.h"
+#include "dyad/Dialect/Dyad/DyadInterfaces.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Traits.h"
