@@ -16,6 +16,16 @@ accuracy is measured on the full test split, and the drop against fp32 may be
 at most --max-drop (0.5 pt by default in this mode). The reference logits
 are then compared loosely (reported, predictions must mostly agree).
 
+With --normalize-in-graph the model evaluated is a variant that takes raw
+pixels in [0, 1] and normalizes them itself, `(x - mean) / std` as Sub and
+Div nodes in front of the graph (how many exporters bake preprocessing in);
+every input (calibration, reference, test) is then given unnormalized.
+
+With --normalize-in-graph the model evaluated is a variant that takes raw
+pixels in [0, 1] and normalizes them itself, `(x - mean) / std` as Sub and
+Div nodes in front of the graph (how many exporters bake preprocessing in);
+every input (calibration, reference, test) is then given unnormalized.
+
 Exit code 1 when the reference logits differ by more than --atol or the
 accuracy is more than --max-drop points below the fp32 accuracy recorded in
 models/accuracy.json.
@@ -51,6 +61,40 @@ def logits_of(dyad_run, lib, x, work, tag):
     return np.load(os.path.join(out, "logits.npy"))
 
 
+def normalize_in_graph(model, work):
+    """The model with `(x - MEAN) / STD` (Sub, Div by constants) in front."""
+    import onnx
+    from onnx import helper, numpy_helper
+    m = onnx.load(model)
+    g = m.graph
+    x = g.input[0].name
+    consts = [numpy_helper.from_array(np.full((1, 1, 1, 1), v, np.float32),
+                                      name=n)
+              for n, v in (("norm_mean", datasets.MEAN),
+                           ("norm_std", datasets.STD))]
+    nodes = [helper.make_node("Sub", [x, "norm_mean"], ["norm_centered"],
+                              name="/norm/Sub"),
+             helper.make_node("Div", ["norm_centered", "norm_std"],
+                              ["norm_out"], name="/norm/Div")]
+    for n in g.node:
+        for i, name in enumerate(n.input):
+            if name == x:
+                n.input[i] = "norm_out"
+    g.initializer.extend(consts)
+    new_nodes = nodes + list(g.node)
+    del g.node[:]
+    g.node.extend(new_nodes)
+    path = os.path.join(work, "normalized_" + os.path.basename(model))
+    onnx.save(m, path)
+    return path
+
+
+def raw(x):
+    """Undo datasets.preprocess's normalization: pixels in [0, 1]."""
+    return (x * np.float32(datasets.STD) + np.float32(datasets.MEAN)).astype(
+        np.float32)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
@@ -65,6 +109,9 @@ def main():
     ap.add_argument("--calib-count", type=int, default=1000)
     ap.add_argument("--calib-seed", type=int, default=0)
     ap.add_argument("--allow-float-ops", action="store_true")
+    ap.add_argument("--normalize-in-graph", action="store_true",
+                    help="evaluate a variant that normalizes its raw input "
+                         "with Sub/Div nodes")
     args = ap.parse_args()
     if args.quantize and args.max_drop == 0.1:
         args.max_drop = 0.5
@@ -76,13 +123,18 @@ def main():
     ok = True
     with tempfile.TemporaryDirectory() as work:
         lib = os.path.join(work, "model.so")
+        model = args.model
+        prep = raw if args.normalize_in_graph else (lambda x: x)
+        if args.normalize_in_graph:
+            model = normalize_in_graph(args.model, work)
+            print(f"{name}: normalization (Sub, Div) moved into the graph")
         t0 = time.time()
-        cmd = [dyadc, args.model, "-o", lib]
+        cmd = [dyadc, model, "-o", lib]
         tag = "fp32"
         if args.quantize:
             xtrain, _ = datasets.load_preprocessed(info["dataset"], "train")
             calib = os.path.join(work, "calib.npy")
-            np.save(calib, xtrain)
+            np.save(calib, prep(xtrain))
             del xtrain
             cmd += ["--quantize", "--calibrate", calib,
                     "--calib-method", args.quantize,
@@ -95,8 +147,9 @@ def main():
         print(f"{name}: compiled ({tag}) with dyadc in {time.time() - t0:.1f} s")
 
         ref = np.load(args.model.replace(".onnx", ".ref.npz"))
-        got64 = logits_of(dyad_run, lib, ref["input"], work, "ref64")
-        got1 = np.concatenate([logits_of(dyad_run, lib, ref["input"][i:i + 1],
+        ref_input = prep(ref["input"])
+        got64 = logits_of(dyad_run, lib, ref_input, work, "ref64")
+        got1 = np.concatenate([logits_of(dyad_run, lib, ref_input[i:i + 1],
                                          work, f"ref1_{i}") for i in range(4)])
         err64 = float(np.abs(got64 - ref["logits"]).max())
         err1 = float(np.abs(got1 - ref["logits"][:4]).max())
@@ -113,7 +166,7 @@ def main():
         if not args.skip_accuracy:
             x, y = datasets.load_preprocessed(info["dataset"], "test")
             t0 = time.time()
-            logits = logits_of(dyad_run, lib, x, work, "test")
+            logits = logits_of(dyad_run, lib, prep(x), work, "test")
             elapsed = time.time() - t0
             acc = 100.0 * float((logits.argmax(1) == y).mean())
             drop = info["test_accuracy"] - acc
@@ -125,7 +178,7 @@ def main():
             ok &= drop <= args.max_drop
 
         if args.bench:
-            np.save(os.path.join(work, "b64.npy"), np.ascontiguousarray(ref["input"]))
+            np.save(os.path.join(work, "b64.npy"), np.ascontiguousarray(ref_input))
             out = run([dyad_run, lib, "--input", os.path.join(work, "b64.npy"),
                        "--bench", str(args.bench)])
             median = float(re.search(r"median ([0-9.e+-]+) ms", out).group(1))
@@ -134,7 +187,7 @@ def main():
             # The peer, same input, same run, same thread count.
             ort = os.path.join(HERE, "..", "bench", "ort_bench.js")
             if os.path.isdir(os.path.join(HERE, "..", "bench", "node_modules")):
-                p = subprocess.run(["node", ort, args.model,
+                p = subprocess.run(["node", ort, model,
                                     os.path.join(work, "b64.npy"),
                                     str(args.bench), "1"],
                                    capture_output=True, text=True)

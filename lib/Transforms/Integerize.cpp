@@ -287,6 +287,8 @@ Outcome ChainRewriter::run() {
   Operation *def = q.getInput().getDefiningOp();
   if (!def)
     return noMatch("the graph input is quantized at the boundary");
+  if (isPreprocessing(q.getInput()))
+    return noMatch("float preprocessing ahead of the quantized region");
   if (isa<DequantizeOp>(def))
     return rescale(q.getInput());
 

@@ -15,6 +15,50 @@ std::optional<QuantRole> dyad::quantRole(Operation *op) {
   return std::nullopt;
 }
 
+/// Sub/Add/Mul/Div with one float constant operand: the other operand, or
+/// null.
+static Value affineByConstantInput(Operation *op) {
+  if (!isa_and_present<SubOp, AddOp, MulOp, DivOp>(op))
+    return {};
+  bool c0 = floatConstant(op->getOperand(0)).has_value();
+  bool c1 = floatConstant(op->getOperand(1)).has_value();
+  if (c0 == c1)
+    return {};
+  return op->getOperand(c0 ? 1 : 0);
+}
+
+bool dyad::isPreprocessing(Value v) {
+  // Chains are short (a Sub and a Div): walk up to the graph input.
+  for (unsigned depth = 0; depth < 16; ++depth) {
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return isa<func::FuncOp>(arg.getOwner()->getParentOp());
+    v = affineByConstantInput(v.getDefiningOp());
+    if (!v)
+      return false;
+  }
+  return false;
+}
+
+bool dyad::isInsidePreprocessing(Value v) {
+  if (v.use_empty() || !isPreprocessing(v))
+    return false;
+  return llvm::all_of(v.getUsers(), [&](Operation *user) {
+    return affineByConstantInput(user) == v;
+  });
+}
+
+bool dyad::isPostprocessing(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def || !isa<DyadDialect>(def->getDialect()) ||
+      isa<QuantizableOpInterface, QuantizeOp, DequantizeOp>(def) ||
+      v.use_empty())
+    return false;
+  return llvm::all_of(v.getUsers(), [](Operation *user) {
+    return isa<func::ReturnOp>(user) ||
+           (user->getNumResults() == 1 && isPostprocessing(user->getResult(0)));
+  });
+}
+
 std::string dyad::tensorName(Value v) {
   if (auto arg = dyn_cast<BlockArgument>(v)) {
     auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());

@@ -31,6 +31,23 @@ std::string tensorName(mlir::Value v);
 /// The instrument and quantize passes agree through this one predicate.
 bool isCalibrated(mlir::Value v);
 
+/// Float work at the graph boundary (docs/quantization.md): the quantized
+/// region starts after input preprocessing and ends before output
+/// postprocessing, which stay float.
+///
+/// Preprocessing: a graph input, or Sub/Add/Mul/Div of a preprocessing
+/// value by a float constant (scalar or per channel): the normalization
+/// exporters bake into graphs, `(x - mean) / std`.
+bool isPreprocessing(mlir::Value v);
+/// A preprocessing value whose every user continues the preprocessing: it
+/// gets no quantize; the chain's last value is quantized instead.
+bool isInsidePreprocessing(mlir::Value v);
+/// Postprocessing: the result of an op without an integer form (Softmax on
+/// logits, Sigmoid on scores, ...) whose users are graph outputs or more
+/// postprocessing. It gets no quantize: the op runs in float after the last
+/// dequantize.
+bool isPostprocessing(mlir::Value v);
+
 /// The values of a constant float tensor as doubles (empty when `v` is not
 /// one); `type` receives its tensor type when given.
 std::optional<llvm::SmallVector<double>>

@@ -155,7 +155,9 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     });
     SmallVector<std::string> missing;
     for (Value v : values) {
-      if (!isCalibrated(v) || fusesIntoUser(v))
+      // Float work at the boundary stays outside the quantized region.
+      if (!isCalibrated(v) || fusesIntoUser(v) || isInsidePreprocessing(v) ||
+          isPostprocessing(v))
         continue;
       Type qt;
       Operation *def = v.getDefiningOp();
