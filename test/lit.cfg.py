@@ -25,3 +25,9 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.dyad_tools_dir, append_path=True)
 if config.dyad_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("asan")
+    # LLVM's BumpPtrAllocator poisons and unpoisons its slabs by hand in ASan
+    # builds. Inlined into Dyad's instrumented code (the dyad dialect's
+    # attribute storage) it poisons a slab that the uninstrumented copy in
+    # libMLIR.so later allocates from without unpoisoning: a false
+    # use-after-poison. Manual poisoning is off; ASan's own checks stay on.
+    config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0"

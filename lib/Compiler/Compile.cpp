@@ -350,6 +350,13 @@ llvm::Expected<CompileResult> Compilation::run() {
   auto signature = readSignature(*module, funcName);
   if (failed(signature))
     return fail(Phase::Lower);
+  // The CPU and the features the code may use go into the artifact: the
+  // runtime refuses it on a CPU without them.
+  auto cpuTarget = resolveCPUTarget(options.target);
+  if (!cpuTarget)
+    return fail(Phase::Lower, cpuTarget.takeError());
+  signature->cpu = cpuTarget->cpu;
+  signature->cpuFeatures = cpuTarget->requiredFeatures();
   result.signature = *signature;
 
   if (llvm::Error err = phase(Phase::Lower, "lower to LLVM dialect", [&]() -> llvm::Error {
@@ -370,7 +377,7 @@ llvm::Expected<CompileResult> Compilation::run() {
     return result;
   }
 
-  auto tm = createTargetMachine(options.target);
+  auto tm = createTargetMachine(*cpuTarget, options.target.optLevel);
   if (!tm)
     return fail(Phase::Translate, tm.takeError());
   llvm::LLVMContext llvmContext;

@@ -162,6 +162,11 @@ std::string dyad::describeSignature(const ModelSignature &signature) {
     line("input", t);
   for (const auto &t : signature.outputs)
     line("output", t);
+  if (!signature.cpu.empty())
+    os << "cpu " << percentEncode(signature.cpu) << " "
+       << list(signature.cpuFeatures,
+               [](const std::string &f) { return percentEncode(f); })
+       << "\n";
   return os.str();
 }
 
@@ -232,34 +237,27 @@ LogicalResult dyad::addRuntimeInterface(ModuleOp module, StringRef funcName,
 
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 dyad::createTargetMachine(const TargetOptions &options) {
+  auto target = resolveCPUTarget(options);
+  if (!target)
+    return target.takeError();
+  return createTargetMachine(*target, options.optLevel);
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+dyad::createTargetMachine(const CPUTarget &cpuTarget, unsigned optLevel) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  llvm::Triple triple(cpuTarget.triple);
   std::string error;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return llvm::createStringError(error);
-  std::string cpu, features;
-  if (options.target == "host") {
-    cpu = llvm::sys::getHostCPUName().str();
-    for (auto &f : llvm::sys::getHostCPUFeatures())
-      features += (features.empty() ? "" : ",") +
-                  std::string(f.second ? "+" : "-") + f.first().str();
-  } else if (StringRef(options.target).starts_with("x86-64")) {
-    cpu = options.target;
-  } else {
-    return llvm::createStringError(
-        "unknown --target '" + options.target +
-        "' (host, x86-64, x86-64-v2, x86-64-v3, x86-64-v4)");
-  }
-  if (!options.cpu.empty())
-    cpu = options.cpu;
-  if (!options.features.empty())
-    features += (features.empty() ? "" : ",") + options.features;
-  llvm::CodeGenOptLevel level = options.optLevel == 0   ? llvm::CodeGenOptLevel::None
-                                : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
-                                : options.optLevel == 2
+  const std::string &cpu = cpuTarget.cpu;
+  const std::string &features = cpuTarget.featureString;
+  llvm::CodeGenOptLevel level = optLevel == 0   ? llvm::CodeGenOptLevel::None
+                                : optLevel == 1 ? llvm::CodeGenOptLevel::Less
+                                : optLevel == 2
                                     ? llvm::CodeGenOptLevel::Default
                                     : llvm::CodeGenOptLevel::Aggressive;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
@@ -398,12 +396,18 @@ LogicalResult dyad::lowerToLLVMDialect(
 llvm::Error dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,
                                      const TargetOptions &options,
                                      StringRef output) {
+  auto target = resolveCPUTarget(options);
+  if (!target)
+    return target.takeError();
   auto signature = readSignature(module, funcName);
-  if (failed(signature) ||
-      failed(lowerToLLVMDialect(module, funcName, *signature,
+  if (failed(signature))
+    return llvm::createStringError("lowering failed");
+  signature->cpu = target->cpu;
+  signature->cpuFeatures = target->requiredFeatures();
+  if (failed(lowerToLLVMDialect(module, funcName, *signature,
                                 options.optLevel)))
     return llvm::createStringError("lowering failed");
-  auto tm = createTargetMachine(options);
+  auto tm = createTargetMachine(*target, options.optLevel);
   if (!tm)
     return tm.takeError();
   llvm::LLVMContext llvmContext;

@@ -6,6 +6,8 @@
 #include "mlir/IR/AffineMap.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace dyad;
 
@@ -55,10 +57,27 @@ OpFoldResult IndexMath::index(Value v) {
   return build<arith::IndexCastOp>(b.getIndexType(), v);
 }
 
+// Constants fold with the wrapping arithmetic of `index` ops (what arith's
+// folders do too): a slice end of INT64_MAX plus a step stays defined.
+static int64_t wrapAdd(int64_t a, int64_t b) {
+  return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+static int64_t wrapSub(int64_t a, int64_t b) {
+  return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+static int64_t wrapMul(int64_t a, int64_t b) {
+  return (int64_t)((uint64_t)a * (uint64_t)b);
+}
+/// Signed division that cannot trap on the host: 0 and INT64_MIN / -1 are
+/// left to run time.
+static bool foldableDiv(int64_t a, int64_t b) {
+  return b != 0 && !(a == std::numeric_limits<int64_t>::min() && b == -1);
+}
+
 OpFoldResult IndexMath::add(OpFoldResult x, OpFoldResult y) {
   auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
   if (cx && cy)
-    return c(*cx + *cy);
+    return c(wrapAdd(*cx, *cy));
   if (cx && *cx == 0)
     return asAttrIfConstant(y);
   if (cy && *cy == 0)
@@ -69,7 +88,7 @@ OpFoldResult IndexMath::add(OpFoldResult x, OpFoldResult y) {
 OpFoldResult IndexMath::sub(OpFoldResult x, OpFoldResult y) {
   auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
   if (cx && cy)
-    return c(*cx - *cy);
+    return c(wrapSub(*cx, *cy));
   if (cy && *cy == 0)
     return asAttrIfConstant(x);
   return build<arith::SubIOp>(value(x), value(y));
@@ -78,7 +97,7 @@ OpFoldResult IndexMath::sub(OpFoldResult x, OpFoldResult y) {
 OpFoldResult IndexMath::mul(OpFoldResult x, OpFoldResult y) {
   auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
   if (cx && cy)
-    return c(*cx * *cy);
+    return c(wrapMul(*cx, *cy));
   if (cx && *cx == 1)
     return asAttrIfConstant(y);
   if (cy && *cy == 1)
@@ -90,7 +109,7 @@ OpFoldResult IndexMath::mul(OpFoldResult x, OpFoldResult y) {
 // which do not fold it either).
 OpFoldResult IndexMath::div(OpFoldResult x, OpFoldResult y) {
   auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
-  if (cx && cy && *cy != 0)
+  if (cx && cy && foldableDiv(*cx, *cy))
     return c(*cx / *cy);
   if (cy && *cy == 1)
     return asAttrIfConstant(x);
@@ -99,13 +118,13 @@ OpFoldResult IndexMath::div(OpFoldResult x, OpFoldResult y) {
 
 OpFoldResult IndexMath::rem(OpFoldResult x, OpFoldResult y) {
   auto cx = getConstantIntValue(x), cy = getConstantIntValue(y);
-  if (cx && cy && *cy != 0)
+  if (cx && cy && foldableDiv(*cx, *cy))
     return c(*cx % *cy);
   return build<arith::RemSIOp>(value(x), value(y));
 }
 
 OpFoldResult IndexMath::floorDiv(OpFoldResult x, int64_t y) {
-  if (auto cx = getConstantIntValue(x); cx && y != 0)
+  if (auto cx = getConstantIntValue(x); cx && foldableDiv(*cx, y))
     return c(llvm::divideFloorSigned(*cx, y));
   if (y == 1)
     return asAttrIfConstant(x);

@@ -19,14 +19,23 @@
 //   dyad-model <abi version>
 //   input <name> <dtype> <rank> <dims> <dim params> <scale> <zero point>
 //   output <name> <dtype> <rank> <dims> <dim params> <scale> <zero point>
+//   cpu <cpu name> <features the code may use>
 //
-// This file uses only the C and C++ standard libraries and dlopen.
+// The cpu line (include/dyad/Runtime/dyad_cpu_features.def) is checked
+// against this CPU's CPUID and OS-enabled register state at load time: a
+// model compiled for features this CPU lacks is refused with their names
+// instead of dying with SIGILL.
+//
+// This file uses only the C and C++ standard libraries, dlopen and CPUID.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dyad/Runtime/dyad_runtime.h"
 
 #include <dlfcn.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #include <algorithm>
 #include <cstdarg>
@@ -53,6 +62,47 @@ struct TensorInfo {
 };
 
 using EntryFn = void (*)(void **);
+
+#if defined(__x86_64__) || defined(__i386__)
+/// Whether this CPU (and the OS, for register state) has `feature`; false
+/// for names the table does not know.
+bool cpuHas(const std::string &feature) {
+  struct Known {
+    const char *name;
+    unsigned leaf, subleaf, reg, bit;
+    unsigned long long xcr0;
+  };
+  static const Known known[] = {
+#define DYAD_CPU_FEATURE(name, leaf, subleaf, reg, bit, xcr0)                  \
+  {name, leaf, subleaf, reg, bit, xcr0},
+#include "dyad/Runtime/dyad_cpu_features.def"
+#undef DYAD_CPU_FEATURE
+  };
+  for (const Known &k : known) {
+    if (feature != k.name)
+      continue;
+    unsigned r[4] = {0, 0, 0, 0};
+    if (!__get_cpuid_count(k.leaf, k.subleaf, &r[0], &r[1], &r[2], &r[3]))
+      return false;
+    if (!((r[k.reg] >> k.bit) & 1))
+      return false;
+    if (!k.xcr0)
+      return true;
+    // The OS must save the registers the feature uses (XCR0, via XGETBV,
+    // available when CPUID.1:ECX.OSXSAVE[27] is set).
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !((c >> 27) & 1))
+      return false;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    unsigned long long xcr0 = ((unsigned long long)hi << 32) | lo;
+    return (xcr0 & k.xcr0) == k.xcr0;
+  }
+  return false;
+}
+#else
+bool cpuHas(const std::string &) { return false; }
+#endif
 
 std::string percentDecode(const std::string &s) {
   std::string out;
@@ -100,6 +150,8 @@ struct dyad_model {
   void *handle = nullptr;
   EntryFn entry = nullptr;
   std::vector<std::unique_ptr<TensorInfo>> inputs, outputs;
+  std::string cpu;                       // compiled for
+  std::vector<std::string> cpuFeatures;  // its code may use these
   std::string error;
 
   dyad_status fail(dyad_status status, const char *fmt, ...) {
@@ -131,6 +183,17 @@ static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
         return false;
       }
       header = true;
+      continue;
+    }
+    if (kind == "cpu") {
+      std::string cpu, features;
+      if (!(fields >> cpu >> features)) {
+        err = "malformed model description line: " + line;
+        return false;
+      }
+      m.cpu = percentDecode(cpu);
+      for (const std::string &f : splitList(features))
+        m.cpuFeatures.push_back(percentDecode(f));
       continue;
     }
     if (kind != "input" && kind != "output")
@@ -230,6 +293,20 @@ dyad_status dyad_model_load(const char *path, dyad_model **model,
   if (!parseInfo(info(), *m, err)) {
     dlclose(handle);
     return report(std::string("'") + path + "': " + err);
+  }
+  // Nothing of the model's code has run yet: refuse it here if it was
+  // compiled for features this CPU lacks.
+  std::string missing;
+  for (const std::string &f : m->cpuFeatures)
+    if (!cpuHas(f))
+      missing += (missing.empty() ? "" : ", ") + f;
+  if (!missing.empty()) {
+    dlclose(handle);
+    return report(std::string("'") + path + "' was compiled for CPU '" +
+                  m->cpu + "' and needs CPU features this machine lacks: " +
+                  missing +
+                  " (recompile it with dyadc --target=host on this machine, "
+                  "or for a --target/--mcpu this CPU has)");
   }
   m->handle = handle;
   m->entry = entry;

@@ -10,6 +10,8 @@
 #ifndef DYAD_COMPILER_COMPILER_H
 #define DYAD_COMPILER_COMPILER_H
 
+#include "dyad/Codegen/CPU/Target.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
@@ -42,6 +44,11 @@ struct TensorSignature {
 
 struct ModelSignature {
   std::vector<TensorSignature> inputs, outputs;
+  /// The CPU compiled for and the features its code may use that the
+  /// runtime checks before running it (Codegen/CPU/Target.h); empty: none
+  /// recorded.
+  std::string cpu;
+  std::vector<std::string> cpuFeatures;
 };
 
 /// Reads the signature of `func` (`dyad.name` / `dyad.dim_params` attributes
@@ -58,14 +65,10 @@ mlir::LogicalResult addRuntimeInterface(mlir::ModuleOp module,
                                         llvm::StringRef funcName,
                                         const ModelSignature &signature);
 
-struct TargetOptions {
-  std::string target = "host"; // host, x86-64, x86-64-v2/v3/v4
-  std::string cpu;             // overrides the target's CPU
-  std::string features;        // extra features, "+avx2,-avx512f"
-  unsigned optLevel = 2;
-};
-
-/// A TargetMachine for `options`.
+/// A TargetMachine for `target` at `optLevel`.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const CPUTarget &target, unsigned optLevel);
+/// The same, resolving `options` first.
 llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(const TargetOptions &options);
 
