@@ -30,6 +30,62 @@ std::string tensorOf(Operation *op) {
   return a ? a.str() : std::string();
 }
 
+/// `weight_scale_adjusted` (one entry per channel, from dyad-quantize's
+/// `dyad.weight_adjustments`) and one `notes` line per reason
+/// (docs/numerics.md §2).
+void addWeightNotes(llvm::json::Object &row, ArrayAttr adjustments,
+                    size_t channels) {
+  llvm::json::Array entries;
+  std::map<std::string, int64_t> counts;
+  for (Attribute a : adjustments) {
+    auto d = dyn_cast<DictionaryAttr>(a);
+    if (!d)
+      continue;
+    llvm::json::Object e;
+    for (NamedAttribute f : d) {
+      if (auto i = dyn_cast<IntegerAttr>(f.getValue()))
+        e[f.getName().str()] = i.getInt();
+      else if (auto x = dyn_cast<FloatAttr>(f.getValue()))
+        e[f.getName().str()] = x.getValueAsDouble();
+      else if (auto str = dyn_cast<StringAttr>(f.getValue()))
+        e[f.getName().str()] = str.str();
+    }
+    if (auto r = d.getAs<StringAttr>("reason"))
+      ++counts[r.str()];
+    entries.push_back(std::move(e));
+  }
+  llvm::json::Array notes;
+  auto of = [&](int64_t n) {
+    std::string s = std::to_string(n);
+    if (channels)
+      s += " of " + std::to_string(channels);
+    return s + (channels == 1 ? " output channel" : " output channels");
+  };
+  for (auto &[reason, n] : counts) {
+    std::string text = of(n) + ": ";
+    if (reason == "bias")
+      text += "weight scale raised so the quantized bias fits in i32 "
+              "(|b_q| <= 2^30); the weights lose precision";
+    else if (reason == "all_zero")
+      text += "all weights 0; the scale is chosen for the bias (|b_q| = "
+              "2^30), or 1 without one";
+    else if (reason == "below_resolution")
+      text += "weights below the output's resolution (requant multiplier "
+              "< 2^-32 or scale < 2^-126); scale raised, weights ~0";
+    else if (reason == "clipped")
+      text += "weight scale capped at a requant multiplier of 2^30; larger "
+              "weights clipped (such an accumulator saturates the output)";
+    else if (reason == "outlier")
+      text += "most non-zero weights are below 1/256 of the largest "
+              "(an outlier) and quantize to 0";
+    else
+      text += reason;
+    notes.push_back(std::move(text));
+  }
+  row["weight_scale_adjusted"] = std::move(entries);
+  row["notes"] = std::move(notes);
+}
+
 std::string storage(Type t) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -40,12 +96,16 @@ std::string storage(Type t) {
 
 llvm::Error dyad::writeQuantizationReport(StringRef path,
                                           const ReportInputs &in) {
-  // Weight scales, from the QDQ graph (per-channel dequantize of constants).
+  // Weight scales, from the QDQ graph (per-channel dequantize of constants),
+  // and the channels whose scale dyad-quantize adjusted.
   std::map<std::string, std::vector<double>> weightScales;
+  std::map<std::string, ArrayAttr> adjustments;
   ModuleOp(in.qdqModule).walk([&](QuantizableOpInterface op) {
     auto w = op.getQuantizedWeight();
     if (!w || tensorOf(op).empty())
       return;
+    if (auto a = op->getAttrOfType<ArrayAttr>("dyad.weight_adjustments"))
+      adjustments[tensorOf(op)] = a;
     auto dq = op->getOperand(w->operand).getDefiningOp<DequantizeOp>();
     if (!dq)
       return;
@@ -103,6 +163,10 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
       row["weight_scales"] = llvm::json::Object{
           {"channels", (int64_t)w->second.size()}, {"min", *lo}, {"max", *hi}};
     }
+    auto adj = adjustments.find(t);
+    if (adj != adjustments.end())
+      addWeightNotes(row, adj->second,
+                     w != weightScales.end() ? w->second.size() : 0);
     auto it = ints.find(t);
     if (it != ints.end()) {
       ++quantized;

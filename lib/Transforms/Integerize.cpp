@@ -49,8 +49,15 @@ std::optional<QInfo> perTensor(Type type) {
                u.getStorageTypeMax(), integerTypeOf(u)};
 }
 
-/// round half to even, as ONNX QuantizeLinear rounds.
-int64_t roundEven(double v) { return (int64_t)std::nearbyint(v); }
+/// round half to even, as ONNX QuantizeLinear rounds; saturated to
+/// +-2^62 (a clip bound far beyond the output's range), NaN to 0, so the
+/// conversion is always defined.
+int64_t roundEven(double v) {
+  double r = std::nearbyint(v);
+  if (std::isnan(r))
+    return 0;
+  return (int64_t)std::clamp(r, -0x1p62, 0x1p62);
+}
 
 /// An integer constant read through dequantize(scast(bitcast?(constant))).
 struct IntConst {
@@ -191,6 +198,17 @@ private:
                                    int64_t axis, int64_t inZp) {
     return requant(acc, multipliers, axis, inZp, out.zp, out.intType, lo, hi);
   }
+
+  /// The i32 accumulator bias `quantized - zpTerm` (quantized =
+  /// round(real / (alpha * S_in * S_w))), or an error at `op` naming the
+  /// channel and the values when it does not fit in i32 (a QDQ model whose
+  /// weight scale is too small for its bias: dyad-quantize raises such
+  /// scales for float models, docs/numerics.md §2).
+  std::optional<int64_t> checkedBias(Operation *op, StringRef what,
+                                     int64_t channel, double real,
+                                     double inScale, double wScale,
+                                     double alpha, double quantized,
+                                     double zpTerm);
 
   Outcome conv(ConvOp op);
   Outcome contraction(Operation *op, Value bias);
@@ -370,6 +388,30 @@ Outcome ChainRewriter::passThrough(Operation *op) {
   return finish(requantToOutput(v, in.scale / out.scale, 1, in.zp));
 }
 
+std::optional<int64_t>
+ChainRewriter::checkedBias(Operation *op, StringRef what, int64_t channel,
+                           double real, double inScale, double wScale,
+                           double alpha, double quantized, double zpTerm) {
+  double v = quantized - zpTerm;
+  if (std::isfinite(v) && v >= (double)INT32_MIN && v <= (double)INT32_MAX)
+    return (int64_t)v;
+  auto diag = op->emitError();
+  diag << "the quantized bias of " << what << " " << channel
+       << " does not fit in i32: bias " << formatNumber(real) << " at scale ";
+  if (alpha != 1.0)
+    diag << "alpha * ";
+  diag << "S_in * S_w = ";
+  if (alpha != 1.0)
+    diag << formatNumber(alpha) << " * ";
+  diag << formatNumber(inScale) << " * " << formatNumber(wScale) << " is "
+       << formatNumber(quantized);
+  if (zpTerm != 0)
+    diag << " (" << formatNumber(v) << " with the input zero point's term)";
+  diag << ", beyond +-2147483647: the model's weight scale for this "
+          "channel is too small for its bias";
+  return std::nullopt;
+}
+
 Outcome ChainRewriter::conv(ConvOp op) {
   auto x = intOperand(op.getX());
   auto w = dequantizedConstant(op.getW());
@@ -387,15 +429,17 @@ Outcome ChainRewriter::conv(ConvOp op) {
   bool wZero = llvm::all_of(w->zeroPoints, [](int64_t z) { return z == 0; });
   auto scaleW = [&](int64_t c) { return w->scales[w->axis == 0 ? c : 0]; };
 
-  // Bias at S_in * S_w[c].
-  SmallVector<int64_t> bias(outCh, 0);
+  // Bias at S_in * S_w[c] (as doubles until checked against i32).
+  SmallVector<double> realBias(outCh, 0.0), bias(outCh, 0.0);
   if (Value bv = op.getB()) {
     auto real = realConstant(bv);
     if (!real || (int64_t)real->first.size() != outCh)
       return noMatch("the bias is not a constant");
+    realBias = real->first;
     for (int64_t c = 0; c < outCh; ++c)
-      bias[c] = roundEven(real->first[c] / (in.scale * scaleW(c)));
+      bias[c] = std::nearbyint(realBias[c] / (in.scale * scaleW(c)));
   }
+  SmallVector<double> zpTerm(outCh, 0.0);
 
   auto i32 = b.getI32Type();
   Value xi = x->first;
@@ -428,7 +472,7 @@ Outcome ChainRewriter::conv(ConvOp op) {
       int64_t sum = 0;
       for (int64_t k = 0; k < perCh; ++k)
         sum += w->values[c * perCh + k];
-      bias[c] -= in.zp * sum;
+      zpTerm[c] = (double)(in.zp * sum);
     }
   } else {
     // Zero points at run time: the conv subtracts them (and pads with the
@@ -443,14 +487,16 @@ Outcome ChainRewriter::conv(ConvOp op) {
                           integerTypeOf(w->type), zps);
     }
   }
-  for (int64_t v : bias)
-    if (v < INT32_MIN || v > INT32_MAX) {
-      op.emitError() << "the quantized bias does not fit in i32 (scales "
-                        "too small for the bias)";
+  SmallVector<int64_t> biasInt(outCh);
+  for (int64_t c = 0; c < outCh; ++c) {
+    auto v = checkedBias(op, "output channel", c, realBias[c], in.scale,
+                         scaleW(c), 1.0, bias[c], zpTerm[c]);
+    if (!v)
       return Outcome::Error;
-    }
+    biasInt[c] = *v;
+  }
   Value wi = intConstant(b, loc, w->shape, integerTypeOf(w->type), w->values);
-  Value bi = intConstant(b, loc, {outCh}, i32, bias);
+  Value bi = intConstant(b, loc, {outCh}, i32, biasInt);
   auto accType = withElement(op.getType(), i32);
   Value acc = ConvOp::create(b, loc, accType, xi, wi, bi, xzp, wzp,
                              op.getAutoPadAttr(), op.getKernelShapeAttr(),
@@ -555,12 +601,13 @@ Outcome ChainRewriter::contraction(Operation *op, Value extraBias) {
   SmallVector<int64_t> bias(biasReal.size());
   for (size_t i = 0; i < bias.size(); ++i) {
     int64_t n = (int64_t)i % N;
-    int64_t v = roundEven(biasReal[i] / accScale(n)) - in.zp * colSum[n];
-    if (v < INT32_MIN || v > INT32_MAX) {
-      op->emitError() << "the quantized bias does not fit in i32";
+    auto v = checkedBias(op, "output column", n, biasReal[i], in.scale,
+                         scaleW(n), alpha,
+                         std::nearbyint(biasReal[i] / accScale(n)),
+                         (double)(in.zp * colSum[n]));
+    if (!v)
       return Outcome::Error;
-    }
-    bias[i] = v;
+    bias[i] = *v;
   }
 
   Value ai = a->first;

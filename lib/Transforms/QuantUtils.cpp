@@ -6,6 +6,8 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cstdio>
+
 using namespace mlir;
 using namespace dyad;
 
@@ -99,6 +101,12 @@ std::optional<SmallVector<double>> dyad::floatConstant(Value v,
   if (type)
     *type = attr.getType();
   return out;
+}
+
+std::string dyad::formatNumber(double v) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%.10g", v);
+  return buf;
 }
 
 IntegerType dyad::integerTypeOf(quant::QuantizedType qt) {

@@ -53,6 +53,10 @@ bool isPostprocessing(mlir::Value v);
 std::optional<llvm::SmallVector<double>>
 floatConstant(mlir::Value v, mlir::ShapedType *type = nullptr);
 
+/// `v` for diagnostics: up to 10 significant digits (`%.10g`), so scales and
+/// integers up to 2^31 print exactly enough to be checked by hand.
+std::string formatNumber(double v);
+
 /// The integer type that stores `qt` in the integerized graph: `iN`
 /// (signless) for signed storage, `uiN` for unsigned.
 mlir::IntegerType integerTypeOf(mlir::quant::QuantizedType qt);

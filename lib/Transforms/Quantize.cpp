@@ -80,7 +80,11 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   }
 
   /// Per-channel symmetric weights along `axis` of the constant `w`: the
-  /// operand becomes dequantize(scast(integer constant)).
+  /// operand becomes dequantize(scast(integer constant)). The scale of a
+  /// channel is max|W_c| / qmax, adjusted where the integer graph needs it
+  /// (docs/numerics.md §2, `channelScale`); the adjustments are recorded on
+  /// the op (`dyad.weight_adjustments`, read by the quantization report) and
+  /// those that change what the weights compute are warnings at its node.
   LogicalResult quantizeWeights(Operation *op, unsigned operand,
                                 int64_t axis) {
     Value w = op->getOperand(operand);
@@ -99,18 +103,35 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       int64_t c = ((int64_t)i / inner) % channels;
       amax[c] = std::max(amax[c], std::fabs(vals[i]));
     }
+    ChannelContext ctx = channelContext(op, channels);
     SmallVector<double> scales;
-    for (double a : amax)
-      // An all-zero channel: any scale represents it; 1 keeps M finite.
-      scales.push_back(a > 0 ? a / (double)qmax : 1.0);
+    SmallVector<ChannelNote> notes;
+    for (int64_t c = 0; c < channels; ++c) {
+      ChannelNote note;
+      note.channel = c;
+      note.maxAbs = amax[c];
+      note.bias = ctx.biasAbs.empty() ? 0.0 : ctx.biasAbs[c];
+      scales.push_back(channelScale(ctx, amax[c], note.bias, qmax, note));
+      notes.push_back(note);
+    }
     auto i8 = IntegerType::get(&getContext(), 8);
     SmallVector<APInt> q;
     for (size_t i = 0; i < vals.size(); ++i) {
       int64_t c = ((int64_t)i / inner) % channels;
-      int64_t v = (int64_t)std::nearbyint(vals[i] / scales[c]);
-      v = std::clamp(v, -qmax, qmax);
+      // Clamped as a double: a clipped weight may be far beyond int64.
+      double r = std::clamp(std::nearbyint(vals[i] / scales[c]),
+                            -(double)qmax, (double)qmax);
+      int64_t v = (int64_t)r;
       q.push_back(APInt(8, (uint64_t)v, true));
+      if (vals[i] != 0) {
+        ++notes[c].nonZero;
+        if (v == 0)
+          ++notes[c].zeroed;
+        if (std::fabs(vals[i]) < amax[c] * 0x1p-8)
+          ++notes[c].small;
+      }
     }
+    recordNotes(op, notes);
     OpBuilder b(op);
     Location loc = w.getLoc();
     auto intType = RankedTensorType::get(type.getShape(), i8);
@@ -126,6 +147,206 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     return success();
   }
 
+  /// What the weight scales of a contraction must respect, read from the
+  /// QDQ graph once the activations are quantized: the accumulator's scale
+  /// is alpha * S_in * S_w[c], its requant multiplier alpha * S_in * S_w[c]
+  /// / S_out.
+  struct ChannelContext {
+    std::optional<double> inScale, outScale;
+    double alpha = 1;
+    SmallVector<double> biasAbs; // max |real bias| per channel; empty: none
+  };
+
+  /// One channel's scale choice, for the report and the warnings.
+  struct ChannelNote {
+    int64_t channel = 0;
+    double maxAbs = 0, bias = 0;
+    double natural = 0, scale = 0; // max|W| / qmax, and the one chosen
+    StringRef reason;              // empty: the natural scale
+    int64_t nonZero = 0, zeroed = 0; // non-zero weights; those rounded to 0
+    int64_t small = 0; // non-zero weights below max|W| / 256
+  };
+
+  static std::optional<double> perTensorScale(Type t) {
+    if (auto u = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t)))
+      return u.getScale();
+    return std::nullopt;
+  }
+
+  ChannelContext channelContext(Operation *op, int64_t channels) {
+    ChannelContext ctx;
+    // S_in: the data operand reads a per-tensor dequantize.
+    if (auto dq = op->getOperand(0).getDefiningOp<DequantizeOp>())
+      ctx.inScale = perTensorScale(dq.getInput().getType());
+    // S_out: the quantize on the result, or on the user it fuses into.
+    Value out = op->getResult(0);
+    while (fusesIntoUser(out))
+      out = (*out.getUsers().begin())->getResult(0);
+    for (Operation *user : out.getUsers())
+      if (auto q = dyn_cast<QuantizeOp>(user))
+        if ((ctx.outScale = perTensorScale(q.getType())))
+          break;
+    // The real bias per output channel: Conv B, Gemm beta * C, the constant
+    // added to a MatMul. A bias that is not per channel bounds every one.
+    Value bias;
+    double beta = 1;
+    if (auto conv = dyn_cast<ConvOp>(op)) {
+      bias = conv.getB();
+    } else if (auto gemm = dyn_cast<GemmOp>(op)) {
+      bias = gemm.getC();
+      ctx.alpha = gemm.getAlpha().convertToDouble();
+      beta = gemm.getBeta().convertToDouble();
+    } else if (isa<MatMulOp>(op) && fusesIntoUser(op->getResult(0))) {
+      Operation *user = *op->getResult(0).getUsers().begin();
+      if (isa<AddOp>(user))
+        bias = user->getOperand(0) == op->getResult(0) ? user->getOperand(1)
+                                                       : user->getOperand(0);
+    }
+    if (!(ctx.alpha > 0) || !std::isfinite(ctx.alpha))
+      ctx.inScale.reset(); // integerize leaves such a gemm in float
+    ShapedType biasType;
+    auto biasVals = bias ? floatConstant(bias, &biasType) : std::nullopt;
+    if (!biasVals || biasVals->empty())
+      return ctx;
+    ctx.biasAbs.assign(channels, 0.0);
+    int64_t last = biasType.getRank() ? biasType.getShape().back() : 1;
+    for (size_t i = 0; i < biasVals->size(); ++i) {
+      double v = std::fabs(beta * (*biasVals)[i]);
+      if (last == channels) {
+        double &m = ctx.biasAbs[(int64_t)i % channels];
+        m = std::max(m, v);
+      } else {
+        for (double &m : ctx.biasAbs)
+          m = std::max(m, v);
+      }
+    }
+    return ctx;
+  }
+
+  /// The scale of one weight channel (docs/numerics.md §2):
+  ///   natural  max|W_c| / qmax (an all-zero channel: the bias's scale
+  ///            below, or 1 without a bias);
+  ///   bias     at least |B_c| / (alpha * S_in * 2^30): the quantized bias
+  ///            keeps |b_q| <= 2^30, half the i32 range, the other half
+  ///            left to the products (onnxruntime raises the weight scale
+  ///            the same way; it keeps |b_q| <= (2^31 - 1) / 1.0001);
+  ///   range    the multiplier M = alpha * S_in * S_w / S_out within
+  ///            [2^-32, 2^30]: below, the channel's weights cannot move the
+  ///            output by half an LSB and quantize to ~0; above, one unit of
+  ///            the accumulator saturates the output and the weights beyond
+  ///            qmax * S_w are clipped;
+  ///   normal   at least the smallest normal f32 (2^-126).
+  double channelScale(const ChannelContext &ctx, double amax, double bias,
+                      int64_t qmax, ChannelNote &note) {
+    const double biasLimit = 0x1p30, minM = 0x1p-32, maxM = 0x1p30;
+    double natural = amax / (double)qmax;
+    double s = natural;
+    note.natural = natural;
+    if (amax == 0)
+      note.reason = "all_zero";
+    if (ctx.inScale && bias > 0) {
+      double floor = bias / (ctx.alpha * *ctx.inScale * biasLimit);
+      if (floor > s) {
+        s = floor;
+        if (amax > 0)
+          note.reason = "bias";
+      }
+    }
+    if (s == 0)
+      s = 1.0; // an all-zero channel without a bias: any scale will do
+    if (ctx.inScale && ctx.outScale) {
+      double unit = *ctx.outScale / (ctx.alpha * *ctx.inScale);
+      if (s < minM * unit) {
+        s = minM * unit;
+        if (amax > 0)
+          note.reason = "below_resolution";
+      } else if (s > maxM * unit) {
+        s = maxM * unit;
+        if (amax > s * (double)qmax)
+          note.reason = "clipped";
+      }
+    }
+    if (s < 0x1p-126) {
+      s = 0x1p-126;
+      if (amax > 0)
+        note.reason = "below_resolution";
+    }
+    note.scale = s;
+    return s;
+  }
+
+  /// `dyad.weight_adjustments` on the op (one entry per channel whose scale
+  /// is not max|W| / qmax, or whose non-zero weights mostly quantize to 0),
+  /// and a warning at its node where the weights compute something else
+  /// than the float model's beyond rounding: a scale raised for the bias,
+  /// clipped weights, weights lost to an outlier.
+  void recordNotes(Operation *op, MutableArrayRef<ChannelNote> notes) {
+    Builder b(&getContext());
+    SmallVector<Attribute> entries;
+    SmallVector<const ChannelNote *> warned;
+    for (ChannelNote &n : notes) {
+      // Outliers: most of a channel's non-zero weights are below 1/256 of
+      // its largest (whatever the bit width), so they round to 0 at the
+      // scale the largest sets.
+      if (n.reason.empty() && n.nonZero >= 2 && 2 * n.small > n.nonZero)
+        n.reason = "outlier";
+      if (n.reason.empty())
+        continue;
+      SmallVector<NamedAttribute> fields{
+          b.getNamedAttr("channel", b.getI64IntegerAttr(n.channel)),
+          b.getNamedAttr("reason", b.getStringAttr(n.reason)),
+          b.getNamedAttr("max_abs_weight", b.getF64FloatAttr(n.maxAbs)),
+          b.getNamedAttr("abs_bias", b.getF64FloatAttr(n.bias)),
+          b.getNamedAttr("natural_scale", b.getF64FloatAttr(n.natural)),
+          b.getNamedAttr("scale", b.getF64FloatAttr(n.scale)),
+          b.getNamedAttr("nonzero_weights", b.getI64IntegerAttr(n.nonZero)),
+          b.getNamedAttr("zeroed_weights", b.getI64IntegerAttr(n.zeroed))};
+      entries.push_back(b.getDictionaryAttr(fields));
+      if (n.reason == "bias" || n.reason == "clipped" ||
+          n.reason == "outlier")
+        warned.push_back(&n);
+    }
+    if (entries.empty())
+      return;
+    op->setAttr("dyad.weight_adjustments", b.getArrayAttr(entries));
+    if (warned.empty())
+      return;
+    auto diag = op->emitWarning();
+    diag << "quantized weights lose precision on " << warned.size() << " of "
+         << notes.size() << " output channel"
+         << (notes.size() == 1 ? "" : "s") << ": ";
+    bool first = true;
+    for (StringRef r : {"bias", "clipped", "outlier"}) {
+      int64_t count = llvm::count_if(
+          warned, [&](const ChannelNote *n) { return n->reason == r; });
+      if (!count)
+        continue;
+      diag << (first ? "" : "; ") << count << " ";
+      first = false;
+      if (r == "bias")
+        diag << "weight scale raised so the quantized bias fits in i32 "
+                "(|b_q| <= 2^30)";
+      else if (r == "clipped")
+        diag << "weight scale capped at a requant multiplier of 2^30 "
+                "(larger weights clipped)";
+      else
+        diag << "weight scale set by an outlier (most weights quantize "
+                "to 0)";
+    }
+    for (size_t i = 0; i < warned.size() && i < 3; ++i) {
+      const ChannelNote &n = *warned[i];
+      diag.attachNote(op->getLoc())
+          << "channel " << n.channel << " (" << n.reason << "): max|W| "
+          << formatNumber(n.maxAbs) << ", |bias| " << formatNumber(n.bias)
+          << ", scale " << formatNumber(n.natural) << " -> "
+          << formatNumber(n.scale) << ", " << n.zeroed << " of " << n.nonZero
+          << " non-zero weights quantize to 0";
+    }
+    if (warned.size() > 3)
+      diag.attachNote(op->getLoc())
+          << (warned.size() - 3) << " more channels (see --report)";
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (weightBits < 2 || weightBits > 8 || activationBits < 2 ||
@@ -139,10 +360,12 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       return signalPassFailure();
     }
 
-    // Weights first, so the activations' walk sees the final operands.
+    // The contractions with constant weights; their weights are quantized
+    // after the activations, whose scales bound theirs (channelScale).
+    SmallVector<std::pair<Operation *, QuantizedWeight>> weighted;
     func.walk([&](QuantizableOpInterface op) {
       if (auto w = op.getQuantizedWeight())
-        (void)quantizeWeights(op, w->operand, w->axis);
+        weighted.push_back({op, *w});
     });
 
     // Activations, in program order (a pass-through op reads its input's
@@ -194,6 +417,8 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       Value dq = DequantizeOp::create(b, loc, tensorType, q);
       v.replaceAllUsesExcept(dq, q.getDefiningOp());
     }
+    for (auto [op, w] : weighted)
+      (void)quantizeWeights(op, w.operand, w.axis);
     if (!missing.empty()) {
       auto diag = func.emitWarning();
       diag << "the calibration table has no entry for " << missing.size()

@@ -22,8 +22,12 @@
 // (quantize-boundary.mlir tests the boundary and the missing-entry warning).
 //
 // Weights: symmetric per output channel, S = max|W| / 127, Z = 0, range
-// [-127, 127]: conv channel 0 max|W| = 1.27 (as f32), an all-zero channel
-// gets S = 1; gemm (transB) row 0 max|W| = 127/128, S = 2^-7 exactly, and
+// [-127, 127]: conv channel 0 max|W| = 1.27 (as f32); channel 1 is all
+// zeros with a bias of 0.2 (as f32: 0.20000000298023224), so its scale puts
+// that bias at 2^30 (docs/numerics.md §2): S = 0.2 / (S_in * 2^30) =
+// 0.20000000298023224 / (4/255 * 2^30) = 1.1874363003289146e-08 (recorded in
+// dyad.weight_adjustments, no warning; quantize-weight-edges.mlir tests the
+// other cases); gemm (transB) row 0 max|W| = 127/128, S = 2^-7 exactly, and
 // 0.01953125 / 2^-7 = 2.5 rounds half to even: 2.
 
 // CHECK-LABEL: func.func @main_graph(
@@ -31,9 +35,9 @@
 // CHECK:         %[[XQ:.*]] = dyad.quantize %[[X]] : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!quant.uniform<i8:f32, 0.015686274509803921:-64>>
 // CHECK-NEXT:    %[[XD:.*]] = dyad.dequantize %[[XQ]]
 // CHECK:         %[[WI:.*]] = arith.constant dense<{{\[\[\[\[}}50]], {{\[\[}}-127]]], {{\[\[\[}}0]], {{\[\[}}0]]], {{\[\[\[}}-127]], {{\[\[}}50]]]]> : tensor<3x2x1x1xi8>
-// CHECK-NEXT:    %[[WQ:.*]] = quant.scast %[[WI]] : tensor<3x2x1x1xi8> to tensor<3x2x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.009999999849815068,1.000000e+00,0.019999999699630136}>>
+// CHECK-NEXT:    %[[WQ:.*]] = quant.scast %[[WI]] : tensor<3x2x1x1xi8> to tensor<3x2x1x1x!quant.uniform<i8<-127:127>:f32:0, {0.009999999849815068,1.1874363003289146E-8,0.019999999699630136}>>
 // CHECK-NEXT:    %[[W:.*]] = dyad.dequantize %[[WQ]]
-// CHECK-NEXT:    %[[C:.*]] = dyad.conv %[[XD]], %[[W]] bias(%{{.*}}) {{.*}}dyad.tensor = "conv_out"
+// CHECK-NEXT:    %[[C:.*]] = dyad.conv %[[XD]], %[[W]] bias(%{{.*}}) {{.*}}dyad.tensor = "conv_out", dyad.weight_adjustments = [{abs_bias = 0.20000000298023224 : f64, channel = 1 : i64, max_abs_weight = 0.000000e+00 : f64, natural_scale = 0.000000e+00 : f64, nonzero_weights = 0 : i64, reason = "all_zero", scale = 1.1874363003289146E-8 : f64, zeroed_weights = 0 : i64}]
 // CHECK-NEXT:    %[[R:.*]] = dyad.relu %[[C]] {dyad.tensor = "relu_out"}
 // CHECK-NEXT:    %[[RQ:.*]] = dyad.quantize %[[R]] : tensor<1x3x2x2xf32> to tensor<1x3x2x2x!quant.uniform<i8:f32, 0.023529411764705882:-128>>
 // CHECK-NEXT:    %[[RD:.*]] = dyad.dequantize %[[RQ]]
@@ -74,10 +78,11 @@ func.func @main_graph(%x: tensor<1x2x2x2xf32> {dyad.name = "input"}) -> tensor<1
 // ORT: dyad.quantize %{{.*}} : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.0098039215686274508:76>>
 
 // 4 bits: activations in [-8, 7] (input: S = 4/15, Z = round(-8 + 3.75) = -4;
-// relu_out: S = 6/15), weights in [-7, 7] (S = max|W| / 7).
+// relu_out: S = 6/15), weights in [-7, 7] (S = max|W| / 7; the all-zero
+// channel: 0.20000000298023224 / (4/15 * 2^30)).
 // BITS4: dyad.quantize %{{.*}} : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!quant.uniform<i8<-8:7>:f32, 0.26666666666666666:-4>>
 // BITS4: arith.constant dense<{{\[\[\[\[}}3]], {{\[\[}}-7]]], {{\[\[\[}}0]], {{\[\[}}0]]], {{\[\[\[}}-7]], {{\[\[}}3]]]]> : tensor<3x2x1x1xi8>
-// BITS4: quant.uniform<i8<-7:7>:f32:0, {0.18142856870378768,1.000000e+00,0.36285713740757536}>
+// BITS4: quant.uniform<i8<-7:7>:f32:0, {0.18142856870378768,6.9849194136994974E-10,0.36285713740757536}>
 // BITS4: dyad.quantize %{{.*}} : tensor<1x3x2x2xf32> to tensor<1x3x2x2x!quant.uniform<i8<-8:7>:f32, 4.000000e-01:-8>>
 
 // NOFILE: error: cannot read calibration table {{.*}}Inputs{{/|\\}}no-such-table.json: No such file or directory

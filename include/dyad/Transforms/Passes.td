@@ -57,7 +57,14 @@ def DyadQuantize : Pass<"dyad-quantize", "mlir::func::FuncOp"> {
     only move or select values (max pool, reshape, flatten, transpose,
     squeeze, unsqueeze) keep their input's type. Conv, Gemm and MatMul
     weights become per-output-channel symmetric integer constants,
-    `S = max|W| / (2^(bits-1) - 1)`, Z = 0. A Conv/Gemm/MatMul/Add result
+    `S = max|W| / (2^(bits-1) - 1)`, Z = 0, raised where a channel's bias
+    would not fit in i32 at `S_in * S` (that channel's weights re-quantized)
+    and kept within the range requantization can express
+    (docs/numerics.md, "Weights from the wild"; adjusted channels are
+    recorded and warned about). Input normalization (Sub/Add/Mul/Div by
+    constants on a graph input) stays float ahead of the first quantize and
+    postprocessing without an integer form after the last dequantize. A
+    Conv/Gemm/MatMul/Add result
     whose only user is a Relu or Clip is not quantized itself: the activation
     fuses into its requantization. The result is the QDQ form that
     `dyad-integerize` rewrites, the same form an ONNX QDQ model imports to.
