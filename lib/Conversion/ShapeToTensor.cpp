@@ -19,6 +19,7 @@
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -899,14 +900,17 @@ struct GatherLowering : DyadConversionPattern<GatherOp> {
     // Shape arithmetic: constant indices into a short static vector become
     // scalar extracts, which fold through the tensor.from_elements of a
     // lowered dyad.shape and keep run-time dims visible to reshape.
+    // (Out-of-range constants, which the importer refuses, take the general
+    // path below, which clamps.)
     auto constIdx = constantInts(indices, op.getIndices());
+    int64_t n0 = r == 1 ? dataType.getDimSize(0) : ShapedType::kDynamic;
     if (r == 1 && !dataType.isDynamicDim(0) && constIdx &&
-        constIdx->size() <= 16) {
-      int64_t n = dataType.getDimSize(0);
+        constIdx->size() <= 16 &&
+        llvm::all_of(*constIdx,
+                     [&](int64_t i) { return i >= -n0 && i < n0; })) {
+      int64_t n = n0;
       SmallVector<Value> elements;
       for (int64_t i : *constIdx) {
-        if (i < -n || i >= n)
-          return rewriter.notifyMatchFailure(op, "index out of range");
         Value at =
             arith::ConstantIndexOp::create(rewriter, loc, i < 0 ? i + n : i);
         elements.push_back(rewriter.createOrFold<tensor::ExtractOp>(
@@ -950,17 +954,40 @@ struct GatherLowering : DyadConversionPattern<GatherOp> {
         ValueRange{init}, maps, iters,
         [&](OpBuilder &b, Location l, ValueRange args) {
           IndexMath bm(b, l);
-          // Negative indices count from the end.
+          // Negative indices count from the end. ONNX makes an index
+          // outside [-n, n-1] an error; the compiled code has no error
+          // channel, so it clamps such an index to [0, n-1]
+          // (docs/reliability.md) and never reads out of bounds.
           OpFoldResult i = bm.index(args[0]);
           i = bm.select(bm.lt(i, bm.c(0)), bm.add(i, axisDim), i);
+          i = bm.clamp(i, bm.c(0), bm.sub(axisDim, 1));
           SmallVector<Value> src;
           for (int64_t d = 0; d < axis; ++d)
             src.push_back(linalg::IndexOp::create(b, l, d));
           src.push_back(bm.value(i));
           for (int64_t d = axis + 1; d < r; ++d)
             src.push_back(linalg::IndexOp::create(b, l, d - 1 + q));
-          linalg::YieldOp::create(
-              b, l, Value(tensor::ExtractOp::create(b, l, data, src)));
+          auto extract = [&](OpBuilder &eb, Location el) -> Value {
+            return tensor::ExtractOp::create(eb, el, data, src);
+          };
+          if (!dataType.isDynamicDim(axis) && dataType.getDimSize(axis) > 0) {
+            linalg::YieldOp::create(b, l, extract(b, l));
+            return;
+          }
+          // An empty axis has no element to clamp to: every index is out of
+          // range, and the result is zeros.
+          Type elt = dataType.getElementType();
+          auto ifOp = scf::IfOp::create(
+              b, l, bm.value(bm.eq(axisDim, bm.c(0))),
+              [&](OpBuilder &tb, Location tl) {
+                Value zero = arith::ConstantOp::create(
+                    tb, tl, elt, cast<TypedAttr>(tb.getZeroAttr(elt)));
+                scf::YieldOp::create(tb, tl, zero);
+              },
+              [&](OpBuilder &eb, Location el) {
+                scf::YieldOp::create(eb, el, extract(eb, el));
+              });
+          linalg::YieldOp::create(b, l, ifOp.getResult(0));
         });
     rewriter.replaceOp(op, castTo(rewriter, loc, generic.getResult(0), type));
     return success();

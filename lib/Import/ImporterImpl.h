@@ -25,6 +25,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace dyad::import {
 
@@ -148,16 +149,29 @@ public:
   FailureOr<DenseElementsAttr> tensorToAttr(const onnx::TensorProto &tensor,
                                             Location loc);
   FailureOr<Value> lookup(StringRef name, Location loc);
+  /// The element count of `dims` (dynamic dims left out) against
+  /// kMaxElements: an error at `loc` naming `what` when it is larger or
+  /// overflows int64.
+  LogicalResult checkElementCount(llvm::ArrayRef<int64_t> dims, Location loc,
+                                  const llvm::Twine &what);
   std::optional<DenseElementsAttr> constantOf(StringRef name, Location loc);
   Value materializeConstant(DenseElementsAttr attr, Location loc);
 
 private:
   LogicalResult prepare(onnx::ModelProto &model);
+  /// Rewrites the default domain of `model` from `opset` to kTargetOpset
+  /// (OpsetUpgrade.cpp).
+  LogicalResult upgradeOpset(onnx::ModelProto &model, int64_t opset);
   /// The checks before any ONNX pass runs (`opset`: of the default domain).
   LogicalResult validate(const onnx::GraphProto &graph, int64_t opset);
   LogicalResult validateGraph(const onnx::GraphProto &graph);
   LogicalResult checkOps(const onnx::GraphProto &graph,
                          bool beforeUpgrade = false);
+  /// Checks every node of a supported op against the attribute rules of its
+  /// op table entry (Validation.cpp), with what `graph` tells of ranks, dims
+  /// and constants: before any ONNX pass (declared shapes only), and again
+  /// after shape inference, where every inferred rank is known.
+  LogicalResult checkNodeRules(const onnx::GraphProto &graph);
   LogicalResult importNodes(const onnx::GraphProto &graph);
   FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
                                       Location loc);
@@ -166,8 +180,54 @@ private:
 
 using OpBuilderFn = std::function<mlir::LogicalResult(NodeContext &)>;
 
+/// Dyad's limit on the size of one tensor, 2^40 elements (4 TiB of f32): a
+/// shape with more elements (or whose element count overflows int64) is an
+/// error at the node that produces it, and so is any size-like attribute
+/// value (kernel size, stride, dilation, pad) above it.
+constexpr int64_t kMaxElements = int64_t(1) << 40;
+
+/// One constraint that the ONNX spec puts on a node's attributes (or on a
+/// constant input that stands for an attribute, such as the axes of opset
+/// 13+), declared in the op's table entry and checked by one generic
+/// validator (GraphImporter::checkNodeRules) before any libonnx pass runs,
+/// where declared shapes tell ranks and dims, and again after shape
+/// inference. A rule whose value or rank is unknown is skipped.
+struct AttrRule {
+  enum class Kind : uint8_t {
+    Range,    ///< every value in [lo, hi] (hi = kMaxElements: a size)
+    Axis,     ///< an axis of input `ref`, in [-r, r-1]; lo = 1: [-r, r]
+    Axes,     ///< distinct axes of input `ref`; lo = 1: axes of the result,
+              ///< of rank r + the number of axes (Unsqueeze)
+    Perm,     ///< a permutation of the dims of input `ref`
+    PerDim,   ///< lo values per dim of input `ref` (Pad's pads)
+    NonZero,  ///< no value is 0
+    OneOf,    ///< a string among `values` ('|'-separated)
+    DataType, ///< an ONNX tensor element type
+    Rank,     ///< input `ref` has rank >= lo (exactly lo when hi = 1)
+    SameRank, ///< inputs `ref` and `other` have the same rank
+    Window,   ///< kernel_shape, strides, dilations, pads agree with each
+              ///< other, with the spatial rank of input `ref` and with the
+              ///< spatial dims of weight input `other` (-1: none)
+    Group,    ///< group divides the channels of input `ref` and weight
+              ///< `other` (hi = 1: ConvTranspose's weight layout)
+    Indices,  ///< constant indices (input `input`) within the dim `name`
+              ///< (the axis attribute) of input `ref`; negative ones wrap
+    Scales,   ///< float scales: finite, > 0 and at most 2^40
+  };
+  Kind kind;
+  /// The attribute; it names the value in messages.
+  const char *name = nullptr;
+  /// A constant input that stands for the attribute (-1: none).
+  int input = -1;
+  int ref = 0, other = -1;
+  int64_t lo = 0, hi = 0;
+  const char *values = nullptr;
+};
+
 struct OpSpec {
   OpBuilderFn build;
+  /// The ONNX constraints on the node's attributes and input ranks.
+  std::vector<AttrRule> rules;
 };
 
 /// The one importer table: "domain::OpType" (domain "" for ONNX) -> builder.

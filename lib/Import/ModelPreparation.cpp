@@ -2,7 +2,8 @@
 //
 // Reads a model (binary protobuf, or ONNX's textual syntax) and prepares it
 // for the node walk: model-level checks, validate() (Validation.cpp), the
-// upgrade to kTargetOpset, --input-shape and ONNX shape inference.
+// upgrade to kTargetOpset (OpsetUpgrade.cpp), --input-shape and ONNX shape
+// inference.
 //
 // libonnx throws (parser, shape inference, version converter); every call
 // into it is wrapped here and turned into a diagnostic.
@@ -18,7 +19,6 @@
 #include <onnx/defs/parser.h>
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
-#include <onnx/version_converter/convert.h>
 
 #include <google/protobuf/io/coded_stream.h>
 
@@ -135,24 +135,15 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
                             << " is newer than the newest this build of ONNX "
                                "knows ("
                             << newest << ")";
-    try {
-      // The converter's adapters need shapes (broadcast rules of opset < 7).
-      onnx::shape_inference::InferShapes(model,
-                                         onnx::OpSchemaRegistry::Instance());
-      onnx::ModelProto upgraded =
-          onnx::version_conversion::ConvertVersion(model, kTargetOpset);
-      model = std::move(upgraded);
-      opsets[""] = kTargetOpset;
-    } catch (const std::exception &e) {
-      // Keep going at the model's own opset: builders read the older forms
-      // (axes, pads and bounds as attributes, ...) too, and report what they
-      // cannot handle. (libonnx 1.12 cannot upgrade e.g. a Pad-10 without
-      // its 'value' attribute.)
-      if (opset < 10)
-        return emitError(loc) << "cannot upgrade the model from opset "
-                              << opset << " to " << kTargetOpset << ": "
-                              << e.what();
-    }
+    if (opset > kTargetOpset)
+      return emitError(loc) << "opset " << opset
+                            << " is newer than the opset Dyad implements ("
+                            << kTargetOpset << ")";
+    // Opset 7-16 node by node, older ones through ONNX's converter first
+    // (OpsetUpgrade.cpp).
+    if (failed(upgradeOpset(model, opset)))
+      return failure();
+    opsets[""] = kTargetOpset;
   }
 
   onnx::GraphProto *graph = model.mutable_graph();

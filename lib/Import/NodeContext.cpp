@@ -146,9 +146,17 @@ Type NodeContext::resultType(int i, Type fallback) {
         it->second->tensor_type().elem_type() != 0) {
       // Type errors were reported by shape inference already; conversion
       // failures here are unsupported element types.
-      if (Type t = graph.convertType(*it->second, loc, node.output(i)))
-        return t;
-      return {};
+      Type t = graph.convertType(*it->second, loc, node.output(i));
+      if (!t)
+        return {};
+      // A shape too large to hold: refused here, at the node that makes it.
+      if (auto rt = dyn_cast<RankedTensorType>(t))
+        if (failed(graph.checkElementCount(
+                rt.getShape(), loc,
+                node.op_type() + " (opset " + std::to_string(opset) +
+                    "): output '" + node.output(i) + "'")))
+          return {};
+      return t;
     }
   }
   if (fallback)

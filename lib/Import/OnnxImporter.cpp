@@ -120,6 +120,10 @@ OwningOpRef<ModuleOp> GraphImporter::run(onnx::ModelProto &model) {
 
   if (failed(checkOps(graph)))
     return nullptr;
+  // The attribute rules again, now that inference knows every rank and dim
+  // (and the upgrade may have turned attributes into constant inputs).
+  if (failed(checkNodeRules(graph)))
+    return nullptr;
 
   for (const auto &init : graph.initializer())
     initializers[init.name()] = &init;
@@ -150,6 +154,10 @@ OwningOpRef<ModuleOp> GraphImporter::run(onnx::ModelProto &model) {
     Type t = convertType(in.type(), valueLoc(in.name()), in.name());
     if (!t)
       return nullptr;
+    if (auto rt = dyn_cast<RankedTensorType>(t))
+      if (failed(checkElementCount(rt.getShape(), valueLoc(in.name()),
+                                   "graph input '" + in.name() + "'")))
+        return nullptr;
     argTypes.push_back(t);
     args.push_back(&in);
   }
@@ -158,6 +166,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(onnx::ModelProto &model) {
     Type t = convertType(out.type(), valueLoc(out.name()), out.name());
     if (!t)
       return nullptr;
+    // (Sizes are checked at the node that computes the output.)
     resultTypes.push_back(t);
   }
 
@@ -224,6 +233,19 @@ OwningOpRef<ModuleOp> GraphImporter::run(onnx::ModelProto &model) {
   }
   func::ReturnOp::create(builder, loc, results);
   func.setType(builder.getFunctionType(argTypes, resultTypes));
+  // Every tensor the builders made (most were checked at their node already)
+  // within Dyad's size limit.
+  WalkResult sizes = func.walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      if (auto rt = dyn_cast<RankedTensorType>(r.getType()))
+        if (failed(checkElementCount(rt.getShape(), op->getLoc(),
+                                     "the result of " +
+                                         op->getName().getStringRef())))
+          return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (sizes.wasInterrupted())
+    return nullptr;
   return module;
 }
 

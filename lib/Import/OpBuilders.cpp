@@ -1141,16 +1141,85 @@ LogicalResult buildQLinear(NodeContext &n) {
 // The table
 //===----------------------------------------------------------------------===//
 
+// Rules: what the ONNX spec requires of an op's attributes and input ranks,
+// checked by GraphImporter::checkNodeRules before any libonnx pass (see
+// AttrRule in ImporterImpl.h). The builders can rely on them.
+
+using Kind = AttrRule::Kind;
+using Rules = std::vector<AttrRule>;
+
+/// Every value of `name` (or of constant input `input`) in [lo, hi]; sizes
+/// are at most 2^40.
+AttrRule range(const char *name, int64_t lo, int64_t hi = kMaxElements,
+               int input = -1) {
+  return {Kind::Range, name, input, 0, -1, lo, hi};
+}
+AttrRule flag(const char *name) { return range(name, 0, 1); }
+/// One axis of input `ref` ([-r, r] with `inclusive`).
+AttrRule axis(int ref = 0, bool inclusive = false) {
+  return {Kind::Axis, "axis", -1, ref, -1, inclusive ? 1 : 0};
+}
+/// Distinct axes of input `ref` (attribute `axes`, or constant input
+/// `input`); `ofResult`: axes of the result, r + the number of axes.
+AttrRule axes(int input, bool ofResult = false) {
+  return {Kind::Axes, "axes", input, 0, -1, ofResult ? 1 : 0};
+}
+AttrRule rankAtLeast(int input, int64_t r) {
+  return {Kind::Rank, nullptr, -1, input, -1, r, 0};
+}
+AttrRule rankExactly(int input, int64_t r) {
+  return {Kind::Rank, nullptr, -1, input, -1, r, 1};
+}
+AttrRule oneOf(const char *name, const char *values) {
+  return {Kind::OneOf, name, -1, 0, -1, 0, 0, values};
+}
+
+/// Conv / pool windows: data input `x` of rank >= 3 (and of the weight `w`'s
+/// rank), window values in range and of consistent lengths.
+Rules windowRules(int x, int w, bool transposed = false) {
+  Rules r{rankAtLeast(x, 3)};
+  if (w >= 0)
+    r.push_back({Kind::SameRank, nullptr, -1, x, w});
+  r.push_back(range("kernel_shape", 1));
+  r.push_back(range("strides", 1));
+  r.push_back(range("dilations", 1));
+  r.push_back(range("pads", 0));
+  r.push_back(oneOf("auto_pad", "NOTSET|SAME_UPPER|SAME_LOWER|VALID"));
+  r.push_back({Kind::Window, nullptr, -1, x, w, transposed ? 1 : 0});
+  return r;
+}
+
+/// Convolutions: the window, and `group` against the channels.
+Rules convRules(int x, int w, bool transposed = false) {
+  Rules r = windowRules(x, w, transposed);
+  r.push_back(range("group", 1));
+  r.push_back({Kind::Group, "group", -1, x, w, 0, transposed ? 1 : 0});
+  if (transposed) {
+    r.push_back(range("output_padding", 0));
+    r.push_back(range("output_shape", 0));
+  }
+  return r;
+}
+
+Rules poolRules(std::initializer_list<const char *> flags) {
+  Rules r = windowRules(0, -1);
+  for (const char *f : flags)
+    r.push_back(flag(f));
+  return r;
+}
+
 llvm::StringMap<OpSpec> makeTable() {
   llvm::StringMap<OpSpec> t;
-  auto add = [&](StringRef op, OpBuilderFn fn, StringRef domain = "") {
-    t[opKey(domain, op)] = OpSpec{std::move(fn)};
+  auto add = [&](StringRef op, OpBuilderFn fn, Rules rules = {},
+                 StringRef domain = "") {
+    t[opKey(domain, op)] = OpSpec{std::move(fn), std::move(rules)};
   };
   // Convolution, linear algebra.
-  add("Conv", buildConv);
-  add("ConvInteger", buildConv);
-  add("ConvTranspose", buildConvTranspose);
-  add("Gemm", buildGemm);
+  add("Conv", buildConv, convRules(0, 1));
+  add("ConvInteger", buildConv, convRules(0, 1));
+  add("ConvTranspose", buildConvTranspose, convRules(0, 1, true));
+  // libonnx reads dims 0 and 1 of A and B unchecked.
+  add("Gemm", buildGemm, {rankExactly(0, 2), rankExactly(1, 2)});
   add("MatMul", buildMatMul);
   add("MatMulInteger", buildMatMul);
   // Elementwise.
@@ -1170,41 +1239,58 @@ llvm::StringMap<OpSpec> makeTable() {
   add("HardSigmoid", buildHardSigmoid);
   add("Clip", buildClip);
   add("Gelu", buildGelu);
-  add("Gelu", buildGelu, "com.microsoft");
+  add("Gelu", buildGelu, {}, "com.microsoft");
   add("Where", buildWhere);
-  add("Cast", buildCast);
+  add("Cast", buildCast, {{Kind::DataType, "to"}});
   add("Identity", buildForward);
   add("Dropout", buildDropout);
   add("Constant", buildConstant);
   // Normalization.
-  add("Softmax", buildSoftmax);
-  add("LayerNormalization", buildLayerNorm);
-  add("BatchNormalization", buildBatchNorm);
+  add("Softmax", buildSoftmax, {axis()});
+  add("LayerNormalization", buildLayerNorm, {axis()});
+  add("BatchNormalization", buildBatchNorm, {rankAtLeast(0, 2)});
   // Pooling and reductions.
-  add("MaxPool", buildMaxPool);
-  add("AveragePool", buildAveragePool);
-  add("GlobalAveragePool", buildUnary<GlobalAveragePoolOp>);
-  add("ReduceMean", buildReduce<ReduceMeanOp>);
-  add("ReduceSum", buildReduce<ReduceSumOp>);
+  add("MaxPool", buildMaxPool, poolRules({"ceil_mode", "storage_order"}));
+  add("AveragePool", buildAveragePool,
+      poolRules({"ceil_mode", "count_include_pad"}));
+  add("GlobalAveragePool", buildUnary<GlobalAveragePoolOp>,
+      {rankAtLeast(0, 3)});
+  add("ReduceMean", buildReduce<ReduceMeanOp>,
+      {axes(1), flag("keepdims"), flag("noop_with_empty_axes")});
+  add("ReduceSum", buildReduce<ReduceSumOp>,
+      {axes(1), flag("keepdims"), flag("noop_with_empty_axes")});
   // Shape and data movement.
   add("Shape", buildShape);
-  add("Flatten", buildFlatten);
-  add("Reshape", buildReshape);
-  add("Transpose", buildTranspose);
-  add("Concat", buildConcat);
-  add("Split", buildSplit);
-  add("Slice", buildSlice);
-  add("Gather", buildGather);
-  add("Unsqueeze", buildSqueezeLike<UnsqueezeOp>);
-  add("Squeeze", buildSqueezeLike<SqueezeOp>);
-  add("Expand", buildExpand);
-  add("Pad", buildPad);
-  add("Resize", buildResize);
+  add("Flatten", buildFlatten, {axis(0, /*inclusive=*/true)});
+  add("Reshape", buildReshape, {flag("allowzero")});
+  add("Transpose", buildTranspose, {{Kind::Perm, "perm"}});
+  add("Concat", buildConcat, {axis()});
+  add("Split", buildSplit, {axis(), range("split", 0, kMaxElements, 1)});
+  add("Slice", buildSlice,
+      {axes(3), {Kind::NonZero, "steps", 4}});
+  add("Gather", buildGather,
+      {rankAtLeast(0, 1), axis(), {Kind::Indices, "axis", 1, 0}});
+  add("Unsqueeze", buildSqueezeLike<UnsqueezeOp>,
+      {axes(1, /*ofResult=*/true)});
+  add("Squeeze", buildSqueezeLike<SqueezeOp>, {axes(1)});
+  add("Expand", buildExpand, {range("shape", 0, kMaxElements, 1)});
+  // Pads may be negative (cropping); at most 2^40 either way.
+  add("Pad", buildPad,
+      {{Kind::PerDim, "pads", 1, 0, -1, 2},
+       range("pads", -kMaxElements, kMaxElements, 1),
+       oneOf("mode", "constant|reflect|edge")});
+  add("Resize", buildResize,
+      {oneOf("mode", "nearest|linear|cubic"),
+       oneOf("coordinate_transformation_mode",
+             "half_pixel|pytorch_half_pixel|align_corners|asymmetric|"
+             "tf_crop_and_resize"),
+       oneOf("nearest_mode", "round_prefer_floor|round_prefer_ceil|floor|ceil"),
+       {Kind::Scales, "scales", 2}, range("sizes", 0, kMaxElements, 3)});
   // Quantization.
   add("QuantizeLinear", buildQuantizeLinear);
   add("DequantizeLinear", buildDequantizeLinear);
   add("DynamicQuantizeLinear", buildDynamicQuantizeLinear);
-  add("QLinearConv", buildQLinear);
+  add("QLinearConv", buildQLinear, convRules(0, 3));
   add("QLinearMatMul", buildQLinear);
   return t;
 }

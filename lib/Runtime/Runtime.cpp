@@ -39,6 +39,7 @@
 
 #include <algorithm>
 #include <cstdarg>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -392,7 +393,13 @@ static dyad_status checkInputs(dyad_model *m, const dyad_tensor *inputs,
                          t.name.c_str(), d, p.c_str(), (long long)size,
                          p.c_str(), (long long)it->second);
       }
-      count *= (size_t)size;
+      // A shape whose byte size overflows cannot describe real data.
+      if (__builtin_mul_overflow(count, (size_t)size, &count) ||
+          (count && dyad_dtype_size(t.dtype) > SIZE_MAX / count))
+        return m->fail(DYAD_ERR_SHAPE,
+                       "input '%s' of shape %s is too large (its size "
+                       "overflows)",
+                       t.name.c_str(), shapeString(in.shape, in.rank).c_str());
     }
     if (count > 0 && !in.data)
       return m->fail(DYAD_ERR_ARGUMENT, "input '%s' has no data",

@@ -1,7 +1,9 @@
 // RUN: dyad-opt %s --dyad-to-linalg | FileCheck %s
 // RUN: dyad-opt %s --dyad-lower-cpu | mlir-runner -e main -entry-point-result=void -shared-libs=/usr/lib/llvm-22/lib/libmlir_runner_utils.so,/usr/lib/llvm-22/lib/libmlir_c_runner_utils.so | FileCheck %s --check-prefix=EXEC
 // A generic over the result reads the indices and extracts from the data;
-// negative indices count from the end of the axis.
+// negative indices count from the end of the axis. Out-of-range indices
+// (an error in ONNX) are clamped to [0, n-1], and an axis that may be empty
+// yields zeros without reading: never an out-of-bounds read.
 // CHECK-LABEL: func.func @gather(
 // CHECK-SAME: %[[X:[^:]*]]: tensor<?x3xf32>, %[[I:[^:]*]]: tensor<2x2xi64>
 // CHECK: %[[E:.*]] = tensor.empty() : tensor<2x2x3xf32>
@@ -12,8 +14,14 @@
 // CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[IX]], %{{.*}} : index
 // CHECK: %[[W:.*]] = arith.addi %[[IX]], %[[D]] : index
 // CHECK: %[[SEL:.*]] = arith.select %[[NEG]], %[[W]], %[[IX]] : index
+// CHECK: %[[LAST:.*]] = arith.subi %[[D]], %{{.*}} : index
+// CHECK: %[[LO:.*]] = arith.maxsi %[[SEL]], %{{.*}} : index
+// CHECK: %[[CL:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
 // CHECK: %[[K:.*]] = linalg.index 2 : index
-// CHECK: tensor.extract %[[X]][%[[SEL]], %[[K]]] : tensor<?x3xf32>
+// CHECK: %[[EMPTY:.*]] = arith.cmpi eq, %[[D]], %{{.*}} : index
+// CHECK: scf.if %[[EMPTY]] -> (f32) {
+// CHECK: } else {
+// CHECK: tensor.extract %[[X]][%[[CL]], %[[K]]] : tensor<?x3xf32>
 func.func @gather(%x: tensor<?x3xf32>, %i: tensor<2x2xi64>) -> tensor<2x2x3xf32> {
   %r = dyad.gather %x, %i {axis = 0 : i64} : (tensor<?x3xf32>, tensor<2x2xi64>) -> tensor<2x2x3xf32>
   return %r : tensor<2x2x3xf32>
@@ -25,6 +33,17 @@ func.func @gather(%x: tensor<?x3xf32>, %i: tensor<2x2xi64>) -> tensor<2x2x3xf32>
 func.func @gather_axis1(%x: tensor<2x?x2xf32>, %i: tensor<i32>) -> tensor<2x2xf32> {
   %r = dyad.gather %x, %i {axis = -2 : i64} : (tensor<2x?x2xf32>, tensor<i32>) -> tensor<2x2xf32>
   return %r : tensor<2x2xf32>
+}
+
+// A static axis that is not empty: no guard.
+// CHECK-LABEL: func.func @gather_static(
+// CHECK-NOT: scf.if
+// CHECK: arith.minsi
+// CHECK-NOT: scf.if
+// CHECK: tensor.extract
+func.func @gather_static(%x: tensor<3x2xf32>, %i: tensor<4xi64>) -> tensor<4x2xf32> {
+  %r = dyad.gather %x, %i {axis = 0 : i64} : (tensor<3x2xf32>, tensor<4xi64>) -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
 }
 
 // Shape arithmetic (constant indices into a short vector): scalar extracts.
@@ -59,6 +78,18 @@ func.func @main() {
   %r2_0 = call @gather_shape(%c2_0) : (tensor<?x?xf32>) -> tensor<1xi64>
   %u2_0 = tensor.cast %r2_0 : tensor<1xi64> to tensor<*xi64>
   call @printMemrefI64(%u2_0) : (tensor<*xi64>) -> ()
+  // Out of range: 7 -> 2 (the last row), -9 -> 0, -1 -> 2, 1 -> 1.
+  %a3_0 = arith.constant dense<[[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]> : tensor<3x2xf32>
+  %a3_1 = arith.constant dense<[7, -9, -1, 1]> : tensor<4xi64>
+  %r3_0 = call @gather_static(%a3_0, %a3_1) : (tensor<3x2xf32>, tensor<4xi64>) -> tensor<4x2xf32>
+  %u3_0 = tensor.cast %r3_0 : tensor<4x2xf32> to tensor<*xf32>
+  call @printMemrefF32(%u3_0) : (tensor<*xf32>) -> ()
+  // An empty axis: zeros.
+  %a4_0 = tensor.empty() : tensor<0x3xf32>
+  %c4_0 = tensor.cast %a4_0 : tensor<0x3xf32> to tensor<?x3xf32>
+  %r4_0 = call @gather(%c4_0, %a0_1) : (tensor<?x3xf32>, tensor<2x2xi64>) -> tensor<2x2x3xf32>
+  %u4_0 = tensor.cast %r4_0 : tensor<2x2x3xf32> to tensor<*xf32>
+  call @printMemrefF32(%u4_0) : (tensor<*xf32>) -> ()
   return
 }
 func.func private @printMemrefF32(tensor<*xf32>)
@@ -74,3 +105,13 @@ func.func private @printMemrefI64(tensor<*xi64>)
 // EXEC-NEXT: [10, 11]]
 // EXEC: rank = 1 offset = 0 sizes = [1] strides = {{.*}} data =
 // EXEC-NEXT: [7]
+// EXEC: rank = 2 offset = 0 sizes = [4, 2] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[}}4, 5],
+// EXEC-NEXT: [0, 1],
+// EXEC-NEXT: [4, 5],
+// EXEC-NEXT: [2, 3]]
+// EXEC: rank = 3 offset = 0 sizes = [2, 2, 3] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[\[}}0, 0, 0],
+// EXEC-NEXT: [0, 0, 0]],
+// EXEC-NEXT: {{\[\[}}0, 0, 0],
+// EXEC-NEXT: [0, 0, 0]]]

@@ -22,7 +22,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <new>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <sys/stat.h>
 #include <vector>
@@ -44,6 +46,29 @@ struct Tensor {
 [[noreturn]] void die(const std::string &msg) {
   std::cerr << "dyad-run: " << msg << "\n";
   std::exit(1);
+}
+
+/// The bytes of `rank` dims of `elt`-byte elements; false when a dim is
+/// negative or the size does not fit in size_t.
+bool byteSize(const int64_t *shape, size_t rank, size_t elt, size_t &bytes) {
+  bytes = elt;
+  for (size_t i = 0; i < rank; ++i)
+    if (shape[i] < 0 ||
+        __builtin_mul_overflow(bytes, (size_t)shape[i], &bytes))
+      return false;
+  return true;
+}
+
+/// `buf` resized to `bytes`, or an error naming `what` (never
+/// std::bad_alloc out of the tool).
+void allocate(std::vector<char> &buf, size_t bytes, const std::string &what) {
+  try {
+    buf.resize(bytes);
+  } catch (const std::bad_alloc &) {
+    die("cannot allocate " + std::to_string(bytes) + " bytes for " + what);
+  } catch (const std::length_error &) {
+    die("cannot allocate " + std::to_string(bytes) + " bytes for " + what);
+  }
 }
 
 bool readFile(const std::string &path, std::string &out) {
@@ -133,7 +158,12 @@ bool parseNpy(const std::string &bytes, Tensor &t, std::string &err) {
       continue;
     t.shape.push_back(std::strtoll(dim.c_str(), nullptr, 10));
   }
-  size_t bytesNeeded = t.count() * dyad_dtype_size(t.dtype);
+  size_t bytesNeeded;
+  if (!byteSize(t.shape.data(), t.shape.size(), dyad_dtype_size(t.dtype),
+                bytesNeeded)) {
+    err = "bad shape in .npy header (a negative dim, or too large)";
+    return false;
+  }
   size_t dataStart = hstart + hlen;
   if (bytes.size() - dataStart != bytesNeeded) {
     err = "data size " + std::to_string(bytes.size() - dataStart) +
@@ -275,6 +305,11 @@ bool parseTensorProto(const std::string &bytes, Tensor &t, std::string &err) {
     err = "unsupported TensorProto data_type " + std::to_string(t.dtype);
     return false;
   }
+  size_t dataBytes;
+  if (!byteSize(t.shape.data(), t.shape.size(), elt, dataBytes)) {
+    err = "bad TensorProto dims (a negative dim, or too large)";
+    return false;
+  }
   size_t n = t.count();
   if (haveRaw) {
     if (raw.size() != n * elt) {
@@ -285,7 +320,6 @@ bool parseTensorProto(const std::string &bytes, Tensor &t, std::string &err) {
     t.data.assign(raw.begin(), raw.end());
     return true;
   }
-  t.data.resize(n * elt);
   size_t have = t.dtype == DYAD_FLOAT32   ? floats.size()
                 : t.dtype == DYAD_FLOAT64 ? doubles.size()
                                           : ints.size();
@@ -294,6 +328,7 @@ bool parseTensorProto(const std::string &bytes, Tensor &t, std::string &err) {
           std::to_string(n);
     return false;
   }
+  allocate(t.data, dataBytes, "a tensor");
   for (size_t i = 0; i < n; ++i) {
     char *dst = t.data.data() + i * elt;
     if (t.dtype == DYAD_FLOAT32)
@@ -390,7 +425,19 @@ void usage() {
 
 } // namespace
 
+int runMain(int argc, char **argv);
+
 int main(int argc, char **argv) {
+  // No allocation failure ends in std::terminate: the big buffers report
+  // what they were for (allocate), anything else is reported here.
+  try {
+    return runMain(argc, argv);
+  } catch (const std::bad_alloc &) {
+    die("out of memory");
+  }
+}
+
+int runMain(int argc, char **argv) {
   std::string modelPath, outputDir;
   std::vector<std::pair<std::string, std::string>> inputArgs, checkArgs;
   double rtol = 1e-3, atol = 1e-7;
@@ -502,11 +549,20 @@ int main(int argc, char **argv) {
   std::vector<dyad_tensor> out(nOut);
   auto size = [&](int i, const int64_t *shape, int rank) {
     const dyad_tensor_info *t = dyad_model_output(model, i);
-    size_t n = 1;
+    // A dim the inputs do not determine (-1) gets no room yet: the run
+    // reports the shape it needs.
+    int64_t known[DYAD_MAX_RANK];
     for (int d = 0; d < rank; ++d)
-      n *= shape[d] < 0 ? 0 : (size_t)shape[d];
+      known[d] = shape[d] < 0 ? 0 : shape[d];
+    std::string what = std::string("output '") + t->name + "' of shape [";
+    for (int d = 0; d < rank; ++d)
+      what += (d ? ", " : "") + std::to_string(shape[d]);
+    what += "]";
+    size_t bytes;
+    if (!byteSize(known, rank, dyad_dtype_size(t->dtype), bytes))
+      die(what + " does not fit in memory (its size overflows)");
     outputs[i].dtype = t->dtype;
-    outputs[i].data.resize(n * dyad_dtype_size(t->dtype));
+    allocate(outputs[i].data, bytes, what);
     out[i].data = outputs[i].data.data();
     out[i].dtype = t->dtype;
     out[i].capacity_bytes = outputs[i].data.size();

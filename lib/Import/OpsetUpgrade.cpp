@@ -1,0 +1,753 @@
+//===- OpsetUpgrade.cpp - old opsets to opset 17, node by node ------------===//
+//
+// Models of opset 7-16 are rewritten to kTargetOpset here, one node at a
+// time, instead of by ONNX's version converter: libonnx 1.12's converter
+// asserts where an adapter needs a shape it does not have (Softmax-12 -> 13
+// on an input of unknown rank), builds invalid graphs where it has one
+// (a Reshape to a target with several unknown dims), drops the coordinate
+// semantics of Upsample / Resize-10, fails on Pad-10 without 'value' and
+// throws on nodes of other domains (com.microsoft.Gelu). Dyad imports a
+// fixed op table and unsupported ops are reported before this step, so every
+// node here is of a known type, and each ONNX change of a known type since
+// opset 7 is either listed as compatible (new types, new optional
+// attributes, negative axes) or rewritten below:
+//
+//   Softmax < 13         flatten-at-axis semantics: Softmax(axis=-1) when the
+//                        dims after the axis are 1 (or it is the last),
+//                        else Flatten(axis) -> Softmax(-1) -> Reshape(Shape)
+//   Upsample, Resize-10  Resize-13, coordinate_transformation_mode asymmetric
+//                        (nearest_mode floor when enlarging, ceil when
+//                        shrinking: the opset-10 rounding)
+//   Pad < 11             pads / value attributes -> inputs
+//   Clip < 11            min / max attributes -> inputs
+//   Slice < 10           starts / ends / axes attributes -> inputs
+//   Split, Squeeze, Unsqueeze, ReduceSum < 13: split / axes -> inputs
+//   Dropout < 12         ratio attribute -> input
+//   BatchNormalization < 14: 'spatial' (1) dropped, unused training outputs
+//                        dropped
+//
+// Models below opset 7 (broadcast and consumed_inputs attributes) first go
+// through ONNX's converter to opset 7, then through the same rewrites. Every
+// failure is a diagnostic, at the node where one is known.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <onnx/defs/schema.h>
+#include <onnx/shape_inference/implementation.h>
+#include <onnx/version_converter/convert.h>
+
+#include <cstring>
+#include <exception>
+
+using namespace mlir;
+using namespace dyad;
+using namespace dyad::import;
+
+namespace {
+
+/// Changes of an op's schema (the since-versions after 7) that leave a node
+/// of the older version valid and equivalent at the newer one: new element
+/// types, new optional attributes/inputs/outputs, negative axes.
+const llvm::StringMap<SmallVector<int, 4>> &compatibleVersions() {
+  static const llvm::StringMap<SmallVector<int, 4>> table = {
+      {"Add", {13, 14}},
+      {"Sub", {13, 14}},
+      {"Mul", {13, 14}},
+      {"Div", {13, 14}},
+      {"AveragePool", {10, 11}},
+      {"BatchNormalization", {15}},
+      {"Cast", {9, 13}},
+      {"Clip", {12, 13}},
+      {"Concat", {11, 13}},
+      {"Constant", {9, 11, 12, 13}},
+      {"Conv", {11}},
+      {"ConvTranspose", {11}},
+      {"DequantizeLinear", {13}},
+      {"QuantizeLinear", {13}},
+      {"Dropout", {10, 13}},
+      {"Erf", {13}},
+      {"Exp", {13}},
+      {"Sigmoid", {13}},
+      {"Sqrt", {13}},
+      {"Tanh", {13}},
+      {"Relu", {13, 14}},
+      {"Expand", {13}},
+      {"Flatten", {9, 11, 13}},
+      {"Gather", {11, 13}},
+      {"Gemm", {9, 11, 13}},
+      {"LeakyRelu", {16}},
+      {"Identity", {13, 14, 16}},
+      {"MatMul", {9, 13}},
+      {"MaxPool", {8, 10, 11, 12}},
+      {"Pad", {13}},
+      {"Pow", {12, 13, 15}},
+      {"ReduceMean", {11, 13}},
+      {"ReduceSum", {11}},
+      {"Reshape", {13, 14}},
+      {"Resize", {13}},
+      {"Shape", {13, 15}},
+      {"Slice", {11, 13}},
+      {"Softmax", {11}},
+      {"Split", {11}},
+      {"Squeeze", {11}},
+      {"Unsqueeze", {11}},
+      {"Transpose", {13}},
+      {"Where", {16}},
+  };
+  return table;
+}
+
+/// The opset where the op of `schema` first appeared.
+int firstVersion(const onnx::OpSchema *schema) {
+  while (const onnx::OpSchema *older = onnx::OpSchemaRegistry::Schema(
+             schema->Name(), schema->since_version() - 1, ""))
+    schema = older;
+  return schema->since_version();
+}
+
+class Upgrader;
+using RewriteFn = LogicalResult (Upgrader::*)(onnx::NodeProto &, size_t);
+
+/// A rewrite for nodes of models older than `before`.
+struct Rule {
+  int64_t before;
+  RewriteFn fn;
+};
+
+class Upgrader {
+public:
+  /// `opset`: of the graph's nodes (7 or later); `modelOpset`: what the
+  /// model declared, for messages.
+  Upgrader(onnx::GraphProto &graph, int64_t opset, int64_t modelOpset,
+           std::function<Location(const onnx::NodeProto &, size_t)> nodeLoc)
+      : graph(graph), opset(opset), modelOpset(modelOpset),
+        nodeLoc(std::move(nodeLoc)) {}
+
+  /// Records what ONNX shape inference found at the old opset (types for
+  /// new constants, ranks for Softmax).
+  void noteTypes(const onnx::GraphProto &inferred);
+  LogicalResult run();
+
+  // Rewrites.
+  LogicalResult softmax(onnx::NodeProto &node, size_t index);
+  LogicalResult resize(onnx::NodeProto &node, size_t index);
+  LogicalResult pad(onnx::NodeProto &node, size_t index);
+  LogicalResult clip(onnx::NodeProto &node, size_t index);
+  LogicalResult slice(onnx::NodeProto &node, size_t index);
+  LogicalResult splitAttr(onnx::NodeProto &node, size_t index);
+  LogicalResult axesAttr(onnx::NodeProto &node, size_t index);
+  LogicalResult dropout(onnx::NodeProto &node, size_t index);
+  LogicalResult batchNorm(onnx::NodeProto &node, size_t index);
+
+private:
+  onnx::GraphProto &graph;
+  int64_t opset, modelOpset;
+  std::function<Location(const onnx::NodeProto &, size_t)> nodeLoc;
+
+  llvm::StringMap<onnx::TypeProto> types;
+  /// Small float constants (initializers and Constant nodes): scales.
+  llvm::StringMap<SmallVector<float>> floatConstants;
+  llvm::StringSet<> names;
+  llvm::StringSet<> used;
+  /// The rewritten node list, built in order.
+  std::vector<onnx::NodeProto> out;
+
+  InFlightDiagnostic error(const onnx::NodeProto &node, size_t index) {
+    return emitError(nodeLoc(node, index))
+           << node.op_type() << " (opset " << modelOpset
+           << "): cannot upgrade to opset " << kTargetOpset << ": ";
+  }
+
+  // --- names and constants ------------------------------------------------
+  std::string fresh(const std::string &base) {
+    std::string name = base;
+    for (int i = 1; names.contains(name); ++i)
+      name = base + "_" + std::to_string(i);
+    names.insert(name);
+    return name;
+  }
+  /// Appends a Constant node holding `t` (name and dims set by the caller's
+  /// helpers); returns its output name.
+  std::string constant(const onnx::NodeProto &user, StringRef what,
+                       onnx::TensorProto t) {
+    onnx::NodeProto c;
+    std::string name = fresh(user.name() + "/" + what.str());
+    c.set_op_type("Constant");
+    c.set_name(name);
+    c.add_output(name);
+    onnx::AttributeProto *a = c.add_attribute();
+    a->set_name("value");
+    a->set_type(onnx::AttributeProto::TENSOR);
+    t.set_name(name);
+    *a->mutable_t() = std::move(t);
+    out.push_back(std::move(c));
+    return name;
+  }
+  std::string constInts(const onnx::NodeProto &user, StringRef what,
+                        ArrayRef<int64_t> values) {
+    onnx::TensorProto t;
+    t.set_data_type(onnx::TensorProto::INT64);
+    t.add_dims(values.size());
+    for (int64_t v : values)
+      t.add_int64_data(v);
+    return constant(user, what, std::move(t));
+  }
+  /// A scalar of float element type `elt` (FLOAT, DOUBLE, FLOAT16, BFLOAT16).
+  std::string constScalar(const onnx::NodeProto &user, StringRef what,
+                          int32_t elt, double value) {
+    onnx::TensorProto t;
+    t.set_data_type(elt);
+    switch (elt) {
+    case onnx::TensorProto::DOUBLE:
+      t.add_double_data(value);
+      break;
+    case onnx::TensorProto::FLOAT16:
+    case onnx::TensorProto::BFLOAT16: {
+      llvm::APFloat f(value);
+      bool lost;
+      f.convert(elt == onnx::TensorProto::FLOAT16 ? llvm::APFloat::IEEEhalf()
+                                                  : llvm::APFloat::BFloat(),
+                llvm::APFloat::rmNearestTiesToEven, &lost);
+      t.add_int32_data((int32_t)f.bitcastToAPInt().getZExtValue());
+      break;
+    }
+    default:
+      t.set_data_type(onnx::TensorProto::FLOAT);
+      t.add_float_data((float)value);
+      break;
+    }
+    return constant(user, what, std::move(t));
+  }
+  std::string constFloats(const onnx::NodeProto &user, StringRef what,
+                          ArrayRef<float> values) {
+    onnx::TensorProto t;
+    t.set_data_type(onnx::TensorProto::FLOAT);
+    t.add_dims(values.size());
+    for (float v : values)
+      t.add_float_data(v);
+    return constant(user, what, std::move(t));
+  }
+
+  // --- what is known of values ----------------------------------------------
+  /// The element type of `name` (0 if unknown).
+  int32_t elemType(StringRef name) const {
+    auto it = types.find(name);
+    if (it == types.end() || !it->second.has_tensor_type())
+      return 0;
+    return it->second.tensor_type().elem_type();
+  }
+  /// The shape of `name`: dims (-1 where unknown), or nullopt for an unknown
+  /// rank.
+  std::optional<SmallVector<int64_t>> shapeOf(StringRef name) const {
+    auto it = types.find(name);
+    if (it == types.end() || !it->second.has_tensor_type() ||
+        !it->second.tensor_type().has_shape())
+      return std::nullopt;
+    SmallVector<int64_t> dims;
+    for (const auto &d : it->second.tensor_type().shape().dim())
+      dims.push_back(d.has_dim_value() ? d.dim_value() : -1);
+    return dims;
+  }
+  /// Records the values of a small float tensor constant.
+  void noteConstant(const std::string &name, const onnx::TensorProto &t) {
+    if (t.data_type() != onnx::TensorProto::FLOAT ||
+        t.data_location() == onnx::TensorProto::EXTERNAL)
+      return;
+    SmallVector<float> v(t.float_data().begin(), t.float_data().end());
+    if (t.has_raw_data()) {
+      const std::string &raw = t.raw_data();
+      if (raw.size() > 64 * sizeof(float) || raw.size() % sizeof(float))
+        return;
+      v.resize(raw.size() / sizeof(float));
+      if (!v.empty())
+        std::memcpy(v.data(), raw.data(), v.size() * sizeof(float));
+    }
+    if (v.size() <= 64)
+      floatConstants[name] = std::move(v);
+  }
+  /// The float values of a constant `name` (initializer or Constant node).
+  std::optional<SmallVector<float>> constFloatValues(StringRef name) const {
+    auto it = floatConstants.find(name);
+    if (it == floatConstants.end())
+      return std::nullopt;
+    return it->second;
+  }
+  bool isUsed(StringRef name) const { return !name.empty() && used.contains(name); }
+
+  // --- attributes ---------------------------------------------------------
+  static const onnx::AttributeProto *attr(const onnx::NodeProto &node,
+                                          StringRef name) {
+    for (const auto &a : node.attribute())
+      if (a.name() == name)
+        return &a;
+    return nullptr;
+  }
+  static void removeAttr(onnx::NodeProto &node, StringRef name) {
+    auto *attrs = node.mutable_attribute();
+    for (int i = 0; i < attrs->size(); ++i)
+      if (attrs->Get(i).name() == name) {
+        attrs->DeleteSubrange(i, 1);
+        return;
+      }
+  }
+  static void setIntAttr(onnx::NodeProto &node, StringRef name, int64_t v) {
+    removeAttr(node, name);
+    auto *a = node.add_attribute();
+    a->set_name(name.str());
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+  }
+  static void setStrAttr(onnx::NodeProto &node, StringRef name,
+                         StringRef v) {
+    removeAttr(node, name);
+    auto *a = node.add_attribute();
+    a->set_name(name.str());
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v.str());
+  }
+  /// Sets input `i`, padding with empty (absent) inputs.
+  static void setInput(onnx::NodeProto &node, int i, const std::string &name) {
+    while (node.input_size() <= i)
+      node.add_input("");
+    node.set_input(i, name);
+  }
+  /// Moves the ints attribute `name` to input `i` (nothing if absent).
+  void intsAttrToInput(onnx::NodeProto &node, StringRef name, int i) {
+    if (const auto *a = attr(node, name)) {
+      SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
+      setInput(node, i, constInts(node, name, v));
+      removeAttr(node, name);
+    }
+  }
+};
+
+} // namespace
+
+void Upgrader::noteTypes(const onnx::GraphProto &inferred) {
+  for (const auto &vi : inferred.input())
+    types[vi.name()] = vi.type();
+  for (const auto &vi : inferred.value_info())
+    types[vi.name()] = vi.type();
+  for (const auto &vi : inferred.output())
+    if (vi.has_type())
+      types[vi.name()] = vi.type();
+}
+
+LogicalResult Upgrader::run() {
+  for (const auto &in : graph.input()) {
+    names.insert(in.name());
+    if (!types.count(in.name()))
+      types[in.name()] = in.type();
+  }
+  for (const auto &init : graph.initializer()) {
+    names.insert(init.name());
+    noteConstant(init.name(), init);
+    onnx::TypeProto t;
+    t.mutable_tensor_type()->set_elem_type(init.data_type());
+    auto *shape = t.mutable_tensor_type()->mutable_shape();
+    for (int64_t d : init.dims())
+      shape->add_dim()->set_dim_value(d);
+    types[init.name()] = t;
+  }
+  for (const auto &node : graph.node()) {
+    for (const auto &o : node.output())
+      names.insert(o);
+    for (const auto &i : node.input())
+      used.insert(i);
+    if (node.op_type() == "Constant" && node.output_size() == 1 &&
+        (node.domain().empty() || node.domain() == "ai.onnx"))
+      if (const auto *a = attr(node, "value"))
+        noteConstant(node.output(0), a->t());
+  }
+  for (const auto &o : graph.output())
+    used.insert(o.name());
+
+  static const llvm::StringMap<Rule> rules = {
+      {"Softmax", {13, &Upgrader::softmax}},
+      {"Upsample", {kTargetOpset + 1, &Upgrader::resize}},
+      {"Resize", {11, &Upgrader::resize}},
+      {"Pad", {11, &Upgrader::pad}},
+      {"Clip", {11, &Upgrader::clip}},
+      {"Slice", {10, &Upgrader::slice}},
+      {"Split", {13, &Upgrader::splitAttr}},
+      {"Squeeze", {13, &Upgrader::axesAttr}},
+      {"Unsqueeze", {13, &Upgrader::axesAttr}},
+      {"ReduceSum", {13, &Upgrader::axesAttr}},
+      {"Dropout", {12, &Upgrader::dropout}},
+      {"BatchNormalization", {14, &Upgrader::batchNorm}},
+  };
+  const auto &compatible = compatibleVersions();
+
+  // Rewrite into a new list (moving the nodes), then put it in place.
+  auto *nodes = graph.mutable_node();
+  out.reserve(nodes->size());
+  for (int index = 0; index < nodes->size(); ++index) {
+    onnx::NodeProto &node = *nodes->Mutable(index);
+    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+      out.push_back(std::move(node));
+      continue;
+    }
+    const std::string &op = node.op_type();
+    auto rule = rules.find(op);
+    bool rewrite = rule != rules.end() && opset < rule->second.before;
+
+    // Every change ONNX made to the op between the model's opset and the
+    // target must be compatible or handled by the rewrite.
+    const onnx::OpSchema *from =
+        onnx::OpSchemaRegistry::Schema(op, opset, "");
+    const onnx::OpSchema *to =
+        onnx::OpSchemaRegistry::Schema(op, kTargetOpset, "");
+    if (!from && to && op != "Upsample")
+      return error(node, index)
+             << "the op does not exist at opset " << modelOpset
+             << " (ONNX added it at opset " << firstVersion(to) << ")";
+    if (from && to && op != "Upsample") {
+      auto compat = compatible.find(op);
+      for (const onnx::OpSchema *s = to;
+           s && s->since_version() > from->since_version();
+           s = onnx::OpSchemaRegistry::Schema(op, s->since_version() - 1,
+                                              "")) {
+        int since = s->since_version();
+        if (compat != compatible.end() && llvm::is_contained(compat->second, since))
+          continue;
+        if (rewrite && since <= rule->second.before)
+          continue;
+        return error(node, index)
+               << "ONNX changed " << op << " at opset " << since
+               << " and Dyad has no upgrade for it";
+      }
+    }
+
+    if (rewrite) {
+      if (failed((this->*rule->second.fn)(node, index)))
+        return failure();
+      continue;
+    }
+    out.push_back(std::move(node));
+  }
+  nodes->Clear();
+  for (auto &n : out)
+    *nodes->Add() = std::move(n);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Rewrites: each appends the node's replacement (constants first) to `out`.
+//===----------------------------------------------------------------------===//
+
+LogicalResult Upgrader::softmax(onnx::NodeProto &node, size_t index) {
+  // Before opset 13 Softmax coerces its input to 2-D at 'axis' (default 1):
+  // [d0*...*d(axis-1), d(axis)*...*d(n-1)] and normalizes each row.
+  if (node.input_size() < 1 || node.output_size() < 1)
+    return error(node, index) << "it needs an input and an output";
+  const auto *axisAttr = attr(node, "axis");
+  int64_t axis = axisAttr ? axisAttr->i() : 1;
+  std::string x = node.input(0);
+  auto shape = shapeOf(x);
+  if (shape) {
+    int64_t rank = shape->size();
+    if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+      return error(node, index)
+             << "axis " << axis << " is out of range for rank " << rank;
+    if (axis < 0)
+      axis += rank;
+    // Only ones after the axis: the rows are exactly dim 'axis'.
+    if (llvm::all_of(ArrayRef(*shape).drop_front(axis + 1),
+                     [](int64_t d) { return d == 1; })) {
+      setIntAttr(node, "axis", axis == rank - 1 ? -1 : axis);
+      out.push_back(std::move(node));
+      return success();
+    }
+  } else if (axis == -1) {
+    // The last axis, whatever the rank: the 2-D rows are the last dim.
+    out.push_back(std::move(node));
+    return success();
+  }
+  // General case: Flatten(axis) -> Softmax(axis=-1) -> Reshape(Shape(x)).
+  std::string base = node.name();
+  std::string y = node.output(0);
+  onnx::NodeProto flatten, shapeOp, reshape;
+  std::string flat = fresh(base + "/flatten");
+  flatten.set_op_type("Flatten");
+  flatten.set_name(flat);
+  flatten.add_input(x);
+  flatten.add_output(flat);
+  auto *fa = flatten.add_attribute();
+  fa->set_name("axis");
+  fa->set_type(onnx::AttributeProto::INT);
+  fa->set_i(axis);
+  std::string shp = fresh(base + "/shape");
+  shapeOp.set_op_type("Shape");
+  shapeOp.set_name(shp);
+  shapeOp.add_input(x);
+  shapeOp.add_output(shp);
+  std::string rows = fresh(base + "/rows");
+  node.set_input(0, flat);
+  node.set_output(0, rows);
+  setIntAttr(node, "axis", -1);
+  reshape.set_op_type("Reshape");
+  reshape.set_name(fresh(base + "/reshape"));
+  reshape.add_input(rows);
+  reshape.add_input(shp);
+  reshape.add_output(y);
+  out.push_back(std::move(flatten));
+  out.push_back(std::move(shapeOp));
+  out.push_back(std::move(node));
+  out.push_back(std::move(reshape));
+  return success();
+}
+
+LogicalResult Upgrader::resize(onnx::NodeProto &node, size_t index) {
+  // Upsample-7 (scales attribute), Upsample-9/10 and Resize-10 (scales
+  // input) -> Resize-13 (X, roi, scales). All of them map an output
+  // coordinate to x_out / scale (asymmetric); nearest takes the floor when
+  // enlarging (Upsample's scales are >= 1) and the ceiling when shrinking.
+  if (node.input_size() < 1 || node.output_size() != 1)
+    return error(node, index) << "it needs an input and one output";
+  const auto *scalesAttr = attr(node, "scales");
+  std::optional<SmallVector<float>> values;
+  if (scalesAttr)
+    values = SmallVector<float>(scalesAttr->floats().begin(),
+                                scalesAttr->floats().end());
+  else if (node.input_size() >= 2 && !node.input(1).empty())
+    values = constFloatValues(node.input(1));
+  else
+    return error(node, index) << "no scales";
+  const auto *modeAttr = attr(node, "mode");
+  std::string mode = modeAttr ? modeAttr->s() : "nearest";
+  if (mode == "bilinear")
+    mode = "linear";
+  bool up = false, down = false;
+  if (values)
+    for (float s : *values) {
+      up |= s > 1;
+      down |= s < 1;
+    }
+  if (mode == "nearest" && up && down)
+    return error(node, index)
+           << "nearest with scales both above and below 1 (the opset-"
+           << modelOpset << " rounding differs per axis)";
+
+  std::string scales = scalesAttr ? constFloats(node, "scales", *values)
+                                  : node.input(1);
+  removeAttr(node, "scales");
+  std::string x = node.input(0);
+  node.clear_input();
+  node.add_input(x);
+  node.add_input("");
+  node.add_input(scales);
+  node.set_op_type("Resize");
+  setStrAttr(node, "mode", mode);
+  setStrAttr(node, "coordinate_transformation_mode", "asymmetric");
+  if (mode == "nearest")
+    setStrAttr(node, "nearest_mode", down ? "ceil" : "floor");
+  out.push_back(std::move(node));
+  return success();
+}
+
+LogicalResult Upgrader::pad(onnx::NodeProto &node, size_t index) {
+  // Pad-2: pads and value attributes -> Pad-11 inputs (data, pads, value).
+  const auto *pads = attr(node, "pads");
+  if (!pads || node.input_size() < 1)
+    return error(node, index) << "no 'pads' attribute";
+  SmallVector<int64_t> p(pads->ints().begin(), pads->ints().end());
+  const auto *modeAttr = attr(node, "mode");
+  bool constantMode = !modeAttr || modeAttr->s() == "constant";
+  const auto *valueAttr = attr(node, "value");
+  double value = valueAttr ? valueAttr->f() : 0.0;
+  setInput(node, 1, constInts(node, "pads", p));
+  if (constantMode && value != 0.0) {
+    int32_t elt = elemType(node.input(0));
+    if (elt != onnx::TensorProto::FLOAT && elt != onnx::TensorProto::DOUBLE &&
+        elt != onnx::TensorProto::FLOAT16 && elt != onnx::TensorProto::BFLOAT16)
+      return error(node, index)
+             << "the element type of the input is unknown or not a float type";
+    setInput(node, 2, constScalar(node, "value", elt, value));
+  }
+  removeAttr(node, "pads");
+  removeAttr(node, "value");
+  out.push_back(std::move(node));
+  return success();
+}
+
+LogicalResult Upgrader::clip(onnx::NodeProto &node, size_t index) {
+  // Clip-6: min / max attributes -> Clip-11 inputs of the input's type.
+  const auto *lo = attr(node, "min");
+  const auto *hi = attr(node, "max");
+  if ((lo || hi) && node.input_size() >= 1) {
+    int32_t elt = elemType(node.input(0));
+    if (elt != onnx::TensorProto::FLOAT && elt != onnx::TensorProto::DOUBLE &&
+        elt != onnx::TensorProto::FLOAT16 && elt != onnx::TensorProto::BFLOAT16)
+      return error(node, index)
+             << "the element type of the input is unknown or not a float type";
+    if (lo)
+      setInput(node, 1, constScalar(node, "min", elt, lo->f()));
+    if (hi)
+      setInput(node, 2, constScalar(node, "max", elt, hi->f()));
+  }
+  removeAttr(node, "min");
+  removeAttr(node, "max");
+  out.push_back(std::move(node));
+  return success();
+}
+
+LogicalResult Upgrader::slice(onnx::NodeProto &node, size_t index) {
+  // Slice-1: starts / ends / axes attributes -> Slice-10 inputs.
+  if (!attr(node, "starts") || !attr(node, "ends"))
+    return error(node, index) << "no 'starts' or 'ends' attribute";
+  intsAttrToInput(node, "starts", 1);
+  intsAttrToInput(node, "ends", 2);
+  intsAttrToInput(node, "axes", 3);
+  out.push_back(std::move(node));
+  return success();
+}
+
+LogicalResult Upgrader::splitAttr(onnx::NodeProto &node, size_t) {
+  // Split-2/11: 'split' attribute -> Split-13 input.
+  intsAttrToInput(node, "split", 1);
+  out.push_back(std::move(node));
+  return success();
+}
+
+LogicalResult Upgrader::axesAttr(onnx::NodeProto &node, size_t) {
+  // Squeeze / Unsqueeze / ReduceSum before 13: 'axes' attribute -> input.
+  intsAttrToInput(node, "axes", 1);
+  out.push_back(std::move(node));
+  return success();
+}
+
+LogicalResult Upgrader::dropout(onnx::NodeProto &node, size_t) {
+  // Dropout-7/10: 'ratio' attribute -> Dropout-12 input (inference mode:
+  // no training_mode input).
+  if (const auto *r = attr(node, "ratio")) {
+    setInput(node, 1,
+             constScalar(node, "ratio", onnx::TensorProto::FLOAT, r->f()));
+    removeAttr(node, "ratio");
+  }
+  out.push_back(std::move(node));
+  return success();
+}
+
+LogicalResult Upgrader::batchNorm(onnx::NodeProto &node, size_t index) {
+  // BatchNormalization-7/9: 'spatial' (7, 8) must be 1, the default;
+  // outputs 1-4 (mean, var, saved_mean, saved_var) are training-mode
+  // outputs: dropped when nothing reads them.
+  if (const auto *s = attr(node, "spatial")) {
+    if (s->i() != 1)
+      return error(node, index)
+             << "spatial=0 (statistics per activation, not per channel)";
+    removeAttr(node, "spatial");
+  }
+  for (int i = 1; i < node.output_size(); ++i)
+    if (isUsed(node.output(i)))
+      return error(node, index)
+             << "output " << i << " ('" << node.output(i)
+             << "') is a training-mode output";
+  while (node.output_size() > 1)
+    node.mutable_output()->RemoveLast();
+  out.push_back(std::move(node));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Driver
+//===----------------------------------------------------------------------===//
+
+LogicalResult GraphImporter::upgradeOpset(onnx::ModelProto &model,
+                                          int64_t opset) {
+  Location loc = fileLoc();
+  onnx::GraphProto *graph = model.mutable_graph();
+  // Diagnostics name unnamed nodes "<OpType>_<index>"; the rewrites insert
+  // nodes, so fix those names now.
+  for (auto [index, node] : llvm::enumerate(*graph->mutable_node()))
+    if (node.name().empty())
+      node.set_name(node.op_type() + "_" + std::to_string(index));
+  auto locOf = [&](const onnx::NodeProto &node, size_t index) {
+    return nodeLoc(node, index);
+  };
+
+  // Shape inference at the old opset, without changing the model: what it
+  // finds only informs the rewrites (element types of new constants, ranks).
+  auto inferAtOldOpset = [&](onnx::GraphProto &inferred) {
+    google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> valueInfo =
+        graph->value_info();
+    google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> outputs =
+        graph->output();
+    try {
+      onnx::ShapeInferenceOptions options(/*check_type=*/false,
+                                          /*error_mode=*/0,
+                                          /*data_prop=*/true);
+      onnx::shape_inference::InferShapes(
+          model, onnx::OpSchemaRegistry::Instance(), options);
+    } catch (...) {
+      // Best effort: the rewrites work without shapes; the strict inference
+      // after the upgrade reports real problems.
+    }
+    *inferred.mutable_input() = graph->input();
+    *inferred.mutable_value_info() = graph->value_info();
+    *inferred.mutable_output() = graph->output();
+    *graph->mutable_value_info() = std::move(valueInfo);
+    *graph->mutable_output() = std::move(outputs);
+  };
+
+  int64_t modelOpset = opset;
+  try {
+    if (opset < 7) {
+      // Opset 1-6 (broadcast / consumed_inputs attributes, Upsample-1):
+      // ONNX's converter to opset 7; its adapters need shapes.
+      onnx::ModelProto upgraded;
+      try {
+        onnx::shape_inference::InferShapes(model,
+                                           onnx::OpSchemaRegistry::Instance());
+        upgraded = onnx::version_conversion::ConvertVersion(model, 7);
+      } catch (const std::exception &e) {
+        std::string msg = e.what();
+        if (size_t nl = msg.find('\n'); nl != std::string::npos)
+          msg.resize(nl);
+        return emitError(loc) << "cannot upgrade the model from opset "
+                              << opset << " to 7 (ONNX's version converter): "
+                              << msg;
+      } catch (...) {
+        return emitError(loc) << "cannot upgrade the model from opset "
+                              << opset
+                              << " to 7: ONNX's version converter failed";
+      }
+      model = std::move(upgraded);
+      graph = model.mutable_graph();
+      opset = 7;
+    }
+
+    onnx::GraphProto inferred;
+    inferAtOldOpset(inferred);
+    Upgrader upgrader(*graph, opset, modelOpset, locOf);
+    upgrader.noteTypes(inferred);
+    if (failed(upgrader.run()))
+      return failure();
+  } catch (const std::exception &e) {
+    return emitError(loc) << "cannot upgrade the model from opset "
+                          << modelOpset << " to " << kTargetOpset << ": "
+                          << e.what();
+  } catch (...) {
+    return emitError(loc) << "cannot upgrade the model from opset "
+                          << modelOpset << " to " << kTargetOpset;
+  }
+
+  bool found = false;
+  for (auto &imp : *model.mutable_opset_import())
+    if (imp.domain().empty() || imp.domain() == "ai.onnx") {
+      imp.set_version(kTargetOpset);
+      found = true;
+    }
+  if (!found) {
+    auto *imp = model.add_opset_import();
+    imp->set_domain("");
+    imp->set_version(kTargetOpset);
+  }
+  return success();
+}
