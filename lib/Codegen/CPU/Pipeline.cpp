@@ -42,6 +42,8 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
     OpPassManager &fpm = pm.nest<func::FuncOp>();
     fpm.addPass(createDyadStridedCopyToLinalg());
     fpm.addPass(createConvertLinalgToLoopsPass());
+    // Before expand-strided-metadata, which crashes on these (MLIR 22).
+    fpm.addPass(createDyadExpandShapeToReinterpretCast());
   }
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

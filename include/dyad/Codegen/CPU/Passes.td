@@ -16,4 +16,21 @@ def DyadStridedCopyToLinalg
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def DyadExpandShapeToReinterpretCast
+    : Pass<"dyad-expand-shape-to-reinterpret-cast", "mlir::func::FuncOp"> {
+  let summary = "Rewrite contiguous memref.expand_shape with several dynamic "
+                "dims in a group as memref.reinterpret_cast";
+  let description = [{
+    MLIR 22's `expand-strided-metadata` crashes (SIGSEGV building a
+    `memref.reinterpret_cast`) on a `memref.expand_shape` that splits one dim
+    into several dynamic ones, e.g. `memref<?x120xf32>` into
+    `memref<?x?x120xf32>`: the reshapes real models do (PaddleOCR's text
+    recognizer). Where source and result have identity layouts, the expansion
+    is a `memref.reinterpret_cast` with the output sizes and their suffix
+    products as strides, which this pass builds instead.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // DYAD_CODEGEN_CPU_PASSES_TD
