@@ -39,22 +39,6 @@ LogicalResult GraphImporter::validate(const onnx::GraphProto &graph,
   // domains the model does not import stop it with an obscure message.
   if (failed(checkOps(graph, /*beforeUpgrade=*/true)))
     return failure();
-  // Resize before opset 11 (and Upsample) interpolate with asymmetric
-  // coordinates, which ONNX's upgrade to Resize-11 does not preserve for
-  // linear modes: refuse rather than import another interpolation.
-  for (auto [index, node] : llvm::enumerate(graph.node())) {
-    if ((node.op_type() != "Resize" && node.op_type() != "Upsample") ||
-        !(node.domain().empty() || node.domain() == "ai.onnx") || opset >= 11)
-      continue;
-    for (const auto &a : node.attribute())
-      if (a.name() == "mode" && a.s() != "nearest")
-        return emitError(nodeLoc(node, index))
-               << node.op_type() << " (opset " << opset
-               << "): unsupported: mode '" << a.s()
-               << "' before opset 11 (asymmetric coordinates that ONNX's "
-                  "version converter does not keep); re-export at opset 11+";
-  }
-
   // Check every node against its ONNX schema first (input/output counts,
   // attribute names and types, required attributes): the version converter
   // and shape inference assume well-formed nodes and can crash on others.
