@@ -160,6 +160,18 @@ private:
     return llvm::Error::success();
   }
 
+  /// How the model runs on the calibration data (calibration and the
+  /// report's SQNR use the same samples).
+  CalibrateOptions calibrationRun() const {
+    CalibrateOptions o;
+    o.dataPath = options.quant.calibrationData;
+    o.count = options.quant.count;
+    o.seed = options.quant.seed;
+    o.batch = options.quant.batch;
+    o.target = options.target;
+    return o;
+  }
+
   llvm::Error importModel();
   llvm::Error quantizeModel();
   llvm::Error writeReport(ModuleOp floatModule, ModuleOp qdqModule);
@@ -216,17 +228,12 @@ llvm::Error Compilation::quantizeModel() {
     if (llvm::Error err = phase(
             Phase::Calibrate, "calibrate on " + q.calibrationData,
             [&]() -> llvm::Error {
-              CalibrateOptions o;
-              o.dataPath = q.calibrationData;
+              CalibrateOptions o = calibrationRun();
               o.method = q.method;
               o.method.bits = q.activationBits;
-              o.count = q.count;
-              o.seed = q.seed;
-              o.batch = q.batch;
               o.verbose = options.verbose;
               o.modelName =
                   std::string(llvm::sys::path::filename(options.input));
-              o.target = options.target;
               auto table = calibrate(*module, funcName, o);
               // The calibration errors name the data file themselves.
               if (!table)
@@ -283,13 +290,8 @@ llvm::Error Compilation::writeReport(ModuleOp floatModule, ModuleOp qdqModule) {
   r.model = std::string(llvm::sys::path::filename(options.input));
   std::map<std::string, double> sqnr;
   if (!q.calibrationData.empty()) {
-    CalibrateOptions o;
-    o.dataPath = q.calibrationData;
-    o.count = q.count;
-    o.seed = q.seed;
-    o.batch = q.batch;
-    o.target = options.target;
-    auto m = measureSqnr(floatModule, *module, options.import.funcName, o);
+    auto m = measureSqnr(floatModule, *module, options.import.funcName,
+                         calibrationRun());
     if (!m)
       return fail(Phase::Report, "report: " + llvm::toString(m.takeError()));
     sqnr = std::move(*m);

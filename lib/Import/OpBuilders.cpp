@@ -102,6 +102,19 @@ struct Window {
   WindowAttrs attrs() const {
     return {kernel, strides, dilations, pads, autoPad};
   }
+
+  /// A dyad.conv with this window (float, or integer with zero points).
+  Value createConv(NodeContext &n, Type type, Value x, Value w, Value b,
+                   Value xzp, Value wzp) const {
+    auto &bld = n.builder();
+    return ConvOp::create(bld, n.loc, type, x, w, b, xzp, wzp,
+                          AutoPadAttr::get(n.ctx(), autoPad),
+                          bld.getDenseI64ArrayAttr(kernel),
+                          bld.getDenseI64ArrayAttr(strides),
+                          bld.getDenseI64ArrayAttr(dilations),
+                          bld.getDenseI64ArrayAttr(pads),
+                          bld.getI64IntegerAttr(n.intAttr("group", 1)));
+  }
 };
 
 FailureOr<Window> readWindow(NodeContext &n, Value x,
@@ -171,15 +184,7 @@ LogicalResult buildConv(NodeContext &n) {
   Type t = n.resultType(0);
   if (!t)
     return failure();
-  auto &bld = n.builder();
-  auto op = ConvOp::create(bld, n.loc, t, x, w, b, xzp, wzp,
-                           AutoPadAttr::get(n.ctx(), win->autoPad),
-                           bld.getDenseI64ArrayAttr(win->kernel),
-                           bld.getDenseI64ArrayAttr(win->strides),
-                           bld.getDenseI64ArrayAttr(win->dilations),
-                           bld.getDenseI64ArrayAttr(win->pads),
-                           bld.getI64IntegerAttr(n.intAttr("group", 1)));
-  n.setResult(0, op);
+  n.setResult(0, win->createConv(n, t, x, w, b, xzp, wzp));
   return success();
 }
 
@@ -1117,13 +1122,7 @@ LogicalResult buildQLinear(NodeContext &n) {
                                               : ArrayRef<int64_t>());
     if (failed(win))
       return failure();
-    y = ConvOp::create(bld, n.loc, floatOut, fa, fb, fbias, Value(), Value(),
-                       AutoPadAttr::get(n.ctx(), win->autoPad),
-                       bld.getDenseI64ArrayAttr(win->kernel),
-                       bld.getDenseI64ArrayAttr(win->strides),
-                       bld.getDenseI64ArrayAttr(win->dilations),
-                       bld.getDenseI64ArrayAttr(win->pads),
-                       bld.getI64IntegerAttr(n.intAttr("group", 1)));
+    y = win->createConv(n, floatOut, fa, fb, fbias, Value(), Value());
   } else {
     y = MatMulOp::create(bld, n.loc, floatOut, fa, fb, Value(), Value());
   }
