@@ -8,9 +8,25 @@
 #                                                   same result on every run,
 #                                                   as CI needs)
 #
+#   DYAD_FUZZ_TARGETS="import"                     (only these targets)
+#   DYAD_FUZZ_FORK=N                               (N worker processes,
+#                                                   libFuzzer's -fork; keeps
+#                                                   going past crashes,
+#                                                   timeouts and OOMs, all
+#                                                   saved to the findings)
+#
 # Seeds: the bundled models and libonnx-testdata models (import fuzzer), and
 # their dyad IR from dyad-import (pipeline fuzzer). Findings land in
-# build-fuzz/findings/<target>/ (crash-*, leak-*, timeout-*).
+# build-fuzz/findings/<target>/ (crash-*, leak-*, timeout-*, oom-*).
+#
+# The import fuzzer mutates models as protobuf messages (attribute values
+# and types, dims, dtypes, node order and wiring, opsets: see
+# tools/fuzz/onnx-mutator.cpp), with byte mutations for one input in eight.
+# The long run of docs/reliability.md (over 1,000,000 inputs, two workers,
+# niced on a shared machine):
+#   DYAD_FUZZ_TARGETS=import DYAD_FUZZ_FORK=2 nice bash scripts/fuzz.sh 3600
+# Reproduce a finding: build-fuzz/bin/dyad-import-fuzzer FILE (or
+# build/bin/dyad-import FILE for the diagnostic).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-60}
@@ -48,7 +64,7 @@ for m in models/*.onnx; do
 done
 
 status=0
-for target in import pipeline; do
+for target in ${DYAD_FUZZ_TARGETS:-import pipeline}; do
   corpus="$FUZZ/corpus/$target" findings="$FUZZ/findings/$target"
   if [ -n "${DYAD_FUZZ_RUNS:-}" ]; then
     # Deterministic: fixed seed, fixed input count, a corpus of seeds only.
@@ -60,6 +76,10 @@ for target in import pipeline; do
     budget=(-max_total_time="$SECONDS_PER_TARGET")
     echo "fuzz: dyad-$target-fuzzer for ${SECONDS_PER_TARGET}s ($(ls "$seeds/$target" | wc -l) seeds)"
   fi
+  if [ -n "${DYAD_FUZZ_FORK:-}" ]; then
+    budget+=(-fork="$DYAD_FUZZ_FORK" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+  fi
+  before=$(ls "$FUZZ/findings/$target" 2>/dev/null | wc -l)
   mkdir -p "$corpus" "$findings"
   log="$FUZZ/fuzz-$target.log"
   # allow_user_poisoning=0: see test/lit.cfg.py (LLVM's BumpPtrAllocator is
@@ -73,7 +93,13 @@ for target in import pipeline; do
     grep -E "ERROR|SUMMARY|Test unit written" "$log" | head -5 || true
     status=1
   fi
-  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
+  # -fork keeps going past findings and exits 0: new files are the verdict.
+  if [ "$(ls "$findings" | wc -l)" -gt "$before" ]; then
+    echo "fuzz: dyad-$target-fuzzer FOUND $(( $(ls "$findings" | wc -l) - before )) PROBLEM INPUT(S) in $findings"
+    status=1
+  fi
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' ||
+         grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || echo "?")
   echo "fuzz: dyad-$target-fuzzer: $runs executions"
 done
 exit $status

@@ -4,9 +4,9 @@ import onnx
 from onnx import TensorProto, helper
 
 
-def save(name, nodes, inputs, outputs, inits):
+def save(name, nodes, inputs, outputs, inits, opset=17):
     graph = helper.make_graph(nodes, "g", inputs, outputs, inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     model.ir_version = 8
     onnx.save(model, name)
 
@@ -44,3 +44,26 @@ save("empty.onnx", [helper.make_node("Relu", ["X"], ["Y"])],
 save("nan-weights.onnx", add, [info("X", [3])], [info("Y", [3])],
      [helper.make_tensor("W", TensorProto.FLOAT, [3],
                          np.array([np.nan, np.inf, 1.0], np.float32))])
+
+# Found by dyad-import-fuzzer (structure-aware): a Constant whose raw data
+# does not fill its shape (13 bytes for one int64) overflowed a buffer in
+# libonnx's shape inference, which reads ReduceSum's constant axes.
+axes = TensorProto(data_type=TensorProto.INT64, raw_data=b"\0" * 13)
+axes.dims.extend([1])
+save("constant-raw-size.onnx",
+     [helper.make_node("Constant", [], ["axes"], name="c", value=axes),
+      helper.make_node("ReduceSum", ["X", "axes"], ["Y"], name="sum")],
+     [info("X", [2, 3])], [info("Y", None)], [])
+
+# Found by dyad-import-fuzzer: LayerNormalization of a scalar made libonnx's
+# shape inference index dims that do not exist (SEGV).
+save("layernorm-scalar.onnx",
+     [helper.make_node("LayerNormalization", ["X", "W", "B"], ["Y"], name="ln")],
+     [info("X", []), info("W", [5]), info("B", [5])], [info("Y", None)], [])
+# The same crash site through the opset 18-21 path: its rewrite to opset 17
+# runs libonnx's inference, so the node rules must have run before it.
+save("layernorm-axis-opset18.onnx",
+     [helper.make_node("LayerNormalization", ["X", "W", "B"], ["Y"], name="ln",
+                       axis=1 << 40)],
+     [info("X", [2, 5]), info("W", [5]), info("B", [5])], [info("Y", None)], [],
+     opset=18)

@@ -5,7 +5,14 @@
 // crash, sanitizer report or leak is a bug: bad models must end in
 // diagnostics. Built with -DDYAD_FUZZ=ON (scripts/fuzz.sh).
 //
+// Mutations are structure-aware (onnx-mutator.cpp): most inputs are parsed
+// as a ModelProto, changed as messages and serialized back; one in
+// kByteMutationOneIn, and every input that is not a binary model, gets
+// libFuzzer's byte mutations instead, so the parser keeps being fuzzed too.
+//
 //===----------------------------------------------------------------------===//
+
+#include "onnx-mutator.h"
 
 #include "dyad/Import/OnnxImporter.h"
 #include "dyad/Transforms/Passes.h"
@@ -33,6 +40,27 @@ static mlir::MLIRContext &context() {
     return c;
   }();
   return *ctx;
+}
+
+extern "C" size_t LLVMFuzzerMutate(uint8_t *data, size_t size,
+                                   size_t maxSize);
+
+static constexpr unsigned kByteMutationOneIn = 8;
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size,
+                                          size_t maxSize, unsigned seed) {
+  if (seed % kByteMutationOneIn != 0)
+    if (size_t n = dyad::fuzz::mutateOnnxModel(data, size, maxSize, seed))
+      return n;
+  return LLVMFuzzerMutate(data, size, maxSize);
+}
+
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t *data1,
+                                            size_t size1, const uint8_t *data2,
+                                            size_t size2, uint8_t *out,
+                                            size_t maxOutSize, unsigned seed) {
+  return dyad::fuzz::crossOverOnnxModels(data1, size1, data2, size2, out,
+                                         maxOutSize, seed);
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
