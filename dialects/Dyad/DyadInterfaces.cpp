@@ -97,5 +97,18 @@ QuantRole FlattenOp::getQuantRole() { return QuantRole::PassThrough; }
 QuantRole TransposeOp::getQuantRole() { return QuantRole::PassThrough; }
 QuantRole SqueezeOp::getQuantRole() { return QuantRole::PassThrough; }
 QuantRole UnsqueezeOp::getQuantRole() { return QuantRole::PassThrough; }
+QuantRole ReduceMaxOp::getQuantRole() { return QuantRole::PassThrough; }
+QuantRole ReduceMinOp::getQuantRole() { return QuantRole::PassThrough; }
+QuantRole TileOp::getQuantRole() { return QuantRole::PassThrough; }
+QuantRole DepthToSpaceOp::getQuantRole() { return QuantRole::PassThrough; }
+QuantRole SpaceToDepthOp::getQuantRole() { return QuantRole::PassThrough; }
 QuantRole ReluOp::getQuantRole() { return QuantRole::Activation; }
 QuantRole ClipOp::getQuantRole() { return QuantRole::Activation; }
+// Max / Min / PRelu / LeakyRelu combine their inputs on the integers: Max /
+// Min onto the output's parameters (a requant for an input that differs),
+// PRelu and LeakyRelu with one requant per sign (integerize's
+// ChainRewriter::maxMin / prelu).
+QuantRole MaxOp::getQuantRole() { return QuantRole::Rescale; }
+QuantRole MinOp::getQuantRole() { return QuantRole::Rescale; }
+QuantRole PReluOp::getQuantRole() { return QuantRole::Rescale; }
+QuantRole LeakyReluOp::getQuantRole() { return QuantRole::Rescale; }

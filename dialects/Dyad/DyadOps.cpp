@@ -949,6 +949,263 @@ LogicalResult ResizeOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// Ops of exported models: reductions, arg reductions, TopK, shape
+// generators, block rearrangements, instance normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceMinOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceProdOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceL1Op::verify() { return verifyReduce(*this); }
+LogicalResult ReduceL2Op::verify() { return verifyReduce(*this); }
+LogicalResult ReduceSumSquareOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceLogSumOp::verify() { return verifyReduce(*this); }
+LogicalResult ReduceLogSumExpOp::verify() { return verifyReduce(*this); }
+
+template <typename ArgOp>
+static LogicalResult verifyArgReduce(ArgOp op) {
+  int64_t rank = rankOf(op.getData());
+  if (rank < 0)
+    return success();
+  FailureOr<int64_t> axis = normalizeAxis(op, op.getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> expected;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (i != *axis)
+      expected.push_back(shapeOf(op.getData())[i]);
+    else if (op.getKeepdims())
+      expected.push_back(1);
+  }
+  return checkResultShape(op, op.getReduced(), expected);
+}
+
+LogicalResult ArgMaxOp::verify() { return verifyArgReduce(*this); }
+LogicalResult ArgMinOp::verify() { return verifyArgReduce(*this); }
+
+LogicalResult TopKOp::verify() {
+  int64_t k = getKAttr().getInt();
+  if (k < 0)
+    return emitOpError() << "k must be >= 0, got " << k;
+  if (getElementTypeOrSelf(getValues().getType()) !=
+      getElementTypeOrSelf(getX().getType()))
+    return emitOpError("values must have the input's element type");
+  int64_t rank = rankOf(getX());
+  if (rank < 0)
+    return success();
+  FailureOr<int64_t> axis = normalizeAxis(*this, getAxis(), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> expected(shapeOf(getX()));
+  if (expected[*axis] != kDyn && k > expected[*axis])
+    return emitOpError() << "k " << k << " is larger than dim " << *axis
+                         << " (" << expected[*axis] << ")";
+  expected[*axis] = k;
+  if (failed(checkResultShape(*this, getValues(), expected)))
+    return failure();
+  return checkResultShape(*this, getIndices(), expected);
+}
+
+LogicalResult ConstantOfShapeOp::verify() {
+  Type elt = getElementTypeOrSelf(getOutput().getType());
+  auto value = dyn_cast<TypedAttr>(getValue());
+  if (!isa_and_nonnull<IntegerAttr, FloatAttr>(value) ||
+      value.getType() != elt)
+    return emitOpError() << "value must be a scalar of the result's element "
+                            "type "
+                         << elt;
+  int64_t inRank = rankOf(getInput());
+  if (inRank >= 0 && inRank != 1)
+    return emitOpError("shape must be 1-D");
+  int64_t rank = rankOf(getOutput());
+  if (inRank == 1 && rank >= 0 && shapeOf(getInput())[0] != kDyn &&
+      shapeOf(getInput())[0] != rank)
+    return emitOpError() << "result rank " << rank << " but the shape has "
+                         << shapeOf(getInput())[0] << " values";
+  return success();
+}
+
+OpFoldResult ConstantOfShapeOp::fold(FoldAdaptor adaptor) {
+  auto shape = dyn_cast_or_null<DenseIntElementsAttr>(adaptor.getInput());
+  auto type = dyn_cast<RankedTensorType>(getType());
+  if (!shape || !type || !type.hasStaticShape())
+    return {};
+  SmallVector<int64_t> dims;
+  for (const APInt &d : shape.getValues<APInt>())
+    dims.push_back(d.getSExtValue());
+  if (!llvm::equal(dims, type.getShape()))
+    return {};
+  return DenseElementsAttr::get(type, getValue());
+}
+
+LogicalResult RangeOp::verify() {
+  Type elt = getElementTypeOrSelf(getOutput().getType());
+  for (Value v : {getStart(), getLimit(), getDelta()}) {
+    if (getElementTypeOrSelf(v.getType()) != elt)
+      return emitOpError("start, limit and delta must have the result's "
+                         "element type");
+    int64_t r = rankOf(v);
+    if (r > 0 && !(r == 1 && shapeOf(v)[0] == 1))
+      return emitOpError("start, limit and delta must be scalars");
+  }
+  if (rankOf(getOutput()) >= 0 && rankOf(getOutput()) != 1)
+    return emitOpError("result must be 1-D");
+  return success();
+}
+
+/// The values of a Range whose operands are the constants `s`, `l`, `d`;
+/// failure when the delta is 0 or the count is not representable.
+static FailureOr<DenseElementsAttr> rangeValues(RankedTensorType type,
+                                                Attribute s, Attribute l,
+                                                Attribute d) {
+  auto ds = dyn_cast_or_null<DenseElementsAttr>(s);
+  auto dl = dyn_cast_or_null<DenseElementsAttr>(l);
+  auto dd = dyn_cast_or_null<DenseElementsAttr>(d);
+  if (!ds || !dl || !dd || ds.getNumElements() != 1 ||
+      dl.getNumElements() != 1 || dd.getNumElements() != 1)
+    return failure();
+  Type elt = type.getElementType();
+  if (auto it = dyn_cast<IntegerType>(elt)) {
+    bool u = it.isUnsigned();
+    auto get = [&](DenseElementsAttr a) {
+      APInt v = *a.getValues<APInt>().begin();
+      return u ? (int64_t)v.getZExtValue() : v.getSExtValue();
+    };
+    int64_t start = get(ds), limit = get(dl), delta = get(dd);
+    if (delta == 0)
+      return failure();
+    // ceil((limit - start) / delta) in 128 bits.
+    __int128 num = (__int128)limit - start;
+    __int128 q = num / delta;
+    if (q * delta != num && ((num < 0) == (delta < 0)))
+      ++q;
+    int64_t n = q < 0 ? 0 : (q > ((__int128)1 << 40) ? -1 : (int64_t)q);
+    if (n < 0 || type.getDimSize(0) != n)
+      return failure();
+    SmallVector<APInt> vals;
+    for (int64_t i = 0; i < n; ++i)
+      vals.push_back(APInt(it.getWidth(), (uint64_t)(start + i * delta),
+                           /*isSigned=*/!u));
+    return DenseElementsAttr::get(type, vals);
+  }
+  auto ft = dyn_cast<FloatType>(elt);
+  if (!ft)
+    return failure();
+  auto get = [](DenseElementsAttr a) {
+    return (*a.getValues<APFloat>().begin()).convertToDouble();
+  };
+  double start = get(ds), limit = get(dl), delta = get(dd);
+  double count = std::ceil((limit - start) / delta);
+  if (!std::isfinite(count) || count > (double)((int64_t)1 << 40))
+    return failure();
+  int64_t n = count < 0 ? 0 : (int64_t)count;
+  if (type.getDimSize(0) != n)
+    return failure();
+  SmallVector<APFloat> vals;
+  for (int64_t i = 0; i < n; ++i) {
+    APFloat v(start + (double)i * delta);
+    bool lost;
+    v.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    vals.push_back(v);
+  }
+  return DenseElementsAttr::get(type, vals);
+}
+
+OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
+  auto type = dyn_cast<RankedTensorType>(getType());
+  if (!type || !type.hasStaticShape())
+    return {};
+  auto v = rangeValues(type, adaptor.getStart(), adaptor.getLimit(),
+                       adaptor.getDelta());
+  if (failed(v))
+    return {};
+  return *v;
+}
+
+LogicalResult TileOp::verify() {
+  int64_t rank = rankOf(getInput());
+  if (rank < 0)
+    return success();
+  if ((int64_t)getRepeats().size() != rank)
+    return emitOpError() << "repeats needs " << rank << " values, got "
+                         << getRepeats().size();
+  SmallVector<int64_t> expected;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t r = getRepeats()[i], d = shapeOf(getInput())[i];
+    if (r < 0)
+      return emitOpError() << "repeats must be >= 0, got " << r;
+    expected.push_back(d == kDyn ? kDyn : d * r);
+  }
+  return checkResultShape(*this, getOutput(), expected);
+}
+
+/// DepthToSpace (`toSpace`) or SpaceToDepth: rank 4, a block size >= 1 that
+/// divides the dims it splits.
+static LogicalResult verifyBlockRearrange(Operation *op, Value in, Value out,
+                                          int64_t b, bool toSpace) {
+  if (b < 1)
+    return op->emitOpError() << "blocksize must be >= 1, got " << b;
+  int64_t rank = rankOf(in);
+  if (rank < 0)
+    return success();
+  if (rank != 4)
+    return op->emitOpError() << "input must have rank 4, got " << rank;
+  ArrayRef<int64_t> s = shapeOf(in);
+  auto div = [&](int64_t d, int64_t by, StringRef what) -> FailureOr<int64_t> {
+    if (d == kDyn)
+      return kDyn;
+    if (d % by != 0) {
+      op->emitOpError() << what << " " << d << " is not a multiple of " << by;
+      return failure();
+    }
+    return d / by;
+  };
+  auto mul = [](int64_t d, int64_t by) { return d == kDyn ? kDyn : d * by; };
+  SmallVector<int64_t> expected{s[0]};
+  if (toSpace) {
+    auto c = div(s[1], b * b, "channels");
+    if (failed(c))
+      return failure();
+    expected.append({*c, mul(s[2], b), mul(s[3], b)});
+  } else {
+    auto h = div(s[2], b, "height"), w = div(s[3], b, "width");
+    if (failed(h) || failed(w))
+      return failure();
+    expected.append({mul(s[1], b * b), *h, *w});
+  }
+  return checkResultShape(op, out, expected);
+}
+
+LogicalResult DepthToSpaceOp::verify() {
+  return verifyBlockRearrange(*this, getInput(), getOutput(), getBlocksize(),
+                              /*toSpace=*/true);
+}
+
+LogicalResult SpaceToDepthOp::verify() {
+  return verifyBlockRearrange(*this, getInput(), getOutput(), getBlocksize(),
+                              /*toSpace=*/false);
+}
+
+LogicalResult InstanceNormalizationOp::verify() {
+  int64_t rank = rankOf(getInput());
+  if (rank < 0)
+    return success();
+  if (rank < 3)
+    return emitOpError() << "input must have rank >= 3, got " << rank;
+  int64_t c = shapeOf(getInput())[1];
+  for (Value v : {getScale(), getB()}) {
+    int64_t r = rankOf(v);
+    if (r < 0)
+      continue;
+    if (r != 1)
+      return emitOpError("scale and B must be 1-D");
+    if (failed(checkDim(*this, "scale / B", 0, c, shapeOf(v)[0])))
+      return failure();
+  }
+  return checkResultShape(*this, getOutput(), shapeOf(getInput()));
+}
+
+//===----------------------------------------------------------------------===//
 // Quantization
 //===----------------------------------------------------------------------===//
 

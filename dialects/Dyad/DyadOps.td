@@ -43,7 +43,8 @@ def Dyad_HardSwishOp : Dyad_UnaryOp<"hard_swish", "HardSwish">;
 def Dyad_ReluOp : Dyad_UnaryOp<"relu", "Relu", Dyad_NumericTensor,
                                 [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 
-def Dyad_LeakyReluOp : Dyad_UnaryOp<"leaky_relu", "LeakyRelu"> {
+def Dyad_LeakyReluOp : Dyad_UnaryOp<"leaky_relu", "LeakyRelu", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let arguments = (ins Dyad_FloatTensor:$X,
                        DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
 }
@@ -125,6 +126,121 @@ def Dyad_CastOp : Dyad_Op<"cast", [SameOperandsAndResultShape]> {
   let results = (outs Dyad_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops of exported models: variadic Max / Min / Sum / Mean,
+// comparisons and logic (bool results), more unary math, PRelu
+//===----------------------------------------------------------------------===//
+
+// Equal also compares booleans.
+def Dyad_NumericOrBoolTensor : TensorOf<[Dyad_Numeric, I1]>;
+
+class Dyad_VariadicOp<string mnemonic, string onnx,
+                      Type type = Dyad_NumericTensor, list<Trait> traits = []>
+    : Dyad_Op<mnemonic, !listconcat(traits, [ResultsBroadcastableShape,
+        SameOperandsAndResultElementType,
+        PredOpTrait<"has at least one input",
+                    CPred<"$_op.getNumOperands() > 0">>])> {
+  let summary = "ONNX " # onnx # " (variadic, numpy broadcasting)";
+  let description = "Elementwise `" # onnx # "` of one or more inputs with "
+                    "multidirectional (numpy) broadcasting, as the ONNX "
+                    "operator.";
+  let arguments = (ins Variadic<type>:$inputs);
+  let results = (outs type:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+}
+
+// Max / Min select one of their inputs: on quantized values they compare
+// the integers once every input shares the output's scale and zero point.
+def Dyad_MaxOp : Dyad_VariadicOp<"max", "Max", Dyad_NumericTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_MinOp : Dyad_VariadicOp<"min", "Min", Dyad_NumericTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_SumOp : Dyad_VariadicOp<"sum", "Sum">;
+def Dyad_MeanOp : Dyad_VariadicOp<"mean", "Mean", Dyad_FloatTensor>;
+
+class Dyad_CompareOp<string mnemonic, string onnx,
+                     Type type = Dyad_NumericTensor>
+    : Dyad_Op<mnemonic, [ResultsBroadcastableShape,
+                         AllElementTypesMatch<["A", "B"]>]> {
+  let summary = "ONNX " # onnx # " (numpy broadcasting, bool result)";
+  let description = "Elementwise `" # onnx # "` of two tensors of one element "
+                    "type with multidirectional (numpy) broadcasting; the "
+                    "result is `i1`. Float comparisons with NaN are false "
+                    "(ordered), integers compare with their signedness.";
+  let arguments = (ins type:$A, type:$B);
+  let results = (outs Dyad_BoolTensor:$C);
+  let assemblyFormat = "$A `,` $B attr-dict `:` functional-type(operands, results)";
+}
+
+def Dyad_EqualOp : Dyad_CompareOp<"equal", "Equal", Dyad_NumericOrBoolTensor>;
+def Dyad_GreaterOp : Dyad_CompareOp<"greater", "Greater">;
+def Dyad_LessOp : Dyad_CompareOp<"less", "Less">;
+def Dyad_GreaterOrEqualOp : Dyad_CompareOp<"greater_or_equal", "GreaterOrEqual">;
+def Dyad_LessOrEqualOp : Dyad_CompareOp<"less_or_equal", "LessOrEqual">;
+
+class Dyad_LogicalOp<string mnemonic, string onnx, list<Trait> traits = []>
+    : Dyad_Op<mnemonic, !listconcat(traits, [ResultsBroadcastableShape,
+                                              SameOperandsAndResultElementType])> {
+  let summary = "ONNX " # onnx # " (numpy broadcasting)";
+  let description = "Elementwise logical `" # onnx # "` of `i1` tensors with "
+                    "multidirectional (numpy) broadcasting.";
+  let arguments = (ins Dyad_BoolTensor:$A, Dyad_BoolTensor:$B);
+  let results = (outs Dyad_BoolTensor:$C);
+  let assemblyFormat = "$A `,` $B attr-dict `:` functional-type(operands, results)";
+}
+
+def Dyad_AndOp : Dyad_LogicalOp<"and", "And", [Commutative]>;
+def Dyad_OrOp : Dyad_LogicalOp<"or", "Or", [Commutative]>;
+def Dyad_XorOp : Dyad_LogicalOp<"xor", "Xor", [Commutative]>;
+def Dyad_NotOp : Dyad_UnaryOp<"not", "Not", Dyad_BoolTensor>;
+
+def Dyad_LogOp : Dyad_UnaryOp<"log", "Log">;
+def Dyad_ReciprocalOp : Dyad_UnaryOp<"reciprocal", "Reciprocal">;
+def Dyad_FloorOp : Dyad_UnaryOp<"floor", "Floor">;
+def Dyad_CeilOp : Dyad_UnaryOp<"ceil", "Ceil">;
+def Dyad_RoundOp : Dyad_UnaryOp<"round", "Round"> {
+  let description = "Elementwise `Round`: to the nearest integer, halves to even.";
+}
+def Dyad_SoftplusOp : Dyad_UnaryOp<"softplus", "Softplus">;
+def Dyad_SoftsignOp : Dyad_UnaryOp<"softsign", "Softsign">;
+def Dyad_SinOp : Dyad_UnaryOp<"sin", "Sin">;
+def Dyad_CosOp : Dyad_UnaryOp<"cos", "Cos">;
+// Integers too: Neg and Sign of unsigned values are as numpy's (wrapping
+// negation; 0 or 1), Abs of unsigned values is the identity.
+def Dyad_NegOp : Dyad_UnaryOp<"neg", "Neg", Dyad_NumericTensor>;
+def Dyad_AbsOp : Dyad_UnaryOp<"abs", "Abs", Dyad_NumericTensor>;
+def Dyad_SignOp : Dyad_UnaryOp<"sign", "Sign", Dyad_NumericTensor>;
+
+def Dyad_EluOp : Dyad_UnaryOp<"elu", "Elu"> {
+  let arguments = (ins Dyad_FloatTensor:$X,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$alpha);
+}
+
+def Dyad_SeluOp : Dyad_UnaryOp<"selu", "Selu"> {
+  let arguments = (ins Dyad_FloatTensor:$X,
+                       DefaultValuedAttr<F32Attr, "1.67326319217681884765625f">:$alpha,
+                       DefaultValuedAttr<F32Attr, "1.05070102214813232421875f">:$gamma);
+}
+
+def Dyad_ThresholdedReluOp : Dyad_UnaryOp<"thresholded_relu", "ThresholdedRelu"> {
+  let arguments = (ins Dyad_FloatTensor:$X,
+                       DefaultValuedAttr<F32Attr, "1.0f">:$alpha);
+}
+
+def Dyad_PReluOp : Dyad_Op<"prelu", [ResultsBroadcastableShape,
+    SameOperandsAndResultElementType,
+    DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
+  let summary = "ONNX PRelu";
+  let description = [{
+    `X < 0 ? slope * X : X`, the slope broadcast to X (numpy rules; exporters
+    give it as `C x 1 x 1` for NCHW input). On quantized X with a constant
+    positive slope it is two requantizations and a select on the integers.
+  }];
+  let arguments = (ins Dyad_NumericTensor:$X, Dyad_NumericTensor:$slope);
+  let results = (outs Dyad_NumericTensor:$Y);
+  let assemblyFormat = "$X `,` $slope attr-dict `:` functional-type(operands, results)";
 }
 
 //===----------------------------------------------------------------------===//
@@ -323,7 +439,8 @@ def Dyad_GlobalAveragePoolOp : Dyad_Op<"global_average_pool",
 // Reductions
 //===----------------------------------------------------------------------===//
 
-class Dyad_ReduceOp<string mnemonic, string onnx> : Dyad_Op<mnemonic> {
+class Dyad_ReduceOp<string mnemonic, string onnx, list<Trait> traits = []>
+    : Dyad_Op<mnemonic, traits> {
   let summary = "ONNX " # onnx;
   let description = [{
     Reduces over `axes` (all axes when empty, unless
@@ -468,7 +585,7 @@ def Dyad_PadOp : Dyad_Op<"pad"> {
   let summary = "ONNX Pad (constant pads)";
   let description = [{
     `pads` holds the begin values of every axis, then the end values; negative
-    values crop. `mode` is `constant`, `reflect` or `edge`.
+    values crop. `mode` is `constant`, `reflect`, `edge` or `wrap`.
   }];
   let arguments = (ins Dyad_NumericTensor:$data, DenseI64ArrayAttr:$pads,
                        DefaultValuedAttr<F64Attr, "0.0">:$constant_value,
@@ -479,7 +596,7 @@ def Dyad_PadOp : Dyad_Op<"pad"> {
 }
 
 def Dyad_ResizeOp : Dyad_Op<"resize"> {
-  let summary = "ONNX Resize (nearest / linear)";
+  let summary = "ONNX Resize (nearest / linear / cubic)";
   let description = [{
     Resizes with `scales` (one per axis) or output `sizes`; exactly one of
     them is given as an attribute (the importer requires constants).
@@ -493,9 +610,141 @@ def Dyad_ResizeOp : Dyad_Op<"resize"> {
                        DefaultValuedAttr<Dyad_NearestModeAttr,
                          "::dyad::NearestMode::RoundPreferFloor">:$nearest_mode,
                        OptionalAttr<DenseF32ArrayAttr>:$roi,
-                       DefaultValuedAttr<F32Attr, "0.0f">:$extrapolation_value);
+                       DefaultValuedAttr<F32Attr, "0.0f">:$extrapolation_value,
+                       DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
   let results = (outs Dyad_NumericTensor:$Y);
   let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Ops of exported models: more reductions, arg reductions, TopK, shape
+// generators, block rearrangements, instance normalization
+//===----------------------------------------------------------------------===//
+
+// Max / Min select values: on quantized data they keep its scale.
+def Dyad_ReduceMaxOp : Dyad_ReduceOp<"reduce_max", "ReduceMax",
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_ReduceMinOp : Dyad_ReduceOp<"reduce_min", "ReduceMin",
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_ReduceProdOp : Dyad_ReduceOp<"reduce_prod", "ReduceProd">;
+def Dyad_ReduceL1Op : Dyad_ReduceOp<"reduce_l1", "ReduceL1">;
+def Dyad_ReduceL2Op : Dyad_ReduceOp<"reduce_l2", "ReduceL2">;
+def Dyad_ReduceSumSquareOp : Dyad_ReduceOp<"reduce_sum_square", "ReduceSumSquare">;
+def Dyad_ReduceLogSumOp : Dyad_ReduceOp<"reduce_log_sum", "ReduceLogSum">;
+def Dyad_ReduceLogSumExpOp : Dyad_ReduceOp<"reduce_log_sum_exp", "ReduceLogSumExp">;
+
+class Dyad_ArgReduceOp<string mnemonic, string onnx> : Dyad_Op<mnemonic> {
+  let summary = "ONNX " # onnx;
+  let description = [{
+    The index (i64) of the extreme value along `axis`: the first one, or the
+    last one with `select_last_index`.
+  }];
+  let arguments = (ins Dyad_NumericTensor:$data,
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$keepdims,
+                       DefaultValuedAttr<BoolAttr, "false">:$select_last_index);
+  let results = (outs Dyad_I64Tensor:$reduced);
+  let assemblyFormat = "$data attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_ArgMaxOp : Dyad_ArgReduceOp<"arg_max", "ArgMax">;
+def Dyad_ArgMinOp : Dyad_ArgReduceOp<"arg_min", "ArgMin">;
+
+def Dyad_TopKOp : Dyad_Op<"top_k"> {
+  let summary = "ONNX TopK (constant K)";
+  let description = [{
+    The `k` largest (or smallest) values along `axis` and their indices,
+    sorted; equal values keep the lower index first, as ONNX requires.
+  }];
+  let arguments = (ins Dyad_NumericTensor:$X, I64Attr:$k,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<BoolAttr, "true">:$largest,
+                       DefaultValuedAttr<BoolAttr, "true">:$sorted);
+  let results = (outs Dyad_NumericTensor:$Values, Dyad_I64Tensor:$Indices);
+  let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_ConstantOfShapeOp : Dyad_Op<"constant_of_shape"> {
+  let summary = "ONNX ConstantOfShape";
+  let description = [{
+    A tensor of the shape given by the 1-D `i64` input, every element
+    `value` (a scalar attribute of the result's element type). Folds to a
+    constant when the shape is one.
+  }];
+  let arguments = (ins Dyad_I64Tensor:$input, AnyAttr:$value);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_RangeOp : Dyad_Op<"range"> {
+  let summary = "ONNX Range";
+  let description = [{
+    `start + i * delta` for i in [0, max(ceil((limit - start) / delta), 0));
+    scalar operands of the result's element type. Folds when they are
+    constants.
+  }];
+  let arguments = (ins Dyad_NumericTensor:$start, Dyad_NumericTensor:$limit,
+                       Dyad_NumericTensor:$delta);
+  let results = (outs Dyad_NumericTensor:$output);
+  let assemblyFormat = [{
+    $start `,` $limit `,` $delta attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Dyad_TileOp : Dyad_Op<"tile", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
+  let summary = "ONNX Tile (constant repeats)";
+  let arguments = (ins Dyad_Tensor:$input, DenseI64ArrayAttr:$repeats);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_DepthToSpaceOp : Dyad_Op<"depth_to_space",
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
+  let summary = "ONNX DepthToSpace";
+  let description = [{
+    NCHW: `[N, C*b*b, H, W]` to `[N, C, H*b, W*b]`; the channel is read as
+    (bh, bw, c) in `DCR` mode and (c, bh, bw) in `CRD` mode.
+  }];
+  let arguments = (ins Dyad_Tensor:$input, I64Attr:$blocksize,
+                       DefaultValuedAttr<Dyad_DepthToSpaceModeAttr,
+                         "::dyad::DepthToSpaceMode::DCR">:$mode);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_SpaceToDepthOp : Dyad_Op<"space_to_depth",
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
+  let summary = "ONNX SpaceToDepth";
+  let description = "NCHW: `[N, C, H*b, W*b]` to `[N, C*b*b, H, W]` (DCR order).";
+  let arguments = (ins Dyad_Tensor:$input, I64Attr:$blocksize);
+  let results = (outs Dyad_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Dyad_InstanceNormalizationOp : Dyad_Op<"instance_normalization"> {
+  let summary = "ONNX InstanceNormalization";
+  let description = [{
+    `(x - mean) / sqrt(var + epsilon) * scale[c] + B[c]` with mean and
+    variance per (n, c) over the spatial dims (dims 2...).
+  }];
+  let arguments = (ins Dyad_FloatTensor:$input, Dyad_FloatTensor:$scale,
+                       Dyad_FloatTensor:$B,
+                       DefaultValuedAttr<F32Attr, "1e-5f">:$epsilon);
+  let results = (outs Dyad_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $B attr-dict `:` functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 

@@ -773,6 +773,781 @@ struct ReduceLowering : DyadConversionPattern<OpTy> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Reductions, arg reductions, TopK and InstanceNormalization of exported
+// models
+//===----------------------------------------------------------------------===//
+
+enum class ReduceKind { Max, Min, Prod, L1, L2, SumSquare, LogSum, LogSumExp };
+
+/// The smallest (`lowest`) or largest value of the converted element type
+/// `t` (float: -inf / +inf).
+Value extremeValue(OpBuilder &b, Location loc, Type t, bool isUnsigned,
+                   bool lowest) {
+  if (auto ft = dyn_cast<FloatType>(t))
+    return arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(),
+                                                   /*Negative=*/lowest)));
+  unsigned w = t.getIntOrFloatBitWidth();
+  APInt v;
+  if (isUnsigned)
+    v = lowest ? APInt::getMinValue(w) : APInt::getMaxValue(w);
+  else
+    v = lowest ? APInt::getSignedMinValue(w) : APInt::getSignedMaxValue(w);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, v));
+}
+
+/// max / min of two scalars of one type (floats propagate NaN, as numpy).
+Value pick(OpBuilder &b, Location loc, Value x, Value y, bool isMax,
+           bool isUnsigned) {
+  if (isa<FloatType>(x.getType()))
+    return isMax ? (Value)arith::MaximumFOp::create(b, loc, x, y)
+                 : (Value)arith::MinimumFOp::create(b, loc, x, y);
+  if (isUnsigned)
+    return isMax ? (Value)arith::MaxUIOp::create(b, loc, x, y)
+                 : (Value)arith::MinUIOp::create(b, loc, x, y);
+  return isMax ? (Value)arith::MaxSIOp::create(b, loc, x, y)
+               : (Value)arith::MinSIOp::create(b, loc, x, y);
+}
+
+/// The reduced dims of a reduction op, or failure; sets `noop` when the op
+/// returns its input (no axes with noop_with_empty_axes).
+template <typename OpTy>
+FailureOr<SmallVector<bool>> reducedDims(OpTy op, int64_t rank, bool &noop) {
+  ArrayRef<int64_t> axes = op.getAxes();
+  noop = axes.empty() && op.getNoopWithEmptyAxes();
+  SmallVector<bool> reduced(rank, axes.empty());
+  for (int64_t a : axes) {
+    std::optional<int64_t> n = normalizeAxis(a, rank);
+    if (!n)
+      return failure();
+    reduced[*n] = true;
+  }
+  return reduced;
+}
+
+/// ReduceMax / Min / Prod / L1 / L2 / SumSquare / LogSum / LogSumExp. Floats
+/// accumulate in computeType (Max / Min in the element type); integer
+/// Max / Min / Prod / L1 / SumSquare stay in the element type (products and
+/// sums wrap, as ReduceSum); integer L2 / LogSum / LogSumExp are computed in
+/// f64 and truncated. LogSumExp subtracts the maximum first (no overflow).
+/// Empty reductions give the identity: -inf for Max, +inf for Min, 1 for
+/// Prod, 0 for the sums (log 0 = -inf).
+template <typename OpTy, ReduceKind K>
+struct ExtraReduceLowering : DyadConversionPattern<OpTy> {
+  using DyadConversionPattern<OpTy>::DyadConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = this->getContext();
+    Value x = adaptor.getData();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    RankedTensorType resultType = this->getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
+    if (!xType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
+    int64_t rank = xType.getRank();
+    bool noop;
+    auto reducedOr = reducedDims(op, rank, noop);
+    if (failed(reducedOr))
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    SmallVector<bool> reduced = *reducedOr;
+    Type elt = xType.getElementType();
+    bool isFloat = isa<FloatType>(elt);
+    bool isUnsigned = origElt(op.getData()).isUnsignedInteger();
+    constexpr bool selects = K == ReduceKind::Max || K == ReduceKind::Min;
+    constexpr bool viaLog = K == ReduceKind::L2 || K == ReduceKind::LogSum ||
+                            K == ReduceKind::LogSumExp;
+    bool viaF64 = !isFloat && viaLog;
+    Type acc = isFloat ? (selects ? elt : computeType(elt))
+                       : (viaF64 ? rewriter.getF64Type() : elt);
+    auto toAcc = [&](OpBuilder &b, Location l, Value v) -> Value {
+      if (isFloat)
+        return convertFloat(b, l, v, acc);
+      if (viaF64)
+        return intToFloat(b, l, v, acc, isUnsigned);
+      return v;
+    };
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    // No axes with noop_with_empty_axes: the input, as the ONNX spec says.
+    if (noop) {
+      rewriter.replaceOp(op, castTo(rewriter, loc, x, resultType));
+      return success();
+    }
+
+    // LogSumExp: the maximum (0 where it is infinite) is subtracted first.
+    Value offset;
+    AffineMap row = keptDimsMap(ctx, reduced);
+    if (K == ReduceKind::LogSumExp) {
+      Value mx = buildReduction(
+          rewriter, loc, x, reduced, x, id,
+          extremeValue(rewriter, loc, acc, false, /*lowest=*/true),
+          [&](OpBuilder &b, Location l, ValueRange in, Value a) -> Value {
+            return arith::MaximumFOp::create(b, l, toAcc(b, l, in[0]), a);
+          });
+      auto mt = cast<RankedTensorType>(mx.getType());
+      offset = buildParallel(
+          rewriter, loc, mt, dynamicDims(rewriter, loc, mx), mx,
+          AffineMap::getMultiDimIdentityMap(mt.getRank(), ctx),
+          [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+            Value fin = arith::CmpFOp::create(
+                b, l, arith::CmpFPredicate::OLT,
+                math::AbsFOp::create(b, l, in[0]),
+                extremeValue(b, l, acc, false, /*lowest=*/false));
+            return arith::SelectOp::create(b, l, fin, in[0],
+                                           scalarConstant(b, l, acc, 0));
+          });
+    }
+    Value init;
+    if (K == ReduceKind::Max || K == ReduceKind::Min)
+      init = extremeValue(rewriter, loc, acc, isUnsigned,
+                          /*lowest=*/K == ReduceKind::Max);
+    else
+      init = scalarConstant(rewriter, loc, acc, K == ReduceKind::Prod ? 1 : 0);
+    SmallVector<Value> ins{x};
+    SmallVector<AffineMap> maps{id};
+    if (offset) {
+      ins.push_back(offset);
+      maps.push_back(row);
+    }
+    Value red = buildReduction(
+        rewriter, loc, x, reduced, ins, maps, init,
+        [&](OpBuilder &b, Location l, ValueRange in, Value a) -> Value {
+          Value v = toAcc(b, l, in[0]);
+          bool f = isa<FloatType>(acc);
+          auto add = [&](Value p) -> Value {
+            return f ? (Value)arith::AddFOp::create(b, l, p, a)
+                     : (Value)arith::AddIOp::create(b, l, p, a);
+          };
+          auto sq = [&](Value p) -> Value {
+            return f ? (Value)arith::MulFOp::create(b, l, p, p)
+                     : (Value)arith::MulIOp::create(b, l, p, p);
+          };
+          switch (K) {
+          case ReduceKind::Max:
+          case ReduceKind::Min:
+            return pick(b, l, v, a, K == ReduceKind::Max, isUnsigned);
+          case ReduceKind::Prod:
+            return f ? (Value)arith::MulFOp::create(b, l, v, a)
+                     : (Value)arith::MulIOp::create(b, l, v, a);
+          case ReduceKind::L1:
+            return add(f ? (Value)math::AbsFOp::create(b, l, v)
+                       : isUnsigned ? v
+                                    : (Value)math::AbsIOp::create(b, l, v));
+          case ReduceKind::L2:
+          case ReduceKind::SumSquare:
+            return add(sq(v));
+          case ReduceKind::LogSum:
+            return add(v);
+          case ReduceKind::LogSumExp:
+            return add(math::ExpOp::create(
+                b, l, arith::SubFOp::create(b, l, v, in[1])));
+          }
+          llvm_unreachable("reduce kind");
+        });
+    auto redType = cast<RankedTensorType>(red.getType());
+    SmallVector<Value> postIns{red};
+    SmallVector<AffineMap> postMaps{
+        AffineMap::getMultiDimIdentityMap(redType.getRank(), ctx)};
+    if (offset) {
+      postIns.push_back(offset);
+      postMaps.push_back(postMaps[0]);
+    }
+    red = buildParallel(
+        rewriter, loc, redType.clone(elt), dynamicDims(rewriter, loc, red),
+        postIns, postMaps,
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          Value v = in[0];
+          if (K == ReduceKind::L2)
+            v = math::SqrtOp::create(b, l, v);
+          else if (K == ReduceKind::LogSum)
+            v = math::LogOp::create(b, l, v);
+          else if (K == ReduceKind::LogSumExp)
+            v = arith::AddFOp::create(b, l, math::LogOp::create(b, l, v),
+                                      in[1]);
+          return fromAcc(b, l, v, elt, isUnsigned);
+        });
+    if (op.getKeepdims())
+      red = expandReducedDims(rewriter, loc, red, x, reduced);
+    rewriter.replaceOp(op, castTo(rewriter, loc, red, resultType));
+    return success();
+  }
+
+  /// The accumulator `v` back in the element type `elt`.
+  static Value fromAcc(OpBuilder &b, Location l, Value v, Type elt,
+                       bool isUnsigned) {
+    if (v.getType() == elt)
+      return v;
+    if (isa<FloatType>(elt))
+      return convertFloat(b, l, v, elt);
+    if (isUnsigned)
+      return arith::FPToUIOp::create(b, l, elt, v);
+    return arith::FPToSIOp::create(b, l, elt, v);
+  }
+};
+
+/// ArgMax / ArgMin: one reduction carrying the best value and its index;
+/// a strictly better value replaces it (the first index wins), or with
+/// select_last_index an equal one too.
+template <typename OpTy, bool IsMax>
+struct ArgReduceLowering : DyadConversionPattern<OpTy> {
+  using DyadConversionPattern<OpTy>::DyadConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = this->getContext();
+    Value x = adaptor.getData();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    RankedTensorType resultType = this->getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
+    if (!xType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
+    int64_t rank = xType.getRank();
+    std::optional<int64_t> axis = normalizeAxis(op.getAxis(), rank);
+    if (!axis)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    SmallVector<bool> reduced(rank, false);
+    reduced[*axis] = true;
+    Type elt = xType.getElementType();
+    bool isUnsigned = origElt(op.getData()).isUnsignedInteger();
+    bool last = op.getSelectLastIndex();
+    Type i64 = rewriter.getI64Type();
+
+    SmallVector<int64_t> shape;
+    SmallVector<Value> dyn;
+    SmallVector<utils::IteratorType> iters;
+    for (int64_t d = 0; d < rank; ++d) {
+      iters.push_back(reduced[d] ? utils::IteratorType::reduction
+                                 : utils::IteratorType::parallel);
+      if (reduced[d])
+        continue;
+      shape.push_back(xType.getDimSize(d));
+      if (xType.isDynamicDim(d))
+        dyn.push_back(tensor::DimOp::create(rewriter, loc, x, d));
+    }
+    auto valType = RankedTensorType::get(shape, elt);
+    auto idxType = RankedTensorType::get(shape, i64);
+    Value bestInit = filledTensor(
+        rewriter, loc, valType,
+        extremeValue(rewriter, loc, elt, isUnsigned, /*lowest=*/IsMax), dyn);
+    Value idxInit = filledTensor(rewriter, loc, idxType,
+                                 scalarConstant(rewriter, loc, i64, 0), dyn);
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap row = keptDimsMap(ctx, reduced);
+    int64_t ax = *axis;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valType, idxType}, ValueRange{x},
+        ValueRange{bestInit, idxInit}, {id, row, row}, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value v = args[0], best = args[1], bestIdx = args[2];
+          Value i = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, ax));
+          Value better;
+          if (isa<FloatType>(elt)) {
+            auto pred = IsMax ? (last ? arith::CmpFPredicate::OGE
+                                      : arith::CmpFPredicate::OGT)
+                              : (last ? arith::CmpFPredicate::OLE
+                                      : arith::CmpFPredicate::OLT);
+            better = arith::CmpFOp::create(b, l, pred, v, best);
+          } else {
+            arith::CmpIPredicate pred;
+            if (IsMax)
+              pred = isUnsigned ? (last ? arith::CmpIPredicate::uge
+                                        : arith::CmpIPredicate::ugt)
+                                : (last ? arith::CmpIPredicate::sge
+                                        : arith::CmpIPredicate::sgt);
+            else
+              pred = isUnsigned ? (last ? arith::CmpIPredicate::ule
+                                        : arith::CmpIPredicate::ult)
+                                : (last ? arith::CmpIPredicate::sle
+                                        : arith::CmpIPredicate::slt);
+            better = arith::CmpIOp::create(b, l, pred, v, best);
+          }
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, better, v, best),
+                         arith::SelectOp::create(b, l, better, i, bestIdx)});
+        });
+    Value red = generic.getResult(1);
+    if (op.getKeepdims())
+      red = expandReducedDims(rewriter, loc, red, x, reduced);
+    rewriter.replaceOp(op, castTo(rewriter, loc, red, resultType));
+    return success();
+  }
+};
+
+/// TopK by ranks: the rank of each element along the axis is the number of
+/// elements before it in the order (larger / smaller value, or an equal
+/// value at a lower index); output position k then takes the element of
+/// rank k. O(n^2) per slice, with no data-dependent control flow.
+struct TopKLowering : DyadConversionPattern<TopKOp> {
+  using DyadConversionPattern::DyadConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(TopKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = adaptor.getX();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    RankedTensorType valType = getRankedResultType(op, rewriter, 0);
+    RankedTensorType idxType = getRankedResultType(op, rewriter, 1);
+    if (!valType || !idxType)
+      return failure();
+    if (!xType)
+      return rewriter.notifyMatchFailure(op, "unranked operand");
+    int64_t rank = xType.getRank();
+    std::optional<int64_t> axisOr = normalizeAxis(op.getAxis(), rank);
+    if (!axisOr)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t axis = *axisOr;
+    Type elt = xType.getElementType();
+    bool isUnsigned = origElt(op.getX()).isUnsignedInteger();
+    bool largest = op.getLargest();
+    Type i64 = rewriter.getI64Type();
+
+    // Ranks: loops (d0..d{r-1}, j), j over the axis.
+    SmallVector<AffineExpr> ids, withJ;
+    for (int64_t d = 0; d < rank; ++d) {
+      ids.push_back(getAffineDimExpr(d, ctx));
+      withJ.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    }
+    AffineMap self = AffineMap::get(rank + 1, 0, ids, ctx);
+    AffineMap other = AffineMap::get(rank + 1, 0, withJ, ctx);
+    SmallVector<utils::IteratorType> iters(rank + 1,
+                                           utils::IteratorType::parallel);
+    iters[rank] = utils::IteratorType::reduction;
+    Value zero64 = scalarConstant(rewriter, loc, i64, 0);
+    auto rankType = RankedTensorType::get(xType.getShape(), i64);
+    Value rankInit = filledTensor(rewriter, loc, rankType, zero64,
+                                  dynamicDims(rewriter, loc, x));
+    Value ranks =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{rankType}, ValueRange{x, x},
+            ValueRange{rankInit}, {self, other, self}, iters,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value xi = args[0], xj = args[1], acc = args[2];
+              Value i = linalg::IndexOp::create(b, l, axis);
+              Value j = linalg::IndexOp::create(b, l, rank);
+              Value ahead, equal;
+              if (isa<FloatType>(elt)) {
+                ahead = arith::CmpFOp::create(
+                    b, l,
+                    largest ? arith::CmpFPredicate::OGT
+                            : arith::CmpFPredicate::OLT,
+                    xj, xi);
+                equal = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ,
+                                              xj, xi);
+              } else {
+                auto pred = largest ? (isUnsigned ? arith::CmpIPredicate::ugt
+                                                  : arith::CmpIPredicate::sgt)
+                                    : (isUnsigned ? arith::CmpIPredicate::ult
+                                                  : arith::CmpIPredicate::slt);
+                ahead = arith::CmpIOp::create(b, l, pred, xj, xi);
+                equal = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                              xj, xi);
+              }
+              Value lower = arith::CmpIOp::create(
+                  b, l, arith::CmpIPredicate::ult, j, i);
+              Value before = arith::OrIOp::create(
+                  b, l, ahead, arith::AndIOp::create(b, l, equal, lower));
+              Value one = arith::ExtUIOp::create(b, l, i64, before);
+              linalg::YieldOp::create(
+                  b, l, ValueRange{arith::AddIOp::create(b, l, acc, one)});
+            })
+            .getResult(0);
+
+    // Outputs: loops (d0..d{r-1}, i), d_axis over [0, k), i over the axis.
+    SmallVector<Value> outDyn;
+    for (int64_t d = 0; d < rank; ++d)
+      if (valType.isDynamicDim(d))
+        outDyn.push_back(dimSize(rewriter, loc, x, d));
+    Value valInit = filledTensor(rewriter, loc, valType.clone(elt),
+                                 scalarConstant(rewriter, loc, elt, 0), outDyn);
+    Value idxInit = filledTensor(rewriter, loc, idxType, zero64, outDyn);
+    auto gather = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valInit.getType(), idxType},
+        ValueRange{x, ranks}, ValueRange{valInit, idxInit},
+        {other, other, self, self}, iters,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value xv = args[0], r = args[1], v = args[2], idx = args[3];
+          Value pos = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, axis));
+          Value i = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, rank));
+          Value hit =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, r, pos);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, hit, xv, v),
+                         arith::SelectOp::create(b, l, hit, i, idx)});
+        });
+    rewriter.replaceOp(op, {castTo(rewriter, loc, gather.getResult(0), valType),
+                            castTo(rewriter, loc, gather.getResult(1),
+                                   idxType)});
+    return success();
+  }
+};
+
+/// InstanceNormalization: mean and variance per (n, c) over dims 2.. (two
+/// passes, in computeType), then (x - mean) * invStdDev * scale[c] + B[c].
+struct InstanceNormLowering : DyadConversionPattern<InstanceNormalizationOp> {
+  using DyadConversionPattern::DyadConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(InstanceNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!hasSupportedElementTypes(op))
+      return rewriter.notifyMatchFailure(op, "unsupported element type");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value x = adaptor.getInput(), scale = adaptor.getScale(),
+          bias = adaptor.getB();
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    RankedTensorType resultType = getRankedResultType(op, rewriter);
+    if (!resultType)
+      return failure();
+    if (!xType || xType.getRank() < 3)
+      return rewriter.notifyMatchFailure(op, "input rank");
+    int64_t rank = xType.getRank();
+    Type elt = xType.getElementType();
+    Type ct = computeType(elt);
+    SmallVector<bool> reduced(rank, true);
+    reduced[0] = reduced[1] = false;
+    AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap row = keptDimsMap(ctx, reduced);
+    AffineMap chan = AffineMap::get(rank, 0, getAffineDimExpr(1, ctx), ctx);
+    AffineMap statId = AffineMap::getMultiDimIdentityMap(2, ctx);
+    SmallVector<Value> statDyn;
+    for (int64_t d = 0; d < 2; ++d)
+      if (xType.isDynamicDim(d))
+        statDyn.push_back(tensor::DimOp::create(rewriter, loc, x, d));
+    auto statType = RankedTensorType::get(xType.getShape().take_front(2), ct);
+    Value n = countOf(rewriter, loc, x, reduced, ct);
+    Value zero = scalarConstant(rewriter, loc, ct, 0);
+    Value eps = scalarConstant(rewriter, loc, ct,
+                               op.getEpsilonAttr().getValueAsDouble());
+    Value sum = buildReduction(
+        rewriter, loc, x, reduced, x, id, zero,
+        [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
+          return arith::AddFOp::create(b, l, convertFloat(b, l, in[0], ct),
+                                       acc);
+        });
+    Value mean =
+        buildParallel(rewriter, loc, statType, statDyn, sum, statId,
+                      [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+                        return arith::DivFOp::create(b, l, in[0], n);
+                      });
+    Value sqSum = buildReduction(
+        rewriter, loc, x, reduced, {x, mean}, {id, row}, zero,
+        [&](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
+          Value d =
+              arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct), in[1]);
+          return arith::AddFOp::create(b, l, arith::MulFOp::create(b, l, d, d),
+                                       acc);
+        });
+    Value invStd = buildParallel(
+        rewriter, loc, statType, statDyn, sqSum, statId,
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          Value var = arith::DivFOp::create(b, l, in[0], n);
+          Value sd =
+              math::SqrtOp::create(b, l, arith::AddFOp::create(b, l, var, eps));
+          return arith::DivFOp::create(b, l, scalarConstant(b, l, ct, 1), sd);
+        });
+    Value y = buildParallel(
+        rewriter, loc, xType, dynamicDims(rewriter, loc, x),
+        {x, mean, invStd, scale, bias}, {id, row, row, chan, chan},
+        [&](OpBuilder &b, Location l, ValueRange in) -> Value {
+          Value d =
+              arith::SubFOp::create(b, l, convertFloat(b, l, in[0], ct), in[1]);
+          Value v = arith::MulFOp::create(b, l, d, in[2]);
+          v = arith::MulFOp::create(b, l, v, convertFloat(b, l, in[3], ct));
+          v = arith::AddFOp::create(b, l, v, convertFloat(b, l, in[4], ct));
+          return convertFloat(b, l, v, elt);
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, resultType));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops of exported models: variadic Max / Min / Sum / Mean,
+// comparisons and logic, unary math, PRelu
+//===----------------------------------------------------------------------===//
+
+/// Max / Min of the inputs, left to right: floats propagate NaN (numpy's
+/// maximum / minimum), integers compare with the dyad type's signedness.
+template <bool IsMax>
+Value maxMinScalar(Operation *op, OpBuilder &b, Location loc, ValueRange a) {
+  bool isUnsigned = isUnsignedElt(op->getResult(0).getType());
+  Value r = a[0];
+  for (Value v : a.drop_front()) {
+    if (isa<FloatType>(r.getType()))
+      r = IsMax ? (Value)arith::MaximumFOp::create(b, loc, r, v)
+                : (Value)arith::MinimumFOp::create(b, loc, r, v);
+    else if (isUnsigned)
+      r = IsMax ? (Value)arith::MaxUIOp::create(b, loc, r, v)
+                : (Value)arith::MinUIOp::create(b, loc, r, v);
+    else
+      r = IsMax ? (Value)arith::MaxSIOp::create(b, loc, r, v)
+                : (Value)arith::MinSIOp::create(b, loc, r, v);
+  }
+  return r;
+}
+
+/// A comparison: ordered for floats (NaN compares false, except that
+/// nothing is Equal to NaN either), signed or unsigned for integers (i1 as
+/// unsigned).
+template <typename OpTy>
+void addCompare(RewritePatternSet &patterns, const TypeConverter &tc,
+                arith::CmpFPredicate fp, arith::CmpIPredicate si,
+                arith::CmpIPredicate ui) {
+  addElementwise<OpTy>(
+      patterns, tc,
+      [=](Operation *op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        if (isa<FloatType>(a[0].getType()))
+          return arith::CmpFOp::create(b, loc, fp, a[0], a[1]);
+        Type t = origElt(op->getOperand(0));
+        bool isUnsigned = t.isUnsignedInteger() || t.isInteger(1);
+        return arith::CmpIOp::create(b, loc, isUnsigned ? ui : si, a[0], a[1]);
+      });
+}
+
+/// x < 0 ? expm1(x) * alpha : x (Elu; Selu before its gamma).
+Value eluScalar(OpBuilder &b, Location loc, Value x, double alpha) {
+  Type t = x.getType();
+  Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                    scalarConstant(b, loc, t, 0));
+  Value e = arith::MulFOp::create(b, loc, math::ExpM1Op::create(b, loc, x),
+                                  scalarConstant(b, loc, t, alpha));
+  return arith::SelectOp::create(b, loc, neg, e, x);
+}
+
+void addExportedElementwise(RewritePatternSet &patterns,
+                            const TypeConverter &tc) {
+  addElementwise<MaxOp>(patterns, tc, maxMinScalar<true>);
+  addElementwise<MinOp>(patterns, tc, maxMinScalar<false>);
+  // Sum wraps on integers; Mean (float only) sums in computeType.
+  addElementwise<SumOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        Value r = a[0];
+        for (Value v : a.drop_front())
+          r = isa<FloatType>(r.getType())
+                  ? (Value)arith::AddFOp::create(b, loc, r, v)
+                  : (Value)arith::AddIOp::create(b, loc, r, v);
+        return r;
+      });
+  addElementwise<MeanOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        Type t = a[0].getType(), ct = computeType(t);
+        Value r = convertFloat(b, loc, a[0], ct);
+        for (Value v : a.drop_front())
+          r = arith::AddFOp::create(b, loc, r, convertFloat(b, loc, v, ct));
+        r = arith::DivFOp::create(b, loc, r,
+                                  scalarConstant(b, loc, ct, (double)a.size()));
+        return convertFloat(b, loc, r, t);
+      });
+
+  using FP = arith::CmpFPredicate;
+  using IP = arith::CmpIPredicate;
+  addCompare<EqualOp>(patterns, tc, FP::OEQ, IP::eq, IP::eq);
+  addCompare<GreaterOp>(patterns, tc, FP::OGT, IP::sgt, IP::ugt);
+  addCompare<LessOp>(patterns, tc, FP::OLT, IP::slt, IP::ult);
+  addCompare<GreaterOrEqualOp>(patterns, tc, FP::OGE, IP::sge, IP::uge);
+  addCompare<LessOrEqualOp>(patterns, tc, FP::OLE, IP::sle, IP::ule);
+
+  addElementwise<NotOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        return arith::XOrIOp::create(
+            b, loc, a[0], scalarConstant(b, loc, a[0].getType(), 1));
+      });
+  addElementwise<AndOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        return arith::AndIOp::create(b, loc, a[0], a[1]);
+      });
+  addElementwise<OrOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        return arith::OrIOp::create(b, loc, a[0], a[1]);
+      });
+  addElementwise<XorOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        return arith::XOrIOp::create(b, loc, a[0], a[1]);
+      });
+
+  // Unary float math (f16 / bf16 in f32).
+  addUnaryFloat<LogOp>(patterns, tc,
+                       [](OpBuilder &b, Location loc, Value x) -> Value {
+                         return math::LogOp::create(b, loc, x);
+                       });
+  addUnaryFloat<ReciprocalOp>(
+      patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+        return arith::DivFOp::create(
+            b, loc, scalarConstant(b, loc, x.getType(), 1), x);
+      });
+  addUnaryFloat<FloorOp>(patterns, tc,
+                         [](OpBuilder &b, Location loc, Value x) -> Value {
+                           return math::FloorOp::create(b, loc, x);
+                         });
+  addUnaryFloat<CeilOp>(patterns, tc,
+                        [](OpBuilder &b, Location loc, Value x) -> Value {
+                          return math::CeilOp::create(b, loc, x);
+                        });
+  addUnaryFloat<RoundOp>(patterns, tc,
+                         [](OpBuilder &b, Location loc, Value x) -> Value {
+                           return math::RoundEvenOp::create(b, loc, x);
+                         });
+  addUnaryFloat<SinOp>(patterns, tc,
+                       [](OpBuilder &b, Location loc, Value x) -> Value {
+                         return math::SinOp::create(b, loc, x);
+                       });
+  addUnaryFloat<CosOp>(patterns, tc,
+                       [](OpBuilder &b, Location loc, Value x) -> Value {
+                         return math::CosOp::create(b, loc, x);
+                       });
+  // log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)): exp never overflows.
+  addUnaryFloat<SoftplusOp>(
+      patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+        Type t = x.getType();
+        Value e = math::ExpOp::create(
+            b, loc,
+            arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x)));
+        Value pos =
+            arith::MaximumFOp::create(b, loc, x, scalarConstant(b, loc, t, 0));
+        return arith::AddFOp::create(b, loc, pos,
+                                     math::Log1pOp::create(b, loc, e));
+      });
+  // x / (1 + |x|).
+  addUnaryFloat<SoftsignOp>(
+      patterns, tc, [](OpBuilder &b, Location loc, Value x) -> Value {
+        Value d = arith::AddFOp::create(b, loc, math::AbsFOp::create(b, loc, x),
+                                        scalarConstant(b, loc, x.getType(), 1));
+        return arith::DivFOp::create(b, loc, x, d);
+      });
+  addElementwise<EluOp>(
+      patterns, tc,
+      [](EluOp op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        double alpha = op.getAlphaAttr().getValueAsDouble();
+        return inComputeType(b, loc, a[0], [&](Value x) {
+          return eluScalar(b, loc, x, alpha);
+        });
+      });
+  // gamma * (x > 0 ? x : alpha * (exp(x) - 1)).
+  addElementwise<SeluOp>(
+      patterns, tc,
+      [](SeluOp op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        double alpha = op.getAlphaAttr().getValueAsDouble();
+        double gamma = op.getGammaAttr().getValueAsDouble();
+        return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+          return arith::MulFOp::create(
+              b, loc, eluScalar(b, loc, x, alpha),
+              scalarConstant(b, loc, x.getType(), gamma));
+        });
+      });
+  // x > alpha ? x : 0.
+  addElementwise<ThresholdedReluOp>(
+      patterns, tc,
+      [](ThresholdedReluOp op, OpBuilder &b, Location loc,
+         ValueRange a) -> Value {
+        double alpha = op.getAlphaAttr().getValueAsDouble();
+        return inComputeType(b, loc, a[0], [&](Value x) -> Value {
+          Type t = x.getType();
+          Value gt = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                           x, scalarConstant(b, loc, t, alpha));
+          return arith::SelectOp::create(b, loc, gt, x,
+                                         scalarConstant(b, loc, t, 0));
+        });
+      });
+
+  // Neg / Abs / Sign, float or integer.
+  addElementwise<NegOp>(
+      patterns, tc,
+      [](Operation *, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        Type t = a[0].getType();
+        if (isa<FloatType>(t))
+          return arith::NegFOp::create(b, loc, a[0]);
+        return arith::SubIOp::create(b, loc, scalarConstant(b, loc, t, 0),
+                                     a[0]);
+      });
+  addElementwise<AbsOp>(
+      patterns, tc,
+      [](Operation *op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        if (isa<FloatType>(a[0].getType()))
+          return math::AbsFOp::create(b, loc, a[0]);
+        if (isUnsignedElt(op->getResult(0).getType()))
+          return a[0];
+        return math::AbsIOp::create(b, loc, a[0]);
+      });
+  // 1, -1 or 0; a float 0 keeps its sign and NaN stays NaN (numpy).
+  addElementwise<SignOp>(
+      patterns, tc,
+      [](Operation *op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        Value x = a[0];
+        Type t = x.getType();
+        Value zero = scalarConstant(b, loc, t, 0);
+        Value one = scalarConstant(b, loc, t, 1);
+        if (isa<FloatType>(t)) {
+          Value pos =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+          Value neg =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+          Value r = arith::SelectOp::create(
+              b, loc, neg, scalarConstant(b, loc, t, -1), x);
+          return arith::SelectOp::create(b, loc, pos, one, r);
+        }
+        if (isUnsignedElt(op->getResult(0).getType())) {
+          Value nz =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
+          return arith::SelectOp::create(b, loc, nz, one, zero);
+        }
+        Value pos =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+        Value neg =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+        Value r = arith::SelectOp::create(
+            b, loc, neg, scalarConstant(b, loc, t, -1), zero);
+        return arith::SelectOp::create(b, loc, pos, one, r);
+      });
+  // x < 0 ? slope * x : x (NaN passes through); unsigned x is never < 0.
+  addElementwise<PReluOp>(
+      patterns, tc,
+      [](Operation *op, OpBuilder &b, Location loc, ValueRange a) -> Value {
+        Value x = a[0], s = a[1];
+        Type t = x.getType();
+        Value zero = scalarConstant(b, loc, t, 0);
+        if (isa<FloatType>(t)) {
+          Value neg =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+          return arith::SelectOp::create(b, loc, neg,
+                                         arith::MulFOp::create(b, loc, s, x),
+                                         x);
+        }
+        if (isUnsignedElt(op->getResult(0).getType()))
+          return x;
+        Value neg =
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+        return arith::SelectOp::create(b, loc, neg,
+                                       arith::MulIOp::create(b, loc, s, x), x);
+      });
+}
+
 } // namespace
 
 void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
@@ -967,4 +1742,18 @@ void dyad::populateElementwiseToLinalgPatterns(const TypeConverter &converter,
   patterns.add<ClipLowering, CastLowering, SoftmaxLowering, LayerNormLowering,
                BatchNormLowering, ReduceLowering<ReduceSumOp, false>,
                ReduceLowering<ReduceMeanOp, true>>(tc, ctx);
+  // Reductions, arg reductions, TopK and InstanceNormalization of exported
+  // models.
+  patterns.add<ExtraReduceLowering<ReduceMaxOp, ReduceKind::Max>,
+               ExtraReduceLowering<ReduceMinOp, ReduceKind::Min>,
+               ExtraReduceLowering<ReduceProdOp, ReduceKind::Prod>,
+               ExtraReduceLowering<ReduceL1Op, ReduceKind::L1>,
+               ExtraReduceLowering<ReduceL2Op, ReduceKind::L2>,
+               ExtraReduceLowering<ReduceSumSquareOp, ReduceKind::SumSquare>,
+               ExtraReduceLowering<ReduceLogSumOp, ReduceKind::LogSum>,
+               ExtraReduceLowering<ReduceLogSumExpOp, ReduceKind::LogSumExp>,
+               ArgReduceLowering<ArgMaxOp, true>,
+               ArgReduceLowering<ArgMinOp, false>, TopKLowering,
+               InstanceNormLowering>(tc, ctx);
+  addExportedElementwise(patterns, tc);
 }

@@ -27,6 +27,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <array>
 #include <cmath>
 
 using namespace mlir;
@@ -1304,6 +1305,13 @@ struct PadLowering : DyadConversionPattern<PadOp> {
               }
               OpFoldResult s = bm.sub(idx[i], bm.c(lo[i]));
               OpFoldResult last = bm.sub(dims[i], bm.c(1));
+              if (mode == PadMode::Wrap) {
+                // numpy 'wrap': the index modulo the dim.
+                OpFoldResult r = bm.rem(s, dims[i]);
+                src.push_back(bm.value(
+                    bm.select(bm.lt(r, bm.c(0)), bm.add(r, dims[i]), r)));
+                continue;
+              }
               if (!reflect) {
                 src.push_back(bm.value(bm.clamp(s, bm.c(0), last)));
                 continue;
@@ -1345,8 +1353,11 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
     int64_t rank = inType.getRank();
     Type elt = inType.getElementType();
     bool linear = op.getMode() == ResizeMode::Linear;
-    if (linear && !isa<FloatType>(elt))
+    bool cubic = op.getMode() == ResizeMode::Cubic;
+    if ((linear || cubic) && !isa<FloatType>(elt))
       return rewriter.notifyMatchFailure(op, "linear resize of integers");
+    double cubicA = op.getCubicCoeffA().convertToDouble();
+    bool excludeOutside = op.getExcludeOutside();
     CoordinateTransformationMode ctm = op.getCoordinateTransformationMode();
     bool cropAndResize = ctm == CoordinateTransformationMode::TfCropAndResize;
     NearestMode nm = op.getNearestMode();
@@ -1432,6 +1443,8 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
           // nearest index, per resized axis.
           SmallVector<Value> near(idx), lo(idx), hi(idx), weight(rank);
           SmallVector<int64_t> lerpAxes;
+          // Cubic: 4 taps per resized axis, with their weights.
+          SmallVector<std::array<Value, 4>> tapIdx(rank), tapW(rank);
           for (int64_t a = 0; a < rank; ++a) {
             if (identity[a])
               continue;
@@ -1494,7 +1507,7 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
               return bm.value(
                   bm.clamp(ix, bm.c(0), bm.sub(inDims[a], bm.c(1))));
             };
-            if (!linear) {
+            if (!linear && !cubic) {
               Value r;
               switch (nm) {
               case NearestMode::RoundPreferFloor:
@@ -1515,6 +1528,59 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
               near[a] = toIndex(r);
               continue;
             }
+            if (cubic) {
+              // The reference's cubic convolution: taps floor(x)-1 ..
+              // floor(x)+2 at edge-clamped indices, coefficients of the
+              // fraction t; exclude_outside drops taps outside the input and
+              // renormalizes.
+              Value x0 = math::FloorOp::create(b, l, xo);
+              Value t = arith::SubFOp::create(b, l, xo, x0);
+              auto cst = [&](double v) { return fconst(b, l, v); };
+              auto mul = [&](Value p, Value q) -> Value {
+                return arith::MulFOp::create(b, l, p, q);
+              };
+              auto add = [&](Value p, Value q) -> Value {
+                return arith::AddFOp::create(b, l, p, q);
+              };
+              // Near (|s| <= 1): ((A+2)s - (A+3)) s^2 + 1; far (1 < s < 2):
+              // ((A s - 5A) s + 8A) s - 4A.
+              auto nearW = [&](Value s) -> Value {
+                Value v = add(mul(cst(cubicA + 2), s), cst(-(cubicA + 3)));
+                return add(mul(mul(v, s), s), one);
+              };
+              auto farW = [&](Value s) -> Value {
+                Value v = add(mul(cst(cubicA), s), cst(-5 * cubicA));
+                v = add(mul(v, s), cst(8 * cubicA));
+                return add(mul(v, s), cst(-4 * cubicA));
+              };
+              Value oneMinusT = arith::SubFOp::create(b, l, one, t);
+              std::array<Value, 4> w = {farW(add(t, one)), nearW(t),
+                                        nearW(oneMinusT),
+                                        farW(add(oneMinusT, one))};
+              Value inLastF = arith::SubFOp::create(b, l, inLen[a], one);
+              Value sum;
+              for (int j = 0; j < 4; ++j) {
+                Value r = add(x0, cst(j - 1));
+                tapIdx[a][j] = toIndex(r);
+                if (excludeOutside) {
+                  Value in = arith::AndIOp::create(
+                      b, l,
+                      arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE, r,
+                                            zero),
+                      arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLE, r,
+                                            inLastF));
+                  w[j] = arith::SelectOp::create(b, l, in, w[j], zero);
+                  sum = sum ? add(sum, w[j]) : w[j];
+                }
+              }
+              for (int j = 0; j < 4; ++j)
+                tapW[a][j] = excludeOutside
+                                 ? arith::DivFOp::create(b, l, w[j], sum)
+                                       .getResult()
+                                 : w[j];
+              lerpAxes.push_back(a);
+              continue;
+            }
             Value x0 = math::FloorOp::create(b, l, xo);
             weight[a] = arith::SubFOp::create(b, l, xo, x0);
             lo[a] = toIndex(x0);
@@ -1522,7 +1588,29 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
             lerpAxes.push_back(a);
           }
           Value v;
-          if (!linear) {
+          if (cubic) {
+            // Sum over the 4^k tap combinations of the weight products, in
+            // f64.
+            int64_t k = lerpAxes.size();
+            Value acc = zero;
+            for (int64_t combo = 0; combo < (int64_t(1) << (2 * k)); ++combo) {
+              SmallVector<Value> at(idx);
+              Value w = one;
+              for (int64_t p = 0; p < k; ++p) {
+                int64_t j = (combo >> (2 * p)) & 3, a = lerpAxes[p];
+                at[a] = tapIdx[a][j];
+                w = arith::MulFOp::create(b, l, w, tapW[a][j]);
+              }
+              Value c = tensor::ExtractOp::create(b, l, x, at);
+              if (elt != f64)
+                c = arith::ExtFOp::create(b, l, f64, c);
+              acc = arith::AddFOp::create(b, l, acc,
+                                          arith::MulFOp::create(b, l, w, c));
+            }
+            v = acc;
+            if (elt != f64)
+              v = arith::TruncFOp::create(b, l, elt, v);
+          } else if (!linear) {
             v = tensor::ExtractOp::create(b, l, x, near);
           } else {
             // 2^k corners, interpolated from the last axis to the first as
@@ -1562,6 +1650,225 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
             v = arith::SelectOp::create(b, l, outside, ext, v);
           }
           return v;
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Shape generators and block rearrangements of exported models
+//===----------------------------------------------------------------------===//
+
+/// A scalar constant of the converted element type `elt` holding `value` (an
+/// integer or float attribute of the dyad element type).
+Value scalarOf(OpBuilder &b, Location loc, Type elt, TypedAttr value) {
+  if (auto i = dyn_cast<IntegerAttr>(value))
+    return arith::ConstantOp::create(
+        b, loc, b.getIntegerAttr(elt, i.getValue().zextOrTrunc(
+                                          elt.getIntOrFloatBitWidth())));
+  return arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(elt, cast<FloatAttr>(value).getValueAsDouble()));
+}
+
+/// ConstantOfShape with a run-time shape: tensor.empty of the shape's
+/// entries, filled.
+struct ConstantOfShapeLowering : DyadConversionPattern<ConstantOfShapeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOfShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
+    Location loc = op.getLoc();
+    IndexMath m(rewriter, loc);
+    int64_t rank = type.getRank();
+    SmallVector<OpFoldResult> sizes =
+        indexEntries(m, adaptor.getInput(), op.getInput(), rank);
+    for (int64_t d = 0; d < rank; ++d)
+      if (!type.isDynamicDim(d) && !getConstantIntValue(sizes[d]))
+        sizes[d] = m.c(type.getDimSize(d));
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value v = scalarOf(rewriter, loc, type.getElementType(),
+                       cast<TypedAttr>(op.getValue()));
+    rewriter.replaceOp(
+        op, castTo(rewriter, loc, filledTensor(rewriter, loc, sizes, v), type));
+    return success();
+  }
+};
+
+/// Range with run-time operands: the count max(ceil((limit - start) /
+/// delta), 0), then start + i * delta.
+struct RangeLowering : DyadConversionPattern<RangeOp> {
+  using DyadConversionPattern::DyadConversionPattern;
+  LogicalResult
+  matchAndRewrite(RangeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type || type.getRank() != 1)
+      return failure();
+    Location loc = op.getLoc();
+    Type elt = type.getElementType();
+    bool isUnsigned = isUnsignedElt(op.getStart().getType());
+    auto scalar = [&](Value t) -> Value {
+      auto tt = cast<RankedTensorType>(t.getType());
+      SmallVector<Value> idx(
+          tt.getRank(), arith::ConstantIndexOp::create(rewriter, loc, 0));
+      return tensor::ExtractOp::create(rewriter, loc, t, idx);
+    };
+    Value start = scalar(adaptor.getStart());
+    Value limit = scalar(adaptor.getLimit());
+    Value delta = scalar(adaptor.getDelta());
+    Type i64 = rewriter.getI64Type();
+    Value count;
+    if (isa<FloatType>(elt)) {
+      Value q = arith::DivFOp::create(
+          rewriter, loc, arith::SubFOp::create(rewriter, loc, limit, start),
+          delta);
+      q = math::CeilOp::create(rewriter, loc, q);
+      count = arith::FPToSIOp::create(rewriter, loc, i64, q);
+    } else {
+      Value s = convertInt(rewriter, loc, start, i64, isUnsigned);
+      Value l = convertInt(rewriter, loc, limit, i64, isUnsigned);
+      Value d = convertInt(rewriter, loc, delta, i64, isUnsigned);
+      // A zero delta (undefined in ONNX) gives an empty range, not a trap.
+      Value zero = arith::ConstantIntOp::create(rewriter, loc, i64, 0);
+      Value isZero = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq, d, zero);
+      Value safe = arith::SelectOp::create(
+          rewriter, loc, isZero,
+          arith::ConstantIntOp::create(rewriter, loc, i64, 1), d);
+      count = arith::CeilDivSIOp::create(
+          rewriter, loc, arith::SubIOp::create(rewriter, loc, l, s), safe);
+      count = arith::SelectOp::create(rewriter, loc, isZero, zero, count);
+    }
+    count = arith::MaxSIOp::create(
+        rewriter, loc, count,
+        arith::ConstantIntOp::create(rewriter, loc, i64, 0));
+    IndexMath m(rewriter, loc);
+    OpFoldResult n = m.index(count);
+    if (!type.isDynamicDim(0))
+      n = m.c(type.getDimSize(0));
+    Value init = emptyTensor(rewriter, loc, {n}, elt);
+    Value result = buildIndexGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+          Value i = arith::IndexCastOp::create(b, l, i64, idx[0]);
+          if (isa<FloatType>(elt)) {
+            Value f = arith::SIToFPOp::create(b, l, elt, i);
+            return arith::AddFOp::create(
+                b, l, start, arith::MulFOp::create(b, l, f, delta));
+          }
+          Value v = convertInt(b, l, i, elt, /*srcUnsigned=*/false);
+          return arith::AddIOp::create(b, l, start,
+                                       arith::MulIOp::create(b, l, v, delta));
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+/// Tile: output index i of dim d reads input index i mod dim.
+struct TileLowering : DyadConversionPattern<TileOp> {
+  using DyadConversionPattern::DyadConversionPattern;
+  LogicalResult
+  matchAndRewrite(TileOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
+    Value in = adaptor.getInput();
+    auto inType = dyn_cast<RankedTensorType>(in.getType());
+    ArrayRef<int64_t> repeats = op.getRepeats();
+    if (!inType || (int64_t)repeats.size() != inType.getRank())
+      return rewriter.notifyMatchFailure(op, "unranked operand");
+    Location loc = op.getLoc();
+    IndexMath m(rewriter, loc);
+    int64_t rank = inType.getRank();
+    SmallVector<Value> dims;
+    SmallVector<OpFoldResult> sizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      dims.push_back(dimSize(rewriter, loc, in, d));
+      sizes.push_back(m.mul(dims.back(), repeats[d]));
+    }
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    Value init = emptyTensor(rewriter, loc, sizes, type.getElementType());
+    Value result = buildIndexGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+          IndexMath bm(b, l);
+          SmallVector<Value> src;
+          for (int64_t d = 0; d < rank; ++d)
+            src.push_back(repeats[d] == 1 ? idx[d]
+                                          : bm.value(bm.rem(idx[d], dims[d])));
+          return tensor::ExtractOp::create(b, l, in, src);
+        });
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
+    return success();
+  }
+};
+
+/// DepthToSpace / SpaceToDepth: each output element reads one input element
+/// at an index computed from its own.
+template <typename OpTy>
+struct BlockRearrangeLowering : DyadConversionPattern<OpTy> {
+  using DyadConversionPattern<OpTy>::DyadConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type = this->getRankedResultType(op, rewriter);
+    if (!type)
+      return failure();
+    Value in = adaptor.getInput();
+    auto inType = dyn_cast<RankedTensorType>(in.getType());
+    int64_t bs = op.getBlocksize();
+    if (!inType || inType.getRank() != 4 || bs < 1)
+      return rewriter.notifyMatchFailure(op, "rank / blocksize");
+    constexpr bool toSpace = std::is_same_v<OpTy, DepthToSpaceOp>;
+    bool crd = false;
+    if constexpr (toSpace)
+      crd = op.getMode() == DepthToSpaceMode::CRD;
+    Location loc = op.getLoc();
+    IndexMath m(rewriter, loc);
+    SmallVector<Value> dims;
+    for (int64_t d = 0; d < 4; ++d)
+      dims.push_back(dimSize(rewriter, loc, in, d));
+    SmallVector<OpFoldResult> sizes{dims[0]};
+    if (toSpace)
+      sizes.append({m.div(dims[1], m.c(bs * bs)), m.mul(dims[2], bs),
+                    m.mul(dims[3], bs)});
+    else
+      sizes.append({m.mul(dims[1], bs * bs), m.div(dims[2], m.c(bs)),
+                    m.div(dims[3], m.c(bs))});
+    if (!agrees(type, sizes))
+      return rewriter.notifyMatchFailure(op, "result type disagrees");
+    OpFoldResult outC = sizes[1];
+    Value init = emptyTensor(rewriter, loc, sizes, type.getElementType());
+    Value result = buildIndexGeneric(
+        rewriter, loc, init,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> idx) -> Value {
+          IndexMath bm(b, l);
+          OpFoldResult c, h, w;
+          if (toSpace) {
+            OpFoldResult bh = bm.rem(idx[2], bm.c(bs));
+            OpFoldResult bw = bm.rem(idx[3], bm.c(bs));
+            OpFoldResult blk = bm.add(bm.mul(bh, bs), bw);
+            c = crd ? bm.add(bm.mul(idx[1], bs * bs), blk)
+                    : bm.add(bm.mul(blk, outC), idx[1]);
+            h = bm.div(idx[2], bm.c(bs));
+            w = bm.div(idx[3], bm.c(bs));
+          } else {
+            OpFoldResult blk = bm.div(idx[1], dims[1]);
+            c = bm.rem(idx[1], dims[1]);
+            h = bm.add(bm.mul(idx[2], bs), bm.div(blk, bm.c(bs)));
+            w = bm.add(bm.mul(idx[3], bs), bm.rem(blk, bm.c(bs)));
+          }
+          return tensor::ExtractOp::create(
+              b, l, in,
+              ValueRange{idx[0], bm.value(c), bm.value(h), bm.value(w)});
         });
     rewriter.replaceOp(op, castTo(rewriter, loc, result, type));
     return success();
@@ -1636,4 +1943,8 @@ void dyad::populateShapeToTensorPatterns(const TypeConverter &converter,
                IdentityCastLowering<quant::StorageCastOp>,
                IdentityCastLowering<tensor::BitcastOp>>(converter,
                                                         patterns.getContext());
+  patterns.add<ConstantOfShapeLowering, RangeLowering, TileLowering,
+               BlockRearrangeLowering<DepthToSpaceOp>,
+               BlockRearrangeLowering<SpaceToDepthOp>>(converter,
+                                                       patterns.getContext());
 }

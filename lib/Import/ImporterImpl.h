@@ -113,6 +113,10 @@ public:
   }
 
   OwningOpRef<ModuleOp> run(onnx::ModelProto &model);
+  /// What --op-stats checks of a model whose ops are all supported: the
+  /// preparation (model checks, bindings, sort, If inlining, opset
+  /// conversion, shape inference) and the checks after it.
+  LogicalResult admit(onnx::ModelProto &model);
 
   // State shared with NodeContext.
   MLIRContext *ctx;
@@ -159,6 +163,22 @@ public:
 
 private:
   LogicalResult prepare(onnx::ModelProto &model);
+  /// The element types of IR 9+ (float8, int4) anywhere in the graph are
+  /// an error at the node or value that holds them.
+  LogicalResult checkElementTypes(const onnx::GraphProto &graph);
+  /// --bind-input: the pinned graph inputs become initializers.
+  LogicalResult bindInputs(onnx::GraphProto &graph);
+  /// Sorts the nodes topologically (stable: keeps the model's order where
+  /// it is legal; values a subgraph reads from outside count as inputs). A
+  /// cycle is an error naming a node on it.
+  LogicalResult sortNodes(onnx::GraphProto &graph);
+  /// Replaces every `If` whose condition is a compile-time constant
+  /// (initializers, Constant nodes, bound inputs and foldable chains over
+  /// them) by the nodes of the branch it takes; any other `If` is an error.
+  LogicalResult inlineConstantIfs(onnx::GraphProto &graph);
+  /// Rewrites the default domain of `model` from opset 18-21 to the
+  /// opset-17 forms (OpsetUpgrade.cpp).
+  LogicalResult downgradeOpset(onnx::ModelProto &model, int64_t opset);
   /// Rewrites the default domain of `model` from `opset` to kTargetOpset
   /// (OpsetUpgrade.cpp).
   LogicalResult upgradeOpset(onnx::ModelProto &model, int64_t opset);
@@ -213,6 +233,8 @@ struct AttrRule {
     Indices,  ///< constant indices (input `input`) within the dim `name`
               ///< (the axis attribute) of input `ref`; negative ones wrap
     Scales,   ///< float scales: finite, > 0 and at most 2^40
+    AtMostDim, ///< every value at most the size of the dim of input `ref`
+               ///< that attribute `values` names (default lo), as TopK's K
   };
   Kind kind;
   /// The attribute; it names the value in messages.
@@ -250,6 +272,10 @@ mlir::Value asOnnxValue(mlir::OpBuilder &builder, mlir::Location loc,
 /// after an error located at `sourceName`.
 bool parseModel(llvm::StringRef bytes, llvm::StringRef sourceName,
                 onnx::ModelProto &model, mlir::MLIRContext *ctx);
+
+/// Names each unnamed node "<OpType>_<index>" (its diagnostic name) before a
+/// step moves or inserts nodes.
+void nameUnnamedNodes(onnx::GraphProto &graph);
 
 /// The bytes of the file `path` ("-": stdin); null after an error.
 std::unique_ptr<llvm::MemoryBuffer> readModelFile(llvm::StringRef path,

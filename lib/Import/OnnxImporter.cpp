@@ -17,6 +17,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Format.h"
 
+#include <array>
+#include <cmath>
 #include <exception>
 
 using namespace mlir;
@@ -96,10 +98,8 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
     auto opsetIt = opsets.find(domain);
     int64_t opset = opsetIt == opsets.end() ? 1 : opsetIt->second;
 
-    // Attributes were checked against the schemas of the model's own opset
-    // before the upgrade; the version converter can leave stale ones behind
-    // (Pad-10's 'value'), which the builders ignore.
-
+    // Every node is in its opset-17 form here (OpsetUpgrade.cpp rewrote
+    // older and newer ones after checking them against their own schemas).
     NodeContext nc(*this, node, loc, opset);
     const OpSpec &spec = opTable().find(opKey(domain, node.op_type()))->second;
     if (failed(spec.build(nc)))
@@ -284,8 +284,40 @@ OwningOpRef<ModuleOp> dyad::importOnnxFile(StringRef path, MLIRContext *context,
   return importOnnxBuffer(buf->getBuffer(), path, context, options);
 }
 
+LogicalResult GraphImporter::admit(onnx::ModelProto &model) {
+  if (failed(prepare(model)) || failed(checkOps(model.graph())))
+    return failure();
+  return checkNodeRules(model.graph());
+}
+
+namespace {
+/// Counts the nodes of `graph` by (domain, op type): [0] all, [1] those in
+/// subgraphs (If branches, Loop / Scan bodies).
+void countOps(const onnx::GraphProto &graph, bool inSubgraph,
+              std::map<std::pair<std::string, std::string>,
+                       std::array<int64_t, 2>> &counts,
+              int64_t &total, int64_t &nested) {
+  for (const auto &node : graph.node()) {
+    auto &c = counts[{node.domain() == "ai.onnx" ? "" : node.domain(),
+                      node.op_type()}];
+    ++c[0];
+    ++total;
+    if (inSubgraph) {
+      ++c[1];
+      ++nested;
+    }
+    for (const auto &a : node.attribute()) {
+      if (a.has_g())
+        countOps(a.g(), true, counts, total, nested);
+      for (const auto &g : a.graphs())
+        countOps(g, true, counts, total, nested);
+    }
+  }
+}
+} // namespace
+
 bool dyad::printOpStats(StringRef path, MLIRContext *context,
-                        llvm::raw_ostream &os) {
+                        llvm::raw_ostream &os, const ImportOptions &options) {
   auto buf = readModelFile(path, context);
   if (!buf)
     return false;
@@ -295,27 +327,56 @@ bool dyad::printOpStats(StringRef path, MLIRContext *context,
   std::map<std::string, int64_t> opsetOf;
   for (const auto &imp : model.opset_import())
     opsetOf[imp.domain() == "ai.onnx" ? "" : imp.domain()] = imp.version();
-  std::map<std::pair<std::string, std::string>, int64_t> counts;
-  for (const auto &node : model.graph().node())
-    ++counts[{node.domain() == "ai.onnx" ? "" : node.domain(), node.op_type()}];
-  std::vector<std::pair<std::pair<std::string, std::string>, int64_t>> rows(
-      counts.begin(), counts.end());
+  std::map<std::pair<std::string, std::string>, std::array<int64_t, 2>>
+      counts;
+  int64_t total = 0, nested = 0;
+  countOps(model.graph(), /*inSubgraph=*/false, counts, total, nested);
+  std::vector<std::pair<std::pair<std::string, std::string>,
+                        std::array<int64_t, 2>>>
+      rows(counts.begin(), counts.end());
   llvm::sort(rows, [](const auto &a, const auto &b) {
-    if (a.second != b.second)
-      return a.second > b.second;
+    if (a.second[0] != b.second[0])
+      return a.second[0] > b.second[0];
     return a.first < b.first;
   });
-  os << "op histogram of " << path << " (" << model.graph().node_size()
-     << " nodes, opset " << opsetOf[""] << ")\n";
+  os << "op histogram of " << path << " (" << total << " nodes";
+  if (nested)
+    os << ", " << nested << " of them in subgraphs";
+  os << ", opset " << opsetOf[""] << ")\n";
   size_t unsupported = 0;
   for (const auto &[key, count] : rows) {
-    bool ok = opTable().count(opKey(key.first, key.second));
+    // If is imported when its condition is a compile-time constant (it is
+    // inlined); the checks below tell.
+    bool ok = opTable().count(opKey(key.first, key.second)) ||
+              (key.first.empty() && key.second == "If");
     unsupported += !ok;
     std::string name = (key.first.empty() ? "" : key.first + ".") + key.second;
-    os << llvm::format("  %-28s %6lld  %s\n", name.c_str(), (long long)count,
-                       ok ? "" : "unsupported");
+    std::string where;
+    if (count[1] == count[0])
+      where = "  (in subgraphs)";
+    else if (count[1])
+      where = "  (" + std::to_string(count[1]) + " in subgraphs)";
+    os << llvm::format("  %-28s %6lld  %s%s\n", name.c_str(),
+                       (long long)count[0], ok ? "" : "unsupported",
+                       where.c_str());
   }
   os << rows.size() << " op types, " << unsupported << " unsupported\n";
+  os.flush(); // before any diagnostic on stderr
+  // Then the checks the import runs (IR version, bindings, sort, If
+  // inlining, opset conversion, unsupported ops, shape inference), whose
+  // failure is reported as the import reports it.
+  context->loadDialect<DyadDialect, func::FuncDialect, arith::ArithDialect,
+                       quant::QuantDialect, tensor::TensorDialect>();
+  GraphImporter importer(context, path, options);
+  bool admitted = false;
+  try {
+    admitted = succeeded(importer.admit(model));
+  } catch (const std::exception &e) {
+    emitError(FileLineColLoc::get(context, path, 0, 0))
+        << "ONNX library error: " << e.what();
+  }
+  os << (admitted ? "the model passes the import checks\n"
+                  : "the model fails the import checks (see the error)\n");
   return true;
 }
 
@@ -330,6 +391,35 @@ std::vector<std::string> dyad::supportedOps() {
 void dyad::registerImportDialects(DialectRegistry &registry) {
   registry.insert<DyadDialect, func::FuncDialect, arith::ArithDialect,
                   quant::QuantDialect, tensor::TensorDialect>();
+}
+
+bool dyad::parseInputValue(StringRef text, ImportOptions &options,
+                           std::string &error) {
+  auto [name, list] = text.split('=');
+  if (name.empty() || list.empty() || !text.contains('=')) {
+    error = "expected NAME=VALUE[,VALUE...] in --bind-input '" + text.str() +
+            "'";
+    return false;
+  }
+  std::vector<double> values;
+  SmallVector<StringRef> parts;
+  list.split(parts, ',');
+  for (StringRef p : parts) {
+    p = p.trim();
+    double v;
+    if (p == "true")
+      v = 1;
+    else if (p == "false")
+      v = 0;
+    else if (p.getAsDouble(v) || !std::isfinite(v)) {
+      error = "bad value '" + p.str() + "' in --bind-input '" + text.str() +
+              "' (use numbers, or true / false)";
+      return false;
+    }
+    values.push_back(v);
+  }
+  options.inputValues[name.str()] = std::move(values);
+  return true;
 }
 
 bool dyad::parseInputShape(StringRef text, ImportOptions &options,

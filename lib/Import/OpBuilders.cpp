@@ -5,9 +5,11 @@
 // resolved where shapes allow) and reports what it cannot represent as an
 // "unsupported" diagnostic at the node.
 //
-// Opset differences: models are upgraded to opset 17 before import; where the
-// upgrade is not possible the builders also read the older forms (axes and
-// split as attributes) so opsets 11-16 still import.
+// Opsets: every model reaches the builders in its opset-17 form (older ones
+// upgraded, 18-21 rewritten, by OpsetUpgrade.cpp), so builders read only the
+// opset-17 form of each op. Where opset 17 itself has two forms of axes
+// (an attribute for ReduceMean and most reductions, an input for ReduceSum,
+// Squeeze and Unsqueeze), readAxes() reads both.
 //
 //===----------------------------------------------------------------------===//
 
@@ -369,31 +371,14 @@ LogicalResult buildClip(NodeContext &n) {
   if (!x)
     return failure();
   auto &bld = n.builder();
-  Type elt = getElementTypeOrSelf(x.getType());
-  Value bounds[2];
-  if (n.opset < 11) {
-    // Opset 6-10: float attributes.
-    const char *names[2] = {"min", "max"};
-    for (int i = 0; i < 2; ++i)
-      if (n.attr(names[i]))
-        bounds[i] = arith::ConstantOp::create(
-            bld, n.loc,
-            DenseElementsAttr::get(RankedTensorType::get({}, elt),
-                                   bld.getFloatAttr(elt,
-                                                    n.floatAttr(names[i], 0))));
-  } else {
-    bounds[0] = n.input(1);
-    bounds[1] = n.input(2);
-  }
+  // Clip < 11's min / max attributes are inputs after the upgrade.
   n.setResult(0, ClipOp::create(bld, n.loc, n.resultType(0, x.getType()), x,
-                                bounds[0], bounds[1]));
+                                n.input(1), n.input(2)));
   return success();
 }
 
 LogicalResult buildSoftmax(NodeContext &n) {
-  if (n.opset < 13)
-    return n.unsupported() << "opset < 13 Softmax semantics (coerce to 2-D); "
-                              "the version converter could not upgrade it";
+  // Softmax < 13 (coerce to 2-D) is rewritten by the upgrade.
   Value x = n.input(0);
   if (!x)
     return failure();
@@ -451,20 +436,18 @@ LogicalResult buildBatchNorm(NodeContext &n) {
 // Reductions
 //===----------------------------------------------------------------------===//
 
+std::optional<SmallVector<int64_t>> readAxes(NodeContext &n, bool &ok);
+
 template <typename OpTy>
 LogicalResult buildReduce(NodeContext &n) {
   Value x = n.input(0);
   if (!x)
     return failure();
-  SmallVector<int64_t> axes;
-  if (auto a = n.intsAttr("axes"))
-    axes = *a;
-  if (n.hasInput(1)) {
-    auto a = n.constInts(1);
-    if (!a)
-      return n.unsupported() << "axes that are not a constant";
-    axes = *a;
-  }
+  bool ok;
+  SmallVector<int64_t> axes =
+      readAxes(n, ok).value_or(SmallVector<int64_t>());
+  if (!ok)
+    return failure();
   Type t = n.resultType(0);
   if (!t)
     return failure();
@@ -574,8 +557,6 @@ LogicalResult buildSplit(NodeContext &n) {
   int64_t axis = n.intAttr("axis", 0);
   int64_t outs = n.numOutputs();
   SmallVector<int64_t> split;
-  if (auto s = n.intsAttr("split"))
-    split = *s;
   if (n.hasInput(1)) {
     auto s = n.constInts(1);
     if (!s)
@@ -657,7 +638,11 @@ LogicalResult buildGather(NodeContext &n) {
   return success();
 }
 
-/// Axes from the opset-13+ input or the older attribute.
+/// The axes of a reduction, Squeeze or Unsqueeze: a constant input (ReduceSum,
+/// Squeeze, Unsqueeze) or the `axes` attribute (the other reductions; their
+/// opset-18 axes input becomes it in OpsetUpgrade.cpp). The one place that
+/// reads either form; null when neither is given. `ok` is false after an
+/// error.
 std::optional<SmallVector<int64_t>> readAxes(NodeContext &n, bool &ok) {
   ok = true;
   if (n.hasInput(1)) {
@@ -705,24 +690,18 @@ LogicalResult buildPad(NodeContext &n) {
   Value x = n.input(0);
   if (!x)
     return failure();
-  SmallVector<int64_t> pads;
-  if (n.opset < 11) {
-    pads = n.intsAttr("pads").value_or(SmallVector<int64_t>());
-  } else {
-    auto p = n.constInts(1);
-    if (!p)
-      return n.unsupported() << "pads that are not a constant";
-    pads = *p;
-  }
-  double value = n.floatAttr("value", 0.0f);
+  // Pad < 11's attributes are inputs after the upgrade; Pad-18's axes input
+  // is folded into full pads by the opset-18 rewrite.
+  auto pads = n.constInts(1);
+  if (!pads)
+    return n.unsupported() << "pads that are not a constant";
+  double value = 0.0;
   if (n.hasInput(2)) {
     auto v = n.constFloats(2);
     if (!v || v->size() > 1)
       return n.unsupported() << "a constant_value that is not a constant scalar";
     value = v->empty() ? 0.0 : (*v)[0];
   }
-  if (n.hasInput(3))
-    return n.unsupported() << "the axes input";
   std::string mode = n.strAttr("mode", "constant");
   std::optional<PadMode> padMode = symbolizePadMode(mode);
   if (!padMode)
@@ -731,7 +710,7 @@ LogicalResult buildPad(NodeContext &n) {
   if (!t)
     return failure();
   auto &bld = n.builder();
-  n.setResult(0, PadOp::create(bld, n.loc, t, x, bld.getDenseI64ArrayAttr(pads),
+  n.setResult(0, PadOp::create(bld, n.loc, t, x, bld.getDenseI64ArrayAttr(*pads),
                                bld.getF64FloatAttr(value),
                                PadModeAttr::get(n.ctx(), *padMode)));
   return success();
@@ -744,15 +723,16 @@ LogicalResult buildResize(NodeContext &n) {
   std::string mode = n.strAttr("mode", "nearest");
   std::optional<ResizeMode> resizeMode = symbolizeResizeMode(mode);
   if (!resizeMode)
-    return n.unsupported() << "mode '" << mode << "' (nearest and linear are)";
-  if (n.intAttr("exclude_outside", 0) != 0)
-    return n.unsupported() << "exclude_outside=1";
+    return unknownValue<ResizeOp>(n, "mode", mode);
+  if (*resizeMode != ResizeMode::Nearest &&
+      !isa<FloatType>(getElementTypeOrSelf(x.getType())))
+    return n.unsupported() << "mode '" << mode << "' on integer data";
   auto &bld = n.builder();
   DenseF32ArrayAttr scales, roi;
   DenseI64ArrayAttr sizes;
-  // Resize-10 (a model that could not be upgraded): inputs X, scales.
-  int scalesInput = n.opset < 11 ? 1 : 2;
-  if (n.opset >= 11 && n.hasInput(1)) {
+  // Resize-10 and Upsample are Resize-13 (X, roi, scales, sizes) after the
+  // upgrade.
+  if (n.hasInput(1)) {
     auto r = n.constFloats(1);
     if (!r)
       return n.unsupported() << "a roi that is not a constant";
@@ -760,15 +740,15 @@ LogicalResult buildResize(NodeContext &n) {
       roi = bld.getDenseF32ArrayAttr(
           llvm::map_to_vector(*r, [](double d) { return (float)d; }));
   }
-  if (n.hasInput(scalesInput)) {
-    auto s = n.constFloats(scalesInput);
+  if (n.hasInput(2)) {
+    auto s = n.constFloats(2);
     if (!s)
       return n.unsupported() << "scales that are not a constant";
     if (!s->empty())
       scales = bld.getDenseF32ArrayAttr(
           llvm::map_to_vector(*s, [](double d) { return (float)d; }));
   }
-  if (n.opset >= 11 && n.hasInput(3)) {
+  if (n.hasInput(3)) {
     auto s = n.constInts(3);
     if (!s)
       return n.unsupported() << "sizes that are not a constant";
@@ -796,7 +776,9 @@ LogicalResult buildResize(NodeContext &n) {
              ResizeModeAttr::get(ctx, *resizeMode),
              CoordinateTransformationModeAttr::get(ctx, *coordinateMode),
              NearestModeAttr::get(ctx, *nearestMode), roi,
-             bld.getF32FloatAttr(n.floatAttr("extrapolation_value", 0.0f))));
+             bld.getF32FloatAttr(n.floatAttr("extrapolation_value", 0.0f)),
+             bld.getF32FloatAttr(n.floatAttr("cubic_coeff_a", -0.75f)),
+             bld.getBoolAttr(n.intAttr("exclude_outside", 0))));
   return success();
 }
 
@@ -1137,6 +1119,302 @@ LogicalResult buildQLinear(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Ops of exported models: arg reductions, TopK, shape generators, block
+// rearrangements, instance normalization
+//===----------------------------------------------------------------------===//
+
+/// Folds `op` when its operands are the constants `operands`: the result
+/// becomes an importer constant (as a Constant node's) and `op` is erased
+/// (the importer keeps its operand values for other uses). Returns whether
+/// it folded.
+bool foldToImporterConstant(NodeContext &n, Operation *op,
+                            ArrayRef<Attribute> operands) {
+  SmallVector<OpFoldResult> folded;
+  if (failed(op->fold(operands, folded)) || folded.size() != 1)
+    return false;
+  auto attr = dyn_cast_or_null<DenseElementsAttr>(
+      dyn_cast_if_present<Attribute>(folded[0]));
+  if (!attr)
+    return false;
+  op->erase();
+  n.graph.constants[n.node.output(0)] = attr;
+  return true;
+}
+
+template <typename OpTy>
+LogicalResult buildArgReduce(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, OpTy::create(bld, n.loc, t, x,
+                              bld.getI64IntegerAttr(n.intAttr("axis", 0)),
+                              bld.getBoolAttr(n.intAttr("keepdims", 1)),
+                              bld.getBoolAttr(
+                                  n.intAttr("select_last_index", 0))));
+  return success();
+}
+
+LogicalResult buildTopK(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  int64_t k;
+  if (n.opset < 10) {
+    k = n.intAttr("k", -1);
+  } else {
+    auto kv = n.constInts(1);
+    if (!kv)
+      return n.unsupported() << "a K that is not a constant";
+    if (kv->size() != 1)
+      return n.error() << "K must hold one value, got " << kv->size();
+    k = (*kv)[0];
+  }
+  if (k < 0)
+    return n.error() << "K must be >= 0, got " << k;
+  int64_t axis = n.intAttr("axis", -1), r = rankOf(x);
+  if (r >= 0 && axis >= -r && axis < r) {
+    int64_t d = staticShapeOr(x)[axis < 0 ? axis + r : axis];
+    if (d != kDyn && k > d)
+      return n.error() << "K " << k << " is larger than the " << d
+                       << " elements along axis " << axis;
+  }
+  Type vt = n.resultType(0), it = n.resultType(1);
+  if (!vt || !it)
+    return failure();
+  auto &bld = n.builder();
+  auto op = TopKOp::create(bld, n.loc, vt, it, x, bld.getI64IntegerAttr(k),
+                           bld.getI64IntegerAttr(axis),
+                           bld.getBoolAttr(n.intAttr("largest", 1)),
+                           bld.getBoolAttr(n.intAttr("sorted", 1)));
+  n.setResult(0, op.getValues());
+  n.setResult(1, op.getIndices());
+  return success();
+}
+
+LogicalResult buildConstantOfShape(NodeContext &n) {
+  Value shape = n.input(0);
+  if (!shape)
+    return failure();
+  auto &bld = n.builder();
+  TypedAttr value = bld.getF32FloatAttr(0.0f);
+  if (const auto *a = n.attr("value")) {
+    if (a->type() != onnx::AttributeProto::TENSOR)
+      return n.error() << "value must be a tensor";
+    auto conv = n.graph.tensorToAttr(a->t(), n.loc);
+    if (failed(conv))
+      return failure();
+    if (conv->getNumElements() != 1)
+      return n.error() << "value must hold one element, got "
+                       << conv->getNumElements();
+    value = cast<TypedAttr>(*conv->getValues<Attribute>().begin());
+  }
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  if (getElementTypeOrSelf(t) != value.getType())
+    return n.error() << "the inferred element type " << getElementTypeOrSelf(t)
+                     << " is not value's " << value.getType();
+  auto op = ConstantOfShapeOp::create(bld, n.loc, t, shape, value);
+  if (auto c = n.constInput(0))
+    if (foldToImporterConstant(n, op, {*c}))
+      return success();
+  n.setResult(0, op);
+  return success();
+}
+
+LogicalResult buildRange(NodeContext &n) {
+  Value start = n.input(0), limit = n.input(1), delta = n.input(2);
+  if (!start || !limit || !delta)
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto s = n.constInput(0), l = n.constInput(1), d = n.constInput(2);
+  auto fs = n.constFloats(0), fl = n.constFloats(1), fd = n.constFloats(2);
+  if (fd && fd->size() == 1 && (*fd)[0] == 0)
+    return n.error() << "delta must not be 0";
+  // Constant operands: the count is known, and the op folds.
+  if (fs && fl && fd && fs->size() == 1 && fl->size() == 1 && fd->size() == 1) {
+    double c = std::ceil(((*fl)[0] - (*fs)[0]) / (*fd)[0]);
+    if (!(c <= (double)kMaxElements))
+      return n.error() << "the range has more than 2^40 elements";
+    t = RankedTensorType::get({std::max<int64_t>((int64_t)c, 0)},
+                              getElementTypeOrSelf(t));
+  }
+  auto &bld = n.builder();
+  auto op = RangeOp::create(bld, n.loc, t, start, limit, delta);
+  if (s && l && d && foldToImporterConstant(n, op, {*s, *l, *d}))
+    return success();
+  n.setResult(0, op);
+  return success();
+}
+
+LogicalResult buildTile(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto repeats = n.constInts(1);
+  if (!repeats)
+    return n.unsupported() << "repeats that are not a constant";
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, TileOp::create(bld, n.loc, t, x,
+                                bld.getDenseI64ArrayAttr(*repeats)));
+  return success();
+}
+
+/// DepthToSpace (`toSpace`) / SpaceToDepth: the block size divides the
+/// channels by its square, or the height and width.
+LogicalResult checkBlocks(NodeContext &n, Value x, bool toSpace) {
+  int64_t b = n.intAttr("blocksize", 0);
+  ArrayRef<int64_t> s = staticShapeOr(x);
+  if (b < 1 || s.size() != 4)
+    return success(); // the rules report these
+  auto check = [&](int64_t d, int64_t by, StringRef what) -> LogicalResult {
+    if (d == kDyn || d % by == 0)
+      return success();
+    return n.error() << what << " " << d << " is not a multiple of "
+                     << (toSpace ? "blocksize^2 = " : "blocksize ") << by;
+  };
+  if (toSpace)
+    return check(s[1], b * b, "the channel count");
+  if (failed(check(s[2], b, "the height")))
+    return failure();
+  return check(s[3], b, "the width");
+}
+
+LogicalResult buildDepthToSpace(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  std::string mode = n.strAttr("mode", "DCR");
+  std::optional<DepthToSpaceMode> m = symbolizeDepthToSpaceMode(mode);
+  if (!m)
+    return unknownValue<DepthToSpaceOp>(n, "mode", mode);
+  if (failed(checkBlocks(n, x, /*toSpace=*/true)))
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, DepthToSpaceOp::create(
+                     bld, n.loc, t, x,
+                     bld.getI64IntegerAttr(n.intAttr("blocksize", 0)),
+                     DepthToSpaceModeAttr::get(n.ctx(), *m)));
+  return success();
+}
+
+LogicalResult buildSpaceToDepth(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  if (failed(checkBlocks(n, x, /*toSpace=*/false)))
+    return failure();
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, SpaceToDepthOp::create(
+                     bld, n.loc, t, x,
+                     bld.getI64IntegerAttr(n.intAttr("blocksize", 0))));
+  return success();
+}
+
+LogicalResult buildInstanceNorm(NodeContext &n) {
+  Value x = n.input(0), scale = n.input(1), b = n.input(2);
+  if (!x || !scale || !b)
+    return n.error() << "needs 3 inputs";
+  auto &bld = n.builder();
+  n.setResult(0, InstanceNormalizationOp::create(
+                     bld, n.loc, n.resultType(0, x.getType()), x, scale, b,
+                     bld.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f))));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise ops of exported models: variadic, attributed activations, PRelu
+//===----------------------------------------------------------------------===//
+
+/// Max / Min / Sum / Mean: one op over all (1..N) inputs.
+template <typename OpTy>
+LogicalResult buildVariadic(NodeContext &n) {
+  SmallVector<Value> ins;
+  for (size_t i = 0; i < n.numInputs(); ++i) {
+    if (!n.hasInput(i))
+      return n.error() << "input " << i << " is absent";
+    Value v = n.input(i);
+    if (!v)
+      return failure();
+    ins.push_back(v);
+  }
+  if (ins.empty())
+    return n.error() << "needs at least one input";
+  Type t = n.resultType(0);
+  if (!t)
+    return failure();
+  n.setResult(0, OpTy::create(n.builder(), n.loc, t, ins));
+  return success();
+}
+
+/// Elu / ThresholdedRelu: one `alpha` (default 1).
+template <typename OpTy>
+LogicalResult buildAlphaUnary(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, OpTy::create(bld, n.loc, n.resultType(0, x.getType()), x,
+                              bld.getF32FloatAttr(n.floatAttr("alpha", 1.0f))));
+  return success();
+}
+
+/// PRelu broadcasts its slope numpy style; a 1-D slope of X's channel count
+/// that cannot broadcast that way (X's last dim differs) is per channel, as
+/// opset 6 and paddle2onnx give it: it becomes C x 1 x ... x 1.
+LogicalResult buildPRelu(NodeContext &n) {
+  Value x = n.input(0), slope = n.input(1);
+  if (!x || !slope)
+    return failure();
+  ArrayRef<int64_t> xs = staticShapeOr(x), ss = staticShapeOr(slope);
+  if (xs.size() >= 3 && ss.size() == 1 && ss[0] != 1 && xs[1] == ss[0] &&
+      !ShapedType::isDynamic(xs.back()) && xs.back() != ss[0]) {
+    SmallVector<int64_t> shape(xs.size() - 1, 1);
+    shape[0] = ss[0];
+    SmallVector<int64_t> axes;
+    for (size_t d = 1; d + 1 < xs.size(); ++d)
+      axes.push_back(d);
+    auto &bld = n.builder();
+    slope = UnsqueezeOp::create(
+        bld, n.loc,
+        RankedTensorType::get(shape, getElementTypeOrSelf(slope.getType())),
+        slope, bld.getDenseI64ArrayAttr(axes));
+  }
+  n.setResult(0, PReluOp::create(n.builder(), n.loc,
+                                 n.resultType(0, x.getType()), x, slope));
+  return success();
+}
+
+LogicalResult buildSelu(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  auto &bld = n.builder();
+  n.setResult(0, SeluOp::create(
+                     bld, n.loc, n.resultType(0, x.getType()), x,
+                     bld.getF32FloatAttr(
+                         n.floatAttr("alpha", 1.67326319217681884765625f)),
+                     bld.getF32FloatAttr(
+                         n.floatAttr("gamma", 1.05070102214813232421875f))));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // The table
 //===----------------------------------------------------------------------===//
 
@@ -1244,9 +1522,41 @@ llvm::StringMap<OpSpec> makeTable() {
   add("Identity", buildForward);
   add("Dropout", buildDropout);
   add("Constant", buildConstant);
+  // Elementwise ops of exported models.
+  add("Max", buildVariadic<MaxOp>);
+  add("Min", buildVariadic<MinOp>);
+  add("Sum", buildVariadic<SumOp>);
+  add("Mean", buildVariadic<MeanOp>);
+  add("Equal", buildBinary<EqualOp>);
+  add("Greater", buildBinary<GreaterOp>);
+  add("Less", buildBinary<LessOp>);
+  add("GreaterOrEqual", buildBinary<GreaterOrEqualOp>);
+  add("LessOrEqual", buildBinary<LessOrEqualOp>);
+  add("Not", buildUnary<NotOp>);
+  add("And", buildBinary<AndOp>);
+  add("Or", buildBinary<OrOp>);
+  add("Xor", buildBinary<XorOp>);
+  add("Log", buildUnary<LogOp>);
+  add("Neg", buildUnary<NegOp>);
+  add("Abs", buildUnary<AbsOp>);
+  add("Reciprocal", buildUnary<ReciprocalOp>);
+  add("Floor", buildUnary<FloorOp>);
+  add("Ceil", buildUnary<CeilOp>);
+  add("Round", buildUnary<RoundOp>);
+  add("Sign", buildUnary<SignOp>);
+  add("Softplus", buildUnary<SoftplusOp>);
+  add("Softsign", buildUnary<SoftsignOp>);
+  add("Sin", buildUnary<SinOp>);
+  add("Cos", buildUnary<CosOp>);
+  add("Elu", buildAlphaUnary<EluOp>);
+  add("ThresholdedRelu", buildAlphaUnary<ThresholdedReluOp>);
+  add("Selu", buildSelu);
+  add("PRelu", buildPRelu);
   // Normalization.
   add("Softmax", buildSoftmax, {axis()});
-  add("LayerNormalization", buildLayerNorm, {axis()});
+  // Rank >= 1: libonnx's inference indexes the dims of a scalar input
+  // (a SEGV found by dyad-import-fuzzer).
+  add("LayerNormalization", buildLayerNorm, {rankAtLeast(0, 1), axis()});
   add("BatchNormalization", buildBatchNorm, {rankAtLeast(0, 2)});
   // Pooling and reductions.
   add("MaxPool", buildMaxPool, poolRules({"ceil_mode", "storage_order"}));
@@ -1277,13 +1587,14 @@ llvm::StringMap<OpSpec> makeTable() {
   add("Pad", buildPad,
       {{Kind::PerDim, "pads", 1, 0, -1, 2},
        range("pads", -kMaxElements, kMaxElements, 1),
-       oneOf("mode", "constant|reflect|edge")});
+       oneOf("mode", "constant|reflect|edge|wrap")});
   add("Resize", buildResize,
       {oneOf("mode", "nearest|linear|cubic"),
        oneOf("coordinate_transformation_mode",
              "half_pixel|pytorch_half_pixel|align_corners|asymmetric|"
              "tf_crop_and_resize"),
        oneOf("nearest_mode", "round_prefer_floor|round_prefer_ceil|floor|ceil"),
+       flag("exclude_outside"),
        {Kind::Scales, "scales", 2}, range("sizes", 0, kMaxElements, 3)});
   // Quantization.
   add("QuantizeLinear", buildQuantizeLinear);
@@ -1291,6 +1602,36 @@ llvm::StringMap<OpSpec> makeTable() {
   add("DynamicQuantizeLinear", buildDynamicQuantizeLinear);
   add("QLinearConv", buildQLinear, convRules(0, 3));
   add("QLinearMatMul", buildQLinear);
+  // Ops of exported models: more reductions, arg reductions, TopK, shape
+  // generators, block rearrangements, instance normalization.
+  Rules reduceRules{axes(1), flag("keepdims"), flag("noop_with_empty_axes")};
+  add("ReduceMax", buildReduce<ReduceMaxOp>, reduceRules);
+  add("ReduceMin", buildReduce<ReduceMinOp>, reduceRules);
+  add("ReduceProd", buildReduce<ReduceProdOp>, reduceRules);
+  add("ReduceL1", buildReduce<ReduceL1Op>, reduceRules);
+  add("ReduceL2", buildReduce<ReduceL2Op>, reduceRules);
+  add("ReduceSumSquare", buildReduce<ReduceSumSquareOp>, reduceRules);
+  add("ReduceLogSum", buildReduce<ReduceLogSumOp>, reduceRules);
+  add("ReduceLogSumExp", buildReduce<ReduceLogSumExpOp>, reduceRules);
+  Rules argRules{rankAtLeast(0, 1), axis(), flag("keepdims"),
+                 flag("select_last_index")};
+  add("ArgMax", buildArgReduce<ArgMaxOp>, argRules);
+  add("ArgMin", buildArgReduce<ArgMinOp>, argRules);
+  add("TopK", buildTopK,
+      {rankAtLeast(0, 1), axis(), range("k", 0, kMaxElements, 1),
+       {Kind::AtMostDim, "k", 1, 0, -1, -1, 0, "axis"}, flag("largest"),
+       flag("sorted")});
+  add("ConstantOfShape", buildConstantOfShape,
+      {range("input", 0, kMaxElements, 0)});
+  add("Range", buildRange);
+  add("Tile", buildTile,
+      {range("repeats", 0, kMaxElements, 1),
+       {Kind::PerDim, "repeats", 1, 0, -1, 1}});
+  add("DepthToSpace", buildDepthToSpace,
+      {rankExactly(0, 4), range("blocksize", 1), oneOf("mode", "DCR|CRD")});
+  add("SpaceToDepth", buildSpaceToDepth,
+      {rankExactly(0, 4), range("blocksize", 1)});
+  add("InstanceNormalization", buildInstanceNorm, {rankAtLeast(0, 3)});
   return t;
 }
 

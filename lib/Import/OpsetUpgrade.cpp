@@ -99,6 +99,46 @@ const llvm::StringMap<SmallVector<int, 4>> &compatibleVersions() {
       {"Unsqueeze", {11}},
       {"Transpose", {13}},
       {"Where", {16}},
+      // Elementwise ops of exported models: numpy broadcasting (Max, Min,
+      // Sum, Mean at 8) and more element types.
+      {"Max", {8, 12, 13}},
+      {"Min", {8, 12, 13}},
+      {"Sum", {8, 13}},
+      {"Mean", {8, 13}},
+      {"Equal", {11, 13}},
+      {"Greater", {9, 13}},
+      {"Less", {9, 13}},
+      {"GreaterOrEqual", {16}},
+      {"LessOrEqual", {16}},
+      {"Log", {13}},
+      {"Neg", {13}},
+      {"Abs", {13}},
+      {"Reciprocal", {13}},
+      {"Floor", {13}},
+      {"Ceil", {13}},
+      {"Sign", {13}},
+      {"PRelu", {9, 16}},
+      // Reductions, arg reductions, TopK, block rearrangements and
+      // normalizations of exported models: negative axes (11), more element
+      // types (12, 13), select_last_index defaulting to the old behaviour
+      // (12), DepthToSpace's mode defaulting to DCR (11), InstanceNorm's
+      // consumed_inputs dropped (6), TopK's largest / sorted defaulting to
+      // the old behaviour (11).
+      {"ReduceMax", {11, 12, 13}},
+      {"ReduceMin", {11, 12, 13}},
+      {"ReduceProd", {11, 13}},
+      {"ReduceL1", {11, 13}},
+      {"ReduceL2", {11, 13}},
+      {"ReduceSumSquare", {11, 13}},
+      {"ReduceLogSum", {11, 13}},
+      {"ReduceLogSumExp", {11, 13}},
+      {"ArgMax", {11, 12, 13}},
+      {"ArgMin", {11, 12, 13}},
+      {"TopK", {11}},
+      {"Tile", {13}},
+      {"DepthToSpace", {11, 13}},
+      {"SpaceToDepth", {13}},
+      {"InstanceNormalization", {6}},
   };
   return table;
 }
@@ -145,6 +185,13 @@ public:
   LogicalResult dropout(onnx::NodeProto &node, size_t index);
   LogicalResult batchNorm(onnx::NodeProto &node, size_t index);
 
+  /// Opset 18-21 -> 17 (`modelOpset` > 17). The first pass rewrites what
+  /// needs no shapes and records in `numOutputSplits` the Split nodes that
+  /// had `num_outputs`; the second, after shape inference at opset 17,
+  /// expands `axes` inputs / attributes (Pad, Resize) to every dim and sizes
+  /// uneven splits.
+  LogicalResult downgrade(bool withShapes, llvm::StringSet<> &numOutputSplits);
+
 private:
   onnx::GraphProto &graph;
   int64_t opset, modelOpset;
@@ -160,8 +207,30 @@ private:
 
   InFlightDiagnostic error(const onnx::NodeProto &node, size_t index) {
     return emitError(nodeLoc(node, index))
-           << node.op_type() << " (opset " << modelOpset
-           << "): cannot upgrade to opset " << kTargetOpset << ": ";
+           << node.op_type() << " (opset " << modelOpset << "): cannot "
+           << (modelOpset > kTargetOpset ? "convert" : "upgrade")
+           << " to opset " << kTargetOpset << ": ";
+  }
+  /// Collects names, types and small constants of the graph.
+  void collect();
+  /// Small integer constants (initializers and Constant nodes): axes, pads,
+  /// sizes.
+  llvm::StringMap<SmallVector<int64_t>> intConstants;
+  std::optional<SmallVector<int64_t>> constIntValues(StringRef name) const {
+    auto it = intConstants.find(name);
+    if (it == intConstants.end())
+      return std::nullopt;
+    return it->second;
+  }
+  static bool hasInput(const onnx::NodeProto &node, int i) {
+    return i < node.input_size() && !node.input(i).empty();
+  }
+  /// Drops input `i` and any absent inputs after the last present one.
+  static void dropInput(onnx::NodeProto &node, int i) {
+    if (i < node.input_size())
+      node.set_input(i, "");
+    while (node.input_size() > 0 && node.input(node.input_size() - 1).empty())
+      node.mutable_input()->RemoveLast();
   }
 
   // --- names and constants ------------------------------------------------
@@ -256,6 +325,36 @@ private:
   }
   /// Records the values of a small float tensor constant.
   void noteConstant(const std::string &name, const onnx::TensorProto &t) {
+    if ((t.data_type() == onnx::TensorProto::INT64 ||
+         t.data_type() == onnx::TensorProto::INT32) &&
+        t.data_location() != onnx::TensorProto::EXTERNAL) {
+      bool i64 = t.data_type() == onnx::TensorProto::INT64;
+      SmallVector<int64_t> v;
+      if (t.has_raw_data()) {
+        const std::string &raw = t.raw_data();
+        size_t w = i64 ? 8 : 4;
+        if (raw.size() > 64 * w || raw.size() % w)
+          return;
+        for (size_t i = 0; i < raw.size(); i += w) {
+          if (i64) {
+            int64_t x;
+            std::memcpy(&x, raw.data() + i, 8);
+            v.push_back(x);
+          } else {
+            int32_t x;
+            std::memcpy(&x, raw.data() + i, 4);
+            v.push_back(x);
+          }
+        }
+      } else if (i64) {
+        v.assign(t.int64_data().begin(), t.int64_data().end());
+      } else {
+        v.assign(t.int32_data().begin(), t.int32_data().end());
+      }
+      if (v.size() <= 64)
+        intConstants[name] = std::move(v);
+      return;
+    }
     if (t.data_type() != onnx::TensorProto::FLOAT ||
         t.data_location() == onnx::TensorProto::EXTERNAL)
       return;
@@ -339,7 +438,7 @@ void Upgrader::noteTypes(const onnx::GraphProto &inferred) {
       types[vi.name()] = vi.type();
 }
 
-LogicalResult Upgrader::run() {
+void Upgrader::collect() {
   for (const auto &in : graph.input()) {
     names.insert(in.name());
     if (!types.count(in.name()))
@@ -361,13 +460,28 @@ LogicalResult Upgrader::run() {
     for (const auto &i : node.input())
       used.insert(i);
     if (node.op_type() == "Constant" && node.output_size() == 1 &&
-        (node.domain().empty() || node.domain() == "ai.onnx"))
-      if (const auto *a = attr(node, "value"))
+        (node.domain().empty() || node.domain() == "ai.onnx")) {
+      if (const auto *a = attr(node, "value")) {
         noteConstant(node.output(0), a->t());
+      } else if (const auto *a = attr(node, "value_ints")) {
+        intConstants[node.output(0)] =
+            SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+      } else if (const auto *a = attr(node, "value_int")) {
+        intConstants[node.output(0)] = {a->i()};
+      } else if (const auto *a = attr(node, "value_floats")) {
+        floatConstants[node.output(0)] =
+            SmallVector<float>(a->floats().begin(), a->floats().end());
+      } else if (const auto *a = attr(node, "value_float")) {
+        floatConstants[node.output(0)] = {a->f()};
+      }
+    }
   }
   for (const auto &o : graph.output())
     used.insert(o.name());
+}
 
+LogicalResult Upgrader::run() {
+  collect();
   static const llvm::StringMap<Rule> rules = {
       {"Softmax", {13, &Upgrader::softmax}},
       {"Upsample", {kTargetOpset + 1, &Upgrader::resize}},
@@ -656,18 +770,357 @@ LogicalResult Upgrader::batchNorm(onnx::NodeProto &node, size_t index) {
 }
 
 //===----------------------------------------------------------------------===//
+// Opset 18-21 -> 17
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The opsets after 17 at which ONNX changed an op (ONNX's Changelog, as its
+/// version converter lists them for 17 -> 21). Ops not listed did not
+/// change; ops new since 18 have no older form to check.
+const llvm::StringMap<SmallVector<int, 3>> &changesAfter17() {
+  static const llvm::StringMap<SmallVector<int, 3>> table = {
+      // Rewritten to the opset-17 form (Upgrader::downgrade).
+      {"ReduceL1", {18}}, {"ReduceL2", {18}}, {"ReduceLogSum", {18}},
+      {"ReduceLogSumExp", {18}}, {"ReduceMax", {18, 20}},
+      {"ReduceMean", {18}}, {"ReduceMin", {18, 20}}, {"ReduceProd", {18}},
+      {"ReduceSumSquare", {18}}, {"Split", {18}}, {"Pad", {18, 19, 21}},
+      {"Resize", {18, 19}}, {"AveragePool", {19}}, {"Cast", {19, 21}},
+      {"QuantizeLinear", {19, 21}}, {"DequantizeLinear", {19, 21}},
+      // New element types only (float8, int4, string, bool): the types
+      // Dyad reads are unchanged.
+      {"CastLike", {19, 21}}, {"Constant", {19, 21}},
+      {"ConstantOfShape", {20, 21}}, {"Equal", {19}}, {"Identity", {19, 21}},
+      {"If", {19, 21}}, {"Loop", {19, 21}}, {"Scan", {19, 21}},
+      {"Reshape", {19, 21}}, {"Shape", {19, 21}}, {"Size", {19, 21}},
+      {"Flatten", {21}}, {"Squeeze", {21}}, {"Unsqueeze", {21}},
+      {"Transpose", {21}}, {"QLinearMatMul", {21}}, {"IsInf", {20}},
+      {"IsNaN", {20}},
+      // Changes without an opset-17 form here.
+      {"LpPool", {18}}, {"ScatterElements", {18}}, {"ScatterND", {18}},
+      {"OptionalGetElement", {18}}, {"OptionalHasElement", {18}},
+      {"DFT", {20}}, {"GridSample", {20}}, {"GroupNormalization", {21}},
+  };
+  return table;
+}
+
+bool isReduceWithAxesInput18(StringRef op) {
+  return op == "ReduceL1" || op == "ReduceL2" || op == "ReduceLogSum" ||
+         op == "ReduceLogSumExp" || op == "ReduceMax" || op == "ReduceMean" ||
+         op == "ReduceMin" || op == "ReduceProd" || op == "ReduceSumSquare";
+}
+} // namespace
+
+LogicalResult Upgrader::downgrade(bool withShapes,
+                                  llvm::StringSet<> &numOutputSplits) {
+  collect();
+  static const llvm::StringSet<> handled = {
+      "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax",
+      "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSumSquare", "Split",
+      "Pad", "Resize", "AveragePool", "Cast", "QuantizeLinear",
+      "DequantizeLinear", "CastLike", "Constant", "ConstantOfShape", "Equal",
+      "Identity", "If", "Loop", "Scan", "Reshape", "Shape", "Size", "Flatten",
+      "Squeeze", "Unsqueeze", "Transpose", "QLinearMatMul", "IsInf", "IsNaN"};
+  auto *nodes = graph.mutable_node();
+  out.reserve(nodes->size());
+  for (int index = 0; index < nodes->size(); ++index) {
+    onnx::NodeProto &node = *nodes->Mutable(index);
+    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+      out.push_back(std::move(node));
+      continue;
+    }
+    const std::string &op = node.op_type();
+    auto strAttr = [&](StringRef name, StringRef dflt) -> std::string {
+      const auto *a = attr(node, name);
+      return a ? a->s() : dflt.str();
+    };
+    auto intAttr = [&](StringRef name, int64_t dflt) {
+      const auto *a = attr(node, name);
+      return a ? a->i() : dflt;
+    };
+
+    if (!withShapes) {
+      auto changes = changesAfter17().find(op);
+      if (changes != changesAfter17().end() && !handled.contains(op))
+        for (int since : changes->second)
+          if (since <= modelOpset)
+            return error(node, index)
+                   << "ONNX changed " << op << " at opset " << since
+                   << " and Dyad has no conversion for it";
+
+      if (isReduceWithAxesInput18(op)) {
+        // Reduce*-18: axes input -> attribute; noop_with_empty_axes=1 with
+        // no axes is the identity.
+        bool noop = intAttr("noop_with_empty_axes", 0) != 0;
+        removeAttr(node, "noop_with_empty_axes");
+        if (hasInput(node, 1)) {
+          auto axes = constIntValues(node.input(1));
+          if (!axes)
+            return error(node, index) << "axes that are not a constant";
+          if (!axes->empty()) {
+            auto *a = node.add_attribute();
+            a->set_name("axes");
+            a->set_type(onnx::AttributeProto::INTS);
+            for (int64_t x : *axes)
+              a->add_ints(x);
+            noop = false;
+          }
+          dropInput(node, 1);
+        }
+        if (noop && !attr(node, "axes")) {
+          node.set_op_type("Identity");
+          node.clear_attribute();
+        }
+      } else if (op == "Split") {
+        if (const auto *n = attr(node, "num_outputs")) {
+          if (n->i() != node.output_size())
+            return error(node, index)
+                   << "num_outputs " << n->i() << " but "
+                   << node.output_size() << " outputs";
+          if (hasInput(node, 1))
+            return error(node, index)
+                   << "both num_outputs and the split input";
+          removeAttr(node, "num_outputs");
+          numOutputSplits.insert(node.name());
+        }
+      } else if (op == "Resize") {
+        std::string mode = strAttr("mode", "nearest");
+        if (intAttr("antialias", 0) != 0) {
+          // Only linear / cubic downscaling filters.
+          auto scales = hasInput(node, 2) ? constFloatValues(node.input(2))
+                                          : std::nullopt;
+          bool upOnly = scales && !scales->empty() &&
+                        llvm::all_of(*scales, [](float s) { return s >= 1; });
+          if (mode != "nearest" && !upOnly)
+            return error(node, index)
+                   << "antialias=1 (an antialiasing filter when downscaling)";
+        }
+        removeAttr(node, "antialias");
+        std::string policy = strAttr("keep_aspect_ratio_policy", "stretch");
+        if (policy != "stretch" && hasInput(node, 3))
+          return error(node, index) << "keep_aspect_ratio_policy '" << policy
+                                    << "' (only 'stretch' is supported)";
+        removeAttr(node, "keep_aspect_ratio_policy");
+      } else if (op == "AveragePool") {
+        if (const auto *d = attr(node, "dilations")) {
+          if (llvm::any_of(d->ints(), [](int64_t x) { return x != 1; }))
+            return error(node, index) << "dilations other than 1";
+          removeAttr(node, "dilations");
+        }
+      } else if (op == "Cast" || op == "CastLike") {
+        // Saturation applies to float8 targets, which Dyad refuses.
+        removeAttr(node, "saturate");
+      } else if (op == "QuantizeLinear" || op == "DequantizeLinear") {
+        removeAttr(node, "saturate");
+        if (intAttr("block_size", 0) != 0)
+          return error(node, index) << "blocked quantization (block_size "
+                                    << intAttr("block_size", 0) << ")";
+        removeAttr(node, "block_size");
+        if (const auto *d = attr(node, "output_dtype")) {
+          // The type of the zero point when there is one; uint8 without.
+          if (d->i() != 0 && !hasInput(node, 2) &&
+              d->i() != onnx::TensorProto::UINT8)
+            return error(node, index)
+                   << "output_dtype " << d->i() << " without a zero point";
+          removeAttr(node, "output_dtype");
+        }
+      }
+      out.push_back(std::move(node));
+      continue;
+    }
+
+    // Second pass: what needs ranks and dims.
+    if (op == "Pad" && hasInput(node, 3)) {
+      auto axes = constIntValues(node.input(3));
+      auto pads = hasInput(node, 1) ? constIntValues(node.input(1))
+                                    : std::nullopt;
+      auto shape = shapeOf(node.input(0));
+      if (!axes || !pads)
+        return error(node, index)
+               << "pads and axes inputs that are not constants";
+      if (!shape)
+        return error(node, index)
+               << "an axes input on an input of unknown rank";
+      int64_t r = shape->size(), k = axes->size();
+      if ((int64_t)pads->size() != 2 * k)
+        return error(node, index) << pads->size() << " pads for " << k
+                                  << " axes (2 per axis are required)";
+      SmallVector<int64_t> full(2 * r, 0);
+      SmallVector<bool> seen(r, false);
+      for (int64_t j = 0; j < k; ++j) {
+        int64_t a = (*axes)[j] < 0 ? (*axes)[j] + r : (*axes)[j];
+        if (a < 0 || a >= r || seen[a])
+          return error(node, index) << "axis " << (*axes)[j]
+                                    << " is out of range or repeated for rank "
+                                    << r;
+        seen[a] = true;
+        full[a] = (*pads)[j];
+        full[a + r] = (*pads)[j + k];
+      }
+      node.set_input(1, constInts(node, "pads", full));
+      dropInput(node, 3);
+    } else if (op == "Resize" && attr(node, "axes")) {
+      const auto *axesAttr = attr(node, "axes");
+      SmallVector<int64_t> axes(axesAttr->ints().begin(),
+                                axesAttr->ints().end());
+      auto shape = shapeOf(node.input(0));
+      if (!shape)
+        return error(node, index)
+               << "the axes attribute on an input of unknown rank";
+      int64_t r = shape->size(), k = axes.size();
+      for (int64_t &a : axes) {
+        a = a < 0 ? a + r : a;
+        if (a < 0 || a >= r)
+          return error(node, index) << "an axis out of range for rank " << r;
+      }
+      if (hasInput(node, 1)) {
+        auto roi = constFloatValues(node.input(1));
+        if (!roi)
+          return error(node, index) << "a roi that is not a constant";
+        if (!roi->empty()) {
+          if ((int64_t)roi->size() != 2 * k)
+            return error(node, index) << "roi of " << roi->size()
+                                      << " values for " << k << " axes";
+          SmallVector<float> full(2 * r, 0);
+          for (int64_t i = 0; i < r; ++i)
+            full[r + i] = 1;
+          for (int64_t j = 0; j < k; ++j) {
+            full[axes[j]] = (*roi)[j];
+            full[axes[j] + r] = (*roi)[j + k];
+          }
+          node.set_input(1, constFloats(node, "roi", full));
+        }
+      }
+      if (hasInput(node, 2)) {
+        auto scales = constFloatValues(node.input(2));
+        if (!scales)
+          return error(node, index) << "scales that are not a constant";
+        if (!scales->empty()) {
+          if ((int64_t)scales->size() != k)
+            return error(node, index) << scales->size() << " scales for "
+                                      << k << " axes";
+          SmallVector<float> full(r, 1);
+          for (int64_t j = 0; j < k; ++j)
+            full[axes[j]] = (*scales)[j];
+          node.set_input(2, constFloats(node, "scales", full));
+        }
+      }
+      if (hasInput(node, 3)) {
+        auto sizes = constIntValues(node.input(3));
+        if (!sizes)
+          return error(node, index) << "sizes that are not a constant";
+        if ((int64_t)sizes->size() != k)
+          return error(node, index) << sizes->size() << " sizes for " << k
+                                    << " axes";
+        SmallVector<int64_t> full(*shape);
+        for (int64_t j = 0; j < k; ++j)
+          full[axes[j]] = (*sizes)[j];
+        if (llvm::is_contained(full, -1))
+          return error(node, index) << "sizes for some axes of an input "
+                                       "whose other dims are unknown";
+        node.set_input(3, constInts(node, "sizes", full));
+      }
+      removeAttr(node, "axes");
+    } else if (op == "Split" && numOutputSplits.contains(node.name()) &&
+               !hasInput(node, 1)) {
+      // Split-18 with num_outputs: equal parts of ceil(dim / n), the last
+      // one smaller; an even split needs no sizes.
+      auto shape = shapeOf(node.input(0));
+      int64_t n = node.output_size();
+      int64_t axis = intAttr("axis", 0);
+      if (shape) {
+        int64_t r = shape->size();
+        int64_t a = axis < 0 ? axis + r : axis;
+        int64_t dim = a >= 0 && a < r ? (*shape)[a] : -1;
+        if (dim >= 0 && n > 0 && dim % n != 0) {
+          int64_t part = (dim + n - 1) / n;
+          SmallVector<int64_t> sizes;
+          for (int64_t i = 0, left = dim; i < n; ++i) {
+            sizes.push_back(std::min(part, left));
+            left -= sizes.back();
+          }
+          if (sizes.back() <= 0)
+            return error(node, index) << "an axis of size " << dim
+                                      << " cannot give " << n << " parts";
+          setInput(node, 1, constInts(node, "split", sizes));
+        }
+      }
+    }
+    out.push_back(std::move(node));
+  }
+  nodes->Clear();
+  for (auto &n : out)
+    *nodes->Add() = std::move(n);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
+
+LogicalResult GraphImporter::downgradeOpset(onnx::ModelProto &model,
+                                            int64_t opset) {
+  Location loc = fileLoc();
+  onnx::GraphProto *graph = model.mutable_graph();
+  nameUnnamedNodes(*graph);
+  auto locOf = [&](const onnx::NodeProto &node, size_t index) {
+    return nodeLoc(node, index);
+  };
+  auto setOpset = [&](int64_t version) {
+    for (auto &imp : *model.mutable_opset_import())
+      if (imp.domain().empty() || imp.domain() == "ai.onnx")
+        imp.set_version(version);
+  };
+  llvm::StringSet<> numOutputSplits;
+  try {
+    {
+      Upgrader first(*graph, kTargetOpset, opset, locOf);
+      if (failed(first.downgrade(/*withShapes=*/false, numOutputSplits)))
+        return failure();
+    }
+    setOpset(kTargetOpset);
+    // The attribute and rank rules before libonnx's inference below: it
+    // indexes dims by unchecked attributes (found by the import fuzzer).
+    if (failed(checkNodeRules(*graph)))
+      return failure();
+    // Shapes at opset 17 (best effort, the model is not changed): ranks for
+    // axes inputs, dims for uneven splits.
+    onnx::GraphProto inferred;
+    {
+      google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> valueInfo =
+          graph->value_info();
+      google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> outputs =
+          graph->output();
+      try {
+        onnx::ShapeInferenceOptions options(/*check_type=*/false,
+                                            /*error_mode=*/0,
+                                            /*data_prop=*/true);
+        onnx::shape_inference::InferShapes(
+            model, onnx::OpSchemaRegistry::Instance(), options);
+      } catch (...) {
+      }
+      *inferred.mutable_input() = graph->input();
+      *inferred.mutable_value_info() = graph->value_info();
+      *inferred.mutable_output() = graph->output();
+      *graph->mutable_value_info() = std::move(valueInfo);
+      *graph->mutable_output() = std::move(outputs);
+    }
+    Upgrader second(*graph, kTargetOpset, opset, locOf);
+    second.noteTypes(inferred);
+    if (failed(second.downgrade(/*withShapes=*/true, numOutputSplits)))
+      return failure();
+  } catch (const std::exception &e) {
+    return emitError(loc) << "cannot convert the model from opset " << opset
+                          << " to " << kTargetOpset << ": " << e.what();
+  }
+  return success();
+}
 
 LogicalResult GraphImporter::upgradeOpset(onnx::ModelProto &model,
                                           int64_t opset) {
   Location loc = fileLoc();
   onnx::GraphProto *graph = model.mutable_graph();
-  // Diagnostics name unnamed nodes "<OpType>_<index>"; the rewrites insert
-  // nodes, so fix those names now.
-  for (auto [index, node] : llvm::enumerate(*graph->mutable_node()))
-    if (node.name().empty())
-      node.set_name(node.op_type() + "_" + std::to_string(index));
+  // The rewrites insert nodes: fix the diagnostic names of unnamed ones.
+  nameUnnamedNodes(*graph);
   auto locOf = [&](const onnx::NodeProto &node, size_t index) {
     return nodeLoc(node, index);
   };

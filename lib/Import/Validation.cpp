@@ -116,6 +116,17 @@ LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
         produced.insert(out);
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     Location loc = nodeLoc(node, index);
+    // Tensor attributes (Constant's and ConstantOfShape's value) like
+    // initializers: libonnx's shape inference parses their data unchecked
+    // (raw bytes that do not fill the shape overflowed a buffer in its
+    // ParseData; found by dyad-import-fuzzer).
+    for (const auto &attr : node.attribute()) {
+      if (attr.has_t() && failed(tensorType(attr.t(), loc)))
+        return failure();
+      for (const auto &t : attr.tensors())
+        if (failed(tensorType(t, loc)))
+          return failure();
+    }
     for (const auto &in : node.input()) {
       if (in.empty() || defined.contains(in))
         continue;
@@ -566,6 +577,27 @@ LogicalResult RuleChecker::check(const AttrRule &r) {
       if (v > (double)kMaxElements)
         return error() << name << " must be <= " << bound(kMaxElements);
     }
+    return success();
+  }
+  case Kind::AtMostDim: {
+    auto vals = values(r);
+    const SmallVector<int64_t> *xs = shape(r.ref);
+    if (!vals || !xs)
+      return success();
+    int64_t rk = xs->size(), axis = r.lo;
+    if (const auto *a = attr(r.values);
+        a && a->type() == onnx::AttributeProto::INT)
+      axis = a->i();
+    if (axis < -rk || axis >= rk)
+      return success(); // the axis rule reports it
+    if (axis < 0)
+      axis += rk;
+    int64_t n = (*xs)[axis];
+    for (int64_t v : *vals)
+      if (n >= 0 && v > n)
+        return error() << name << " " << v << " is larger than dim " << axis
+                       << " of input '" << node.input(r.ref) << "' (" << n
+                       << ")";
     return success();
   }
   case Kind::Window:

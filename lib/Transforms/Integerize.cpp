@@ -217,6 +217,9 @@ private:
   Outcome globalAveragePool(GlobalAveragePoolOp op);
   Outcome averagePool(AveragePoolOp op);
   Outcome passThrough(Operation *op);
+  Outcome maxMin(Operation *op);
+  Outcome prelu(Operation *op, Value xVal, ArrayRef<double> slopes,
+                ArrayRef<int64_t> slopeShape);
   Outcome rescale(Value operand);
 
   Outcome finish(FailureOr<Value> result) {
@@ -352,6 +355,16 @@ Outcome ChainRewriter::run() {
     return globalAveragePool(p);
   if (auto p = dyn_cast<AveragePoolOp>(def))
     return averagePool(p);
+  if (isa<MaxOp, MinOp>(def))
+    return maxMin(def);
+  if (auto p = dyn_cast<PReluOp>(def)) {
+    auto slope = realConstant(p.getSlope());
+    if (!slope)
+      return noMatch("the slope is not a constant");
+    return prelu(p, p.getX(), slope->first, slope->second);
+  }
+  if (auto l = dyn_cast<LeakyReluOp>(def))
+    return prelu(l, l.getX(), {l.getAlphaAttr().getValueAsDouble()}, {});
   if (hasQuantRole(def, QuantRole::PassThrough))
     return passThrough(def);
   return noMatch(Twine("no integer form for '") +
@@ -713,6 +726,81 @@ Outcome ChainRewriter::concat(ConcatOp op) {
   return finish(c);
 }
 
+/// Max / Min select one of their inputs: each is brought onto the output's
+/// parameters (a requant where they differ, as concat does; a constant is
+/// quantized with them) and the integers are compared. Rounding is
+/// monotonic, so this is the quantized max / min of the real values.
+Outcome ChainRewriter::maxMin(Operation *op) {
+  SmallVector<Value> ins;
+  bool anyQuantized = false;
+  for (Value v : op->getOperands()) {
+    if (auto x = intOperand(v)) {
+      anyQuantized = true;
+      const QInfo &qi = x->second;
+      if (qi.scale == out.scale && qi.zp == out.zp &&
+          qi.intType == out.intType) {
+        ins.push_back(x->first);
+        continue;
+      }
+      auto r = requant(x->first, qi.scale / out.scale, 1, qi.zp, out.zp,
+                       out.intType, out.qmin, out.qmax);
+      if (failed(r))
+        return Outcome::Error;
+      ins.push_back(*r);
+      continue;
+    }
+    auto c = realConstant(v);
+    if (!c)
+      return noMatch("an input is neither quantized per tensor nor a "
+                     "constant");
+    SmallVector<int64_t> vals;
+    for (double d : c->first)
+      vals.push_back(
+          std::clamp(out.zp + roundEven(d / out.scale), out.qmin, out.qmax));
+    ins.push_back(intConstant(b, loc, c->second, out.intType, vals));
+  }
+  if (!anyQuantized)
+    return noMatch("no input is quantized");
+  auto type = withElement(op->getResult(0).getType(), out.intType);
+  Value r = isa<MaxOp>(op) ? (Value)MaxOp::create(b, loc, type, ins)
+                           : (Value)MinOp::create(b, loc, type, ins);
+  return finish(r);
+}
+
+/// PRelu with a constant, non-negative slope (one value, or one per channel
+/// of dim 1), and LeakyRelu (its alpha): the two signs are requantized
+/// separately, x - Z_in by S_in / S_out and by slope_c * S_in / S_out, and
+/// `x >= Z_in` selects on the integers.
+Outcome ChainRewriter::prelu(Operation *op, Value xVal,
+                             ArrayRef<double> vals, ArrayRef<int64_t> shape) {
+  auto x = intOperand(xVal);
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  auto xt = cast<RankedTensorType>(x->first.getType());
+  int64_t rank = xt.getRank(), offset = rank - (int64_t)shape.size();
+  bool perChannel = vals.size() > 1;
+  for (size_t i = 0; i < shape.size() && perChannel; ++i)
+    if (shape[i] != 1 && offset + (int64_t)i != 1)
+      return noMatch("a slope that is neither one value nor per channel");
+  if (llvm::any_of(vals, [](double v) { return !(v >= 0); }))
+    return noMatch("a negative slope");
+  const QInfo &in = x->second;
+  SmallVector<double> negMult;
+  for (double v : vals)
+    negMult.push_back(v * in.scale / out.scale);
+  auto pos = requantToOutput(x->first, in.scale / out.scale, 1, in.zp);
+  auto neg = requantToOutput(x->first, negMult, 1, in.zp);
+  if (failed(pos) || failed(neg))
+    return Outcome::Error;
+  Value zp = scalarIntConstant(b, loc, in.intType, in.zp);
+  Value cond = GreaterOrEqualOp::create(
+      b, loc, withElement(xt, b.getI1Type()), x->first, zp);
+  Value y = WhereOp::create(
+      b, loc, withElement(op->getResult(0).getType(), out.intType), cond,
+      *pos, *neg);
+  return finish(y);
+}
+
 /// mean = sum / K: sum in i32 (minus K * Z_in), and 1/K joins the dyadic
 /// multiplier, so no division is executed.
 Outcome ChainRewriter::globalAveragePool(GlobalAveragePoolOp op) {
@@ -773,6 +861,90 @@ Outcome ChainRewriter::averagePool(AveragePoolOp op) {
   return finish(requantToOutput(acc, in.scale / (out.scale * K), 1, 0));
 }
 
+/// A comparison in the quantized region compares integers: two operands of
+/// the same parameters directly, a quantized operand against a constant
+/// through an exact integer threshold (with r = c / S + Z, q > r iff
+/// q > floor(r), q >= r iff q >= ceil(r), q == r iff r is an integer equal
+/// to q). Returns the reason when it has no integer form (null: rewritten,
+/// or not a comparison of quantized values).
+std::optional<std::string> integerizeCompare(Operation *op) {
+  enum Pred { GT, GE, LT, LE, EQ };
+  Pred pred;
+  if (isa<GreaterOp>(op))
+    pred = GT;
+  else if (isa<GreaterOrEqualOp>(op))
+    pred = GE;
+  else if (isa<LessOp>(op))
+    pred = LT;
+  else if (isa<LessOrEqualOp>(op))
+    pred = LE;
+  else if (isa<EqualOp>(op))
+    pred = EQ;
+  else
+    return std::nullopt;
+  OpBuilder b(op);
+  Location loc = op->getLoc();
+  auto qOperand = [&](Value v) -> std::optional<std::pair<Value, QInfo>> {
+    auto dq = v.getDefiningOp<DequantizeOp>();
+    if (!dq)
+      return std::nullopt;
+    auto info = perTensor(dq.getInput().getType());
+    if (!info)
+      return std::nullopt;
+    return std::make_pair(quantToInt(b, loc, dq.getInput()), *info);
+  };
+  auto qa = qOperand(op->getOperand(0)), qb = qOperand(op->getOperand(1));
+  if (!qa && !qb)
+    return std::nullopt; // a float comparison outside the quantized region
+  if (qa && qb) {
+    const QInfo &x = qa->second, &y = qb->second;
+    if (x.scale != y.scale || x.zp != y.zp || x.intType != y.intType)
+      return std::string("a comparison of operands with different "
+                         "quantization parameters");
+    Operation *clone = b.clone(*op);
+    clone->setOperands({qa->first, qb->first});
+    op->getResult(0).replaceAllUsesWith(clone->getResult(0));
+    op->erase();
+    return std::nullopt;
+  }
+  bool constFirst = !qa;
+  auto &q = constFirst ? *qb : *qa;
+  auto c = realConstant(op->getOperand(constFirst ? 0 : 1));
+  if (!c)
+    return std::string("a comparison of a quantized value with a value that "
+                       "is neither quantized nor a constant");
+  // The predicate with the quantized operand on the left.
+  Pred xPred = pred;
+  if (constFirst)
+    xPred = pred == GT ? LT : pred == LT ? GT : pred == GE ? LE
+            : pred == LE ? GE : EQ;
+  const QInfo &in = q.second;
+  SmallVector<int64_t> thresholds;
+  for (double d : c->first) {
+    double r = d / in.scale + (double)in.zp;
+    double t;
+    if (std::isnan(r))
+      t = (xPred == LT || xPred == LE) ? in.qmin - 1 : in.qmax + 1; // false
+    else if (xPred == GT || xPred == LE)
+      t = std::floor(r);
+    else if (xPred == GE || xPred == LT)
+      t = std::ceil(r);
+    else
+      t = std::floor(r) == r ? r : in.qmax + 1; // never equal
+    t = std::clamp(t, (double)in.qmin - 1, (double)in.qmax + 1);
+    thresholds.push_back((int64_t)t);
+  }
+  auto i32 = b.getI32Type();
+  auto qt = cast<RankedTensorType>(q.first.getType());
+  Value wide = CastOp::create(b, loc, withElement(qt, i32), q.first);
+  Value th = intConstant(b, loc, c->second, i32, thresholds);
+  Operation *clone = b.clone(*op);
+  clone->setOperands(constFirst ? ValueRange{th, wide} : ValueRange{wide, th});
+  op->getResult(0).replaceAllUsesWith(clone->getResult(0));
+  op->erase();
+  return std::nullopt;
+}
+
 struct DyadIntegerizePass
     : dyad::impl::DyadIntegerizeBase<DyadIntegerizePass> {
   void runOnOperation() override {
@@ -797,6 +969,15 @@ struct DyadIntegerizePass
     }
     if (failedAny)
       return signalPassFailure();
+    SmallVector<Operation *> compares;
+    getOperation().walk([&](Operation *op) {
+      if (isa<GreaterOp, GreaterOrEqualOp, LessOp, LessOrEqualOp, EqualOp>(op))
+        compares.push_back(op);
+    });
+    for (Operation *op : compares)
+      if (auto why = integerizeCompare(op))
+        op->setAttr("dyad.float_reason",
+                    StringAttr::get(&getContext(), *why));
     // The float chains that were replaced are dead now: erase them so the
     // verifier (and a reader) sees only what runs.
     for (Block &block : getOperation().getBody())

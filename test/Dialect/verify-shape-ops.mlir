@@ -323,9 +323,9 @@ func.func @expand_element(%x: tensor<3x1xf32>, %s: tensor<3xi64>) -> tensor<2x3x
 
 func.func @pad_mode(%x: tensor<4xf32>) -> tensor<6xf32> {
   // mode is an enum attribute: the parser rejects other values.
-  // expected-error @+2 {{expected one of [constant, reflect, edge] for ONNX Pad mode, got: wrap}}
+  // expected-error @+2 {{expected one of [constant, reflect, edge, wrap] for ONNX Pad mode, got: symmetric}}
   // expected-error @+1 {{failed to parse Dyad_PadModeAttr parameter 'value'}}
-  %0 = dyad.pad %x {mode = #dyad.pad_mode<wrap>, pads = array<i64: 1, 1>} : (tensor<4xf32>) -> tensor<6xf32>
+  %0 = dyad.pad %x {mode = #dyad.pad_mode<symmetric>, pads = array<i64: 1, 1>} : (tensor<4xf32>) -> tensor<6xf32>
   return %0 : tensor<6xf32>
 }
 
@@ -357,9 +357,9 @@ func.func @pad_result(%x: tensor<2x4xf32>) -> tensor<4x4xf32> {
 
 func.func @resize_mode(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
   // The modes are enum attributes: the parser rejects other values.
-  // expected-error @+2 {{expected one of [nearest, linear] for ONNX Resize mode, got: cubic}}
+  // expected-error @+2 {{expected one of [nearest, linear, cubic] for ONNX Resize mode, got: area}}
   // expected-error @+1 {{failed to parse Dyad_ResizeModeAttr parameter 'value'}}
-  %0 = dyad.resize %x {mode = #dyad.resize_mode<cubic>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  %0 = dyad.resize %x {mode = #dyad.resize_mode<area>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
   return %0 : tensor<1x1x4x4xf32>
 }
 

@@ -2,6 +2,7 @@
 //
 //   dyad-import model.onnx [-o out.mlir] [--input-shape name=1x3x224x224]
 //   dyad-import model.onnx --op-stats
+//   dyad-import model.onnx --bind-input sr=16000
 //
 // Writes the imported module (verified) as MLIR text. Exit code 1 on any
 // error, with diagnostics that name the file and the ONNX node.
@@ -32,6 +33,12 @@ static cl::list<std::string>
                 cl::desc("Static shape of a graph input: NAME=1x3x224x224 "
                          "(? keeps a dim dynamic); repeatable"),
                 cl::value_desc("name=dims"));
+static cl::list<std::string> bindInputs(
+    "bind-input",
+    cl::desc("Specialize the model on a graph input's value: NAME=V or "
+             "NAME=V1,V2,... (the input leaves the signature; an If on it "
+             "is inlined); repeatable"),
+    cl::value_desc("name=values"));
 static cl::opt<bool> opStats("op-stats",
                              cl::desc("Print the model's op histogram and "
                                       "which ops Dyad supports, then exit"));
@@ -66,9 +73,6 @@ int main(int argc, char **argv) {
     errs() << "dyad-import: no input file (see --help)\n";
     return 1;
   }
-  if (opStats)
-    return dyad::printOpStats(inputFile, &context, outs()) ? 0 : 1;
-
   dyad::ImportOptions options;
   options.tensorNames = tensorNames;
   for (const std::string &s : inputShapes) {
@@ -78,6 +82,15 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  for (const std::string &s : bindInputs) {
+    std::string error;
+    if (!dyad::parseInputValue(s, options, error)) {
+      errs() << "dyad-import: " << error << "\n";
+      return 1;
+    }
+  }
+  if (opStats)
+    return dyad::printOpStats(inputFile, &context, outs(), options) ? 0 : 1;
 
   auto module = dyad::importOnnxFile(inputFile, &context, options);
   if (!module)

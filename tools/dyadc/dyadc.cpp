@@ -49,6 +49,12 @@ static cl::list<std::string>
                 cl::desc("Static shape of a graph input: NAME=1x3x224x224 "
                          "(? keeps a dim dynamic); repeatable"),
                 cl::value_desc("name=dims"));
+static cl::list<std::string> bindInputs(
+    "bind-input",
+    cl::desc("Specialize the model on a graph input's value: NAME=V or "
+             "NAME=V1,V2,... (the input leaves the signature; an If on it "
+             "is inlined); repeatable"),
+    cl::value_desc("name=values"));
 static cl::opt<bool> verbose("v", cl::desc("Print a line per stage"));
 
 static cl::OptionCategory quantCat("Quantization (docs/numerics.md)");
@@ -130,6 +136,13 @@ int main(int argc, char **argv) {
   for (const std::string &s : inputShapes) {
     std::string error;
     if (!dyad::parseInputShape(s, options.import, error)) {
+      errs() << "dyadc: " << error << "\n";
+      return 1;
+    }
+  }
+  for (const std::string &s : bindInputs) {
+    std::string error;
+    if (!dyad::parseInputValue(s, options.import, error)) {
       errs() << "dyadc: " << error << "\n";
       return 1;
     }

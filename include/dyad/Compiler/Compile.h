@@ -95,6 +95,8 @@ struct CompileOptions {
   /// the input's name and `emit` (model.so, model.ll, ...).
   std::string output;
   EmitKind emit = EmitKind::Lib;
+  /// Import options: --input-shape (`inputShapes`), --bind-input
+  /// (`inputValues`: a bound input leaves the artifact's signature).
   ImportOptions import;
   TargetOptions target;
   /// Compile an integer-only model (docs/quantization.md).
