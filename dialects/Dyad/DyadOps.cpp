@@ -789,6 +789,116 @@ LogicalResult SliceOp::verify() {
   return success();
 }
 
+/// The elements of a constant `data` in the box [offsets, offsets + sizes)
+/// with `steps` per dim, in row-major order (Slice and Split on constants).
+static SmallVector<Attribute> sliceElements(DenseElementsAttr data,
+                                            ArrayRef<int64_t> offsets,
+                                            ArrayRef<int64_t> sizes,
+                                            ArrayRef<int64_t> steps) {
+  ArrayRef<int64_t> shape = data.getType().getShape();
+  int64_t rank = shape.size();
+  SmallVector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    strides[d] = strides[d + 1] * shape[d + 1];
+  auto all = llvm::to_vector(data.getValues<Attribute>());
+  SmallVector<Attribute> out;
+  int64_t count = 1;
+  for (int64_t s : sizes)
+    count *= s;
+  if (count == 0)
+    return out;
+  SmallVector<int64_t> idx(rank, 0);
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t linear = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      linear += (offsets[d] + idx[d] * steps[d]) * strides[d];
+    out.push_back(data.isSplat() ? all[0] : all[linear]);
+    for (int64_t d = rank - 1; d >= 0 && ++idx[d] == sizes[d]; --d)
+      idx[d] = 0;
+  }
+  return out;
+}
+
+/// Largest constant folded by Slice and Split: they serve shape and pad
+/// computations at import, not weights.
+static constexpr int64_t kMaxFoldedSliceElements = 1 << 16;
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
+  auto data = dyn_cast_or_null<DenseElementsAttr>(adaptor.getData());
+  auto rt = dyn_cast<RankedTensorType>(getType());
+  if (!data || !rt || !rt.hasStaticShape() ||
+      !data.getType().hasStaticShape() ||
+      data.getNumElements() > kMaxFoldedSliceElements)
+    return {};
+  auto ints = [](Attribute a) -> std::optional<SmallVector<int64_t>> {
+    auto d = dyn_cast_or_null<DenseIntElementsAttr>(a);
+    if (!d)
+      return std::nullopt;
+    SmallVector<int64_t> v;
+    for (const APInt &x : d.getValues<APInt>())
+      v.push_back(x.getSExtValue());
+    return v;
+  };
+  auto starts = ints(adaptor.getStarts()), ends = ints(adaptor.getEnds()),
+       axes = ints(adaptor.getAxes()), steps = ints(adaptor.getSteps());
+  if (!starts || !ends || !axes || !steps || starts->size() != ends->size() ||
+      starts->size() != axes->size() || starts->size() != steps->size())
+    return {};
+  ArrayRef<int64_t> shape = data.getType().getShape();
+  int64_t rank = shape.size();
+  SmallVector<int64_t> offsets(rank, 0), sizes(shape), strides(rank, 1);
+  for (size_t i = 0; i < axes->size(); ++i) {
+    int64_t a = (*axes)[i] < 0 ? (*axes)[i] + rank : (*axes)[i];
+    int64_t step = (*steps)[i], dim = shape[a];
+    if (a < 0 || a >= rank || step == 0)
+      return {};
+    // ONNX's clamping: [0, dim] going forward, [-1, dim - 1] going back.
+    auto clampIndex = [&](int64_t v) {
+      if (v < 0)
+        v = v <= INT64_MIN + dim ? -1 : v + dim;
+      return step > 0 ? std::clamp<int64_t>(v, 0, dim)
+                      : std::clamp<int64_t>(v, -1, dim - 1);
+    };
+    int64_t b = clampIndex((*starts)[i]), e = clampIndex((*ends)[i]);
+    int64_t n = step > 0 ? (e > b ? (e - b + step - 1) / step : 0)
+                         : (b > e ? (b - e - step - 1) / -step : 0);
+    offsets[a] = n ? b : 0;
+    sizes[a] = n;
+    strides[a] = step;
+  }
+  if (ArrayRef<int64_t>(sizes) != rt.getShape())
+    return {};
+  return DenseElementsAttr::get(rt, sliceElements(data, offsets, sizes,
+                                                  strides));
+}
+
+LogicalResult SplitOp::fold(FoldAdaptor adaptor,
+                            SmallVectorImpl<OpFoldResult> &results) {
+  auto data = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  if (!data || !data.getType().hasStaticShape() ||
+      data.getNumElements() > kMaxFoldedSliceElements)
+    return failure();
+  ArrayRef<int64_t> shape = data.getType().getShape();
+  int64_t rank = shape.size();
+  int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  if (axis < 0 || axis >= rank)
+    return failure();
+  SmallVector<int64_t> offsets(rank, 0), sizes(shape), steps(rank, 1);
+  SmallVector<OpFoldResult> folded;
+  for (auto [out, size] : llvm::zip(getOutputs(), getSplit())) {
+    auto rt = dyn_cast<RankedTensorType>(out.getType());
+    sizes[axis] = size;
+    if (!rt || ArrayRef<int64_t>(sizes) != rt.getShape() ||
+        offsets[axis] + size > shape[axis])
+      return failure();
+    folded.push_back(DenseElementsAttr::get(
+        rt, sliceElements(data, offsets, sizes, steps)));
+    offsets[axis] += size;
+  }
+  results.append(folded.begin(), folded.end());
+  return success();
+}
+
 LogicalResult GatherOp::verify() {
   int64_t rank = rankOf(getData());
   if (rank < 0)

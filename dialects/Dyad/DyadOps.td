@@ -524,6 +524,7 @@ def Dyad_SplitOp : Dyad_Op<"split"> {
   let results = (outs Variadic<Dyad_Tensor>:$outputs);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Dyad_SliceOp : Dyad_Op<"slice"> {
@@ -541,6 +542,7 @@ def Dyad_SliceOp : Dyad_Op<"slice"> {
     $data `,` $starts `,` $ends `,` $axes `,` $steps attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Dyad_GatherOp : Dyad_Op<"gather"> {

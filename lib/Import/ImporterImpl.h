@@ -128,6 +128,9 @@ public:
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
   llvm::StringMap<DenseElementsAttr> constants;
+  /// Values of computed nodes that fold to small constants (NodeContext's
+  /// setResult), so that chains of them fold too.
+  llvm::DenseMap<Value, DenseElementsAttr> foldedValues;
   llvm::StringMap<const onnx::TypeProto *> inferredTypes;
   llvm::StringSet<> usedNames;
   std::map<std::string, int64_t> opsets;
@@ -176,6 +179,10 @@ private:
   /// (initializers, Constant nodes, bound inputs and foldable chains over
   /// them) by the nodes of the branch it takes; any other `If` is an error.
   LogicalResult inlineConstantIfs(onnx::GraphProto &graph);
+  /// Nodes computing small constants from initializers only (Split ->
+  /// Concat of pads, Slice of a constant) become initializers, so that
+  /// ONNX's shape inference sees them.
+  void foldConstantNodes(onnx::GraphProto &graph);
   /// Rewrites the default domain of `model` from opset 18-21 to the
   /// opset-17 forms (OpsetUpgrade.cpp).
   LogicalResult downgradeOpset(onnx::ModelProto &model, int64_t opset);
@@ -191,7 +198,11 @@ private:
   /// op table entry (Validation.cpp), with what `graph` tells of ranks, dims
   /// and constants: before any ONNX pass (declared shapes only), and again
   /// after shape inference, where every inferred rank is known.
-  LogicalResult checkNodeRules(const onnx::GraphProto &graph);
+  /// `pending` skips nodes a later rewrite still changes (the opset-18
+  /// conversion's second pass).
+  LogicalResult checkNodeRules(
+      const onnx::GraphProto &graph,
+      llvm::function_ref<bool(const onnx::NodeProto &)> pending = nullptr);
   LogicalResult importNodes(const onnx::GraphProto &graph);
   FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
                                       Location loc);

@@ -145,6 +145,7 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
   if (failed(bindInputs(*mutableGraph)) || failed(sortNodes(*mutableGraph)) ||
       failed(inlineConstantIfs(*mutableGraph)))
     return failure();
+  foldConstantNodes(*mutableGraph);
 
   if (opset > kTargetOpset) {
     // Opset 18-21: the opset-17 forms of the nodes, before any libonnx pass
@@ -438,8 +439,10 @@ private:
     if (!f)
       return std::nullopt;
     SmallVector<int64_t> out;
+    // INT64_MAX / INT64_MIN (Slice ends as exporters write them) are not
+    // exact in a double: saturate instead of overflowing.
     for (double d : f->v)
-      out.push_back((int64_t)d);
+      out.push_back(d >= 0x1p63 ? INT64_MAX : d < -0x1p63 ? INT64_MIN : (int64_t)d);
     return out;
   }
 
@@ -495,7 +498,12 @@ private:
     if (p == producer.end())
       return std::nullopt;
     const onnx::NodeProto &n = *p->second;
-    if (!isDefaultDomain(n) || n.output_size() < 1 || n.output(0) != name)
+    if (!isDefaultDomain(n) || n.output_size() < 1)
+      return std::nullopt;
+    int outIndex = 0;
+    while (outIndex < n.output_size() && n.output(outIndex) != name)
+      ++outIndex;
+    if (outIndex != 0 && n.op_type() != "Split")
       return std::nullopt;
     const std::string &op = n.op_type();
     auto in = [&](int i) -> std::optional<Folded> {
@@ -701,6 +709,130 @@ private:
       for (double &d : x->v)
         d = d == 0;
       return x;
+    }
+    if (op == "Concat") {
+      const auto *a = attr(n, "axis");
+      SmallVector<Folded> parts;
+      for (int i = 0; i < n.input_size(); ++i) {
+        auto x = in(i);
+        if (!x || x->dims.empty() ||
+            (!parts.empty() && x->dims.size() != parts[0].dims.size()))
+          return std::nullopt;
+        parts.push_back(*x);
+      }
+      if (!a || parts.empty())
+        return std::nullopt;
+      int64_t r = parts[0].dims.size(), axis = a->i() < 0 ? a->i() + r : a->i();
+      if (axis < 0 || axis >= r)
+        return std::nullopt;
+      Folded f;
+      f.type = parts[0].type;
+      f.dims = parts[0].dims;
+      f.dims[axis] = 0;
+      for (const Folded &x : parts) {
+        for (int64_t d = 0; d < r; ++d)
+          if (d != axis && x.dims[d] != f.dims[d])
+            return std::nullopt;
+        f.dims[axis] += x.dims[axis];
+      }
+      int64_t outer = count(ArrayRef(f.dims).take_front(axis));
+      for (int64_t o = 0; o < outer; ++o)
+        for (const Folded &x : parts) {
+          int64_t block = count(ArrayRef(x.dims).drop_front(axis));
+          f.v.append(x.v.begin() + o * block, x.v.begin() + (o + 1) * block);
+        }
+      return f;
+    }
+    if (op == "Split" || op == "Slice") {
+      // Both are a box of the input: [begin, begin + size) along one or more
+      // axes with a step.
+      auto x = in(0);
+      if (!x || x->dims.empty())
+        return std::nullopt;
+      int64_t r = x->dims.size();
+      SmallVector<int64_t> begin(r, 0), size(x->dims), step(r, 1);
+      if (op == "Split") {
+        const auto *a = attr(n, "axis");
+        int64_t axis = a ? a->i() : 0;
+        axis = axis < 0 ? axis + r : axis;
+        if (axis < 0 || axis >= r)
+          return std::nullopt;
+        std::optional<SmallVector<int64_t>> split;
+        if (n.input_size() > 1 && !n.input(1).empty())
+          split = ints(in(1));
+        else if (const auto *sa = attr(n, "split"))
+          split = SmallVector<int64_t>(sa->ints().begin(), sa->ints().end());
+        else if (x->dims[axis] % n.output_size() == 0)
+          split = SmallVector<int64_t>(n.output_size(),
+                                       x->dims[axis] / n.output_size());
+        if (!split || (int)split->size() != n.output_size())
+          return std::nullopt;
+        int64_t total = 0;
+        for (int64_t s : *split) {
+          if (s < 0)
+            return std::nullopt;
+          total += s;
+        }
+        if (total != x->dims[axis])
+          return std::nullopt;
+        for (int i = 0; i < outIndex; ++i)
+          begin[axis] += (*split)[i];
+        size[axis] = (*split)[outIndex];
+      } else {
+        // Slice-10+ (inputs); Slice-1's attribute form is left to import.
+        if (n.input_size() < 3)
+          return std::nullopt;
+        auto starts = ints(in(1)), ends = ints(in(2));
+        std::optional<SmallVector<int64_t>> axes, steps;
+        if (n.input_size() > 3 && !n.input(3).empty())
+          axes = ints(in(3));
+        else if (starts) {
+          axes.emplace();
+          for (size_t i = 0; i < starts->size(); ++i)
+            axes->push_back(i);
+        }
+        if (n.input_size() > 4 && !n.input(4).empty())
+          steps = ints(in(4));
+        else if (starts)
+          steps = SmallVector<int64_t>(starts->size(), 1);
+        if (!starts || !ends || !axes || !steps ||
+            ends->size() != starts->size() || axes->size() != starts->size() ||
+            steps->size() != starts->size())
+          return std::nullopt;
+        for (size_t i = 0; i < starts->size(); ++i) {
+          int64_t a = (*axes)[i] < 0 ? (*axes)[i] + r : (*axes)[i];
+          int64_t st = (*steps)[i];
+          if (a < 0 || a >= r || st == 0)
+            return std::nullopt;
+          int64_t dim = x->dims[a];
+          auto clampIndex = [&](int64_t v) {
+            if (v < 0)
+              v += dim;
+            return st > 0 ? std::clamp<int64_t>(v, 0, dim)
+                          : std::clamp<int64_t>(v, -1, dim - 1);
+          };
+          int64_t b = clampIndex((*starts)[i]), e = clampIndex((*ends)[i]);
+          int64_t len = st > 0 ? (e > b ? (e - b + st - 1) / st : 0)
+                               : (b > e ? (b - e - st - 1) / -st : 0);
+          begin[a] = b;
+          size[a] = len;
+          step[a] = st;
+        }
+      }
+      Folded f;
+      f.type = x->type;
+      f.dims = size;
+      int64_t total = count(size);
+      SmallVector<int64_t> idx(r, 0);
+      for (int64_t k = 0; k < total; ++k) {
+        int64_t linear = 0;
+        for (int64_t d = 0; d < r; ++d)
+          linear = linear * x->dims[d] + begin[d] + idx[d] * step[d];
+        f.v.push_back(x->v[linear]);
+        for (int64_t d = r - 1; d >= 0 && ++idx[d] == size[d]; --d)
+          idx[d] = 0;
+      }
+      return f;
     }
     static const llvm::StringSet<> compare = {
         "Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual",
@@ -992,6 +1124,92 @@ LogicalResult GraphImporter::sortNodes(onnx::GraphProto &graph) {
     *nodes.Add() = std::move(*graph.mutable_node(i));
   graph.mutable_node()->Swap(&nodes);
   return success();
+}
+
+void GraphImporter::foldConstantNodes(onnx::GraphProto &graph) {
+  // Data movement and integer arithmetic only: ONNX's data propagation
+  // misses Split, and a folded value is exact (checked below).
+  static const llvm::StringSet<> foldable = {
+      "Split", "Concat", "Slice", "Squeeze", "Unsqueeze", "Reshape", "Gather",
+      "Cast", "Add", "Sub", "Mul"};
+  llvm::StringSet<> known, graphOutputs;
+  for (const auto &i : graph.initializer())
+    known.insert(i.name());
+  for (const auto &i : graph.input())
+    known.erase(i.name()); // an initializer that is also an input can change
+  for (const auto &o : graph.output())
+    graphOutputs.insert(o.name());
+  ConstFolder folder(*this, graph);
+  using TP = onnx::TensorProto;
+  SmallVector<int> folded;
+  SmallVector<onnx::TensorProto> tensors;
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    if (!isDefaultDomain(node) || !foldable.contains(node.op_type()) ||
+        node.output_size() == 0)
+      continue;
+    if (!llvm::all_of(node.input(), [&](const std::string &in) {
+          return in.empty() || known.contains(in);
+        }))
+      continue;
+    SmallVector<onnx::TensorProto> outs;
+    for (const std::string &out : node.output()) {
+      std::optional<Folded> f =
+          out.empty() || graphOutputs.contains(out) ? std::nullopt
+                                                    : folder.eval(out);
+      if (!f) {
+        outs.clear();
+        break;
+      }
+      TP t;
+      t.set_name(out);
+      t.set_data_type(f->type);
+      for (int64_t d : f->dims)
+        t.add_dims(d);
+      bool exact = true;
+      for (double v : f->v) {
+        switch (f->type) {
+        case TP::FLOAT:
+          t.add_float_data((float)v);
+          break;
+        case TP::INT64:
+          exact &= std::abs(v) <= 0x1p53;
+          t.add_int64_data((int64_t)v);
+          break;
+        case TP::INT32:
+        case TP::INT16:
+        case TP::INT8:
+        case TP::UINT16:
+        case TP::UINT8:
+        case TP::BOOL:
+          exact &= std::abs(v) <= 0x1p31;
+          t.add_int32_data((int32_t)v);
+          break;
+        default:
+          exact = false;
+        }
+        if (!exact)
+          break;
+      }
+      if (!exact) {
+        outs.clear();
+        break;
+      }
+      outs.push_back(std::move(t));
+    }
+    if (outs.empty())
+      continue;
+    for (auto &t : outs) {
+      known.insert(t.name());
+      tensors.push_back(std::move(t));
+    }
+    folded.push_back(index);
+  }
+  if (folded.empty())
+    return;
+  for (int index : llvm::reverse(folded))
+    graph.mutable_node()->DeleteSubrange(index, 1);
+  for (auto &t : tensors)
+    *graph.add_initializer() = std::move(t);
 }
 
 LogicalResult GraphImporter::inlineConstantIfs(onnx::GraphProto &graph) {

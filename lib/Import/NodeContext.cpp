@@ -8,6 +8,8 @@
 
 #include "ImporterImpl.h"
 
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 using namespace dyad;
 using namespace dyad::import;
@@ -174,10 +176,62 @@ Type NodeContext::resultElementType(int i) {
   return {};
 }
 
+/// The constant `v` folds to, if its op folds given the constants among its
+/// operands: computed pads, sizes, repeats and shapes (Split -> Concat of an
+/// initializer, Shape -> Slice -> Concat of a static shape) then reach the
+/// builders that need them as constants. The op stays; canonicalization
+/// folds it later as well.
+static std::optional<DenseElementsAttr>
+foldedConstant(Value v, const llvm::DenseMap<Value, DenseElementsAttr> &known) {
+  DenseElementsAttr attr;
+  if (!v || matchPattern(v, m_Constant(&attr)))
+    return attr ? std::optional(attr) : std::nullopt;
+  auto result = dyn_cast<OpResult>(v);
+  Operation *def = result ? result.getOwner() : nullptr;
+  if (!def || !isa<DyadDialect>(def->getDialect()))
+    return std::nullopt;
+  // Small constants only: shape-like values, not weights (a Transpose of a
+  // weight is left to canonicalization).
+  constexpr int64_t kMaxElements = 1 << 16;
+  SmallVector<Attribute> operands;
+  for (Value operand : def->getOperands()) {
+    Attribute a;
+    if (auto it = known.find(operand); it != known.end())
+      a = it->second;
+    else
+      matchPattern(operand, m_Constant(&a));
+    if (auto e = dyn_cast_or_null<ElementsAttr>(a);
+        e && e.getNumElements() > kMaxElements)
+      return std::nullopt;
+    operands.push_back(a);
+  }
+  SmallVector<OpFoldResult> folded;
+  if (failed(def->fold(operands, folded)) ||
+      folded.size() != def->getNumResults())
+    return std::nullopt;
+  OpFoldResult r = folded[result.getResultNumber()];
+  if (auto a = dyn_cast_or_null<DenseElementsAttr>(dyn_cast<Attribute>(r)))
+    return a.getType() == v.getType() ? std::optional(a) : std::nullopt;
+  if (auto forwarded = dyn_cast<Value>(r); forwarded && forwarded != v) {
+    if (auto it = known.find(forwarded); it != known.end())
+      attr = it->second;
+    else
+      matchPattern(forwarded, m_Constant(&attr));
+    if (attr && attr.getType() == v.getType())
+      return attr;
+  }
+  return std::nullopt;
+}
+
 void NodeContext::setResult(int i, Value v) {
   if (i >= node.output_size() || node.output(i).empty())
     return;
   graph.values[node.output(i)] = v;
+  if (std::optional<DenseElementsAttr> c =
+          foldedConstant(v, graph.foldedValues)) {
+    graph.constants[node.output(i)] = *c;
+    graph.foldedValues[v] = *c;
+  }
   // Name the op this node created for the output (not a value it forwards).
   Operation *def = v ? v.getDefiningOp() : nullptr;
   if (graph.options.tensorNames && def && def->getNumResults() == 1 &&

@@ -1080,7 +1080,15 @@ LogicalResult GraphImporter::downgradeOpset(onnx::ModelProto &model,
     setOpset(kTargetOpset);
     // The attribute and rank rules before libonnx's inference below: it
     // indexes dims by unchecked attributes (found by the import fuzzer).
-    if (failed(checkNodeRules(*graph)))
+    // Pads with an axes input and num_outputs Splits are rewritten by the
+    // second pass, with shapes, and checked after it.
+    auto pending = [&](const onnx::NodeProto &node) {
+      if (node.op_type() == "Pad")
+        return node.input_size() > 3 && !node.input(3).empty();
+      return node.op_type() == "Split" &&
+             numOutputSplits.contains(node.name());
+    };
+    if (failed(checkNodeRules(*graph, pending)))
       return failure();
     // Shapes at opset 17 (best effort, the model is not changed): ranks for
     // axes inputs, dims for uneven splits.

@@ -749,9 +749,13 @@ LogicalResult RuleChecker::checkGroup(const AttrRule &r) {
 
 } // namespace
 
-LogicalResult GraphImporter::checkNodeRules(const onnx::GraphProto &graph) {
+LogicalResult GraphImporter::checkNodeRules(
+    const onnx::GraphProto &graph,
+    llvm::function_ref<bool(const onnx::NodeProto &)> pending) {
   GraphFacts facts(graph);
   for (auto [index, node] : llvm::enumerate(graph.node())) {
+    if (pending && pending(node))
+      continue;
     std::string domain =
         node.domain() == "ai.onnx" ? std::string() : node.domain();
     auto opset = opsets.find(domain);
