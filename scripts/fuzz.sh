@@ -79,8 +79,8 @@ for target in ${DYAD_FUZZ_TARGETS:-import pipeline}; do
   if [ -n "${DYAD_FUZZ_FORK:-}" ]; then
     budget+=(-fork="$DYAD_FUZZ_FORK" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   fi
-  before=$(ls "$FUZZ/findings/$target" 2>/dev/null | wc -l)
   mkdir -p "$corpus" "$findings"
+  before=$(ls "$findings" | wc -l)
   log="$FUZZ/fuzz-$target.log"
   # allow_user_poisoning=0: see test/lit.cfg.py (LLVM's BumpPtrAllocator is
   # inlined instrumented into Dyad and uninstrumented in libMLIR).
