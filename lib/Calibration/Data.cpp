@@ -78,6 +78,7 @@ struct DataSource::Impl {
   size_t streamFile = SIZE_MAX;
   std::vector<std::unique_ptr<ByteStream>> streams;
   std::vector<double> scratch64;
+  std::vector<float> transposed; // a batch at a batch axis other than 0
 
   uint64_t numSelected() const { return all ? total : selected.size(); }
   uint64_t selectedAt(uint64_t k) const { return all ? k : selected[k]; }
@@ -136,21 +137,29 @@ llvm::Error DataSource::Impl::validateArray(ArrayInfo &a, const InputSpec &in) {
                               "save it in C order (np.ascontiguousarray)",
                               what));
   a.shape = h.shape;
-  std::vector<int64_t> expected(in.shape.begin() + 1, in.shape.end());
+  // A sample is the input's shape without its batch axis.
+  std::vector<int64_t> expected = in.shape;
+  expected.erase(expected.begin() + in.batchAxis);
   bool ok = h.shape.size() == in.shape.size();
-  for (size_t d = 1; ok && d < in.shape.size(); ++d)
-    if (in.shape[d] >= 0 && h.shape[d] != in.shape[d])
+  for (size_t d = 0; ok && d < expected.size(); ++d)
+    if (expected[d] >= 0 && h.shape[d + 1] != expected[d])
       ok = false;
   if (!ok) {
     std::vector<int64_t> got;
     if (!h.shape.empty())
       got.assign(h.shape.begin() + 1, h.shape.end());
+    std::string axis =
+        in.batchAxis == 0
+            ? std::string()
+            : llvm::formatv(" at axis {0} of {1}", in.batchAxis,
+                            dimsStr(in.shape))
+                  .str();
     return fail(llvm::formatv(
         "{0}: per-sample shape mismatch: expected {1} (the model input's "
-        "shape without its batch dim), got {2} (array shape {3}, first axis = "
-        "samples)",
+        "shape without its batch dim{4}), got {2} (array shape {3}, first "
+        "axis = samples)",
         what, dimsStr(expected), h.shape.empty() ? "none" : dimsStr(got),
-        dimsStr(h.shape)));
+        dimsStr(h.shape), axis));
   }
   uint64_t elems = 1;
   for (size_t d = 1; d < h.shape.size(); ++d) {
@@ -325,6 +334,55 @@ llvm::Error DataSource::Impl::readSample(size_t fi, uint64_t local,
   return llvm::Error::success();
 }
 
+llvm::Error dyad::calib::resolveBatchAxes(std::vector<InputSpec> &inputs) {
+  auto param = [](const InputSpec &in, size_t d) {
+    return d < in.dimParams.size() && in.shape[d] < 0 ? in.dimParams[d]
+                                                      : std::string();
+  };
+  // The batch name: the dim_param of the dynamic axis 0 of the inputs that
+  // have one, when they agree.
+  std::string batchName;
+  bool agree = true;
+  for (const InputSpec &in : inputs) {
+    std::string p = in.shape.empty() ? std::string() : param(in, 0);
+    if (p.empty())
+      continue;
+    if (!batchName.empty() && p != batchName)
+      agree = false;
+    batchName = p;
+  }
+  if (!agree)
+    batchName.clear();
+  for (InputSpec &in : inputs) {
+    if (in.shape.empty())
+      return fail(llvm::formatv("input '{0}' is a scalar: calibration data "
+                                "needs a batch dimension",
+                                in.name));
+    int64_t rank = int64_t(in.shape.size());
+    if (in.batchAxis >= rank || in.batchAxis < -1)
+      return fail(llvm::formatv("input '{0}': batch axis {1} is out of range "
+                                "for its shape {2} (axes 0..{3})",
+                                in.name, in.batchAxis, dimsStr(in.shape),
+                                rank - 1));
+    if (in.batchAxis >= 0)
+      continue;
+    std::vector<size_t> dynamic, named;
+    for (size_t d = 0; d < in.shape.size(); ++d) {
+      if (in.shape[d] < 0)
+        dynamic.push_back(d);
+      if (!batchName.empty() && param(in, d) == batchName)
+        named.push_back(d);
+    }
+    if (named.size() == 1)
+      in.batchAxis = int64_t(named[0]);
+    else if (in.shape[0] > 1 && dynamic.size() == 1)
+      in.batchAxis = int64_t(dynamic[0]);
+    else
+      in.batchAxis = 0;
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<std::unique_ptr<DataSource>>
 DataSource::open(llvm::StringRef path, const std::vector<InputSpec> &inputs) {
   auto impl = std::make_unique<Impl>();
@@ -333,11 +391,8 @@ DataSource::open(llvm::StringRef path, const std::vector<InputSpec> &inputs) {
   if (inputs.empty())
     return fail(
         llvm::formatv("{0}: the model has no inputs to calibrate", path));
-  for (const InputSpec &in : inputs)
-    if (in.shape.empty())
-      return fail(llvm::formatv("input '{0}' is a scalar: calibration data "
-                                "needs a batch dimension",
-                                in.name));
+  if (llvm::Error e = resolveBatchAxes(impl->inputs))
+    return std::move(e);
   llvm::sys::fs::file_status st;
   if (std::error_code ec = llvm::sys::fs::status(path, st))
     return fail(llvm::formatv("{0}: cannot open calibration data: {1}", path,
@@ -385,6 +440,9 @@ DataSource::~DataSource() = default;
 
 size_t DataSource::numSamples() const { return size_t(impl->total); }
 size_t DataSource::numSelected() const { return size_t(impl->numSelected()); }
+int64_t DataSource::batchAxis(size_t k) const {
+  return impl->inputs[k].batchAxis;
+}
 
 /// Uniform in [0, bound) by rejection: the same on every platform (unlike
 /// std::uniform_int_distribution).
@@ -470,10 +528,28 @@ DataSource::next(size_t maxBatch, std::vector<std::vector<float>> &buffers,
   if (s.lastBatch.empty())
     return false;
   const FileInfo &f = s.files[batchFile];
+  uint64_t count = s.lastBatch.size();
   for (size_t k = 0; k < n; ++k) {
-    shapes[k].push_back(int64_t(s.lastBatch.size()));
-    shapes[k].insert(shapes[k].end(), f.arrays[k].shape.begin() + 1,
-                     f.arrays[k].shape.end());
+    llvm::ArrayRef<int64_t> sample =
+        llvm::ArrayRef<int64_t>(f.arrays[k].shape).drop_front();
+    size_t axis = size_t(s.inputs[k].batchAxis);
+    shapes[k].assign(sample.begin(), sample.end());
+    shapes[k].insert(shapes[k].begin() + axis, int64_t(count));
+    // The samples were read one after another ([count, outer, inner]); the
+    // input wants them at its batch axis ([outer, count, inner]).
+    uint64_t outer = 1, inner = 1;
+    for (size_t d = 0; d < sample.size(); ++d)
+      (d < axis ? outer : inner) *= uint64_t(sample[d]);
+    if (outer <= 1 || count <= 1)
+      continue;
+    std::vector<float> &buf = buffers[k];
+    s.transposed.resize(buf.size());
+    for (uint64_t j = 0; j < count; ++j)
+      for (uint64_t o = 0; o < outer; ++o)
+        std::memcpy(s.transposed.data() + (o * count + j) * inner,
+                    buf.data() + (j * outer + o) * inner,
+                    inner * sizeof(float));
+    buf.swap(s.transposed);
   }
   return true;
 }

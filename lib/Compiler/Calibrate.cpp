@@ -127,7 +127,26 @@ public:
       if (in.dtype != DYAD_FLOAT32)
         return fail("input '" + in.name +
                     "' is not float32: calibration feeds float data");
-      specs.push_back({in.name, in.shape});
+      calib::InputSpec spec;
+      spec.name = in.name;
+      spec.shape = in.shape;
+      spec.dimParams = in.dimParams;
+      specs.push_back(std::move(spec));
+    }
+    for (const auto &[name, axis] : options.batchAxes) {
+      auto it = llvm::find_if(specs, [&, &name = name](
+                                         const calib::InputSpec &s) {
+        return s.name == name;
+      });
+      if (it == specs.end()) {
+        std::string names;
+        for (const calib::InputSpec &s : specs)
+          names += (names.empty() ? "'" : ", '") + s.name + "'";
+        return fail("--calib-batch-axis " + name + "=" +
+                    std::to_string(axis) + ": the model has no input '" +
+                    name + "' (its inputs: " + names + ")");
+      }
+      it->batchAxis = axis;
     }
     auto d = calib::DataSource::open(options.dataPath, specs);
     if (!d)
@@ -141,9 +160,13 @@ public:
                    << "asked for, '" << options.dataPath << "' holds "
                    << data->numSelected() << ": using all of them\n";
     maxBatch = std::max<size_t>(options.batch, 1);
-    for (const TensorSignature &in : signature.inputs)
-      if (!in.shape.empty() && in.shape[0] >= 0)
-        maxBatch = std::min<size_t>(maxBatch, in.shape[0]); // static batch
+    for (size_t k = 0; k < signature.inputs.size(); ++k) {
+      const TensorSignature &in = signature.inputs[k];
+      int64_t axis = data->batchAxis(k);
+      if (in.shape[axis] >= 0) // a static batch
+        maxBatch =
+            std::min<size_t>(maxBatch, std::max<int64_t>(in.shape[axis], 1));
+    }
     return llvm::Error::success();
   }
 

@@ -168,6 +168,7 @@ private:
     o.count = options.quant.count;
     o.seed = options.quant.seed;
     o.batch = options.quant.batch;
+    o.batchAxes = options.quant.batchAxes;
     o.target = options.target;
     return o;
   }
@@ -363,7 +364,8 @@ llvm::Expected<CompileResult> Compilation::run() {
 
   if (llvm::Error err = phase(Phase::Lower, "lower to LLVM dialect", [&]() -> llvm::Error {
         if (failed(lowerToLLVMDialect(
-                *module, funcName, *signature, options.target.optLevel,
+                *module, funcName, *signature,
+                lowerCpuOptionsFor(*cpuTarget, options.target.optLevel),
                 [&](PassManager &pm) {
                   return options.configurePassManager
                              ? options.configurePassManager(pm)

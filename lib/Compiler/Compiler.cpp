@@ -17,6 +17,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -301,11 +302,30 @@ llvm::Error dyad::emitObject(llvm::Module &module, llvm::TargetMachine &tm,
   return llvm::Error::success();
 }
 
+/// model_support.c: the allocation functions of the generated code.
+static const char kModelSupportSource[] =
+#include "ModelSupport.inc"
+    ;
+
 llvm::Error dyad::linkSharedLibrary(StringRef object, StringRef output) {
   std::string clang = DYAD_CLANG_PATH;
   std::string out = output.str(), obj = object.str();
-  SmallVector<StringRef> args{clang, "-shared", "-fuse-ld=lld", "-o", out,
-                              obj,   "-lm"};
+  SmallString<128> support;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("dyad-support", "c", support))
+    return llvm::createStringError("cannot create a temporary file: " +
+                                   ec.message());
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(support, ec);
+    if (ec)
+      return llvm::createStringError("cannot write " + support.str().str() +
+                                     ": " + ec.message());
+    os << kModelSupportSource;
+  }
+  llvm::FileRemover removeSupport(support);
+  SmallVector<StringRef> args{clang, "-shared", "-fuse-ld=lld", "-O2",
+                              "-fPIC", "-o", out, obj, support, "-lm",
+                              "-lpthread"};
   std::string msg;
   int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &msg);
   if (rc != 0)
@@ -370,7 +390,8 @@ std::string dyad::modelHeader(const ModelSignature &signature,
 
 LogicalResult dyad::lowerToLLVMDialect(
     ModuleOp module, StringRef funcName, const ModelSignature &signature,
-    unsigned optLevel, function_ref<LogicalResult(PassManager &)> configure) {
+    const LowerCpuOptions &lowerOptions,
+    function_ref<LogicalResult(PassManager &)> configure) {
   MLIRContext *ctx = module.getContext();
   auto func = module.lookupSymbol<func::FuncOp>(funcName);
   if (!func)
@@ -385,8 +406,6 @@ LogicalResult dyad::lowerToLLVMDialect(
   PassManager pm(ctx);
   if (configure && failed(configure(pm)))
     return failure();
-  LowerCpuOptions lowerOptions;
-  lowerOptions.optLevel = optLevel;
   buildLowerCpuPipeline(pm, lowerOptions);
   if (failed(pm.run(module)))
     return failure();
@@ -405,7 +424,7 @@ llvm::Error dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,
   signature->cpu = target->cpu;
   signature->cpuFeatures = target->requiredFeatures();
   if (failed(lowerToLLVMDialect(module, funcName, *signature,
-                                options.optLevel)))
+                                lowerCpuOptionsFor(*target, options.optLevel))))
     return llvm::createStringError("lowering failed");
   auto tm = createTargetMachine(*target, options.optLevel);
   if (!tm)

@@ -27,7 +27,11 @@ void dyad::buildFoldCalibrationPipeline(
 void dyad::buildIntegerizePipeline(OpPassManager &pm,
                                    const QuantizePipelineOptions &options) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
-  fpm.addPass(createDyadIntegerize());
+  // A calibrated graph's quantize/dequantize pairs are Dyad's own: one
+  // whose integers only float ops read is dropped (a QDQ model's stay).
+  DyadIntegerizeOptions integerize;
+  integerize.floatRoundtrips = options.table.empty();
+  fpm.addPass(createDyadIntegerize(integerize));
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
   if (options.verify) {

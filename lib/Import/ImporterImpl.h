@@ -239,13 +239,18 @@ struct AttrRule {
     Window,   ///< kernel_shape, strides, dilations, pads agree with each
               ///< other, with the spatial rank of input `ref` and with the
               ///< spatial dims of weight input `other` (-1: none)
-    Group,    ///< group divides the channels of input `ref` and weight
-              ///< `other` (hi = 1: ConvTranspose's weight layout)
+    Group,    ///< group (or the attribute `name`) divides the channels of
+              ///< input `ref` and weight `other` (-1: none; hi = 1:
+              ///< ConvTranspose's weight layout)
     Indices,  ///< constant indices (input `input`) within the dim `name`
               ///< (the axis attribute) of input `ref`; negative ones wrap
     Scales,   ///< float scales: finite, > 0 and at most 2^40
     AtMostDim, ///< every value at most the size of the dim of input `ref`
                ///< that attribute `values` names (default lo), as TopK's K
+    Finite,    ///< a float attribute: finite and >= lo (epsilon)
+    GroupAffine, ///< GroupNormalization's scale and bias (inputs ref + 1,
+                 ///< ref + 2): num_groups values before opset 21, one per
+                 ///< channel of input `ref` from 21
   };
   Kind kind;
   /// The attribute; it names the value in messages.

@@ -817,6 +817,12 @@ LogicalResult buildDropout(NodeContext &n) {
   return buildForward(n);
 }
 
+/// GroupNormalization is rewritten at import from opsets 18-21; one that
+/// reaches here is in a model of an older opset, which has no such op.
+LogicalResult buildGroupNormNotRewritten(NodeContext &n) {
+  return n.error() << "GroupNormalization is an op of opset 18 and later";
+}
+
 LogicalResult buildConstant(NodeContext &n) {
   if (n.node.attribute_size() != 1)
     return n.error() << "needs exactly one value attribute";
@@ -1632,6 +1638,14 @@ llvm::StringMap<OpSpec> makeTable() {
   add("SpaceToDepth", buildSpaceToDepth,
       {rankExactly(0, 4), range("blocksize", 1)});
   add("InstanceNormalization", buildInstanceNorm, {rankAtLeast(0, 3)});
+  // Opset 18+; rewritten to InstanceNormalization and friends before import
+  // (OpsetUpgrade.cpp, Upgrader::groupNorm). At most 2^20 groups: the
+  // rewrite holds a constant per group.
+  add("GroupNormalization", buildGroupNormNotRewritten,
+      {rankAtLeast(0, 2), range("num_groups", 1, 1 << 20),
+       {Kind::Group, "num_groups", -1, 0, -1},
+       {Kind::Finite, "epsilon", -1, 0, -1, 0},
+       {Kind::GroupAffine, nullptr, -1, 0, -1}});
   return t;
 }
 

@@ -184,6 +184,7 @@ public:
   LogicalResult axesAttr(onnx::NodeProto &node, size_t index);
   LogicalResult dropout(onnx::NodeProto &node, size_t index);
   LogicalResult batchNorm(onnx::NodeProto &node, size_t index);
+  LogicalResult groupNorm(onnx::NodeProto &node, size_t index);
 
   /// Opset 18-21 -> 17 (`modelOpset` > 17). The first pass rewrites what
   /// needs no shapes and records in `numOutputSplits` the Split nodes that
@@ -819,7 +820,8 @@ LogicalResult Upgrader::downgrade(bool withShapes,
       "Pad", "Resize", "AveragePool", "Cast", "QuantizeLinear",
       "DequantizeLinear", "CastLike", "Constant", "ConstantOfShape", "Equal",
       "Identity", "If", "Loop", "Scan", "Reshape", "Shape", "Size", "Flatten",
-      "Squeeze", "Unsqueeze", "Transpose", "QLinearMatMul", "IsInf", "IsNaN"};
+      "Squeeze", "Unsqueeze", "Transpose", "QLinearMatMul", "IsInf", "IsNaN",
+      "GroupNormalization"};
   auto *nodes = graph.mutable_node();
   out.reserve(nodes->size());
   for (int index = 0; index < nodes->size(); ++index) {
@@ -847,6 +849,11 @@ LogicalResult Upgrader::downgrade(bool withShapes,
                    << "ONNX changed " << op << " at opset " << since
                    << " and Dyad has no conversion for it";
 
+      if (op == "GroupNormalization") {
+        if (failed(groupNorm(node, index)))
+          return failure();
+        continue;
+      }
       if (isReduceWithAxesInput18(op)) {
         // Reduce*-18: axes input -> attribute; noop_with_empty_axes=1 with
         // no axes is the identity.
@@ -1053,6 +1060,67 @@ LogicalResult Upgrader::downgrade(bool withShapes,
   return success();
 }
 
+/// GroupNormalization-18/21 (new since 17) -> its decomposition, rank-
+/// agnostic and without shapes: x [N, C, ...] -> Reshape [N, C, S] ->
+/// Reshape [N, G, C/G * S] -> InstanceNormalization (scale 1, bias 0, the
+/// node's epsilon: mean and variance per (n, g)) -> the affine part ->
+/// Reshape back [N, C, S] -> Reshape to Shape(x). Opset 18-20's scale and
+/// bias are per group ([G]): applied as [G, 1] in the grouped layout, which
+/// is each channel taking its group's value. Opset 21's are per channel
+/// ([C]): applied as [C, 1] on [N, C, S]. stash_type (21) is the float32
+/// computation Dyad does anyway. The attribute and size rules (num_groups >=
+/// 1 dividing C, epsilon, scale / bias sizes) were checked by the op table's
+/// rules (Validation.cpp).
+LogicalResult Upgrader::groupNorm(onnx::NodeProto &node, size_t index) {
+  const auto *g = attr(node, "num_groups");
+  if (!g || g->i() < 1)
+    return error(node, index) << "num_groups must be >= 1";
+  int64_t groups = g->i();
+  float eps = 1e-5f;
+  if (const auto *e = attr(node, "epsilon"))
+    eps = e->f();
+  std::string base = node.name();
+  auto make = [&](StringRef opType, StringRef what,
+                  std::initializer_list<std::string> ins,
+                  std::string outName = "") {
+    onnx::NodeProto n;
+    std::string name = fresh(base + "/" + what.str());
+    n.set_op_type(opType.str());
+    n.set_name(name);
+    for (const std::string &i : ins)
+      n.add_input(i);
+    n.add_output(outName.empty() ? name : outName);
+    out.push_back(std::move(n));
+    return outName.empty() ? name : outName;
+  };
+  std::string x = node.input(0), y = node.output(0);
+  std::string x3 =
+      make("Reshape", "x3", {x, constInts(node, "x3_shape", {0, 0, -1})});
+  std::string xg = make("Reshape", "grouped",
+                        {x3, constInts(node, "grouped_shape", {0, groups, -1})});
+  std::string ones = constFloats(node, "ones", SmallVector<float>(groups, 1));
+  std::string zeros = constFloats(node, "zeros", SmallVector<float>(groups, 0));
+  std::string norm = make("InstanceNormalization", "norm", {xg, ones, zeros});
+  auto *ea = out.back().add_attribute();
+  ea->set_name("epsilon");
+  ea->set_type(onnx::AttributeProto::FLOAT);
+  ea->set_f(eps);
+  std::string axis1 = constInts(node, "axis1", {1});
+  auto affine = [&](const std::string &v) {
+    std::string s = make("Unsqueeze", "scale", {node.input(1), axis1});
+    std::string b = make("Unsqueeze", "bias", {node.input(2), axis1});
+    return make("Add", "add", {make("Mul", "mul", {v, s}), b});
+  };
+  std::string shape3 = make("Shape", "shape3", {x3});
+  std::string y3;
+  if (modelOpset < 21)
+    y3 = make("Reshape", "y3", {affine(norm), shape3});
+  else
+    y3 = affine(make("Reshape", "y3", {norm, shape3}));
+  make("Reshape", "reshape", {y3, make("Shape", "shape", {x})}, y);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Driver
 //===----------------------------------------------------------------------===//
@@ -1071,6 +1139,11 @@ LogicalResult GraphImporter::downgradeOpset(onnx::ModelProto &model,
         imp.set_version(version);
   };
   llvm::StringSet<> numOutputSplits;
+  // GroupNormalization's rules (op table) before its rewrite removes it.
+  if (failed(checkNodeRules(*graph, [](const onnx::NodeProto &node) {
+        return node.op_type() != "GroupNormalization";
+      })))
+    return failure();
   try {
     {
       Upgrader first(*graph, kTargetOpset, opset, locOf);

@@ -604,6 +604,46 @@ LogicalResult RuleChecker::check(const AttrRule &r) {
     return checkWindow(r);
   case Kind::Group:
     return checkGroup(r);
+  case Kind::Finite: {
+    const auto *a = attr(name);
+    if (!a || a->type() != onnx::AttributeProto::FLOAT)
+      return success();
+    if (!std::isfinite(a->f()) || a->f() < (double)r.lo)
+      return error() << name << " must be finite and >= " << r.lo << " (got "
+                     << a->f() << ")";
+    return success();
+  }
+  case Kind::GroupAffine: {
+    const auto *a = attr("num_groups");
+    const SmallVector<int64_t> *xs = shape(r.ref);
+    int64_t g = a ? a->i() : -1;
+    int64_t c = xs && xs->size() >= 2 ? (*xs)[1] : -1;
+    bool perChannel = opset >= 21;
+    int64_t want = perChannel ? c : g;
+    if (want < 1)
+      return success();
+    for (int i : {r.ref + 1, r.ref + 2}) {
+      const SmallVector<int64_t> *ss = shape(i);
+      if (!ss || llvm::is_contained(*ss, -1))
+        continue;
+      if (ss->size() != 1 || (*ss)[0] != want) {
+        std::string dims;
+        for (auto [k, d] : llvm::enumerate(*ss))
+          dims += (k ? "x" : "") + std::to_string(d);
+        return error() << (i == r.ref + 1 ? "scale" : "bias") << " '"
+                       << node.input(i) << "' has shape "
+                       << (dims.empty() ? std::string("scalar") : dims)
+                       << "; it needs " << want << " values ("
+                       << (perChannel ? "one per channel of input '" +
+                                            node.input(r.ref) +
+                                            "' from opset 21"
+                                      : std::string("one per group before "
+                                                    "opset 21"))
+                       << ")";
+      }
+    }
+    return success();
+  }
   case Kind::Indices: {
     if (!hasInput(r.input))
       return success();
@@ -712,8 +752,9 @@ LogicalResult RuleChecker::checkWindow(const AttrRule &r) {
 
 LogicalResult RuleChecker::checkGroup(const AttrRule &r) {
   bool transposed = r.hi == 1;
+  const char *what = r.name ? r.name : "group";
   int64_t g = 1;
-  if (const auto *a = attr("group"))
+  if (const auto *a = attr(what))
     g = a->i();
   if (g < 1)
     return success(); // the range rule reports it
@@ -738,7 +779,7 @@ LogicalResult RuleChecker::checkGroup(const AttrRule &r) {
                       << (g == 1 ? "" : "s");
   }
   if (c >= 0 && c % g != 0)
-    return error() << "group " << g << " does not divide the " << c
+    return error() << what << " " << g << " does not divide the " << c
                    << " channels of input '" << node.input(r.ref) << "'";
   if (!transposed && w0 >= 0 && w0 % g != 0)
     return error() << "group " << g << " does not divide the " << w0

@@ -945,8 +945,38 @@ std::optional<std::string> integerizeCompare(Operation *op) {
   return std::nullopt;
 }
 
+/// Removes `dequantize(quantize(x))` where nothing reads the integers:
+/// every user of the quantize is a dequantize (an integer op would read
+/// them through quant.scast). Between two float fallbacks (or a fallback
+/// and a float consumer) the pair only rounds `x` to the calibrated grid,
+/// and a chain of them rounds once per op: Resize -> Slice -> Sigmoid
+/// requantized a logit channel at the scale of the tensor it was sliced
+/// from. Returns the number of pairs removed.
+unsigned dropFloatRoundtrips(func::FuncOp func) {
+  SmallVector<QuantizeOp> pairs;
+  func.walk([&](QuantizeOp q) {
+    if (q->use_empty())
+      return;
+    for (Operation *user : q->getUsers()) {
+      auto dq = dyn_cast<DequantizeOp>(user);
+      if (!dq || dq.getResult().getType() != q.getInput().getType())
+        return;
+    }
+    pairs.push_back(q);
+  });
+  for (QuantizeOp q : pairs) {
+    for (Operation *user : llvm::make_early_inc_range(q->getUsers())) {
+      user->getResult(0).replaceAllUsesWith(q.getInput());
+      user->erase();
+    }
+    q.erase();
+  }
+  return pairs.size();
+}
+
 struct DyadIntegerizePass
     : dyad::impl::DyadIntegerizeBase<DyadIntegerizePass> {
+  using DyadIntegerizeBase::DyadIntegerizeBase;
   void runOnOperation() override {
     SmallVector<QuantizeOp> roots;
     getOperation().walk([&](QuantizeOp q) { roots.push_back(q); });
@@ -978,6 +1008,8 @@ struct DyadIntegerizePass
       if (auto why = integerizeCompare(op))
         op->setAttr("dyad.float_reason",
                     StringAttr::get(&getContext(), *why));
+    if (!floatRoundtrips)
+      dropFloatRoundtrips(getOperation());
     // The float chains that were replaced are dead now: erase them so the
     // verifier (and a reader) sees only what runs.
     for (Block &block : getOperation().getBody())

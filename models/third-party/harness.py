@@ -9,7 +9,10 @@ come from models/.data/third-party (made by models/third-party/get.sh).
 
 1. `dyadc FILE -o model.so` with the model's --input-shape/--bind-input
    flags; with --quantize also `--quantize --calibrate calib.npz` on the
-   model's calib set (other strings/photos/phrases than the test set).
+   model's calib set (other strings/photos/phrases than the test set). A
+   stateful model (vad) is calibrated on the states it meets: the calib set
+   runs through Dyad's fp32 build carrying its state, and each step's
+   (input, state) feed is a calibration sample (state_feeds).
 2. The library runs the test set through libdyad_runtime.so (ctypes).
 3. fp32: every output is within 1e-3 x (the reference output's range) of
    onnxruntime's; int8: the difference is reported, not checked.
@@ -227,6 +230,32 @@ def run_all(model, arrays, stateful, batch=8):
     return [np.concatenate(p) for p in zip(*per)]
 
 
+def state_feeds(runtime, mfile, flags, calib, work, bindir):
+    """Calibration samples of a stateful model: the calib set run step by
+    step through Dyad's fp32 build of the model (the model being quantized;
+    vad.test checks it against onnxruntime), carrying stateN -> state, and
+    every step's feed kept: {input: [steps, ...], state: [steps, 2, 128]}
+    (first axis = samples; dyadc stacks state's samples at its batch axis,
+    axis 1 of [2, batch, 128], found from the dim_param `batch`)."""
+    lib = os.path.join(work, "calib-fp32.so")
+    p = subprocess.run([os.path.join(bindir, "dyadc"), mfile, "-o", lib] + flags,
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("harness: fp32 build for the calibration states failed:\n" + p.stderr)
+    model = Model(runtime, lib)
+    names = [i.name.decode() for i in model.inputs]
+    stepped = [n for n in names if n != "state"]
+    state = calib["state"]
+    feeds = {n: [] for n in names}
+    for s in range(len(calib[stepped[0]])):
+        feed = {n: calib[n][s:s + 1] for n in stepped}
+        feed["state"] = state
+        for n in names:
+            feeds[n].append(feed[n][0] if n != "state" else feed[n][:, 0])
+        state = model.run(feed)[1]
+    return {n: np.stack(v).astype(np.float32) for n, v in feeds.items()}
+
+
 # --------------------------------------------------------------- metrics
 def levenshtein(a, b):
     d = list(range(len(b) + 1))
@@ -368,11 +397,6 @@ def main():
         ap.error("a model name is needed")
 
     fname, flags, stateful = MODELS[args.model]
-    if args.quantize and args.model == "vad":
-        # dyadc --calibrate cuts every input into samples along axis 0 (the
-        # batch dim); Silero's state is [2, batch, 128], its batch on axis 1,
-        # so no calibration file can feed it (README.md, "Not in the suite").
-        sys.exit("harness: vad has no int8 run: its state input has the batch on axis 1")
     mfile = os.path.join(DATA, "models", fname)
     if not os.path.isfile(mfile):
         sys.exit(f"harness: no {mfile}: run models/third-party/get.sh")
@@ -387,6 +411,8 @@ def main():
         if args.quantize:
             calib, _, _ = load_set(f"{args.model}_calib")
             calib.pop("sr", None)
+            if "state" in calib:
+                calib = state_feeds(runtime, mfile, flags, calib, work, args.bin)
             cpath = os.path.join(work, "calib.npz")
             np.savez(cpath, **calib)
             # Hard-swish (Mul, Div, HardSigmoid), Softmax and the shape ops

@@ -11,11 +11,14 @@
 //   dyad-calib-test table-roundtrip IN OUT   read IN, write OUT, read OUT,
 //                                            check equal, print it
 //   dyad-calib-test params MIN MAX BITS      asymmetricParams
-//   dyad-calib-test data PATH --input name=DIMS ... [--count K] [--seed S]
-//                   [--batch B] [--quiet] [--rss] [--stats METHOD]
+//   dyad-calib-test data PATH --input name=DIMS ... [--batch-axis name=K]
+//                   [--dim-params name=P,...] [--count K] [--seed S]
+//                   [--batch B] [--quiet] [--rss] [--axes] [--stats METHOD]
 //                   [--table OUT]
-//       DIMS like 1x28x28 or ?x1x28x28 ('?' or -1 = dynamic, the first dim is
-//       the batch dim). Prints per batch the sample indices, the shapes and an
+//       DIMS like 1x28x28 or ?x1x28x28 ('?' or -1 = dynamic; the batch dim
+//       by resolveBatchAxes' rule, or --batch-axis NAME=K; --dim-params
+//       NAME=P,P,... gives an input's dim_params for the rule; --axes prints
+//       the axes chosen). Prints per batch the sample indices, the shapes and an
 //       FNV-1a-64 checksum of each buffer's bytes; --stats feeds the batches to
 //       TensorStats and prints each input's range; --table writes a table;
 //       --rss prints the peak RSS at the end: getrusage's ru_maxrss,
@@ -134,7 +137,7 @@ static int cmdStats(llvm::ArrayRef<std::string> args) {
     return die("stats needs a file");
   if (llvm::Error e = validateOptions(o))
     return die(llvm::toString(std::move(e)));
-  auto src = DataSource::open(file, {InputSpec{"x", {-1, -1}}});
+  auto src = DataSource::open(file, {InputSpec{"x", {-1, -1}, {}, -1}});
   if (!src)
     return die(llvm::toString(src.takeError()));
   TensorStats stats(o);
@@ -299,7 +302,7 @@ static int cmdData(llvm::ArrayRef<std::string> args) {
   std::string path, tableOut;
   std::vector<InputSpec> inputs;
   uint64_t count = 0, seed = 0, batch = 1;
-  bool quiet = false, rss = false;
+  bool quiet = false, rss = false, axes = false;
   std::optional<Options> statsOpts;
   for (size_t i = 0; i < args.size(); ++i) {
     llvm::StringRef a = args[i];
@@ -319,6 +322,26 @@ static int cmdData(llvm::ArrayRef<std::string> args) {
         in.shape.push_back(d);
       }
       inputs.push_back(in);
+    } else if (a == "--batch-axis" && hasValue) {
+      auto [name, axis] = llvm::StringRef(args[++i]).rsplit('=');
+      llvm::StringRef n = name;
+      auto it = llvm::find_if(
+          inputs, [&](const InputSpec &in) { return in.name == n; });
+      if (it == inputs.end() || axis.getAsInteger(10, it->batchAxis))
+        return die("bad --batch-axis '" + args[i] +
+                   "' (NAME=K after its --input)");
+    } else if (a == "--dim-params" && hasValue) {
+      auto [name, params] = llvm::StringRef(args[++i]).rsplit('=');
+      llvm::StringRef n = name;
+      auto it = llvm::find_if(
+          inputs, [&](const InputSpec &in) { return in.name == n; });
+      if (it == inputs.end())
+        return die("bad --dim-params '" + args[i] +
+                   "' (NAME=P,P,... after its --input)");
+      llvm::SmallVector<llvm::StringRef> parts;
+      params.split(parts, ',');
+      for (llvm::StringRef p : parts)
+        it->dimParams.push_back(p.str());
     } else if (a == "--count" && hasValue) {
       if (!parseU64(args[++i], count))
         return die("bad --count");
@@ -340,6 +363,8 @@ static int cmdData(llvm::ArrayRef<std::string> args) {
       quiet = true;
     } else if (a == "--rss") {
       rss = true;
+    } else if (a == "--axes") {
+      axes = true;
     } else if (path.empty() && !a.starts_with("--")) {
       path = a.str();
     } else {
@@ -355,6 +380,12 @@ static int cmdData(llvm::ArrayRef<std::string> args) {
   ds.select(count, seed);
   llvm::outs() << "samples: " << ds.numSamples()
                << " selected: " << ds.numSelected() << "\n";
+  if (axes) {
+    llvm::outs() << "batch axes:";
+    for (size_t k = 0; k < inputs.size(); ++k)
+      llvm::outs() << " " << inputs[k].name << "=" << ds.batchAxis(k);
+    llvm::outs() << "\n";
+  }
   std::vector<TensorStats> stats;
   if (statsOpts || !tableOut.empty())
     for (size_t k = 0; k < inputs.size(); ++k)

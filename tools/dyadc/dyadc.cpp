@@ -67,7 +67,10 @@ static cl::opt<bool> quantize(
 static cl::opt<std::string> calibrateData(
     "calibrate",
     cl::desc("Calibration data: .npy (one input; first axis = samples), .npz "
-             "keyed by input name, or a directory of them"),
+             "keyed by input name, or a directory of them. A sample is the "
+             "input's shape without its batch dim: the one dynamic dim; of "
+             "several, the one named like the other inputs' batch dim_param, "
+             "else the first; none: axis 0 (see --calib-batch-axis)"),
     cl::value_desc("path"), cl::cat(quantCat));
 static cl::opt<std::string> calibMethod(
     "calib-method",
@@ -89,6 +92,12 @@ static cl::opt<unsigned> calibSeed("calib-seed", cl::desc("Sampling seed"),
 static cl::opt<unsigned> calibBatch("calib-batch",
                                     cl::desc("Samples per calibration run"),
                                     cl::init(32), cl::cat(quantCat));
+static cl::list<std::string> calibBatchAxes(
+    "calib-batch-axis",
+    cl::desc("The batch axis of a model input, where the calibration "
+             "samples are stacked: NAME=K (e.g. state=1 for [2, batch, "
+             "128]); repeatable"),
+    cl::value_desc("name=axis"), cl::cat(quantCat));
 static cl::opt<std::string> calibTable(
     "calib-table",
     cl::desc("Calibration table: written by --calibrate, read otherwise "
@@ -174,6 +183,16 @@ int main(int argc, char **argv) {
   q.count = calibCount;
   q.seed = calibSeed;
   q.batch = calibBatch;
+  for (const std::string &s : calibBatchAxes) {
+    auto [name, axis] = StringRef(s).rsplit('=');
+    unsigned k;
+    if (name.empty() || axis.empty() || axis.getAsInteger(10, k)) {
+      errs() << "dyadc: --calib-batch-axis '" << s
+             << "': expected NAME=K with K a non-negative axis\n";
+      return 1;
+    }
+    q.batchAxes[name.str()] = k;
+  }
   q.table = calibTable;
   q.weightBits = weightBits;
   q.activationBits = activationBits;

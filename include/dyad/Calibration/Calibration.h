@@ -191,12 +191,31 @@ llvm::Expected<Table> readTable(llvm::StringRef path);
 // Calibration data
 //===----------------------------------------------------------------------===//
 
-/// A model input: its name and shape (-1 = dynamic; shape[0] is the batch
-/// dimension and is never checked).
+/// A model input: its name and shape (-1 = dynamic). The dim at `batchAxis`
+/// is the batch dimension: samples are stacked there and its size is never
+/// checked.
 struct InputSpec {
   std::string name;
   std::vector<int64_t> shape;
+  /// ONNX symbolic dim names ("" for none), one per dim; may be empty.
+  std::vector<std::string> dimParams;
+  /// The batch axis; -1: chosen by resolveBatchAxes' rule.
+  int64_t batchAxis = -1;
 };
+
+/// Fills in every input's batch axis that is -1, by this rule:
+///  1. the dim whose dim_param is the batch name, if the input has exactly
+///     one: the batch name is the dim_param of the dynamic axis 0 of the
+///     inputs that have one, when they agree (Silero VAD: input
+///     [batch, sequence] names it `batch`, so state [2, batch, 128] has its
+///     batch at axis 1);
+///  2. else the one dynamic dim of an input whose axis 0 is static and
+///     larger than 1 (state [2, ?, 128] without dim_params);
+///  3. else axis 0 (dynamic or static; several dynamic dims, none, or a
+///     static axis 0 of size 1 as in [1, ?]).
+/// An explicit axis (>= 0) is kept. Errors: an axis outside the input's
+/// rank, a scalar input.
+llvm::Error resolveBatchAxes(std::vector<InputSpec> &inputs);
 
 /// Calibration samples, read streaming.
 ///
@@ -214,7 +233,10 @@ struct InputSpec {
 ///    each holding one or more samples, read in sorted (byte-wise) filename
 ///    order; a .npy there is for a single-input model.
 /// Each array's rank must be the model input's rank (first axis = samples) and
-/// its other dims must equal the model's static dims. Arrays are npy format
+/// its other dims, in order, must equal the model input's static dims without
+/// its batch axis (a sample is the input's shape without the batch dim).
+/// next() inserts the batch's samples at each input's batch axis (for an
+/// axis other than 0, a transpose of the batch read). Arrays are npy format
 /// 1.0/2.0/3.0, C order, '<f4' (float32) or '<f8' (float64, converted).
 class DataSource {
 public:
@@ -233,12 +255,14 @@ public:
   /// Also rewinds.
   void select(size_t count, uint64_t seed);
   size_t numSelected() const;
+  /// The batch axis of input `k` (resolved by resolveBatchAxes).
+  int64_t batchAxis(size_t k) const;
   /// Starts again from the first selected sample.
   void rewind();
 
   /// The next batch of up to `maxBatch` selected samples: one float32 buffer
-  /// per input (in the order of `inputs`) and its shape (first dim = number of
-  /// samples in this batch). A batch never mixes samples of different shapes
+  /// per input (in the order of `inputs`) and its shape (the dim at the
+  /// input's batch axis = number of samples in this batch). A batch never mixes samples of different shapes
   /// (possible with dynamic dims). Returns false when exhausted. Errors (naming
   /// the file, the input and the sample index within the file): NaN/Inf
   /// values, data that ends early, read failures.

@@ -21,6 +21,9 @@ struct CalibrateOptions {
   size_t count = 0;            // samples to use (0: all)
   uint64_t seed = 0;           // sampling seed
   size_t batch = 32;           // samples per run
+  /// Batch axis overrides by input name (calib::resolveBatchAxes' rule
+  /// picks the others).
+  std::map<std::string, int64_t> batchAxes;
   bool verbose = false;        // a progress line per batch on stderr
   std::string modelName;       // recorded in the table
   TargetOptions target;        // how the instrumented copy is compiled

@@ -69,6 +69,9 @@ struct QuantizeOptions {
   size_t count = 0;        // calibration samples (0: all)
   uint64_t seed = 0;       // sampling seed
   size_t batch = 32;       // samples per calibration run
+  /// --calib-batch-axis: the batch axis of named inputs (the others: the
+  /// rule of calib::resolveBatchAxes).
+  std::map<std::string, int64_t> batchAxes;
   /// Calibration table: written when calibrating (default: next to the
   /// output, `<output stem>.calib.json`), read otherwise.
   std::string table;

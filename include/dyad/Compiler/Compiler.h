@@ -10,6 +10,7 @@
 #ifndef DYAD_COMPILER_COMPILER_H
 #define DYAD_COMPILER_COMPILER_H
 
+#include "dyad/Codegen/CPU/Passes.h"
 #include "dyad/Codegen/CPU/Target.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -92,7 +93,7 @@ llvm::Error linkSharedLibrary(llvm::StringRef object,
 /// `configure` may set up the pass manager (MLIR's command-line options).
 mlir::LogicalResult lowerToLLVMDialect(
     mlir::ModuleOp module, llvm::StringRef funcName,
-    const ModelSignature &signature, unsigned optLevel,
+    const ModelSignature &signature, const LowerCpuOptions &lowerOptions,
     llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)> configure =
         nullptr);
 

@@ -96,7 +96,18 @@ def DyadIntegerize : Pass<"dyad-integerize", "mlir::func::FuncOp"> {
     integers as they are; Relu and Clip become the requantization's clamp.
     Chains that have no integer form stay as they are (and
     `dyad-verify-integer-only` reports them). See docs/numerics.md.
+
+    With `float-roundtrips=false` (what `dyadc --quantize` uses on a
+    calibrated graph), a `dyad.quantize` whose integers nothing reads (its
+    only users are `dyad.dequantize`, e.g. between two float fallbacks) is
+    removed with them: the float value flows on unrounded. A QDQ model's own
+    pairs are part of its semantics and stay (the default).
   }];
+  let options = [
+    Option<"floatRoundtrips", "float-roundtrips", "bool", "true",
+           "Keep quantize -> dequantize pairs whose integers only float ops "
+           "read (false: drop them; for pairs dyad-quantize inserted)">
+  ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::quant::QuantDialect",
                            "mlir::tensor::TensorDialect"];

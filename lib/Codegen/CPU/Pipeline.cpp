@@ -1,8 +1,10 @@
 //===- Pipeline.cpp - the dyad-lower-cpu pipeline -------------------------===//
 #include "dyad/Codegen/CPU/Passes.h"
+#include "dyad/Codegen/CPU/Target.h"
 #include "dyad/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -22,6 +24,19 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
     fpm.addPass(createCSEPass());
     if (options.optLevel > 0)
       fpm.addPass(createLinalgElementwiseOpFusionPass());
+    // The CPU kernels: channels-last layout, the per-op kernel choice, and
+    // tiling and vectorization on tensors.
+    if (options.optLevel > 0 && options.vectorBits > 0) {
+      fpm.addPass(createDyadCpuNhwc());
+      fpm.addPass(createCanonicalizerPass());
+      fpm.addPass(createCSEPass());
+      DyadCpuSelectKernelsOptions select;
+      select.vectorBits = options.vectorBits;
+      fpm.addPass(createDyadCpuSelectKernels(select));
+      fpm.addPass(createDyadCpuTileAndVectorize());
+      fpm.addPass(createCanonicalizerPass());
+      fpm.addPass(createCSEPass());
+    }
   }
   // Bufferization, with identity layouts at function boundaries so the entry
   // point takes plain strided buffers.
@@ -40,17 +55,36 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   // Loops, then the LLVM dialect.
   {
     OpPassManager &fpm = pm.nest<func::FuncOp>();
+    if (options.optLevel > 0 && options.vectorBits > 0) {
+      DyadCpuLowerVectorsOptions lower;
+      lower.vnniBits = options.vnniBits;
+      fpm.addPass(createDyadCpuLowerVectors(lower));
+    }
     fpm.addPass(createDyadStridedCopyToLinalg());
     fpm.addPass(createConvertLinalgToLoopsPass());
     // Before expand-strided-metadata, which crashes on these (MLIR 22).
     fpm.addPass(createDyadExpandShapeToReinterpretCast());
   }
+  {
+    OpPassManager &fpm = pm.nest<func::FuncOp>();
+    VectorTransferToSCFOptions toScf;
+    toScf.unroll = true;
+    fpm.addPass(createConvertVectorToSCFPass(toScf));
+  }
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToLLVMPass());
+  // Math on vectors without an LLVM intrinsic (erf) is unrolled to libm
+  // calls through vector.extract/insert: before the vector conversion.
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  // With modelAllocator, allocations call _mlir_memref_to_llvm_alloc/free,
+  // which every model library defines (lib/Compiler/ModelSupport/model_support.c: buffers reused across
+  // runs instead of fresh pages from the kernel each run).
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = options.modelAllocator;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -58,6 +92,27 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+}
+
+dyad::LowerCpuOptions dyad::lowerCpuOptionsFor(const CPUTarget &target,
+                                        unsigned optLevel) {
+  LowerCpuOptions o;
+  o.optLevel = optLevel;
+  o.modelAllocator = true;
+  // Kernel paths, best first: AVX512-VNNI, AVX-VNNI, AVX2, generic. (AMX is
+  // not used yet: its tiles need the packed layouts of a later step.)
+  if (target.has("avx512f") && target.has("avx512bw"))
+    o.vectorBits = 512;
+  else if (target.has("avx2") && target.has("fma"))
+    o.vectorBits = 256;
+  else
+    o.vectorBits = 128;
+  if (o.vectorBits == 512 && target.has("avx512vnni"))
+    o.vnniBits = 512;
+  else if (target.has("avxvnni") ||
+           (target.has("avx512vnni") && target.has("avx512vl")))
+    o.vnniBits = 256;
+  return o;
 }
 
 std::string dyad::lowerCpuPipeline(const LowerCpuOptions &options) {
@@ -75,6 +130,19 @@ struct LowerCpuPipelineOptions
   Option<unsigned> optLevel{*this, "opt-level",
                             llvm::cl::desc("Optimization level 0..3"),
                             llvm::cl::init(2)};
+  Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width in bits (0: scalar loops)"),
+      llvm::cl::init(512)};
+  Option<unsigned> vnniBits{
+      *this, "vnni-bits",
+      llvm::cl::desc("VNNI register width for int8 contractions (0: none)"),
+      llvm::cl::init(0)};
+  Option<bool> modelAllocator{
+      *this, "model-allocator",
+      llvm::cl::desc("Allocate through _mlir_memref_to_llvm_alloc/free (the "
+                     "model libraries' buffer cache)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -86,6 +154,9 @@ void dyad::registerCodegenCPUPasses() {
       [](OpPassManager &pm, const LowerCpuPipelineOptions &opts) {
         LowerCpuOptions options;
         options.optLevel = opts.optLevel;
+        options.vectorBits = opts.vectorBits;
+        options.vnniBits = opts.vnniBits;
+        options.modelAllocator = opts.modelAllocator;
         buildLowerCpuPipeline(pm, options);
       });
 }

@@ -26,7 +26,23 @@ namespace dyad {
 struct LowerCpuOptions {
   /// 0..3, as dyadc -O.
   unsigned optLevel = 2;
+  /// Vector register width of the target in bits (512 with AVX-512, 256
+  /// with AVX2, 128 otherwise); 0 lowers every op to scalar loops.
+  unsigned vectorBits = 512;
+  /// Register width of the VNNI instructions (vpdpbusd) int8 contractions
+  /// use: 512 (AVX512-VNNI), 256 (AVX-VNNI, or AVX512-VNNI without 512-bit
+  /// registers), 0 (none: widened to i32).
+  unsigned vnniBits = 0;
+  /// Allocate through _mlir_memref_to_llvm_alloc/free, which model
+  /// libraries define (lib/Compiler/ModelSupport/model_support.c: buffers
+  /// reused across runs); plain malloc/free otherwise (mlir-runner, tests).
+  bool modelAllocator = false;
 };
+
+struct CPUTarget;
+/// The lowering options for `target` at `optLevel`: its vector width and
+/// kernel paths from its features.
+LowerCpuOptions lowerCpuOptionsFor(const CPUTarget &target, unsigned optLevel);
 
 /// Adds `dyad-lower-cpu` to `pm` (a pass manager on builtin.module).
 void buildLowerCpuPipeline(mlir::OpPassManager &pm,

@@ -33,4 +33,79 @@ def DyadExpandShapeToReinterpretCast
                            "mlir::memref::MemRefDialect"];
 }
 
+def DyadCpuNhwc : Pass<"dyad-cpu-nhwc", "mlir::func::FuncOp"> {
+  let summary = "Channels-last convolutions and pooling, layout propagated "
+                "through elementwise ops";
+  let description = [{
+    Rewrites `linalg.conv_2d_nchw_fchw`, `linalg.depthwise_conv_2d_nchw_chw`
+    and `linalg.pooling_nchw_{max,sum}` to their NHWC forms: constant filters
+    permuted at compile time (FCHW to HWCF, CHW to HWC), spatial padding
+    redone after the input transpose, explicit sign extensions of i8
+    operands folded into the op (the named ops extend their operands), and
+    the transposes as `linalg.generic`. The transposes are then fused into
+    their elementwise neighbours (into every consumer: a transpose there is
+    only a permuted indexing map), so the layout propagates and the NCHW
+    tensors between two convolutions disappear.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
+def DyadCpuSelectKernels
+    : Pass<"dyad-cpu-select-kernels", "mlir::func::FuncOp"> {
+  let summary = "Choose each linalg op's CPU kernel and tile sizes";
+  let description = [{
+    The strategy step: sets `dyad.cpu.kernel` (the kernel family) and
+    `dyad.cpu.tiles` (one tile size per loop) on each linalg op it has a
+    vector kernel for (see KernelStrategy.cpp for the register blocks).
+    Ops without the attributes go to the scalar loop lowering.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
+           "Width of the target's vector registers in bits (512, 256, 128)">,
+  ];
+}
+
+def DyadCpuTileAndVectorize
+    : Pass<"dyad-cpu-tile-and-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Tile the ops dyad-cpu-select-kernels chose and vectorize "
+                "the tiles";
+  let description = [{
+    On tensors: tiles each op carrying `dyad.cpu.tiles` with scf.for loops,
+    decomposes the one-row 2-D convolution and pooling tiles into 1-D ones,
+    and vectorizes the tiles (matmuls as `vector.contract`). An op whose
+    tile does not vectorize stays a (tiled) linalg op for the loop lowering.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def DyadCpuLowerVectors
+    : Pass<"dyad-cpu-lower-vectors", "mlir::func::FuncOp"> {
+  let summary = "Hoist accumulators and lower vector tiles to FMAs, loads "
+                "and stores (after bufferization)";
+  let description = [{
+    Folds subviews into transfer indices, hoists the loop-invariant
+    accumulator transfers out of the reduction loops, then lowers
+    `vector.contract` through outer products to `vector.fma`,
+    multi-reductions to reductions, and transfers to 1-D loads and stores.
+    With `vnni-bits`, i8 x i8 -> i32 contractions go to vpdpbusd instead
+    (VnniContraction.cpp).
+  }];
+  let options = [
+    Option<"vnniBits", "vnni-bits", "unsigned", /*default=*/"0",
+           "Lower int8 contractions to vpdpbusd on registers this wide "
+           "(512 or 256; 0: no VNNI)">,
+  ];
+  let dependentDialects = ["mlir::vector::VectorDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
 #endif // DYAD_CODEGEN_CPU_PASSES_TD

@@ -1,0 +1,310 @@
+//===- ConvToNhwc.cpp - channels-last convolutions and pooling ------------===//
+//
+// The importer keeps ONNX's NCHW. The CPU kernels want channels last: the
+// vectorized 2-D convolution keeps a row of output pixels times a block of
+// output channels in registers and broadcasts input channels (NHWC input,
+// HWCF filter), and pooling vectorizes over channels. This pass rewrites
+//
+//   linalg.conv_2d_nchw_fchw, linalg.depthwise_conv_2d_nchw_chw,
+//   linalg.pooling_nchw_{max,sum}
+//
+// to their NHWC forms, with
+//   - constant filters permuted at compile time (no run-time transpose),
+//   - the padding moved behind the input transpose (pad in NHWC),
+//   - explicit sign extensions of i8 operands folded into the op (the named
+//     ops extend their operands themselves: no i32 copy of the input),
+//   - transposes as linalg.generic around each op.
+// Matmuls by a constant weight read transposed (Gemm's transB) take the
+// weight transposed at compile time.
+// Then the transposes are fused into their elementwise neighbours (a
+// transpose is only a permuted indexing map there), which propagates the
+// layout: between two convolutions the NCHW tensor disappears, and the
+// model's own NCHW remains only where a non-elementwise op needs it.
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADCPUNHWC
+#include "dyad/Codegen/CPU/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+
+namespace {
+
+/// `src` with its dims permuted: result dim i is src dim perm[i].
+Value transposeGeneric(OpBuilder &b, Location loc, Value src,
+                       ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(src.getType());
+  SmallVector<OpFoldResult> srcSizes = tensor::getMixedSizes(b, loc, src);
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t p : perm)
+    sizes.push_back(srcSizes[p]);
+  Value init = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
+  int64_t rank = perm.size();
+  // Input dim perm[i] is iterated by result dim i.
+  SmallVector<AffineExpr> inExprs(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    inExprs[perm[i]] = b.getAffineDimExpr(i);
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps{AffineMap::get(rank, 0, inExprs, ctx),
+                              AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{src}, ValueRange{init}, maps,
+             iters,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
+/// The i8 (or other narrow integer) source of a generic that only
+/// sign-extends it, elementwise; null otherwise.
+Value extensionSource(Value v) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      !llvm::all_of(g.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }) ||
+      g.getNumParallelLoops() != g.getNumLoops())
+    return {};
+  Block &body = g.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return {};
+  auto ext = dyn_cast<arith::ExtSIOp>(body.front());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!ext || ext.getIn() != body.getArgument(0) ||
+      yield.getOperand(0) != ext.getResult())
+    return {};
+  return g.getDpsInputOperand(0)->get();
+}
+
+/// A dense constant permuted at compile time (dims as transposeGeneric).
+DenseElementsAttr permuteConstant(DenseElementsAttr attr,
+                                  ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(attr.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  auto newType = type.clone(shape);
+  if (attr.isSplat())
+    return attr.reshape(newType);
+  unsigned bits = type.getElementTypeBitWidth();
+  if (bits % 8)
+    return {};
+  size_t bytes = bits / 8;
+  ArrayRef<char> raw = attr.getRawData();
+  int64_t rank = perm.size();
+  SmallVector<int64_t> srcStrides(rank, 1);
+  for (int64_t d = rank - 2; d >= 0; --d)
+    srcStrides[d] = srcStrides[d + 1] * type.getDimSize(d + 1);
+  int64_t n = type.getNumElements();
+  std::vector<char> out(n * bytes);
+  SmallVector<int64_t> idx(rank, 0); // index in the result
+  for (int64_t e = 0; e < n; ++e) {
+    int64_t off = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      off += idx[i] * srcStrides[perm[i]];
+    std::memcpy(&out[e * bytes], &raw[off * bytes], bytes);
+    for (int64_t i = rank - 1; i >= 0; --i) {
+      if (++idx[i] < shape[i])
+        break;
+      idx[i] = 0;
+    }
+  }
+  return DenseElementsAttr::getFromRawBuffer(newType, out);
+}
+
+/// The filter `w`, permuted: a constant at compile time, else a transpose.
+/// An explicit sign extension of a narrow filter is dropped (the named op
+/// extends).
+Value permuteFilter(OpBuilder &b, Location loc, Value w,
+                    ArrayRef<int64_t> perm) {
+  if (Value narrow = extensionSource(w))
+    w = narrow;
+  DenseElementsAttr attr;
+  if (matchPattern(w, m_Constant(&attr)))
+    if (DenseElementsAttr p = permuteConstant(attr, perm))
+      return arith::ConstantOp::create(b, loc, p);
+  return transposeGeneric(b, loc, w, perm);
+}
+
+constexpr int64_t kToNhwc[] = {0, 2, 3, 1};
+constexpr int64_t kToNchw[] = {0, 3, 1, 2};
+
+/// The NCHW input, in NHWC: its sign extension dropped when `narrow`, its
+/// spatial padding redone after the transpose.
+Value inputToNhwc(OpBuilder &b, Location loc, Value x, bool narrow) {
+  if (narrow)
+    if (Value s = extensionSource(x))
+      x = s;
+  if (auto pad = x.getDefiningOp<tensor::PadOp>()) {
+    Value padValue = pad.getConstantPaddingValue();
+    SmallVector<OpFoldResult> low = pad.getMixedLowPad();
+    SmallVector<OpFoldResult> high = pad.getMixedHighPad();
+    auto isZero = [](OpFoldResult f) { return isConstantIntValue(f, 0); };
+    if (padValue && isZero(low[0]) && isZero(low[1]) && isZero(high[0]) &&
+        isZero(high[1])) {
+      Value src = pad.getSource();
+      if (narrow)
+        if (Value s = extensionSource(src))
+          src = s;
+      // A pad of an extension: the extension is dropped only when the pad
+      // value is an extended constant we can narrow; otherwise keep it.
+      if (src != pad.getSource()) {
+        auto srcElt = cast<RankedTensorType>(src.getType()).getElementType();
+        IntegerAttr v;
+        if (!matchPattern(padValue, m_Constant(&v)))
+          src = pad.getSource();
+        else
+          padValue = arith::ConstantOp::create(
+              b, loc, IntegerAttr::get(srcElt, v.getValue().trunc(
+                                                   srcElt.getIntOrFloatBitWidth())));
+      }
+      Value t = transposeGeneric(b, loc, src, kToNhwc);
+      SmallVector<OpFoldResult> l{low[0], low[2], low[3], low[1]};
+      SmallVector<OpFoldResult> h{high[0], high[2], high[3], high[1]};
+      return tensor::PadOp::create(b, loc, Type(), t, l, h, padValue)
+          .getResult();
+    }
+  }
+  return transposeGeneric(b, loc, x, kToNhwc);
+}
+
+template <typename OpTy>
+struct ToNhwc : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getDpsInputOperand(0)->get();
+    Value w = op.getDpsInputOperand(1)->get();
+    Value init = op.getDpsInitOperand(0)->get();
+    auto outType = cast<RankedTensorType>(init.getType());
+    // Integer convolutions take their narrow operands directly.
+    bool narrow = isa<IntegerType>(outType.getElementType()) &&
+                  !std::is_same_v<OpTy, linalg::PoolingNchwMaxOp> &&
+                  !std::is_same_v<OpTy, linalg::PoolingNchwSumOp>;
+    Value xt = inputToNhwc(rewriter, loc, x, narrow);
+    Value initT = transposeGeneric(rewriter, loc, init, kToNhwc);
+    Value y;
+    auto strides = op.getStrides();
+    auto dilations = op.getDilations();
+    if constexpr (std::is_same_v<OpTy, linalg::Conv2DNchwFchwOp>) {
+      Value wt = permuteFilter(rewriter, loc, w, {2, 3, 1, 0});
+      y = linalg::Conv2DNhwcHwcfOp::create(rewriter, loc,
+                                           TypeRange{initT.getType()},
+                                           ValueRange{xt, wt},
+                                           ValueRange{initT}, strides,
+                                           dilations)
+              .getResult(0);
+    } else if constexpr (std::is_same_v<OpTy,
+                                        linalg::DepthwiseConv2DNchwChwOp>) {
+      Value wt = permuteFilter(rewriter, loc, w, {1, 2, 0});
+      y = linalg::DepthwiseConv2DNhwcHwcOp::create(
+              rewriter, loc, TypeRange{initT.getType()}, ValueRange{xt, wt},
+              ValueRange{initT}, strides, dilations)
+              .getResult(0);
+    } else if constexpr (std::is_same_v<OpTy, linalg::PoolingNchwMaxOp>) {
+      y = linalg::PoolingNhwcMaxOp::create(rewriter, loc,
+                                           TypeRange{initT.getType()},
+                                           ValueRange{xt, w},
+                                           ValueRange{initT}, strides,
+                                           dilations)
+              .getResult(0);
+    } else {
+      y = linalg::PoolingNhwcSumOp::create(rewriter, loc,
+                                           TypeRange{initT.getType()},
+                                           ValueRange{xt, w},
+                                           ValueRange{initT}, strides,
+                                           dilations)
+              .getResult(0);
+    }
+    rewriter.replaceOp(op, transposeGeneric(rewriter, loc, y, kToNchw));
+    return success();
+  }
+};
+
+/// A matmul whose constant right operand is read transposed (ONNX Gemm's
+/// transB, MatMul by a transposed weight: maps (m,k), (n,k), (m,n)) takes the
+/// weight transposed at compile time instead: the plain matmul is the one
+/// the kernels vectorize (a row of B is a vector of output columns).
+struct PackTransposedWeight : OpRewritePattern<linalg::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasUserDefinedMaps() || !op.hasPureTensorSemantics())
+      return failure();
+    MLIRContext *ctx = op.getContext();
+    AffineExpr m, n, k;
+    bindDims(ctx, m, n, k);
+    auto map = [&](ArrayRef<AffineExpr> e) {
+      return AffineMap::get(3, 0, e, ctx);
+    };
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    if (maps != SmallVector<AffineMap>{map({m, k}), map({n, k}), map({m, n})})
+      return failure();
+    Value w = op.getDpsInputOperand(1)->get();
+    DenseElementsAttr attr;
+    if (!matchPattern(w, m_Constant(&attr)))
+      return failure();
+    DenseElementsAttr t = permuteConstant(attr, {1, 0});
+    if (!t)
+      return failure();
+    Value wt = arith::ConstantOp::create(rewriter, op.getLoc(), t);
+    rewriter.replaceOpWithNewOp<linalg::MatmulOp>(
+        op, op.getResultTypes(),
+        ValueRange{op.getDpsInputOperand(0)->get(), wt},
+        ValueRange{op.getDpsInitOperand(0)->get()});
+    return success();
+  }
+};
+
+/// A generic that only moves data (one input, all loops parallel, the body
+/// yields the input): fusing it into a consumer costs nothing but a
+/// permuted map, so it is fused into every consumer.
+bool isDataMovement(Operation *op) {
+  auto g = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops())
+    return false;
+  Block &body = g.getRegion().front();
+  return body.getOperations().size() == 1 &&
+         body.getTerminator()->getOperand(0) == body.getArgument(0);
+}
+
+struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    {
+      RewritePatternSet patterns(ctx);
+      patterns.add<ToNhwc<linalg::Conv2DNchwFchwOp>,
+                   ToNhwc<linalg::DepthwiseConv2DNchwChwOp>,
+                   ToNhwc<linalg::PoolingNchwMaxOp>,
+                   ToNhwc<linalg::PoolingNchwSumOp>, PackTransposedWeight>(ctx);
+      (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+    }
+    // Propagate: fuse transposes into elementwise neighbours (any number of
+    // consumers), other producers where they have one use.
+    RewritePatternSet patterns(ctx);
+    linalg::ControlFusionFn control = [](OpOperand *operand) {
+      Operation *producer = operand->get().getDefiningOp();
+      return producer && (producer->hasOneUse() || isDataMovement(producer));
+    };
+    linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+  }
+};
+
+} // namespace

@@ -1,0 +1,178 @@
+//===- KernelStrategy.cpp - how each linalg op becomes a CPU kernel -------===//
+//
+// The strategy step of the CPU code generation: for each linalg op it picks
+// the kernel family, the tile sizes (a register block for contractions and
+// convolutions, a vector row for elementwise and pooling ops) and records
+// them on the op as `dyad.cpu.kernel` (a name, for tests and profiles) and
+// `dyad.cpu.tiles` (one size per loop of the op, 0 = not tiled).
+// `dyad-cpu-tile-and-vectorize` applies them. Keeping the choice apart from
+// the transformation makes it testable on its own and replaceable (a tuned
+// table, a cost model) without touching the passes that apply it.
+//
+// Register blocks follow ../shared/reference/cpu-codegen.md: with L lanes
+// of the accumulator type per vector register, a convolution keeps
+// tw (<= 8) output pixels x tf (2L) output channels of accumulators (16 of
+// AVX-512's 32 registers), broadcasting one input channel at a time; a GEMM
+// keeps 8 rows x 2L columns and walks K one step per iteration. Tile sizes
+// divide the static loop sizes, so every tile has a static shape (no masks);
+// dynamic loops (the batch) are tiled by 1. (Dynamic GEMM rows by 8 with the
+// last tile peeled would block registers better, but the peeled tile must
+// then compute exactly like the whole ones, FMA for FMA, or a sample's result
+// would depend on its place in the batch: not done yet.)
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Codegen/CPU/KernelStrategy.h"
+#include "dyad/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADCPUSELECTKERNELS
+#include "dyad/Codegen/CPU/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+using namespace dyad;
+
+/// The largest divisor of `n` that is at most `limit` (n itself if smaller);
+/// 1 for dynamic sizes.
+static int64_t divisorAtMost(int64_t n, int64_t limit) {
+  if (ShapedType::isDynamic(n) || n <= 0)
+    return 1;
+  if (n <= limit)
+    return n;
+  for (int64_t d = limit; d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+/// Channel block: 2L, else L, else the largest divisor up to 2L.
+static int64_t channelBlock(int64_t n, int64_t lanes) {
+  if (ShapedType::isDynamic(n))
+    return 1;
+  if (n % (2 * lanes) == 0)
+    return 2 * lanes;
+  if (n % lanes == 0)
+    return lanes;
+  return divisorAtMost(n, 2 * lanes);
+}
+
+static unsigned accumulatorBits(linalg::LinalgOp op) {
+  Type t = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
+  return std::max(8u, t.getIntOrFloatBitWidth());
+}
+
+std::optional<KernelChoice> dyad::chooseKernel(linalg::LinalgOp op,
+                                               unsigned vectorBits) {
+  if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1)
+    return std::nullopt;
+  // Booleans are bytes in memory but bits in an LLVM vector: a vector of i1
+  // would load and store packed bits. Those ops stay scalar.
+  for (Value v : op->getOperands())
+    if (getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() < 8)
+      return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t lanes = std::max<int64_t>(1, vectorBits / accumulatorBits(op));
+  KernelChoice k;
+  Operation *raw = op.getOperation();
+
+  if (isa<linalg::Conv2DNhwcHwcfOp>(raw)) {
+    // (n, oh, ow, f, kh, kw, c)
+    int64_t tf = channelBlock(ranges[3], lanes);
+    int64_t tw = divisorAtMost(ranges[2], tf > lanes ? 8 : 12);
+    int64_t tc = divisorAtMost(ranges[6], 64);
+    k.kernel = "conv2d-nhwc";
+    k.tiles = {1, 1, tw, tf, 1, 1, tc};
+    return k;
+  }
+  if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+          linalg::PoolingNhwcSumOp>(raw)) {
+    // (n, oh, ow, c, kh, kw)
+    int64_t tc = channelBlock(ranges[3], lanes);
+    if (tc == 2 * lanes && ranges[3] % (4 * lanes) == 0)
+      tc = 4 * lanes;
+    int64_t tw = divisorAtMost(ranges[2], 8);
+    k.kernel = isa<linalg::DepthwiseConv2DNhwcHwcOp>(raw) ? "dwconv2d-nhwc"
+                                                          : "pool2d-nhwc";
+    k.tiles = {1, 1, tw, tc, 1, 1};
+    return k;
+  }
+  if (isa<linalg::MatmulOp>(raw) || isa<linalg::BatchMatmulOp>(raw)) {
+    bool batched = isa<linalg::BatchMatmulOp>(raw);
+    size_t m = batched ? 1 : 0;
+    // A matmul with transposed or broadcast operands (indexing maps) is
+    // left to the generic path.
+    auto mm = dyn_cast<linalg::MatmulOp>(raw);
+    if (mm && mm.hasUserDefinedMaps())
+      return std::nullopt;
+    int64_t tn = channelBlock(ranges[m + 1], lanes);
+    int64_t tm = divisorAtMost(ranges[m], 8);
+    k.kernel = batched ? "batch-matmul" : "matmul";
+    k.tiles.assign(ranges.size(), 1);
+    k.tiles[m] = tm;
+    k.tiles[m + 1] = tn;
+    k.tiles[m + 2] = 1;
+    return k;
+  }
+  if (auto g = dyn_cast<linalg::GenericOp>(raw)) {
+    // Elementwise (all parallel): one vector along the innermost loop, the
+    // other loops tiled by 1. With reductions: the reduced loops stay whole
+    // (a vector multi-reduction) when small, the parallel ones tiled by 1.
+    int64_t n = ranges.size();
+    if (n == 0)
+      return std::nullopt;
+    // Tiles of generics with computed indices (a transposed convolution's
+    // output position) are not boxes of the operands: not tiled.
+    if (!llvm::all_of(g.getIndexingMapsArray(), [](AffineMap m) {
+          return m.isProjectedPermutation(/*allowZeroInResults=*/true);
+        }))
+      return std::nullopt;
+    k.tiles.assign(n, 1);
+    if (g.getNumParallelLoops() == g.getNumLoops()) {
+      int64_t inner = ranges[n - 1];
+      if (ShapedType::isDynamic(inner))
+        return std::nullopt;
+      // 1-D vectors only: the LLVM conversion of some math ops (absi)
+      // does not take n-D vectors.
+      k.tiles[n - 1] = divisorAtMost(inner, 4 * lanes);
+      k.kernel = "elementwise";
+      return k;
+    }
+    int64_t reduced = 1;
+    for (auto [i, it] : llvm::enumerate(g.getIteratorTypesArray())) {
+      if (it != utils::IteratorType::reduction)
+        continue;
+      if (ShapedType::isDynamic(ranges[i]))
+        return std::nullopt;
+      reduced *= ranges[i];
+      k.tiles[i] = 0;
+    }
+    if (reduced > 64 * lanes)
+      return std::nullopt;
+    k.kernel = "reduction";
+    return k;
+  }
+  return std::nullopt;
+}
+
+namespace {
+struct DyadCpuSelectKernelsPass
+    : dyad::impl::DyadCpuSelectKernelsBase<DyadCpuSelectKernelsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    Builder b(&getContext());
+    getOperation().walk([&](linalg::LinalgOp op) {
+      // Ops inside tiles already made are not chosen again.
+      if (op->getParentOfType<LoopLikeOpInterface>())
+        return;
+      std::optional<KernelChoice> k = chooseKernel(op, vectorBits);
+      if (!k)
+        return;
+      op->setAttr(kKernelAttr, b.getStringAttr(k->kernel));
+      op->setAttr(kTilesAttr, b.getDenseI64ArrayAttr(k->tiles));
+    });
+  }
+};
+} // namespace

@@ -1,0 +1,126 @@
+//===- LowerVectors.cpp - vector tiles to FMAs, loads and stores ----------===//
+//
+// After bufferization, the vectorized tiles of dyad-cpu-tile-and-vectorize:
+//   1. fold subviews into the transfers' indices (hoisting refuses views);
+//   2. hoist the accumulator transfers out of the reduction loops, so the
+//      register block stays in registers for the whole reduction;
+//   3. lower int8 contractions to vpdpbusd where the target has VNNI
+//      (VnniContraction.cpp), other vector.contract to outer products and those to vector.fma,
+//      multi-reductions to vector reductions, transfers to 1-D loads and
+//      stores (the rest goes through convert-vector-to-scf).
+// Canonicalization runs in its own rounds: in the same round as the
+// contraction and transfer lowerings it loops (cpu-codegen.md, pitfall 3).
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Codegen/CPU/Passes.h"
+#include "dyad/Codegen/CPU/VnniContraction.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADCPULOWERVECTORS
+#include "dyad/Codegen/CPU/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+
+namespace {
+
+/// math.absi on an n-D vector has no LLVM conversion in MLIR 22: max(x, -x)
+/// (the same wrap-around for the minimum value as llvm.abs).
+struct VectorAbsIToMax : OpRewritePattern<math::AbsIOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::AbsIOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<VectorType>(op.getType()))
+      return failure();
+    Location loc = op.getLoc();
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getZeroAttr(op.getType()));
+    Value neg = arith::SubIOp::create(rewriter, loc, zero, op.getOperand());
+    rewriter.replaceOpWithNewOp<arith::MaxSIOp>(op, op.getOperand(), neg);
+    return success();
+  }
+};
+
+void addCanonicalization(RewritePatternSet &patterns, MLIRContext *ctx) {
+  for (Dialect *d : ctx->getLoadedDialects())
+    d->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+}
+
+struct DyadCpuLowerVectorsPass
+    : dyad::impl::DyadCpuLowerVectorsBase<DyadCpuLowerVectorsPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *ctx = &getContext();
+    auto greedy = [&](auto populate) -> LogicalResult {
+      RewritePatternSet patterns(ctx);
+      populate(patterns);
+      // Like the canonicalizer, a round that stops before a fixed point is
+      // not an error: the IR is valid after every rewrite.
+      (void)applyPatternsGreedily(func, std::move(patterns));
+      return success();
+    };
+    // 1.
+    if (failed(greedy([&](RewritePatternSet &p) {
+          memref::populateFoldMemRefAliasOpPatterns(p);
+          addCanonicalization(p, ctx);
+        })))
+      return signalPassFailure();
+    {
+      IRRewriter rewriter(ctx);
+      DominanceInfo dom(func);
+      eliminateCommonSubExpressions(rewriter, dom, func);
+    }
+    // Again after CSE: bufferization's self-copies go, which block hoisting.
+    if (failed(greedy([&](RewritePatternSet &p) { addCanonicalization(p, ctx); })))
+      return signalPassFailure();
+    // 2.
+    linalg::hoistRedundantVectorTransfers(func);
+    if (failed(greedy([&](RewritePatternSet &p) {
+          vector::populateCastAwayVectorLeadingOneDimPatterns(p);
+          addCanonicalization(p, ctx);
+        })))
+      return signalPassFailure();
+    // 3. int8 contractions on VNNI first, the rest through outer products.
+    if (vnniBits && failed(greedy([&](RewritePatternSet &p) {
+          dyad::populateVnniContractionPatterns(p, vnniBits);
+        })))
+      return signalPassFailure();
+    if (failed(greedy([&](RewritePatternSet &p) {
+          vector::populateVectorContractLoweringPatterns(
+              p, vector::VectorContractLowering::OuterProduct);
+          vector::populateVectorOuterProductLoweringPatterns(p);
+          vector::populateVectorMultiReductionLoweringPatterns(
+              p, vector::VectorMultiReductionLowering::InnerReduction);
+        })))
+      return signalPassFailure();
+    if (failed(greedy([&](RewritePatternSet &p) {
+          vector::populateVectorTransferPermutationMapLoweringPatterns(p);
+          vector::populateVectorTransferLoweringPatterns(p, /*maxRank=*/1);
+          vector::populateVectorShapeCastLoweringPatterns(p);
+          vector::populateVectorBroadcastLoweringPatterns(p);
+          vector::populateVectorTransposeLoweringPatterns(
+              p, vector::VectorTransposeLowering::EltWise);
+          p.add<VectorAbsIToMax>(ctx);
+        })))
+      return signalPassFailure();
+  }
+};
+} // namespace

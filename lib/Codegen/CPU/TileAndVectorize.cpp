@@ -1,0 +1,145 @@
+//===- TileAndVectorize.cpp - apply the kernel strategy -------------------===//
+//
+// Applies `dyad.cpu.tiles` (chosen by dyad-cpu-select-kernels) on tensors:
+//   1. tile each chosen op with scf.for loops (tileUsingSCF);
+//   2. decompose the tiled 2-D convolutions and poolings, whose tiles have
+//      one output row and one filter row, into their 1-D forms (the
+//      vectorizer's convolution generator works on those: no im2col);
+//   3. vectorize each tile (matmuls as vector.contract).
+// Bufferization then turns the tiles' tensors into views of the buffers, and
+// dyad-cpu-lower-vectors keeps the accumulators in registers across the
+// reduction loops and lowers the vector ops to FMAs and loads.
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Codegen/CPU/KernelStrategy.h"
+#include "dyad/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADCPUTILEANDVECTORIZE
+#include "dyad/Codegen/CPU/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+using namespace dyad;
+
+/// Largest vector (elements of the iteration space) a tile may become.
+static constexpr int64_t kMaxVectorElements = 1 << 14;
+
+static bool smallStaticShape(linalg::LinalgOp op) {
+  int64_t n = 1;
+  for (int64_t r : op.getStaticLoopRanges()) {
+    if (ShapedType::isDynamic(r))
+      return false;
+    n *= r;
+    if (n > kMaxVectorElements)
+      return false;
+  }
+  return true;
+}
+
+namespace {
+struct DyadCpuTileAndVectorizePass
+    : dyad::impl::DyadCpuTileAndVectorizeBase<DyadCpuTileAndVectorizePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    MLIRContext *ctx = &getContext();
+    IRRewriter rewriter(ctx);
+
+    // 1. Tile.
+    SmallVector<linalg::LinalgOp> chosen;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kTilesAttr))
+        chosen.push_back(op);
+    });
+    for (linalg::LinalgOp op : chosen) {
+      auto tiles = op->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr);
+      if (!tiles || tiles.size() != int64_t(op.getNumLoops())) {
+        op->emitError() << "'" << kTilesAttr << "' needs one size per loop ("
+                        << op.getNumLoops() << ")";
+        return signalPassFailure();
+      }
+      // Whole-op tiles need no loops.
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      bool whole = llvm::all_of(llvm::zip(tiles.asArrayRef(), ranges),
+                                [](auto p) {
+                                  auto [t, r] = p;
+                                  return t == 0 || t == r;
+                                });
+      if (whole)
+        continue;
+      rewriter.setInsertionPoint(op);
+      scf::SCFTilingOptions options;
+      options.setTileSizes(
+          getAsIndexOpFoldResult(ctx, tiles.asArrayRef()));
+      FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+      if (failed(tiled))
+        continue; // left to the loop lowering
+      rewriter.replaceOp(op, tiled->replacements);
+    }
+
+    // 2. One-row convolution and pooling tiles to their 1-D forms, and the
+    // single-iteration loops of whole tiles folded away.
+    {
+      RewritePatternSet patterns(ctx);
+      linalg::populateDecomposeConvolutionPatterns(patterns);
+      linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+      scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
+      tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
+      (void)applyPatternsGreedily(func, std::move(patterns));
+    }
+
+    // 3. Vectorize the tiles: the chosen ops, and every linalg op inside the
+    // tile loops (the 1-D forms step 2 made).
+    SmallVector<linalg::LinalgOp> toVectorize;
+    func.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics() || !smallStaticShape(op))
+        return;
+      if (op->hasAttr(kTilesAttr) || op->getParentOfType<scf::ForOp>())
+        toVectorize.push_back(op);
+    });
+    for (linalg::LinalgOp op : toVectorize) {
+      op->removeAttr(kTilesAttr);
+      if (failed(linalg::vectorizeOpPrecondition(op, {}, {},
+                                                 /*vectorizeNDExtract=*/true)))
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> v = linalg::vectorize(
+          rewriter, op, {}, {}, /*vectorizeNDExtract=*/true,
+          /*flatten1DDepthwiseConv=*/false,
+          /*assumeDynamicDimsMatchVecSizes=*/false,
+          /*createNamedContraction=*/true);
+      if (failed(v))
+        continue;
+      rewriter.replaceOp(op, v->replacements);
+    }
+    RewritePatternSet patterns(ctx);
+    // Loop bounds from `tensor.dim` of the previous tile loop's result would
+    // chain every loop nest to the one before it; bufferization's subset
+    // analysis then walks that chain for each slice (minutes on a 300-op
+    // model). The dims resolve to the function arguments' instead.
+    scf::populateSCFForLoopCanonicalizationPatterns(patterns);
+    memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+    memref::populateResolveShapedTypeResultDimsPatterns(patterns);
+    tensor::DimOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+    vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+    tensor::populateFoldTensorEmptyPatterns(patterns);
+    (void)applyPatternsGreedily(func, std::move(patterns));
+  }
+};
+} // namespace

@@ -1,0 +1,115 @@
+/* Compiled into every model library by dyadc (lib/Compiler/Compiler.cpp,
+ * linkSharedLibrary): the allocation functions the generated code calls
+ * (MLIR's memref lowering with generic allocation functions).
+ *
+ * A model allocates its intermediate tensors on each run and frees them
+ * when they die. Through plain malloc, every large buffer of every run is
+ * fresh memory from the kernel (page faults, zeroing): more than half of a
+ * batch-64 run of a small CNN. Here each thread keeps the buffers its runs
+ * freed, and the next run of the same shapes gets them back: after the
+ * first run, no page is faulted in again. The cache holds only pointers
+ * malloc returned, so a buffer handed over as a model output is freed by
+ * the runtime with free(); at most DYAD_CACHE_SLOTS buffers and
+ * DYAD_CACHE_BYTES bytes per thread stay cached; a thread's cache is freed
+ * when it exits, and the calling thread's when the library is unloaded
+ * (the key is deleted then, so no destructor points into unloaded code;
+ * other threads' cached buffers are then left to the process). */
+#include <malloc.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#define DYAD_CACHE_SLOTS 256
+#define DYAD_CACHE_BYTES ((size_t)4 << 30)
+
+struct dyad_cache {
+  void *ptr[DYAD_CACHE_SLOTS];
+  size_t size[DYAD_CACHE_SLOTS]; /* malloc_usable_size */
+  int count;
+  size_t bytes;
+};
+
+static pthread_key_t dyad_cache_key;
+static pthread_once_t dyad_cache_once = PTHREAD_ONCE_INIT;
+
+static void dyad_cache_release(void *p) {
+  struct dyad_cache *c = (struct dyad_cache *)p;
+  for (int i = 0; i < c->count; ++i)
+    free(c->ptr[i]);
+  free(c);
+}
+
+static void dyad_cache_init(void) {
+  pthread_key_create(&dyad_cache_key, dyad_cache_release);
+}
+
+static struct dyad_cache *dyad_cache_get(void) {
+  pthread_once(&dyad_cache_once, dyad_cache_init);
+  struct dyad_cache *c = (struct dyad_cache *)pthread_getspecific(dyad_cache_key);
+  if (!c) {
+    c = (struct dyad_cache *)calloc(1, sizeof *c);
+    if (c)
+      pthread_setspecific(dyad_cache_key, c);
+  }
+  return c;
+}
+
+__attribute__((visibility("hidden"))) void *_mlir_memref_to_llvm_alloc(size_t n) {
+  struct dyad_cache *c = dyad_cache_get();
+  if (c) {
+    /* The smallest cached buffer that fits without wasting half of it. */
+    int best = -1;
+    for (int i = 0; i < c->count; ++i)
+      if (c->size[i] >= n && c->size[i] / 2 <= n &&
+          (best < 0 || c->size[i] < c->size[best]))
+        best = i;
+    if (best >= 0) {
+      void *p = c->ptr[best];
+      c->bytes -= c->size[best];
+      --c->count;
+      c->ptr[best] = c->ptr[c->count];
+      c->size[best] = c->size[c->count];
+      return p;
+    }
+  }
+  return malloc(n);
+}
+
+__attribute__((visibility("hidden"))) void _mlir_memref_to_llvm_free(void *p) {
+  if (!p)
+    return;
+  struct dyad_cache *c = dyad_cache_get();
+  size_t n = malloc_usable_size(p);
+  /* Small buffers come cheaply from malloc's own bins. */
+  if (!c || n < 4096 || n > DYAD_CACHE_BYTES) {
+    free(p);
+    return;
+  }
+  while (c->count > 0 &&
+         (c->count == DYAD_CACHE_SLOTS || c->bytes + n > DYAD_CACHE_BYTES)) {
+    /* Drop the oldest. */
+    free(c->ptr[0]);
+    c->bytes -= c->size[0];
+    --c->count;
+    for (int i = 0; i < c->count; ++i) {
+      c->ptr[i] = c->ptr[i + 1];
+      c->size[i] = c->size[i + 1];
+    }
+  }
+  c->ptr[c->count] = p;
+  c->size[c->count] = n;
+  c->bytes += n;
+  ++c->count;
+}
+
+__attribute__((destructor)) static void dyad_cache_unload(void) {
+  /* Creates the key if no run ever did, so it can be deleted either way. */
+  if (pthread_once(&dyad_cache_once, dyad_cache_init) != 0)
+    return;
+  struct dyad_cache *c = (struct dyad_cache *)pthread_getspecific(dyad_cache_key);
+  if (c) {
+    pthread_setspecific(dyad_cache_key, NULL);
+    dyad_cache_release(c);
+  }
+  pthread_key_delete(dyad_cache_key);
+}

@@ -1,0 +1,80 @@
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-nhwc,canonicalize,cse))' | FileCheck %s
+
+// An int8 convolution as dyad-to-linalg writes it (i8 input padded, then
+// extended to i32; filter extended; bias broadcast into the accumulator)
+// becomes an NHWC convolution of the i8 operands: the input transposed then
+// padded in NHWC with the same value, the filter permuted at compile time,
+// no i32 copy of input or filter, one transpose back at the end.
+
+// CHECK-LABEL: func.func @conv_i8(
+// CHECK-SAME:    %[[X:.*]]: tensor<?x4x8x8xi8>)
+// CHECK-DAG:     %[[W:.*]] = arith.constant dense<1> : tensor<3x3x4x16xi8>
+// CHECK-DAG:     %[[ZP:.*]] = arith.constant -3 : i8
+// CHECK:         %[[XT:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<?x4x8x8xi8>) outs(%{{.*}} : tensor<?x8x8x4xi8>)
+// CHECK:         %[[P:.*]] = tensor.pad %[[XT]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK:           tensor.yield %[[ZP]] : i8
+// CHECK-NOT:     arith.extsi
+// CHECK:         %[[Y:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[P]], %[[W]] : tensor<?x10x10x4xi8>, tensor<3x3x4x16xi8>) outs(%{{.*}} : tensor<?x8x8x16xi32>)
+// CHECK:         %[[R:.*]] = linalg.generic {{.*}} ins(%[[Y]] : tensor<?x8x8x16xi32>) outs(%{{.*}} : tensor<?x16x8x8xi32>)
+// CHECK:         return %[[R]]
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @conv_i8(%x: tensor<?x4x8x8xi8>) -> tensor<?x16x8x8xi32> {
+  %c0 = arith.constant 0 : index
+  %zp = arith.constant -3 : i8
+  %w = arith.constant dense<1> : tensor<16x4x3x3xi8>
+  %bias = arith.constant dense<7> : tensor<16xi32>
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zp : i8
+  } : tensor<?x4x8x8xi8> to tensor<?x4x10x10xi8>
+  %n = tensor.dim %x, %c0 : tensor<?x4x8x8xi8>
+  %e = tensor.empty(%n) : tensor<?x4x10x10xi32>
+  %xe = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%p : tensor<?x4x10x10xi8>) outs(%e : tensor<?x4x10x10xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<?x4x10x10xi32>
+  %we0 = tensor.empty() : tensor<16x4x3x3xi32>
+  %we = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%w : tensor<16x4x3x3xi8>) outs(%we0 : tensor<16x4x3x3xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<16x4x3x3xi32>
+  %i0 = tensor.empty(%n) : tensor<?x16x8x8xi32>
+  %init = linalg.generic {indexing_maps = [#ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<16xi32>) outs(%i0 : tensor<?x16x8x8xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<?x16x8x8xi32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xe, %we : tensor<?x4x10x10xi32>, tensor<16x4x3x3xi32>) outs(%init : tensor<?x16x8x8xi32>) -> tensor<?x16x8x8xi32>
+  return %y : tensor<?x16x8x8xi32>
+}
+
+// Two convolutions with a ReLU between them: the layout propagates (the
+// ReLU runs in NHWC), one transpose in, one out; a non-splat filter is
+// permuted FCHW -> HWCF at compile time (w[0,0,c,f] = W[f,c,0,0]).
+
+// CHECK-LABEL: func.func @chain(
+// CHECK-DAG:     arith.constant dense<{{\[\[\[\[}}1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]]]]> : tensor<1x1x2x2xf32>
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x5x5x2xf32>)
+// CHECK:         linalg.conv_2d_nhwc_hwcf
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<1x5x5x2xf32>) outs(%{{.*}} : tensor<1x5x5x2xf32>)
+// CHECK:           arith.maximumf
+// CHECK:         linalg.conv_2d_nhwc_hwcf
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<1x5x5x2xf32>) outs(%{{.*}} : tensor<1x2x5x5xf32>)
+// CHECK-NOT:     linalg.generic
+// CHECK:         return
+func.func @chain(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> {
+  %w = arith.constant dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]]]> : tensor<2x2x1x1xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2x5x5xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>) outs(%init : tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y : tensor<1x2x5x5xf32>) outs(%e : tensor<1x2x5x5xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x2x5x5xf32>
+  %z = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%r, %w : tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>) outs(%init : tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
+  return %z : tensor<1x2x5x5xf32>
+}

@@ -1,0 +1,43 @@
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-select-kernels{vector-bits=512}))' | FileCheck %s --check-prefix=AVX512
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-select-kernels{vector-bits=256}))' | FileCheck %s --check-prefix=AVX2
+
+// The strategy step: each op gets a kernel family and one tile size per
+// loop. Register blocks: an int8 conv (i32 accumulators, 16 lanes at 512
+// bits) keeps 8 pixels x 32 channels, reduces over (kh, kw) one at a time
+// and input channels 64 at a time; a GEMM 8 rows x 2 vectors of columns
+// where the rows are static, 1 row where they are the batch; pooling
+// 8 pixels x a channel block; elementwise ops one vector row.
+
+// AVX512: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 32, 1, 1, 64>
+// AVX512: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 1, 32, 1>
+// AVX512: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1>
+// AVX512: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 1, 1, 10>
+// AVX512: linalg.generic {indexing_maps = {{.*}} outs(%{{.*}} : tensor<4xi1>)
+
+// AVX2: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1, 64>
+// AVX2: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 1, 16, 1>
+// AVX2: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1>
+// AVX2: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 1, 1, 10>
+
+// Booleans (bytes in memory, bits in LLVM vectors) stay scalar: no kernel.
+func.func @kernels(%x: tensor<?x10x10x64xi8>, %w: tensor<3x3x64x64xi8>, %acc: tensor<?x8x8x64xi32>,
+                   %a: tensor<?x256xf32>, %b: tensor<256x96xf32>, %c: tensor<?x96xf32>,
+                   %p: tensor<1x16x16x48xf32>, %win: tensor<2x2xf32>, %po: tensor<1x8x8x48xf32>,
+                   %e: tensor<1x7x7x10xf32>, %f: tensor<4xf32>, %bo: tensor<4xi1>)
+    -> (tensor<?x8x8x64xi32>, tensor<?x96xf32>, tensor<1x8x8x48xf32>, tensor<1x7x7x10xf32>, tensor<4xi1>) {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x10x10x64xi8>, tensor<3x3x64x64xi8>) outs(%acc : tensor<?x8x8x64xi32>) -> tensor<?x8x8x64xi32>
+  %1 = linalg.matmul ins(%a, %b : tensor<?x256xf32>, tensor<256x96xf32>) outs(%c : tensor<?x96xf32>) -> tensor<?x96xf32>
+  %2 = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %win : tensor<1x16x16x48xf32>, tensor<2x2xf32>) outs(%po : tensor<1x8x8x48xf32>) -> tensor<1x8x8x48xf32>
+  %3 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%e : tensor<1x7x7x10xf32>) {
+  ^bb0(%o: f32):
+    %m = arith.negf %o : f32
+    linalg.yield %m : f32
+  } -> tensor<1x7x7x10xf32>
+  %4 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%f : tensor<4xf32>) outs(%bo : tensor<4xi1>) {
+  ^bb0(%in: f32, %o: i1):
+    %z = arith.constant 0.0 : f32
+    %m = arith.cmpf ogt, %in, %z : f32
+    linalg.yield %m : i1
+  } -> tensor<4xi1>
+  return %0, %1, %2, %3, %4 : tensor<?x8x8x64xi32>, tensor<?x96xf32>, tensor<1x8x8x48xf32>, tensor<1x7x7x10xf32>, tensor<4xi1>
+}

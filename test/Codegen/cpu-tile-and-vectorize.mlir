@@ -1,0 +1,55 @@
+// RUN: dyad-opt %s --split-input-file --verify-diagnostics --pass-pipeline='builtin.module(func.func(dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s
+
+// A GEMM, tiles 8 x 32 x 1: a loop over row blocks and one over K, each
+// step an 8x32 contraction (the accumulators for the whole K loop).
+
+// CHECK-LABEL: func.func @matmul(
+// CHECK:         scf.for %{{.*}} = %c0 to %c16 step %c8
+// CHECK:           scf.for %{{.*}} = %c0 to %c64 step %c1
+// CHECK:             vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK-NOT:     linalg.matmul
+func.func @matmul(%a: tensor<16x64xf32>, %b: tensor<64x32xf32>, %c: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %0 = linalg.matmul {dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 8, 32, 1>} ins(%a, %b : tensor<16x64xf32>, tensor<64x32xf32>) outs(%c : tensor<16x32xf32>) -> tensor<16x32xf32>
+  return %0 : tensor<16x32xf32>
+}
+
+// The batch rows of a GEMM (dynamic) tiled by 1: one row per step.
+// CHECK-LABEL: func.func @matmul_batch(
+// CHECK:         scf.for %{{.*}} = %c0 to %{{.*}} step %c1
+// CHECK:           vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
+func.func @matmul_batch(%a: tensor<?x64xf32>, %b: tensor<64x32xf32>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  %0 = linalg.matmul {dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 1, 32, 1>} ins(%a, %b : tensor<?x64xf32>, tensor<64x32xf32>) outs(%c : tensor<?x32xf32>) -> tensor<?x32xf32>
+  return %0 : tensor<?x32xf32>
+}
+
+// An int8 NHWC conv, tiles (n, oh, ow, f, kh, kw, c) = 1, 1, 8, 16, 1, 1, 8:
+// loops over output rows and the filter window; each tile is decomposed to
+// a 1-D conv and vectorized into one contraction of 8 pixels x 16 output
+// channels over 8 input channels, the i8 operands sign-extended in
+// registers.
+
+// CHECK-LABEL: func.func @conv(
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               %[[X:.*]] = vector.transfer_read {{.*}} : tensor<1x8x8xi8>, vector<1x8x8xi8>
+// CHECK:               %[[W:.*]] = vector.transfer_read {{.*}} : tensor<1x8x16xi8>, vector<1x8x16xi8>
+// CHECK:               arith.extsi %[[X]] : vector<1x8x8xi8> to vector<1x8x8xi32>
+// CHECK:               vector.contract {{.*}} into vector<1x8x16xi32>
+// CHECK-NOT:         linalg.conv
+
+func.func @conv(%x: tensor<1x10x10x8xi8>, %w: tensor<3x3x8x16xi8>, %acc: tensor<1x8x8x16xi32>) -> tensor<1x8x8x16xi32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1, 8>} ins(%x, %w : tensor<1x10x10x8xi8>, tensor<3x3x8x16xi8>) outs(%acc : tensor<1x8x8x16xi32>) -> tensor<1x8x8x16xi32>
+  return %0 : tensor<1x8x8x16xi32>
+}
+
+// -----
+
+func.func @bad(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'dyad.cpu.tiles' needs one size per loop (2)}}
+  %0 = linalg.generic {dyad.cpu.tiles = array<i64: 1>, indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%a : tensor<4x4xf32>) {
+  ^bb0(%o: f32):
+    linalg.yield %o : f32
+  } -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}

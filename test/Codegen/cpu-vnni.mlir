@@ -1,0 +1,53 @@
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-lower-vectors{vnni-bits=512}))' | FileCheck %s --check-prefix=VNNI512
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-lower-vectors{vnni-bits=256}))' | FileCheck %s --check-prefix=VNNI256
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-lower-vectors))' | FileCheck %s --check-prefix=NOVNNI
+
+// An int8 tile contraction (2 rows x 32 columns, K = 8) on vpdpbusd: per
+// block of columns and 4 values of k one shuffled block of R, reused by
+// both rows; signed activations flipped to unsigned (xor 0x80808080) and
+// 128 * colsum(R) subtracted once per block.
+// 512-bit: 2 column blocks x 2 k-blocks x (2 rows + 1 correction) = 12.
+// VNNI512-LABEL: func.func @tile(
+// VNNI512-COUNT-12: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI512-NOT:     llvm.call_intrinsic
+// VNNI512-NOT:     vector.contract
+// VNNI512:         return
+
+// 256-bit: 4 column blocks x 2 k-blocks x 3 = 24.
+// VNNI256-LABEL: func.func @tile(
+// VNNI256-COUNT-24: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// VNNI256-NOT:     llvm.call_intrinsic
+// VNNI256-LABEL: func.func @unsigned_lhs(
+
+// Without VNNI: widened, multiplied, added.
+// NOVNNI-LABEL: func.func @tile(
+// NOVNNI-NOT:   llvm.call_intrinsic
+// NOVNNI:       arith.muli
+func.func @tile(%l: vector<2x8xi8>, %r: vector<8x32xi8>, %acc: vector<2x32xi32>) -> vector<2x32xi32> {
+  %a = arith.extsi %l : vector<2x8xi8> to vector<2x8xi32>
+  %b = arith.extsi %r : vector<8x32xi8> to vector<8x32xi32>
+  %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<2x8xi32>, vector<8x32xi32> into vector<2x32xi32>
+  return %c : vector<2x32xi32>
+}
+
+// Unsigned activations need no correction: 2 x 2 x 2 = 8 at 512 bits.
+// VNNI512-LABEL: func.func @unsigned_lhs(
+// VNNI512-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI512-NOT:     llvm.call_intrinsic
+func.func @unsigned_lhs(%l: vector<2x8xi8>, %r: vector<8x32xi8>, %acc: vector<2x32xi32>) -> vector<2x32xi32> {
+  %a = arith.extui %l : vector<2x8xi8> to vector<2x8xi32>
+  %b = arith.extsi %r : vector<8x32xi8> to vector<8x32xi32>
+  %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<2x8xi32>, vector<8x32xi32> into vector<2x32xi32>
+  return %c : vector<2x32xi32>
+}
+
+// K not a multiple of 4: not VNNI (outer products).
+// VNNI512-LABEL: func.func @odd_depth(
+// VNNI512-NOT:   llvm.call_intrinsic
+// VNNI512:       return
+func.func @odd_depth(%l: vector<2x6xi8>, %r: vector<6x16xi8>, %acc: vector<2x16xi32>) -> vector<2x16xi32> {
+  %a = arith.extsi %l : vector<2x6xi8> to vector<2x6xi32>
+  %b = arith.extsi %r : vector<6x16xi8> to vector<6x16xi32>
+  %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<2x6xi32>, vector<6x16xi32> into vector<2x16xi32>
+  return %c : vector<2x16xi32>
+}
