@@ -17,7 +17,6 @@ Prints one line per variant and "OK"; exits 1 on any difference.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -26,13 +25,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import datasets  # noqa: E402
-
-
-def run(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"check_identical: {' '.join(cmd)} failed:\n{p.stderr}{p.stdout}")
-    return p.stdout
+from evaluate import run  # noqa: E402
 
 
 def outputs(dyad_run, lib, x, work, tag):

@@ -180,9 +180,14 @@ Value inputToNhwc(OpBuilder &b, Location loc, Value x, bool narrow) {
   return transposeGeneric(b, loc, x, kToNhwc);
 }
 
-template <typename OpTy>
+/// `OpTy` (NCHW) as `NhwcOp`; the filter permuted by `filterPerm` (none for
+/// pooling, whose second operand is only the window shape).
+template <typename OpTy, typename NhwcOp>
 struct ToNhwc : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
+  ToNhwc(MLIRContext *ctx, ArrayRef<int64_t> filterPerm = {})
+      : OpRewritePattern<OpTy>(ctx), filterPerm(filterPerm) {}
+  SmallVector<int64_t> filterPerm;
+
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -191,44 +196,15 @@ struct ToNhwc : OpRewritePattern<OpTy> {
     Value init = op.getDpsInitOperand(0)->get();
     auto outType = cast<RankedTensorType>(init.getType());
     // Integer convolutions take their narrow operands directly.
-    bool narrow = isa<IntegerType>(outType.getElementType()) &&
-                  !std::is_same_v<OpTy, linalg::PoolingNchwMaxOp> &&
-                  !std::is_same_v<OpTy, linalg::PoolingNchwSumOp>;
+    bool isConv = !filterPerm.empty();
+    bool narrow = isConv && isa<IntegerType>(outType.getElementType());
     Value xt = inputToNhwc(rewriter, loc, x, narrow);
     Value initT = transposeGeneric(rewriter, loc, init, kToNhwc);
-    Value y;
-    auto strides = op.getStrides();
-    auto dilations = op.getDilations();
-    if constexpr (std::is_same_v<OpTy, linalg::Conv2DNchwFchwOp>) {
-      Value wt = permuteFilter(rewriter, loc, w, {2, 3, 1, 0});
-      y = linalg::Conv2DNhwcHwcfOp::create(rewriter, loc,
-                                           TypeRange{initT.getType()},
-                                           ValueRange{xt, wt},
-                                           ValueRange{initT}, strides,
-                                           dilations)
-              .getResult(0);
-    } else if constexpr (std::is_same_v<OpTy,
-                                        linalg::DepthwiseConv2DNchwChwOp>) {
-      Value wt = permuteFilter(rewriter, loc, w, {1, 2, 0});
-      y = linalg::DepthwiseConv2DNhwcHwcOp::create(
-              rewriter, loc, TypeRange{initT.getType()}, ValueRange{xt, wt},
-              ValueRange{initT}, strides, dilations)
-              .getResult(0);
-    } else if constexpr (std::is_same_v<OpTy, linalg::PoolingNchwMaxOp>) {
-      y = linalg::PoolingNhwcMaxOp::create(rewriter, loc,
-                                           TypeRange{initT.getType()},
-                                           ValueRange{xt, w},
-                                           ValueRange{initT}, strides,
-                                           dilations)
-              .getResult(0);
-    } else {
-      y = linalg::PoolingNhwcSumOp::create(rewriter, loc,
-                                           TypeRange{initT.getType()},
-                                           ValueRange{xt, w},
-                                           ValueRange{initT}, strides,
-                                           dilations)
-              .getResult(0);
-    }
+    Value wt = isConv ? permuteFilter(rewriter, loc, w, filterPerm) : w;
+    Value y = NhwcOp::create(rewriter, loc, TypeRange{initT.getType()},
+                             ValueRange{xt, wt}, ValueRange{initT},
+                             op.getStrides(), op.getDilations())
+                  .getResult(0);
     rewriter.replaceOp(op, transposeGeneric(rewriter, loc, y, kToNchw));
     return success();
   }
@@ -287,10 +263,15 @@ struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
     MLIRContext *ctx = &getContext();
     {
       RewritePatternSet patterns(ctx);
-      patterns.add<ToNhwc<linalg::Conv2DNchwFchwOp>,
-                   ToNhwc<linalg::DepthwiseConv2DNchwChwOp>,
-                   ToNhwc<linalg::PoolingNchwMaxOp>,
-                   ToNhwc<linalg::PoolingNchwSumOp>, PackTransposedWeight>(ctx);
+      // FCHW -> HWCF, CHW -> HWC.
+      patterns.add<ToNhwc<linalg::Conv2DNchwFchwOp, linalg::Conv2DNhwcHwcfOp>>(
+          ctx, ArrayRef<int64_t>{2, 3, 1, 0});
+      patterns.add<ToNhwc<linalg::DepthwiseConv2DNchwChwOp,
+                          linalg::DepthwiseConv2DNhwcHwcOp>>(
+          ctx, ArrayRef<int64_t>{1, 2, 0});
+      patterns.add<ToNhwc<linalg::PoolingNchwMaxOp, linalg::PoolingNhwcMaxOp>,
+                   ToNhwc<linalg::PoolingNchwSumOp, linalg::PoolingNhwcSumOp>,
+                   PackTransposedWeight>(ctx);
       (void)applyPatternsGreedily(getOperation(), std::move(patterns));
     }
     // Propagate: fuse transposes into elementwise neighbours (any number of

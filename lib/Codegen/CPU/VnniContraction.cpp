@@ -24,6 +24,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -60,14 +61,7 @@ struct ContractToVnni : OpRewritePattern<vector::ContractionOp> {
         accType.getRank() != 2)
       return failure();
     // acc[m][n] += L[m][k] * R[k][n] exactly.
-    MLIRContext *ctx = op.getContext();
-    AffineExpr m, n, k;
-    bindDims(ctx, m, n, k);
-    auto map = [&](ArrayRef<AffineExpr> e) {
-      return AffineMap::get(3, 0, e, ctx);
-    };
-    if (op.getIndexingMapsArray() !=
-        SmallVector<AffineMap>{map({m, k}), map({k, n}), map({m, n})})
+    if (!isRowMajorMatmul(op.getIndexingMaps()))
       return failure();
     bool lhsSigned = false, rhsSigned = false;
     Value lhs = narrowSource(op.getLhs(), lhsSigned);
