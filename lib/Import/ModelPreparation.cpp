@@ -162,6 +162,12 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
     return failure();
 
   if (opset != kTargetOpset) {
+    // IR 3 required every initializer to be a graph input, and libonnx's
+    // importer (under its converter) dereferences a null value for one that
+    // is not (found by dyad-import-fuzzer). IR 4 only lifted that rule: the
+    // same model, which libonnx then reads.
+    if (model.ir_version() < 4)
+      model.set_ir_version(4);
     // Opset 7-16 node by node, older ones through ONNX's converter first
     // (OpsetUpgrade.cpp).
     if (failed(upgradeOpset(model, opset)))
@@ -441,8 +447,11 @@ private:
     SmallVector<int64_t> out;
     // INT64_MAX / INT64_MIN (Slice ends as exporters write them) are not
     // exact in a double: saturate instead of overflowing.
-    for (double d : f->v)
+    for (double d : f->v) {
+      if (std::isnan(d)) // a mistyped float tensor: not a list of ints
+        return std::nullopt;
       out.push_back(d >= 0x1p63 ? INT64_MAX : d < -0x1p63 ? INT64_MIN : (int64_t)d);
+    }
     return out;
   }
 
@@ -693,6 +702,8 @@ private:
         return std::nullopt;
       for (int64_t o = 0; o < outer; ++o)
         for (double iv : idx->v) {
+          if (!(std::abs(iv) < 0x1p62)) // NaN, or no index of any tensor
+            return std::nullopt;
           int64_t i = (int64_t)iv;
           i = i < 0 ? i + dim : i;
           if (i < 0 || i >= dim)
@@ -1172,8 +1183,10 @@ void GraphImporter::foldConstantNodes(onnx::GraphProto &graph) {
           t.add_float_data((float)v);
           break;
         case TP::INT64:
+          // (NaN fails the test: checked before the conversion.)
           exact &= std::abs(v) <= 0x1p53;
-          t.add_int64_data((int64_t)v);
+          if (exact)
+            t.add_int64_data((int64_t)v);
           break;
         case TP::INT32:
         case TP::INT16:
@@ -1181,8 +1194,9 @@ void GraphImporter::foldConstantNodes(onnx::GraphProto &graph) {
         case TP::UINT16:
         case TP::UINT8:
         case TP::BOOL:
-          exact &= std::abs(v) <= 0x1p31;
-          t.add_int32_data((int32_t)v);
+          exact &= std::abs(v) < 0x1p31;
+          if (exact)
+            t.add_int32_data((int32_t)v);
           break;
         default:
           exact = false;

@@ -1,7 +1,7 @@
 # Builds the models of hostile-tensors.test (binary protobuf, with onnx.helper).
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 
 def save(name, nodes, inputs, outputs, inits, opset=17):
@@ -67,3 +67,22 @@ save("layernorm-axis-opset18.onnx",
                        axis=1 << 40)],
      [info("X", [2, 5]), info("W", [5]), info("B", [5])], [info("Y", None)], [],
      opset=18)
+
+# Found by dyad-import-fuzzer: an IR 3 model (opset < 7) whose output is an
+# initializer that is not a graph input made libonnx's importer, under its
+# version converter, dereference a null value (SEGV).
+m = helper.make_model(
+    helper.make_graph([helper.make_node("Relu", ["X"], ["Y"], name="relu")], "g",
+                      [info("X", [2, 2])], [info("Y", [2, 2]), info("W", [2, 2])],
+                      [numpy_helper.from_array(np.ones((2, 2), np.float32), "W")]),
+    opset_imports=[helper.make_opsetid("", 6)])
+m.ir_version = 3
+onnx.save(m, "ir3-initializer-output.onnx")
+# Found by dyad-import-fuzzer: a float tensor with NaN cast to int64 as a
+# shape: folding it at import converted NaN to an integer (undefined
+# behaviour); such a Cast is not folded (its result is not exact).
+save("nan-shape.onnx",
+     [helper.make_node("Cast", ["s"], ["si"], to=TensorProto.INT64, name="cast"),
+      helper.make_node("Reshape", ["X", "si"], ["Y"], name="r")],
+     [info("X", [2, 2])], [info("Y", None)],
+     [numpy_helper.from_array(np.array([np.nan, 2.0], np.float32), "s")])
