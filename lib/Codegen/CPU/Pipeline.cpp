@@ -16,6 +16,8 @@ using namespace mlir;
 
 void dyad::buildLowerCpuPipeline(OpPassManager &pm,
                                  const LowerCpuOptions &options) {
+  // The vector kernels (dyad-cpu-*) run at -O1 and above.
+  bool kernels = options.optLevel > 0 && options.vectorBits > 0;
   // Tensor-level lowering and fusion.
   {
     OpPassManager &fpm = pm.nest<func::FuncOp>();
@@ -26,7 +28,7 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
       fpm.addPass(createLinalgElementwiseOpFusionPass());
     // The CPU kernels: channels-last layout, the per-op kernel choice, and
     // tiling and vectorization on tensors.
-    if (options.optLevel > 0 && options.vectorBits > 0) {
+    if (kernels) {
       fpm.addPass(createDyadCpuNhwc());
       fpm.addPass(createCanonicalizerPass());
       fpm.addPass(createCSEPass());
@@ -55,7 +57,7 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   // Loops, then the LLVM dialect.
   {
     OpPassManager &fpm = pm.nest<func::FuncOp>();
-    if (options.optLevel > 0 && options.vectorBits > 0) {
+    if (kernels) {
       DyadCpuLowerVectorsOptions lower;
       lower.vnniBits = options.vnniBits;
       fpm.addPass(createDyadCpuLowerVectors(lower));
@@ -64,9 +66,6 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
     fpm.addPass(createConvertLinalgToLoopsPass());
     // Before expand-strided-metadata, which crashes on these (MLIR 22).
     fpm.addPass(createDyadExpandShapeToReinterpretCast());
-  }
-  {
-    OpPassManager &fpm = pm.nest<func::FuncOp>();
     VectorTransferToSCFOptions toScf;
     toScf.unroll = true;
     fpm.addPass(createConvertVectorToSCFPass(toScf));
@@ -80,8 +79,8 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
   // With modelAllocator, allocations call _mlir_memref_to_llvm_alloc/free,
-  // which every model library defines (lib/Compiler/ModelSupport/model_support.c: buffers reused across
-  // runs instead of fresh pages from the kernel each run).
+  // which every model library defines (ModelSupport/model_support.c in
+  // lib/Compiler: buffers reused across runs, not fresh pages each run).
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
   memrefToLLVM.useGenericFunctions = options.modelAllocator;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
