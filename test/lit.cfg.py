@@ -23,6 +23,10 @@ tool_dirs = [config.dyad_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["dyad-opt", "dyad-import", "dyadc", "dyad-run", "dyad-runtime-api-test"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.dyad_tools_dir, append_path=True)
+# lit runs tests side by side on every core: models (and dyadc's calibration
+# runs) use one thread each unless a test asks for more (dyad-run --threads),
+# so OpenMP teams do not spin against each other.
+config.environment["DYAD_NUM_THREADS"] = "1"
 if config.dyad_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("asan")
     # LLVM's BumpPtrAllocator poisons and unpoisons its slabs by hand in ASan

@@ -12,6 +12,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -275,6 +276,7 @@ dyad::translateAndOptimize(ModuleOp module, llvm::LLVMContext &ctx,
                            llvm::TargetMachine &tm, unsigned optLevel) {
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
+  registerOpenMPDialectTranslation(*module.getContext());
   auto llvmModule = translateModuleToLLVMIR(module, ctx, "dyad_model");
   if (!llvmModule)
     return llvm::createStringError("translation to LLVM IR failed");
@@ -323,9 +325,11 @@ llvm::Error dyad::linkSharedLibrary(StringRef object, StringRef output) {
     os << kModelSupportSource;
   }
   llvm::FileRemover removeSupport(support);
-  SmallVector<StringRef> args{clang, "-shared", "-fuse-ld=lld", "-O2",
-                              "-fPIC", "-o", out, obj, support, "-lm",
-                              "-lpthread"};
+  // libomp only where the code calls it (a model with no parallel loop).
+  SmallVector<StringRef> args{clang,   "-shared", "-fuse-ld=lld", "-O2",
+                              "-fPIC",   "-o",      out,           obj,
+                              support,   "-lm",     "-lpthread",
+                              "-Wl,--as-needed", DYAD_OMP_LIBRARY};
   std::string msg;
   int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &msg);
   if (rc != 0)

@@ -4,6 +4,8 @@
 //
 //   const char *dyad_model_info(void);      // text description, below
 //   void dyad_model_entry(void **args);     // packed call of the graph
+//   void dyad_model_threads(int n);         // OpenMP threads of the calling
+//                                           // thread's next runs (optional)
 //
 // dyad_model_entry takes an array of pointers: first one to the results (a
 // struct of MLIR memref descriptors, one per output), then one per input
@@ -33,11 +35,13 @@
 #include "dyad/Runtime/dyad_runtime.h"
 
 #include <dlfcn.h>
+#include <sched.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
 
 #include <algorithm>
+#include <thread>
 #include <cstdarg>
 #include <cstdint>
 #include <cstdio>
@@ -147,13 +151,32 @@ std::string shapeString(const int64_t *shape, int rank) {
 
 } // namespace
 
+/// The last failure of a call on a model, kept per calling thread: one
+/// instance may be run from several threads at once.
+struct LastError {
+  const dyad_model *model = nullptr;
+  std::string message;
+};
+static thread_local LastError lastError;
+
+/// The cores this process may run on.
+static int availableCores() {
+#ifdef __linux__
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 struct dyad_model {
   void *handle = nullptr;
   EntryFn entry = nullptr;
+  void (*setThreads)(int) = nullptr;     // absent in single-threaded code
+  int numThreads = 1;
   std::vector<std::unique_ptr<TensorInfo>> inputs, outputs;
   std::string cpu;                       // compiled for
   std::vector<std::string> cpuFeatures;  // its code may use these
-  std::string error;
 
   dyad_status fail(dyad_status status, const char *fmt, ...) {
     char buf[1024];
@@ -161,10 +184,21 @@ struct dyad_model {
     va_start(ap, fmt);
     std::vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    error = buf;
+    lastError.model = this;
+    lastError.message = buf;
     return status;
   }
 };
+
+/// The default thread count: DYAD_NUM_THREADS, else the cores available.
+static int defaultThreads() {
+  if (const char *env = std::getenv("DYAD_NUM_THREADS")) {
+    int n = std::atoi(env);
+    if (n > 0)
+      return n;
+  }
+  return availableCores();
+}
 
 static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
   std::istringstream in(text);
@@ -311,6 +345,8 @@ dyad_status dyad_model_load(const char *path, dyad_model **model,
   }
   m->handle = handle;
   m->entry = entry;
+  m->setThreads = (void (*)(int))dlsym(handle, "dyad_model_threads");
+  m->numThreads = defaultThreads();
   *model = m.release();
   return DYAD_OK;
 }
@@ -348,7 +384,20 @@ int dyad_model_input_index(const dyad_model *m, const char *name) {
   return -1;
 }
 const char *dyad_model_last_error(const dyad_model *m) {
-  return m ? m->error.c_str() : "model is NULL";
+  if (!m)
+    return "model is NULL";
+  return lastError.model == m ? lastError.message.c_str() : "";
+}
+
+dyad_status dyad_model_set_num_threads(dyad_model *m, int n) {
+  if (!m)
+    return DYAD_ERR_ARGUMENT;
+  m->numThreads = n > 0 ? n : defaultThreads();
+  return DYAD_OK;
+}
+
+int dyad_model_num_threads(const dyad_model *m) {
+  return m ? m->numThreads : 0;
 }
 
 /// Checks the inputs against the compiled signature and binds the symbolic
@@ -433,7 +482,8 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
                            int n_inputs, dyad_tensor *outputs, int n_outputs) {
   if (!m)
     return DYAD_ERR_ARGUMENT;
-  m->error.clear();
+  if (lastError.model == m)
+    lastError.message.clear();
   std::map<std::string, int64_t> dims;
   if (dyad_status s = checkInputs(m, inputs, n_inputs, dims))
     return s;
@@ -468,6 +518,8 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
   args.push_back(results.data());
   for (auto &d : descs)
     args.push_back(d.data());
+  if (m->setThreads)
+    m->setThreads(m->numThreads);
   m->entry(args.data());
 
   // Copy each result into the caller's buffer, then free it. Two results

@@ -1,5 +1,6 @@
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-select-kernels{vector-bits=512}))' | FileCheck %s --check-prefix=AVX512
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-select-kernels{vector-bits=256}))' | FileCheck %s --check-prefix=AVX2
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-select-kernels{threads=true}))' | FileCheck %s --check-prefix=THREADS
 
 // The strategy step: each op gets a kernel family and one tile size per
 // loop. Register blocks: an int8 conv (i32 accumulators, 16 lanes at 512
@@ -18,6 +19,15 @@
 // AVX2: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 1, 16, 1>
 // AVX2: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1>
 // AVX2: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 1, 1, 10>
+
+// With threads, the large ops' tiles are shared out over their first two
+// parallel loops with more than one tile (the batch counts: its size is
+// only known at run time); the small pooling and elementwise ops run on the
+// calling thread (a parallel region would cost more than they do).
+// THREADS: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 8, 32, 1, 1, 64>
+// THREADS: dyad.cpu.kernel = "matmul", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 32, 1>
+// THREADS: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles
+// THREADS: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles
 
 // Booleans (bytes in memory, bits in LLVM vectors) stay scalar: no kernel.
 func.func @kernels(%x: tensor<?x10x10x64xi8>, %w: tensor<3x3x64x64xi8>, %acc: tensor<?x8x8x64xi32>,

@@ -43,6 +43,32 @@ func.func @conv(%x: tensor<1x10x10x8xi8>, %w: tensor<3x3x8x16xi8>, %acc: tensor<
   return %0 : tensor<1x8x8x16xi32>
 }
 
+// With dyad.cpu.threads = [0, 1]: the batch and the output rows are one
+// scf.forall (shared out among threads after bufferization), the tile loops
+// inside it as before.
+// CHECK-LABEL: func.func @conv_threads(
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) in (%{{.*}}, 8) shared_outs(
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               vector.contract {{.*}} into vector<1x8x16xi32>
+// CHECK:           scf.forall.in_parallel
+// CHECK:             tensor.parallel_insert_slice {{.*}} into {{.*}}[%{{.*}}, %{{.*}}, 0, 0] [1, 1, 8, 16] [1, 1, 1, 1] : tensor<1x1x8x16xi32> into tensor<?x8x8x16xi32>
+func.func @conv_threads(%x: tensor<?x10x10x8xi8>, %w: tensor<3x3x8x16xi8>, %acc: tensor<?x8x8x16xi32>) -> tensor<?x8x8x16xi32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1, 8>} ins(%x, %w : tensor<?x10x10x8xi8>, tensor<3x3x8x16xi8>) outs(%acc : tensor<?x8x8x16xi32>) -> tensor<?x8x8x16xi32>
+  return %0 : tensor<?x8x8x16xi32>
+}
+
+// -----
+
+func.func @bad_threads(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @+1 {{'dyad.cpu.threads' names a loop that is not tiled}}
+  %0 = linalg.generic {dyad.cpu.threads = array<i64: 1>, dyad.cpu.tiles = array<i64: 1, 0>, indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} outs(%a : tensor<4x4xf32>) {
+  ^bb0(%o: f32):
+    linalg.yield %o : f32
+  } -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
 // -----
 
 func.func @bad(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {

@@ -56,6 +56,13 @@ int main(int argc, char **argv) {
   /* The instance is reusable after errors. */
   CHECK("run again", dyad_model_run(m, in, 2, &out, 1));
   printf("y = %g %g %g %g %g %g\n", y[0], y[1], y[2], y[3], y[4], y[5]);
+  /* Thread count: set, then back to the default (DYAD_NUM_THREADS). */
+  CHECK("threads", dyad_model_set_num_threads(m, 3));
+  printf("threads %d\n", dyad_model_num_threads(m));
+  CHECK("default threads", dyad_model_set_num_threads(m, 0));
+  printf("threads %d\n", dyad_model_num_threads(m));
+  CHECK("run on threads", dyad_model_run(m, in, 2, &out, 1));
+  printf("y = %g %g %g %g %g %g\n", y[0], y[1], y[2], y[3], y[4], y[5]);
   dyad_model_free(m);
   return 0;
 }

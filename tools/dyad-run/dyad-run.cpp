@@ -27,6 +27,7 @@
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -418,7 +419,11 @@ void usage() {
   std::cerr
       << "usage: dyad-run model.so [--input [NAME=]FILE]... [--output-dir DIR]\n"
          "                [--check [NAME=]FILE]... [--rtol R] [--atol A]\n"
-         "                [--bench N] [--info]\n"
+         "                [--bench N] [--threads N] [--concurrent K] [--info]\n"
+         "--threads N: threads per run (default: DYAD_NUM_THREADS, else the\n"
+         "             cores available)\n"
+         "--concurrent K: also run the model from K threads at once, 4 runs\n"
+         "             each, and check every result is the single run's\n"
          "FILE is .npy or an ONNX TensorProto (.pb).\n";
   std::exit(1);
 }
@@ -441,7 +446,7 @@ int runMain(int argc, char **argv) {
   std::string modelPath, outputDir;
   std::vector<std::pair<std::string, std::string>> inputArgs, checkArgs;
   double rtol = 1e-3, atol = 1e-7;
-  int bench = 0;
+  int bench = 0, threads = 0, concurrent = 0;
   bool info = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -468,6 +473,10 @@ int runMain(int argc, char **argv) {
       atol = std::atof(next().c_str());
     else if (a == "--bench")
       bench = std::atoi(next().c_str());
+    else if (a == "--threads")
+      threads = std::atoi(next().c_str());
+    else if (a == "--concurrent")
+      concurrent = std::atoi(next().c_str());
     else if (a == "--info")
       info = true;
     else if (a == "-h" || a == "--help")
@@ -486,6 +495,8 @@ int runMain(int argc, char **argv) {
   dyad_model *model = nullptr;
   if (dyad_model_load(modelPath.c_str(), &model, err, sizeof err) != DYAD_OK)
     die(err);
+  if (threads > 0)
+    dyad_model_set_num_threads(model, threads);
   int nIn = dyad_model_num_inputs(model), nOut = dyad_model_num_outputs(model);
 
   if (info) {
@@ -618,6 +629,43 @@ int runMain(int argc, char **argv) {
     loadTensor(file, want);
     bad += compare(dyad_model_output(model, idx)->name, outputs[idx], want,
                    rtol, atol);
+  }
+
+  if (concurrent > 0) {
+    // One instance run from several threads at once: each thread has its
+    // own output buffers; every result must equal the single run's bytes.
+    std::vector<size_t> mismatches(concurrent, 0);
+    std::vector<std::string> errors(concurrent);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < concurrent; ++t)
+      pool.emplace_back([&, t] {
+        std::vector<std::vector<char>> bufs(nOut);
+        std::vector<dyad_tensor> mine(out);
+        for (int i = 0; i < nOut; ++i) {
+          bufs[i].resize(outputs[i].data.size());
+          mine[i].data = bufs[i].data();
+        }
+        for (int r = 0; r < 4; ++r) {
+          if (dyad_model_run(model, in.data(), nIn, mine.data(), nOut) !=
+              DYAD_OK) {
+            errors[t] = dyad_model_last_error(model);
+            return;
+          }
+          for (int i = 0; i < nOut; ++i)
+            mismatches[t] += bufs[i] != outputs[i].data;
+        }
+      });
+    for (std::thread &t : pool)
+      t.join();
+    size_t total = 0;
+    for (int t = 0; t < concurrent; ++t) {
+      if (!errors[t].empty())
+        die("concurrent run: " + errors[t]);
+      total += mismatches[t];
+    }
+    std::cout << "concurrent: " << concurrent << " threads x 4 runs, " << total
+              << " results differ from the single run\n";
+    bad += total;
   }
 
   if (bench > 0) {

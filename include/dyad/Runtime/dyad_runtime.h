@@ -94,8 +94,17 @@ dyad_status dyad_model_output_shape(dyad_model *model,
 dyad_status dyad_model_run(dyad_model *model, const dyad_tensor *inputs,
                            int n_inputs, dyad_tensor *outputs, int n_outputs);
 
-/* The message of this model's last failed call ("" if none). */
+/* The message of the calling thread's last failed call on this model (""
+ * if none). */
 const char *dyad_model_last_error(const dyad_model *model);
+
+/* Threads one run of this model may use (its large loops are shared out
+ * through OpenMP). n <= 0 restores the default: the DYAD_NUM_THREADS
+ * environment variable when set at load time, else the cores this process
+ * may run on. One model may be run from several threads at once; each run
+ * then uses up to this many threads of its own. */
+dyad_status dyad_model_set_num_threads(dyad_model *model, int n);
+int dyad_model_num_threads(const dyad_model *model);
 
 /* Bytes per element of a dtype (0 if unknown) and its name. */
 size_t dyad_dtype_size(int32_t dtype);

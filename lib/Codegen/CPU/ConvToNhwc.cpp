@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/IR/PatternMatch.h"
@@ -283,6 +284,11 @@ struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     tensor::populateFoldTensorEmptyPatterns(patterns);
+    // The batch size read from a padded NCHW input (tensor.dim of a pad)
+    // kept that padded copy alive after the conv moved to NHWC, and with it
+    // the NCHW tensor: dims resolve to the pad's source.
+    memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+    tensor::DimOp::getCanonicalizationPatterns(patterns, ctx);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
     (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }

@@ -4,7 +4,9 @@
 // the kernel family, the tile sizes (a register block for contractions and
 // convolutions, a vector row for elementwise and pooling ops) and records
 // them on the op as `dyad.cpu.kernel` (a name, for tests and profiles) and
-// `dyad.cpu.tiles` (one size per loop of the op, 0 = not tiled).
+// `dyad.cpu.tiles` (one size per loop of the op, 0 = not tiled), and, with
+// threads, `dyad.cpu.threads` (the loops whose tiles are shared out among
+// threads).
 // `dyad-cpu-tile-and-vectorize` applies them. Keeping the choice apart from
 // the transformation makes it testable on its own and replaceable (a tuned
 // table, a cost model) without touching the passes that apply it.
@@ -59,12 +61,56 @@ static int64_t channelBlock(int64_t n, int64_t lanes) {
   return divisorAtMost(n, 2 * lanes);
 }
 
+static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
+                                               unsigned vectorBits);
+
 static unsigned accumulatorBits(linalg::LinalgOp op) {
   Type t = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
   return std::max(8u, t.getIntOrFloatBitWidth());
 }
 
+/// Static iterations of an op's loop nest below which a parallel region
+/// costs more than it gains (a fork and join is a few microseconds; 2^16
+/// multiply-adds take about as long on one core). A dynamic loop (the batch)
+/// counts as 16.
+static constexpr int64_t kMinParallelWork = 1 << 16;
+static constexpr int64_t kDynamicLoopGuess = 16;
+
+/// The loops shared out among threads: the op's parallel loops with more
+/// than one tile, outermost first, at most two (OpenMP collapses them into
+/// one iteration space).
+static SmallVector<int64_t> chooseThreadLoops(linalg::LinalgOp op,
+                                              ArrayRef<int64_t> tiles) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t work = 1;
+  for (int64_t r : ranges)
+    work = std::min<int64_t>(
+        work * (ShapedType::isDynamic(r) ? kDynamicLoopGuess : r), 1LL << 40);
+  if (work < kMinParallelWork)
+    return {};
+  SmallVector<int64_t> loops;
+  for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray())) {
+    if (it != utils::IteratorType::parallel || tiles[i] == 0)
+      continue;
+    if (!ShapedType::isDynamic(ranges[i]) && ranges[i] <= tiles[i])
+      continue;
+    loops.push_back(i);
+    if (loops.size() == 2)
+      break;
+  }
+  return loops;
+}
+
 std::optional<KernelChoice> dyad::chooseKernel(linalg::LinalgOp op,
+                                               unsigned vectorBits,
+                                               bool threads) {
+  std::optional<KernelChoice> k = chooseTiles(op, vectorBits);
+  if (k && threads)
+    k->threadLoops = chooseThreadLoops(op, k->tiles);
+  return k;
+}
+
+static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
                                                unsigned vectorBits) {
   if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1)
     return std::nullopt;
@@ -167,11 +213,13 @@ struct DyadCpuSelectKernelsPass
       // Ops inside tiles already made are not chosen again.
       if (op->getParentOfType<LoopLikeOpInterface>())
         return;
-      std::optional<KernelChoice> k = chooseKernel(op, vectorBits);
+      std::optional<KernelChoice> k = chooseKernel(op, vectorBits, threads);
       if (!k)
         return;
       op->setAttr(kKernelAttr, b.getStringAttr(k->kernel));
       op->setAttr(kTilesAttr, b.getDenseI64ArrayAttr(k->tiles));
+      if (!k->threadLoops.empty())
+        op->setAttr(kThreadsAttr, b.getDenseI64ArrayAttr(k->threadLoops));
     });
   }
 };

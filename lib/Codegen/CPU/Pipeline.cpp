@@ -5,6 +5,7 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -34,6 +35,7 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
       fpm.addPass(createCSEPass());
       DyadCpuSelectKernelsOptions select;
       select.vectorBits = options.vectorBits;
+      select.threads = options.threads;
       fpm.addPass(createDyadCpuSelectKernels(select));
       fpm.addPass(createDyadCpuTileAndVectorize());
       fpm.addPass(createCanonicalizerPass());
@@ -54,6 +56,15 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   }
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Threads: the scf.forall loops of dyad.cpu.threads become OpenMP
+  // worksharing loops (static schedule, libomp's team per calling thread).
+  // Canonicalize folds the memref.alloca_scope the conversion wraps the
+  // loop body in (the verifier rejects it otherwise).
+  if (kernels && options.threads) {
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+    pm.addPass(createCanonicalizerPass());
+  }
   // Loops, then the LLVM dialect.
   {
     OpPassManager &fpm = pm.nest<func::FuncOp>();
@@ -88,6 +99,8 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  if (kernels && options.threads)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
@@ -98,6 +111,7 @@ dyad::LowerCpuOptions dyad::lowerCpuOptionsFor(const CPUTarget &target,
   LowerCpuOptions o;
   o.optLevel = optLevel;
   o.modelAllocator = true;
+  o.threads = true;
   // Kernel paths, best first: AVX512-VNNI, AVX-VNNI, AVX2, generic. (AMX is
   // not used yet: its tiles need the packed layouts of a later step.)
   if (target.has("avx512f") && target.has("avx512bw"))
@@ -142,6 +156,10 @@ struct LowerCpuPipelineOptions
       llvm::cl::desc("Allocate through _mlir_memref_to_llvm_alloc/free (the "
                      "model libraries' buffer cache)"),
       llvm::cl::init(false)};
+  Option<bool> threads{
+      *this, "threads",
+      llvm::cl::desc("Share large ops' tiles out among threads (OpenMP)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -156,6 +174,7 @@ void dyad::registerCodegenCPUPasses() {
         options.vectorBits = opts.vectorBits;
         options.vnniBits = opts.vnniBits;
         options.modelAllocator = opts.modelAllocator;
+        options.threads = opts.threads;
         buildLowerCpuPipeline(pm, options);
       });
 }

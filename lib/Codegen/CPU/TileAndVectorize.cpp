@@ -1,7 +1,9 @@
 //===- TileAndVectorize.cpp - apply the kernel strategy -------------------===//
 //
 // Applies `dyad.cpu.tiles` (chosen by dyad-cpu-select-kernels) on tensors:
-//   1. tile each chosen op with scf.for loops (tileUsingSCF);
+//   1. tile each chosen op: the loops of `dyad.cpu.threads` with one
+//      scf.forall (shared out among threads after bufferization, through
+//      OpenMP), the rest with scf.for loops inside it (tileUsingSCF);
 //   2. decompose the tiled 2-D convolutions and poolings, whose tiles have
 //      one output row and one filter row, into their 1-D forms (the
 //      vectorizer's convolution generator works on those: no im2col);
@@ -72,19 +74,42 @@ struct DyadCpuTileAndVectorizePass
                         << op.getNumLoops() << ")";
         return signalPassFailure();
       }
+      SmallVector<int64_t> sizes(tiles.asArrayRef());
+      // Threads first: the loops in `dyad.cpu.threads` become one
+      // scf.forall over their tiles; the op inside it is tiled further.
+      if (auto threads = op->getAttrOfType<DenseI64ArrayAttr>(kThreadsAttr)) {
+        op->removeAttr(kThreadsAttr);
+        SmallVector<int64_t> outer(sizes.size(), 0);
+        for (int64_t loop : threads.asArrayRef()) {
+          if (loop < 0 || loop >= int64_t(sizes.size()) || sizes[loop] <= 0) {
+            op->emitError() << "'" << kThreadsAttr
+                            << "' names a loop that is not tiled";
+            return signalPassFailure();
+          }
+          std::swap(outer[loop], sizes[loop]);
+        }
+        rewriter.setInsertionPoint(op);
+        scf::SCFTilingOptions options;
+        options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+        options.setTileSizes(getAsIndexOpFoldResult(ctx, outer));
+        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+            rewriter, cast<TilingInterface>(op.getOperation()), options);
+        if (succeeded(tiled) && tiled->tiledOps.size() == 1) {
+          rewriter.replaceOp(op, tiled->replacements);
+          op = cast<linalg::LinalgOp>(tiled->tiledOps.front());
+        }
+      }
       // Whole-op tiles need no loops.
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      bool whole = llvm::all_of(llvm::zip(tiles.asArrayRef(), ranges),
-                                [](auto p) {
-                                  auto [t, r] = p;
-                                  return t == 0 || t == r;
-                                });
+      bool whole = llvm::all_of(llvm::zip(sizes, ranges), [](auto p) {
+        auto [t, r] = p;
+        return t == 0 || t == r;
+      });
       if (whole)
         continue;
       rewriter.setInsertionPoint(op);
       scf::SCFTilingOptions options;
-      options.setTileSizes(
-          getAsIndexOpFoldResult(ctx, tiles.asArrayRef()));
+      options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
       FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
           rewriter, cast<TilingInterface>(op.getOperation()), options);
       if (failed(tiled))
@@ -99,6 +124,7 @@ struct DyadCpuTileAndVectorizePass
       linalg::populateDecomposeConvolutionPatterns(patterns);
       linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
       scf::ForOp::getCanonicalizationPatterns(patterns, ctx);
+      scf::ForallOp::getCanonicalizationPatterns(patterns, ctx);
       tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, ctx);
       (void)applyPatternsGreedily(func, std::move(patterns));
     }
@@ -109,7 +135,7 @@ struct DyadCpuTileAndVectorizePass
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !smallStaticShape(op))
         return;
-      if (op->hasAttr(kTilesAttr) || op->getParentOfType<scf::ForOp>())
+      if (op->hasAttr(kTilesAttr) || op->getParentOfType<LoopLikeOpInterface>())
         toVectorize.push_back(op);
     });
     for (linalg::LinalgOp op : toVectorize) {
@@ -133,6 +159,7 @@ struct DyadCpuTileAndVectorizePass
     // analysis then walks that chain for each slice (minutes on a 300-op
     // model). The dims resolve to the function arguments' instead.
     scf::populateSCFForLoopCanonicalizationPatterns(patterns);
+    scf::ForallOp::getCanonicalizationPatterns(patterns, ctx);
     memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
     memref::populateResolveShapedTypeResultDimsPatterns(patterns);
     tensor::DimOp::getCanonicalizationPatterns(patterns, ctx);

@@ -113,3 +113,16 @@ __attribute__((destructor)) static void dyad_cache_unload(void) {
   }
   pthread_key_delete(dyad_cache_key);
 }
+
+/* Threads. The generated code's parallel loops run on libomp's team of the
+ * calling thread; the runtime calls this before each run with the model
+ * instance's thread count (n > 0), which sets the calling thread's own
+ * nthreads ICV: instances with different counts can run on different
+ * threads at once. A model without parallel loops does not link libomp
+ * (--as-needed); the weak reference is then null. */
+extern void omp_set_num_threads(int) __attribute__((weak));
+
+__attribute__((visibility("default"))) void dyad_model_threads(int n) {
+  if (n > 0 && omp_set_num_threads)
+    omp_set_num_threads(n);
+}

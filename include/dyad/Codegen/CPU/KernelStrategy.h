@@ -13,6 +13,7 @@ namespace dyad {
 /// `dyad-cpu-tile-and-vectorize` reads.
 inline constexpr llvm::StringLiteral kKernelAttr = "dyad.cpu.kernel";
 inline constexpr llvm::StringLiteral kTilesAttr = "dyad.cpu.tiles";
+inline constexpr llvm::StringLiteral kThreadsAttr = "dyad.cpu.threads";
 
 struct KernelChoice {
   /// Kernel family: conv2d-nhwc, dwconv2d-nhwc, pool2d-nhwc, matmul,
@@ -21,12 +22,18 @@ struct KernelChoice {
   /// One tile size per loop of the op (0: the loop is not tiled; the tile
   /// is then vectorized whole).
   llvm::SmallVector<int64_t> tiles;
+  /// The loops whose tiles are shared out among threads (an scf.forall,
+  /// then OpenMP): the leading parallel loops of the op with more than one
+  /// tile, at most two; empty when the op is too small to be worth a
+  /// parallel region.
+  llvm::SmallVector<int64_t> threadLoops;
 };
 
 /// The kernel for `op` on a CPU with `vectorBits`-wide vector registers;
 /// none when the op is left to the scalar loop lowering.
 std::optional<KernelChoice> chooseKernel(mlir::linalg::LinalgOp op,
-                                         unsigned vectorBits);
+                                         unsigned vectorBits,
+                                         bool threads = false);
 
 } // namespace dyad
 

@@ -37,6 +37,9 @@ struct LowerCpuOptions {
   /// libraries define (lib/Compiler/ModelSupport/model_support.c: buffers
   /// reused across runs); plain malloc/free otherwise (mlir-runner, tests).
   bool modelAllocator = false;
+  /// Share large ops' tiles out among threads through OpenMP (the code then
+  /// calls libomp's __kmpc_* entry points: model libraries link libomp).
+  bool threads = false;
 };
 
 struct CPUTarget;

@@ -64,6 +64,9 @@ def DyadCpuSelectKernels
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
            "Width of the target's vector registers in bits (512, 256, 128)">,
+    Option<"threads", "threads", "bool", /*default=*/"false",
+           "Share the tiles of large ops out among threads "
+           "(dyad.cpu.threads)">,
   ];
 }
 
