@@ -78,3 +78,42 @@ func.func @chain(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> {
   %z = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%r, %w : tensor<1x2x5x5xf32>, tensor<2x2x1x1xf32>) outs(%init : tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
   return %z : tensor<1x2x5x5xf32>
 }
+
+// An int8 stem (1 input channel): channels rounded up to 4 for vpdpbusd, in
+// the same pad as the spatial padding (the extra channels hold the zero
+// point), and zero filter channels added at compile time.
+// CHECK-LABEL: func.func @conv_i8_stem(
+// CHECK:         %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 3]
+// CHECK:         linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[P]], %{{.*}} : tensor<?x10x10x4xi8>, tensor<3x3x4x16xi8>)
+#id1 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch1 = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @conv_i8_stem(%x: tensor<?x1x8x8xi8>) -> tensor<?x16x8x8xi32> {
+  %c0 = arith.constant 0 : index
+  %zp = arith.constant -3 : i8
+  %w = arith.constant dense<2> : tensor<16x1x3x3xi8>
+  %bias = arith.constant dense<7> : tensor<16xi32>
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zp : i8
+  } : tensor<?x1x8x8xi8> to tensor<?x1x10x10xi8>
+  %n = tensor.dim %x, %c0 : tensor<?x1x8x8xi8>
+  %e = tensor.empty(%n) : tensor<?x1x10x10xi32>
+  %xe = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%p : tensor<?x1x10x10xi8>) outs(%e : tensor<?x1x10x10xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<?x1x10x10xi32>
+  %we0 = tensor.empty() : tensor<16x1x3x3xi32>
+  %we = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%w : tensor<16x1x3x3xi8>) outs(%we0 : tensor<16x1x3x3xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<16x1x3x3xi32>
+  %i0 = tensor.empty(%n) : tensor<?x16x8x8xi32>
+  %init = linalg.generic {indexing_maps = [#ch1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<16xi32>) outs(%i0 : tensor<?x16x8x8xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<?x16x8x8xi32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xe, %we : tensor<?x1x10x10xi32>, tensor<16x1x3x3xi32>) outs(%init : tensor<?x16x8x8xi32>) -> tensor<?x16x8x8xi32>
+  return %y : tensor<?x16x8x8xi32>
+}

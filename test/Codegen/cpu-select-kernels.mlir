@@ -51,3 +51,21 @@ func.func @kernels(%x: tensor<?x10x10x64xi8>, %w: tensor<3x3x64x64xi8>, %acc: te
   } -> tensor<4xi1>
   return %0, %1, %2, %3, %4 : tensor<?x8x8x64xi32>, tensor<?x96xf32>, tensor<1x8x8x48xf32>, tensor<1x7x7x10xf32>, tensor<4xi1>
 }
+
+// An elementwise op that takes a convolution's whole result (its epilogue:
+// here a ReLU) takes over the convolution's output tiles and threads; the
+// convolution keeps its reduction tiles and is computed inside the
+// epilogue's loops (dyad.cpu.fuse_producer).
+// THREADS-LABEL: func.func @epilogue(
+// THREADS:         linalg.conv_2d_nhwc_hwcf {{.*}}dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 32, 1, 1, 64>
+// THREADS:         linalg.generic {{.*}}dyad.cpu.fuse_producer, dyad.cpu.kernel = "conv2d-nhwc-epilogue", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 8, 32>
+func.func @epilogue(%x: tensor<?x10x10x64xi8>, %w: tensor<3x3x64x64xi8>, %acc: tensor<?x8x8x64xi32>) -> tensor<?x8x8x64xi32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x10x10x64xi8>, tensor<3x3x64x64xi8>) outs(%acc : tensor<?x8x8x64xi32>) -> tensor<?x8x8x64xi32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<?x8x8x64xi32>) outs(%acc : tensor<?x8x8x64xi32>) {
+  ^bb0(%in: i32, %o: i32):
+    %z = arith.constant 0 : i32
+    %m = arith.maxsi %in, %z : i32
+    linalg.yield %m : i32
+  } -> tensor<?x8x8x64xi32>
+  return %1 : tensor<?x8x8x64xi32>
+}

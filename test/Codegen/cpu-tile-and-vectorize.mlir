@@ -79,3 +79,29 @@ func.func @bad(%a: tensor<4x4xf32>) -> tensor<4x4xf32> {
   } -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// An epilogue (dyad.cpu.fuse_producer) tiled with its convolution's output
+// tiles: the forall over (n, oh) (one tile of 8 pixels x 16 channels per
+// row), and inside it the convolution of that tile (its filter loops, one
+// contraction each), then the ReLU on the accumulators: the i32 result of
+// the convolution is never written whole.
+// CHECK-LABEL: func.func @epilogue(
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) in (%{{.*}}, 8)
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               vector.contract {{.*}} into vector<1x8x16xi32>
+// CHECK:           arith.maxsi {{.*}} : vector<1x1x8x16xi32>
+// CHECK:           scf.forall.in_parallel
+// CHECK-NOT:     linalg.
+func.func @epilogue(%x: tensor<?x10x10x8xi8>, %w: tensor<3x3x8x16xi8>, %acc: tensor<?x8x8x16xi32>) -> tensor<?x8x8x16xi32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1, 8>} ins(%x, %w : tensor<?x10x10x8xi8>, tensor<3x3x8x16xi8>) outs(%acc : tensor<?x8x8x16xi32>) -> tensor<?x8x8x16xi32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"], dyad.cpu.fuse_producer, dyad.cpu.kernel = "conv2d-nhwc-epilogue", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 8, 16>} ins(%0 : tensor<?x8x8x16xi32>) outs(%acc : tensor<?x8x8x16xi32>) {
+  ^bb0(%in: i32, %o: i32):
+    %z = arith.constant 0 : i32
+    %m = arith.maxsi %in, %z : i32
+    linalg.yield %m : i32
+  } -> tensor<?x8x8x16xi32>
+  return %1 : tensor<?x8x8x16xi32>
+}

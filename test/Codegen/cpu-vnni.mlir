@@ -51,3 +51,17 @@ func.func @odd_depth(%l: vector<2x6xi8>, %r: vector<6x16xi8>, %acc: vector<2x16x
   %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<2x6xi32>, vector<6x16xi32> into vector<2x16xi32>
   return %c : vector<2x16xi32>
 }
+
+// One output pixel (a strided convolution's tile): a vector-matrix product,
+// taken as a one-row matmul: 2 column blocks x 4 k-blocks x (1 row + 1
+// correction) = 16.
+// VNNI512-LABEL: func.func @vecmat(
+// VNNI512-COUNT-16: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI512-NOT:     vector.contract
+// VNNI512:         return
+func.func @vecmat(%l: vector<16xi8>, %r: vector<16x32xi8>, %acc: vector<32xi32>) -> vector<32xi32> {
+  %a = arith.extsi %l : vector<16xi8> to vector<16xi32>
+  %b = arith.extsi %r : vector<16x32xi8> to vector<16x32xi32>
+  %c = vector.contract {indexing_maps = [affine_map<(n, k) -> (k)>, affine_map<(n, k) -> (k, n)>, affine_map<(n, k) -> (n)>], iterator_types = ["parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<16xi32>, vector<16x32xi32> into vector<32xi32>
+  return %c : vector<32xi32>
+}

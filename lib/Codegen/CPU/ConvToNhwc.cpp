@@ -181,6 +181,56 @@ Value inputToNhwc(OpBuilder &b, Location loc, Value x, bool narrow) {
   return transposeGeneric(b, loc, x, kToNhwc);
 }
 
+/// An int8 NHWC convolution with C % 4 != 0 input channels (the image stem:
+/// 1 or 3) gets C rounded up to 4: vpdpbusd takes 4 channels per lane, and
+/// the extra channels, zero in the constant HWCF filter, add nothing. Their
+/// input value is the spatial pad's (the zero point) or 0. Returns false,
+/// changing nothing, when the filter is not a constant.
+bool padChannelsTo4(OpBuilder &b, Location loc, Value &xt, Value &wt) {
+  auto xType = cast<RankedTensorType>(xt.getType());
+  int64_t c = xType.getDimSize(3);
+  DenseElementsAttr filter;
+  if (ShapedType::isDynamic(c) || c % 4 == 0 ||
+      !matchPattern(wt, m_Constant(&filter)))
+    return false;
+  auto wType = cast<RankedTensorType>(filter.getType());
+  if (!wType.hasStaticShape() || wType.getElementTypeBitWidth() != 8)
+    return false;
+  int64_t cp = (c + 3) / 4 * 4, f = wType.getDimSize(3);
+  int64_t taps = wType.getDimSize(0) * wType.getDimSize(1);
+  std::vector<char> out(taps * cp * f, 0);
+  if (filter.isSplat()) {
+    char v = filter.getRawData()[0];
+    for (int64_t t = 0; t < taps; ++t)
+      std::memset(&out[t * cp * f], v, c * f);
+  } else {
+    ArrayRef<char> raw = filter.getRawData();
+    for (int64_t t = 0; t < taps; ++t)
+      std::memcpy(&out[t * cp * f], &raw[t * c * f], c * f);
+  }
+  auto paddedType = wType.clone(
+      {wType.getDimSize(0), wType.getDimSize(1), cp, f});
+  wt = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::getFromRawBuffer(paddedType, out));
+  OpFoldResult extra = b.getIndexAttr(cp - c);
+  if (auto pad = xt.getDefiningOp<tensor::PadOp>();
+      pad && pad.getConstantPaddingValue() && pad->use_empty()) {
+    SmallVector<OpFoldResult> high = pad.getMixedHighPad();
+    high[3] = extra;
+    xt = tensor::PadOp::create(b, loc, Type(), pad.getSource(),
+                               pad.getMixedLowPad(), high,
+                               pad.getConstantPaddingValue())
+             .getResult();
+    return true;
+  }
+  SmallVector<OpFoldResult> zeros(4, b.getIndexAttr(0)), high = zeros;
+  high[3] = extra;
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(xType.getElementType()));
+  xt = tensor::PadOp::create(b, loc, Type(), xt, zeros, high, zero).getResult();
+  return true;
+}
+
 /// `OpTy` (NCHW) as `NhwcOp`; the filter permuted by `filterPerm` (none for
 /// pooling, whose second operand is only the window shape).
 template <typename OpTy, typename NhwcOp>
@@ -202,6 +252,8 @@ struct ToNhwc : OpRewritePattern<OpTy> {
     Value xt = inputToNhwc(rewriter, loc, x, narrow);
     Value initT = transposeGeneric(rewriter, loc, init, kToNhwc);
     Value wt = isConv ? permuteFilter(rewriter, loc, w, filterPerm) : w;
+    if (narrow && std::is_same_v<NhwcOp, linalg::Conv2DNhwcHwcfOp>)
+      padChannelsTo4(rewriter, loc, xt, wt);
     Value y = NhwcOp::create(rewriter, loc, TypeRange{initT.getType()},
                              ValueRange{xt, wt}, ValueRange{initT},
                              op.getStrides(), op.getDilations())

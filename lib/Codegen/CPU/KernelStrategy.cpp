@@ -203,6 +203,52 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   return std::nullopt;
 }
 
+/// Kernel families whose results an epilogue can be fused into.
+static bool isContractionKernel(StringRef kernel) {
+  return kernel == "conv2d-nhwc" || kernel == "dwconv2d-nhwc" ||
+         kernel == "matmul";
+}
+
+/// The epilogue of a contraction `op` (chosen, with one use): the
+/// elementwise generic that reads its result with the identity map over the
+/// same parallel loops. It takes over the contraction's output tiles and
+/// threads; the contraction keeps its reduction tiles and is fused into the
+/// epilogue's loops.
+static void chooseEpilogue(linalg::LinalgOp op, Builder &b) {
+  auto kernel = op->getAttrOfType<StringAttr>(kKernelAttr);
+  auto tiles = op->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr);
+  if (!kernel || !tiles || !isContractionKernel(kernel.getValue()) ||
+      op->getNumResults() != 1 || !op->getResult(0).hasOneUse())
+    return;
+  OpOperand &use = *op->getResult(0).getUses().begin();
+  auto consumer = dyn_cast<linalg::GenericOp>(use.getOwner());
+  if (!consumer || !consumer->hasAttr(kTilesAttr) ||
+      consumer.getNumParallelLoops() != consumer.getNumLoops() ||
+      consumer.getNumDpsInits() != 1 || consumer.isDpsInit(&use))
+    return;
+  // The parallel loops of the contraction come first (n, oh, ow, f /
+  // m, n): they are the epilogue's loops when both maps are identities.
+  int64_t rank = consumer.getNumLoops();
+  if (!consumer.getMatchingIndexingMap(&use).isIdentity() ||
+      !consumer.getMatchingIndexingMap(consumer.getDpsInitOperand(0))
+           .isIdentity() ||
+      int64_t(op.getNumParallelLoops()) != rank)
+    return;
+  for (auto [i, it] : llvm::enumerate(op.getIteratorTypesArray()))
+    if ((int64_t(i) < rank) != (it == utils::IteratorType::parallel))
+      return;
+  consumer->setAttr(kTilesAttr,
+                    b.getDenseI64ArrayAttr(tiles.asArrayRef().take_front(rank)));
+  consumer->setAttr(kKernelAttr,
+                    b.getStringAttr(kernel.getValue() + "-epilogue"));
+  consumer->setAttr(kFuseProducerAttr, b.getUnitAttr());
+  consumer->removeAttr(kThreadsAttr);
+  if (Attribute threads = op->getAttr(kThreadsAttr)) {
+    consumer->setAttr(kThreadsAttr, threads);
+    op->removeAttr(kThreadsAttr);
+  }
+}
+
 namespace {
 struct DyadCpuSelectKernelsPass
     : dyad::impl::DyadCpuSelectKernelsBase<DyadCpuSelectKernelsPass> {
@@ -221,6 +267,11 @@ struct DyadCpuSelectKernelsPass
       if (!k->threadLoops.empty())
         op->setAttr(kThreadsAttr, b.getDenseI64ArrayAttr(k->threadLoops));
     });
+    if (fuseEpilogues)
+      getOperation().walk([&](linalg::LinalgOp op) {
+        if (!op->getParentOfType<LoopLikeOpInterface>())
+          chooseEpilogue(op, b);
+      });
   }
 };
 } // namespace

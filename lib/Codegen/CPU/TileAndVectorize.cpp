@@ -53,6 +53,59 @@ static bool smallStaticShape(linalg::LinalgOp op) {
   return true;
 }
 
+static bool isContractionKernel(Operation *op) {
+  auto k = op->getAttrOfType<StringAttr>(kKernelAttr);
+  return k && (k.getValue() == "conv2d-nhwc" ||
+               k.getValue() == "dwconv2d-nhwc" || k.getValue() == "matmul");
+}
+
+/// Tiles `op` (an epilogue, kFuseProducerAttr) with `sizes` in loops of
+/// `loopType`, computing its contraction producer, and the producer of that
+/// contraction's accumulator init (bias broadcast, fill), tile by tile
+/// inside them. Returns the tiled epilogue, or null where nothing was tiled.
+static FailureOr<linalg::LinalgOp>
+tileAndFuseEpilogue(RewriterBase &rewriter, linalg::LinalgOp op,
+                    ArrayRef<int64_t> sizes,
+                    scf::SCFTilingOptions::LoopType loopType) {
+  MLIRContext *ctx = rewriter.getContext();
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setLoopType(loopType);
+  options.tilingOptions.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+  options.setFusionControlFn(
+      [](tensor::ExtractSliceOp slice, OpResult producer,
+         bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (isContractionKernel(producer.getOwner()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        // The slice is a tiled contraction's accumulator init.
+        if (slice->hasOneUse()) {
+          OpOperand &use = *slice->getUses().begin();
+          auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+          if (user && user.isDpsInit(&use) && isContractionKernel(user))
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        }
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTileAndFuseResult> fused =
+      scf::tileConsumerAndFuseProducersUsingSCF(
+          rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(fused) || fused->tiledAndFusedOps.empty())
+    return failure();
+  for (OpResult r : op->getResults())
+    if (Value v = fused->replacements.lookup(r))
+      rewriter.replaceAllUsesWith(r, v);
+  // The fused copies of the bias broadcast and the epilogue itself are
+  // vectorized whole inside the loops; the contraction keeps its tiles for
+  // its reduction loops.
+  for (Operation *t : fused->tiledAndFusedOps)
+    if (!isContractionKernel(t)) {
+      t->removeAttr(kTilesAttr);
+      t->removeAttr(kThreadsAttr);
+      t->removeAttr(kFuseProducerAttr);
+    }
+  return cast<linalg::LinalgOp>(fused->tiledAndFusedOps.front());
+}
+
 namespace {
 struct DyadCpuTileAndVectorizePass
     : dyad::impl::DyadCpuTileAndVectorizeBase<DyadCpuTileAndVectorizePass> {
@@ -61,7 +114,52 @@ struct DyadCpuTileAndVectorizePass
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);
 
-    // 1. Tile.
+    // 1. Tile. Epilogues first: their loops take in their contraction.
+    SmallVector<linalg::LinalgOp> epilogues;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kFuseProducerAttr) && op->hasAttr(kTilesAttr))
+        epilogues.push_back(op);
+    });
+    for (linalg::LinalgOp op : epilogues) {
+      auto tiles = op->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr);
+      if (tiles.size() != int64_t(op.getNumLoops()))
+        continue; // reported below
+      SmallVector<int64_t> sizes(tiles.asArrayRef());
+      linalg::LinalgOp current = op;
+      if (auto threads = op->getAttrOfType<DenseI64ArrayAttr>(kThreadsAttr)) {
+        SmallVector<int64_t> outer(sizes.size(), 0);
+        for (int64_t loop : threads.asArrayRef())
+          if (loop >= 0 && loop < int64_t(sizes.size()))
+            std::swap(outer[loop], sizes[loop]);
+        FailureOr<linalg::LinalgOp> tiled = tileAndFuseEpilogue(
+            rewriter, current, outer, scf::SCFTilingOptions::LoopType::ForallOp);
+        if (succeeded(tiled))
+          current = *tiled;
+      }
+      if (llvm::any_of(sizes, [](int64_t t) { return t > 0; })) {
+        // Inside the forall (whose copy of the contraction is fused again).
+        FailureOr<linalg::LinalgOp> tiled = tileAndFuseEpilogue(
+            rewriter, current, sizes, scf::SCFTilingOptions::LoopType::ForOp);
+        if (succeeded(tiled))
+          current = *tiled;
+      }
+      if (current == op) {
+        // Not tiled: an elementwise op like the others (step below).
+        op->removeAttr(kFuseProducerAttr);
+        continue;
+      }
+      for (Operation *o : {op.getOperation(), current.getOperation()}) {
+        o->removeAttr(kTilesAttr);
+        o->removeAttr(kThreadsAttr);
+        o->removeAttr(kFuseProducerAttr);
+      }
+    }
+    // The contractions and init producers the epilogues took in are dead.
+    {
+      RewritePatternSet none(ctx);
+      (void)applyPatternsGreedily(func, std::move(none));
+    }
+
     SmallVector<linalg::LinalgOp> chosen;
     func.walk([&](linalg::LinalgOp op) {
       if (op->hasAttr(kTilesAttr))

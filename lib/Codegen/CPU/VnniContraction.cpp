@@ -149,9 +149,66 @@ struct ContractToVnni : OpRewritePattern<vector::ContractionOp> {
   }
 };
 
+/// acc[n] += sum_k ext(L[k]) * ext(R[k][n]) (one output pixel: what a
+/// strided convolution's tile becomes, one contraction per pixel) as the
+/// one-row matmul ContractToVnni takes.
+struct VecMatToMatmul : OpRewritePattern<vector::ContractionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (op.getKind() != vector::CombiningKind::ADD || op.isMasked() ||
+        !accType || accType.getRank() != 1 ||
+        !accType.getElementType().isInteger(32))
+      return failure();
+    MLIRContext *ctx = op.getContext();
+    AffineExpr n, k;
+    bindDims(ctx, n, k);
+    auto map = [&](ArrayRef<AffineExpr> r) {
+      return AffineMap::get(2, 0, r, ctx);
+    };
+    if (op.getIndexingMapsArray() !=
+        SmallVector<AffineMap>{map({k}), map({k, n}), map({n})})
+      return failure();
+    bool lhsSigned = false, rhsSigned = false;
+    Value lhs = narrowSource(op.getLhs(), lhsSigned);
+    if (!lhs || !narrowSource(op.getRhs(), rhsSigned))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t depth = cast<VectorType>(lhs.getType()).getDimSize(0);
+    Value lhs2 = vector::ShapeCastOp::create(
+        rewriter, loc, VectorType::get({1, depth}, rewriter.getI8Type()), lhs);
+    auto wideLhs = VectorType::get({1, depth}, rewriter.getI32Type());
+    lhs2 = lhsSigned
+               ? Value(arith::ExtSIOp::create(rewriter, loc, wideLhs, lhs2))
+               : Value(arith::ExtUIOp::create(rewriter, loc, wideLhs, lhs2));
+    auto acc2Type = VectorType::get({1, accType.getDimSize(0)},
+                                    accType.getElementType());
+    Value acc2 = vector::ShapeCastOp::create(rewriter, loc, acc2Type,
+                                             op.getAcc());
+    AffineExpr m, n3, k3;
+    bindDims(ctx, m, n3, k3);
+    auto map3 = [&](ArrayRef<AffineExpr> r) {
+      return AffineMap::get(3, 0, r, ctx);
+    };
+    auto mm = vector::ContractionOp::create(
+        rewriter, loc, lhs2, op.getRhs(), acc2,
+        rewriter.getAffineMapArrayAttr(
+            {map3({m, k3}), map3({k3, n3}), map3({m, n3})}),
+        rewriter.getArrayAttr(
+            {vector::IteratorTypeAttr::get(ctx, vector::IteratorType::parallel),
+             vector::IteratorTypeAttr::get(ctx, vector::IteratorType::parallel),
+             vector::IteratorTypeAttr::get(ctx,
+                                           vector::IteratorType::reduction)}));
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(op, accType, mm);
+    return success();
+  }
+};
+
 } // namespace
 
 void dyad::populateVnniContractionPatterns(RewritePatternSet &patterns,
                                            unsigned vectorBits) {
   patterns.add<ContractToVnni>(patterns.getContext(), vectorBits);
+  patterns.add<VecMatToMatmul>(patterns.getContext());
 }

@@ -14,6 +14,12 @@ namespace dyad {
 inline constexpr llvm::StringLiteral kKernelAttr = "dyad.cpu.kernel";
 inline constexpr llvm::StringLiteral kTilesAttr = "dyad.cpu.tiles";
 inline constexpr llvm::StringLiteral kThreadsAttr = "dyad.cpu.threads";
+/// On an elementwise op that consumes a convolution's or GEMM's whole result
+/// (its epilogue: bias, requantization, activation, residual add): its tiles
+/// are the producer's output tiles, and the producer is computed tile by
+/// tile inside its loops, so the accumulators never go through memory.
+inline constexpr llvm::StringLiteral kFuseProducerAttr =
+    "dyad.cpu.fuse_producer";
 
 struct KernelChoice {
   /// Kernel family: conv2d-nhwc, dwconv2d-nhwc, pool2d-nhwc, matmul,

@@ -67,6 +67,9 @@ def DyadCpuSelectKernels
     Option<"threads", "threads", "bool", /*default=*/"false",
            "Share the tiles of large ops out among threads "
            "(dyad.cpu.threads)">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Compute convolutions and GEMMs tile by tile inside the loops of "
+           "the elementwise op that consumes them (dyad.cpu.fuse_producer)">,
   ];
 }
 
