@@ -1,7 +1,10 @@
 // Times onnxruntime (CPU, the npm package onnxruntime-node) on one input, as
 // the peer Dyad's speed is compared with. Prints "median <ms> p90 <ms>".
 //
-//   node bench/ort_bench.js model.onnx input.npy [runs] [threads]
+//   node bench/ort_bench.js model.onnx input.npy [runs] [threads] [out.npy]
+//
+// With out.npy, the first output of the last run is written there (float32),
+// so a caller can check the model it timed computes what it should.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -23,7 +26,7 @@ function readNpy(file) {
 }
 
 (async () => {
-  const [model, input, runsArg, threadsArg] = process.argv.slice(2);
+  const [model, input, runsArg, threadsArg, outPath] = process.argv.slice(2);
   const runs = Number(runsArg || 20), threads = Number(threadsArg || 1);
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: threads, interOpNumThreads: 1,
@@ -37,5 +40,15 @@ function readNpy(file) {
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   ms.sort((a, b) => a - b);
+  if (outPath) {
+    const out = (await session.run(feeds))[session.outputNames[0]];
+    let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${out.dims.join(', ')}${out.dims.length === 1 ? ',' : ''}), }`;
+    header += ' '.repeat(63 - ((header.length + 10) % 64)) + '\n';
+    const pre = Buffer.alloc(10);
+    pre.write('\x93NUMPY', 0, 'latin1'); pre[6] = 1; pre[7] = 0;
+    pre.writeUInt16LE(header.length, 8);
+    fs.writeFileSync(outPath, Buffer.concat([pre, Buffer.from(header, 'latin1'),
+        Buffer.from(Float32Array.from(out.data).buffer)]));
+  }
   console.log(`median ${ms[Math.floor(ms.length / 2)]} p90 ${ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.9))]}`);
 })().catch(e => { console.error(`ort_bench: ${e.message}`); process.exit(1); });

@@ -329,7 +329,11 @@ llvm::Error dyad::linkSharedLibrary(StringRef object, StringRef output) {
   SmallVector<StringRef> args{clang,   "-shared", "-fuse-ld=lld", "-O2",
                               "-fPIC",   "-o",      out,           obj,
                               support,   "-lm",     "-lpthread",
-                              "-Wl,--as-needed", DYAD_OMP_LIBRARY};
+                              "-Wl,--as-needed", DYAD_OMP_LIBRARY,
+                              // A symbol the libraries lack (a libomp entry
+                              // point newer than Debian's) fails here, not
+                              // when the model is loaded.
+                              "-Wl,--no-undefined"};
   std::string msg;
   int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &msg);
   if (rc != 0)

@@ -20,13 +20,14 @@
 // AVX2: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1>
 // AVX2: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 1, 1, 10>
 
-// With threads, the large ops' tiles are shared out over their first two
+// With threads, the ops' tiles are shared out over their first two
 // parallel loops with more than one tile (the batch counts: its size is
-// only known at run time); the small pooling and elementwise ops run on the
-// calling thread (a parallel region would cost more than they do).
+// only known at run time; whether a run forks is decided then, by
+// dyad-cpu-parallel-threshold); an op too small for threads at any batch
+// size (the elementwise one) runs on the calling thread.
 // THREADS: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 8, 32, 1, 1, 64>
 // THREADS: dyad.cpu.kernel = "matmul", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 32, 1>
-// THREADS: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles
+// THREADS: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.threads = array<i64: 1, 3>, dyad.cpu.tiles
 // THREADS: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles
 
 // Booleans (bytes in memory, bits in LLVM vectors) stay scalar: no kernel.
@@ -68,4 +69,19 @@ func.func @epilogue(%x: tensor<?x10x10x64xi8>, %w: tensor<3x3x64x64xi8>, %acc: t
     linalg.yield %m : i32
   } -> tensor<?x8x8x64xi32>
   return %1 : tensor<?x8x8x64xi32>
+}
+
+// A MatMul written as a generic (batched activations by a broadcast weight,
+// as exporters write x[b, s, k] * W[k, n]): a register block of 8 rows x 2
+// vectors of columns, the reduction one step at a time, like linalg.matmul.
+// AVX512-LABEL: func.func @matmul_generic(
+// AVX512: dyad.cpu.kernel = "matmul-generic", dyad.cpu.tiles = array<i64: 1, 8, 32, 1>
+func.func @matmul_generic(%x: tensor<?x16x64xf32>, %w: tensor<64x96xf32>, %acc: tensor<?x16x96xf32>) -> tensor<?x16x96xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(b, s, n, k) -> (b, s, k)>, affine_map<(b, s, n, k) -> (k, n)>, affine_map<(b, s, n, k) -> (b, s, n)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x16x64xf32>, tensor<64x96xf32>) outs(%acc : tensor<?x16x96xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x16x96xf32>
+  return %0 : tensor<?x16x96xf32>
 }

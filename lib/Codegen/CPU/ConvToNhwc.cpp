@@ -22,6 +22,7 @@
 // model's own NCHW remains only where a non-elementwise op needs it.
 //
 //===----------------------------------------------------------------------===//
+#include "dyad/Codegen/CPU/KernelStrategy.h"
 #include "dyad/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -332,7 +333,9 @@ struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
     RewritePatternSet patterns(ctx);
     linalg::ControlFusionFn control = [](OpOperand *operand) {
       Operation *producer = operand->get().getDefiningOp();
-      return producer && (producer->hasOneUse() || isDataMovement(producer));
+      return producer &&
+             ((producer->hasOneUse() && dyad::readsWithoutBroadcast(operand)) ||
+              isDataMovement(producer));
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     tensor::populateFoldTensorEmptyPatterns(patterns);

@@ -70,11 +70,11 @@ static unsigned accumulatorBits(linalg::LinalgOp op) {
 }
 
 /// Static iterations of an op's loop nest below which a parallel region
-/// costs more than it gains (a fork and join is a few microseconds; 2^16
-/// multiply-adds take about as long on one core). A dynamic loop (the batch)
-/// counts as 16.
-static constexpr int64_t kMinParallelWork = 1 << 16;
-static constexpr int64_t kDynamicLoopGuess = 16;
+/// never pays for itself, whatever the batch (a dynamic loop counts as 1).
+/// Between this and enough work, dyad-cpu-parallel-threshold decides at run
+/// time from the actual trip count.
+static constexpr int64_t kMinParallelWork = 1 << 12;
+static constexpr int64_t kDynamicLoopGuess = 1;
 
 /// The loops shared out among threads: the op's parallel loops with more
 /// than one tile, outermost first, at most two (OpenMP collapses them into
@@ -108,6 +108,62 @@ std::optional<KernelChoice> dyad::chooseKernel(linalg::LinalgOp op,
   if (k && threads)
     k->threadLoops = chooseThreadLoops(op, k->tiles);
   return k;
+}
+
+/// A generic that multiplies and reduces like a matmul: a reduction over
+/// static loops where some input does not depend on one of the output's
+/// loops (the weights of `x[b,s,k] * W[k,n]`, the keys of an attention
+/// score), and the output's innermost loop is some input's innermost too
+/// (contiguous rows of W). Exporters write batched and broadcast MatMuls
+/// this way, often with a LayerNorm or a scale fused into them. Tiles: the
+/// output's innermost loop by a vector block, the one before by up to 8
+/// rows, the reduction loops by 1 (one outer-product step each), the rest
+/// by 1. Without this, each output element was one horizontal reduction.
+static std::optional<SmallVector<int64_t>>
+matmulLikeTiles(linalg::GenericOp g, ArrayRef<int64_t> ranges, int64_t lanes) {
+  if (g.getNumReductionLoops() == 0 || g.getNumDpsInits() != 1)
+    return std::nullopt;
+  AffineMap out = g.getMatchingIndexingMap(g.getDpsInitOperand(0));
+  if (out.getNumResults() < 2)
+    return std::nullopt;
+  auto dimOf = [](AffineExpr e) -> int64_t {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    return d ? int64_t(d.getPosition()) : -1;
+  };
+  int64_t n = dimOf(out.getResults().back());
+  int64_t m = dimOf(out.getResult(out.getNumResults() - 2));
+  if (n < 0 || m < 0 || ShapedType::isDynamic(ranges[n]))
+    return std::nullopt;
+  auto iters = g.getIteratorTypesArray();
+  for (auto [i, it] : llvm::enumerate(iters))
+    if (it == utils::IteratorType::reduction &&
+        ShapedType::isDynamic(ranges[i]))
+      return std::nullopt;
+  bool broadcast = false, contiguousN = false;
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    AffineMap map = g.getMatchingIndexingMap(in);
+    if (map.getNumResults() == 0)
+      continue;
+    bool usesReduction = false;
+    for (AffineExpr e : map.getResults()) {
+      int64_t d = dimOf(e);
+      if (d >= 0 && iters[d] == utils::IteratorType::reduction)
+        usesReduction = true;
+    }
+    if (!usesReduction)
+      continue;
+    for (AffineExpr e : out.getResults())
+      if (!llvm::is_contained(map.getResults(), e))
+        broadcast = true;
+    if (dimOf(map.getResults().back()) == n)
+      contiguousN = true;
+  }
+  if (!broadcast || !contiguousN)
+    return std::nullopt;
+  SmallVector<int64_t> tiles(ranges.size(), 1);
+  tiles[n] = channelBlock(ranges[n], lanes);
+  tiles[m] = divisorAtMost(ranges[m], 8);
+  return tiles;
 }
 
 static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
@@ -184,6 +240,12 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
       // does not take n-D vectors.
       k.tiles[n - 1] = divisorAtMost(inner, 4 * lanes);
       k.kernel = "elementwise";
+      return k;
+    }
+    if (std::optional<SmallVector<int64_t>> t =
+            matmulLikeTiles(g, ranges, lanes)) {
+      k.tiles = *t;
+      k.kernel = "matmul-generic";
       return k;
     }
     int64_t reduced = 1;

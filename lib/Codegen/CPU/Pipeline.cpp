@@ -23,10 +23,11 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   {
     OpPassManager &fpm = pm.nest<func::FuncOp>();
     fpm.addPass(createDyadToLinalg());
+    fpm.addPass(createDyadCpuExpandMath());
     fpm.addPass(createCanonicalizerPass());
     fpm.addPass(createCSEPass());
     if (options.optLevel > 0)
-      fpm.addPass(createLinalgElementwiseOpFusionPass());
+      fpm.addPass(createDyadCpuFuseElementwise());
     // The CPU kernels: channels-last layout, the per-op kernel choice, and
     // tiling and vectorization on tensors.
     if (kernels) {
@@ -64,6 +65,7 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
     pm.addPass(createConvertSCFToOpenMPPass());
     pm.addPass(createCanonicalizerPass());
+    pm.addPass(createDyadCpuParallelThreshold());
   }
   // Loops, then the LLVM dialect.
   {

@@ -35,6 +35,13 @@ struct KernelChoice {
   llvm::SmallVector<int64_t> threadLoops;
 };
 
+/// Whether the linalg op owning `operand` reads each of its values once per
+/// iteration of its parallel loops (no parallel loop missing from the
+/// operand's map). Elementwise producers are fused only into such operands:
+/// fused into a broadcast read (a LayerNorm into the MatMul after it) they
+/// would be recomputed for each iteration of the missing loop.
+bool readsWithoutBroadcast(mlir::OpOperand *operand);
+
 /// The kernel for `op` on a CPU with `vectorBits`-wide vector registers;
 /// none when the op is left to the scalar loop lowering.
 std::optional<KernelChoice> chooseKernel(mlir::linalg::LinalgOp op,

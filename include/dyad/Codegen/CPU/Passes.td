@@ -4,6 +4,47 @@
 
 include "mlir/Pass/PassBase.td"
 
+def DyadCpuExpandMath : Pass<"dyad-cpu-expand-math", "mlir::func::FuncOp"> {
+  let summary = "Math functions without an LLVM intrinsic (erf) as "
+                "polynomial approximations";
+  let description = [{
+    Otherwise each vector lane would be a scalar libm call. Runs at every
+    optimization level so scalar and vector code compute the same values.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def DyadCpuFuseElementwise
+    : Pass<"dyad-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise producers into their consumers, never "
+                "where the fused value would be recomputed";
+  let description = [{
+    linalg-fuse-elementwise-ops (producers with one use, reshapes folded by
+    expansion, constant folding), except that a producer is not fused into
+    a consumer that reads it broadcast over a parallel loop (a LayerNorm
+    into the MatMul after it would be recomputed for every output column).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
+def DyadCpuParallelThreshold
+    : Pass<"dyad-cpu-parallel-threshold", "mlir::ModuleOp"> {
+  let summary = "Run a parallel region on the calling thread when its loop "
+                "has too little work for a fork";
+  let description = [{
+    Sets the thread count of each omp.parallel to 1 unless the worksharing
+    loop's trip count (at run time: it often depends on the batch) times a
+    static estimate of the lane-operations per iteration reaches 2^17.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect",
+                           "mlir::omp::OpenMPDialect"];
+}
+
 def DyadStridedCopyToLinalg
     : Pass<"dyad-strided-copy-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Turn memref.copy between strided buffers into linalg.copy";
