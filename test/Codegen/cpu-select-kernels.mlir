@@ -20,14 +20,13 @@
 // AVX2: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1>
 // AVX2: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 1, 1, 10>
 
-// With threads, the ops' tiles are shared out over their first two
-// parallel loops with more than one tile (the batch counts: its size is
-// only known at run time; whether a run forks is decided then, by
-// dyad-cpu-parallel-threshold); an op too small for threads at any batch
-// size (the elementwise one) runs on the calling thread.
+// With threads, the large ops' tiles are shared out over their first two
+// parallel loops with more than one tile (the batch counts as 16: its size
+// is only known at run time); the small pooling and elementwise ops run on
+// the calling thread (a parallel region would cost more than they do).
 // THREADS: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 8, 32, 1, 1, 64>
 // THREADS: dyad.cpu.kernel = "matmul", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 32, 1>
-// THREADS: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.threads = array<i64: 1, 3>, dyad.cpu.tiles
+// THREADS: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles
 // THREADS: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles
 
 // Booleans (bytes in memory, bits in LLVM vectors) stay scalar: no kernel.

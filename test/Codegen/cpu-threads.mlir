@@ -6,22 +6,15 @@
 // an scf.parallel after bufferization and an OpenMP worksharing loop in the
 // end: a parallel region forked through libomp (__kmpc_fork_call), the
 // loop's iterations divided statically among the team. Without the option
-// the same code runs on the calling thread. Whether a run forks is decided
-// at run time (dyad-cpu-parallel-threshold): all threads when the loop's
-// trip count times the work of one iteration is large enough, else one
-// (num_threads; the `if` clause would need __kmpc_fork_call_if, newer than
-// Debian's libomp).
+// the same code runs on the calling thread.
 
 // CHECK-LABEL: llvm.func @gemm(
-// CHECK:         %[[ALL:.*]] = llvm.call @omp_get_max_threads() : () -> i32
-// CHECK:         %[[N:.*]] = llvm.select %{{.*}}, %[[ALL]], %{{.*}} : i1, i32
-// CHECK:         omp.parallel num_threads(%[[N]] : i32)
+// CHECK:         omp.parallel {
 // CHECK:           omp.wsloop
 // CHECK:             omp.loop_nest
 // CHECK:               llvm.intr.fmuladd
 
 // IR-LABEL: define {{.*}} @gemm(
-// IR:         call void @__kmpc_push_num_threads(
 // IR:         call void {{.*}}@__kmpc_fork_call(
 
 // SERIAL-LABEL: llvm.func @gemm(

@@ -70,11 +70,14 @@ static unsigned accumulatorBits(linalg::LinalgOp op) {
 }
 
 /// Static iterations of an op's loop nest below which a parallel region
-/// never pays for itself, whatever the batch (a dynamic loop counts as 1).
-/// Between this and enough work, dyad-cpu-parallel-threshold decides at run
-/// time from the actual trip count.
-static constexpr int64_t kMinParallelWork = 1 << 12;
-static constexpr int64_t kDynamicLoopGuess = 1;
+/// costs more than it gains (a fork and join is a microsecond or two with a
+/// hot team; 2^16 multiply-adds take about as long on one core). A dynamic
+/// loop (the batch) counts as 16. The choice is static: a region that
+/// decided at run time between the whole team and one thread
+/// (num_threads) made libomp 14 resize its team each time, ten times slower
+/// at batch 1 than always forking.
+static constexpr int64_t kMinParallelWork = 1 << 16;
+static constexpr int64_t kDynamicLoopGuess = 16;
 
 /// The loops shared out among threads: the op's parallel loops with more
 /// than one tile, outermost first, at most two (OpenMP collapses them into

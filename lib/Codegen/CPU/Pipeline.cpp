@@ -65,7 +65,6 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
     pm.addPass(createConvertSCFToOpenMPPass());
     pm.addPass(createCanonicalizerPass());
-    pm.addPass(createDyadCpuParallelThreshold());
   }
   // Loops, then the LLVM dialect.
   {

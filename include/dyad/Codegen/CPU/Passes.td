@@ -31,20 +31,6 @@ def DyadCpuFuseElementwise
                            "mlir::affine::AffineDialect"];
 }
 
-def DyadCpuParallelThreshold
-    : Pass<"dyad-cpu-parallel-threshold", "mlir::ModuleOp"> {
-  let summary = "Run a parallel region on the calling thread when its loop "
-                "has too little work for a fork";
-  let description = [{
-    Sets the thread count of each omp.parallel to 1 unless the worksharing
-    loop's trip count (at run time: it often depends on the batch) times a
-    static estimate of the lane-operations per iteration reaches 2^17.
-  }];
-  let dependentDialects = ["mlir::arith::ArithDialect",
-                           "mlir::func::FuncDialect",
-                           "mlir::omp::OpenMPDialect"];
-}
-
 def DyadStridedCopyToLinalg
     : Pass<"dyad-strided-copy-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Turn memref.copy between strided buffers into linalg.copy";
