@@ -84,3 +84,12 @@ func.func @matmul_generic(%x: tensor<?x16x64xf32>, %w: tensor<64x96xf32>, %acc: 
   } -> tensor<?x16x96xf32>
   return %0 : tensor<?x16x96xf32>
 }
+
+// 24 output channels: blocks of 8 (a power of two), not one vector of 24,
+// which LLVM would split into 16 + 8 with shuffles.
+// AVX512-LABEL: func.func @channels_24(
+// AVX512: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 7, 8, 1, 1, 8>
+func.func @channels_24(%x: tensor<?x16x16x8xf32>, %w: tensor<3x3x8x24xf32>, %acc: tensor<?x14x14x24xf32>) -> tensor<?x14x14x24xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x16x16x8xf32>, tensor<3x3x8x24xf32>) outs(%acc : tensor<?x14x14x24xf32>) -> tensor<?x14x14x24xf32>
+  return %0 : tensor<?x14x14x24xf32>
+}

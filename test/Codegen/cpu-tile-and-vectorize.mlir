@@ -105,3 +105,21 @@ func.func @epilogue(%x: tensor<?x10x10x8xi8>, %w: tensor<3x3x8x16xi8>, %acc: ten
   } -> tensor<?x8x8x16xi32>
   return %1 : tensor<?x8x8x16xi32>
 }
+
+// -----
+
+// A pad becomes a fill of the padded tensor and an insertion of its source
+// (empty-tensor elimination then lets the source's producer write into the
+// padded buffer directly: no copy).
+// CHECK-LABEL: func.func @pad(
+// CHECK:         %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x10x10x8xf32>)
+// CHECK:         tensor.insert_slice %{{.*}} into %[[F]][0, 1, 1, 0] [%{{.*}}, 8, 8, 8] [1, 1, 1, 1]
+// CHECK-NOT:     tensor.pad
+func.func @pad(%x: tensor<?x8x8x8xf32>) -> tensor<?x10x10x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %z : f32
+  } : tensor<?x8x8x8xf32> to tensor<?x10x10x8xf32>
+  return %p : tensor<?x10x10x8xf32>
+}

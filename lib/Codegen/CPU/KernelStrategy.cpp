@@ -58,6 +58,12 @@ static int64_t channelBlock(int64_t n, int64_t lanes) {
     return 2 * lanes;
   if (n % lanes == 0)
     return lanes;
+  // A power of two (a narrower register: 24 channels are 3 x 8): vectors of
+  // other lengths (24 = 16 + 8) are legalized into shuffles and partial
+  // registers. Sizes with no such divisor of at least 4 stay whole.
+  for (int64_t b = lanes / 2; b >= 4; b /= 2)
+    if (n % b == 0)
+      return b;
   return divisorAtMost(n, 2 * lanes);
 }
 

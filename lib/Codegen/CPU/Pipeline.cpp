@@ -45,6 +45,8 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   }
   // Bufferization, with identity layouts at function boundaries so the entry
   // point takes plain strided buffers.
+  if (kernels)
+    pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

@@ -264,6 +264,10 @@ struct DyadCpuTileAndVectorizePass
     vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
     vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
     tensor::populateFoldTensorEmptyPatterns(patterns);
+    // A pad as a fill of the padded tensor and an insertion of its source:
+    // with empty-tensor elimination before bufferization, the source's
+    // producer then writes straight into the padded buffer (no copy).
+    linalg::populateDecomposePadPatterns(patterns);
     (void)applyPatternsGreedily(func, std::move(patterns));
   }
 };
