@@ -50,3 +50,27 @@ func.func @elementwise_fusion(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
   } -> tensor<8x16xf32>
   return %h : tensor<8x16xf32>
 }
+
+// Nothing is fused into a plain sign extension (the i8 -> i32 operand of a
+// matmul: the kernels take its i8 source, so the producer must keep
+// writing i8).
+// CHECK-LABEL: func.func @extension_stays(
+// CHECK:         %[[Q:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<8x16xi8>)
+// CHECK:         linalg.generic {{.*}} ins(%[[Q]] : tensor<8x16xi8>) outs(%{{.*}} : tensor<8x16xi32>)
+// CHECK-NEXT:    ^bb0(%{{.*}}: i8, %{{.*}}: i32):
+// CHECK-NEXT:      arith.extsi
+func.func @extension_stays(%x: tensor<8x16xi32>) -> tensor<8x16xi32> {
+  %e8 = tensor.empty() : tensor<8x16xi8>
+  %q = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<8x16xi32>) outs(%e8 : tensor<8x16xi8>) {
+  ^bb0(%in: i32, %o: i8):
+    %v = arith.trunci %in : i32 to i8
+    linalg.yield %v : i8
+  } -> tensor<8x16xi8>
+  %e32 = tensor.empty() : tensor<8x16xi32>
+  %w = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%q : tensor<8x16xi8>) outs(%e32 : tensor<8x16xi32>) {
+  ^bb0(%in: i8, %o: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<8x16xi32>
+  return %w : tensor<8x16xi32>
+}

@@ -117,3 +117,30 @@ func.func @conv_i8_stem(%x: tensor<?x1x8x8xi8>) -> tensor<?x16x8x8xi32> {
   %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xe, %we : tensor<?x1x10x10xi32>, tensor<16x1x3x3xi32>) outs(%init : tensor<?x16x8x8xi32>) -> tensor<?x16x8x8xi32>
   return %y : tensor<?x16x8x8xi32>
 }
+
+// An integer matmul of sign-extended i8 operands (a quantized Gemm as
+// dyad-to-linalg writes it) takes the i8 operands: no i32 copy of the
+// activations or of the constant weights at run time.
+// CHECK-LABEL: func.func @matmul_i8(
+// CHECK-NOT:     arith.extsi
+// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x64xi8>, tensor<64x32xi8>) outs(%{{.*}} : tensor<?x32xi32>)
+#mm_id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @matmul_i8(%x: tensor<?x64xi8>, %acc: tensor<?x32xi32>) -> tensor<?x32xi32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64xi8>
+  %w = arith.constant dense<3> : tensor<64x32xi8>
+  %e = tensor.empty(%n) : tensor<?x64xi32>
+  %xe = linalg.generic {indexing_maps = [#mm_id, #mm_id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x64xi8>) outs(%e : tensor<?x64xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<?x64xi32>
+  %we0 = tensor.empty() : tensor<64x32xi32>
+  %we = linalg.generic {indexing_maps = [#mm_id, #mm_id], iterator_types = ["parallel", "parallel"]} ins(%w : tensor<64x32xi8>) outs(%we0 : tensor<64x32xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<64x32xi32>
+  %y = linalg.matmul ins(%xe, %we : tensor<?x64xi32>, tensor<64x32xi32>) outs(%acc : tensor<?x32xi32>) -> tensor<?x32xi32>
+  return %y : tensor<?x32xi32>
+}

@@ -93,3 +93,11 @@ func.func @channels_24(%x: tensor<?x16x16x8xf32>, %w: tensor<3x3x8x24xf32>, %acc
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x16x16x8xf32>, tensor<3x3x8x24xf32>) outs(%acc : tensor<?x14x14x24xf32>) -> tensor<?x14x14x24xf32>
   return %0 : tensor<?x14x14x24xf32>
 }
+
+// An i8 GEMM: K in steps of a multiple of 4 (here 56 of 784), for vpdpbusd.
+// AVX512-LABEL: func.func @matmul_i8(
+// AVX512: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 1, 32, 56>
+func.func @matmul_i8(%a: tensor<?x784xi8>, %b: tensor<784x256xi8>, %c: tensor<?x256xi32>) -> tensor<?x256xi32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<?x784xi8>, tensor<784x256xi8>) outs(%c : tensor<?x256xi32>) -> tensor<?x256xi32>
+  return %0 : tensor<?x256xi32>
+}

@@ -65,3 +65,14 @@ func.func @vecmat(%l: vector<16xi8>, %r: vector<16x32xi8>, %acc: vector<32xi32>)
   %c = vector.contract {indexing_maps = [affine_map<(n, k) -> (k)>, affine_map<(n, k) -> (k, n)>, affine_map<(n, k) -> (n)>], iterator_types = ["parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<16xi32>, vector<16x32xi32> into vector<32xi32>
   return %c : vector<32xi32>
 }
+
+// A vectorized i8 linalg.matmul: the contraction takes the i8 vectors
+// directly (sign-extended by its semantics): 2 column blocks x 2 k-blocks x
+// (1 row + 1 correction) = 8.
+// VNNI512-LABEL: func.func @mixed_types(
+// VNNI512-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI512-NOT:     vector.contract
+func.func @mixed_types(%l: vector<1x8xi8>, %r: vector<8x32xi8>, %acc: vector<1x32xi32>) -> vector<1x32xi32> {
+  %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %l, %r, %acc : vector<1x8xi8>, vector<8x32xi8> into vector<1x32xi32>
+  return %c : vector<1x32xi32>
+}

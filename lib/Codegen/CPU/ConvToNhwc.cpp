@@ -40,6 +40,28 @@ namespace dyad {
 } // namespace dyad
 
 using namespace mlir;
+using namespace dyad;
+
+/// The i8 (or other narrow integer) source of a generic that only
+/// sign-extends it, elementwise; null otherwise.
+Value dyad::extensionSource(Value v) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      !llvm::all_of(g.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }) ||
+      g.getNumParallelLoops() != g.getNumLoops())
+    return {};
+  Block &body = g.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return {};
+  auto ext = dyn_cast<arith::ExtSIOp>(body.front());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!ext || ext.getIn() != body.getArgument(0) ||
+      yield.getOperand(0) != ext.getResult())
+    return {};
+  return g.getDpsInputOperand(0)->get();
+}
+
 
 namespace {
 
@@ -68,26 +90,6 @@ Value transposeGeneric(OpBuilder &b, Location loc, Value src,
                linalg::YieldOp::create(nb, l, args[0]);
              })
       .getResult(0);
-}
-
-/// The i8 (or other narrow integer) source of a generic that only
-/// sign-extends it, elementwise; null otherwise.
-Value extensionSource(Value v) {
-  auto g = v.getDefiningOp<linalg::GenericOp>();
-  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
-      !llvm::all_of(g.getIndexingMapsArray(),
-                    [](AffineMap m) { return m.isIdentity(); }) ||
-      g.getNumParallelLoops() != g.getNumLoops())
-    return {};
-  Block &body = g.getRegion().front();
-  if (body.getOperations().size() != 2)
-    return {};
-  auto ext = dyn_cast<arith::ExtSIOp>(body.front());
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  if (!ext || ext.getIn() != body.getArgument(0) ||
-      yield.getOperand(0) != ext.getResult())
-    return {};
-  return g.getDpsInputOperand(0)->get();
 }
 
 /// A dense constant permuted at compile time (dims as transposeGeneric).
@@ -299,6 +301,34 @@ struct PackTransposedWeight : OpRewritePattern<linalg::MatmulOp> {
   }
 };
 
+/// An integer matmul of sign-extended i8 operands (as dyad-to-linalg writes
+/// a quantized Gemm: each operand extended to i32 by a generic, the constant
+/// weights too, at every run) takes the i8 operands directly: the named op
+/// extends them itself, and the vectorized tile is then an i8 contraction
+/// for vpdpbusd.
+struct NarrowMatmulOperands : OpRewritePattern<linalg::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.hasUserDefinedMaps() || !op.hasPureTensorSemantics() ||
+        !isa<IntegerType>(getElementTypeOrSelf(op.getResultTypes()[0])))
+      return failure();
+    Value a = extensionSource(op.getDpsInputOperand(0)->get());
+    Value b = extensionSource(op.getDpsInputOperand(1)->get());
+    if (!a || !b)
+      return failure();
+    auto narrow = [](Value v) {
+      return getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() == 8;
+    };
+    if (!narrow(a) || !narrow(b))
+      return failure();
+    rewriter.replaceOpWithNewOp<linalg::MatmulOp>(
+        op, op.getResultTypes(), ValueRange{a, b},
+        ValueRange{op.getDpsInitOperand(0)->get()});
+    return success();
+  }
+};
+
 /// A generic that only moves data (one input, all loops parallel, the body
 /// yields the input): fusing it into a consumer costs nothing but a
 /// permuted map, so it is fused into every consumer.
@@ -325,7 +355,7 @@ struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
           ctx, ArrayRef<int64_t>{1, 2, 0});
       patterns.add<ToNhwc<linalg::PoolingNchwMaxOp, linalg::PoolingNhwcMaxOp>,
                    ToNhwc<linalg::PoolingNchwSumOp, linalg::PoolingNhwcSumOp>,
-                   PackTransposedWeight>(ctx);
+                   PackTransposedWeight, NarrowMatmulOperands>(ctx);
       (void)applyPatternsGreedily(getOperation(), std::move(patterns));
     }
     // Propagate: fuse transposes into elementwise neighbours (any number of

@@ -6,7 +6,9 @@
 // after it is read as x[b, s, k] inside a loop nest over (b, s, n, k): it
 // would be recomputed for every output column n (a 32-fold GELU in a ViT's
 // feed-forward block). Fusing into reductions that read the value once per
-// iteration (exp into softmax's sum) stays.
+// iteration (exp into softmax's sum) stays. Nor is anything fused into a
+// plain sign extension (i8 -> i32 before a matmul or convolution, which
+// take the i8 source instead).
 //
 //===----------------------------------------------------------------------===//
 #include "dyad/Codegen/CPU/KernelStrategy.h"
@@ -45,6 +47,10 @@ struct DyadCpuFuseElementwisePass
     MLIRContext *ctx = &getContext();
     linalg::ControlFusionFn control = [](OpOperand *operand) {
       Operation *producer = operand->get().getDefiningOp();
+      // A sign extension stays apart (the kernels take its narrow source:
+      // fused into the producer, a requantization would write i32).
+      if (dyad::extensionSource(operand->getOwner()->getResult(0)))
+        return false;
       return producer && producer->hasOneUse() &&
              dyad::readsWithoutBroadcast(operand);
     };

@@ -225,6 +225,12 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     k.tiles[m] = tm;
     k.tiles[m + 1] = tn;
     k.tiles[m + 2] = 1;
+    // i8 operands: K in steps of a multiple of 4 (vpdpbusd adds 4 products
+    // per lane), up to 64.
+    Type a = getElementTypeOrSelf(op.getDpsInputOperand(0)->get().getType());
+    int64_t depth = ranges[m + 2];
+    if (a.isInteger(8) && !ShapedType::isDynamic(depth) && depth % 4 == 0)
+      k.tiles[m + 2] = 4 * divisorAtMost(depth / 4, 16);
     return k;
   }
   if (auto g = dyn_cast<linalg::GenericOp>(raw)) {

@@ -32,8 +32,15 @@ using namespace mlir;
 
 namespace {
 
-/// The i8 vector `v` is an extension of (signed or not); null otherwise.
+/// The i8 vector `v` is an extension of (signed or not); null otherwise. An
+/// i8 operand of an i32 contraction is itself the source: the contraction
+/// sign-extends it (as its upstream lowering does, with arith.extsi; a
+/// vectorized linalg.matmul of i8 operands is such a contraction).
 Value narrowSource(Value v, bool &isSigned) {
+  if (auto t = dyn_cast<VectorType>(v.getType()); t && t.getElementType().isInteger(8)) {
+    isSigned = true;
+    return v;
+  }
   if (auto e = v.getDefiningOp<arith::ExtSIOp>()) {
     isSigned = true;
     v = e.getIn();

@@ -42,6 +42,11 @@ struct KernelChoice {
 /// would be recomputed for each iteration of the missing loop.
 bool readsWithoutBroadcast(mlir::OpOperand *operand);
 
+/// The narrow integer source of a generic that only sign-extends it,
+/// elementwise (how dyad-to-linalg feeds i8 operands to an i32 matmul or
+/// convolution); null otherwise. The kernels take the narrow value instead.
+mlir::Value extensionSource(mlir::Value v);
+
 /// The kernel for `op` on a CPU with `vectorBits`-wide vector registers;
 /// none when the op is left to the scalar loop lowering.
 std::optional<KernelChoice> chooseKernel(mlir::linalg::LinalgOp op,
