@@ -192,6 +192,19 @@ private:
   /// The checks before any ONNX pass runs (`opset`: of the default domain).
   LogicalResult validate(const onnx::GraphProto &graph, int64_t opset);
   LogicalResult validateGraph(const onnx::GraphProto &graph);
+  /// Checks every node against its ONNX schema (input/output counts, absent
+  /// required inputs, attribute names and types, required attributes), with
+  /// a located diagnostic: libonnx's shape inference and version converter
+  /// read nodes unchecked. `form`, where given, may fill its second argument
+  /// with the form of a node to check instead (the opset-18 conversion's
+  /// nodes that its second pass still changes); `schemaOpset`, where given,
+  /// is the opset of the default domain's schemas (the form of the nodes;
+  /// messages name the model's opset).
+  LogicalResult checkSchemas(
+      const onnx::GraphProto &graph,
+      llvm::function_ref<bool(const onnx::NodeProto &, onnx::NodeProto &)>
+          form = nullptr,
+      std::optional<int64_t> schemaOpset = std::nullopt);
   LogicalResult checkOps(const onnx::GraphProto &graph,
                          bool beforeUpgrade = false);
   /// Checks every node of a supported op against the attribute rules of its
@@ -288,6 +301,11 @@ mlir::Value asOnnxValue(mlir::OpBuilder &builder, mlir::Location loc,
 /// after an error located at `sourceName`.
 bool parseModel(llvm::StringRef bytes, llvm::StringRef sourceName,
                 onnx::ModelProto &model, mlir::MLIRContext *ctx);
+
+/// libonnx's shape inference over `model` (its options), safe against
+/// values without a type (ModelPreparation.cpp). Throws what libonnx throws.
+void inferShapes(onnx::ModelProto &model, bool checkType, int errorMode,
+                 bool dataProp);
 
 /// Names each unnamed node "<OpType>_<index>" (its diagnostic name) before a
 /// step moves or inserts nodes.

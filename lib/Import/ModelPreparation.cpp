@@ -12,6 +12,7 @@
 
 #include "ImporterImpl.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -98,6 +99,59 @@ dyad::import::readModelFile(StringRef path, MLIRContext *context) {
 //===----------------------------------------------------------------------===//
 // Model preparation: opset upgrade and shape inference
 //===----------------------------------------------------------------------===//
+
+void dyad::import::inferShapes(onnx::ModelProto &model, bool checkType,
+                               int errorMode, bool dataProp) {
+  // libonnx's inference goes on after a node whose inference fails, and
+  // leaves that node's outputs without a type; its Shape data propagation
+  // then dereferences the missing type of its input (SEGV; found by
+  // dyad-import-fuzzer). Every value a node reads gets at least an empty
+  // type first (inference fills it in where it can: ONNX merges into an
+  // empty type), and the ones still empty are removed again after it.
+  onnx::GraphProto &graph = *model.mutable_graph();
+  llvm::StringSet<> typed, added;
+  for (const auto &vi : graph.input())
+    if (vi.has_type())
+      typed.insert(vi.name());
+  for (const auto &t : graph.initializer())
+    typed.insert(t.name());
+  for (const auto &vi : graph.value_info())
+    if (vi.has_type())
+      typed.insert(vi.name());
+  for (const auto &vi : graph.output())
+    typed.insert(vi.name()); // given a type below where it has none
+  for (const auto &node : graph.node())
+    for (const auto &in : node.input())
+      if (!in.empty() && !typed.contains(in) && added.insert(in).second) {
+        auto *vi = graph.add_value_info();
+        vi->set_name(in);
+        vi->mutable_type();
+      }
+  SmallVector<int> untypedOutputs;
+  for (auto [i, vi] : llvm::enumerate(*graph.mutable_output()))
+    if (!vi.has_type()) {
+      vi.mutable_type();
+      untypedOutputs.push_back(i);
+    }
+  auto empty = [](const onnx::ValueInfoProto &vi) {
+    return vi.type().value_case() == onnx::TypeProto::VALUE_NOT_SET;
+  };
+  llvm::scope_exit restore([&] {
+    auto *infos = graph.mutable_value_info();
+    infos->erase(std::remove_if(infos->begin(), infos->end(),
+                                [&](const onnx::ValueInfoProto &vi) {
+                                  return empty(vi) &&
+                                         added.contains(vi.name());
+                                }),
+                 infos->end());
+    for (int i : untypedOutputs)
+      if (i < graph.output_size() && empty(graph.output(i)))
+        graph.mutable_output(i)->clear_type();
+  });
+  onnx::ShapeInferenceOptions options(checkType, errorMode, dataProp);
+  onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
+                                     options);
+}
 
 LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
   Location loc = fileLoc();
@@ -205,11 +259,8 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
     graph->clear_value_info();
   }
 
-  onnx::ShapeInferenceOptions siOptions(/*check_type=*/true, /*error_mode=*/1,
-                                        /*data_prop=*/true);
   try {
-    onnx::shape_inference::InferShapes(
-        model, onnx::OpSchemaRegistry::Instance(), siOptions);
+    inferShapes(model, /*checkType=*/true, /*errorMode=*/1, /*dataProp=*/true);
   } catch (const std::exception &e) {
     std::string msg = e.what();
     // ONNX prefixes its messages with "[ShapeInferenceError] " and friends.

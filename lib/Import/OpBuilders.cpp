@@ -564,9 +564,16 @@ LogicalResult buildSplit(NodeContext &n) {
     split = *s;
   }
   if (split.empty()) {
+    // (The rank first: an axis near INT64_MIN plus an unknown rank (-1)
+    // overflowed; found by dyad-import-fuzzer.)
     int64_t r = rankOf(x);
+    if (r < 0)
+      return n.unsupported() << "an even split of an input of unknown rank";
+    if (axis < -r || axis >= r)
+      return n.error() << "axis " << axis << " is out of range for input '"
+                       << n.node.input(0) << "' of rank " << r;
     int64_t a = axis < 0 ? axis + r : axis;
-    if (r < 0 || a < 0 || a >= r || staticShapeOr(x)[a] == kDyn)
+    if (staticShapeOr(x)[a] == kDyn)
       return n.unsupported() << "an even split of a dynamic or unknown axis";
     int64_t dim = staticShapeOr(x)[a];
     if (dim % outs != 0)
@@ -607,9 +614,20 @@ LogicalResult buildSlice(NodeContext &n) {
   };
   int64_t count = staticShapeOr(starts).empty() ? kDyn
                                                 : staticShapeOr(starts)[0];
+  // One start per sliced axis, and the axes are distinct: at most the rank
+  // of the data. The default axes and steps below hold `count` values: a
+  // length the model declares without a bound (2^40 ran SmallVector out of
+  // capacity; found by dyad-import-fuzzer).
+  int64_t r = rankOf(x);
+  if (count != kDyn && r >= 0 && count > r)
+    return n.error() << "starts '" << n.node.input(1) << "' has " << count
+                     << " values for input '" << n.node.input(0)
+                     << "' of rank " << r << " (at most one per axis)";
   Value axes = n.input(3), steps = n.input(4);
   if ((!axes || !steps) && count == kDyn)
     return n.unsupported() << "default axes/steps with starts of unknown length";
+  if ((!axes || !steps) && r < 0)
+    return n.unsupported() << "default axes/steps on an input of unknown rank";
   if (!axes) {
     SmallVector<int64_t> a;
     for (int64_t i = 0; i < count; ++i)

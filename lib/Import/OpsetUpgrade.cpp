@@ -39,7 +39,6 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <onnx/defs/schema.h>
-#include <onnx/shape_inference/implementation.h>
 #include <onnx/version_converter/convert.h>
 
 #include <cstring>
@@ -809,6 +808,41 @@ bool isReduceWithAxesInput18(StringRef op) {
          op == "ReduceLogSumExp" || op == "ReduceMax" || op == "ReduceMean" ||
          op == "ReduceMin" || op == "ReduceProd" || op == "ReduceSumSquare";
 }
+
+/// The type of `name` where it is an attribute that ONNX added to `op` after
+/// opset 17 and that the conversion reads (or removes). libonnx 1.12's
+/// schemas stop at opset 17 and do not know these: their types are checked
+/// before the conversion reads them.
+std::optional<onnx::AttributeProto::AttributeType>
+attrTypeAfter17(StringRef op, StringRef name) {
+  using A = onnx::AttributeProto;
+  using Attrs = SmallVector<std::pair<StringRef, A::AttributeType>, 3>;
+  static const llvm::StringMap<Attrs> table = {
+      {"Resize",
+       {{"axes", A::INTS},
+        {"antialias", A::INT},
+        {"keep_aspect_ratio_policy", A::STRING}}},
+      {"Split", {{"num_outputs", A::INT}}},
+      {"AveragePool", {{"dilations", A::INTS}}},
+      {"Cast", {{"saturate", A::INT}}},
+      {"CastLike", {{"saturate", A::INT}}},
+      {"QuantizeLinear",
+       {{"saturate", A::INT}, {"block_size", A::INT}, {"output_dtype", A::INT}}},
+      {"DequantizeLinear",
+       {{"saturate", A::INT}, {"block_size", A::INT}, {"output_dtype", A::INT}}},
+      {"GroupNormalization",
+       {{"num_groups", A::INT}, {"epsilon", A::FLOAT}, {"stash_type", A::INT}}},
+  };
+  if (isReduceWithAxesInput18(op) && name == "noop_with_empty_axes")
+    return A::INT;
+  auto it = table.find(op);
+  if (it == table.end())
+    return std::nullopt;
+  for (const auto &[attrName, type] : it->second)
+    if (attrName == name)
+      return type;
+  return std::nullopt;
+}
 } // namespace
 
 LogicalResult Upgrader::downgrade(bool withShapes,
@@ -848,6 +882,28 @@ LogicalResult Upgrader::downgrade(bool withShapes,
             return error(node, index)
                    << "ONNX changed " << op << " at opset " << since
                    << " and Dyad has no conversion for it";
+      // What the rewrites read, before they read it: attributes named once
+      // (the rules and rewrites read the first, libonnx's inference the
+      // last: a LayerNormalization with a valid axis and then an out-of-range
+      // one made it index dims out of range; found by the import fuzzer),
+      // and their types where libonnx's schemas do not know them.
+      llvm::StringSet<> attrNames;
+      for (const auto &a : node.attribute()) {
+        auto invalid = [&]() {
+          return emitError(nodeLoc(node, index))
+                 << op << " (opset " << modelOpset
+                 << "): invalid node: attribute '" << a.name() << "' ";
+        };
+        if (!attrNames.insert(a.name()).second)
+          return invalid() << "appears more than once";
+        auto type = attrTypeAfter17(op, a.name());
+        if (type && a.type() != *type)
+          return invalid()
+                 << "has type "
+                 << onnx::AttributeProto::AttributeType_Name(a.type())
+                 << "; it must be "
+                 << onnx::AttributeProto::AttributeType_Name(*type);
+      }
 
       if (op == "GroupNormalization") {
         if (failed(groupNorm(node, index)))
@@ -889,6 +945,10 @@ LogicalResult Upgrader::downgrade(bool withShapes,
           removeAttr(node, "num_outputs");
           numOutputSplits.insert(node.name());
         }
+      } else if (op == "Pad") {
+        // Pad-18's axes input given as absent ('') is no axes input.
+        if (node.input_size() > 3 && node.input(3).empty())
+          dropInput(node, 3);
       } else if (op == "Resize") {
         std::string mode = strAttr("mode", "nearest");
         if (intAttr("antialias", 0) != 0) {
@@ -1072,6 +1132,17 @@ LogicalResult Upgrader::downgrade(bool withShapes,
 /// 1 dividing C, epsilon, scale / bias sizes) were checked by the op table's
 /// rules (Validation.cpp).
 LogicalResult Upgrader::groupNorm(onnx::NodeProto &node, size_t index) {
+  // No libonnx schema knows the op (new at opset 18): its inputs and
+  // outputs are checked here, before the rewrite reads them.
+  auto absent = [](const std::string &name) { return name.empty(); };
+  if (node.input_size() != 3 || llvm::any_of(node.input(), absent) ||
+      node.output_size() != 1 || absent(node.output(0)))
+    return emitError(nodeLoc(node, index))
+           << node.op_type() << " (opset " << modelOpset
+           << "): invalid node: it takes inputs X, scale and bias and gives "
+              "one output Y (got "
+           << node.input_size() << " input(s), " << node.output_size()
+           << " output(s), absent ones included)";
   const auto *g = attr(node, "num_groups");
   if (!g || g->i() < 1)
     return error(node, index) << "num_groups must be >= 1";
@@ -1151,6 +1222,41 @@ LogicalResult GraphImporter::downgradeOpset(onnx::ModelProto &model,
         return failure();
     }
     setOpset(kTargetOpset);
+    // Every node against its opset-17 schema before libonnx's inference and
+    // the second pass read it, as validate() does for older opsets: both
+    // read required inputs and attributes unchecked (found by the import
+    // fuzzer: a Shape whose required input is absent ('') made libonnx's
+    // inference dereference null; a Resize without inputs made the second
+    // pass read input 0 out of range). The nodes the second pass still
+    // changes are checked without what it removes: a Pad's axes input, a
+    // Resize's axes attribute.
+    auto secondPassForm = [](const onnx::NodeProto &node,
+                             onnx::NodeProto &form) {
+      bool padAxes = node.op_type() == "Pad" && node.input_size() > 3;
+      bool resizeAxes =
+          node.op_type() == "Resize" &&
+          llvm::any_of(node.attribute(), [](const onnx::AttributeProto &a) {
+            return a.name() == "axes";
+          });
+      if (!padAxes && !resizeAxes)
+        return false;
+      form = node;
+      if (padAxes) {
+        form.set_input(3, "");
+        while (form.input_size() > 0 &&
+               form.input(form.input_size() - 1).empty())
+          form.mutable_input()->RemoveLast();
+      }
+      auto *attrs = form.mutable_attribute();
+      for (int i = 0; resizeAxes && i < attrs->size(); ++i)
+        if (attrs->Get(i).name() == "axes") {
+          attrs->DeleteSubrange(i, 1);
+          break;
+        }
+      return true;
+    };
+    if (failed(checkSchemas(*graph, secondPassForm, kTargetOpset)))
+      return failure();
     // The attribute and rank rules before libonnx's inference below: it
     // indexes dims by unchecked attributes (found by the import fuzzer).
     // Pads with an axes input and num_outputs Splits are rewritten by the
@@ -1172,11 +1278,8 @@ LogicalResult GraphImporter::downgradeOpset(onnx::ModelProto &model,
       google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> outputs =
           graph->output();
       try {
-        onnx::ShapeInferenceOptions options(/*check_type=*/false,
-                                            /*error_mode=*/0,
-                                            /*data_prop=*/true);
-        onnx::shape_inference::InferShapes(
-            model, onnx::OpSchemaRegistry::Instance(), options);
+        inferShapes(model, /*checkType=*/false, /*errorMode=*/0,
+                    /*dataProp=*/true);
       } catch (...) {
       }
       *inferred.mutable_input() = graph->input();
@@ -1214,11 +1317,8 @@ LogicalResult GraphImporter::upgradeOpset(onnx::ModelProto &model,
     google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> outputs =
         graph->output();
     try {
-      onnx::ShapeInferenceOptions options(/*check_type=*/false,
-                                          /*error_mode=*/0,
-                                          /*data_prop=*/true);
-      onnx::shape_inference::InferShapes(
-          model, onnx::OpSchemaRegistry::Instance(), options);
+      inferShapes(model, /*checkType=*/false, /*errorMode=*/0,
+                  /*dataProp=*/true);
     } catch (...) {
       // Best effort: the rewrites work without shapes; the strict inference
       // after the upgrade reports real problems.
@@ -1237,8 +1337,8 @@ LogicalResult GraphImporter::upgradeOpset(onnx::ModelProto &model,
       // ONNX's converter to opset 7; its adapters need shapes.
       onnx::ModelProto upgraded;
       try {
-        onnx::shape_inference::InferShapes(model,
-                                           onnx::OpSchemaRegistry::Instance());
+        inferShapes(model, /*checkType=*/false, /*errorMode=*/0,
+                    /*dataProp=*/false);
         upgraded = onnx::version_conversion::ConvertVersion(model, 7);
       } catch (const std::exception &e) {
         std::string msg = e.what();

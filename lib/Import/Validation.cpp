@@ -42,18 +42,37 @@ LogicalResult GraphImporter::validate(const onnx::GraphProto &graph,
   // Check every node against its ONNX schema first (input/output counts,
   // attribute names and types, required attributes): the version converter
   // and shape inference assume well-formed nodes and can crash on others.
+  if (failed(checkSchemas(graph)))
+    return failure();
+  // Then every node against the ONNX constraints on its attributes and input
+  // ranks (its op table entry's rules): libonnx's inference divides by
+  // strides, indexes dims by axes and weight ranks, and multiplies sizes
+  // without checking them.
+  return checkNodeRules(graph);
+}
+
+LogicalResult GraphImporter::checkSchemas(
+    const onnx::GraphProto &graph,
+    llvm::function_ref<bool(const onnx::NodeProto &, onnx::NodeProto &)> form,
+    std::optional<int64_t> schemaOpset) {
+  onnx::NodeProto copy;
   for (auto [index, node] : llvm::enumerate(graph.node())) {
     std::string domain =
         node.domain() == "ai.onnx" ? std::string() : node.domain();
     auto it = opsets.find(domain);
     if (it == opsets.end())
       continue; // reported as unsupported later
+    int64_t version =
+        domain.empty() && schemaOpset ? *schemaOpset : it->second;
     const onnx::OpSchema *schema =
-        onnx::OpSchemaRegistry::Schema(node.op_type(), it->second, domain);
+        onnx::OpSchemaRegistry::Schema(node.op_type(), version, domain);
     if (!schema)
       continue; // unknown op: reported as unsupported later
+    const onnx::NodeProto *checked = &node;
+    if (form && form(node, copy))
+      checked = &copy;
     try {
-      schema->Verify(node);
+      schema->Verify(*checked);
     } catch (const std::exception &e) {
       std::string msg = e.what();
       // Drop ONNX's "[ValidationError] " style prefix and the node dump.
@@ -64,11 +83,7 @@ LogicalResult GraphImporter::validate(const onnx::GraphProto &graph,
              << "): invalid node: " << msg;
     }
   }
-  // Then every node against the ONNX constraints on its attributes and input
-  // ranks (its op table entry's rules): libonnx's inference divides by
-  // strides, indexes dims by axes and weight ranks, and multiplies sizes
-  // without checking them.
-  return checkNodeRules(graph);
+  return success();
 }
 
 LogicalResult GraphImporter::validateGraph(const onnx::GraphProto &graph) {
