@@ -566,20 +566,32 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
         for (int k = 0; k < rank; ++k)
           out.shape[k] = sizes[k];
       } else {
-        // Strided copy into dense row-major order (results are dense in
-        // practice; this keeps any layout correct).
+        // Copy into dense row-major order: results are dense in practice
+        // (one memcpy); any other layout is copied row by row (a row: the
+        // innermost dims that are dense), so any layout stays correct.
         const char *base = (const char *)aligned + d[2] * elt;
         char *dst = (char *)out.data;
-        std::vector<int64_t> idx(rank, 0);
-        for (size_t e = 0; e < count; ++e) {
-          int64_t src = 0;
-          for (int k = 0; k < rank; ++k)
-            src += idx[k] * strides[k];
-          std::memcpy(dst + e * elt, base + src * elt, elt);
-          for (int k = rank - 1; k >= 0; --k) {
-            if (++idx[k] < sizes[k])
-              break;
-            idx[k] = 0;
+        int inner = rank; // dims [inner, rank) are dense row-major
+        size_t rowElts = 1;
+        while (inner > 0 && (sizes[inner - 1] == 1 ||
+                             strides[inner - 1] == (int64_t)rowElts)) {
+          rowElts *= (size_t)sizes[inner - 1];
+          --inner;
+        }
+        if (count > 0) {
+          size_t rows = count / rowElts;
+          std::vector<int64_t> idx(inner, 0);
+          for (size_t r = 0; r < rows; ++r) {
+            int64_t src = 0;
+            for (int k = 0; k < inner; ++k)
+              src += idx[k] * strides[k];
+            std::memcpy(dst + r * rowElts * elt, base + src * elt,
+                        rowElts * elt);
+            for (int k = inner - 1; k >= 0; --k) {
+              if (++idx[k] < sizes[k])
+                break;
+              idx[k] = 0;
+            }
           }
         }
         out.rank = rank;

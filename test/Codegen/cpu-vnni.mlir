@@ -76,3 +76,28 @@ func.func @mixed_types(%l: vector<1x8xi8>, %r: vector<8x32xi8>, %acc: vector<1x3
   %c = vector.contract {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"], kind = #vector.kind<add>} %l, %r, %acc : vector<1x8xi8>, vector<8x32xi8> into vector<1x32xi32>
   return %c : vector<1x32xi32>
 }
+
+// The packed convolution tile of dyad-cpu-pack-vnni (2 pixels x 32 output
+// channels x 2 steps of 4 input channels): operands are rows of bytes
+// already in vpdpbusd's order, viewed as [.][.][4]. A block is a slice of
+// a weight row (no shuffle), a word a dword of an input row, and unsigned
+// activations need no correction: 2 steps x 2 rows x 2 blocks = 8.
+// VNNI512-LABEL: func.func @packed(
+// VNNI512-NOT:     vector.shuffle
+// VNNI512-NOT:     arith.xori
+// VNNI512-COUNT-8: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI512-NOT:     llvm.call_intrinsic
+// VNNI512-NOT:     vector.contract
+// VNNI512:         return
+// 256 bits: 4 blocks of 8 lanes, 16 instructions.
+// VNNI256-LABEL: func.func @packed(
+// VNNI256-COUNT-16: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// VNNI256-NOT:     llvm.call_intrinsic
+func.func @packed(%x: vector<2x8xi8>, %w: vector<2x128xi8>, %acc: vector<2x32xi32>) -> vector<2x32xi32> {
+  %x3 = vector.shape_cast %x : vector<2x8xi8> to vector<2x2x4xi8>
+  %w3 = vector.shape_cast %w : vector<2x128xi8> to vector<2x32x4xi8>
+  %a = arith.extui %x3 : vector<2x2x4xi8> to vector<2x2x4xi32>
+  %b = arith.extsi %w3 : vector<2x32x4xi8> to vector<2x32x4xi32>
+  %c = vector.contract {indexing_maps = [affine_map<(m, n, kb, ki) -> (m, kb, ki)>, affine_map<(m, n, kb, ki) -> (kb, n, ki)>, affine_map<(m, n, kb, ki) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<2x2x4xi32>, vector<2x32x4xi32> into vector<2x32xi32>
+  return %c : vector<2x32xi32>
+}

@@ -33,44 +33,50 @@ static bool splitsIntoDynamicDims(memref::ExpandShapeOp op) {
   return false;
 }
 
+void dyad::expandShapesToReinterpretCasts(Operation *root,
+                                          bool onlyDynamicSplits) {
+  SmallVector<memref::ExpandShapeOp> ops;
+  root->walk([&](memref::ExpandShapeOp op) {
+    if (op.getSrcType().getLayout().isIdentity() &&
+        op.getResultType().getLayout().isIdentity() &&
+        (!onlyDynamicSplits || splitsIntoDynamicDims(op)))
+      ops.push_back(op);
+  });
+  for (memref::ExpandShapeOp op : ops) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes = op.getMixedOutputShape();
+    // Row-major strides: the suffix products of the sizes.
+    SmallVector<OpFoldResult> strides(sizes.size());
+    OpFoldResult stride = b.getIndexAttr(1);
+    for (int64_t i = (int64_t)sizes.size() - 1; i >= 0; --i) {
+      strides[i] = stride;
+      if (i == 0)
+        break;
+      auto cs = getConstantIntValue(stride), cz = getConstantIntValue(sizes[i]);
+      if (cs && cz)
+        stride = b.getIndexAttr(*cs * *cz);
+      else
+        stride = arith::MulIOp::create(
+                     b, loc, getValueOrCreateConstantIndexOp(b, loc, stride),
+                     getValueOrCreateConstantIndexOp(b, loc, sizes[i]))
+                     .getResult();
+    }
+    auto cast = memref::ReinterpretCastOp::create(
+        b, loc, op.getResultType(), op.getSrc(), b.getIndexAttr(0), sizes,
+        strides);
+    op.replaceAllUsesWith(cast.getResult());
+    op.erase();
+  }
+}
+
 namespace {
 struct DyadExpandShapeToReinterpretCastPass
     : dyad::impl::DyadExpandShapeToReinterpretCastBase<
           DyadExpandShapeToReinterpretCastPass> {
   void runOnOperation() override {
-    SmallVector<memref::ExpandShapeOp> ops;
-    getOperation().walk([&](memref::ExpandShapeOp op) {
-      if (op.getSrcType().getLayout().isIdentity() &&
-          op.getResultType().getLayout().isIdentity() &&
-          splitsIntoDynamicDims(op))
-        ops.push_back(op);
-    });
-    for (memref::ExpandShapeOp op : ops) {
-      OpBuilder b(op);
-      Location loc = op.getLoc();
-      SmallVector<OpFoldResult> sizes = op.getMixedOutputShape();
-      // Row-major strides: the suffix products of the sizes.
-      SmallVector<OpFoldResult> strides(sizes.size());
-      OpFoldResult stride = b.getIndexAttr(1);
-      for (int64_t i = (int64_t)sizes.size() - 1; i >= 0; --i) {
-        strides[i] = stride;
-        if (i == 0)
-          break;
-        auto cs = getConstantIntValue(stride), cz = getConstantIntValue(sizes[i]);
-        if (cs && cz)
-          stride = b.getIndexAttr(*cs * *cz);
-        else
-          stride = arith::MulIOp::create(
-                       b, loc, getValueOrCreateConstantIndexOp(b, loc, stride),
-                       getValueOrCreateConstantIndexOp(b, loc, sizes[i]))
-                       .getResult();
-      }
-      auto cast = memref::ReinterpretCastOp::create(
-          b, loc, op.getResultType(), op.getSrc(), b.getIndexAttr(0), sizes,
-          strides);
-      op.replaceAllUsesWith(cast.getResult());
-      op.erase();
-    }
+    dyad::expandShapesToReinterpretCasts(getOperation(),
+                                         /*onlyDynamicSplits=*/true);
   }
 };
 } // namespace

@@ -26,8 +26,11 @@
 #include "dyad/Codegen/CPU/KernelStrategy.h"
 #include "dyad/Codegen/CPU/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+
+#include <functional>
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADCPUSELECTKERNELS
@@ -175,6 +178,93 @@ matmulLikeTiles(linalg::GenericOp g, ArrayRef<int64_t> ranges, int64_t lanes) {
   return tiles;
 }
 
+std::optional<int64_t> dyad::matchVnniConv(linalg::LinalgOp op) {
+  auto g = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!g || g.getNumLoops() != 8 || g.getNumDpsInputs() != 3 ||
+      g.getNumDpsInits() != 1)
+    return std::nullopt;
+  auto iters = g.getIteratorTypesArray();
+  for (int64_t i = 0; i < 8; ++i)
+    if ((i < 4) != (iters[i] == utils::IteratorType::parallel))
+      return std::nullopt;
+  MLIRContext *ctx = g.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  if (maps[1] != AffineMap::get(8, 0, {d(4), d(5), d(6), d(3) * 4 + d(7)},
+                                ctx) ||
+      maps[2] != AffineMap::get(8, 0, {d(7)}, ctx) ||
+      maps[3] != AffineMap::get(8, 0, {d(0), d(1), d(2), d(3)}, ctx))
+    return std::nullopt;
+  AffineMap x = maps[0];
+  if (x.getNumResults() != 4 || x.getResult(0) != d(0) ||
+      x.getResult(3) != d(6) * 4 + d(7))
+    return std::nullopt;
+  // a * d(outer) + b * d(window), a and b constants >= 1.
+  auto sum = [&](AffineExpr e, unsigned outer,
+                 unsigned window) -> std::optional<int64_t> {
+    int64_t a = 0, b = 0;
+    bool ok = true;
+    std::function<void(AffineExpr)> walk = [&](AffineExpr t) {
+      if (auto bin = dyn_cast<AffineBinaryOpExpr>(t);
+          bin && t.getKind() == AffineExprKind::Add) {
+        walk(bin.getLHS());
+        walk(bin.getRHS());
+        return;
+      }
+      int64_t c = 1;
+      AffineExpr v = t;
+      if (auto bin = dyn_cast<AffineBinaryOpExpr>(t);
+          bin && t.getKind() == AffineExprKind::Mul) {
+        auto k = dyn_cast<AffineConstantExpr>(bin.getRHS());
+        if (!k) {
+          ok = false;
+          return;
+        }
+        c = k.getValue();
+        v = bin.getLHS();
+      }
+      if (v == d(outer) && a == 0)
+        a = c;
+      else if (v == d(window) && b == 0)
+        b = c;
+      else
+        ok = false;
+    };
+    walk(e);
+    if (!ok || a < 1 || b < 1)
+      return std::nullopt;
+    return a;
+  };
+  std::optional<int64_t> sh = sum(x.getResult(1), 1, 4);
+  std::optional<int64_t> sw = sum(x.getResult(2), 2, 5);
+  if (!sh || !sw)
+    return std::nullopt;
+  auto elt = [](Value v) { return getElementTypeOrSelf(v.getType()); };
+  if (!elt(g.getDpsInputOperand(0)->get()).isInteger(8) ||
+      !elt(g.getDpsInputOperand(1)->get()).isInteger(8) ||
+      !elt(g.getDpsInitOperand(0)->get()).isInteger(32))
+    return std::nullopt;
+  // yield (acc + extui(x) * extsi(w))
+  Block &body = g.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add)
+    return std::nullopt;
+  Value acc = body.getArgument(3);
+  Value prod = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  if ((add.getLhs() == acc) == (add.getRhs() == acc))
+    return std::nullopt;
+  auto mul = prod.getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return std::nullopt;
+  auto xe = mul.getLhs().getDefiningOp<arith::ExtUIOp>();
+  auto we = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
+  if (!xe || !we || xe.getIn() != body.getArgument(0) ||
+      we.getIn() != body.getArgument(1) || body.getOperations().size() != 5)
+    return std::nullopt;
+  return *sw;
+}
+
 static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
                                                unsigned vectorBits) {
   if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1)
@@ -189,6 +279,15 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   KernelChoice k;
   Operation *raw = op.getOperation();
 
+  if (matchVnniConv(op)) {
+    // (n, oh, ow, f, kh, kw, cb, ci): 8 pixels x 2 vectors of output
+    // channels, up to 64 input channels (16 steps of 4) per reduction step.
+    int64_t tf = channelBlock(ranges[3], lanes);
+    int64_t tw = divisorAtMost(ranges[2], tf > lanes ? 8 : 12);
+    k.kernel = "conv2d-nhwc-vnni";
+    k.tiles = {1, 1, tw, tf, 1, 1, divisorAtMost(ranges[6], 16), 0};
+    return k;
+  }
   if (isa<linalg::Conv2DNhwcHwcfOp>(raw)) {
     // (n, oh, ow, f, kh, kw, c)
     int64_t tf = channelBlock(ranges[3], lanes);
@@ -282,8 +381,8 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
 
 /// Kernel families whose results an epilogue can be fused into.
 static bool isContractionKernel(StringRef kernel) {
-  return kernel == "conv2d-nhwc" || kernel == "dwconv2d-nhwc" ||
-         kernel == "matmul";
+  return kernel == "conv2d-nhwc" || kernel == "conv2d-nhwc-vnni" ||
+         kernel == "dwconv2d-nhwc" || kernel == "matmul";
 }
 
 /// The epilogue of a contraction `op` (chosen, with one use): the

@@ -77,7 +77,8 @@ struct DyadCpuLowerVectorsPass
       (void)applyPatternsGreedily(func, std::move(patterns));
       return success();
     };
-    // 1.
+    // 1. (expand_shapes first: see expandShapesToReinterpretCasts)
+    dyad::expandShapesToReinterpretCasts(func, /*onlyDynamicSplits=*/false);
     if (failed(greedy([&](RewritePatternSet &p) {
           memref::populateFoldMemRefAliasOpPatterns(p);
           addCanonicalization(p, ctx);

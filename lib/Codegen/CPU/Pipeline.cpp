@@ -34,6 +34,11 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
       fpm.addPass(createDyadCpuNhwc());
       fpm.addPass(createCanonicalizerPass());
       fpm.addPass(createCSEPass());
+      if (options.vnniBits) {
+        DyadCpuPackVnniOptions pack;
+        pack.vnniBits = options.vnniBits;
+        fpm.addPass(createDyadCpuPackVnni(pack));
+      }
       DyadCpuSelectKernelsOptions select;
       select.vectorBits = options.vectorBits;
       select.threads = options.threads;

@@ -56,7 +56,89 @@ static bool smallStaticShape(linalg::LinalgOp op) {
 static bool isContractionKernel(Operation *op) {
   auto k = op->getAttrOfType<StringAttr>(kKernelAttr);
   return k && (k.getValue() == "conv2d-nhwc" ||
+               k.getValue() == "conv2d-nhwc-vnni" ||
                k.getValue() == "dwconv2d-nhwc" || k.getValue() == "matmul");
+}
+
+/// A tile of a packed int8 convolution (matchVnniConv) with one image, one
+/// output row and one filter tap, as the contraction
+///   acc[ow][f] += zext(x[ow][cb][ci]) * sext(w[cb][f][ci])
+/// on rank-reduced slices of its operands (the input window read with the
+/// convolution's width stride). PackedContractToVnni lowers it. (The
+/// upstream vectorizer takes no generic with computed indices.)
+static LogicalResult vectorizeVnniConv(RewriterBase &rewriter,
+                                       linalg::LinalgOp op, int64_t strideW) {
+  SmallVector<int64_t> r = op.getStaticLoopRanges();
+  if (llvm::any_of(r, [](int64_t s) { return ShapedType::isDynamic(s); }) ||
+      r[0] != 1 || r[1] != 1 || r[4] != 1 || r[5] != 1)
+    return failure();
+  int64_t tw = r[2], tf = r[3], tcb = r[6], ci = r[7];
+  if (ci != 4)
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value x = op.getDpsInputOperand(0)->get();
+  Value w = op.getDpsInputOperand(1)->get();
+  Value acc = op.getDpsInitOperand(0)->get();
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  auto idx = [&](ArrayRef<int64_t> v) {
+    return getAsIndexOpFoldResult(rewriter.getContext(), v);
+  };
+  auto slice = [&](Value src, ArrayRef<int64_t> sizes,
+                   ArrayRef<int64_t> strides, ArrayRef<int64_t> shape,
+                   Type elt) -> Value {
+    SmallVector<int64_t> zeros(sizes.size(), 0);
+    return tensor::ExtractSliceOp::create(
+        rewriter, loc, RankedTensorType::get(shape, elt), src, idx(zeros),
+        idx(sizes), idx(strides));
+  };
+  // Rows of bytes: [ow][4*cb + ci] and [cb][4*f + ci], viewed as 3-D
+  // vectors by a shape_cast the VNNI lowering looks through.
+  Value xs = slice(x, {1, 1, tw, 4 * tcb}, {1, 1, strideW, 1},
+                   {tw, 4 * tcb}, i8);
+  Value ws = slice(w, {1, 1, tcb, 4 * tf}, {1, 1, 1, 1}, {tcb, 4 * tf}, i8);
+  Value as = slice(acc, {1, 1, tw, tf}, {1, 1, 1, 1}, {tw, tf}, i32);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  auto read = [&](Value t, Value pad) -> Value {
+    auto tt = cast<RankedTensorType>(t.getType());
+    SmallVector<Value> indices(tt.getRank(), zero);
+    SmallVector<bool> inBounds(tt.getRank(), true);
+    return vector::TransferReadOp::create(
+        rewriter, loc, VectorType::get(tt.getShape(), tt.getElementType()), t,
+        indices, pad, inBounds);
+  };
+  Value pad8 = arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0));
+  Value pad32 = arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
+  Value xv = vector::ShapeCastOp::create(
+      rewriter, loc, VectorType::get({tw, tcb, ci}, i8), read(xs, pad8));
+  Value wv = vector::ShapeCastOp::create(
+      rewriter, loc, VectorType::get({tcb, tf, ci}, i8), read(ws, pad8));
+  Value av = read(as, pad32);
+  Value xe = arith::ExtUIOp::create(
+      rewriter, loc, VectorType::get({tw, tcb, ci}, i32), xv);
+  Value we = arith::ExtSIOp::create(
+      rewriter, loc, VectorType::get({tcb, tf, ci}, i32), wv);
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr m, n, kb, ki;
+  bindDims(ctx, m, n, kb, ki);
+  auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(4, 0, e, ctx); };
+  auto par = vector::IteratorTypeAttr::get(ctx, vector::IteratorType::parallel);
+  auto red = vector::IteratorTypeAttr::get(ctx, vector::IteratorType::reduction);
+  Value res = vector::ContractionOp::create(
+      rewriter, loc, xe, we, av,
+      rewriter.getAffineMapArrayAttr(
+          {map({m, kb, ki}), map({kb, n, ki}), map({m, n})}),
+      rewriter.getArrayAttr({par, par, red, red}));
+  SmallVector<Value> indices(2, zero);
+  Value written = vector::TransferWriteOp::create(
+                      rewriter, loc, res, as, indices,
+                      ArrayRef<bool>{true, true})
+                      .getResult();
+  Value full = tensor::InsertSliceOp::create(
+      rewriter, loc, written, acc, idx({0, 0, 0, 0}), idx({1, 1, tw, tf}),
+      idx({1, 1, 1, 1}));
+  rewriter.replaceOp(op, full);
+  return success();
 }
 
 /// Tiles `op` (an epilogue, kFuseProducerAttr) with `sizes` in loops of
@@ -238,6 +320,10 @@ struct DyadCpuTileAndVectorizePass
     });
     for (linalg::LinalgOp op : toVectorize) {
       op->removeAttr(kTilesAttr);
+      if (std::optional<int64_t> strideW = matchVnniConv(op)) {
+        (void)vectorizeVnniConv(rewriter, op, *strideW);
+        continue;
+      }
       if (failed(linalg::vectorizeOpPrecondition(op, {}, {},
                                                  /*vectorizeNDExtract=*/true)))
         continue;

@@ -2,22 +2,17 @@
 //
 // No upstream lowering of vector.contract emits VNNI: every one widens i8 to
 // i32 and multiplies (vpmulld), a quarter of the int8 peak at best
-// (../shared/reference/cpu-codegen.md). This pattern lowers the contraction
-// the tile vectorizer makes of an int8 convolution or GEMM tile,
-//
-//   acc[m][n] += sum_k ext(L[m][k]) * ext(R[k][n])   (L, R i8; acc i32)
-//
-// with K a multiple of 4 and N of the lane count, to vpdpbusd: for each
-// block of `lanes` columns and 4 values of k, one instruction adds
-// L[m][4kb..4kb+3] . R[4kb..4kb+3][n] to each lane n. The 4 x lanes block
-// of R is reordered to lanes x 4 with one byte shuffle (vpermb) and reused
-// for every row m; L's 4 bytes are one broadcast dword.
-//
-// vpdpbusd multiplies unsigned by signed bytes. Signed activations (sext)
-// are shifted: (l + 128) as u8 is l xor 0x80, and the sum gains
-// 128 * sum_k R[k][n], computed once per block by the same instruction on a
-// splat of 128 and subtracted. The arithmetic wraps modulo 2^32 like the
-// i32 contraction it replaces: the results are bit-identical.
+// (../shared/reference/cpu-codegen.md). These patterns lower the
+// contractions the tile vectorizer makes of int8 convolution and GEMM tiles
+// to vpdpbusd: for each block of `lanes` columns and 4 values of k, one
+// instruction adds L[m][4kb..4kb+3] . R[4kb..4kb+3][n] to each lane n.
+//   - ContractToVnni: acc[m][n] += sum_k ext(L[m][k]) * ext(R[k][n]), any
+//     row-major operands (a GEMM, a strided or unpacked convolution): each
+//     4 x lanes block of R is reordered with one byte shuffle (vpermb).
+//   - PackedContractToVnni: the packed convolution of dyad-cpu-pack-vnni,
+//     whose weights are in vpdpbusd's order and activations unsigned in
+//     memory: only loads, broadcasts and vpdpbusd.
+// See emitVnni for the register block and the signed-activation shift.
 //
 //===----------------------------------------------------------------------===//
 #include "dyad/Codegen/CPU/VnniContraction.h"
@@ -54,6 +49,94 @@ Value narrowSource(Value v, bool &isSigned) {
   return t && t.getElementType().isInteger(8) ? v : Value();
 }
 
+/// The register block of a VNNI contraction: acc[r][n] (rows x cols i32,
+/// cols a multiple of `lanes`) += sum over `steps` steps of 4 bytes of
+/// word(r, step) . block(step, nb), where word is an i32 (4 bytes of row r,
+/// signed when `lhsSigned`) and block a vector of 4 * lanes bytes in
+/// vpdpbusd's order (byte 4j+i: the i-th byte of column nb*lanes+j).
+///
+/// Steps outermost, as a microkernel walks them: per step, the column
+/// blocks, then each row's broadcast word into each block's accumulator.
+/// Live: the accumulators, one step's blocks and one word.
+///
+/// vpdpbusd multiplies unsigned by signed bytes. Signed words are shifted:
+/// (l + 128) as u8 is l xor 0x80, and the sum gains 128 * the block's
+/// column sums, computed by the same instruction on a splat of 128 and
+/// subtracted at the end. (dyad-cpu-pack-vnni makes activations unsigned in
+/// memory, which needs neither.) The arithmetic wraps modulo 2^32 like the
+/// i32 contraction it replaces: the results are bit-identical.
+Value emitVnni(PatternRewriter &rewriter, Location loc, Value accIn,
+               int64_t lanes, int64_t steps, bool lhsSigned,
+               function_ref<Value(int64_t step, int64_t nb)> block,
+               function_ref<Value(int64_t r, int64_t step)> word) {
+  auto accType = cast<VectorType>(accIn.getType());
+  int64_t rows = accType.getDimSize(0), cols = accType.getDimSize(1);
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  auto accVec = VectorType::get({lanes}, i32);
+  auto byteVec = VectorType::get({4 * lanes}, i8);
+  StringAttr intrinsic = rewriter.getStringAttr(
+      lanes == 16 ? "llvm.x86.avx512.vpdpbusd.512"
+                  : "llvm.x86.avx512.vpdpbusd.256");
+  auto dot = [&](Value acc, Value a, Value b) -> Value {
+    return LLVM::CallIntrinsicOp::create(rewriter, loc, accVec, intrinsic,
+                                         ValueRange{acc, a, b})
+        .getResult(0);
+  };
+  Value zero =
+      arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(accVec));
+  Value bias128 = arith::ConstantOp::create(
+      rewriter, loc, DenseElementsAttr::get(byteVec, APInt(8, 128)));
+  Value flip = arith::ConstantOp::create(
+      rewriter, loc, rewriter.getI32IntegerAttr(int32_t(0x80808080u)));
+
+  int64_t colBlocks = cols / lanes;
+  SmallVector<SmallVector<Value>> acc(rows);
+  for (int64_t r = 0; r < rows; ++r) {
+    Value accRow = vector::ExtractOp::create(rewriter, loc, accIn, r);
+    for (int64_t nb = 0; nb < colBlocks; ++nb)
+      acc[r].push_back(vector::ExtractStridedSliceOp::create(
+          rewriter, loc, accRow, ArrayRef<int64_t>{nb * lanes},
+          ArrayRef<int64_t>{lanes}, ArrayRef<int64_t>{1}));
+  }
+  SmallVector<Value> correction(colBlocks, zero);
+  for (int64_t kb = 0; kb < steps; ++kb) {
+    SmallVector<Value> blocks;
+    for (int64_t nb = 0; nb < colBlocks; ++nb) {
+      blocks.push_back(block(kb, nb));
+      if (lhsSigned)
+        correction[nb] = dot(correction[nb], bias128, blocks.back());
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      Value w = word(r, kb);
+      if (lhsSigned)
+        w = arith::XOrIOp::create(rewriter, loc, w, flip);
+      Value b = vector::BroadcastOp::create(rewriter, loc, accVec, w);
+      b = vector::BitCastOp::create(rewriter, loc, byteVec, b);
+      for (int64_t nb = 0; nb < colBlocks; ++nb)
+        acc[r][nb] = dot(acc[r][nb], b, blocks[nb]);
+    }
+  }
+  Value result = accIn;
+  for (int64_t r = 0; r < rows; ++r) {
+    Value accRow = vector::ExtractOp::create(rewriter, loc, result, r);
+    for (int64_t nb = 0; nb < colBlocks; ++nb) {
+      Value a = acc[r][nb];
+      if (lhsSigned)
+        a = arith::SubIOp::create(rewriter, loc, a, correction[nb]);
+      accRow = vector::InsertStridedSliceOp::create(
+          rewriter, loc, a, accRow, ArrayRef<int64_t>{nb * lanes},
+          ArrayRef<int64_t>{1});
+    }
+    result = vector::InsertOp::create(rewriter, loc, accRow, result, r);
+  }
+  return result;
+}
+
+/// acc[m][n] += sum_k ext(L[m][k]) * ext(R[k][n]) (L, R i8; acc i32), the
+/// contraction the tile vectorizer makes of a GEMM or a convolution tile,
+/// with K a multiple of 4 and N of the lane count. R's 4 x lanes blocks are
+/// reordered to lanes x 4 with one byte shuffle (vpermb) each; L's 4 bytes
+/// are one dword.
 struct ContractToVnni : OpRewritePattern<vector::ContractionOp> {
   ContractToVnni(MLIRContext *ctx, unsigned vectorBits)
       : OpRewritePattern(ctx, /*benefit=*/2), vectorBits(vectorBits) {}
@@ -83,74 +166,117 @@ struct ContractToVnni : OpRewritePattern<vector::ContractionOp> {
 
     Location loc = op.getLoc();
     Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
-    auto accVec = VectorType::get({lanes}, i32);
     auto byteVec = VectorType::get({4 * lanes}, i8);
-    StringAttr intrinsic = rewriter.getStringAttr(
-        lanes == 16 ? "llvm.x86.avx512.vpdpbusd.512"
-                    : "llvm.x86.avx512.vpdpbusd.256");
-    auto dot = [&](Value acc, Value a, Value b) -> Value {
-      return LLVM::CallIntrinsicOp::create(rewriter, loc, accVec, intrinsic,
-                                           ValueRange{acc, a, b})
-          .getResult(0);
-    };
     // byte 4j+i of the shuffled block = R[4kb+i][j]
     SmallVector<int64_t> toLanes(4 * lanes);
     for (int64_t j = 0; j < lanes; ++j)
       for (int64_t i = 0; i < 4; ++i)
         toLanes[4 * j + i] = i * lanes + j;
-
-    Value zero = arith::ConstantOp::create(rewriter, loc,
-                                           rewriter.getZeroAttr(accVec));
-    Value bias128 = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(byteVec, APInt(8, 128)));
-    Value flip = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getI32IntegerAttr(int32_t(0x80808080u)));
-
-    // Each row of L as 4-byte dwords.
-    SmallVector<SmallVector<Value>> lhsWords(rows);
+    SmallVector<Value> lhsRows;
     for (int64_t r = 0; r < rows; ++r) {
       Value row = vector::ExtractOp::create(rewriter, loc, lhs, r);
-      auto words = vector::BitCastOp::create(
-          rewriter, loc, VectorType::get({depth / 4}, i32), row);
-      for (int64_t kb = 0; kb < depth / 4; ++kb) {
-        Value w = vector::ExtractOp::create(rewriter, loc, words, kb);
-        if (lhsSigned)
-          w = arith::XOrIOp::create(rewriter, loc, w, flip);
-        Value b = vector::BroadcastOp::create(rewriter, loc, accVec, w);
-        lhsWords[r].push_back(
-            vector::BitCastOp::create(rewriter, loc, byteVec, b));
-      }
+      lhsRows.push_back(vector::BitCastOp::create(
+          rewriter, loc, VectorType::get({depth / 4}, i32), row));
     }
+    Value result = emitVnni(
+        rewriter, loc, op.getAcc(), lanes, depth / 4, lhsSigned,
+        [&](int64_t kb, int64_t nb) -> Value {
+          Value block = vector::ExtractStridedSliceOp::create(
+              rewriter, loc, rhs, ArrayRef<int64_t>{4 * kb, nb * lanes},
+              ArrayRef<int64_t>{4, lanes}, ArrayRef<int64_t>{1, 1});
+          Value flat =
+              vector::ShapeCastOp::create(rewriter, loc, byteVec, block);
+          return vector::ShuffleOp::create(rewriter, loc, flat, flat, toLanes);
+        },
+        [&](int64_t r, int64_t kb) -> Value {
+          return vector::ExtractOp::create(rewriter, loc, lhsRows[r], kb);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
 
-    Value result = op.getAcc();
-    for (int64_t nb = 0; nb < cols / lanes; ++nb) {
-      SmallVector<Value> blocks;
-      Value correction = zero;
-      for (int64_t kb = 0; kb < depth / 4; ++kb) {
-        Value block = vector::ExtractStridedSliceOp::create(
-            rewriter, loc, rhs, ArrayRef<int64_t>{4 * kb, nb * lanes},
-            ArrayRef<int64_t>{4, lanes}, ArrayRef<int64_t>{1, 1});
-        Value flat = vector::ShapeCastOp::create(rewriter, loc, byteVec, block);
-        blocks.push_back(
-            vector::ShuffleOp::create(rewriter, loc, flat, flat, toLanes));
-        if (lhsSigned)
-          correction = dot(correction, bias128, blocks.back());
+/// The contraction of a packed int8 convolution tile (dyad-cpu-pack-vnni):
+///   acc[m][n] += sum_{kb,i} ext(L[m][kb][i]) * ext(R[kb][n][i]), i < 4,
+/// whose operands are already in vpdpbusd's order: R[kb][nb*lanes..][0..4]
+/// is one block as it lies in memory, L[m][kb] one dword.
+struct PackedContractToVnni : OpRewritePattern<vector::ContractionOp> {
+  PackedContractToVnni(MLIRContext *ctx, unsigned vectorBits)
+      : OpRewritePattern(ctx, /*benefit=*/2), vectorBits(vectorBits) {}
+  unsigned vectorBits;
+
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != vector::CombiningKind::ADD || op.isMasked())
+      return failure();
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (!accType || !accType.getElementType().isInteger(32) ||
+        accType.getRank() != 2)
+      return failure();
+    MLIRContext *ctx = op.getContext();
+    AffineExpr m, n, kb, ki;
+    bindDims(ctx, m, n, kb, ki);
+    auto map = [&](ArrayRef<AffineExpr> r) {
+      return AffineMap::get(4, 0, r, ctx);
+    };
+    if (op.getIndexingMapsArray() !=
+        SmallVector<AffineMap>{map({m, kb, ki}), map({kb, n, ki}), map({m, n})})
+      return failure();
+    bool lhsSigned = false, rhsSigned = false;
+    Value lhs = narrowSource(op.getLhs(), lhsSigned);
+    Value rhs = narrowSource(op.getRhs(), rhsSigned);
+    if (!lhs || !rhs || !rhsSigned)
+      return failure();
+    auto lhsType = cast<VectorType>(lhs.getType());
+    int64_t lanes = vectorBits / 32;
+    int64_t cols = accType.getDimSize(1), steps = lhsType.getDimSize(1);
+    if (lanes < 4 || cols % lanes || lhsType.getDimSize(2) != 4)
+      return failure();
+    Location loc = op.getLoc();
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    auto byteVec = VectorType::get({4 * lanes}, i8);
+    // Operands that are rows of bytes viewed as [.][.][4] (what the tile
+    // vectorizer reads): the 2-D rows are used directly, a block is a
+    // slice of a row and a word a dword of a row (no shape_cast lowering,
+    // which goes 4 bytes at a time).
+    auto rowsOf = [](Value v) -> Value {
+      auto cast = v.getDefiningOp<vector::ShapeCastOp>();
+      if (!cast || cast.getSourceVectorType().getRank() != 2)
+        return {};
+      return cast.getSource();
+    };
+    Value lhsRows = rowsOf(lhs), rhsRows = rowsOf(rhs);
+    SmallVector<Value> lhsWords; // row r as dwords
+    if (lhsRows)
+      for (int64_t r = 0; r < lhsType.getDimSize(0); ++r) {
+        Value row = vector::ExtractOp::create(rewriter, loc, lhsRows, r);
+        lhsWords.push_back(vector::BitCastOp::create(
+            rewriter, loc, VectorType::get({steps}, i32), row));
       }
-      for (int64_t r = 0; r < rows; ++r) {
-        Value accRow = vector::ExtractOp::create(rewriter, loc, result, r);
-        Value acc = vector::ExtractStridedSliceOp::create(
-            rewriter, loc, accRow, ArrayRef<int64_t>{nb * lanes},
-            ArrayRef<int64_t>{lanes}, ArrayRef<int64_t>{1});
-        for (int64_t kb = 0; kb < depth / 4; ++kb)
-          acc = dot(acc, lhsWords[r][kb], blocks[kb]);
-        if (lhsSigned)
-          acc = arith::SubIOp::create(rewriter, loc, acc, correction);
-        accRow = vector::InsertStridedSliceOp::create(
-            rewriter, loc, acc, accRow, ArrayRef<int64_t>{nb * lanes},
-            ArrayRef<int64_t>{1});
-        result = vector::InsertOp::create(rewriter, loc, accRow, result, r);
-      }
-    }
+    auto oneWord = VectorType::get({1}, i32);
+    Value result = emitVnni(
+        rewriter, loc, op.getAcc(), lanes, steps, lhsSigned,
+        [&](int64_t s, int64_t nb) -> Value {
+          if (rhsRows) {
+            Value row = vector::ExtractOp::create(rewriter, loc, rhsRows, s);
+            return vector::ExtractStridedSliceOp::create(
+                rewriter, loc, row, ArrayRef<int64_t>{nb * 4 * lanes},
+                ArrayRef<int64_t>{4 * lanes}, ArrayRef<int64_t>{1});
+          }
+          Value row = vector::ExtractOp::create(rewriter, loc, rhs, s);
+          Value block = vector::ExtractStridedSliceOp::create(
+              rewriter, loc, row, ArrayRef<int64_t>{nb * lanes, 0},
+              ArrayRef<int64_t>{lanes, 4}, ArrayRef<int64_t>{1, 1});
+          return vector::ShapeCastOp::create(rewriter, loc, byteVec, block);
+        },
+        [&](int64_t r, int64_t s) -> Value {
+          if (lhsRows)
+            return vector::ExtractOp::create(rewriter, loc, lhsWords[r], s);
+          Value bytes = vector::ExtractOp::create(rewriter, loc, lhs,
+                                                  ArrayRef<int64_t>{r, s});
+          Value w = vector::BitCastOp::create(rewriter, loc, oneWord, bytes);
+          return vector::ExtractOp::create(rewriter, loc, w, 0);
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -216,6 +342,7 @@ struct VecMatToMatmul : OpRewritePattern<vector::ContractionOp> {
 
 void dyad::populateVnniContractionPatterns(RewritePatternSet &patterns,
                                            unsigned vectorBits) {
-  patterns.add<ContractToVnni>(patterns.getContext(), vectorBits);
+  patterns.add<ContractToVnni, PackedContractToVnni>(patterns.getContext(),
+                                                     vectorBits);
   patterns.add<VecMatToMatmul>(patterns.getContext());
 }

@@ -47,6 +47,17 @@ bool readsWithoutBroadcast(mlir::OpOperand *operand);
 /// convolution); null otherwise. The kernels take the narrow value instead.
 mlir::Value extensionSource(mlir::Value v);
 
+/// An int8 convolution in the packed form dyad-cpu-pack-vnni writes for
+/// vpdpbusd: a linalg.generic over (n, oh, ow, f, kh, kw, cb, ci) with
+///   out[n, oh, ow, f] += zext(x[n, oh*sh + kh*dh, ow*sw + kw*dw, 4*cb + ci])
+///                        * sext(w[kh, kw, cb, 4*f + ci])        (ci < 4)
+/// (x: u8 activations, NHWC; w: s8 weights packed [KH][KW][C/4][F*4], so
+/// 4 input channels of 16 output channels are one 64-byte vector in
+/// vpdpbusd's order). Plain (reshape-free) operands: MLIR 22 folds reshapes
+/// into n-D vector reads wrongly (expandShapesToReinterpretCasts). Returns the stride of ow in x's
+/// width index (sw), or nothing when `op` is not such a convolution.
+std::optional<int64_t> matchVnniConv(mlir::linalg::LinalgOp op);
+
 /// The kernel for `op` on a CPU with `vectorBits`-wide vector registers;
 /// none when the op is left to the scalar loop lowering.
 std::optional<KernelChoice> chooseKernel(mlir::linalg::LinalgOp op,

@@ -60,6 +60,16 @@ std::string lowerCpuPipeline(const LowerCpuOptions &options);
 /// Registers the CPU passes and the `dyad-lower-cpu` pipeline.
 void registerCodegenCPUPasses();
 
+/// Rewrites memref.expand_shape ops between identity layouts as
+/// memref.reinterpret_cast (all of them, or only those that split a dim into
+/// several dynamic ones: MLIR 22's expand-strided-metadata crashes on
+/// those). dyad-cpu-lower-vectors rewrites all of them before folding views
+/// into vector transfers: MLIR 22 folds an expand_shape into an n-D
+/// transfer_read by dropping the split dims (the packed convolution's
+/// [W][C/4][4] input tile was read as [H][W][C]).
+void expandShapesToReinterpretCasts(mlir::Operation *root,
+                                    bool onlyDynamicSplits);
+
 } // namespace dyad
 
 #endif // DYAD_CODEGEN_CPU_PASSES_H

@@ -79,6 +79,28 @@ def DyadCpuNhwc : Pass<"dyad-cpu-nhwc", "mlir::func::FuncOp"> {
                            "mlir::tensor::TensorDialect"];
 }
 
+def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
+  let summary = "int8 convolutions with constant filters in vpdpbusd's "
+                "operand layout (u8 activations, packed weights)";
+  let description = [{
+    Rewrites an i8 x i8 -> i32 `linalg.conv_2d_nhwc_hwcf` whose filter is a
+    constant (input channels a multiple of 4, output channels of the
+    vector's lanes) into the packed generic of KernelStrategy.h
+    (`matchVnniConv`): activations flipped to unsigned (`x xor 0x80`, fused
+    into their producer; a pad pads with the flipped value), the filter
+    packed at compile time as [KH][KW][C/4][F][4], and 128 times each
+    output channel's weight sum subtracted from the accumulator init (folded
+    into a constant bias). Bit-identical to the convolution it replaces.
+  }];
+  let options = [
+    Option<"vnniBits", "vnni-bits", "unsigned", /*default=*/"512",
+           "Width of the vpdpbusd registers (512 or 256; 0: do nothing)">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DyadCpuSelectKernels
     : Pass<"dyad-cpu-select-kernels", "mlir::func::FuncOp"> {
   let summary = "Choose each linalg op's CPU kernel and tile sizes";

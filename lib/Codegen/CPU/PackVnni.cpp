@@ -1,0 +1,298 @@
+//===- PackVnni.cpp - int8 convolutions in vpdpbusd's operand layout ------===//
+//
+// vpdpbusd adds, in each 32-bit lane n, the products of 4 unsigned bytes of
+// one operand and 4 signed bytes of the other. A convolution tile keeps
+// 8 output pixels x 2 vectors of output channels in registers; per step of
+// 4 input channels it wants
+//   - for each output pixel, its 4 input bytes as one broadcast dword,
+//     straight from memory (vpdpbusd's {1to16} operand): the activations
+//     must be unsigned bytes in memory, channels last;
+//   - for each block of 16 output channels, the 4 x 16 weights as one
+//     64-byte vector ordered [f][4]: the filter packed at compile time.
+// linalg.conv_2d_nhwc_hwcf has neither (signed input, HWCF filter: the
+// kernel shuffled each weight block and flipped each input word at run
+// time). This pass rewrites an int8 NHWC convolution with a constant filter
+// into the packed form (KernelStrategy.h, matchVnniConv):
+//
+//   x_u = x xor 0x80                    (u8: x + 128; fused into x's
+//                                        producer, a pad pads with z xor 0x80)
+//   out[n,oh,ow,f] = init'[n,oh,ow,f]
+//       + sum zext(x_u[n, oh*sh+kh*dh, ow*sw+kw*dw, 4*cb+ci])
+//             * sext(w'[kh, kw, cb, 4*f+ci])          (c = 4*cb+ci)
+//   init' = init - 128 * sum_{kh,kw,c} w[kh,kw,c,f]   (a constant bias
+//                                        folded at compile time)
+//
+// plus a shape-only tensor<4xi8> operand indexed by ci (linalg infers loop
+// ranges from plain dims, as with pooling's window operand).
+//
+// All in i32 arithmetic that wraps like the convolution it replaces: the
+// results are bit-identical. The channel count is a multiple of 4
+// (dyad-cpu-nhwc pads the image stem's), the output channels a multiple of
+// the vector's lanes.
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Codegen/CPU/KernelStrategy.h"
+#include "dyad/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADCPUPACKVNNI
+#include "dyad/Codegen/CPU/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+using namespace dyad;
+
+namespace {
+
+constexpr uint8_t kFlip = 0x80;
+
+/// `x xor 0x80`, elementwise, as a generic (fused into x's producer later).
+Value flipSign(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Value init = tensor::EmptyOp::create(b, loc, tensor::getMixedSizes(b, loc, x),
+                                       type.getElementType());
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps(
+      2, AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, ValueRange{x}, ValueRange{init}, maps, iters,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               Value k = arith::ConstantOp::create(
+                   nb, l, nb.getIntegerAttr(nb.getI8Type(), int8_t(kFlip)));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::XOrIOp::create(nb, l, args[0], k)));
+             })
+      .getResult(0);
+}
+
+/// The unsigned form of the convolution's input: the xor before the pad
+/// (so it fuses into the producer), the pad value flipped too.
+Value unsignedInput(OpBuilder &b, Location loc, Value x) {
+  if (auto pad = x.getDefiningOp<tensor::PadOp>()) {
+    IntegerAttr v;
+    if (Value pv = pad.getConstantPaddingValue();
+        pv && matchPattern(pv, m_Constant(&v))) {
+      Value flipped = arith::ConstantOp::create(
+          b, loc,
+          b.getIntegerAttr(b.getI8Type(),
+                           int8_t(uint8_t(v.getValue().getZExtValue()) ^
+                                  kFlip)));
+      return tensor::PadOp::create(b, loc, pad.getResultType(),
+                                   flipSign(b, loc, pad.getSource()),
+                                   pad.getMixedLowPad(), pad.getMixedHighPad(),
+                                   flipped)
+          .getResult();
+    }
+  }
+  return flipSign(b, loc, x);
+}
+
+/// The constant 1-D tensor a broadcast generic spreads along the last dim
+/// (init[n,oh,ow,f] = bias[f]), or null.
+DenseElementsAttr broadcastBias(Value init) {
+  auto g = init.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != 4)
+    return {};
+  MLIRContext *ctx = g.getContext();
+  if (g.getIndexingMapsArray()[0] !=
+          AffineMap::get(4, 0, getAffineDimExpr(3, ctx)) ||
+      !g.getIndexingMapsArray()[1].isIdentity())
+    return {};
+  Block &body = g.getRegion().front();
+  if (body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return {};
+  DenseElementsAttr bias;
+  if (!matchPattern(g.getDpsInputOperand(0)->get(), m_Constant(&bias)))
+    return {};
+  return bias;
+}
+
+/// `values` spread along the last dim of a tensor shaped like `like`.
+Value broadcastLast(OpBuilder &b, Location loc, ArrayRef<int32_t> values,
+                    Value like) {
+  auto type = RankedTensorType::get({int64_t(values.size())}, b.getI32Type());
+  Value c = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, values));
+  Value init = tensor::EmptyOp::create(
+      b, loc, tensor::getMixedSizes(b, loc, like), b.getI32Type());
+  MLIRContext *ctx = b.getContext();
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, getAffineDimExpr(3, ctx)),
+                              AffineMap::getMultiDimIdentityMap(4, ctx)};
+  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, like.getType(), ValueRange{c}, ValueRange{init}, maps,
+             iters,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
+/// init - correction[f]: folded into the constant where init is a constant
+/// bias broadcast or fill, an elementwise subtraction otherwise.
+Value correctInit(OpBuilder &b, Location loc, Value init,
+                  ArrayRef<int32_t> correction) {
+  int64_t f = correction.size();
+  SmallVector<int32_t> folded(f);
+  auto sub = [](int32_t a, int32_t c) {
+    return int32_t(uint32_t(a) - uint32_t(c)); // wraps like the i32 sum
+  };
+  if (DenseElementsAttr bias = broadcastBias(init);
+      bias && bias.getNumElements() == f) {
+    auto values = bias.getValues<APInt>();
+    for (int64_t i = 0; i < f; ++i)
+      folded[i] = sub(int32_t(values[i].getSExtValue()), correction[i]);
+    return broadcastLast(b, loc, folded, init);
+  }
+  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+    IntegerAttr v;
+    if (matchPattern(fill.getInputs()[0], m_Constant(&v))) {
+      for (int64_t i = 0; i < f; ++i)
+        folded[i] = sub(int32_t(v.getValue().getSExtValue()), correction[i]);
+      return broadcastLast(b, loc, folded, init);
+    }
+  }
+  auto type = RankedTensorType::get({f}, b.getI32Type());
+  Value c = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, correction));
+  Value empty = tensor::EmptyOp::create(
+      b, loc, tensor::getMixedSizes(b, loc, init), b.getI32Type());
+  MLIRContext *ctx = b.getContext();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
+  SmallVector<AffineMap> maps{id, AffineMap::get(4, 0, getAffineDimExpr(3, ctx)),
+                              id};
+  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{init, c}, ValueRange{empty},
+             maps, iters,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::SubIOp::create(nb, l, args[0], args[1])));
+             })
+      .getResult(0);
+}
+
+struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
+  PackConvForVnni(MLIRContext *ctx, int64_t lanes)
+      : OpRewritePattern(ctx), lanes(lanes) {}
+  int64_t lanes;
+
+  LogicalResult matchAndRewrite(linalg::Conv2DNhwcHwcfOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    Value x = op.getDpsInputOperand(0)->get();
+    Value init = op.getDpsInitOperand(0)->get();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto outType = cast<RankedTensorType>(init.getType());
+    DenseElementsAttr filter;
+    if (!matchPattern(op.getDpsInputOperand(1)->get(), m_Constant(&filter)))
+      return rewriter.notifyMatchFailure(op, "filter is not a constant");
+    auto wType = cast<RankedTensorType>(filter.getType());
+    if (!xType.getElementType().isInteger(8) ||
+        !wType.getElementType().isInteger(8) ||
+        !outType.getElementType().isInteger(32) || !wType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not an i8 x i8 -> i32 conv");
+    int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
+            c = wType.getDimSize(2), f = wType.getDimSize(3);
+    if (c % 4 || f % lanes || xType.getDimSize(3) != c)
+      return rewriter.notifyMatchFailure(op, "channels not blocks of 4/lanes");
+
+    // w'[kh][kw][c/4][4f + c%4] = w[kh][kw][c][f]; the correction per f.
+    SmallVector<int8_t> w(filter.getNumElements());
+    {
+      int64_t i = 0;
+      for (const APInt &v : filter.getValues<APInt>())
+        w[i++] = int8_t(v.getSExtValue());
+    }
+    std::vector<char> packed(w.size());
+    SmallVector<int32_t> correction(f, 0);
+    for (int64_t t = 0; t < kh * kw; ++t)
+      for (int64_t ci = 0; ci < c; ++ci)
+        for (int64_t fi = 0; fi < f; ++fi) {
+          int8_t v = w[(t * c + ci) * f + fi];
+          packed[((t * (c / 4) + ci / 4) * f + fi) * 4 + ci % 4] = char(v);
+          correction[fi] = int32_t(uint32_t(correction[fi]) +
+                                   uint32_t(128 * int32_t(v)));
+        }
+    Location loc = op.getLoc();
+    auto packedType =
+        RankedTensorType::get({kh, kw, c / 4, f * 4}, rewriter.getI8Type());
+    Value wp = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::getFromRawBuffer(packedType, packed));
+
+    Value xu = unsignedInput(rewriter, loc, x);
+    Value initU = correctInit(rewriter, loc, init, correction);
+
+    MLIRContext *ctx = rewriter.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());
+    auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
+    SmallVector<AffineMap> maps{
+        AffineMap::get(8, 0,
+                       {d(0), d(1) * strides[0] + d(4) * dilations[0],
+                        d(2) * strides[1] + d(5) * dilations[1], d(6) * 4 + d(7)},
+                       ctx),
+        AffineMap::get(8, 0, {d(4), d(5), d(6), d(3) * 4 + d(7)}, ctx),
+        AffineMap::get(8, 0, {d(7)}, ctx),
+        AffineMap::get(8, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+    iters.append(4, utils::IteratorType::reduction);
+    // ci appears in the maps only inside 4*cb+ci and 4*f+ci: a shape-only
+    // operand gives its range (as pooling's window operand does).
+    Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{4},
+                                           rewriter.getI8Type());
+    auto conv = linalg::GenericOp::create(
+        rewriter, loc, outType, ValueRange{xu, wp, window}, ValueRange{initU},
+        maps, iters, [](OpBuilder &nb, Location l, ValueRange args) {
+          Type i32 = nb.getI32Type();
+          Value xv = arith::ExtUIOp::create(nb, l, i32, args[0]);
+          Value wv = arith::ExtSIOp::create(nb, l, i32, args[1]);
+          Value p = arith::MulIOp::create(nb, l, xv, wv);
+          linalg::YieldOp::create(
+              nb, l, Value(arith::AddIOp::create(nb, l, args[3], p)));
+        });
+    rewriter.replaceOp(op, conv.getResult(0));
+    return success();
+  }
+};
+
+struct DyadCpuPackVnniPass
+    : dyad::impl::DyadCpuPackVnniBase<DyadCpuPackVnniPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    if (vnniBits < 128)
+      return;
+    MLIRContext *ctx = &getContext();
+    {
+      RewritePatternSet patterns(ctx);
+      patterns.add<PackConvForVnni>(ctx, int64_t(vnniBits / 32));
+      (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+    }
+    // The sign flips into their producers (a requantization writes u8),
+    // as dyad-cpu-nhwc fuses: never into a broadcast read, never into the
+    // packed convolution itself (its accumulator init stays apart, fused
+    // tile by tile as the kernels' init).
+    RewritePatternSet patterns(ctx);
+    linalg::ControlFusionFn control = [](OpOperand *operand) {
+      Operation *producer = operand->get().getDefiningOp();
+      auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+      return producer && producer->hasOneUse() && consumer &&
+             !matchVnniConv(consumer) && dyad::readsWithoutBroadcast(operand);
+    };
+    linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+  }
+};
+
+} // namespace

@@ -1,0 +1,111 @@
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},canonicalize,cse))' | FileCheck %s
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=256},canonicalize,cse))' | FileCheck %s --check-prefix=YMM
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels,dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s --check-prefix=TILE
+
+// An int8 3x3 convolution (4 -> 16 channels, pad value -3 = the zero
+// point) with a constant bias init, as dyad-cpu-nhwc leaves it. Packed:
+//   - the activations flipped to unsigned in their producer (xor 0x80
+//     fused into the requantization), the pad value flipped (-3 -> 125);
+//   - the filter [3][3][4][16] packed [3][3][1][64] at compile time:
+//     byte 4f+c of a row is w[.][.][c][f] (here w[c][f] = c, so the row
+//     is 0,1,2,3 repeated);
+//   - 128 * each output channel's weight sum (128 * 9 * (0+1+2+3) = 6912)
+//     subtracted from the bias at compile time (10 - 6912 = -6902).
+// CHECK-LABEL: func.func @conv(
+// CHECK-DAG:   %[[BIAS:.*]] = arith.constant -6902 : i32
+// CHECK-DAG:   %[[W:.*]] = arith.constant dense<"0x00010203{{(00010203)+}}"> : tensor<3x3x1x64xi8>
+// CHECK-DAG:   %[[FLIP:.*]] = arith.constant -128 : i8
+// CHECK-DAG:   %[[PADV:.*]] = arith.constant 125 : i8
+// CHECK:       %[[XU:.*]] = linalg.generic
+// CHECK:         arith.trunci
+// CHECK:         arith.xori %{{.*}}, %[[FLIP]] : i8
+// CHECK:       tensor.pad %[[XU]]
+// CHECK:         tensor.yield %[[PADV]]
+// CHECK:       linalg.generic
+// CHECK-NEXT:    ^bb0
+// CHECK-NEXT:    linalg.yield %[[BIAS]]
+// CHECK:       linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]}
+// CHECK-SAME:    %[[W]], %{{.*}} : tensor<1x10x10x4xi8>, tensor<3x3x1x64xi8>, tensor<4xi8>)
+// CHECK:         arith.extui
+// CHECK:         arith.extsi
+// CHECK:         arith.muli
+// CHECK:         arith.addi
+// CHECK-NOT:   linalg.conv_2d_nhwc_hwcf
+
+// Tiled: 8 pixels x 16 channels (one vector), all 4 input channels per step;
+// each tile one contraction over [ow][cb][ci] x [cb][f][ci].
+// TILE-LABEL: func.func @conv(
+// TILE:        vector.transfer_read {{.*}} : tensor<8x4xi8>, vector<8x4xi8>
+// TILE:        vector.shape_cast {{.*}} : vector<8x4xi8> to vector<8x1x4xi8>
+// TILE:        vector.transfer_read {{.*}} : tensor<1x64xi8>, vector<1x64xi8>
+// TILE:        vector.contract {{.*}} : vector<8x1x4xi32>, vector<1x16x4xi32> into vector<8x16xi32>
+func.func @conv(%x: tensor<1x8x8x4xi64>) -> tensor<1x8x8x16xi32> {
+  %e = tensor.empty() : tensor<1x8x8x4xi8>
+  %q = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x8x8x4xi64>) outs(%e : tensor<1x8x8x4xi8>) {
+  ^bb0(%in: i64, %out: i8):
+    %t = arith.trunci %in : i64 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x8x8x4xi8>
+  %zp = arith.constant -3 : i8
+  %p = tensor.pad %q low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %zp : i8
+  } : tensor<1x8x8x4xi8> to tensor<1x10x10x4xi8>
+  %w = arith.constant dense<[[[[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]], [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]], [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]]], [[[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]], [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]], [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]]], [[[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]], [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]], [[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]]]]> : tensor<3x3x4x16xi8>
+  %b = arith.constant dense<10> : tensor<16xi32>
+  %e2 = tensor.empty() : tensor<1x8x8x16xi32>
+  %init = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<16xi32>) outs(%e2 : tensor<1x8x8x16xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<1x8x8x16xi32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x10x10x4xi8>, tensor<3x3x4x16xi8>) outs(%init : tensor<1x8x8x16xi32>) -> tensor<1x8x8x16xi32>
+  return %y : tensor<1x8x8x16xi32>
+}
+
+// -----
+
+// 8 output channels: half an AVX-512 vector, one 256-bit vector.
+// CHECK-LABEL: func.func @narrow(
+// CHECK:       linalg.conv_2d_nhwc_hwcf
+// YMM-LABEL:   func.func @narrow(
+// YMM-NOT:     linalg.conv_2d_nhwc_hwcf
+// YMM:         arith.xori
+// YMM:         arith.extui
+func.func @narrow(%x: tensor<1x4x4x4xi8>) -> tensor<1x2x2x8xi32> {
+  %w = arith.constant dense<1> : tensor<3x3x4x8xi8>
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x2x2x8xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<1x2x2x8xi32>) -> tensor<1x2x2x8xi32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x4xi8>, tensor<3x3x4x8xi8>) outs(%init : tensor<1x2x2x8xi32>) -> tensor<1x2x2x8xi32>
+  return %y : tensor<1x2x2x8xi32>
+}
+
+// -----
+
+// A filter computed at run time, and 3 input channels: left as they are.
+// CHECK-LABEL: func.func @not_packed(
+// CHECK-COUNT-2: linalg.conv_2d_nhwc_hwcf
+func.func @not_packed(%x: tensor<1x4x4x4xi8>, %w: tensor<3x3x4x16xi8>, %x3: tensor<1x4x4x3xi8>) -> (tensor<1x2x2x16xi32>, tensor<1x2x2x16xi32>) {
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x2x2x16xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<1x2x2x16xi32>) -> tensor<1x2x2x16xi32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x4xi8>, tensor<3x3x4x16xi8>) outs(%init : tensor<1x2x2x16xi32>) -> tensor<1x2x2x16xi32>
+  %w3 = arith.constant dense<1> : tensor<3x3x3x16xi8>
+  %y3 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x3, %w3 : tensor<1x4x4x3xi8>, tensor<3x3x3x16xi8>) outs(%init : tensor<1x2x2x16xi32>) -> tensor<1x2x2x16xi32>
+  return %y, %y3 : tensor<1x2x2x16xi32>, tensor<1x2x2x16xi32>
+}
+
+// -----
+
+// Stride 2: the tile's input window is read every second pixel.
+// TILE-LABEL: func.func @strided(
+// TILE:        tensor.extract_slice {{.*}} [1, 1, 2, 1] : tensor<1x1x{{[0-9]+}}x4xi8> to tensor<{{[0-9]+}}x4xi8>
+// TILE:        vector.contract
+func.func @strided(%x: tensor<1x9x9x4xi8>) -> tensor<1x4x4x16xi32> {
+  %w = arith.constant dense<1> : tensor<3x3x4x16xi8>
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<1x4x4x16xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<1x4x4x16xi32>) -> tensor<1x4x4x16xi32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x9x9x4xi8>, tensor<3x3x4x16xi8>) outs(%init : tensor<1x4x4x16xi32>) -> tensor<1x4x4x16xi32>
+  return %y : tensor<1x4x4x16xi32>
+}
