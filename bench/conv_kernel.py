@@ -1,14 +1,21 @@
 #!/usr/bin/python3
-"""Kernel microbenchmark: one 3x3 convolution (C -> C channels, HxW, pad 1,
-batch 1) compiled by dyadc in fp32 and int8, timed with `dyad-run --bench`
-(median), reported in GOP/s (2 x MACs per second) and against a peak.
+"""Kernel microbenchmark: 3x3 convolutions (C -> C channels, HxW, pad 1,
+ReLU, batch 1) compiled by dyadc in fp32 and int8, timed with `dyad-run
+--bench` (median), in GOP/s (2 x MACs per second) against the measured
+peak of one core.
 
     /usr/bin/python3 bench/conv_kernel.py --bin build/bin [--channels 64] [--size 56] [--runs 50]
 
-The peak is one 512-bit FMA (32 flops) or vpdpbusd (128 int8 ops) per cycle
-per core at the clock given with --ghz (default 3.65, the Zen 4 parts these
-machines have: ../shared/reference/cpu-codegen.md measured 117.5 GFLOP/s
-and 464 GOP/s in tight loops there). Single thread.
+The kernel's time is isolated from the model's float NCHW boundary (the
+input quantization and transpose, the output's): a stack of 1 + L
+identical-shape conv+ReLU layers is timed against a single one, and one
+layer costs (t[1+L] - t[1]) / L: the convolution with its fused epilogue
+(int8: requantization, ReLU, the next layer's unsigned flip and pad).
+Timed on 1 thread and on all cores (the speed-up is the scaling).
+
+The peak: bench/peak.c, a tight loop of independent 512-bit vpdpbusd /
+FMA instructions, compiled and run here (one core); --ghz G instead
+assumes one such instruction per cycle at G GHz.
 """
 import argparse
 import os
@@ -20,24 +27,44 @@ import tempfile
 import numpy as np
 
 
-def conv_model(path, c, size):
+def conv_model(path, c, size, layers):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     rng = np.random.default_rng(0)
-    w = (rng.standard_normal((c, c, 3, 3)) * (2.0 / (9 * c)) ** 0.5).astype(np.float32)
-    b = (rng.standard_normal(c) * 0.1).astype(np.float32)
+    nodes, inits, x = [], [], "x"
+    for i in range(layers):
+        w = (rng.standard_normal((c, c, 3, 3)) * (2.0 / (9 * c)) ** 0.5).astype(np.float32)
+        b = (rng.standard_normal(c) * 0.1).astype(np.float32)
+        inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
+        y = "y" if i == layers - 1 else f"r{i}"
+        nodes += [helper.make_node("Conv", [x, f"w{i}", f"b{i}"], [f"c{i}"], pads=[1, 1, 1, 1]),
+                  helper.make_node("Relu", [f"c{i}"], [y])]
+        x = y
     g = helper.make_graph(
-        [helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
-         helper.make_node("Relu", ["c"], ["y"])],
-        "conv", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, size, size])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, c, size, size])],
-        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+        nodes, "conv", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, size, size])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, c, size, size])], inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
     onnx.save(m, path)
 
 
-def median_ms(dyad_run, lib, x, runs):
-    p = subprocess.run([dyad_run, lib, "--input", x, "--bench", str(runs)],
+def measured_peak(kind, work):
+    """GOP/s of bench/peak.c on one core, or None where it cannot run."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peak.c")
+    exe = os.path.join(work, "peak")
+    for cc in ("clang-22", "clang", "cc"):
+        try:
+            subprocess.run([cc, "-O2", "-mavx512f", "-mavx512vnni", src, "-o", exe],
+                           check=True, capture_output=True)
+            p = subprocess.run([exe, kind], check=True, capture_output=True, text=True)
+            return float(p.stdout)
+        except (OSError, subprocess.CalledProcessError, ValueError):
+            continue
+    return None
+
+
+def median_ms(dyad_run, lib, x, runs, threads):
+    p = subprocess.run([dyad_run, lib, "--input", x, "--bench", str(runs),
+                        "--threads", str(threads)],
                        capture_output=True, text=True, check=True)
     return float(re.search(r"median ([0-9.e+-]+) ms", p.stdout + p.stderr).group(1))
 
@@ -47,28 +74,49 @@ def main():
     ap.add_argument("--bin", default="build/bin")
     ap.add_argument("--channels", type=int, default=64)
     ap.add_argument("--size", type=int, default=56)
+    ap.add_argument("--layers", type=int, default=4, help="L: the stack has 1 + L layers")
     ap.add_argument("--runs", type=int, default=50)
-    ap.add_argument("--ghz", type=float, default=3.65)
+    ap.add_argument("--ghz", type=float, default=None,
+                    help="assume this clock instead of measuring the peak")
     a = ap.parse_args()
-    c, s = a.channels, a.size
+    c, s, L = a.channels, a.size, a.layers
     ops = 2.0 * c * c * 9 * s * s
     dyadc, dyad_run = os.path.join(a.bin, "dyadc"), os.path.join(a.bin, "dyad-run")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                 if l.startswith("model name")), "?")
-    print(f"conv 3x3 {c}->{c} {s}x{s} batch 1 ({ops / 1e9:.3f} GOP), 1 thread, {cpu}")
+    cores = len(os.sched_getaffinity(0))
+    print(f"conv 3x3 {c}->{c} {s}x{s} + ReLU, batch 1 ({ops / 1e9:.3f} GOP per layer), {cpu}")
     with tempfile.TemporaryDirectory() as work:
-        model, x, calib = (os.path.join(work, f) for f in ("conv.onnx", "x.npy", "calib.npy"))
-        conv_model(model, c, s)
+        peaks = {}
+        for kind, per_cycle in (("fma", 32), ("vnni", 128)):
+            peaks[kind] = per_cycle * a.ghz if a.ghz else measured_peak(kind, work)
+            how = f"assumed at {a.ghz} GHz" if a.ghz else "measured, bench/peak.c"
+            if peaks[kind]:
+                print(f"  one-core peak, {kind}: {peaks[kind]:.0f} GOP/s ({how})")
+        x, calib = os.path.join(work, "x.npy"), os.path.join(work, "calib.npy")
         rng = np.random.default_rng(1)
         np.save(x, rng.standard_normal((1, c, s, s)).astype(np.float32))
         np.save(calib, rng.standard_normal((4, c, s, s)).astype(np.float32))
-        for name, flags, peak in (("fp32", [], 32 * a.ghz), ("int8", ["--quantize", "--calibrate", calib], 128 * a.ghz)):
-            lib = os.path.join(work, f"{name}.so")
-            subprocess.run([dyadc, model, "-o", lib] + flags, check=True)
-            ms = median_ms(dyad_run, lib, x, a.runs)
-            gops = ops / (ms * 1e-3) / 1e9
-            print(f"  {name}: {ms:.3f} ms, {gops:.1f} GOP/s = {100 * gops / peak:.0f}% of "
-                  f"{peak:.0f} GOP/s ({'FMA' if name == 'fp32' else 'vpdpbusd'} peak at {a.ghz} GHz)")
+        for name, flags, kind in (("fp32", [], "fma"),
+                                  ("int8", ["--quantize", "--calibrate", calib], "vnni")):
+            t = {}
+            for n in (1, 1 + L):
+                model = os.path.join(work, f"conv{n}.onnx")
+                conv_model(model, c, s, n)
+                lib = os.path.join(work, f"{name}{n}.so")
+                subprocess.run([dyadc, model, "-o", lib] + flags, check=True)
+                for threads in sorted({1, cores}):
+                    t[n, threads] = median_ms(dyad_run, lib, x, a.runs, threads)
+            one = (t[1 + L, 1] - t[1, 1]) / L
+            gops = ops / (one * 1e-3) / 1e9
+            peak = peaks.get(kind)
+            share = f" = {100 * gops / peak:.0f}% of the one-core peak" if peak else ""
+            print(f"  {name}: one layer {one:.3f} ms on 1 thread, {gops:.1f} GOP/s{share}"
+                  f" (model of 1 layer: {t[1, 1]:.3f} ms; of {1 + L}: {t[1 + L, 1]:.3f} ms)")
+            if cores > 1:
+                many = (t[1 + L, cores] - t[1, cores]) / L
+                print(f"  {name}: one layer {many:.3f} ms on {cores} threads: "
+                      f"{one / many:.2f}x the 1-thread time")
 
 
 if __name__ == "__main__":
