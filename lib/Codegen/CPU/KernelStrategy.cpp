@@ -178,6 +178,51 @@ matmulLikeTiles(linalg::GenericOp g, ArrayRef<int64_t> ranges, int64_t lanes) {
   return tiles;
 }
 
+/// The body of a packed VNNI contraction: yield (acc + extui(x) * extsi(w))
+/// over i8 operands 0 and 1 into an i32 accumulator (the last argument;
+/// operand 2 is shape-only).
+static bool isVnniBody(linalg::GenericOp g) {
+  auto elt = [](Value v) { return getElementTypeOrSelf(v.getType()); };
+  if (!elt(g.getDpsInputOperand(0)->get()).isInteger(8) ||
+      !elt(g.getDpsInputOperand(1)->get()).isInteger(8) ||
+      !elt(g.getDpsInitOperand(0)->get()).isInteger(32))
+    return false;
+  Block &body = g.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add)
+    return false;
+  Value acc = body.getArgument(3);
+  if ((add.getLhs() == acc) == (add.getRhs() == acc))
+    return false;
+  Value prod = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  auto mul = prod.getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return false;
+  auto xe = mul.getLhs().getDefiningOp<arith::ExtUIOp>();
+  auto we = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
+  return xe && we && xe.getIn() == body.getArgument(0) &&
+         we.getIn() == body.getArgument(1) && body.getOperations().size() == 5;
+}
+
+bool dyad::matchVnniMatmul(linalg::LinalgOp op) {
+  auto g = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!g || g.getNumLoops() != 4 || g.getNumDpsInputs() != 3 ||
+      g.getNumDpsInits() != 1)
+    return false;
+  auto iters = g.getIteratorTypesArray();
+  for (int64_t i = 0; i < 4; ++i)
+    if ((i < 2) != (iters[i] == utils::IteratorType::parallel))
+      return false;
+  MLIRContext *ctx = g.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  return maps[0] == AffineMap::get(4, 0, {d(0), d(2) * 4 + d(3)}, ctx) &&
+         maps[1] == AffineMap::get(4, 0, {d(2), d(1) * 4 + d(3)}, ctx) &&
+         maps[2] == AffineMap::get(4, 0, {d(3)}, ctx) &&
+         maps[3] == AffineMap::get(4, 0, {d(0), d(1)}, ctx) && isVnniBody(g);
+}
+
 std::optional<int64_t> dyad::matchVnniConv(linalg::LinalgOp op) {
   auto g = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!g || g.getNumLoops() != 8 || g.getNumDpsInputs() != 3 ||
@@ -239,28 +284,7 @@ std::optional<int64_t> dyad::matchVnniConv(linalg::LinalgOp op) {
   std::optional<int64_t> sw = sum(x.getResult(2), 2, 5);
   if (!sh || !sw)
     return std::nullopt;
-  auto elt = [](Value v) { return getElementTypeOrSelf(v.getType()); };
-  if (!elt(g.getDpsInputOperand(0)->get()).isInteger(8) ||
-      !elt(g.getDpsInputOperand(1)->get()).isInteger(8) ||
-      !elt(g.getDpsInitOperand(0)->get()).isInteger(32))
-    return std::nullopt;
-  // yield (acc + extui(x) * extsi(w))
-  Block &body = g.getRegion().front();
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
-  if (!add)
-    return std::nullopt;
-  Value acc = body.getArgument(3);
-  Value prod = add.getLhs() == acc ? add.getRhs() : add.getLhs();
-  if ((add.getLhs() == acc) == (add.getRhs() == acc))
-    return std::nullopt;
-  auto mul = prod.getDefiningOp<arith::MulIOp>();
-  if (!mul)
-    return std::nullopt;
-  auto xe = mul.getLhs().getDefiningOp<arith::ExtUIOp>();
-  auto we = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
-  if (!xe || !we || xe.getIn() != body.getArgument(0) ||
-      we.getIn() != body.getArgument(1) || body.getOperations().size() != 5)
+  if (!isVnniBody(g))
     return std::nullopt;
   return *sw;
 }
@@ -286,6 +310,13 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     int64_t tw = divisorAtMost(ranges[2], tf > lanes ? 8 : 12);
     k.kernel = "conv2d-nhwc-vnni";
     k.tiles = {1, 1, tw, tf, 1, 1, divisorAtMost(ranges[6], 16), 0};
+    return k;
+  }
+  if (matchVnniMatmul(op)) {
+    // (m, n, kb, ki): 8 rows x 2 vectors of columns, up to 64 of K per step.
+    k.kernel = "matmul-vnni";
+    k.tiles = {divisorAtMost(ranges[0], 8), channelBlock(ranges[1], lanes),
+               divisorAtMost(ranges[2], 16), 0};
     return k;
   }
   if (isa<linalg::Conv2DNhwcHwcfOp>(raw)) {
@@ -382,7 +413,8 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
 /// Kernel families whose results an epilogue can be fused into.
 static bool isContractionKernel(StringRef kernel) {
   return kernel == "conv2d-nhwc" || kernel == "conv2d-nhwc-vnni" ||
-         kernel == "dwconv2d-nhwc" || kernel == "matmul";
+         kernel == "dwconv2d-nhwc" || kernel == "matmul" ||
+         kernel == "matmul-vnni";
 }
 
 /// The epilogue of a contraction `op` (chosen, with one use): the

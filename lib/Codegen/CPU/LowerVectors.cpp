@@ -94,6 +94,12 @@ struct DyadCpuLowerVectorsPass
       return signalPassFailure();
     // 2.
     linalg::hoistRedundantVectorTransfers(func);
+    // Packed int8 tiles to VNNI before their unit dims go (see
+    // populatePackedVnniContractionPatterns).
+    if (vnniBits && failed(greedy([&](RewritePatternSet &p) {
+          dyad::populatePackedVnniContractionPatterns(p, vnniBits);
+        })))
+      return signalPassFailure();
     if (failed(greedy([&](RewritePatternSet &p) {
           vector::populateCastAwayVectorLeadingOneDimPatterns(p);
           addCanonicalization(p, ctx);

@@ -73,9 +73,18 @@ Value flipSign(OpBuilder &b, Location loc, Value x) {
       .getResult(0);
 }
 
-/// The unsigned form of the convolution's input: the xor before the pad
-/// (so it fuses into the producer), the pad value flipped too.
+/// The unsigned form of the convolution's or GEMM's input: the xor before a
+/// pad (the pad value flipped too) or a reshape, so it fuses into the
+/// producer.
 Value unsignedInput(OpBuilder &b, Location loc, Value x) {
+  if (auto c = x.getDefiningOp<tensor::CollapseShapeOp>())
+    return tensor::CollapseShapeOp::create(
+        b, loc, c.getResultType(), flipSign(b, loc, c.getSrc()),
+        c.getReassociationIndices());
+  if (auto e = x.getDefiningOp<tensor::ExpandShapeOp>())
+    return tensor::ExpandShapeOp::create(
+        b, loc, e.getResultType(), flipSign(b, loc, e.getSrc()),
+        e.getReassociationIndices(), e.getMixedOutputShape());
   if (auto pad = x.getDefiningOp<tensor::PadOp>()) {
     IntegerAttr v;
     if (Value pv = pad.getConstantPaddingValue();
@@ -100,11 +109,12 @@ Value unsignedInput(OpBuilder &b, Location loc, Value x) {
 DenseElementsAttr broadcastBias(Value init) {
   auto g = init.getDefiningOp<linalg::GenericOp>();
   if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
-      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() != 4)
+      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() < 1)
     return {};
   MLIRContext *ctx = g.getContext();
+  unsigned rank = g.getNumLoops();
   if (g.getIndexingMapsArray()[0] !=
-          AffineMap::get(4, 0, getAffineDimExpr(3, ctx)) ||
+          AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)) ||
       !g.getIndexingMapsArray()[1].isIdentity())
     return {};
   Block &body = g.getRegion().front();
@@ -126,9 +136,11 @@ Value broadcastLast(OpBuilder &b, Location loc, ArrayRef<int32_t> values,
   Value init = tensor::EmptyOp::create(
       b, loc, tensor::getMixedSizes(b, loc, like), b.getI32Type());
   MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps{AffineMap::get(4, 0, getAffineDimExpr(3, ctx)),
-                              AffineMap::getMultiDimIdentityMap(4, ctx)};
-  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+  unsigned rank = cast<RankedTensorType>(like.getType()).getRank();
+  SmallVector<AffineMap> maps{
+      AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)),
+      AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
   return linalg::GenericOp::create(
              b, loc, like.getType(), ValueRange{c}, ValueRange{init}, maps,
              iters,
@@ -168,10 +180,11 @@ Value correctInit(OpBuilder &b, Location loc, Value init,
   Value empty = tensor::EmptyOp::create(
       b, loc, tensor::getMixedSizes(b, loc, init), b.getI32Type());
   MLIRContext *ctx = b.getContext();
-  AffineMap id = AffineMap::getMultiDimIdentityMap(4, ctx);
-  SmallVector<AffineMap> maps{id, AffineMap::get(4, 0, getAffineDimExpr(3, ctx)),
-                              id};
-  SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
+  unsigned rank = cast<RankedTensorType>(init.getType()).getRank();
+  AffineMap id = AffineMap::getMultiDimIdentityMap(rank, ctx);
+  SmallVector<AffineMap> maps{
+      id, AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)), id};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
   return linalg::GenericOp::create(
              b, loc, init.getType(), ValueRange{init, c}, ValueRange{empty},
              maps, iters,
@@ -267,6 +280,84 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
   }
 };
 
+/// The GEMM form: linalg.matmul (i8 x constant i8 -> i32, no transposing
+/// maps: dyad-cpu-nhwc transposed Gemm's transB at compile time) as a
+/// generic over (m, n, kb, ki):
+///   out[m, n] = init'[m, n] + sum zext(a_u[m, 4*kb+ki]) * sext(w'[kb, 4*n+ki])
+/// with w' = W packed [K/4][N*4], a_u = a xor 0x80 and init' as for a
+/// convolution (and the same shape-only operand for ki).
+struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
+  PackMatmulForVnni(MLIRContext *ctx, int64_t lanes)
+      : OpRewritePattern(ctx), lanes(lanes) {}
+  int64_t lanes;
+
+  LogicalResult matchAndRewrite(linalg::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.hasUserDefinedMaps())
+      return failure();
+    Value a = op.getDpsInputOperand(0)->get();
+    Value init = op.getDpsInitOperand(0)->get();
+    auto aType = cast<RankedTensorType>(a.getType());
+    auto outType = cast<RankedTensorType>(init.getType());
+    DenseElementsAttr weights;
+    if (!matchPattern(op.getDpsInputOperand(1)->get(), m_Constant(&weights)))
+      return rewriter.notifyMatchFailure(op, "weights are not a constant");
+    auto wType = cast<RankedTensorType>(weights.getType());
+    if (!aType.getElementType().isInteger(8) ||
+        !wType.getElementType().isInteger(8) ||
+        !outType.getElementType().isInteger(32) || !wType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not an i8 x i8 -> i32 matmul");
+    int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
+    if (k % 4 || n % lanes)
+      return rewriter.notifyMatchFailure(op, "K or N not blocks of 4/lanes");
+    SmallVector<int8_t> w(weights.getNumElements());
+    {
+      int64_t i = 0;
+      for (const APInt &v : weights.getValues<APInt>())
+        w[i++] = int8_t(v.getSExtValue());
+    }
+    std::vector<char> packed(w.size());
+    SmallVector<int32_t> correction(n, 0);
+    for (int64_t ki = 0; ki < k; ++ki)
+      for (int64_t ni = 0; ni < n; ++ni) {
+        int8_t v = w[ki * n + ni];
+        packed[(ki / 4) * n * 4 + ni * 4 + ki % 4] = char(v);
+        correction[ni] =
+            int32_t(uint32_t(correction[ni]) + uint32_t(128 * int32_t(v)));
+      }
+    Location loc = op.getLoc();
+    Value wp = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::getFromRawBuffer(
+            RankedTensorType::get({k / 4, n * 4}, rewriter.getI8Type()),
+            packed));
+    Value au = unsignedInput(rewriter, loc, a);
+    Value initU = correctInit(rewriter, loc, init, correction);
+    Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{4},
+                                           rewriter.getI8Type());
+    MLIRContext *ctx = rewriter.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(0), d(2) * 4 + d(3)}, ctx),
+                                AffineMap::get(4, 0, {d(2), d(1) * 4 + d(3)}, ctx),
+                                AffineMap::get(4, 0, {d(3)}, ctx),
+                                AffineMap::get(4, 0, {d(0), d(1)}, ctx)};
+    SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
+    iters.append(2, utils::IteratorType::reduction);
+    auto mm = linalg::GenericOp::create(
+        rewriter, loc, outType, ValueRange{au, wp, window}, ValueRange{initU},
+        maps, iters, [](OpBuilder &nb, Location l, ValueRange args) {
+          Type i32 = nb.getI32Type();
+          Value xv = arith::ExtUIOp::create(nb, l, i32, args[0]);
+          Value wv = arith::ExtSIOp::create(nb, l, i32, args[1]);
+          Value p = arith::MulIOp::create(nb, l, xv, wv);
+          linalg::YieldOp::create(
+              nb, l, Value(arith::AddIOp::create(nb, l, args[3], p)));
+        });
+    rewriter.replaceOp(op, mm.getResult(0));
+    return success();
+  }
+};
+
 struct DyadCpuPackVnniPass
     : dyad::impl::DyadCpuPackVnniBase<DyadCpuPackVnniPass> {
   using Base::Base;
@@ -276,7 +367,8 @@ struct DyadCpuPackVnniPass
     MLIRContext *ctx = &getContext();
     {
       RewritePatternSet patterns(ctx);
-      patterns.add<PackConvForVnni>(ctx, int64_t(vnniBits / 32));
+      patterns.add<PackConvForVnni, PackMatmulForVnni>(ctx,
+                                                       int64_t(vnniBits / 32));
       (void)applyPatternsGreedily(getOperation(), std::move(patterns));
     }
     // The sign flips into their producers (a requantization writes u8),

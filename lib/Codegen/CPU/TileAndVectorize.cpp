@@ -57,7 +57,74 @@ static bool isContractionKernel(Operation *op) {
   auto k = op->getAttrOfType<StringAttr>(kKernelAttr);
   return k && (k.getValue() == "conv2d-nhwc" ||
                k.getValue() == "conv2d-nhwc-vnni" ||
-               k.getValue() == "dwconv2d-nhwc" || k.getValue() == "matmul");
+               k.getValue() == "dwconv2d-nhwc" || k.getValue() == "matmul" ||
+               k.getValue() == "matmul-vnni");
+}
+
+/// acc[m][n] += zext(x[m][4kb+i]) * sext(w[kb][4n+i]) on 2-D tiles
+/// (x: rows x 4*steps bytes, w: steps x 4*cols bytes, acc: rows x cols
+/// i32), as a vector.contract of the rows viewed as [.][.][4] (the
+/// shape_casts PackedContractToVnni looks through). Returns the written
+/// accumulator tile.
+static Value vnniContraction(RewriterBase &rewriter, Location loc, Value xs,
+                             Value ws, Value as) {
+  auto wt = cast<RankedTensorType>(ws.getType());
+  auto at = cast<RankedTensorType>(as.getType());
+  int64_t rows = at.getDimSize(0), cols = at.getDimSize(1),
+          steps = wt.getDimSize(0);
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  auto read = [&](Value t, Value pad) -> Value {
+    auto tt = cast<RankedTensorType>(t.getType());
+    SmallVector<Value> indices(tt.getRank(), zero);
+    SmallVector<bool> inBounds(tt.getRank(), true);
+    return vector::TransferReadOp::create(
+        rewriter, loc, VectorType::get(tt.getShape(), tt.getElementType()), t,
+        indices, pad, inBounds);
+  };
+  Value pad8 = arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0));
+  Value pad32 = arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
+  Value xv = vector::ShapeCastOp::create(
+      rewriter, loc, VectorType::get({rows, steps, 4}, i8), read(xs, pad8));
+  Value wv = vector::ShapeCastOp::create(
+      rewriter, loc, VectorType::get({steps, cols, 4}, i8), read(ws, pad8));
+  Value av = read(as, pad32);
+  Value xe = arith::ExtUIOp::create(
+      rewriter, loc, VectorType::get({rows, steps, 4}, i32), xv);
+  Value we = arith::ExtSIOp::create(
+      rewriter, loc, VectorType::get({steps, cols, 4}, i32), wv);
+  MLIRContext *ctx = rewriter.getContext();
+  AffineExpr m, n, kb, ki;
+  bindDims(ctx, m, n, kb, ki);
+  auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(4, 0, e, ctx); };
+  auto par = vector::IteratorTypeAttr::get(ctx, vector::IteratorType::parallel);
+  auto red = vector::IteratorTypeAttr::get(ctx, vector::IteratorType::reduction);
+  Value res = vector::ContractionOp::create(
+      rewriter, loc, xe, we, av,
+      rewriter.getAffineMapArrayAttr(
+          {map({m, kb, ki}), map({kb, n, ki}), map({m, n})}),
+      rewriter.getArrayAttr({par, par, red, red}));
+  SmallVector<Value> indices(2, zero);
+  return vector::TransferWriteOp::create(rewriter, loc, res, as, indices,
+                                         ArrayRef<bool>{true, true})
+      .getResult();
+}
+
+/// A tile of a packed int8 GEMM (matchVnniMatmul), static: its operands are
+/// the 2-D tiles vnniContraction takes.
+static LogicalResult vectorizeVnniMatmul(RewriterBase &rewriter,
+                                         linalg::LinalgOp op) {
+  SmallVector<int64_t> r = op.getStaticLoopRanges();
+  if (llvm::any_of(r, [](int64_t s) { return ShapedType::isDynamic(s); }) ||
+      r[3] != 4)
+    return failure();
+  rewriter.setInsertionPoint(op);
+  Value written = vnniContraction(rewriter, op.getLoc(),
+                                  op.getDpsInputOperand(0)->get(),
+                                  op.getDpsInputOperand(1)->get(),
+                                  op.getDpsInitOperand(0)->get());
+  rewriter.replaceOp(op, written);
+  return success();
 }
 
 /// A tile of a packed int8 convolution (matchVnniConv) with one image, one
@@ -98,42 +165,7 @@ static LogicalResult vectorizeVnniConv(RewriterBase &rewriter,
                    {tw, 4 * tcb}, i8);
   Value ws = slice(w, {1, 1, tcb, 4 * tf}, {1, 1, 1, 1}, {tcb, 4 * tf}, i8);
   Value as = slice(acc, {1, 1, tw, tf}, {1, 1, 1, 1}, {tw, tf}, i32);
-  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-  auto read = [&](Value t, Value pad) -> Value {
-    auto tt = cast<RankedTensorType>(t.getType());
-    SmallVector<Value> indices(tt.getRank(), zero);
-    SmallVector<bool> inBounds(tt.getRank(), true);
-    return vector::TransferReadOp::create(
-        rewriter, loc, VectorType::get(tt.getShape(), tt.getElementType()), t,
-        indices, pad, inBounds);
-  };
-  Value pad8 = arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0));
-  Value pad32 = arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
-  Value xv = vector::ShapeCastOp::create(
-      rewriter, loc, VectorType::get({tw, tcb, ci}, i8), read(xs, pad8));
-  Value wv = vector::ShapeCastOp::create(
-      rewriter, loc, VectorType::get({tcb, tf, ci}, i8), read(ws, pad8));
-  Value av = read(as, pad32);
-  Value xe = arith::ExtUIOp::create(
-      rewriter, loc, VectorType::get({tw, tcb, ci}, i32), xv);
-  Value we = arith::ExtSIOp::create(
-      rewriter, loc, VectorType::get({tcb, tf, ci}, i32), wv);
-  MLIRContext *ctx = rewriter.getContext();
-  AffineExpr m, n, kb, ki;
-  bindDims(ctx, m, n, kb, ki);
-  auto map = [&](ArrayRef<AffineExpr> e) { return AffineMap::get(4, 0, e, ctx); };
-  auto par = vector::IteratorTypeAttr::get(ctx, vector::IteratorType::parallel);
-  auto red = vector::IteratorTypeAttr::get(ctx, vector::IteratorType::reduction);
-  Value res = vector::ContractionOp::create(
-      rewriter, loc, xe, we, av,
-      rewriter.getAffineMapArrayAttr(
-          {map({m, kb, ki}), map({kb, n, ki}), map({m, n})}),
-      rewriter.getArrayAttr({par, par, red, red}));
-  SmallVector<Value> indices(2, zero);
-  Value written = vector::TransferWriteOp::create(
-                      rewriter, loc, res, as, indices,
-                      ArrayRef<bool>{true, true})
-                      .getResult();
+  Value written = vnniContraction(rewriter, loc, xs, ws, as);
   Value full = tensor::InsertSliceOp::create(
       rewriter, loc, written, acc, idx({0, 0, 0, 0}), idx({1, 1, tw, tf}),
       idx({1, 1, 1, 1}));
@@ -322,6 +354,10 @@ struct DyadCpuTileAndVectorizePass
       op->removeAttr(kTilesAttr);
       if (std::optional<int64_t> strideW = matchVnniConv(op)) {
         (void)vectorizeVnniConv(rewriter, op, *strideW);
+        continue;
+      }
+      if (matchVnniMatmul(op)) {
+        (void)vectorizeVnniMatmul(rewriter, op);
         continue;
       }
       if (failed(linalg::vectorizeOpPrecondition(op, {}, {},

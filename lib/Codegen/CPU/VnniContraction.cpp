@@ -346,3 +346,8 @@ void dyad::populateVnniContractionPatterns(RewritePatternSet &patterns,
                                                      vectorBits);
   patterns.add<VecMatToMatmul>(patterns.getContext());
 }
+
+void dyad::populatePackedVnniContractionPatterns(RewritePatternSet &patterns,
+                                                 unsigned vectorBits) {
+  patterns.add<PackedContractToVnni>(patterns.getContext(), vectorBits);
+}

@@ -58,6 +58,12 @@ mlir::Value extensionSource(mlir::Value v);
 /// width index (sw), or nothing when `op` is not such a convolution.
 std::optional<int64_t> matchVnniConv(mlir::linalg::LinalgOp op);
 
+/// The GEMM counterpart (dyad-cpu-pack-vnni's form of an int8 linalg.matmul
+/// by constant weights): a linalg.generic over (m, n, kb, ki) with
+///   out[m, n] += zext(a[m, 4*kb + ki]) * sext(w[kb, 4*n + ki])
+/// and the shape-only operand for ki.
+bool matchVnniMatmul(mlir::linalg::LinalgOp op);
+
 /// The kernel for `op` on a CPU with `vectorBits`-wide vector registers;
 /// none when the op is left to the scalar loop lowering.
 std::optional<KernelChoice> chooseKernel(mlir::linalg::LinalgOp op,

@@ -12,6 +12,12 @@ namespace dyad {
 void populateVnniContractionPatterns(mlir::RewritePatternSet &patterns,
                                      unsigned vectorBits);
 
+/// Only the packed contraction's pattern (dyad-cpu-pack-vnni's tiles). It
+/// runs before the leading unit dims are cast away: a tile with one step of
+/// 4 (a stem's 4 padded channels) would lose its [.][1][4] form.
+void populatePackedVnniContractionPatterns(mlir::RewritePatternSet &patterns,
+                                           unsigned vectorBits);
+
 } // namespace dyad
 
 #endif // DYAD_CODEGEN_CPU_VNNICONTRACTION_H
