@@ -37,10 +37,14 @@ def DyadStridedCopyToLinalg
   let description = [{
     The LLVM lowering of `memref.copy` calls the C function `memrefCopy` (of
     MLIR's runner utilities) unless both sides are contiguous. A compiled model
-    must not depend on that library: strided copies become `linalg.copy`,
-    which lowers to loops in the model itself.
+    must not depend on that library: a strided copy becomes a loop nest over
+    its outer dims around a copy of the innermost dims that are contiguous
+    and static in both buffers (that one lowers to `llvm.memcpy`); one with
+    no such rows becomes `linalg.copy` (loops in the model itself).
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def DyadExpandShapeToReinterpretCast
