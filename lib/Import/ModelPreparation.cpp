@@ -166,6 +166,14 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
                           << kNewestIRVersion << ")";
   if (!model.has_graph())
     return emitError(loc) << "the model has no graph";
+  // IR 3 required every initializer to be a graph input, and libonnx gives
+  // one that is not no type at IR < 4: its importer (under its converter)
+  // and its Shape data propagation (inference at opset 17, and at 17 in the
+  // opset 18-21 conversion) dereference that missing type (SEGV; found by
+  // dyad-import-fuzzer). IR 4 only lifted that rule: the same model, read as
+  // IR 4 before any libonnx pass.
+  if (model.ir_version() < 4)
+    model.set_ir_version(4);
   if (model.functions_size() > 0)
     return emitError(loc) << "model-local functions are not supported ('"
                           << model.functions(0).name() << "')";
@@ -175,7 +183,18 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
   int64_t opset = -1;
   for (const auto &imp : model.opset_import()) {
     std::string domain = imp.domain() == "ai.onnx" ? "" : imp.domain();
-    opsets[domain] = imp.version();
+    // One version per domain ('' and "ai.onnx" are the same one): libonnx's
+    // passes read the first entry, Dyad would check the nodes against
+    // another (a Split at "opset 4" went through the converter's opset 17 ->
+    // 7 adapters: SEGV; found by dyad-import-fuzzer).
+    auto [it, inserted] = opsets.try_emplace(domain, imp.version());
+    if (!inserted && it->second != imp.version())
+      return emitError(loc)
+             << "opset_import imports "
+             << (domain.empty() ? std::string("the default ONNX domain")
+                                : "domain '" + domain + "'")
+             << " at two versions (" << it->second << " and "
+             << imp.version() << ")";
     if (domain.empty())
       opset = imp.version();
   }
@@ -216,12 +235,6 @@ LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {
     return failure();
 
   if (opset != kTargetOpset) {
-    // IR 3 required every initializer to be a graph input, and libonnx's
-    // importer (under its converter) dereferences a null value for one that
-    // is not (found by dyad-import-fuzzer). IR 4 only lifted that rule: the
-    // same model, which libonnx then reads.
-    if (model.ir_version() < 4)
-      model.set_ir_version(4);
     // Opset 7-16 node by node, older ones through ONNX's converter first
     // (OpsetUpgrade.cpp).
     if (failed(upgradeOpset(model, opset)))

@@ -16,11 +16,12 @@
 // tw (<= 8) output pixels x tf (2L) output channels of accumulators (16 of
 // AVX-512's 32 registers), broadcasting one input channel at a time; a GEMM
 // keeps 8 rows x 2L columns and walks K one step per iteration. Tile sizes
-// divide the static loop sizes, so every tile has a static shape (no masks);
-// dynamic loops (the batch) are tiled by 1. (Dynamic GEMM rows by 8 with the
-// last tile peeled would block registers better, but the peeled tile must
-// then compute exactly like the whole ones, FMA for FMA, or a sample's result
-// would depend on its place in the batch: not done yet.)
+// divide the static loop sizes, so every tile has a static shape; dynamic
+// loops (the batch) are tiled by 1, except a packed int8 GEMM's rows: by 8,
+// the last tile computed with masked rows at the full tile's shape (the same
+// vpdpbusd per row as a full tile; its epilogue vectorized with masks).
+// fp32 GEMMs keep one row per tile for dynamic rows: MLIR 22's lowerings of
+// a masked vector.contract break ("vector.mask expects only one operation").
 //
 //===----------------------------------------------------------------------===//
 #include "dyad/Codegen/CPU/KernelStrategy.h"
@@ -315,8 +316,10 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   if (matchVnniMatmul(op)) {
     // (m, n, kb, ki): 8 rows x 2 vectors of columns, up to 64 of K per step.
     k.kernel = "matmul-vnni";
-    k.tiles = {divisorAtMost(ranges[0], 8), channelBlock(ranges[1], lanes),
-               divisorAtMost(ranges[2], 16), 0};
+    k.tiles = {ShapedType::isDynamic(ranges[0]) ? 8
+                                                : divisorAtMost(ranges[0], 8),
+               channelBlock(ranges[1], lanes), divisorAtMost(ranges[2], 16),
+               0};
     return k;
   }
   if (isa<linalg::Conv2DNhwcHwcfOp>(raw)) {

@@ -28,6 +28,7 @@
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace dyad {
@@ -41,16 +42,38 @@ using namespace dyad;
 /// Largest vector (elements of the iteration space) a tile may become.
 static constexpr int64_t kMaxVectorElements = 1 << 14;
 
-static bool smallStaticShape(linalg::LinalgOp op) {
+/// The vector shape of a tile: its loop ranges, a dynamic one (a last,
+/// partial tile) at its constant upper bound (the tile size, from the
+/// affine.min of its slice); none when a range has no constant bound or the
+/// tile is too large.
+static std::optional<SmallVector<int64_t>> tileShape(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t n = 1;
-  for (int64_t r : op.getStaticLoopRanges()) {
-    if (ShapedType::isDynamic(r))
-      return false;
+  for (auto [loop, r] : llvm::enumerate(ranges)) {
+    if (ShapedType::isDynamic(r)) {
+      // An operand dim indexed by this loop alone.
+      for (OpOperand &opnd : op->getOpOperands()) {
+        AffineMap map = op.getMatchingIndexingMap(&opnd);
+        for (auto [i, e] : llvm::enumerate(map.getResults())) {
+          auto d = dyn_cast<AffineDimExpr>(e);
+          if (!d || d.getPosition() != loop)
+            continue;
+          FailureOr<int64_t> ub = ValueBoundsConstraintSet::computeConstantBound(
+              presburger::BoundType::UB,
+              ValueBoundsConstraintSet::Variable(opnd.get(), i),
+              /*stopCondition=*/nullptr, /*closedUB=*/true);
+          if (succeeded(ub) && *ub > 0)
+            r = ShapedType::isDynamic(r) ? *ub : std::min(r, *ub);
+        }
+      }
+      if (ShapedType::isDynamic(r))
+        return std::nullopt;
+    }
     n *= r;
     if (n > kMaxVectorElements)
-      return false;
+      return std::nullopt;
   }
-  return true;
+  return ranges;
 }
 
 static bool isContractionKernel(Operation *op) {
@@ -67,19 +90,26 @@ static bool isContractionKernel(Operation *op) {
 /// shape_casts PackedContractToVnni looks through). Returns the written
 /// accumulator tile.
 static Value vnniContraction(RewriterBase &rewriter, Location loc, Value xs,
-                             Value ws, Value as) {
+                             Value ws, Value as, int64_t rows) {
   auto wt = cast<RankedTensorType>(ws.getType());
   auto at = cast<RankedTensorType>(as.getType());
-  int64_t rows = at.getDimSize(0), cols = at.getDimSize(1),
-          steps = wt.getDimSize(0);
+  int64_t cols = at.getDimSize(1), steps = wt.getDimSize(0);
+  // A partial tile (fewer rows than `rows`): masked rows, read as 0 and
+  // not written.
+  bool partial = at.isDynamicDim(0);
   Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
   auto read = [&](Value t, Value pad) -> Value {
     auto tt = cast<RankedTensorType>(t.getType());
     SmallVector<Value> indices(tt.getRank(), zero);
     SmallVector<bool> inBounds(tt.getRank(), true);
+    SmallVector<int64_t> shape(tt.getShape());
+    if (tt.isDynamicDim(0)) {
+      shape[0] = rows;
+      inBounds[0] = false;
+    }
     return vector::TransferReadOp::create(
-        rewriter, loc, VectorType::get(tt.getShape(), tt.getElementType()), t,
+        rewriter, loc, VectorType::get(shape, tt.getElementType()), t,
         indices, pad, inBounds);
   };
   Value pad8 = arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0));
@@ -106,7 +136,7 @@ static Value vnniContraction(RewriterBase &rewriter, Location loc, Value xs,
       rewriter.getArrayAttr({par, par, red, red}));
   SmallVector<Value> indices(2, zero);
   return vector::TransferWriteOp::create(rewriter, loc, res, as, indices,
-                                         ArrayRef<bool>{true, true})
+                                         ArrayRef<bool>{!partial, true})
       .getResult();
 }
 
@@ -114,15 +144,18 @@ static Value vnniContraction(RewriterBase &rewriter, Location loc, Value xs,
 /// the 2-D tiles vnniContraction takes.
 static LogicalResult vectorizeVnniMatmul(RewriterBase &rewriter,
                                          linalg::LinalgOp op) {
-  SmallVector<int64_t> r = op.getStaticLoopRanges();
-  if (llvm::any_of(r, [](int64_t s) { return ShapedType::isDynamic(s); }) ||
-      r[3] != 4)
+  std::optional<SmallVector<int64_t>> r = tileShape(op);
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  // Rows may be a partial tile; the rest is static.
+  if (!r || (*r)[3] != 4 ||
+      llvm::any_of(ArrayRef<int64_t>(ranges).drop_front(),
+                   [](int64_t s) { return ShapedType::isDynamic(s); }))
     return failure();
   rewriter.setInsertionPoint(op);
   Value written = vnniContraction(rewriter, op.getLoc(),
                                   op.getDpsInputOperand(0)->get(),
                                   op.getDpsInputOperand(1)->get(),
-                                  op.getDpsInitOperand(0)->get());
+                                  op.getDpsInitOperand(0)->get(), (*r)[0]);
   rewriter.replaceOp(op, written);
   return success();
 }
@@ -165,7 +198,7 @@ static LogicalResult vectorizeVnniConv(RewriterBase &rewriter,
                    {tw, 4 * tcb}, i8);
   Value ws = slice(w, {1, 1, tcb, 4 * tf}, {1, 1, 1, 1}, {tcb, 4 * tf}, i8);
   Value as = slice(acc, {1, 1, tw, tf}, {1, 1, 1, 1}, {tw, tf}, i32);
-  Value written = vnniContraction(rewriter, loc, xs, ws, as);
+  Value written = vnniContraction(rewriter, loc, xs, ws, as, tw);
   Value full = tensor::InsertSliceOp::create(
       rewriter, loc, written, acc, idx({0, 0, 0, 0}), idx({1, 1, tw, tf}),
       idx({1, 1, 1, 1}));
@@ -341,11 +374,40 @@ struct DyadCpuTileAndVectorizePass
       (void)applyPatternsGreedily(func, std::move(patterns));
     }
 
+    // An elementwise op in a tile of dynamic shape (the epilogue of a packed
+    // GEMM tile of up to 8 rows, fewer in the last) goes row by row: MLIR
+    // 22's masked vectorization rejects broadcast operands (a bias).
+    {
+      SmallVector<linalg::LinalgOp> partial;
+      func.walk([&](linalg::LinalgOp op) {
+        if (op.hasPureTensorSemantics() && op.hasDynamicShape() &&
+            op.getNumParallelLoops() == op.getNumLoops() &&
+            op->getParentOfType<LoopLikeOpInterface>() && tileShape(op))
+          partial.push_back(op);
+      });
+      for (linalg::LinalgOp op : partial) {
+        SmallVector<int64_t> sizes;
+        for (int64_t r : op.getStaticLoopRanges())
+          sizes.push_back(ShapedType::isDynamic(r) ? 1 : 0);
+        rewriter.setInsertionPoint(op);
+        scf::SCFTilingOptions options;
+        options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+            rewriter, cast<TilingInterface>(op.getOperation()), options);
+        if (succeeded(tiled))
+          rewriter.replaceOp(op, tiled->replacements);
+      }
+    }
+
     // 3. Vectorize the tiles: the chosen ops, and every linalg op inside the
     // tile loops (the 1-D forms step 2 made).
     SmallVector<linalg::LinalgOp> toVectorize;
     func.walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureTensorSemantics() || !smallStaticShape(op))
+      if (!op.hasPureTensorSemantics() || !tileShape(op))
+        return;
+      // Dynamic shapes: only the packed GEMM's partial tile (its own
+      // vectorization masks rows).
+      if (op.hasDynamicShape() && !matchVnniMatmul(op))
         return;
       if (op->hasAttr(kTilesAttr) || op->getParentOfType<LoopLikeOpInterface>())
         toVectorize.push_back(op);
@@ -360,12 +422,13 @@ struct DyadCpuTileAndVectorizePass
         (void)vectorizeVnniMatmul(rewriter, op);
         continue;
       }
-      if (failed(linalg::vectorizeOpPrecondition(op, {}, {},
+      SmallVector<int64_t> sizes;
+      if (failed(linalg::vectorizeOpPrecondition(op, sizes, {},
                                                  /*vectorizeNDExtract=*/true)))
         continue;
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::VectorizationResult> v = linalg::vectorize(
-          rewriter, op, {}, {}, /*vectorizeNDExtract=*/true,
+          rewriter, op, sizes, {}, /*vectorizeNDExtract=*/true,
           /*flatten1DDepthwiseConv=*/false,
           /*assumeDynamicDimsMatchVecSizes=*/false,
           /*createNamedContraction=*/true);
