@@ -471,6 +471,57 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     SmallVector<Value> inputs{x};
     SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank)};
     bool perChannel = mult.size() > 1;
+    // Per channel with every shift in [1, 62] (what calibration gives): the
+    // rounding term 2^(c-1) is a constant vector too, and the multiplier is
+    // read as i32 (sign-extended in the body, so the i64 product of two
+    // sign-extended 32-bit values is one vpmuldq, not a full 64-bit
+    // multiply). The same arithmetic as the general form below.
+    bool plainShifts =
+        perChannel && llvm::all_of(shift, [](int32_t c) { return c >= 1 && c <= 62; });
+    if (plainShifts) {
+      std::optional<int64_t> axis = normalizeAxis(op.getAxis(), rank);
+      if (!axis)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      int64_t n = mult.size();
+      auto i32 = rewriter.getI32Type();
+      SmallVector<int64_t> half, s64(shift.begin(), shift.end());
+      for (int32_t c : shift)
+        half.push_back(int64_t(1) << (c - 1));
+      inputs.push_back(arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(RankedTensorType::get({n}, i32), mult)));
+      for (ArrayRef<int64_t> v : {ArrayRef<int64_t>(s64), ArrayRef<int64_t>(half)})
+        inputs.push_back(arith::ConstantOp::create(
+            rewriter, loc,
+            DenseElementsAttr::get(RankedTensorType::get({n}, i64), v)));
+      AffineMap m = AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx));
+      maps.append({m, m, m});
+      Value result = buildMapped(
+          rewriter, loc, type, x, inputs, maps,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            auto cst = [&](int64_t v) {
+              return arith::ConstantIntOp::create(b, l, i64, v).getResult();
+            };
+            Value v = convertInt(b, l, a[0], i64, !inSigned);
+            if (inZp)
+              v = arith::SubIOp::create(b, l, v, cst(inZp));
+            Value bm = arith::ExtSIOp::create(b, l, i64, a[1]);
+            Value p = arith::MulIOp::create(b, l, v, bm);
+            Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                              p, cst(0));
+            Value negOne = arith::ExtUIOp::create(b, l, i64, neg);
+            Value rounded = arith::AddIOp::create(
+                b, l, p, arith::SubIOp::create(b, l, a[3], negOne));
+            Value r = arith::ShRSIOp::create(b, l, rounded, a[2]);
+            if (outZp)
+              r = arith::AddIOp::create(b, l, r, cst(outZp));
+            r = arith::MaxSIOp::create(b, l, r, cst(lo));
+            r = arith::MinSIOp::create(b, l, r, cst(hi));
+            return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
+          });
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     if (perChannel) {
       std::optional<int64_t> axis = normalizeAxis(op.getAxis(), rank);
       if (!axis)

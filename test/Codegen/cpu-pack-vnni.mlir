@@ -64,9 +64,12 @@ func.func @conv(%x: tensor<1x8x8x4xi64>) -> tensor<1x8x8x16xi32> {
 
 // -----
 
-// 8 output channels: half an AVX-512 vector, one 256-bit vector.
+// 8 output channels: half an AVX-512 vector, packed for 256-bit vpdpbusd
+// (AVX512-VL) on either target.
 // CHECK-LABEL: func.func @narrow(
-// CHECK:       linalg.conv_2d_nhwc_hwcf
+// CHECK-NOT:   linalg.conv_2d_nhwc_hwcf
+// CHECK:       arith.xori
+// CHECK:       arith.extui
 // YMM-LABEL:   func.func @narrow(
 // YMM-NOT:     linalg.conv_2d_nhwc_hwcf
 // YMM:         arith.xori

@@ -101,3 +101,19 @@ func.func @packed(%x: vector<2x8xi8>, %w: vector<2x128xi8>, %acc: vector<2x32xi3
   %c = vector.contract {indexing_maps = [affine_map<(m, n, kb, ki) -> (m, kb, ki)>, affine_map<(m, n, kb, ki) -> (kb, n, ki)>, affine_map<(m, n, kb, ki) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<2x2x4xi32>, vector<2x32x4xi32> into vector<2x32xi32>
   return %c : vector<2x32xi32>
 }
+
+// 24 columns (3 blocks of 8, not a multiple of 16): 256-bit vpdpbusd on an
+// AVX-512 target: 1 step x 2 rows x 3 blocks = 6.
+// VNNI256-LABEL: func.func @packed_narrow(
+// VNNI512-LABEL: func.func @packed_narrow(
+// VNNI512-COUNT-6: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// VNNI512-NOT:     llvm.call_intrinsic
+// VNNI512:         return
+func.func @packed_narrow(%x: vector<2x4xi8>, %w: vector<1x96xi8>, %acc: vector<2x24xi32>) -> vector<2x24xi32> {
+  %x3 = vector.shape_cast %x : vector<2x4xi8> to vector<2x1x4xi8>
+  %w3 = vector.shape_cast %w : vector<1x96xi8> to vector<1x24x4xi8>
+  %a = arith.extui %x3 : vector<2x1x4xi8> to vector<2x1x4xi32>
+  %b = arith.extsi %w3 : vector<1x24x4xi8> to vector<1x24x4xi32>
+  %c = vector.contract {indexing_maps = [affine_map<(m, n, kb, ki) -> (m, kb, ki)>, affine_map<(m, n, kb, ki) -> (kb, n, ki)>, affine_map<(m, n, kb, ki) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<2x1x4xi32>, vector<1x24x4xi32> into vector<2x24xi32>
+  return %c : vector<2x24xi32>
+}

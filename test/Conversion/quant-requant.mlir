@@ -40,17 +40,45 @@ func.func @per_tensor(%x: tensor<?xi32>) -> tensor<?xi8> {
   return %y : tensor<?xi8>
 }
 
-// Per channel: b and c are i64 vectors read along the axis; ui8 input is
-// zero-extended; c == 0 selects the product, c >= 63 selects 0 (the shift
-// itself only ever runs with c clamped to [1, 62]); clamped to [0, 255].
+// Per channel, every shift in [1, 62] (calibration's case): b an i32 vector
+// (sign-extended in the body: one 32x32->64 multiply), c and the rounding
+// term 2^(c-1) i64 vectors, all read along the axis; ui8 input is
+// zero-extended; clamped to [0, 255].
 // CHECK-LABEL: func.func @per_channel_ui8(
-// CHECK-DAG: %[[BV:.*]] = arith.constant dense<[1500000000, 1073741824]> : tensor<2xi64>
+// CHECK-DAG: %[[BV:.*]] = arith.constant dense<[1500000000, 1073741824]> : tensor<2xi32>
 // CHECK-DAG: %[[CV:.*]] = arith.constant dense<[31, 33]> : tensor<2xi64>
-// CHECK: linalg.generic {indexing_maps = [#[[ID2]], #[[AX1]], #[[AX1]], #[[ID2]]]{{.*}} ins(%{{.*}}, %[[BV]], %[[CV]] : tensor<4x2xi8>, tensor<2xi64>, tensor<2xi64>)
-// CHECK: ^bb0(%[[IN:.*]]: i8, %[[B:.*]]: i64, %[[C:.*]]: i64, %{{.*}}: i8):
+// CHECK-DAG: %[[HV:.*]] = arith.constant dense<[1073741824, 4294967296]> : tensor<2xi64>
+// CHECK: linalg.generic {indexing_maps = [#[[ID2]], #[[AX1]], #[[AX1]], #[[AX1]], #[[ID2]]]{{.*}} ins(%{{.*}}, %[[BV]], %[[CV]], %[[HV]] : tensor<4x2xi8>, tensor<2xi32>, tensor<2xi64>, tensor<2xi64>)
+// CHECK: ^bb0(%[[IN:.*]]: i8, %[[B:.*]]: i32, %[[C:.*]]: i64, %[[H:.*]]: i64, %{{.*}}: i8):
 // CHECK: %[[X:.*]] = arith.extui %[[IN]] : i8 to i64
 // CHECK: %[[V:.*]] = arith.subi %[[X]], %{{.*}} : i64
-// CHECK: %[[P:.*]] = arith.muli %[[V]], %[[B]] : i64
+// CHECK: %[[B64:.*]] = arith.extsi %[[B]] : i32 to i64
+// CHECK: %[[P:.*]] = arith.muli %[[V]], %[[B64]] : i64
+// CHECK: %[[NEG:.*]] = arith.cmpi slt, %[[P]], %{{.*}} : i64
+// CHECK: %[[NEG64:.*]] = arith.extui %[[NEG]] : i1 to i64
+// CHECK: %[[RND:.*]] = arith.subi %[[H]], %[[NEG64]] : i64
+// CHECK: %[[SUM:.*]] = arith.addi %[[P]], %[[RND]] : i64
+// CHECK: %[[SH:.*]] = arith.shrsi %[[SUM]], %[[C]] : i64
+// CHECK: %[[Y:.*]] = arith.addi %[[SH]], %{{.*}} : i64
+// CHECK: %[[LO:.*]] = arith.constant 0 : i64
+// CHECK: %[[MX:.*]] = arith.maxsi %[[Y]], %[[LO]] : i64
+// CHECK: %[[HI:.*]] = arith.constant 255 : i64
+// CHECK: %[[MN:.*]] = arith.minsi %[[MX]], %[[HI]] : i64
+// CHECK: arith.trunci %[[MN]] : i64 to i8
+func.func @per_channel_ui8(%x: tensor<4x2xui8>) -> tensor<4x2xui8> {
+  %y = dyad.requant %x {multiplier = array<i32: 1500000000, 1073741824>, shift = array<i32: 31, 33>, input_zp = 20, output_zp = 100} : tensor<4x2xui8> to tensor<4x2xui8>
+  return %y : tensor<4x2xui8>
+}
+
+// Per channel with a shift outside [1, 62] (0, 63): b and c i64 vectors, the shift
+// clamped to [1, 62] for the shift itself; c == 0 selects the product,
+// c >= 63 selects 0.
+// CHECK-LABEL: func.func @per_channel_edge_shifts(
+// CHECK-DAG: %[[BV:.*]] = arith.constant dense<[1500000000, 1073741824, 7]> : tensor<3xi64>
+// CHECK-DAG: %[[CV:.*]] = arith.constant dense<[31, 0, 63]> : tensor<3xi64>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[BV]], %[[CV]] : tensor<4x3xi8>, tensor<3xi64>, tensor<3xi64>)
+// CHECK: ^bb0(%[[IN:.*]]: i8, %[[B:.*]]: i64, %[[C:.*]]: i64, %{{.*}}: i8):
+// CHECK: %[[P:.*]] = arith.muli %{{.*}}, %[[B]] : i64
 // CHECK: %[[CMIN:.*]] = arith.minsi %[[C]], %{{.*}} : i64
 // CHECK: %[[CC:.*]] = arith.maxsi %[[CMIN]], %{{.*}} : i64
 // CHECK: arith.shli
@@ -62,15 +90,9 @@ func.func @per_tensor(%x: tensor<?xi32>) -> tensor<?xi8> {
 // CHECK: %[[ISHUGE:.*]] = arith.cmpi sge, %[[C]], %[[C63]] : i64
 // CHECK: %[[S0:.*]] = arith.select %[[ISZERO]], %[[P]], %[[SH]] : i64
 // CHECK: %[[S1:.*]] = arith.select %[[ISHUGE]], %{{.*}}, %[[S0]] : i64
-// CHECK: %[[Y:.*]] = arith.addi %[[S1]], %{{.*}} : i64
-// CHECK: %[[LO:.*]] = arith.constant 0 : i64
-// CHECK: %[[MX:.*]] = arith.maxsi %[[Y]], %[[LO]] : i64
-// CHECK: %[[HI:.*]] = arith.constant 255 : i64
-// CHECK: %[[MN:.*]] = arith.minsi %[[MX]], %[[HI]] : i64
-// CHECK: arith.trunci %[[MN]] : i64 to i8
-func.func @per_channel_ui8(%x: tensor<4x2xui8>) -> tensor<4x2xui8> {
-  %y = dyad.requant %x {multiplier = array<i32: 1500000000, 1073741824>, shift = array<i32: 31, 33>, input_zp = 20, output_zp = 100} : tensor<4x2xui8> to tensor<4x2xui8>
-  return %y : tensor<4x2xui8>
+func.func @per_channel_edge_shifts(%x: tensor<4x3xi8>) -> tensor<4x3xi8> {
+  %y = dyad.requant %x {multiplier = array<i32: 1500000000, 1073741824, 7>, shift = array<i32: 31, 0, 63>, input_zp = 0, output_zp = 0} : tensor<4x3xi8> to tensor<4x3xi8>
+  return %y : tensor<4x3xi8>
 }
 
 // Shift 0: the product itself, no rounding; the default clamp is the i16

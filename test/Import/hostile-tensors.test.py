@@ -86,3 +86,14 @@ save("nan-shape.onnx",
       helper.make_node("Reshape", ["X", "si"], ["Y"], name="r")],
      [info("X", [2, 2])], [info("Y", None)],
      [numpy_helper.from_array(np.array([np.nan, 2.0], np.float32), "s")])
+# Found by dyad-import-fuzzer: the same at opset 17 and 18-21, a Shape of an
+# initializer that is not a graph input: libonnx gives it no type at IR 3 and
+# its Shape data propagation dereferenced the missing type (SEGV).
+for opset in (17, 18):
+    m = helper.make_model(
+        helper.make_graph([helper.make_node("Shape", ["W"], ["Y"], name="shape")],
+                          "g", [], [info("Y", None, TensorProto.INT64)],
+                          [numpy_helper.from_array(np.ones((2, 3), np.float32), "W")]),
+        opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 3
+    onnx.save(m, f"ir3-shape-initializer-opset{opset}.onnx")

@@ -307,6 +307,9 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   if (matchVnniConv(op)) {
     // (n, oh, ow, f, kh, kw, cb, ci): 8 pixels x 2 vectors of output
     // channels, up to 64 input channels (16 steps of 4) per reduction step.
+    // (Output channels in blocks of 8 only, as 24: one 256-bit vector of
+    // them; 3 made the epilogue's vectors of 24 x i64 that LLVM splits
+    // element by element.)
     int64_t tf = channelBlock(ranges[3], lanes);
     int64_t tw = divisorAtMost(ranges[2], tf > lanes ? 8 : 12);
     k.kernel = "conv2d-nhwc-vnni";
@@ -318,8 +321,8 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     k.kernel = "matmul-vnni";
     k.tiles = {ShapedType::isDynamic(ranges[0]) ? 8
                                                 : divisorAtMost(ranges[0], 8),
-               channelBlock(ranges[1], lanes), divisorAtMost(ranges[2], 16),
-               0};
+               channelBlock(ranges[1], lanes),
+               divisorAtMost(ranges[2], 16), 0};
     return k;
   }
   if (isa<linalg::Conv2DNhwcHwcfOp>(raw)) {

@@ -218,7 +218,9 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
       return rewriter.notifyMatchFailure(op, "not an i8 x i8 -> i32 conv");
     int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
             c = wType.getDimSize(2), f = wType.getDimSize(3);
-    if (c % 4 || f % lanes || xType.getDimSize(3) != c)
+    // Output channels in blocks of a full vector, or of 8 lanes (a 256-bit
+    // vpdpbusd: 24 channels are 3 such blocks).
+    if (c % 4 || (f % lanes && f % 8) || xType.getDimSize(3) != c)
       return rewriter.notifyMatchFailure(op, "channels not blocks of 4/lanes");
 
     // w'[kh][kw][c/4][4f + c%4] = w[kh][kw][c][f]; the correction per f.
@@ -308,7 +310,7 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
         !outType.getElementType().isInteger(32) || !wType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not an i8 x i8 -> i32 matmul");
     int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
-    if (k % 4 || n % lanes)
+    if (k % 4 || (n % lanes && n % 8))
       return rewriter.notifyMatchFailure(op, "K or N not blocks of 4/lanes");
     SmallVector<int8_t> w(weights.getNumElements());
     {

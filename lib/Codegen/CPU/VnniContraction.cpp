@@ -228,7 +228,11 @@ struct PackedContractToVnni : OpRewritePattern<vector::ContractionOp> {
     if (!lhs || !rhs || !rhsSigned)
       return failure();
     auto lhsType = cast<VectorType>(lhs.getType());
+    // Full vectors of columns, else 8 lanes (256-bit vpdpbusd: AVX512-VL
+    // or AVX-VNNI) where the columns are blocks of 8 only.
     int64_t lanes = vectorBits / 32;
+    if (accType.getDimSize(1) % lanes && accType.getDimSize(1) % 8 == 0)
+      lanes = 8;
     int64_t cols = accType.getDimSize(1), steps = lhsType.getDimSize(1);
     if (lanes < 4 || cols % lanes || lhsType.getDimSize(2) != 4)
       return failure();
