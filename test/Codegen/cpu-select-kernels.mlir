@@ -6,17 +6,17 @@
 // loop. Register blocks: an int8 conv (i32 accumulators, 16 lanes at 512
 // bits) keeps 8 pixels x 32 channels, reduces over (kh, kw) one at a time
 // and input channels 64 at a time; a GEMM 8 rows x 2 vectors of columns
-// where the rows are static, 1 row where they are the batch; pooling
+// (rows that are the batch too: full blocks of 8, the last row by row); pooling
 // 8 pixels x a channel block; elementwise ops one vector row.
 
 // AVX512: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 32, 1, 1, 64>
-// AVX512: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 1, 32, 1>
+// AVX512: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 8, 32, 1>
 // AVX512: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1>
 // AVX512: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 1, 1, 10>
 // AVX512: linalg.generic {indexing_maps = {{.*}} outs(%{{.*}} : tensor<4xi1>)
 
 // AVX2: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1, 64>
-// AVX2: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 1, 16, 1>
+// AVX2: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 8, 16, 1>
 // AVX2: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1, 1>
 // AVX2: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 1, 1, 10>
 
@@ -25,7 +25,7 @@
 // is only known at run time); the small pooling and elementwise ops run on
 // the calling thread (a parallel region would cost more than they do).
 // THREADS: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 8, 32, 1, 1, 64>
-// THREADS: dyad.cpu.kernel = "matmul", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 32, 1>
+// THREADS: dyad.cpu.kernel = "matmul", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 8, 32, 1>
 // THREADS: dyad.cpu.kernel = "pool2d-nhwc", dyad.cpu.tiles
 // THREADS: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles
 
@@ -96,7 +96,7 @@ func.func @channels_24(%x: tensor<?x16x16x8xf32>, %w: tensor<3x3x8x24xf32>, %acc
 
 // An i8 GEMM: K in steps of a multiple of 4 (here 56 of 784), for vpdpbusd.
 // AVX512-LABEL: func.func @matmul_i8(
-// AVX512: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 1, 32, 56>
+// AVX512: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 8, 32, 56>
 func.func @matmul_i8(%a: tensor<?x784xi8>, %b: tensor<784x256xi8>, %c: tensor<?x256xi32>) -> tensor<?x256xi32> {
   %0 = linalg.matmul ins(%a, %b : tensor<?x784xi8>, tensor<784x256xi8>) outs(%c : tensor<?x256xi32>) -> tensor<?x256xi32>
   return %0 : tensor<?x256xi32>

@@ -123,3 +123,20 @@ func.func @pad(%x: tensor<?x8x8x8xf32>) -> tensor<?x10x10x8xf32> {
   } : tensor<?x8x8x8xf32> to tensor<?x10x10x8xf32>
   return %p : tensor<?x10x10x8xf32>
 }
+
+// -----
+
+// A GEMM whose rows are the batch: blocks of 8 rows; a full block is a
+// static 8-row tile (8 x 32 accumulators), the last partial block goes one
+// row at a time (each row's FMAs are the same in both).
+// CHECK-LABEL: func.func @batch_rows(
+// CHECK:         scf.for {{.*}} step %c8
+// CHECK:           %[[FULL:.*]] = arith.cmpi eq, %{{.*}}, %c8
+// CHECK:           scf.if %[[FULL]]
+// CHECK:             vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK:           } else {
+// CHECK:             vector.contract {{.*}} : vector<1x1xf32>, vector<1x32xf32> into vector<1x32xf32>
+func.func @batch_rows(%a: tensor<?x16xf32>, %b: tensor<16x32xf32>, %c: tensor<?x32xf32>) -> tensor<?x32xf32> {
+  %0 = linalg.matmul {dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 8, 32, 1>} ins(%a, %b : tensor<?x16xf32>, tensor<16x32xf32>) outs(%c : tensor<?x32xf32>) -> tensor<?x32xf32>
+  return %0 : tensor<?x32xf32>
+}

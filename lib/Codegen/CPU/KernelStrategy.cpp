@@ -20,8 +20,9 @@
 // loops (the batch) are tiled by 1, except a packed int8 GEMM's rows: by 8,
 // the last tile computed with masked rows at the full tile's shape (the same
 // vpdpbusd per row as a full tile; its epilogue vectorized with masks).
-// fp32 GEMMs keep one row per tile for dynamic rows: MLIR 22's lowerings of
-// a masked vector.contract break ("vector.mask expects only one operation").
+// An fp32 GEMM's dynamic rows go by 8 too, the last partial block row by
+// row (MLIR 22's lowerings of a masked vector.contract break: "vector.mask
+// expects only one operation"); each row's FMAs are the same either way.
 //
 //===----------------------------------------------------------------------===//
 #include "dyad/Codegen/CPU/KernelStrategy.h"
@@ -355,7 +356,11 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     if (mm && mm.hasUserDefinedMaps())
       return std::nullopt;
     int64_t tn = channelBlock(ranges[m + 1], lanes);
-    int64_t tm = divisorAtMost(ranges[m], 8);
+    // Dynamic rows (the batch) of a plain matmul by 8 as well: full blocks
+    // as static 8-row tiles, the last one row by row (tileRowBlocks).
+    int64_t tm = !batched && ShapedType::isDynamic(ranges[m])
+                     ? 8
+                     : divisorAtMost(ranges[m], 8);
     k.kernel = batched ? "batch-matmul" : "matmul";
     k.tiles.assign(ranges.size(), 1);
     k.tiles[m] = tm;

@@ -253,6 +253,88 @@ tileAndFuseEpilogue(RewriterBase &rewriter, linalg::LinalgOp op,
   return cast<linalg::LinalgOp>(fused->tiledAndFusedOps.front());
 }
 
+/// `op` (a linalg.matmul whose rows are dynamic, tiled by sizes[0] == 8)
+/// tiled with its rows in blocks of 8: an scf.for over the blocks (unless
+/// the rows are at most 8 already: a thread's or an epilogue's tile), in
+/// each an scf.if between the full block, a static 8-row op tiled with
+/// `sizes` on its other loops, and the last partial block, tiled one row at
+/// a time. Every output element gets the same FMAs in the same order in
+/// either (one per step of k): a sample's result does not depend on its
+/// place in the batch.
+static LogicalResult tileRowBlocks(RewriterBase &rewriter, linalg::MatmulOp op,
+                                   ArrayRef<int64_t> sizes) {
+  MLIRContext *ctx = rewriter.getContext();
+  Location loc = op.getLoc();
+  auto tileWith = [&](linalg::LinalgOp o,
+                      ArrayRef<int64_t> s) -> FailureOr<linalg::LinalgOp> {
+    rewriter.setInsertionPoint(o);
+    scf::SCFTilingOptions options;
+    options.setTileSizes(getAsIndexOpFoldResult(ctx, s));
+    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+        rewriter, cast<TilingInterface>(o.getOperation()), options);
+    if (failed(tiled) || tiled->tiledOps.size() != 1)
+      return failure();
+    rewriter.replaceOp(o, tiled->replacements);
+    return cast<linalg::LinalgOp>(tiled->tiledOps.front());
+  };
+  Value a = op.getDpsInputOperand(0)->get();
+  FailureOr<int64_t> ub = ValueBoundsConstraintSet::computeConstantBound(
+      presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(a, 0),
+      /*stopCondition=*/nullptr, /*closedUB=*/true);
+  linalg::LinalgOp block = op;
+  if (failed(ub) || *ub > 8) {
+    FailureOr<linalg::LinalgOp> t = tileWith(op, {8, 0, 0});
+    if (failed(t))
+      return failure();
+    block = *t;
+  }
+  // The block: rows <= 8.
+  rewriter.setInsertionPoint(block);
+  a = block.getDpsInputOperand(0)->get();
+  Value b = block.getDpsInputOperand(1)->get();
+  Value c = block.getDpsInitOperand(0)->get();
+  auto cType = cast<RankedTensorType>(c.getType());
+  auto aType = cast<RankedTensorType>(a.getType());
+  if (!cType.isDynamicDim(0) || !aType.isDynamicDim(0) ||
+      cType.isDynamicDim(1) || aType.isDynamicDim(1))
+    return failure();
+  Value rows = tensor::DimOp::create(rewriter, loc, a, 0);
+  Value eight = arith::ConstantIndexOp::create(rewriter, loc, 8);
+  Value full = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                     rows, eight);
+  auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{cType}, full,
+                                /*withElseRegion=*/true);
+  linalg::LinalgOp fullOp, partOp;
+  {
+    OpBuilder::InsertionGuard g(rewriter);
+    rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    auto a8 = tensor::CastOp::create(
+        rewriter, loc, aType.clone({8, aType.getDimSize(1)}), a);
+    auto c8 = tensor::CastOp::create(
+        rewriter, loc, cType.clone({8, cType.getDimSize(1)}), c);
+    auto m8 = linalg::MatmulOp::create(rewriter, loc, TypeRange{c8.getType()},
+                                       ValueRange{a8, b}, ValueRange{c8});
+    fullOp = m8;
+    Value back = tensor::CastOp::create(rewriter, loc, cType, m8.getResult(0));
+    scf::YieldOp::create(rewriter, loc, back);
+    rewriter.setInsertionPointToStart(&ifOp.getElseRegion().front());
+    Operation *copy = rewriter.clone(*block.getOperation());
+    partOp = cast<linalg::LinalgOp>(copy);
+    scf::YieldOp::create(rewriter, loc, copy->getResult(0));
+  }
+  rewriter.replaceOp(block, ifOp.getResults());
+  SmallVector<int64_t> fullSizes(sizes), partSizes(sizes);
+  fullSizes[0] = 0;
+  partSizes[0] = 1;
+  for (auto [o, s] : {std::pair(fullOp, fullSizes), std::pair(partOp, partSizes)}) {
+    o->removeAttr(kTilesAttr);
+    o->removeAttr(kThreadsAttr);
+    if (failed(tileWith(o, s)))
+      return failure();
+  }
+  return success();
+}
+
 namespace {
 struct DyadCpuTileAndVectorizePass
     : dyad::impl::DyadCpuTileAndVectorizeBase<DyadCpuTileAndVectorizePass> {
@@ -343,6 +425,17 @@ struct DyadCpuTileAndVectorizePass
           rewriter.replaceOp(op, tiled->replacements);
           op = cast<linalg::LinalgOp>(tiled->tiledOps.front());
         }
+      }
+      // A matmul's dynamic rows (the batch) in blocks of 8: full blocks as a
+      // static 8-row op, the last partial one row by row.
+      // (The rows may already be a thread's block of 8: sizes[0] is then 0.)
+      if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation());
+          mm && !mm.hasUserDefinedMaps() && tiles.asArrayRef()[0] == 8 &&
+          ShapedType::isDynamic(op.getStaticLoopRanges()[0])) {
+        SmallVector<int64_t> blockSizes(sizes);
+        blockSizes[0] = 8;
+        if (succeeded(tileRowBlocks(rewriter, mm, blockSizes)))
+          continue;
       }
       // Whole-op tiles need no loops.
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
