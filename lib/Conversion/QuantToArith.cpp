@@ -471,6 +471,28 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     SmallVector<Value> inputs{x};
     SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank)};
     bool perChannel = mult.size() > 1;
+    // (p + half - (p < 0)) >> c: one rounding, half away from zero.
+    auto roundingShift = [&](OpBuilder &b, Location l, Value p, Value half,
+                             Value c) -> Value {
+      Value zero = arith::ConstantIntOp::create(b, l, i64, 0);
+      Value neg =
+          arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, p, zero);
+      Value negOne = arith::ExtUIOp::create(b, l, i64, neg);
+      Value rounded = arith::AddIOp::create(
+          b, l, p, arith::SubIOp::create(b, l, half, negOne));
+      return arith::ShRSIOp::create(b, l, rounded, c);
+    };
+    // + output zero point, clamp, narrow.
+    auto finish = [&](OpBuilder &b, Location l, Value r) -> Value {
+      auto cst = [&](int64_t v) {
+        return arith::ConstantIntOp::create(b, l, i64, v).getResult();
+      };
+      if (outZp)
+        r = arith::AddIOp::create(b, l, r, cst(outZp));
+      r = arith::MaxSIOp::create(b, l, r, cst(lo));
+      r = arith::MinSIOp::create(b, l, r, cst(hi));
+      return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
+    };
     // Per channel with every shift in [1, 62] (what calibration gives): the
     // rounding term 2^(c-1) is a constant vector too, and the multiplier is
     // read as i32 (sign-extended in the body, so the i64 product of two
@@ -507,17 +529,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
               v = arith::SubIOp::create(b, l, v, cst(inZp));
             Value bm = arith::ExtSIOp::create(b, l, i64, a[1]);
             Value p = arith::MulIOp::create(b, l, v, bm);
-            Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                              p, cst(0));
-            Value negOne = arith::ExtUIOp::create(b, l, i64, neg);
-            Value rounded = arith::AddIOp::create(
-                b, l, p, arith::SubIOp::create(b, l, a[3], negOne));
-            Value r = arith::ShRSIOp::create(b, l, rounded, a[2]);
-            if (outZp)
-              r = arith::AddIOp::create(b, l, r, cst(outZp));
-            r = arith::MaxSIOp::create(b, l, r, cst(lo));
-            r = arith::MinSIOp::create(b, l, r, cst(hi));
-            return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
+            return finish(b, l, roundingShift(b, l, p, a[3], a[2]));
           });
       rewriter.replaceOp(op, result);
       return success();
@@ -563,12 +575,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
                 b, l, arith::MinSIOp::create(b, l, c, cst(62)), one);
             Value half = arith::ShLIOp::create(
                 b, l, one, arith::SubIOp::create(b, l, cc, one));
-            Value neg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                              p, cst(0));
-            Value negOne = arith::ExtUIOp::create(b, l, i64, neg);
-            Value rounded = arith::AddIOp::create(
-                b, l, p, arith::SubIOp::create(b, l, half, negOne));
-            r = arith::ShRSIOp::create(b, l, rounded, cc);
+            r = roundingShift(b, l, p, half, cc);
             if (perChannel) {
               Value isZero = arith::CmpIOp::create(
                   b, l, arith::CmpIPredicate::eq, c, cst(0));
@@ -578,11 +585,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
               r = arith::SelectOp::create(b, l, isHuge, cst(0), r);
             }
           }
-          if (outZp)
-            r = arith::AddIOp::create(b, l, r, cst(outZp));
-          r = arith::MaxSIOp::create(b, l, r, cst(lo));
-          r = arith::MinSIOp::create(b, l, r, cst(hi));
-          return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
+          return finish(b, l, r);
         });
     rewriter.replaceOp(op, result);
     return success();

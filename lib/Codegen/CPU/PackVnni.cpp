@@ -195,6 +195,62 @@ Value correctInit(OpBuilder &b, Location loc, Value init,
       .getResult(0);
 }
 
+/// The constant i8 weights (operand 1) of an i8 x i8 -> i32 linalg op
+/// whose activations are operand 0, as values; failure otherwise.
+FailureOr<SmallVector<int8_t>> constantI8Weights(linalg::LinalgOp op,
+                                                 PatternRewriter &rewriter,
+                                                 RankedTensorType &wType) {
+  DenseElementsAttr weights;
+  if (!matchPattern(op.getDpsInputOperand(1)->get(), m_Constant(&weights)))
+    return rewriter.notifyMatchFailure(op, "weights are not a constant");
+  wType = cast<RankedTensorType>(weights.getType());
+  auto elt = [](Value v) { return getElementTypeOrSelf(v.getType()); };
+  if (!elt(op.getDpsInputOperand(0)->get()).isInteger(8) ||
+      !wType.getElementType().isInteger(8) ||
+      !elt(op.getDpsInitOperand(0)->get()).isInteger(32) ||
+      !wType.hasStaticShape())
+    return rewriter.notifyMatchFailure(op, "not an i8 x i8 -> i32 op");
+  SmallVector<int8_t> w;
+  w.reserve(weights.getNumElements());
+  for (const APInt &v : weights.getValues<APInt>())
+    w.push_back(int8_t(v.getSExtValue()));
+  return w;
+}
+
+/// The packed generic over `numLoops` loops, the first `numParallel`
+/// parallel and the rest reductions, the last one ci (`maps`: x, w, out),
+/// with the shape-only tensor<4xi8> operand for ci and the body
+/// acc + zext(x) * sext(w).
+Value buildPackedGeneric(PatternRewriter &rewriter, Location loc,
+                         RankedTensorType outType, Value x, Value w,
+                         Value init, unsigned numLoops, unsigned numParallel,
+                         ArrayRef<AffineMap> maps) {
+  MLIRContext *ctx = rewriter.getContext();
+  // ci appears in the maps only inside 4*cb+ci and 4*f+ci: a shape-only
+  // operand gives its range (as pooling's window operand does).
+  Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{4},
+                                         rewriter.getI8Type());
+  SmallVector<AffineMap> allMaps{maps[0], maps[1],
+                                 AffineMap::get(numLoops, 0,
+                                                getAffineDimExpr(numLoops - 1, ctx)),
+                                 maps[2]};
+  SmallVector<utils::IteratorType> iters(numParallel,
+                                         utils::IteratorType::parallel);
+  iters.append(numLoops - numParallel, utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             rewriter, loc, outType, ValueRange{x, w, window},
+             ValueRange{init}, allMaps, iters,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               Type i32 = nb.getI32Type();
+               Value xv = arith::ExtUIOp::create(nb, l, i32, args[0]);
+               Value wv = arith::ExtSIOp::create(nb, l, i32, args[1]);
+               Value p = arith::MulIOp::create(nb, l, xv, wv);
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::AddIOp::create(nb, l, args[3], p)));
+             })
+      .getResult(0);
+}
+
 struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
   PackConvForVnni(MLIRContext *ctx, int64_t lanes)
       : OpRewritePattern(ctx), lanes(lanes) {}
@@ -208,14 +264,10 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
     Value init = op.getDpsInitOperand(0)->get();
     auto xType = cast<RankedTensorType>(x.getType());
     auto outType = cast<RankedTensorType>(init.getType());
-    DenseElementsAttr filter;
-    if (!matchPattern(op.getDpsInputOperand(1)->get(), m_Constant(&filter)))
-      return rewriter.notifyMatchFailure(op, "filter is not a constant");
-    auto wType = cast<RankedTensorType>(filter.getType());
-    if (!xType.getElementType().isInteger(8) ||
-        !wType.getElementType().isInteger(8) ||
-        !outType.getElementType().isInteger(32) || !wType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "not an i8 x i8 -> i32 conv");
+    RankedTensorType wType;
+    FailureOr<SmallVector<int8_t>> w = constantI8Weights(op, rewriter, wType);
+    if (failed(w))
+      return failure();
     int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
             c = wType.getDimSize(2), f = wType.getDimSize(3);
     // Output channels in blocks of a full vector, or of 8 lanes (a 256-bit
@@ -224,18 +276,12 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
       return rewriter.notifyMatchFailure(op, "channels not blocks of 4/lanes");
 
     // w'[kh][kw][c/4][4f + c%4] = w[kh][kw][c][f]; the correction per f.
-    SmallVector<int8_t> w(filter.getNumElements());
-    {
-      int64_t i = 0;
-      for (const APInt &v : filter.getValues<APInt>())
-        w[i++] = int8_t(v.getSExtValue());
-    }
-    std::vector<char> packed(w.size());
+    std::vector<char> packed(w->size());
     SmallVector<int32_t> correction(f, 0);
     for (int64_t t = 0; t < kh * kw; ++t)
       for (int64_t ci = 0; ci < c; ++ci)
         for (int64_t fi = 0; fi < f; ++fi) {
-          int8_t v = w[(t * c + ci) * f + fi];
+          int8_t v = (*w)[(t * c + ci) * f + fi];
           packed[((t * (c / 4) + ci / 4) * f + fi) * 4 + ci % 4] = char(v);
           correction[fi] = int32_t(uint32_t(correction[fi]) +
                                    uint32_t(128 * int32_t(v)));
@@ -245,7 +291,6 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         RankedTensorType::get({kh, kw, c / 4, f * 4}, rewriter.getI8Type());
     Value wp = arith::ConstantOp::create(
         rewriter, loc, DenseElementsAttr::getFromRawBuffer(packedType, packed));
-
     Value xu = unsignedInput(rewriter, loc, x);
     Value initU = correctInit(rewriter, loc, init, correction);
 
@@ -259,25 +304,9 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
                         d(2) * strides[1] + d(5) * dilations[1], d(6) * 4 + d(7)},
                        ctx),
         AffineMap::get(8, 0, {d(4), d(5), d(6), d(3) * 4 + d(7)}, ctx),
-        AffineMap::get(8, 0, {d(7)}, ctx),
         AffineMap::get(8, 0, {d(0), d(1), d(2), d(3)}, ctx)};
-    SmallVector<utils::IteratorType> iters(4, utils::IteratorType::parallel);
-    iters.append(4, utils::IteratorType::reduction);
-    // ci appears in the maps only inside 4*cb+ci and 4*f+ci: a shape-only
-    // operand gives its range (as pooling's window operand does).
-    Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{4},
-                                           rewriter.getI8Type());
-    auto conv = linalg::GenericOp::create(
-        rewriter, loc, outType, ValueRange{xu, wp, window}, ValueRange{initU},
-        maps, iters, [](OpBuilder &nb, Location l, ValueRange args) {
-          Type i32 = nb.getI32Type();
-          Value xv = arith::ExtUIOp::create(nb, l, i32, args[0]);
-          Value wv = arith::ExtSIOp::create(nb, l, i32, args[1]);
-          Value p = arith::MulIOp::create(nb, l, xv, wv);
-          linalg::YieldOp::create(
-              nb, l, Value(arith::AddIOp::create(nb, l, args[3], p)));
-        });
-    rewriter.replaceOp(op, conv.getResult(0));
+    rewriter.replaceOp(op, buildPackedGeneric(rewriter, loc, outType, xu, wp,
+                                              initU, 8, 4, maps));
     return success();
   }
 };
@@ -299,30 +328,19 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
       return failure();
     Value a = op.getDpsInputOperand(0)->get();
     Value init = op.getDpsInitOperand(0)->get();
-    auto aType = cast<RankedTensorType>(a.getType());
     auto outType = cast<RankedTensorType>(init.getType());
-    DenseElementsAttr weights;
-    if (!matchPattern(op.getDpsInputOperand(1)->get(), m_Constant(&weights)))
-      return rewriter.notifyMatchFailure(op, "weights are not a constant");
-    auto wType = cast<RankedTensorType>(weights.getType());
-    if (!aType.getElementType().isInteger(8) ||
-        !wType.getElementType().isInteger(8) ||
-        !outType.getElementType().isInteger(32) || !wType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "not an i8 x i8 -> i32 matmul");
+    RankedTensorType wType;
+    FailureOr<SmallVector<int8_t>> w = constantI8Weights(op, rewriter, wType);
+    if (failed(w))
+      return failure();
     int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
     if (k % 4 || (n % lanes && n % 8))
       return rewriter.notifyMatchFailure(op, "K or N not blocks of 4/lanes");
-    SmallVector<int8_t> w(weights.getNumElements());
-    {
-      int64_t i = 0;
-      for (const APInt &v : weights.getValues<APInt>())
-        w[i++] = int8_t(v.getSExtValue());
-    }
-    std::vector<char> packed(w.size());
+    std::vector<char> packed(w->size());
     SmallVector<int32_t> correction(n, 0);
     for (int64_t ki = 0; ki < k; ++ki)
       for (int64_t ni = 0; ni < n; ++ni) {
-        int8_t v = w[ki * n + ni];
+        int8_t v = (*w)[ki * n + ni];
         packed[(ki / 4) * n * 4 + ni * 4 + ki % 4] = char(v);
         correction[ni] =
             int32_t(uint32_t(correction[ni]) + uint32_t(128 * int32_t(v)));
@@ -335,27 +353,13 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
             packed));
     Value au = unsignedInput(rewriter, loc, a);
     Value initU = correctInit(rewriter, loc, init, correction);
-    Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{4},
-                                           rewriter.getI8Type());
     MLIRContext *ctx = rewriter.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(0), d(2) * 4 + d(3)}, ctx),
                                 AffineMap::get(4, 0, {d(2), d(1) * 4 + d(3)}, ctx),
-                                AffineMap::get(4, 0, {d(3)}, ctx),
                                 AffineMap::get(4, 0, {d(0), d(1)}, ctx)};
-    SmallVector<utils::IteratorType> iters(2, utils::IteratorType::parallel);
-    iters.append(2, utils::IteratorType::reduction);
-    auto mm = linalg::GenericOp::create(
-        rewriter, loc, outType, ValueRange{au, wp, window}, ValueRange{initU},
-        maps, iters, [](OpBuilder &nb, Location l, ValueRange args) {
-          Type i32 = nb.getI32Type();
-          Value xv = arith::ExtUIOp::create(nb, l, i32, args[0]);
-          Value wv = arith::ExtSIOp::create(nb, l, i32, args[1]);
-          Value p = arith::MulIOp::create(nb, l, xv, wv);
-          linalg::YieldOp::create(
-              nb, l, Value(arith::AddIOp::create(nb, l, args[3], p)));
-        });
-    rewriter.replaceOp(op, mm.getResult(0));
+    rewriter.replaceOp(op, buildPackedGeneric(rewriter, loc, outType, au, wp,
+                                              initU, 4, 2, maps));
     return success();
   }
 };

@@ -132,6 +132,17 @@ Value emitVnni(PatternRewriter &rewriter, Location loc, Value accIn,
   return result;
 }
 
+/// The 2-D i32 accumulator type of an unmasked add-contraction, or null.
+VectorType i32AccumulatorBlock(vector::ContractionOp op) {
+  if (op.getKind() != vector::CombiningKind::ADD || op.isMasked())
+    return {};
+  auto accType = dyn_cast<VectorType>(op.getAccType());
+  if (!accType || !accType.getElementType().isInteger(32) ||
+      accType.getRank() != 2)
+    return {};
+  return accType;
+}
+
 /// acc[m][n] += sum_k ext(L[m][k]) * ext(R[k][n]) (L, R i8; acc i32), the
 /// contraction the tile vectorizer makes of a GEMM or a convolution tile,
 /// with K a multiple of 4 and N of the lane count. R's 4 x lanes blocks are
@@ -144,11 +155,8 @@ struct ContractToVnni : OpRewritePattern<vector::ContractionOp> {
 
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getKind() != vector::CombiningKind::ADD || op.isMasked())
-      return failure();
-    auto accType = dyn_cast<VectorType>(op.getAccType());
-    if (!accType || !accType.getElementType().isInteger(32) ||
-        accType.getRank() != 2)
+    VectorType accType = i32AccumulatorBlock(op);
+    if (!accType)
       return failure();
     // acc[m][n] += L[m][k] * R[k][n] exactly.
     if (!isRowMajorMatmul(op.getIndexingMaps()))
@@ -207,11 +215,8 @@ struct PackedContractToVnni : OpRewritePattern<vector::ContractionOp> {
 
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getKind() != vector::CombiningKind::ADD || op.isMasked())
-      return failure();
-    auto accType = dyn_cast<VectorType>(op.getAccType());
-    if (!accType || !accType.getElementType().isInteger(32) ||
-        accType.getRank() != 2)
+    VectorType accType = i32AccumulatorBlock(op);
+    if (!accType)
       return failure();
     MLIRContext *ctx = op.getContext();
     AffineExpr m, n, kb, ki;
