@@ -752,6 +752,19 @@ LogicalResult RuleChecker::checkWindow(const AttrRule &r) {
                      << "(" << kernel[i] << " - 1) * " << dilations[i]
                      << " + 1) is larger than 2^40 (Dyad's limit on sizes)";
   }
+  if (transposed) {
+    // output_shape gives the spatial dims (ONNX's own form), or the whole
+    // output shape (which some exporters write); output_padding one per dim.
+    if (auto os = ints("output_shape"); os && (int64_t)os->size() != s &&
+                                        (int64_t)os->size() != s + 2)
+      return error() << "output_shape " << joined(*os) << " has "
+                     << os->size() << " values; it needs " << s
+                     << " (one per spatial dim) or " << s + 2;
+    if (auto op = ints("output_padding"); op && (int64_t)op->size() != s)
+      return error() << "output_padding " << joined(*op) << " has "
+                     << op->size() << " values; it needs " << s
+                     << " (one per spatial dim)";
+  }
   if (transposed || !xs || autoPad != AutoPad::NotSet ||
       llvm::any_of(*xs, [](int64_t d) { return d > kMaxElements; }))
     return success();

@@ -87,3 +87,16 @@ save("shape-of-failed-inference.onnx",
      [helper.make_node("Add", ["X", "W"], ["Z"], name="add"),
       helper.make_node("Shape", ["Z"], ["S"], name="shape")],
      [info("X", [2]), info("W", [3])], [info("S", None, TensorProto.INT64)])
+
+# ConvTranspose whose output_shape has fewer values than spatial dims (found
+# by the fuzzer in ONNX's test_convtranspose_pad, output_shape [1]): the
+# importer indexed it from the end (out of bounds). One value per spatial dim,
+# or the whole output shape; output_padding one per spatial dim.
+for name, attr, vals in [("convtranspose-output-shape-short", "output_shape", [1]),
+                         ("convtranspose-output-padding-long", "output_padding", [0, 0, 0])]:
+    node = helper.make_node("ConvTranspose", ["X", "W"], ["Y"], name="ct",
+                            strides=[3, 2])
+    node.attribute.append(helper.make_attribute(attr, vals))
+    save(name + ".onnx", [node],
+         [info("X", [1, 1, 3, 3])], [info("Y", None)],
+         [helper.make_tensor("W", TensorProto.FLOAT, [1, 2, 3, 3], [0.5] * 18)])
