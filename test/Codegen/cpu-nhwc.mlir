@@ -81,9 +81,13 @@ func.func @chain(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> {
 
 // An int8 stem (1 input channel): channels rounded up to 4 for vpdpbusd, in
 // the same pad as the spatial padding (the extra channels hold the zero
-// point), and zero filter channels added at compile time.
+// point), and zero filter channels added at compile time. One channel moves
+// from NCHW to NHWC without a copy: a transpose of a unit dim is a reshape.
 // CHECK-LABEL: func.func @conv_i8_stem(
-// CHECK:         %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 3]
+// CHECK-SAME:    %[[X:.*]]: tensor<?x1x8x8xi8>)
+// CHECK:         %[[C:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0], [1, 2], [3]] : tensor<?x1x8x8xi8> into tensor<?x8x8xi8>
+// CHECK:         %[[E:.*]] = tensor.expand_shape %[[C]] {{\[\[}}0], [1], [2, 3]] {{.*}} into tensor<?x8x8x1xi8>
+// CHECK:         %[[P:.*]] = tensor.pad %[[E]] low[0, 1, 1, 0] high[0, 1, 1, 3]
 // CHECK:         linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[P]], %{{.*}} : tensor<?x10x10x4xi8>, tensor<3x3x4x16xi8>)
 #id1 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #ch1 = affine_map<(d0, d1, d2, d3) -> (d1)>
@@ -143,4 +147,72 @@ func.func @matmul_i8(%x: tensor<?x64xi8>, %acc: tensor<?x32xi32>) -> tensor<?x32
   } -> tensor<64x32xi32>
   %y = linalg.matmul ins(%xe, %we : tensor<?x64xi32>, tensor<64x32xi32>) outs(%acc : tensor<?x32xi32>) -> tensor<?x32xi32>
   return %y : tensor<?x32xi32>
+}
+
+// A residual block's tail: a ReLU (NCHW, as the model writes it) read by the
+// next convolution and by a global sum over H and W. The ReLU writes NHWC
+// (its transpose sunk into it), the convolution reads it directly, and the
+// sum iterates in the tensor's NHWC order (channels innermost, identity
+// read): no NCHW copy of the activation is left, only the convolution's own
+// result goes back to NCHW for the function's return.
+// CHECK-LABEL: func.func @residual_tail(
+// CHECK:         %[[Y1:.*]] = linalg.conv_2d_nhwc_hwcf
+// CHECK:         %[[R:.*]] = linalg.generic {indexing_maps = [#[[ID:map[0-9]*]], #[[ID]]], {{.*}} ins(%[[Y1]] : tensor<?x6x6x8xf32>) outs(%{{.*}} : tensor<?x6x6x8xf32>)
+// CHECK:           arith.maximumf
+// CHECK:         %[[S:.*]] = linalg.generic {indexing_maps = [#[[ID]], #{{map[0-9]*}}], iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%[[R]] : tensor<?x6x6x8xf32>) outs(%{{.*}} : tensor<?x8xf32>)
+// CHECK:         %[[Y2:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x6x6x8xf32>, tensor<1x1x8x8xf32>)
+// CHECK:         %[[T:.*]] = linalg.generic {{.*}} ins(%[[Y2]] : tensor<?x6x6x8xf32>) outs(%{{.*}} : tensor<?x8x6x6xf32>)
+// CHECK:         return %[[S]], %[[T]]
+#rt_id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#rt_nc = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+func.func @residual_tail(%x: tensor<?x8x6x6xf32>) -> (tensor<?x8xf32>, tensor<?x8x6x6xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<0.5> : tensor<8x8x1x1xf32>
+  %n = tensor.dim %x, %c0 : tensor<?x8x6x6xf32>
+  %e = tensor.empty(%n) : tensor<?x8x6x6xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<?x8x6x6xf32>) -> tensor<?x8x6x6xf32>
+  %y1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x8x6x6xf32>, tensor<8x8x1x1xf32>) outs(%z : tensor<?x8x6x6xf32>) -> tensor<?x8x6x6xf32>
+  %e2 = tensor.empty(%n) : tensor<?x8x6x6xf32>
+  %r = linalg.generic {indexing_maps = [#rt_id, #rt_id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y1 : tensor<?x8x6x6xf32>) outs(%e2 : tensor<?x8x6x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.maximumf %in, %zero : f32
+    linalg.yield %v : f32
+  } -> tensor<?x8x6x6xf32>
+  %e3 = tensor.empty(%n) : tensor<?x8xf32>
+  %z3 = linalg.fill ins(%zero : f32) outs(%e3 : tensor<?x8xf32>) -> tensor<?x8xf32>
+  %s = linalg.generic {indexing_maps = [#rt_id, #rt_nc], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%r : tensor<?x8x6x6xf32>) outs(%z3 : tensor<?x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.addf %in, %out : f32
+    linalg.yield %v : f32
+  } -> tensor<?x8xf32>
+  %y2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%r, %w : tensor<?x8x6x6xf32>, tensor<8x8x1x1xf32>) outs(%z : tensor<?x8x6x6xf32>) -> tensor<?x8x6x6xf32>
+  return %s, %y2 : tensor<?x8xf32>, tensor<?x8x6x6xf32>
+}
+
+// A producer whose body reads its own position (linalg.index: a resize, a
+// gather) keeps its iteration order: the transpose after it stays.
+// CHECK-LABEL: func.func @index_producer(
+// CHECK:         %[[G:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<2x3x4x5xf32>)
+// CHECK:           linalg.index 1
+// CHECK:         linalg.generic {{.*}} ins(%[[G]] : tensor<2x3x4x5xf32>) outs(%{{.*}} : tensor<2x4x5x3xf32>)
+#ip_id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ip_t = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+#ip_back = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+func.func @index_producer(%x: tensor<2x4x5x3xf32>) -> (tensor<2x4x5x3xf32>, tensor<2x3x4x5xf32>) {
+  %e = tensor.empty() : tensor<2x3x4x5xf32>
+  %g = linalg.generic {indexing_maps = [#ip_t, #ip_id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<2x4x5x3xf32>) outs(%e : tensor<2x3x4x5xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %c = linalg.index 1 : index
+    %i = arith.index_cast %c : index to i32
+    %f = arith.sitofp %i : i32 to f32
+    %v = arith.addf %in, %f : f32
+    linalg.yield %v : f32
+  } -> tensor<2x3x4x5xf32>
+  %e2 = tensor.empty() : tensor<2x4x5x3xf32>
+  %t = linalg.generic {indexing_maps = [#ip_back, #ip_id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%g : tensor<2x3x4x5xf32>) outs(%e2 : tensor<2x4x5x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<2x4x5x3xf32>
+  return %t, %g : tensor<2x4x5x3xf32>, tensor<2x3x4x5xf32>
 }

@@ -112,3 +112,46 @@ func.func @strided(%x: tensor<1x9x9x4xi8>) -> tensor<1x4x4x16xi32> {
   %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x9x9x4xi8>, tensor<3x3x4x16xi8>) outs(%init : tensor<1x4x4x16xi32>) -> tensor<1x4x4x16xi32>
   return %y : tensor<1x4x4x16xi32>
 }
+
+// -----
+
+// A one-channel stem as dyad-cpu-nhwc leaves it: the quantized input (batch
+// dynamic, so its sizes are read with tensor.dim) reshaped from NCHW to NHWC,
+// then padded to 4 channels. The flip goes back through the pad and both
+// reshapes into the quantization itself: no separate pass over the input.
+// CHECK-LABEL: func.func @stem(
+// CHECK:       %[[Q:.*]] = linalg.generic
+// CHECK:         arith.trunci
+// CHECK:         arith.xori
+// CHECK:       } -> tensor<?x1x8x8xi8>
+// CHECK:       %[[C:.*]] = tensor.collapse_shape %[[Q]]
+// CHECK:       %[[E:.*]] = tensor.expand_shape %[[C]]
+// CHECK:       tensor.pad %[[E]]
+// CHECK-NOT:   arith.xori
+func.func @stem(%x: tensor<?x1x8x8xi64>) -> tensor<?x8x8x16xi32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x1x8x8xi64>
+  %e = tensor.empty(%n) : tensor<?x1x8x8xi8>
+  %q = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x1x8x8xi64>) outs(%e : tensor<?x1x8x8xi8>) {
+  ^bb0(%in: i64, %out: i8):
+    %t = arith.trunci %in : i64 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x1x8x8xi8>
+  %m = tensor.dim %q, %c0 : tensor<?x1x8x8xi8>
+  %cl = tensor.collapse_shape %q [[0], [1, 2], [3]] : tensor<?x1x8x8xi8> into tensor<?x8x8xi8>
+  %ex = tensor.expand_shape %cl [[0], [1], [2, 3]] output_shape [%m, 8, 8, 1] : tensor<?x8x8xi8> into tensor<?x8x8x1xi8>
+  %zp = arith.constant -3 : i8
+  %p = tensor.pad %ex low[0, 1, 1, 0] high[0, 1, 1, 3] {
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %zp : i8
+  } : tensor<?x8x8x1xi8> to tensor<?x10x10x4xi8>
+  %w = arith.constant dense<1> : tensor<3x3x4x16xi8>
+  %b = arith.constant dense<10> : tensor<16xi32>
+  %e2 = tensor.empty(%n) : tensor<?x8x8x16xi32>
+  %init = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<16xi32>) outs(%e2 : tensor<?x8x8x16xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<?x8x8x16xi32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<?x10x10x4xi8>, tensor<3x3x4x16xi8>) outs(%init : tensor<?x8x8x16xi32>) -> tensor<?x8x8x16xi32>
+  return %y : tensor<?x8x8x16xi32>
+}

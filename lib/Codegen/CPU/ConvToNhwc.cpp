@@ -65,14 +65,58 @@ Value dyad::extensionSource(Value v) {
 
 namespace {
 
+/// Groups of `shape`'s dims that a collapse dropping its static unit dims
+/// takes: each unit dim joins the next other dim, trailing ones the last
+/// group. None when every dim is a unit dim.
+std::optional<SmallVector<ReassociationIndices>>
+unitDimGroups(ArrayRef<int64_t> shape) {
+  SmallVector<ReassociationIndices> groups;
+  ReassociationIndices current;
+  for (int64_t d = 0, e = shape.size(); d < e; ++d) {
+    current.push_back(d);
+    if (shape[d] != 1) {
+      groups.push_back(current);
+      current.clear();
+    }
+  }
+  if (groups.empty())
+    return std::nullopt;
+  groups.back().append(current.begin(), current.end());
+  return groups;
+}
+
 /// `src` with its dims permuted: result dim i is src dim perm[i].
 Value transposeGeneric(OpBuilder &b, Location loc, Value src,
                        ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(src.getType());
   SmallVector<OpFoldResult> srcSizes = tensor::getMixedSizes(b, loc, src);
   SmallVector<OpFoldResult> sizes;
-  for (int64_t p : perm)
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
     sizes.push_back(srcSizes[p]);
+    shape.push_back(type.getDimSize(p));
+  }
+  // A permutation that moves only unit dims (NCHW to NHWC of one channel)
+  // keeps the order of the data: a reshape, no copy. The elementwise
+  // producer then keeps its own layout and its contiguous inner dim.
+  SmallVector<int64_t> moved;
+  for (int64_t p : perm)
+    if (type.getDimSize(p) != 1)
+      moved.push_back(p);
+  auto srcGroups = unitDimGroups(type.getShape());
+  auto dstGroups = unitDimGroups(shape);
+  if (srcGroups && dstGroups && llvm::is_sorted(moved) &&
+      srcGroups->size() < perm.size()) {
+    SmallVector<int64_t> core;
+    for (int64_t d : type.getShape())
+      if (d != 1)
+        core.push_back(d);
+    Value c = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get(core, type.getElementType()), src,
+        *srcGroups);
+    return tensor::ExpandShapeOp::create(b, loc, type.clone(shape), c,
+                                         *dstGroups, sizes);
+  }
   Value init = tensor::EmptyOp::create(b, loc, sizes, type.getElementType());
   int64_t rank = perm.size();
   // Input dim perm[i] is iterated by result dim i.
@@ -342,6 +386,89 @@ bool isDataMovement(Operation *op) {
          body.getTerminator()->getOperand(0) == body.getArgument(0);
 }
 
+/// An elementwise generic G that writes in one layout while a transpose T
+/// of its result is what most of the graph reads (a requantization writing
+/// NCHW after an NHWC convolution, read by the next convolution through a
+/// transpose back to NHWC) writes in T's layout instead: T disappears, and
+/// G's other users read the new result through the inverse transpose, a
+/// permuted map once fused (into elementwise ops, or into a reduction
+/// behind an expand_shape). Fires only where it makes more of G's inputs
+/// read with the identity map, so two layouts cannot ping-pong.
+struct SinkTransposeIntoProducer : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp t,
+                                PatternRewriter &rewriter) const override {
+    if (!isDataMovement(t) || !t.getIndexingMapsArray()[1].isIdentity())
+      return failure();
+    AffineMap perm = t.getIndexingMapsArray()[0];
+    auto g = t.getDpsInputOperand(0)->get().getDefiningOp<linalg::GenericOp>();
+    if (!g || !perm.isPermutation() || isDataMovement(g) ||
+        g.getNumResults() != 1 || g.getNumDpsInits() != 1 ||
+        g.getNumParallelLoops() != g.getNumLoops() ||
+        !g.getIndexingMapsArray().back().isIdentity() ||
+        g.payloadUsesValueFromOperand(g.getDpsInitOperand(0)) ||
+        g.hasIndexSemantics())
+      return failure();
+    auto countIdentity = [](ArrayRef<AffineMap> maps) {
+      return llvm::count_if(maps, [](AffineMap m) { return m.isIdentity(); });
+    };
+    SmallVector<AffineMap> oldMaps = g.getIndexingMapsArray();
+    oldMaps.pop_back();
+    SmallVector<AffineMap> maps;
+    for (AffineMap m : oldMaps)
+      maps.push_back(m.compose(perm));
+    if (countIdentity(maps) <= countIdentity(oldMaps))
+      return failure();
+    Location loc = g.getLoc();
+    rewriter.setInsertionPoint(g);
+    // T's shape, from G's sizes: G's dim i is T's dim perm(i), so T's dim j
+    // is G's dim inverse(j).
+    SmallVector<OpFoldResult> gSizes =
+        tensor::getMixedSizes(rewriter, loc, g.getResult(0));
+    SmallVector<OpFoldResult> sizes;
+    for (AffineExpr e : inversePermutation(perm).getResults())
+      sizes.push_back(gSizes[cast<AffineDimExpr>(e).getPosition()]);
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc, sizes, getElementTypeOrSelf(g.getResult(0).getType()));
+    maps.push_back(rewriter.getMultiDimIdentityMap(perm.getNumDims()));
+    auto ng = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, g.getDpsInputs(),
+        ValueRange{init}, maps, g.getIteratorTypesArray());
+    rewriter.inlineRegionBefore(g.getRegion(), ng.getRegion(),
+                                ng.getRegion().begin());
+    // The others read G's layout back: G's dim i is the new result's dim
+    // perm(i).
+    SmallVector<int64_t> back;
+    for (AffineExpr e : perm.getResults())
+      back.push_back(cast<AffineDimExpr>(e).getPosition());
+    Value r = transposeGeneric(rewriter, loc, ng.getResult(0), back);
+    rewriter.replaceOp(t, ng.getResult(0));
+    rewriter.replaceOp(g, r);
+    return success();
+  }
+};
+
+/// A reduction whose first input is read through a permutation (a global
+/// pool over an NHWC tensor, written for NCHW) iterates in that input's
+/// order instead: its map becomes the identity, the innermost loop walks
+/// memory contiguously, and the channels (parallel) end up innermost, where
+/// a vector can take them.
+struct ReductionInInputOrder : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp g,
+                                PatternRewriter &rewriter) const override {
+    if (g.getNumReductionLoops() == 0 || g.getNumDpsInputs() == 0)
+      return failure();
+    AffineMap m = g.getMatchingIndexingMap(g.getDpsInputOperand(0));
+    if (!m.isPermutation() || m.isIdentity())
+      return failure();
+    SmallVector<unsigned> order;
+    for (AffineExpr e : m.getResults())
+      order.push_back(cast<AffineDimExpr>(e).getPosition());
+    return linalg::interchangeGenericOp(rewriter, g, order);
+  }
+};
+
 struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
@@ -368,6 +495,14 @@ struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
               isDataMovement(producer));
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    // A transpose read through an expand_shape (a reduction's keepdims
+    // form) is expanded first, then fused like any other.
+    linalg::populateFoldReshapeOpsByExpansionPatterns(
+        patterns, [](OpOperand *operand) {
+          Operation *producer = operand->get().getDefiningOp();
+          return producer && producer->hasOneUse() && isDataMovement(producer);
+        });
+    patterns.add<SinkTransposeIntoProducer, ReductionInInputOrder>(ctx);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     // The batch size read from a padded NCHW input (tensor.dim of a pad)
     // kept that padded copy alive after the conv moved to NHWC, and with it

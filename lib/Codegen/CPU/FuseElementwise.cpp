@@ -54,9 +54,18 @@ struct DyadCpuFuseElementwisePass
       return producer && producer->hasOneUse() &&
              dyad::readsWithoutBroadcast(operand);
     };
-    linalg::ControlFusionFn reshapeControl = [](OpOperand *operand) {
+    // Reshapes move through elementwise generics only: a reduction expanded
+    // by its keepdims reshape (N x C into N x C x 1 x 1, the input split the
+    // same way) would carry unit dims inside its loops, and with them a
+    // unit innermost dim once its input goes channels-last.
+    auto hasReduction = [](Operation *op) {
+      auto l = dyn_cast_or_null<linalg::LinalgOp>(op);
+      return l && l.getNumReductionLoops() > 0;
+    };
+    linalg::ControlFusionFn reshapeControl = [=](OpOperand *operand) {
       Operation *producer = operand->get().getDefiningOp();
-      return producer && producer->hasOneUse();
+      return producer && producer->hasOneUse() && !hasReduction(producer) &&
+             !hasReduction(operand->getOwner());
     };
     RewritePatternSet patterns(ctx);
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);

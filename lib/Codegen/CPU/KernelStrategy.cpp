@@ -404,6 +404,15 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
       k.kernel = "matmul-generic";
       return k;
     }
+    // The innermost loop parallel (channels, after a global pool went
+    // channels-last): a vector across it, the reduced loops one step at a
+    // time, accumulating in that vector.
+    if (g.getIteratorTypesArray().back() == utils::IteratorType::parallel &&
+        !ShapedType::isDynamic(ranges[n - 1]) && ranges[n - 1] > 1) {
+      k.tiles[n - 1] = divisorAtMost(ranges[n - 1], 4 * lanes);
+      k.kernel = "reduction-inner-parallel";
+      return k;
+    }
     int64_t reduced = 1;
     for (auto [i, it] : llvm::enumerate(g.getIteratorTypesArray())) {
       if (it != utils::IteratorType::reduction)

@@ -37,6 +37,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -73,17 +74,17 @@ Value flipSign(OpBuilder &b, Location loc, Value x) {
       .getResult(0);
 }
 
-/// The unsigned form of the convolution's or GEMM's input: the xor before a
-/// pad (the pad value flipped too) or a reshape, so it fuses into the
+/// The unsigned form of the convolution's or GEMM's input: the xor before
+/// any pads (the pad value flipped too) and reshapes, so it fuses into the
 /// producer.
 Value unsignedInput(OpBuilder &b, Location loc, Value x) {
   if (auto c = x.getDefiningOp<tensor::CollapseShapeOp>())
     return tensor::CollapseShapeOp::create(
-        b, loc, c.getResultType(), flipSign(b, loc, c.getSrc()),
+        b, loc, c.getResultType(), unsignedInput(b, loc, c.getSrc()),
         c.getReassociationIndices());
   if (auto e = x.getDefiningOp<tensor::ExpandShapeOp>())
     return tensor::ExpandShapeOp::create(
-        b, loc, e.getResultType(), flipSign(b, loc, e.getSrc()),
+        b, loc, e.getResultType(), unsignedInput(b, loc, e.getSrc()),
         e.getReassociationIndices(), e.getMixedOutputShape());
   if (auto pad = x.getDefiningOp<tensor::PadOp>()) {
     IntegerAttr v;
@@ -95,7 +96,7 @@ Value unsignedInput(OpBuilder &b, Location loc, Value x) {
                            int8_t(uint8_t(v.getValue().getZExtValue()) ^
                                   kFlip)));
       return tensor::PadOp::create(b, loc, pad.getResultType(),
-                                   flipSign(b, loc, pad.getSource()),
+                                   unsignedInput(b, loc, pad.getSource()),
                                    pad.getMixedLowPad(), pad.getMixedHighPad(),
                                    flipped)
           .getResult();
@@ -389,6 +390,10 @@ struct DyadCpuPackVnniPass
              !matchVnniConv(consumer) && dyad::readsWithoutBroadcast(operand);
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    // The flips' sizes read their producers' results (tensor.dim), which
+    // would count as a second use: dims resolve to the producer's operands.
+    memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+    tensor::DimOp::getCanonicalizationPatterns(patterns, ctx);
     (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };
