@@ -155,3 +155,28 @@ func.func @stem(%x: tensor<?x1x8x8xi64>) -> tensor<?x8x8x16xi32> {
   %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<?x10x10x4xi8>, tensor<3x3x4x16xi8>) outs(%init : tensor<?x8x8x16xi32>) -> tensor<?x8x8x16xi32>
   return %y : tensor<?x8x8x16xi32>
 }
+
+// -----
+
+// A classifier's GEMM with 10 output columns (not blocks of 8): the weights
+// are padded with zero columns to 16 and packed [K/4][16*4], the bias
+// (folded with 128 * each column's weight sum, 5 - 128 * 32 = -4091) padded
+// with zeros, and the result sliced back to 10 columns.
+// CHECK-LABEL: func.func @classifier(
+// CHECK-DAG:   %[[W:.*]] = arith.constant dense<"0x{{.*}}"> : tensor<8x64xi8>
+// CHECK-DAG:   %[[B:.*]] = arith.constant dense<[-4091, -4091, -4091, -4091, -4091, -4091, -4091, -4091, -4091, -4091, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
+// CHECK:       %[[Y:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %[[W]], %{{.*}} : tensor<?x32xi8>, tensor<8x64xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<?x16xi32>)
+// CHECK:       tensor.extract_slice %[[Y]][0, 0] [%{{.*}}, 10] [1, 1] : tensor<?x16xi32> to tensor<?x10xi32>
+func.func @classifier(%x: tensor<?x32xi8>) -> tensor<?x10xi32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x32xi8>
+  %w = arith.constant dense<1> : tensor<32x10xi8>
+  %b = arith.constant dense<5> : tensor<10xi32>
+  %e = tensor.empty(%n) : tensor<?x10xi32>
+  %init = linalg.generic {indexing_maps = [affine_map<(a, b) -> (b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<10xi32>) outs(%e : tensor<?x10xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<?x10xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<?x32xi8>, tensor<32x10xi8>) outs(%init : tensor<?x10xi32>) -> tensor<?x10xi32>
+  return %y : tensor<?x10xi32>
+}

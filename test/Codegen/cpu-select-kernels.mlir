@@ -104,18 +104,22 @@ func.func @matmul_i8(%a: tensor<?x784xi8>, %b: tensor<784x256xi8>, %c: tensor<?x
 
 // Reductions: a global sum over H and W in channels-last order (the channels
 // are the innermost, parallel loop) takes a vector across the channels and
-// steps through H and W, accumulating in that vector; one whose innermost
-// loop is reduced (a row sum) keeps the reduced loops whole.
+// steps through H and W, accumulating in that vector (96 channels: a power
+// of two, 2 registers of i32, not 48: the requantization before the sum
+// works in i64); one whose innermost loop is reduced (a row sum) keeps the
+// reduced loops whole. Elementwise ops likewise take 48 channels 16 at a
+// time.
 // AVX512-LABEL: func.func @reductions(
-// AVX512: dyad.cpu.kernel = "reduction-inner-parallel", dyad.cpu.tiles = array<i64: 1, 1, 1, 48>
+// AVX512: dyad.cpu.kernel = "reduction-inner-parallel", dyad.cpu.tiles = array<i64: 1, 1, 1, 32>
 // AVX512: dyad.cpu.kernel = "reduction", dyad.cpu.tiles = array<i64: 1, 0>
+// AVX512: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 16>
 // AVX2-LABEL: func.func @reductions(
-// AVX2: dyad.cpu.kernel = "reduction-inner-parallel", dyad.cpu.tiles = array<i64: 1, 1, 1, 32>
+// AVX2: dyad.cpu.kernel = "reduction-inner-parallel", dyad.cpu.tiles = array<i64: 1, 1, 1, 16>
 #red_id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #red_nc = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
 #row_in = affine_map<(d0, d1) -> (d0, d1)>
 #row_out = affine_map<(d0, d1) -> (d0)>
-func.func @reductions(%x: tensor<?x7x7x96xi32>, %acc: tensor<?x96xi32>, %r: tensor<?x64xf32>, %racc: tensor<?xf32>) -> (tensor<?x96xi32>, tensor<?xf32>) {
+func.func @reductions(%x: tensor<?x7x7x96xi32>, %acc: tensor<?x96xi32>, %r: tensor<?x64xf32>, %racc: tensor<?xf32>, %e: tensor<?x48xi32>) -> (tensor<?x96xi32>, tensor<?xf32>, tensor<?x48xi32>) {
   %0 = linalg.generic {indexing_maps = [#red_id, #red_nc], iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%x : tensor<?x7x7x96xi32>) outs(%acc : tensor<?x96xi32>) {
   ^bb0(%in: i32, %out: i32):
     %s = arith.addi %in, %out : i32
@@ -126,5 +130,10 @@ func.func @reductions(%x: tensor<?x7x7x96xi32>, %acc: tensor<?x96xi32>, %r: tens
     %s = arith.addf %in, %out : f32
     linalg.yield %s : f32
   } -> tensor<?xf32>
-  return %0, %1 : tensor<?x96xi32>, tensor<?xf32>
+  %2 = linalg.generic {indexing_maps = [#row_in, #row_in], iterator_types = ["parallel", "parallel"]} ins(%e : tensor<?x48xi32>) outs(%e : tensor<?x48xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    %s = arith.addi %in, %in : i32
+    linalg.yield %s : i32
+  } -> tensor<?x48xi32>
+  return %0, %1, %2 : tensor<?x96xi32>, tensor<?xf32>, tensor<?x48xi32>
 }

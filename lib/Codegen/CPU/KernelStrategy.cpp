@@ -55,6 +55,22 @@ static int64_t divisorAtMost(int64_t n, int64_t limit) {
   return 1;
 }
 
+/// The vector length for a loop of `n` (static) elements: a power of two of
+/// at least `lanes` that divides n when there is one (48 or 96 channels: 16
+/// or 32), else n itself when small, else a divisor. A vector of 48 lanes is
+/// 3 registers of i32 but 6 of i64 (a requantization's products), which
+/// LLVM splits into 4 + 2 with shuffles between them at every operation.
+static int64_t vectorLength(int64_t n, int64_t lanes, int64_t limit) {
+  if (ShapedType::isDynamic(n) || n <= 0)
+    return 1;
+  int64_t p = 1;
+  while (p * 2 <= limit && n % (p * 2) == 0)
+    p *= 2;
+  if (p >= lanes)
+    return p;
+  return divisorAtMost(n, limit);
+}
+
 /// Channel block: 2L, else L, else the largest divisor up to 2L.
 static int64_t channelBlock(int64_t n, int64_t lanes) {
   if (ShapedType::isDynamic(n))
@@ -394,7 +410,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
         return std::nullopt;
       // 1-D vectors only: the LLVM conversion of some math ops (absi)
       // does not take n-D vectors.
-      k.tiles[n - 1] = divisorAtMost(inner, 4 * lanes);
+      k.tiles[n - 1] = vectorLength(inner, lanes, 4 * lanes);
       k.kernel = "elementwise";
       return k;
     }
@@ -409,7 +425,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     // time, accumulating in that vector.
     if (g.getIteratorTypesArray().back() == utils::IteratorType::parallel &&
         !ShapedType::isDynamic(ranges[n - 1]) && ranges[n - 1] > 1) {
-      k.tiles[n - 1] = divisorAtMost(ranges[n - 1], 4 * lanes);
+      k.tiles[n - 1] = vectorLength(ranges[n - 1], lanes, 2 * lanes);
       k.kernel = "reduction-inner-parallel";
       return k;
     }

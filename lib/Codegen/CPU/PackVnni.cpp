@@ -335,14 +335,35 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
     if (failed(w))
       return failure();
     int64_t k = wType.getDimSize(0), n = wType.getDimSize(1);
-    if (k % 4 || (n % lanes && n % 8))
-      return rewriter.notifyMatchFailure(op, "K or N not blocks of 4/lanes");
-    std::vector<char> packed(w->size());
-    SmallVector<int32_t> correction(n, 0);
+    if (k % 4)
+      return rewriter.notifyMatchFailure(op, "K not in blocks of 4");
+    // N not in blocks of 8 (a classifier's 10 classes) is padded with zero
+    // weight columns to the next multiple of 8 when the accumulator's init
+    // is a constant that can be padded too (a bias, a fill); the result is
+    // sliced back to N columns. Unpacked, such a GEMM shuffled its weights
+    // at every use.
+    int64_t np = n % lanes && n % 8 ? llvm::alignTo(n, 8) : n;
+    SmallVector<int32_t> initValues;
+    if (np != n) {
+      if (DenseElementsAttr bias = broadcastBias(init);
+          bias && bias.getNumElements() == n) {
+        for (const APInt &v : bias.getValues<APInt>())
+          initValues.push_back(int32_t(v.getSExtValue()));
+      } else if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
+        IntegerAttr v;
+        if (!matchPattern(fill.getInputs()[0], m_Constant(&v)))
+          return rewriter.notifyMatchFailure(op, "N not in blocks of 8");
+        initValues.assign(n, int32_t(v.getValue().getSExtValue()));
+      } else {
+        return rewriter.notifyMatchFailure(op, "N not in blocks of 8");
+      }
+    }
+    std::vector<char> packed((k / 4) * np * 4, 0);
+    SmallVector<int32_t> correction(np, 0);
     for (int64_t ki = 0; ki < k; ++ki)
       for (int64_t ni = 0; ni < n; ++ni) {
         int8_t v = (*w)[ki * n + ni];
-        packed[(ki / 4) * n * 4 + ni * 4 + ki % 4] = char(v);
+        packed[(ki / 4) * np * 4 + ni * 4 + ki % 4] = char(v);
         correction[ni] =
             int32_t(uint32_t(correction[ni]) + uint32_t(128 * int32_t(v)));
       }
@@ -350,17 +371,41 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
     Value wp = arith::ConstantOp::create(
         rewriter, loc,
         DenseElementsAttr::getFromRawBuffer(
-            RankedTensorType::get({k / 4, n * 4}, rewriter.getI8Type()),
+            RankedTensorType::get({k / 4, np * 4}, rewriter.getI8Type()),
             packed));
     Value au = unsignedInput(rewriter, loc, a);
-    Value initU = correctInit(rewriter, loc, init, correction);
+    Value initU;
+    RankedTensorType paddedType = outType;
+    if (np == n) {
+      initU = correctInit(rewriter, loc, init, correction);
+    } else {
+      SmallVector<int32_t> folded(np, 0);
+      for (int64_t i = 0; i < n; ++i)
+        folded[i] = int32_t(uint32_t(initValues[i]) - uint32_t(correction[i]));
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, init);
+      sizes.back() = rewriter.getIndexAttr(np);
+      Value like = tensor::EmptyOp::create(rewriter, loc, sizes,
+                                           rewriter.getI32Type());
+      initU = broadcastLast(rewriter, loc, folded, like);
+      SmallVector<int64_t> shape(outType.getShape());
+      shape.back() = np;
+      paddedType = outType.clone(shape);
+    }
     MLIRContext *ctx = rewriter.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(0), d(2) * 4 + d(3)}, ctx),
                                 AffineMap::get(4, 0, {d(2), d(1) * 4 + d(3)}, ctx),
                                 AffineMap::get(4, 0, {d(0), d(1)}, ctx)};
-    rewriter.replaceOp(op, buildPackedGeneric(rewriter, loc, outType, au, wp,
-                                              initU, 4, 2, maps));
+    Value y = buildPackedGeneric(rewriter, loc, paddedType, au, wp, initU, 4, 2,
+                                 maps);
+    if (np != n) {
+      SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, init);
+      SmallVector<OpFoldResult> zeros(2, rewriter.getIndexAttr(0)),
+          ones(2, rewriter.getIndexAttr(1));
+      y = tensor::ExtractSliceOp::create(rewriter, loc, outType, y, zeros,
+                                         sizes, ones);
+    }
+    rewriter.replaceOp(op, y);
     return success();
   }
 };
