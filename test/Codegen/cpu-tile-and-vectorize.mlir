@@ -110,18 +110,47 @@ func.func @epilogue(%x: tensor<?x10x10x8xi8>, %w: tensor<3x3x8x16xi8>, %acc: ten
 
 // A pad becomes a fill of the padded tensor and an insertion of its source
 // (empty-tensor elimination then lets the source's producer write into the
-// padded buffer directly: no copy).
+// padded buffer directly: no copy). The padded tensor is made before the
+// source's producer (the elimination needs it to dominate the producer's
+// destination), as an alloc_tensor: two pads of the same shape and value
+// stay two buffers (CSE merged two tensor.empty + fill into one, written
+// by both producers, and bufferization copied it whole).
 // CHECK-LABEL: func.func @pad(
-// CHECK:         %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<?x10x10x8xf32>)
-// CHECK:         tensor.insert_slice %{{.*}} into %[[F]][0, 1, 1, 0] [%{{.*}}, 8, 8, 8] [1, 1, 1, 1]
+// CHECK:         %[[A1:.*]] = bufferization.alloc_tensor(%{{.*}}) : tensor<?x10x10x8xf32>
+// CHECK:         %[[F1:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[A1]] : tensor<?x10x10x8xf32>)
+// CHECK:         %[[P1:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x8x8x8xf32>)
+// CHECK:         tensor.insert_slice %[[P1]] into %[[F1]][0, 1, 1, 0] [%{{.*}}, 8, 8, 8] [1, 1, 1, 1]
+// CHECK:         %[[A2:.*]] = bufferization.alloc_tensor(%{{.*}}) : tensor<?x10x10x8xf32>
+// CHECK:         %[[F2:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[A2]] : tensor<?x10x10x8xf32>)
+// CHECK:         %[[P2:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x8x8x8xf32>)
+// CHECK:         tensor.insert_slice %[[P2]] into %[[F2]][0, 1, 1, 0] [%{{.*}}, 8, 8, 8] [1, 1, 1, 1]
 // CHECK-NOT:     tensor.pad
-func.func @pad(%x: tensor<?x8x8x8xf32>) -> tensor<?x10x10x8xf32> {
+#pad_id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @pad(%x: tensor<?x8x8x8xf32>) -> (tensor<?x10x10x8xf32>, tensor<?x10x10x8xf32>) {
   %z = arith.constant 0.0 : f32
-  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8x8x8xf32>
+  %e1 = tensor.empty(%n) : tensor<?x8x8x8xf32>
+  %g1 = linalg.generic {indexing_maps = [#pad_id, #pad_id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x8x8x8xf32>) outs(%e1 : tensor<?x8x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.addf %in, %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x8x8x8xf32>
+  %p1 = tensor.pad %g1 low[0, 1, 1, 0] high[0, 1, 1, 0] {
   ^bb0(%a: index, %b: index, %c: index, %d: index):
     tensor.yield %z : f32
   } : tensor<?x8x8x8xf32> to tensor<?x10x10x8xf32>
-  return %p : tensor<?x10x10x8xf32>
+  %e2 = tensor.empty(%n) : tensor<?x8x8x8xf32>
+  %g2 = linalg.generic {indexing_maps = [#pad_id, #pad_id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x8x8x8xf32>) outs(%e2 : tensor<?x8x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.mulf %in, %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x8x8x8xf32>
+  %p2 = tensor.pad %g2 low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %z : f32
+  } : tensor<?x8x8x8xf32> to tensor<?x10x10x8xf32>
+  return %p1, %p2 : tensor<?x10x10x8xf32>, tensor<?x10x10x8xf32>
 }
 
 // -----

@@ -18,6 +18,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -27,6 +28,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -547,6 +549,56 @@ struct DyadCpuTileAndVectorizePass
     // producer then writes straight into the padded buffer (no copy).
     linalg::populateDecomposePadPatterns(patterns);
     (void)applyPatternsGreedily(func, std::move(patterns));
+    padDestinationsFirst(func);
+  }
+
+  /// A pad's padded tensor (tensor.empty, then linalg.fill) is created
+  /// where the pad was, after the source's producer; empty-tensor
+  /// elimination needs it before, to hand the producer a slice of it as
+  /// its destination (it gave up, and every pad copied its source). Both
+  /// move up to the producer when their operands allow. The empty becomes
+  /// a bufferization.alloc_tensor: two pads of the same shape and value
+  /// would otherwise be merged by CSE into one padded tensor written by two
+  /// producers, which bufferization resolves by copying all of it.
+  static void padDestinationsFirst(func::FuncOp func) {
+    DominanceInfo dom(func);
+    func.walk([&](tensor::InsertSliceOp ins) {
+      auto fill = ins.getDest().getDefiningOp<linalg::FillOp>();
+      Operation *src = ins.getSource().getDefiningOp();
+      auto empty = fill ? fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()
+                        : tensor::EmptyOp();
+      if (!fill || !empty || !src || !fill->hasOneUse() ||
+          !empty->hasOneUse() || fill->getBlock() != src->getBlock() ||
+          empty->getBlock() != src->getBlock())
+        return;
+      if (src->isBeforeInBlock(fill)) {
+        // The sizes may be read (tensor.dim) after the producer too: such
+        // side-effect-free ops of dominating operands move along.
+        SmallVector<Operation *> moved;
+        for (Operation *op : {empty.getOperation(), fill.getOperation()}) {
+          for (Value v : op->getOperands()) {
+            Operation *def = v.getDefiningOp();
+            if (def == empty || dom.properlyDominates(v, src))
+              continue;
+            if (!def || !isMemoryEffectFree(def) ||
+                def->getBlock() != src->getBlock() ||
+                !llvm::all_of(def->getOperands(), [&](Value w) {
+                  return dom.properlyDominates(w, src);
+                }))
+              return;
+            moved.push_back(def);
+          }
+          moved.push_back(op);
+        }
+        for (Operation *op : moved)
+          op->moveBefore(src);
+      }
+      OpBuilder b(empty);
+      auto alloc = bufferization::AllocTensorOp::create(
+          b, empty.getLoc(), empty.getType(), empty.getDynamicSizes());
+      empty.replaceAllUsesWith(alloc.getResult());
+      empty.erase();
+    });
   }
 };
 } // namespace

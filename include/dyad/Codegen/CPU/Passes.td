@@ -140,7 +140,8 @@ def DyadCpuTileAndVectorize
                            "mlir::vector::VectorDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::affine::AffineDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::bufferization::BufferizationDialect"];
 }
 
 def DyadCpuLowerVectors
