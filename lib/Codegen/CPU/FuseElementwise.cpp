@@ -54,18 +54,40 @@ struct DyadCpuFuseElementwisePass
       return producer && producer->hasOneUse() &&
              dyad::readsWithoutBroadcast(operand);
     };
-    // Reshapes move through elementwise generics only: a reduction expanded
-    // by its keepdims reshape (N x C into N x C x 1 x 1, the input split the
-    // same way) would carry unit dims inside its loops, and with them a
-    // unit innermost dim once its input goes channels-last.
+    // A reshape that only adds or drops unit dims (keepdims: N x C into
+    // N x C x 1 x 1) does not move through a reduction: expanded by it, the
+    // reduction would carry unit dims inside its loops (the input split the
+    // same way), and with them a unit innermost dim once its input goes
+    // channels-last. Reshapes that split real dims (attention heads) still
+    // move, so the ops around them fuse.
     auto hasReduction = [](Operation *op) {
       auto l = dyn_cast_or_null<linalg::LinalgOp>(op);
       return l && l.getNumReductionLoops() > 0;
     };
+    auto unitDimsOnly = [](Operation *op) {
+      ArrayRef<int64_t> expanded;
+      SmallVector<ReassociationIndices> groups;
+      if (auto e = dyn_cast_or_null<tensor::ExpandShapeOp>(op)) {
+        expanded = e.getResultType().getShape();
+        groups = e.getReassociationIndices();
+      } else if (auto c = dyn_cast_or_null<tensor::CollapseShapeOp>(op)) {
+        expanded = c.getSrcType().getShape();
+        groups = c.getReassociationIndices();
+      } else {
+        return false;
+      }
+      return llvm::all_of(groups, [&](const ReassociationIndices &g) {
+        return llvm::count_if(g, [&](int64_t d) { return expanded[d] != 1; }) <=
+               1;
+      });
+    };
     linalg::ControlFusionFn reshapeControl = [=](OpOperand *operand) {
       Operation *producer = operand->get().getDefiningOp();
-      return producer && producer->hasOneUse() && !hasReduction(producer) &&
-             !hasReduction(operand->getOwner());
+      Operation *owner = operand->getOwner();
+      if (!producer || !producer->hasOneUse())
+        return false;
+      bool keepdims = unitDimsOnly(owner) || unitDimsOnly(producer);
+      return !(keepdims && (hasReduction(producer) || hasReduction(owner)));
     };
     RewritePatternSet patterns(ctx);
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);

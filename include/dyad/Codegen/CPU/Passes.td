@@ -5,11 +5,13 @@
 include "mlir/Pass/PassBase.td"
 
 def DyadCpuExpandMath : Pass<"dyad-cpu-expand-math", "mlir::func::FuncOp"> {
-  let summary = "Math functions without an LLVM intrinsic (erf) as "
+  let summary = "Math functions without a vector lowering (erf, exp) as "
                 "polynomial approximations";
   let description = [{
-    Otherwise each vector lane would be a scalar libm call. Runs at every
-    optimization level so scalar and vector code compute the same values.
+    Otherwise each vector lane would be a scalar libm call (erf has no LLVM
+    intrinsic; llvm.exp on a vector is scalarized on x86 without a vector
+    math library). Runs at every optimization level so scalar and vector
+    code compute the same values.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::math::MathDialect",
