@@ -74,3 +74,56 @@ func.func @extension_stays(%x: tensor<8x16xi32>) -> tensor<8x16xi32> {
   } -> tensor<8x16xi32>
   return %w : tensor<8x16xi32>
 }
+
+// A global sum (N x C x H x W -> N x C) kept as N x C x 1 x 1 (keepdims) and
+// requantized: the unit-dim reshape does not move into the reduction (its
+// loops stay n, c, h, w; expanded they would carry the unit dims inside, and
+// a unit innermost dim once the input goes channels-last). A reshape that
+// splits a real dim (attention heads: 64 = 4 x 16) moves through an
+// elementwise op, so the ops around it fuse.
+// CHECK-LABEL: func.func @keepdims_reduction(
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%{{.*}} : tensor<?x8x5x5xf32>) outs(%{{.*}} : tensor<?x8xf32>)
+// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2, 3]]
+// CHECK-LABEL: func.func @head_split(
+// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] {{.*}} : tensor<?x64xf32> into tensor<?x4x16xf32>
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<?x4x16xf32>) outs(%{{.*}} : tensor<?x4x16xf32>)
+#kd_in = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#kd_out = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+#kd_id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @keepdims_reduction(%x: tensor<?x8x5x5xf32>, %acc: tensor<?x8xf32>) -> tensor<?x8x1x1xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8x5x5xf32>
+  %s = linalg.generic {indexing_maps = [#kd_in, #kd_out], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%x : tensor<?x8x5x5xf32>) outs(%acc : tensor<?x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.addf %in, %out : f32
+    linalg.yield %v : f32
+  } -> tensor<?x8xf32>
+  %e = tensor.expand_shape %s [[0], [1, 2, 3]] output_shape [%n, 8, 1, 1] : tensor<?x8xf32> into tensor<?x8x1x1xf32>
+  %o = tensor.empty(%n) : tensor<?x8x1x1xf32>
+  %r = linalg.generic {indexing_maps = [#kd_id, #kd_id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%e : tensor<?x8x1x1xf32>) outs(%o : tensor<?x8x1x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.mulf %in, %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x8x1x1xf32>
+  return %r : tensor<?x8x1x1xf32>
+}
+#hs2 = affine_map<(d0, d1) -> (d0, d1)>
+#hs3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @head_split(%x: tensor<?x64xf32>) -> tensor<?x4x16xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64xf32>
+  %e0 = tensor.empty(%n) : tensor<?x64xf32>
+  %g = linalg.generic {indexing_maps = [#hs2, #hs2], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x64xf32>) outs(%e0 : tensor<?x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.mulf %in, %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x64xf32>
+  %e = tensor.expand_shape %g [[0], [1, 2]] output_shape [%n, 4, 16] : tensor<?x64xf32> into tensor<?x4x16xf32>
+  %o = tensor.empty(%n) : tensor<?x4x16xf32>
+  %r = linalg.generic {indexing_maps = [#hs3, #hs3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%e : tensor<?x4x16xf32>) outs(%o : tensor<?x4x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.addf %in, %in : f32
+    linalg.yield %v : f32
+  } -> tensor<?x4x16xf32>
+  return %r : tensor<?x4x16xf32>
+}
