@@ -148,6 +148,59 @@ void dyad::import::inferShapes(onnx::ModelProto &model, bool checkType,
       if (i < graph.output_size() && empty(graph.output(i)))
         graph.mutable_output(i)->clear_type();
   });
+  // A convolution without kernel_shape takes it from its weight's spatial
+  // dims, and libonnx's convPoolShapeInference then indexes the input's
+  // dims and the dilations by the weight's rank without comparing it to the
+  // input's (a rank-5 weight on a 4-D intermediate: SEGV; found by
+  // dyad-import-fuzzer; the input's rank is only known during inference,
+  // so the rank rules cannot catch it first). Given as kernel_shape, the
+  // same dims are checked against the input's rank and the mismatch is an
+  // inference error. The attribute is removed again after inference.
+  llvm::StringMap<SmallVector<int64_t>> known;
+  for (const auto &t : graph.initializer())
+    known[t.name()] = SmallVector<int64_t>(t.dims().begin(), t.dims().end());
+  auto declared = [&](const onnx::ValueInfoProto &vi) {
+    if (!vi.type().has_tensor_type() || !vi.type().tensor_type().has_shape())
+      return;
+    SmallVector<int64_t> dims;
+    for (const auto &d : vi.type().tensor_type().shape().dim()) {
+      if (!d.has_dim_value())
+        return;
+      dims.push_back(d.dim_value());
+    }
+    known.try_emplace(vi.name(), dims);
+  };
+  for (const auto &vi : graph.input())
+    declared(vi);
+  for (const auto &vi : graph.value_info())
+    declared(vi);
+  SmallVector<onnx::NodeProto *> withKernel;
+  for (auto &node : *graph.mutable_node()) {
+    int w = node.op_type() == "QLinearConv" ? 3
+            : node.op_type() == "Conv" || node.op_type() == "ConvInteger" ||
+                    node.op_type() == "ConvTranspose"
+                ? 1
+                : -1;
+    if (w < 0 || !(node.domain().empty() || node.domain() == "ai.onnx") ||
+        node.input_size() <= w ||
+        llvm::any_of(node.attribute(), [](const onnx::AttributeProto &a) {
+          return a.name() == "kernel_shape";
+        }))
+      continue;
+    auto it = known.find(node.input(w));
+    if (it == known.end() || it->second.size() < 3)
+      continue;
+    auto *a = node.add_attribute();
+    a->set_name("kernel_shape");
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t d : ArrayRef(it->second).drop_front(2))
+      a->add_ints(d);
+    withKernel.push_back(&node);
+  }
+  llvm::scope_exit dropKernels([&] {
+    for (onnx::NodeProto *node : withKernel)
+      node->mutable_attribute()->RemoveLast();
+  });
   onnx::ShapeInferenceOptions options(checkType, errorMode, dataProp);
   onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
                                      options);

@@ -100,3 +100,19 @@ for name, attr, vals in [("convtranspose-output-shape-short", "output_shape", [1
     save(name + ".onnx", [node],
          [info("X", [1, 1, 3, 3])], [info("Y", None)],
          [helper.make_tensor("W", TensorProto.FLOAT, [1, 2, 3, 3], [0.5] * 18)])
+
+# A Conv without kernel_shape whose weight has more spatial dims than its
+# input, the input an intermediate value (its rank known only during
+# inference): libonnx's inference indexed the input's dims by the weight's
+# rank (SEGV; found by the fuzzer). Given the weight's dims as kernel_shape
+# for inference, libonnx compares them with the input's rank.
+save("conv-weight-rank.onnx",
+     [helper.make_node("Relu", ["X"], ["R"], name="relu"),
+      helper.make_node("Conv", ["R", "W"], ["Y"], name="conv")],
+     [info("X", [1, 1, 8, 8])], [info("Y", None)],
+     [helper.make_tensor("W", TensorProto.FLOAT, [2, 1, 3, 3, 1], [0.5] * 18)])
+save("convinteger-weight-rank.onnx",
+     [helper.make_node("Identity", ["X"], ["R"], name="id"),
+      helper.make_node("ConvInteger", ["R", "W"], ["Y"], name="conv")],
+     [info("X", [1, 1, 8, 8], TensorProto.UINT8)], [info("Y", None, TensorProto.INT32)],
+     [helper.make_tensor("W", TensorProto.UINT8, [2, 1, 3, 3, 1], [1] * 18)])
