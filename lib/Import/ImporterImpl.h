@@ -302,6 +302,25 @@ mlir::Value asOnnxValue(mlir::OpBuilder &builder, mlir::Location loc,
 bool parseModel(llvm::StringRef bytes, llvm::StringRef sourceName,
                 onnx::ModelProto &model, mlir::MLIRContext *ctx);
 
+/// Whether `node` is in ONNX's default domain ("" or "ai.onnx").
+inline bool isDefaultDomain(const onnx::NodeProto &node) {
+  return node.domain().empty() || node.domain() == "ai.onnx";
+}
+
+/// What a graph tells of its values without running anything: declared or
+/// inferred shapes (-1 for an unknown dim) and the values of small integer
+/// and float constants (initializers and Constant nodes). Validation.cpp.
+struct GraphFacts {
+  llvm::StringMap<llvm::SmallVector<int64_t>> shapes;
+  llvm::StringMap<llvm::SmallVector<int64_t>> ints;
+  llvm::StringMap<llvm::SmallVector<double>> floats;
+
+  explicit GraphFacts(const onnx::GraphProto &graph);
+
+private:
+  void noteTensor(const std::string &name, const onnx::TensorProto &t);
+};
+
 /// libonnx's shape inference over `model` (its options), safe against
 /// values without a type (ModelPreparation.cpp). Throws what libonnx throws.
 void inferShapes(onnx::ModelProto &model, bool checkType, int errorMode,

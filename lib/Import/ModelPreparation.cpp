@@ -156,24 +156,7 @@ void dyad::import::inferShapes(onnx::ModelProto &model, bool checkType,
   // so the rank rules cannot catch it first). Given as kernel_shape, the
   // same dims are checked against the input's rank and the mismatch is an
   // inference error. The attribute is removed again after inference.
-  llvm::StringMap<SmallVector<int64_t>> known;
-  for (const auto &t : graph.initializer())
-    known[t.name()] = SmallVector<int64_t>(t.dims().begin(), t.dims().end());
-  auto declared = [&](const onnx::ValueInfoProto &vi) {
-    if (!vi.type().has_tensor_type() || !vi.type().tensor_type().has_shape())
-      return;
-    SmallVector<int64_t> dims;
-    for (const auto &d : vi.type().tensor_type().shape().dim()) {
-      if (!d.has_dim_value())
-        return;
-      dims.push_back(d.dim_value());
-    }
-    known.try_emplace(vi.name(), dims);
-  };
-  for (const auto &vi : graph.input())
-    declared(vi);
-  for (const auto &vi : graph.value_info())
-    declared(vi);
+  GraphFacts facts(graph);
   SmallVector<onnx::NodeProto *> withKernel;
   for (auto &node : *graph.mutable_node()) {
     int w = node.op_type() == "QLinearConv" ? 3
@@ -181,14 +164,15 @@ void dyad::import::inferShapes(onnx::ModelProto &model, bool checkType,
                     node.op_type() == "ConvTranspose"
                 ? 1
                 : -1;
-    if (w < 0 || !(node.domain().empty() || node.domain() == "ai.onnx") ||
-        node.input_size() <= w ||
+    if (w < 0 || !isDefaultDomain(node) || node.input_size() <= w ||
         llvm::any_of(node.attribute(), [](const onnx::AttributeProto &a) {
           return a.name() == "kernel_shape";
         }))
       continue;
-    auto it = known.find(node.input(w));
-    if (it == known.end() || it->second.size() < 3)
+    auto it = facts.shapes.find(node.input(w));
+    if (it == facts.shapes.end() || it->second.size() < 3 ||
+        llvm::any_of(ArrayRef(it->second).drop_front(2),
+                     [](int64_t d) { return d < 0; }))
       continue;
     auto *a = node.add_attribute();
     a->set_name("kernel_shape");
@@ -349,10 +333,6 @@ void dyad::import::nameUnnamedNodes(onnx::GraphProto &graph) {
 }
 
 namespace {
-
-bool isDefaultDomain(const onnx::NodeProto &n) {
-  return n.domain().empty() || n.domain() == "ai.onnx";
-}
 
 /// Calls `fn` on every graph attribute of `node`.
 template <typename Fn>

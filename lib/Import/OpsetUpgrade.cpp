@@ -460,7 +460,7 @@ void Upgrader::collect() {
     for (const auto &i : node.input())
       used.insert(i);
     if (node.op_type() == "Constant" && node.output_size() == 1 &&
-        (node.domain().empty() || node.domain() == "ai.onnx")) {
+        isDefaultDomain(node)) {
       if (const auto *a = attr(node, "value")) {
         noteConstant(node.output(0), a->t());
       } else if (const auto *a = attr(node, "value_ints")) {

@@ -223,165 +223,160 @@ LogicalResult GraphImporter::checkOps(const onnx::GraphProto &graph,
 
 namespace {
 
-/// What a graph tells of its values without running anything: declared or
-/// inferred shapes (-1 for an unknown dim) and the values of small integer
-/// and float constants (initializers and Constant nodes).
-struct GraphFacts {
-  llvm::StringMap<SmallVector<int64_t>> shapes;
-  llvm::StringMap<SmallVector<int64_t>> ints;
-  llvm::StringMap<SmallVector<double>> floats;
+/// The number of elements of a small tensor held in the model file.
+std::optional<int64_t> smallCount(const onnx::TensorProto &t) {
+  int64_t count = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || d > (1 << 16))
+      return std::nullopt;
+    count *= d;
+    if (count > (1 << 16))
+      return std::nullopt;
+  }
+  if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL)
+    return std::nullopt;
+  return count;
+}
 
-  explicit GraphFacts(const onnx::GraphProto &graph) {
-    auto noteType = [&](const onnx::ValueInfoProto &vi) {
-      const auto &tt = vi.type().tensor_type();
-      if (!vi.type().has_tensor_type() || !tt.has_shape())
-        return;
-      SmallVector<int64_t> dims;
-      for (const auto &d : tt.shape().dim())
-        dims.push_back(d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value()
-                                                               : -1);
-      shapes[vi.name()] = dims;
-    };
-    for (const auto &vi : graph.input())
-      noteType(vi);
-    for (const auto &vi : graph.value_info())
-      noteType(vi);
-    for (const auto &vi : graph.output())
-      noteType(vi);
-    for (const auto &init : graph.initializer())
-      noteTensor(init.name(), init);
-    // Constant nodes say their shape (and small values) in their attribute.
-    for (const auto &node : graph.node()) {
-      if (node.op_type() != "Constant" || node.output_size() != 1 ||
-          node.attribute_size() != 1 ||
-          !(node.domain().empty() || node.domain() == "ai.onnx"))
-        continue;
-      const auto &a = node.attribute(0);
-      const std::string &out = node.output(0);
-      if (a.name() == "value") {
-        noteTensor(out, a.t());
-      } else if (a.name() == "value_float") {
-        shapes[out] = {};
-        floats[out] = {a.f()};
-      } else if (a.name() == "value_int") {
-        shapes[out] = {};
-        ints[out] = {a.i()};
-      } else if (a.name() == "value_floats") {
-        shapes[out] = {(int64_t)a.floats_size()};
-        floats[out] = SmallVector<double>(a.floats().begin(), a.floats().end());
-      } else if (a.name() == "value_ints") {
-        shapes[out] = {(int64_t)a.ints_size()};
-        ints[out] = SmallVector<int64_t>(a.ints().begin(), a.ints().end());
+/// The values of a small float / double tensor held in the model file.
+std::optional<SmallVector<double>>
+decodeFloats(const onnx::TensorProto &t) {
+  auto count = smallCount(t);
+  bool isDouble = t.data_type() == onnx::TensorProto_DataType_DOUBLE;
+  if (!count ||
+      (t.data_type() != onnx::TensorProto_DataType_FLOAT && !isDouble))
+    return std::nullopt;
+  SmallVector<double> out;
+  size_t width = isDouble ? 8 : 4;
+  if (t.has_raw_data()) {
+    const std::string &raw = t.raw_data();
+    if (raw.size() != *count * width)
+      return std::nullopt;
+    for (int64_t i = 0; i < *count; ++i) {
+      if (isDouble) {
+        double d;
+        std::memcpy(&d, raw.data() + i * width, width);
+        out.push_back(d);
+      } else {
+        float f;
+        std::memcpy(&f, raw.data() + i * width, width);
+        out.push_back(f);
       }
     }
-  }
-
-  void noteTensor(const std::string &name, const onnx::TensorProto &t) {
-    SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
-    shapes[name] = dims;
-    if (auto v = decodeInts(t))
-      ints[name] = std::move(*v);
-    else if (auto f = decodeFloats(t))
-      floats[name] = std::move(*f);
-  }
-
-  /// The number of elements of a small tensor held in the model file.
-  static std::optional<int64_t> smallCount(const onnx::TensorProto &t) {
-    int64_t count = 1;
-    for (int64_t d : t.dims()) {
-      if (d < 0 || d > (1 << 16))
-        return std::nullopt;
-      count *= d;
-      if (count > (1 << 16))
-        return std::nullopt;
-    }
-    if (t.data_location() == onnx::TensorProto_DataLocation_EXTERNAL)
-      return std::nullopt;
-    return count;
-  }
-
-  /// The values of a small float / double tensor held in the model file.
-  static std::optional<SmallVector<double>>
-  decodeFloats(const onnx::TensorProto &t) {
-    auto count = smallCount(t);
-    bool isDouble = t.data_type() == onnx::TensorProto_DataType_DOUBLE;
-    if (!count ||
-        (t.data_type() != onnx::TensorProto_DataType_FLOAT && !isDouble))
-      return std::nullopt;
-    SmallVector<double> out;
-    size_t width = isDouble ? 8 : 4;
-    if (t.has_raw_data()) {
-      const std::string &raw = t.raw_data();
-      if (raw.size() != *count * width)
-        return std::nullopt;
-      for (int64_t i = 0; i < *count; ++i) {
-        if (isDouble) {
-          double d;
-          std::memcpy(&d, raw.data() + i * width, width);
-          out.push_back(d);
-        } else {
-          float f;
-          std::memcpy(&f, raw.data() + i * width, width);
-          out.push_back(f);
-        }
-      }
-      return out;
-    }
-    if (isDouble)
-      out.assign(t.double_data().begin(), t.double_data().end());
-    else
-      out.assign(t.float_data().begin(), t.float_data().end());
-    if ((int64_t)out.size() != *count)
-      return std::nullopt;
     return out;
   }
+  if (isDouble)
+    out.assign(t.double_data().begin(), t.double_data().end());
+  else
+    out.assign(t.float_data().begin(), t.float_data().end());
+  if ((int64_t)out.size() != *count)
+    return std::nullopt;
+  return out;
+}
 
-  /// The values of a small integer tensor held in the model file.
-  static std::optional<SmallVector<int64_t>>
-  decodeInts(const onnx::TensorProto &t) {
-    using DT = onnx::TensorProto_DataType;
-    auto small = smallCount(t);
-    if (!small)
+/// The values of a small integer tensor held in the model file.
+std::optional<SmallVector<int64_t>>
+decodeInts(const onnx::TensorProto &t) {
+  using DT = onnx::TensorProto_DataType;
+  auto small = smallCount(t);
+  if (!small)
+    return std::nullopt;
+  int64_t count = *small;
+  int width;
+  bool isSigned = true;
+  switch (t.data_type()) {
+  case DT::TensorProto_DataType_INT64: width = 8; break;
+  case DT::TensorProto_DataType_INT32: width = 4; break;
+  case DT::TensorProto_DataType_INT16: width = 2; break;
+  case DT::TensorProto_DataType_INT8: width = 1; break;
+  case DT::TensorProto_DataType_UINT8: width = 1; isSigned = false; break;
+  case DT::TensorProto_DataType_UINT16: width = 2; isSigned = false; break;
+  case DT::TensorProto_DataType_UINT32: width = 4; isSigned = false; break;
+  default: return std::nullopt;
+  }
+  SmallVector<int64_t> out;
+  if (t.has_raw_data()) {
+    const std::string &raw = t.raw_data();
+    if ((int64_t)raw.size() != count * width)
       return std::nullopt;
-    int64_t count = *small;
-    int width;
-    bool isSigned = true;
-    switch (t.data_type()) {
-    case DT::TensorProto_DataType_INT64: width = 8; break;
-    case DT::TensorProto_DataType_INT32: width = 4; break;
-    case DT::TensorProto_DataType_INT16: width = 2; break;
-    case DT::TensorProto_DataType_INT8: width = 1; break;
-    case DT::TensorProto_DataType_UINT8: width = 1; isSigned = false; break;
-    case DT::TensorProto_DataType_UINT16: width = 2; isSigned = false; break;
-    case DT::TensorProto_DataType_UINT32: width = 4; isSigned = false; break;
-    default: return std::nullopt;
+    for (int64_t i = 0; i < count; ++i) {
+      uint64_t v = 0;
+      for (int b = 0; b < width; ++b)
+        v |= (uint64_t)(unsigned char)raw[i * width + b] << (8 * b);
+      if (isSigned && width < 8 && (v >> (8 * width - 1)) & 1)
+        v |= ~uint64_t(0) << (8 * width); // sign-extend
+      out.push_back((int64_t)v);
     }
-    SmallVector<int64_t> out;
-    if (t.has_raw_data()) {
-      const std::string &raw = t.raw_data();
-      if ((int64_t)raw.size() != count * width)
-        return std::nullopt;
-      for (int64_t i = 0; i < count; ++i) {
-        uint64_t v = 0;
-        for (int b = 0; b < width; ++b)
-          v |= (uint64_t)(unsigned char)raw[i * width + b] << (8 * b);
-        if (isSigned && width < 8 && (v >> (8 * width - 1)) & 1)
-          v |= ~uint64_t(0) << (8 * width); // sign-extend
-        out.push_back((int64_t)v);
-      }
-      return out;
-    }
-    if (t.data_type() == DT::TensorProto_DataType_INT64)
-      out.assign(t.int64_data().begin(), t.int64_data().end());
-    else if (t.data_type() == DT::TensorProto_DataType_UINT32)
-      out.assign(t.uint64_data().begin(), t.uint64_data().end());
-    else
-      out.assign(t.int32_data().begin(), t.int32_data().end());
-    if ((int64_t)out.size() != count)
-      return std::nullopt;
     return out;
   }
-};
+  if (t.data_type() == DT::TensorProto_DataType_INT64)
+    out.assign(t.int64_data().begin(), t.int64_data().end());
+  else if (t.data_type() == DT::TensorProto_DataType_UINT32)
+    out.assign(t.uint64_data().begin(), t.uint64_data().end());
+  else
+    out.assign(t.int32_data().begin(), t.int32_data().end());
+  if ((int64_t)out.size() != count)
+    return std::nullopt;
+  return out;
+}
+
+} // namespace
+
+GraphFacts::GraphFacts(const onnx::GraphProto &graph) {
+  auto noteType = [&](const onnx::ValueInfoProto &vi) {
+    const auto &tt = vi.type().tensor_type();
+    if (!vi.type().has_tensor_type() || !tt.has_shape())
+      return;
+    SmallVector<int64_t> dims;
+    for (const auto &d : tt.shape().dim())
+      dims.push_back(d.has_dim_value() && d.dim_value() >= 0 ? d.dim_value()
+                                                             : -1);
+    shapes[vi.name()] = dims;
+  };
+  for (const auto &vi : graph.input())
+    noteType(vi);
+  for (const auto &vi : graph.value_info())
+    noteType(vi);
+  for (const auto &vi : graph.output())
+    noteType(vi);
+  for (const auto &init : graph.initializer())
+    noteTensor(init.name(), init);
+  // Constant nodes say their shape (and small values) in their attribute.
+  for (const auto &node : graph.node()) {
+    if (node.op_type() != "Constant" || node.output_size() != 1 ||
+        node.attribute_size() != 1 ||
+        !isDefaultDomain(node))
+      continue;
+    const auto &a = node.attribute(0);
+    const std::string &out = node.output(0);
+    if (a.name() == "value") {
+      noteTensor(out, a.t());
+    } else if (a.name() == "value_float") {
+      shapes[out] = {};
+      floats[out] = {a.f()};
+    } else if (a.name() == "value_int") {
+      shapes[out] = {};
+      ints[out] = {a.i()};
+    } else if (a.name() == "value_floats") {
+      shapes[out] = {(int64_t)a.floats_size()};
+      floats[out] = SmallVector<double>(a.floats().begin(), a.floats().end());
+    } else if (a.name() == "value_ints") {
+      shapes[out] = {(int64_t)a.ints_size()};
+      ints[out] = SmallVector<int64_t>(a.ints().begin(), a.ints().end());
+    }
+  }
+}
+
+void GraphFacts::noteTensor(const std::string &name, const onnx::TensorProto &t) {
+  SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
+  shapes[name] = dims;
+  if (auto v = decodeInts(t))
+    ints[name] = std::move(*v);
+  else if (auto f = decodeFloats(t))
+    floats[name] = std::move(*f);
+}
+
+namespace {
 
 /// Checks one node against the rules of its op table entry.
 struct RuleChecker {

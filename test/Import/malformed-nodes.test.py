@@ -116,3 +116,11 @@ save("convinteger-weight-rank.onnx",
       helper.make_node("ConvInteger", ["R", "W"], ["Y"], name="conv")],
      [info("X", [1, 1, 8, 8], TensorProto.UINT8)], [info("Y", None, TensorProto.INT32)],
      [helper.make_tensor("W", TensorProto.UINT8, [2, 1, 3, 3, 1], [1] * 18)])
+# The same with the weight in a Constant node (its shape is in the node's
+# attribute, not in an initializer).
+save("conv-constant-weight-rank.onnx",
+     [helper.make_node("Constant", [], ["W"], name="w",
+                       value=helper.make_tensor("w", TensorProto.FLOAT, [2, 1, 3, 3, 1], [0.5] * 18)),
+      helper.make_node("Relu", ["X"], ["R"], name="relu"),
+      helper.make_node("Conv", ["R", "W"], ["Y"], name="conv")],
+     [info("X", [1, 1, 8, 8])], [info("Y", None)])
