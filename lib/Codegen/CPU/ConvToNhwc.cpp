@@ -85,6 +85,13 @@ unitDimGroups(ArrayRef<int64_t> shape) {
   return groups;
 }
 
+/// The dim positions of a permutation map's results, in order.
+SmallVector<unsigned> positions(AffineMap perm) {
+  return llvm::map_to_vector(perm.getResults(), [](AffineExpr e) {
+    return cast<AffineDimExpr>(e).getPosition();
+  });
+}
+
 /// `src` with its dims permuted: result dim i is src dim perm[i].
 Value transposeGeneric(OpBuilder &b, Location loc, Value src,
                        ArrayRef<int64_t> perm) {
@@ -438,10 +445,8 @@ struct SinkTransposeIntoProducer : OpRewritePattern<linalg::GenericOp> {
                                 ng.getRegion().begin());
     // The others read G's layout back: G's dim i is the new result's dim
     // perm(i).
-    SmallVector<int64_t> back;
-    for (AffineExpr e : perm.getResults())
-      back.push_back(cast<AffineDimExpr>(e).getPosition());
-    Value r = transposeGeneric(rewriter, loc, ng.getResult(0), back);
+    Value r = transposeGeneric(rewriter, loc, ng.getResult(0),
+                               llvm::to_vector_of<int64_t>(positions(perm)));
     rewriter.replaceOp(t, ng.getResult(0));
     rewriter.replaceOp(g, r);
     return success();
@@ -462,10 +467,7 @@ struct ReductionInInputOrder : OpRewritePattern<linalg::GenericOp> {
     AffineMap m = g.getMatchingIndexingMap(g.getDpsInputOperand(0));
     if (!m.isPermutation() || m.isIdentity())
       return failure();
-    SmallVector<unsigned> order;
-    for (AffineExpr e : m.getResults())
-      order.push_back(cast<AffineDimExpr>(e).getPosition());
-    return linalg::interchangeGenericOp(rewriter, g, order);
+    return linalg::interchangeGenericOp(rewriter, g, positions(m));
   }
 };
 

@@ -151,29 +151,36 @@ Value broadcastLast(OpBuilder &b, Location loc, ArrayRef<int32_t> values,
       .getResult(0);
 }
 
+/// The per-channel values of a constant accumulator init of `f` channels (a
+/// bias broadcast along the last dim, or a fill); none otherwise.
+std::optional<SmallVector<int32_t>> constantInit(Value init, int64_t f) {
+  if (DenseElementsAttr bias = broadcastBias(init);
+      bias && bias.getNumElements() == f)
+    return llvm::map_to_vector(bias.getValues<APInt>(), [](const APInt &v) {
+      return int32_t(v.getSExtValue());
+    });
+  IntegerAttr v;
+  if (auto fill = init.getDefiningOp<linalg::FillOp>();
+      fill && matchPattern(fill.getInputs()[0], m_Constant(&v)))
+    return SmallVector<int32_t>(f, int32_t(v.getValue().getSExtValue()));
+  return std::nullopt;
+}
+
+/// a - c in i32, wrapping like the i32 sum.
+int32_t wrappingSub(int32_t a, int32_t c) {
+  return int32_t(uint32_t(a) - uint32_t(c));
+}
+
 /// init - correction[f]: folded into the constant where init is a constant
 /// bias broadcast or fill, an elementwise subtraction otherwise.
 Value correctInit(OpBuilder &b, Location loc, Value init,
                   ArrayRef<int32_t> correction) {
   int64_t f = correction.size();
-  SmallVector<int32_t> folded(f);
-  auto sub = [](int32_t a, int32_t c) {
-    return int32_t(uint32_t(a) - uint32_t(c)); // wraps like the i32 sum
-  };
-  if (DenseElementsAttr bias = broadcastBias(init);
-      bias && bias.getNumElements() == f) {
-    auto values = bias.getValues<APInt>();
+  if (auto values = constantInit(init, f)) {
+    SmallVector<int32_t> folded(f);
     for (int64_t i = 0; i < f; ++i)
-      folded[i] = sub(int32_t(values[i].getSExtValue()), correction[i]);
+      folded[i] = wrappingSub((*values)[i], correction[i]);
     return broadcastLast(b, loc, folded, init);
-  }
-  if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
-    IntegerAttr v;
-    if (matchPattern(fill.getInputs()[0], m_Constant(&v))) {
-      for (int64_t i = 0; i < f; ++i)
-        folded[i] = sub(int32_t(v.getValue().getSExtValue()), correction[i]);
-      return broadcastLast(b, loc, folded, init);
-    }
   }
   auto type = RankedTensorType::get({f}, b.getI32Type());
   Value c = arith::ConstantOp::create(
@@ -343,21 +350,9 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
     // sliced back to N columns. Unpacked, such a GEMM shuffled its weights
     // at every use.
     int64_t np = n % lanes && n % 8 ? llvm::alignTo(n, 8) : n;
-    SmallVector<int32_t> initValues;
-    if (np != n) {
-      if (DenseElementsAttr bias = broadcastBias(init);
-          bias && bias.getNumElements() == n) {
-        for (const APInt &v : bias.getValues<APInt>())
-          initValues.push_back(int32_t(v.getSExtValue()));
-      } else if (auto fill = init.getDefiningOp<linalg::FillOp>()) {
-        IntegerAttr v;
-        if (!matchPattern(fill.getInputs()[0], m_Constant(&v)))
-          return rewriter.notifyMatchFailure(op, "N not in blocks of 8");
-        initValues.assign(n, int32_t(v.getValue().getSExtValue()));
-      } else {
-        return rewriter.notifyMatchFailure(op, "N not in blocks of 8");
-      }
-    }
+    std::optional<SmallVector<int32_t>> initValues;
+    if (np != n && !(initValues = constantInit(init, n)))
+      return rewriter.notifyMatchFailure(op, "N not in blocks of 8");
     std::vector<char> packed((k / 4) * np * 4, 0);
     SmallVector<int32_t> correction(np, 0);
     for (int64_t ki = 0; ki < k; ++ki)
@@ -381,7 +376,7 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
     } else {
       SmallVector<int32_t> folded(np, 0);
       for (int64_t i = 0; i < n; ++i)
-        folded[i] = int32_t(uint32_t(initValues[i]) - uint32_t(correction[i]));
+        folded[i] = wrappingSub((*initValues)[i], correction[i]);
       SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, init);
       sizes.back() = rewriter.getIndexAttr(np);
       Value like = tensor::EmptyOp::create(rewriter, loc, sizes,
