@@ -1,5 +1,6 @@
 // Times onnxruntime (CPU, the npm package onnxruntime-node) on one input, as
-// the peer Dyad's speed is compared with. Prints "median <ms> p90 <ms>".
+// the peer Dyad's speed is compared with. Prints "median <ms> p90 <ms>
+// peak-rss <MiB>".
 //
 //   node bench/ort_bench.js model.onnx input.npy [runs] [threads] [out.npy]
 //
@@ -50,5 +51,8 @@ function readNpy(file) {
     fs.writeFileSync(outPath, Buffer.concat([pre, Buffer.from(header, 'latin1'),
         Buffer.from(Float32Array.from(out.data).buffer)]));
   }
-  console.log(`median ${ms[Math.floor(ms.length / 2)]} p90 ${ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.9))]}`);
+  // The process's peak resident set, as dyad-run reports its own (VmHWM).
+  const hwm = /VmHWM:\s*(\d+)/.exec(fs.readFileSync('/proc/self/status', 'latin1'));
+  console.log(`median ${ms[Math.floor(ms.length / 2)]} p90 ${ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.9))]}` +
+              (hwm ? ` peak-rss ${Number(hwm[1]) / 1024} MiB` : ''));
 })().catch(e => { console.error(`ort_bench: ${e.message}`); process.exit(1); });

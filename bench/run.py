@@ -16,6 +16,10 @@ images. Times are medians of --runs runs after warm-up; every configuration
 is measured 3 times, interleaved, and the smallest median kept (other
 processes on a shared machine only ever slow a run down).
 
+Also measured: the wall time of each dyadc compile (int8: calibration on
+1000 images included), and each timed process's peak resident set (VmHWM,
+as each reports it; onnxruntime's includes node's own, printed apart).
+
 Printed and written as JSON (--json): the CPU, each median in ms, and the
 ratios the CPU-speed issue asks for: Dyad int8 / onnxruntime's best (the
 faster of its fp32 and QDQ runs; < 1 is faster), Dyad fp32 / onnxruntime
@@ -30,6 +34,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
@@ -57,16 +62,21 @@ def cpu_name():
     return name, paths
 
 
-def run(cmd):
+def run(cmd, stats=None):
+    """Runs cmd, exits on failure, returns its stdout; with `stats` (a dict),
+    records its wall time in seconds ("s")."""
+    start = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"bench: {' '.join(cmd)} failed:\n{p.stdout}{p.stderr}")
+    if stats is not None:
+        stats["s"] = time.perf_counter() - start
     return p.stdout
 
 
-def median_of(out):
+def figure(out, name):
     words = out.replace(",", " ").split()
-    return float(words[words.index("median") + 1])
+    return float(words[words.index(name) + 1])
 
 
 def main():
@@ -93,6 +103,16 @@ def main():
     results = {"cpu": name, "kernel_paths": paths, "cores": cores,
                "runs": args.runs, "models": {}}
     threads = sorted({1, cores})
+    # What a node process with onnxruntime loaded and no session holds: part
+    # of every onnxruntime figure of peak RSS (reported, not subtracted).
+    base = figure(run(["node", "-e", "require(%s); console.log('peak-rss', "
+                       "/VmHWM:\\s*(\\d+)/.exec(require('fs').readFileSync("
+                       "'/proc/self/status', 'latin1'))[1] / 1024)" % json.dumps(
+                           os.path.join(HERE, "node_modules", "onnxruntime-node"))]),
+                  "peak-rss")
+    results["ort_process_baseline_rss_mib"] = base
+    print(f"node + onnxruntime-node loaded, no model: {base:.0f} MiB peak RSS",
+          flush=True)
     for m in models:
         path = os.path.join(ROOT, "models", m)
         with tempfile.TemporaryDirectory() as work:
@@ -109,13 +129,17 @@ def main():
             int8 = os.path.join(work, "int8.so")
             table = os.path.join(work, "table.json")
             qdq = os.path.join(work, "qdq.onnx")
-            run([dyadc, path, "-o", fp32])
+            compile_fp32, compile_int8 = {}, {}
+            run([dyadc, path, "-o", fp32], compile_fp32)
             cmd = [dyadc, path, "-o", int8, "--quantize", "--calibrate", calib,
                    "--calib-method", "minmax", "--calib-count", "1000",
                    "--calib-table", table]
             if "vit" in m:
                 cmd.append("--allow-float-ops")
-            run(cmd)
+            run(cmd, compile_int8)
+            print(f"{m:20s} compile: fp32 {compile_fp32['s']:.2f} s, int8 "
+                  f"(calibration on 1000 images included) "
+                  f"{compile_int8['s']:.2f} s", flush=True)
             run(["/usr/bin/python3", os.path.join(HERE, "qdq_model.py"), path,
                  table, qdq])
             # The peer's int8 model must compute what Dyad's does.
@@ -141,26 +165,36 @@ def main():
                 "ort_qdq_int8": lambda x, t: ["node", ort, qdq, x,
                                               str(args.runs), str(t)],
             }
-            entry = {"qdq_agreement": agree, "runs": []}
+            entry = {"qdq_agreement": agree,
+                     "compile_s": {"fp32": compile_fp32["s"],
+                                   "int8_with_calibration": compile_int8["s"]},
+                     "runs": []}
             for b in (1, 64):
                 for t in threads:
-                    best = {}
+                    best, rss = {}, {}
                     for _ in range(args.repeats):
                         for k, make in configs.items():
-                            ms = median_of(run(make(inputs[b], t)))
+                            out = run(make(inputs[b], t))
+                            ms, mib = figure(out, "median"), figure(out, "peak-rss")
                             best[k] = min(best.get(k, ms), ms)
+                            rss[k] = min(rss.get(k, mib), mib)
                     ort_best = min(best["ort_fp32"], best["ort_qdq_int8"])
                     row = {"batch": b, "threads": t, **best,
                            "int8_vs_ort_best": best["dyad_int8"] / ort_best,
                            "fp32_vs_ort_fp32": best["dyad_fp32"] / best["ort_fp32"],
-                           "int8_speedup_over_fp32": best["dyad_fp32"] / best["dyad_int8"]}
+                           "int8_speedup_over_fp32": best["dyad_fp32"] / best["dyad_int8"],
+                           "peak_rss_mib": rss,
+                           "int8_rss_vs_ort_best": rss["dyad_int8"] / rss[
+                               min(("ort_fp32", "ort_qdq_int8"), key=best.get)]}
                     entry["runs"].append(row)
                     print(f"{m:20s} batch {b:2d} threads {t}: "
                           f"Dyad fp32 {best['dyad_fp32']:8.3f} int8 {best['dyad_int8']:8.3f} ms | "
                           f"ORT fp32 {best['ort_fp32']:8.3f} QDQ {best['ort_qdq_int8']:8.3f} ms | "
                           f"int8/ORT-best {row['int8_vs_ort_best']:.2f} "
                           f"fp32/ORT-fp32 {row['fp32_vs_ort_fp32']:.2f} "
-                          f"int8 speedup {row['int8_speedup_over_fp32']:.2f}x",
+                          f"int8 speedup {row['int8_speedup_over_fp32']:.2f}x | "
+                          f"peak RSS MiB Dyad {rss['dyad_fp32']:.0f}/{rss['dyad_int8']:.0f} "
+                          f"ORT {rss['ort_fp32']:.0f}/{rss['ort_qdq_int8']:.0f}",
                           flush=True)
             results["models"][m] = entry
     if args.json:

@@ -685,7 +685,16 @@ int runMain(int argc, char **argv) {
     // The minimum too: on a shared machine interference only adds time,
     // so it is the steadiest figure for comparing two builds.
     std::cout << "bench: " << bench << " runs, median " << median
-              << " ms, p90 " << p90 << " ms, min " << ms.front() << " ms\n";
+              << " ms, p90 " << p90 << " ms, min " << ms.front() << " ms";
+    // This process's peak resident set (Linux: VmHWM of its own address
+    // space; getrusage's maxrss would count the image it was forked from).
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("VmHWM:", 0) == 0)
+        std::cout << ", peak-rss "
+                  << std::strtoll(line.c_str() + 6, nullptr, 10) / 1024.0
+                  << " MiB";
+    std::cout << "\n";
   }
   dyad_model_free(model);
   return bad ? 2 : 0;
