@@ -79,16 +79,23 @@ func.func @chain(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32> {
   return %z : tensor<1x2x5x5xf32>
 }
 
-// An int8 stem (1 input channel): channels rounded up to 4 for vpdpbusd, in
-// the same pad as the spatial padding (the extra channels hold the zero
-// point), and zero filter channels added at compile time. One channel moves
-// from NCHW to NHWC without a copy: a transpose of a unit dim is a reshape.
+// An int8 stem of one input channel, 3 columns wide: each output pixel's
+// 3 columns (and a fourth, clamped in bounds, times a zero filter column)
+// become the 4 channels of a one-column window, so vpdpbusd takes a kernel
+// row at a time. One channel moves from NCHW to NHWC without a copy: a
+// transpose of a unit dim is a reshape.
 // CHECK-LABEL: func.func @conv_i8_stem(
 // CHECK-SAME:    %[[X:.*]]: tensor<?x1x8x8xi8>)
 // CHECK:         %[[C:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0], [1, 2], [3]] : tensor<?x1x8x8xi8> into tensor<?x8x8xi8>
 // CHECK:         %[[E:.*]] = tensor.expand_shape %[[C]] {{\[\[}}0], [1], [2, 3]] {{.*}} into tensor<?x8x8x1xi8>
-// CHECK:         %[[P:.*]] = tensor.pad %[[E]] low[0, 1, 1, 0] high[0, 1, 1, 3]
-// CHECK:         linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[P]], %{{.*}} : tensor<?x10x10x4xi8>, tensor<3x3x4x16xi8>)
+// CHECK:         %[[P:.*]] = tensor.pad %[[E]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK:         %[[WIN:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x10x8x4xi8>)
+// CHECK:           %[[OW:.*]] = linalg.index 2
+// CHECK:           %[[K:.*]] = linalg.index 3
+// CHECK:           %[[COL:.*]] = arith.addi %[[OW]], %[[K]]
+// CHECK:           %[[CL:.*]] = arith.minsi %[[COL]], %c9
+// CHECK:           tensor.extract %[[P]][%{{.*}}, %{{.*}}, %[[CL]], %c0] : tensor<?x10x10x1xi8>
+// CHECK:         linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%[[WIN]], %{{.*}} : tensor<?x10x8x4xi8>, tensor<3x1x4x16xi8>)
 #id1 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
 #ch1 = affine_map<(d0, d1, d2, d3) -> (d1)>
 func.func @conv_i8_stem(%x: tensor<?x1x8x8xi8>) -> tensor<?x16x8x8xi32> {
@@ -119,6 +126,44 @@ func.func @conv_i8_stem(%x: tensor<?x1x8x8xi8>) -> tensor<?x16x8x8xi32> {
     linalg.yield %in : i32
   } -> tensor<?x16x8x8xi32>
   %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xe, %we : tensor<?x1x10x10xi32>, tensor<16x1x3x3xi32>) outs(%init : tensor<?x16x8x8xi32>) -> tensor<?x16x8x8xi32>
+  return %y : tensor<?x16x8x8xi32>
+}
+
+
+// A stem of 3 input channels (RGB): channels rounded up to 4 for
+// vpdpbusd, in the same pad as the spatial padding (the extra channel holds
+// the zero point), and zero filter channels added at compile time.
+// CHECK-LABEL: func.func @conv_i8_stem_rgb(
+// CHECK:         %[[P:.*]] = tensor.pad %{{.*}} low[0, 1, 1, 0] high[0, 1, 1, 1]
+// CHECK:         linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[P]], %{{.*}} : tensor<?x10x10x4xi8>, tensor<3x3x4x16xi8>)
+func.func @conv_i8_stem_rgb(%x: tensor<?x3x8x8xi8>) -> tensor<?x16x8x8xi32> {
+  %c0 = arith.constant 0 : index
+  %zp = arith.constant -3 : i8
+  %w = arith.constant dense<2> : tensor<16x3x3x3xi8>
+  %bias = arith.constant dense<7> : tensor<16xi32>
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zp : i8
+  } : tensor<?x3x8x8xi8> to tensor<?x3x10x10xi8>
+  %n = tensor.dim %x, %c0 : tensor<?x3x8x8xi8>
+  %e = tensor.empty(%n) : tensor<?x3x10x10xi32>
+  %xe = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%p : tensor<?x3x10x10xi8>) outs(%e : tensor<?x3x10x10xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<?x3x10x10xi32>
+  %we0 = tensor.empty() : tensor<16x3x3x3xi32>
+  %we = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%w : tensor<16x3x3x3xi8>) outs(%we0 : tensor<16x3x3x3xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<16x3x3x3xi32>
+  %i0 = tensor.empty(%n) : tensor<?x16x8x8xi32>
+  %init = linalg.generic {indexing_maps = [#ch1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<16xi32>) outs(%i0 : tensor<?x16x8x8xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<?x16x8x8xi32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xe, %we : tensor<?x3x10x10xi32>, tensor<16x3x3x3xi32>) outs(%init : tensor<?x16x8x8xi32>) -> tensor<?x16x8x8xi32>
   return %y : tensor<?x16x8x8xi32>
 }
 

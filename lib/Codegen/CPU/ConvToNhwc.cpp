@@ -235,6 +235,73 @@ Value inputToNhwc(OpBuilder &b, Location loc, Value x, bool narrow) {
   return transposeGeneric(b, loc, x, kToNhwc);
 }
 
+/// An int8 NHWC convolution of one input channel (a grayscale stem) with a
+/// window at most 4 columns wide reads each output pixel's columns as the 4
+/// channels of a one-column window instead:
+///   x'[n, h, ow, k] = x[n, h, min(ow * sw + k * dw, W - 1), 0],  k < 4,
+/// with the HWCF filter [KH][KW][1][F] as [KH][1][4][F] (zero for k >= KW;
+/// the clamped reads they multiply only keep them in bounds) and stride and
+/// dilation 1 along W. vpdpbusd then takes a kernel row per instruction (KH
+/// per output vector, was KH * KW with 3 of 4 channels zero), and x' is as
+/// large as the channel padding it replaces. Returns false, changing
+/// nothing, where it does not apply.
+bool foldColumnsIntoChannels(OpBuilder &b, Location loc, Value &xt, Value &wt,
+                             SmallVector<int64_t> &strides,
+                             SmallVector<int64_t> &dilations) {
+  auto xType = cast<RankedTensorType>(xt.getType());
+  DenseElementsAttr filter;
+  if (xType.getDimSize(3) != 1 || ShapedType::isDynamic(xType.getDimSize(2)) ||
+      ShapedType::isDynamic(xType.getDimSize(1)) ||
+      !matchPattern(wt, m_Constant(&filter)))
+    return false;
+  auto wType = cast<RankedTensorType>(filter.getType());
+  int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
+          f = wType.getDimSize(3), w = xType.getDimSize(2);
+  if (!wType.hasStaticShape() || wType.getElementTypeBitWidth() != 8 ||
+      kw < 2 || kw > 4)
+    return false;
+  int64_t sw = strides[1], dw = dilations[1];
+  int64_t ow = (w - (kw - 1) * dw - 1) / sw + 1;
+  if (ow < 1)
+    return false;
+  std::vector<char> out(kh * 4 * f, 0);
+  for (int64_t r = 0; r < kh; ++r)
+    for (int64_t c = 0; c < kw; ++c)
+      for (int64_t fi = 0; fi < f; ++fi)
+        out[(r * 4 + c) * f + fi] =
+            filter.isSplat() ? filter.getRawData()[0]
+                             : filter.getRawData()[(r * kw + c) * f + fi];
+  wt = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::getFromRawBuffer(wType.clone({kh, 1, 4, f}), out));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, xt);
+  sizes[2] = b.getIndexAttr(ow);
+  sizes[3] = b.getIndexAttr(4);
+  Value init = tensor::EmptyOp::create(b, loc, sizes, xType.getElementType());
+  Value src = xt;
+  auto g = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
+      SmallVector<AffineMap>{b.getMultiDimIdentityMap(4)},
+      SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        auto idx = [&](int64_t d) { return linalg::IndexOp::create(nb, l, d); };
+        auto cst = [&](int64_t v) {
+          return arith::ConstantIndexOp::create(nb, l, v);
+        };
+        Value col = arith::AddIOp::create(
+            nb, l, arith::MulIOp::create(nb, l, idx(2), cst(sw)),
+            arith::MulIOp::create(nb, l, idx(3), cst(dw)));
+        col = arith::MinSIOp::create(nb, l, col, cst(w - 1));
+        Value v = tensor::ExtractOp::create(
+            nb, l, src, ValueRange{idx(0), idx(1), col, cst(0)});
+        linalg::YieldOp::create(nb, l, v);
+      });
+  xt = g.getResult(0);
+  strides[1] = 1;
+  dilations[1] = 1;
+  return true;
+}
+
 /// An int8 NHWC convolution with C % 4 != 0 input channels (the image stem:
 /// 1 or 3) gets C rounded up to 4: vpdpbusd takes 4 channels per lane, and
 /// the extra channels, zero in the constant HWCF filter, add nothing. Their
@@ -306,11 +373,16 @@ struct ToNhwc : OpRewritePattern<OpTy> {
     Value xt = inputToNhwc(rewriter, loc, x, narrow);
     Value initT = transposeGeneric(rewriter, loc, init, kToNhwc);
     Value wt = isConv ? permuteFilter(rewriter, loc, w, filterPerm) : w;
-    if (narrow && std::is_same_v<NhwcOp, linalg::Conv2DNhwcHwcfOp>)
+    auto strides = llvm::to_vector(op.getStrides().template getValues<int64_t>());
+    auto dilations =
+        llvm::to_vector(op.getDilations().template getValues<int64_t>());
+    if (narrow && std::is_same_v<NhwcOp, linalg::Conv2DNhwcHwcfOp> &&
+        !foldColumnsIntoChannels(rewriter, loc, xt, wt, strides, dilations))
       padChannelsTo4(rewriter, loc, xt, wt);
     Value y = NhwcOp::create(rewriter, loc, TypeRange{initT.getType()},
                              ValueRange{xt, wt}, ValueRange{initT},
-                             op.getStrides(), op.getDilations())
+                             rewriter.getI64TensorAttr(strides),
+                             rewriter.getI64TensorAttr(dilations))
                   .getResult(0);
     rewriter.replaceOp(op, transposeGeneric(rewriter, loc, y, kToNchw));
     return success();
