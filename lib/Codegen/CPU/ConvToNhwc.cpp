@@ -238,10 +238,11 @@ Value inputToNhwc(OpBuilder &b, Location loc, Value x, bool narrow) {
 /// An int8 NHWC convolution of one input channel (a grayscale stem) with a
 /// window at most 4 columns wide reads each output pixel's columns as the 4
 /// channels of a one-column window instead:
-///   x'[n, h, ow, k] = x[n, h, min(ow * sw + k * dw, W - 1), 0],  k < 4,
+///   x'[n, h, ow, k] = x[n, h, ow * sw + k * dw, 0],  k < 4,
 /// with the HWCF filter [KH][KW][1][F] as [KH][1][4][F] (zero for k >= KW;
-/// the clamped reads they multiply only keep them in bounds) and stride and
-/// dilation 1 along W. vpdpbusd then takes a kernel row per instruction (KH
+/// x gets the extra columns those read from its pad) and stride and
+/// dilation 1 along W. With sw = dw = 1 a pixel's window is one 4-byte
+/// load. vpdpbusd then takes a kernel row per instruction (KH
 /// per output vector, was KH * KW with 3 of 4 channels zero), and x' is as
 /// large as the channel padding it replaces. Returns false, changing
 /// nothing, where it does not apply.
@@ -274,11 +275,40 @@ bool foldColumnsIntoChannels(OpBuilder &b, Location loc, Value &xt, Value &wt,
   wt = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::getFromRawBuffer(wType.clone({kh, 1, 4, f}), out));
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, xt);
+  // The columns the fourth tap reads past x's width: more of its spatial
+  // pad (or zeros), multiplied by zero filter columns.
+  int64_t extra = std::max<int64_t>(0, (ow - 1) * sw + 3 * dw + 1 - w);
+  Value src = xt;
+  if (extra > 0) {
+    auto pad = xt.getDefiningOp<tensor::PadOp>();
+    Value padValue = pad ? pad.getConstantPaddingValue() : Value();
+    SmallVector<OpFoldResult> low(4, b.getIndexAttr(0)), high = low;
+    if (padValue && pad->use_empty()) {
+      low = pad.getMixedLowPad();
+      high = pad.getMixedHighPad();
+      src = pad.getSource();
+    } else {
+      padValue = arith::ConstantOp::create(
+          b, loc, b.getZeroAttr(xType.getElementType()));
+    }
+    if (std::optional<int64_t> h = getConstantIntValue(high[2]))
+      high[2] = b.getIndexAttr(*h + extra);
+    else
+      high[2] = arith::AddIOp::create(
+                    b, loc, cast<Value>(high[2]),
+                    arith::ConstantIndexOp::create(b, loc, extra))
+                    .getResult();
+    src = tensor::PadOp::create(b, loc, Type(), src, low, high, padValue)
+              .getResult();
+  }
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, src);
   sizes[2] = b.getIndexAttr(ow);
   sizes[3] = b.getIndexAttr(4);
   Value init = tensor::EmptyOp::create(b, loc, sizes, xType.getElementType());
-  Value src = xt;
+  // Read as [N][H][W] rows (the unit channel dim dropped), so a window is
+  // contiguous along the innermost index and vectorizes as one load.
+  Value rows = tensor::CollapseShapeOp::create(
+      b, loc, src, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
   auto g = linalg::GenericOp::create(
       b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
       SmallVector<AffineMap>{b.getMultiDimIdentityMap(4)},
@@ -291,9 +321,8 @@ bool foldColumnsIntoChannels(OpBuilder &b, Location loc, Value &xt, Value &wt,
         Value col = arith::AddIOp::create(
             nb, l, arith::MulIOp::create(nb, l, idx(2), cst(sw)),
             arith::MulIOp::create(nb, l, idx(3), cst(dw)));
-        col = arith::MinSIOp::create(nb, l, col, cst(w - 1));
-        Value v = tensor::ExtractOp::create(
-            nb, l, src, ValueRange{idx(0), idx(1), col, cst(0)});
+        Value v = tensor::ExtractOp::create(nb, l, rows,
+                                            ValueRange{idx(0), idx(1), col});
         linalg::YieldOp::create(nb, l, v);
       });
   xt = g.getResult(0);
