@@ -169,6 +169,9 @@ std::string dyad::describeSignature(const ModelSignature &signature) {
        << list(signature.cpuFeatures,
                [](const std::string &f) { return percentEncode(f); })
        << "\n";
+  if (signature.batchBytesPerSample > 0)
+    os << "batch " << signature.batchBytesPerSample << " "
+       << signature.batchSharedBytes << "\n";
   return os.str();
 }
 
@@ -417,7 +420,15 @@ LogicalResult dyad::lowerToLLVMDialect(
   buildLowerCpuPipeline(pm, lowerOptions);
   if (failed(pm.run(module)))
     return failure();
-  return addRuntimeInterface(module, funcName, signature);
+  // dyad-cpu-batch-footprint's finding, carried to the llvm.func.
+  ModelSignature sig = signature;
+  if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(funcName))
+    if (auto fp = f->getAttrOfType<DenseI64ArrayAttr>("dyad.batch_footprint");
+        fp && fp.size() == 2) {
+      sig.batchBytesPerSample = fp[0];
+      sig.batchSharedBytes = fp[1];
+    }
+  return addRuntimeInterface(module, funcName, sig);
 }
 
 llvm::Error dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,

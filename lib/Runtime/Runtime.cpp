@@ -36,6 +36,7 @@
 
 #include <dlfcn.h>
 #include <sched.h>
+#include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -177,6 +178,10 @@ struct dyad_model {
   std::vector<std::unique_ptr<TensorInfo>> inputs, outputs;
   std::string cpu;                       // compiled for
   std::vector<std::string> cpuFeatures;  // its code may use these
+  // Batch-separable graphs (the "batch" line): bytes per sample of the
+  // largest op and of the weights; the rows run per call (0: all at once).
+  int64_t batchBytesPerSample = 0, batchSharedBytes = 0;
+  int64_t batchChunk = 0;
 
   dyad_status fail(dyad_status status, const char *fmt, ...) {
     char buf[1024];
@@ -198,6 +203,28 @@ static int defaultThreads() {
       return n;
   }
   return availableCores();
+}
+
+/// How many rows of the batch one call runs, for a batch-separable model
+/// (0: all at once): the largest power of two whose chunk of the largest op
+/// fits this CPU's L2 cache beside the weights (or in half of it where the
+/// weights take more). DYAD_BATCH_CHUNK overrides it (0: off).
+static int64_t batchChunk(const dyad_model &m) {
+  if (m.batchBytesPerSample <= 0)
+    return 0;
+  if (const char *env = std::getenv("DYAD_BATCH_CHUNK"))
+    return std::max<int64_t>(0, std::atoll(env));
+  int64_t l2 = 0;
+#ifdef _SC_LEVEL2_CACHE_SIZE
+  l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+#endif
+  if (l2 <= 0)
+    l2 = int64_t(1) << 20;
+  int64_t room = std::max(l2 - m.batchSharedBytes, l2 / 2);
+  int64_t chunk = 1;
+  while (chunk * 2 * m.batchBytesPerSample <= room)
+    chunk *= 2;
+  return chunk;
 }
 
 static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
@@ -229,6 +256,14 @@ static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
       m.cpu = percentDecode(cpu);
       for (const std::string &f : splitList(features))
         m.cpuFeatures.push_back(percentDecode(f));
+      continue;
+    }
+    if (kind == "batch") {
+      if (!(fields >> m.batchBytesPerSample >> m.batchSharedBytes) ||
+          m.batchBytesPerSample <= 0 || m.batchSharedBytes < 0) {
+        err = "malformed model description line: " + line;
+        return false;
+      }
       continue;
     }
     if (kind != "input" && kind != "output")
@@ -347,6 +382,7 @@ dyad_status dyad_model_load(const char *path, dyad_model **model,
   m->entry = entry;
   m->setThreads = (void (*)(int))dlsym(handle, "dyad_model_threads");
   m->numThreads = defaultThreads();
+  m->batchChunk = batchChunk(*m);
   *model = m.release();
   return DYAD_OK;
 }
@@ -398,6 +434,17 @@ dyad_status dyad_model_set_num_threads(dyad_model *m, int n) {
 
 int dyad_model_num_threads(const dyad_model *m) {
   return m ? m->numThreads : 0;
+}
+
+dyad_status dyad_model_set_batch_chunk(dyad_model *m, int64_t n) {
+  if (!m)
+    return DYAD_ERR_ARGUMENT;
+  m->batchChunk = m->batchBytesPerSample <= 0 ? 0 : n < 0 ? batchChunk(*m) : n;
+  return DYAD_OK;
+}
+
+int64_t dyad_model_batch_chunk(const dyad_model *m) {
+  return m ? m->batchChunk : 0;
 }
 
 /// Checks the inputs against the compiled signature and binds the symbolic
@@ -478,21 +525,12 @@ dyad_status dyad_model_output_shape(dyad_model *m, const dyad_tensor *inputs,
   return DYAD_OK;
 }
 
-dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
-                           int n_inputs, dyad_tensor *outputs, int n_outputs) {
-  if (!m)
-    return DYAD_ERR_ARGUMENT;
-  if (lastError.model == m)
-    lastError.message.clear();
-  std::map<std::string, int64_t> dims;
-  if (dyad_status s = checkInputs(m, inputs, n_inputs, dims))
-    return s;
-  if (n_outputs != (int)m->outputs.size())
-    return m->fail(DYAD_ERR_ARGUMENT, "the model has %zu outputs, %d given",
-                   m->outputs.size(), n_outputs);
-  if (n_outputs > 0 && !outputs)
-    return m->fail(DYAD_ERR_ARGUMENT, "outputs is NULL");
-
+/// One call of the compiled graph on rows [row0, row0 + rows) of every
+/// input's dim 0 (rows < 0: the whole inputs), its results written to the
+/// same rows of the caller's buffers, whose dim 0 has `total` rows.
+static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
+                           int n_inputs, dyad_tensor *outputs, int n_outputs,
+                           int64_t row0, int64_t rows, int64_t total) {
   // Input descriptors: {allocated, aligned, offset, sizes, strides}.
   std::vector<std::vector<int64_t>> descs(n_inputs);
   for (int i = 0; i < n_inputs; ++i) {
@@ -508,6 +546,15 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
       d[3 + in.rank + k] = stride;
       stride *= in.shape[k];
     }
+    if (rows >= 0) {
+      // The code takes identity layouts (offset 0): the chunk's first row
+      // is its base pointer.
+      const char *base = (const char *)in.data +
+                         row0 * d[3 + in.rank] * dyad_dtype_size(in.dtype);
+      std::memcpy(&d[0], &base, sizeof(void *));
+      std::memcpy(&d[1], &base, sizeof(void *));
+      d[3] = rows;
+    }
   }
   // Results: the descriptors one after the other.
   size_t resultWords = 0;
@@ -518,8 +565,6 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
   args.push_back(results.data());
   for (auto &d : descs)
     args.push_back(d.data());
-  if (m->setThreads)
-    m->setThreads(m->numThreads);
   m->entry(args.data());
 
   // Copy each result into the caller's buffer, then free it. Two results
@@ -542,6 +587,27 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
     for (int k = 0; k < rank; ++k)
       count *= (size_t)sizes[k];
     dyad_tensor &out = outputs[i];
+    // A chunk's result has the chunk's rows; the caller's buffer has all.
+    std::vector<int64_t> fullSizes(sizes, sizes + rank);
+    size_t rowOffset = 0;
+    if (rows >= 0) {
+      if (rank == 0 || sizes[0] != rows) {
+        if (status == DYAD_OK)
+          status = m->fail(DYAD_ERR_RUN,
+                           "output '%s' of a %lld-row chunk has %lld rows",
+                           t.name.c_str(), (long long)rows,
+                           (long long)(rank ? sizes[0] : 0));
+        if (std::find(allocations.begin(), allocations.end(), allocated) ==
+            allocations.end())
+          allocations.push_back(allocated);
+        continue;
+      }
+      fullSizes[0] = total;
+      rowOffset = (size_t)row0 * (count / (size_t)std::max<int64_t>(rows, 1));
+    }
+    size_t fullCount = 1;
+    for (int k = 0; k < rank; ++k)
+      fullCount *= (size_t)fullSizes[k];
     // After a capacity failure the other outputs are still measured, so one
     // retry with every buffer sized is enough.
     if (status == DYAD_OK || status == DYAD_ERR_CAPACITY) {
@@ -549,28 +615,29 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
         status = m->fail(DYAD_ERR_DTYPE, "output '%s' is %s, buffer is %s",
                          t.name.c_str(), dyad_dtype_name(t.dtype),
                          dyad_dtype_name(out.dtype));
-      } else if (count * elt > out.capacity_bytes ||
-                 (count > 0 && !out.data)) {
+      } else if (fullCount * elt > out.capacity_bytes ||
+                 (fullCount > 0 && !out.data)) {
         // Report the shape so the caller can size the buffer and run again.
         out.rank = rank;
         for (int k = 0; k < rank; ++k)
-          out.shape[k] = sizes[k];
+          out.shape[k] = fullSizes[k];
         if (status == DYAD_OK)
           status = m->fail(DYAD_ERR_CAPACITY,
                          "output '%s' of shape %s needs %zu bytes, the buffer "
                          "has %zu",
-                         t.name.c_str(), shapeString(sizes, rank).c_str(),
-                         count * elt, out.capacity_bytes);
+                         t.name.c_str(),
+                         shapeString(fullSizes.data(), rank).c_str(),
+                         fullCount * elt, out.capacity_bytes);
       } else if (status == DYAD_ERR_CAPACITY) {
         out.rank = rank;
         for (int k = 0; k < rank; ++k)
-          out.shape[k] = sizes[k];
+          out.shape[k] = fullSizes[k];
       } else {
         // Copy into dense row-major order: results are dense in practice
         // (one memcpy); any other layout is copied row by row (a row: the
         // innermost dims that are dense), so any layout stays correct.
         const char *base = (const char *)aligned + d[2] * elt;
-        char *dst = (char *)out.data;
+        char *dst = (char *)out.data + rowOffset * elt;
         int inner = rank; // dims [inner, rank) are dense row-major
         size_t rowElts = 1;
         while (inner > 0 && (sizes[inner - 1] == 1 ||
@@ -596,7 +663,7 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
         }
         out.rank = rank;
         for (int k = 0; k < rank; ++k)
-          out.shape[k] = sizes[k];
+          out.shape[k] = fullSizes[k];
       }
     }
     if (std::find(allocations.begin(), allocations.end(), allocated) ==
@@ -606,6 +673,42 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
   for (void *a : allocations)
     std::free(a);
   return status;
+}
+
+dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
+                           int n_inputs, dyad_tensor *outputs, int n_outputs) {
+  if (!m)
+    return DYAD_ERR_ARGUMENT;
+  if (lastError.model == m)
+    lastError.message.clear();
+  std::map<std::string, int64_t> dims;
+  if (dyad_status s = checkInputs(m, inputs, n_inputs, dims))
+    return s;
+  if (n_outputs != (int)m->outputs.size())
+    return m->fail(DYAD_ERR_ARGUMENT, "the model has %zu outputs, %d given",
+                   m->outputs.size(), n_outputs);
+  if (n_outputs > 0 && !outputs)
+    return m->fail(DYAD_ERR_ARGUMENT, "outputs is NULL");
+  if (m->setThreads)
+    m->setThreads(m->numThreads);
+  // A batch-separable model runs a large batch in chunks that fit the
+  // cache: every input's dim 0 is the batch (dynamic, the same size), and
+  // so is every output's.
+  int64_t batch = n_inputs > 0 && inputs[0].rank > 0 ? inputs[0].shape[0] : 0;
+  bool chunked = m->batchChunk > 0 && batch > m->batchChunk && n_inputs > 0;
+  for (int i = 0; chunked && i < n_inputs; ++i)
+    chunked = m->inputs[i]->shape.size() > 0 && m->inputs[i]->shape[0] < 0 &&
+              inputs[i].shape[0] == batch;
+  for (int i = 0; chunked && i < n_outputs; ++i)
+    chunked = m->outputs[i]->shape.size() > 0 && m->outputs[i]->shape[0] < 0;
+  if (!chunked)
+    return runRows(m, inputs, n_inputs, outputs, n_outputs, 0, -1, -1);
+  for (int64_t row = 0; row < batch; row += m->batchChunk)
+    if (dyad_status s =
+            runRows(m, inputs, n_inputs, outputs, n_outputs, row,
+                    std::min(m->batchChunk, batch - row), batch))
+      return s;
+  return DYAD_OK;
 }
 
 } // extern "C"

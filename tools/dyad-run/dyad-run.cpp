@@ -419,9 +419,12 @@ void usage() {
   std::cerr
       << "usage: dyad-run model.so [--input [NAME=]FILE]... [--output-dir DIR]\n"
          "                [--check [NAME=]FILE]... [--rtol R] [--atol A]\n"
-         "                [--bench N] [--threads N] [--concurrent K] [--info]\n"
+         "                [--bench N] [--threads N] [--batch-chunk N] [--concurrent K]\n"
+         "                [--info]\n"
          "--threads N: threads per run (default: DYAD_NUM_THREADS, else the\n"
          "             cores available)\n"
+         "--batch-chunk N: rows of the batch per call of a batch-separable\n"
+         "             model (default: what fits the L2 cache; 0: off)\n"
          "--concurrent K: also run the model from K threads at once, 4 runs\n"
          "             each, and check every result is the single run's\n"
          "FILE is .npy or an ONNX TensorProto (.pb).\n";
@@ -447,6 +450,7 @@ int runMain(int argc, char **argv) {
   std::vector<std::pair<std::string, std::string>> inputArgs, checkArgs;
   double rtol = 1e-3, atol = 1e-7;
   int bench = 0, threads = 0, concurrent = 0;
+  long long batchChunk = -1;
   bool info = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -475,6 +479,8 @@ int runMain(int argc, char **argv) {
       bench = std::atoi(next().c_str());
     else if (a == "--threads")
       threads = std::atoi(next().c_str());
+    else if (a == "--batch-chunk")
+      batchChunk = std::atoll(next().c_str());
     else if (a == "--concurrent")
       concurrent = std::atoi(next().c_str());
     else if (a == "--info")
@@ -497,6 +503,8 @@ int runMain(int argc, char **argv) {
     die(err);
   if (threads > 0)
     dyad_model_set_num_threads(model, threads);
+  if (batchChunk >= 0)
+    dyad_model_set_batch_chunk(model, batchChunk);
   int nIn = dyad_model_num_inputs(model), nOut = dyad_model_num_outputs(model);
 
   if (info) {
@@ -514,6 +522,10 @@ int runMain(int argc, char **argv) {
       print("input", dyad_model_input(model, i));
     for (int i = 0; i < nOut; ++i)
       print("output", dyad_model_output(model, i));
+    if (int64_t chunk = dyad_model_batch_chunk(model))
+      std::cout << "batch chunk: " << chunk << " rows per call\n";
+    else
+      std::cout << "batch chunk: none (the whole batch per call)\n";
     if (inputArgs.empty()) {
       dyad_model_free(model);
       return 0;

@@ -50,6 +50,10 @@ struct ModelSignature {
   /// recorded.
   std::string cpu;
   std::vector<std::string> cpuFeatures;
+  /// A graph separable along its batch (dyad-cpu-batch-footprint): bytes
+  /// per sample of its largest op and bytes of its weights, from which the
+  /// runtime picks how many rows one call runs; 0: not separable.
+  int64_t batchBytesPerSample = 0, batchSharedBytes = 0;
 };
 
 /// Reads the signature of `func` (`dyad.name` / `dyad.dim_params` attributes

@@ -106,6 +106,17 @@ const char *dyad_model_last_error(const dyad_model *model);
 dyad_status dyad_model_set_num_threads(dyad_model *model, int n);
 int dyad_model_num_threads(const dyad_model *model);
 
+/* Rows of the batch one call of the compiled code runs. A model whose
+ * graph never mixes samples (the compiler proves it) runs a larger batch
+ * in chunks of this many rows, so its intermediate tensors stay in the
+ * cache; the results are the same. The default fits the chunk of the
+ * largest op and the weights in this CPU's L2 cache (the DYAD_BATCH_CHUNK
+ * environment variable at load time overrides it). 0: the model is not
+ * separable, or chunks are off. n < 0 restores the default; n = 0 turns
+ * chunks off. */
+dyad_status dyad_model_set_batch_chunk(dyad_model *model, int64_t n);
+int64_t dyad_model_batch_chunk(const dyad_model *model);
+
 /* Bytes per element of a dtype (0 if unknown) and its name. */
 size_t dyad_dtype_size(int32_t dtype);
 const char *dyad_dtype_name(int32_t dtype);

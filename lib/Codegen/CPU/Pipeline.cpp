@@ -26,8 +26,10 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
     fpm.addPass(createDyadCpuExpandMath());
     fpm.addPass(createCanonicalizerPass());
     fpm.addPass(createCSEPass());
-    if (options.optLevel > 0)
+    if (options.optLevel > 0) {
       fpm.addPass(createDyadCpuFuseElementwise());
+      fpm.addPass(createDyadCpuBatchFootprint());
+    }
     // The CPU kernels: channels-last layout, the per-op kernel choice, and
     // tiling and vectorization on tensors.
     if (kernels) {

@@ -66,6 +66,20 @@ def DyadExpandShapeToReinterpretCast
                            "mlir::memref::MemRefDialect"];
 }
 
+def DyadCpuBatchFootprint
+    : Pass<"dyad-cpu-batch-footprint", "mlir::func::FuncOp"> {
+  let summary = "Prove the graph separable along its batch and record the "
+                "bytes per sample its runs in chunks need";
+  let description = [{
+    On linalg on tensors: follows the batch axis (dim 0 of every argument)
+    through each op; where no value mixes samples and every result is
+    batched along dim 0, sets `dyad.batch_footprint = [F, W]` (bytes per
+    sample of the largest op, bytes of the constants: the weights). The
+    runtime then runs a large batch in chunks that fit its L2 cache
+    (BatchFootprint.cpp).
+  }];
+}
+
 def DyadCpuNhwc : Pass<"dyad-cpu-nhwc", "mlir::func::FuncOp"> {
   let summary = "Channels-last convolutions and pooling, layout propagated "
                 "through elementwise ops";

@@ -1,0 +1,115 @@
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-cpu-batch-footprint))' | FileCheck %s
+
+// dyad-cpu-batch-footprint: the batch (dim 0 of every argument) followed
+// through the graph. Separable: elementwise ops, a convolution with a
+// constant filter, pads and reshapes that keep the batch outermost, and
+// batch-free tensors sized by the batch (a fill). F = the largest op's
+// batched bytes per sample (the convolution: its 1x6x6 padded input and
+// 2x4x4 output, 36 + 32 floats = 272 bytes; its init, a fill, is the same
+// for every sample and not counted); W = the constants (the 2x1x3x3 filter:
+// 72 bytes).
+// CHECK-LABEL: func.func @separable(
+// CHECK-SAME:    dyad.batch_footprint = array<i64: 272, 72>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @separable(%x: tensor<?x1x4x4xf32>) -> tensor<?x32xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<2x1x3x3xf32>
+  %n = tensor.dim %x, %c0 : tensor<?x1x4x4xf32>
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<?x1x4x4xf32> to tensor<?x1x6x6xf32>
+  %e = tensor.empty(%n) : tensor<?x2x4x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<?x2x4x4xf32>) -> tensor<?x2x4x4xf32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<?x1x6x6xf32>, tensor<2x1x3x3xf32>) outs(%f : tensor<?x2x4x4xf32>) -> tensor<?x2x4x4xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y : tensor<?x2x4x4xf32>) outs(%e : tensor<?x2x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x2x4x4xf32>
+  // [N, 2, 4, 4] -> [N * 2, 16] -> [N, 2, 16] -> [N, 32]: the batch stays
+  // outermost in every group.
+  %c1 = tensor.collapse_shape %r [[0, 1], [2, 3]] : tensor<?x2x4x4xf32> into tensor<?x16xf32>
+  %e1 = tensor.expand_shape %c1 [[0, 1], [2]] output_shape [%n, 2, 16] : tensor<?x16xf32> into tensor<?x2x16xf32>
+  %c2 = tensor.collapse_shape %e1 [[0], [1, 2]] : tensor<?x2x16xf32> into tensor<?x32xf32>
+  return %c2 : tensor<?x32xf32>
+}
+
+// A reduction over the batch (a batch mean) mixes samples.
+// CHECK-LABEL: func.func @batch_reduction(
+// CHECK-NOT:     dyad.batch_footprint
+#nc = affine_map<(d0, d1) -> (d0, d1)>
+#c = affine_map<(d0, d1) -> (d1)>
+func.func @batch_reduction(%x: tensor<?x8xf32>) -> tensor<8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<8xf32>) -> tensor<8xf32>
+  %s = linalg.generic {indexing_maps = [#nc, #c], iterator_types = ["reduction", "parallel"]} ins(%x : tensor<?x8xf32>) outs(%f : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %a = arith.addf %in, %out : f32
+    linalg.yield %a : f32
+  } -> tensor<8xf32>
+  return %s : tensor<8xf32>
+}
+
+// The body reads the batch position (a per-sample value that depends on
+// where the sample is in the batch).
+// CHECK-LABEL: func.func @batch_index(
+// CHECK-NOT:     dyad.batch_footprint
+func.func @batch_index(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %y = linalg.generic {indexing_maps = [#nc, #nc], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %i = linalg.index 0 : index
+    %ii = arith.index_cast %i : index to i32
+    %fi = arith.sitofp %ii : i32 to f32
+    %a = arith.addf %in, %fi : f32
+    linalg.yield %a : f32
+  } -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// The batch size as data (x / N).
+// CHECK-LABEL: func.func @batch_size_as_data(
+// CHECK-NOT:     dyad.batch_footprint
+func.func @batch_size_as_data(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %ni = arith.index_cast %n : index to i32
+  %nf = arith.sitofp %ni : i32 to f32
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %y = linalg.generic {indexing_maps = [#nc, #nc], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %a = arith.divf %in, %nf : f32
+    linalg.yield %a : f32
+  } -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// One sample read by every other (x[0] broadcast): a slice of the batch.
+// CHECK-LABEL: func.func @first_sample(
+// CHECK-NOT:     dyad.batch_footprint
+func.func @first_sample(%x: tensor<?x8xf32>) -> tensor<1x8xf32> {
+  %s = tensor.extract_slice %x[0, 0] [1, 8] [1, 1] : tensor<?x8xf32> to tensor<1x8xf32>
+  return %s : tensor<1x8xf32>
+}
+
+// A reshape that moves the batch inward ([N, 4] -> [4, N] by a transpose is
+// a linalg op, fine; [N * 4] -> [4, N] splits it the wrong way round).
+// CHECK-LABEL: func.func @batch_inner(
+// CHECK-NOT:     dyad.batch_footprint
+func.func @batch_inner(%x: tensor<?x4xf32>, %m: index) -> tensor<4x?xf32> {
+  %c = tensor.collapse_shape %x [[0, 1]] : tensor<?x4xf32> into tensor<?xf32>
+  %e = tensor.expand_shape %c [[0, 1]] output_shape [4, %m] : tensor<?xf32> into tensor<4x?xf32>
+  return %e : tensor<4x?xf32>
+}
+
+// A static batch: nothing to chunk.
+// CHECK-LABEL: func.func @static_batch(
+// CHECK-NOT:     dyad.batch_footprint
+func.func @static_batch(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  return %x : tensor<4x8xf32>
+}
