@@ -107,6 +107,23 @@ func.func @batch_inner(%x: tensor<?x4xf32>, %m: index) -> tensor<4x?xf32> {
   return %e : tensor<4x?xf32>
 }
 
+// A gather whose body reads the batched input from above (x[0, i]): the
+// first sample's value in every row, whatever the chunk.
+// CHECK-LABEL: func.func @gather_first_row(
+// CHECK-NOT:     dyad.batch_footprint
+#g = affine_map<(d0, d1) -> (d0, d1)>
+func.func @gather_first_row(%x: tensor<?x8xf32>, %idx: tensor<?x4xindex>) -> tensor<?x4xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %idx, %c0 : tensor<?x4xindex>
+  %e = tensor.empty(%n) : tensor<?x4xf32>
+  %y = linalg.generic {indexing_maps = [#g, #g], iterator_types = ["parallel", "parallel"]} ins(%idx : tensor<?x4xindex>) outs(%e : tensor<?x4xf32>) {
+  ^bb0(%i: index, %out: f32):
+    %v = tensor.extract %x[%c0, %i] : tensor<?x8xf32>
+    linalg.yield %v : f32
+  } -> tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}
+
 // A static batch: nothing to chunk.
 // CHECK-LABEL: func.func @static_batch(
 // CHECK-NOT:     dyad.batch_footprint

@@ -117,13 +117,15 @@ private:
     footprint = std::max(footprint, perSample);
   }
 
-  /// Whether a batch-size scalar is used as data by `op`'s region.
+  /// Whether `op`'s regions read a batch-size scalar or a batched tensor
+  /// from above (a gather's tensor.extract of x[0, i] in a linalg body:
+  /// another sample's value, whatever the loop).
   bool regionUsesBatchScalar(Operation *op) {
     bool found = false;
     for (Region &region : op->getRegions())
       region.walk([&](Operation *inner) {
         for (Value v : inner->getOperands())
-          if (batchScalars.contains(v))
+          if (batchScalars.contains(v) || axes.contains(v))
             found = true;
       });
     return found;
