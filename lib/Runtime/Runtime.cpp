@@ -22,6 +22,12 @@
 //   input <name> <dtype> <rank> <dims> <dim params> <scale> <zero point>
 //   output <name> <dtype> <rank> <dims> <dim params> <scale> <zero point>
 //   cpu <cpu name> <features the code may use>
+//   batch <bytes per sample> <weight bytes>        (optional)
+//
+// The batch line marks a graph the compiler proved separable along dim 0
+// of its inputs and outputs (dyad-cpu-batch-footprint): a batch larger than
+// the chunk the runtime derives from it and the L2 cache size runs as
+// several calls of the compiled code on consecutive rows.
 //
 // The cpu line (include/dyad/Runtime/dyad_cpu_features.def) is checked
 // against this CPU's CPUID and OS-enabled register state at load time: a
