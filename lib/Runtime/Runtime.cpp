@@ -48,6 +48,10 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <cstdarg>
 #include <cstdint>
@@ -176,6 +180,75 @@ static int availableCores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
+/// Threads that run a batch's chunks side by side, one chunk per thread at
+/// a time (each chunk's code single-threaded: no barrier per op). They live
+/// as long as the model, so the model library's per-thread buffer cache
+/// lives with them.
+class ChunkPool {
+public:
+  ~ChunkPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+    }
+    wake.notify_all();
+    for (std::thread &t : workers)
+      t.join();
+  }
+
+  /// Runs job(worker) on `n` threads (the caller is worker 0) and waits.
+  void run(int n, const std::function<void(int)> &fn) {
+    while ((int)workers.size() < n - 1)
+      workers.emplace_back([this, id = (int)workers.size() + 1] { loop(id); });
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      job = &fn;
+      active = n;
+      pending = n - 1;
+      ++generation;
+    }
+    wake.notify_all();
+    fn(0);
+    std::unique_lock<std::mutex> lock(mu);
+    finished.wait(lock, [&] { return pending == 0; });
+    job = nullptr;
+  }
+
+  std::mutex busy; // one run uses the pool at a time
+
+private:
+  void loop(int id) {
+    uint64_t seen = 0;
+    for (;;) {
+      const std::function<void(int)> *fn;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        wake.wait(lock, [&] { return stop || generation != seen; });
+        if (stop)
+          return;
+        seen = generation;
+        if (id >= active)
+          continue;
+        fn = job;
+      }
+      (*fn)(id);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        --pending;
+      }
+      finished.notify_one();
+    }
+  }
+
+  std::vector<std::thread> workers;
+  std::mutex mu;
+  std::condition_variable wake, finished;
+  const std::function<void(int)> *job = nullptr;
+  uint64_t generation = 0;
+  int active = 0, pending = 0;
+  bool stop = false;
+};
+
 struct dyad_model {
   void *handle = nullptr;
   EntryFn entry = nullptr;
@@ -188,6 +261,7 @@ struct dyad_model {
   // largest op and of the weights; the rows run per call (0: all at once).
   int64_t batchBytesPerSample = 0, batchSharedBytes = 0;
   int64_t batchChunk = 0;
+  ChunkPool pool;
 
   dyad_status fail(dyad_status status, const char *fmt, ...) {
     char buf[1024];
@@ -396,9 +470,10 @@ dyad_status dyad_model_load(const char *path, dyad_model **model,
 void dyad_model_free(dyad_model *model) {
   if (!model)
     return;
-  if (model->handle)
-    dlclose(model->handle);
-  delete model;
+  void *handle = model->handle;
+  delete model; // joins the chunk threads before their code is unloaded
+  if (handle)
+    dlclose(handle);
 }
 
 int dyad_model_num_inputs(const dyad_model *m) {
@@ -667,9 +742,11 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
             }
           }
         }
-        out.rank = rank;
-        for (int k = 0; k < rank; ++k)
-          out.shape[k] = fullSizes[k];
+        if (row0 == 0) { // chunks after the first run on other threads
+          out.rank = rank;
+          for (int k = 0; k < rank; ++k)
+            out.shape[k] = fullSizes[k];
+        }
       }
     }
     if (std::find(allocations.begin(), allocations.end(), allocated) ==
@@ -709,11 +786,67 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
     chunked = m->outputs[i]->shape.size() > 0 && m->outputs[i]->shape[0] < 0;
   if (!chunked)
     return runRows(m, inputs, n_inputs, outputs, n_outputs, 0, -1, -1);
-  for (int64_t row = 0; row < batch; row += m->batchChunk)
-    if (dyad_status s =
-            runRows(m, inputs, n_inputs, outputs, n_outputs, row,
-                    std::min(m->batchChunk, batch - row), batch))
+  int64_t chunk = m->batchChunk, chunks = (batch + chunk - 1) / chunk;
+  auto runChunk = [&](int64_t c) {
+    return runRows(m, inputs, n_inputs, outputs, n_outputs, c * chunk,
+                   std::min(chunk, batch - c * chunk), batch);
+  };
+  // Where the output shapes are known before running (static dims, or
+  // named after an input's) and the buffers fit them, every chunk may run
+  // on any thread; otherwise the first runs alone, to check the buffers
+  // (and report the shapes they need).
+  int64_t first = 0;
+  for (int i = 0; i < n_outputs && first == 0; ++i) {
+    const TensorInfo &t = *m->outputs[i];
+    size_t count = 1;
+    for (size_t d = 1; d < t.shape.size(); ++d) {
+      int64_t size = t.shape[d];
+      if (auto it = dims.find(t.params[d]); size < 0 && it != dims.end())
+        size = it->second;
+      if (size < 0) {
+        first = 1;
+        break;
+      }
+      count *= (size_t)size;
+    }
+    count *= (size_t)batch;
+    if (outputs[i].dtype != t.dtype || (count && !outputs[i].data) ||
+        count * dyad_dtype_size(t.dtype) > outputs[i].capacity_bytes)
+      first = 1;
+  }
+  if (first)
+    if (dyad_status s = runChunk(0))
       return s;
+  // The chunks side by side, a chunk per thread (single-threaded code: no
+  // barrier per op), where the model may use several threads and no other
+  // run of this instance holds the threads; else one after the other, each
+  // sharing its ops' loops among the threads.
+  int threads = (int)std::min<int64_t>(m->numThreads, chunks - first);
+  std::unique_lock<std::mutex> own(m->pool.busy, std::try_to_lock);
+  if (threads < 2 || !m->setThreads || !own.owns_lock()) {
+    for (int64_t c = first; c < chunks; ++c)
+      if (dyad_status s = runChunk(c))
+        return s;
+    return DYAD_OK;
+  }
+  std::atomic<int64_t> next{first};
+  std::mutex errorMutex;
+  dyad_status failed = DYAD_OK;
+  std::string message;
+  m->pool.run(threads, [&](int) {
+    m->setThreads(1);
+    for (int64_t c; (c = next++) < chunks;)
+      if (dyad_status s = runChunk(c)) {
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (failed == DYAD_OK) {
+          failed = s;
+          message = dyad_model_last_error(m);
+        }
+      }
+  });
+  m->setThreads(m->numThreads);
+  if (failed != DYAD_OK)
+    return m->fail(failed, "%s", message.c_str());
   return DYAD_OK;
 }
 
