@@ -124,6 +124,47 @@ func.func @gather_first_row(%x: tensor<?x8xf32>, %idx: tensor<?x4xindex>) -> ten
   return %y : tensor<?x4xf32>
 }
 
+// Positions along the batch computed without reading it (a range over N,
+// added to the input): a chunk would count from 0 again.
+// CHECK-LABEL: func.func @batch_range(
+// CHECK-NOT:     dyad.batch_footprint
+func.func @batch_range(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %r = linalg.generic {indexing_maps = [#nc], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<?x8xf32>) {
+  ^bb0(%out: f32):
+    %i = linalg.index 0 : index
+    %ii = arith.index_cast %i : index to i32
+    %fi = arith.sitofp %ii : i32 to f32
+    linalg.yield %fi : f32
+  } -> tensor<?x8xf32>
+  %y = linalg.generic {indexing_maps = [#nc, #nc, #nc], iterator_types = ["parallel", "parallel"]} ins(%x, %r : tensor<?x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
+// The batch size filled into a tensor: data.
+// CHECK-LABEL: func.func @batch_size_fill(
+// CHECK-NOT:     dyad.batch_footprint
+func.func @batch_size_fill(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x8xf32>
+  %ni = arith.index_cast %n : index to i32
+  %nf = arith.sitofp %ni : i32 to f32
+  %e = tensor.empty(%n) : tensor<?x8xf32>
+  %f = linalg.fill ins(%nf : f32) outs(%e : tensor<?x8xf32>) -> tensor<?x8xf32>
+  %y = linalg.generic {indexing_maps = [#nc, #nc, #nc], iterator_types = ["parallel", "parallel"]} ins(%x, %f : tensor<?x8xf32>, tensor<?x8xf32>) outs(%e : tensor<?x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.divf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<?x8xf32>
+  return %y : tensor<?x8xf32>
+}
+
 // A static batch: nothing to chunk.
 // CHECK-LABEL: func.func @static_batch(
 // CHECK-NOT:     dyad.batch_footprint

@@ -286,10 +286,23 @@ private:
   }
 
   LogicalResult visitLinalg(linalg::LinalgOp l, bool anyBatched) {
-    if (regionUsesBatchScalar(l))
+    // A batch-size scalar as an operand (a fill of N) or in the body is
+    // data that differs per chunk.
+    if (regionUsesBatchScalar(l) ||
+        llvm::any_of(l->getOperands(),
+                     [&](Value v) { return batchScalars.contains(v); }))
       return failure();
-    if (!anyBatched)
-      return success(); // batch-free: same for every sample
+    bool readsIndex = false;
+    l->walk([&](linalg::IndexOp) { readsIndex = true; });
+    if (!anyBatched) {
+      // Batch-free, the same for every sample; but positions along a
+      // dynamic dim (a range over the batch) are not.
+      bool dynamic = llvm::any_of(l->getOperands(), [](Value v) {
+        auto t = dyn_cast<ShapedType>(v.getType());
+        return t && !t.hasStaticShape();
+      });
+      return failure(readsIndex && dynamic);
+    }
     SmallVector<utils::IteratorType> iters = l.getIteratorTypesArray();
     std::optional<unsigned> loop;
     std::optional<int64_t> inner;
@@ -310,11 +323,11 @@ private:
       inner = a->inner;
     }
     // The body never reads the batch loop as an index.
-    bool readsIndex = false;
+    bool readsBatchIndex = false;
     l->walk([&](linalg::IndexOp index) {
-      readsIndex |= index.getDim() == *loop;
+      readsBatchIndex |= index.getDim() == *loop;
     });
-    if (readsIndex)
+    if (readsBatchIndex)
       return failure();
     for (OpResult r : l->getResults()) {
       AffineMap map = l.getIndexingMapMatchingResult(r);
