@@ -107,6 +107,69 @@ func.func @batch_inner(%x: tensor<?x4xf32>, %m: index) -> tensor<4x?xf32> {
   return %e : tensor<4x?xf32>
 }
 
+// A resize (nearest, 2x) reads its batched input from above at its own
+// row: x[n, h / 2, w / 2]. Separable; F counts the input it reads (16
+// floats) and its output (64 floats): 320 bytes.
+// CHECK-LABEL: func.func @resize_own_row(
+// CHECK-SAME:    dyad.batch_footprint = array<i64: 320, 0>
+#r3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @resize_own_row(%x: tensor<?x4x4xf32>) -> tensor<?x8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4x4xf32>
+  %e = tensor.empty(%n) : tensor<?x8x8xf32>
+  %y = linalg.generic {indexing_maps = [#r3], iterator_types = ["parallel", "parallel", "parallel"]} outs(%e : tensor<?x8x8xf32>) {
+  ^bb0(%out: f32):
+    %b = linalg.index 0 : index
+    %h = linalg.index 1 : index
+    %w = linalg.index 2 : index
+    %hs = arith.divui %h, %c2 : index
+    %ws = arith.divui %w, %c2 : index
+    %v = tensor.extract %x[%b, %hs, %ws] : tensor<?x4x4xf32>
+    linalg.yield %v : f32
+  } -> tensor<?x8x8xf32>
+  return %y : tensor<?x8x8xf32>
+}
+
+// ... but not where the batch index also becomes data or another index.
+// CHECK-LABEL: func.func @resize_batch_index_as_row(
+// CHECK-NOT:     dyad.batch_footprint
+func.func @resize_batch_index_as_row(%x: tensor<?x4x4xf32>) -> tensor<?x8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4x4xf32>
+  %e = tensor.empty(%n) : tensor<?x8x8xf32>
+  %y = linalg.generic {indexing_maps = [#r3], iterator_types = ["parallel", "parallel", "parallel"]} outs(%e : tensor<?x8x8xf32>) {
+  ^bb0(%out: f32):
+    %b = linalg.index 0 : index
+    %w = linalg.index 2 : index
+    %ws = arith.divui %w, %c2 : index
+    %v = tensor.extract %x[%b, %b, %ws] : tensor<?x4x4xf32>
+    linalg.yield %v : f32
+  } -> tensor<?x8x8xf32>
+  return %y : tensor<?x8x8xf32>
+}
+
+// A ConvTranspose's input spread into a zero-filled tensor of the batch's
+// size (strided insertion): batched.
+// CHECK-LABEL: func.func @strided_insert(
+// CHECK-SAME:    dyad.batch_footprint
+func.func @strided_insert(%x: tensor<?x2x4x4xf32>) -> tensor<?x2x7x7xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x2x4x4xf32>
+  %e = tensor.empty(%n) : tensor<?x2x7x7xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<?x2x7x7xf32>) -> tensor<?x2x7x7xf32>
+  %i = tensor.insert_slice %x into %z[0, 0, 0, 0] [%n, 2, 4, 4] [1, 1, 2, 2] : tensor<?x2x4x4xf32> into tensor<?x2x7x7xf32>
+  %e2 = tensor.empty(%n) : tensor<?x2x7x7xf32>
+  %y = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%i : tensor<?x2x7x7xf32>) outs(%e2 : tensor<?x2x7x7xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x2x7x7xf32>
+  return %y : tensor<?x2x7x7xf32>
+}
+
 // A gather whose body reads the batched input from above (x[0, i]): the
 // first sample's value in every row, whatever the chunk.
 // CHECK-LABEL: func.func @gather_first_row(

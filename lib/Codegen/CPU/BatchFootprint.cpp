@@ -14,7 +14,8 @@
 // the batch at all (weights, constants). Ops keep the batch axis as:
 //   - linalg ops: every batched operand reads its batch axis through the
 //     same parallel loop, which the results write along one axis each and
-//     the body never reads as an index;
+//     the body reads as an index only to gather from its own row of a
+//     batched tensor (a Resize, a Gather);
 //   - pads, slices, insertions, concatenations: the batch axis whole;
 //   - reshapes: the batch outermost in its group;
 //   - anything else that reads a batched value: not separable.
@@ -36,7 +37,9 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADCPUBATCHFOOTPRINT
@@ -69,9 +72,8 @@ public:
       axes[arg] = {0, 1};
     }
     for (Operation &op : func.getBody().front())
-      if (failed(visit(&op))) {
+      if (failed(visit(&op)))
         return std::nullopt;
-      }
     if (footprint <= 0)
       return std::nullopt;
     return std::pair(footprint, shared);
@@ -108,9 +110,13 @@ private:
     return n;
   }
 
-  void noteFootprint(Operation *op) {
+  void noteFootprint(Operation *op, ArrayRef<Value> captured = {}) {
     int64_t perSample = 0;
-    for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
+    llvm::SetVector<Value> values;
+    values.insert(op->operand_begin(), op->operand_end());
+    values.insert(op->result_begin(), op->result_end());
+    values.insert(captured.begin(), captured.end());
+    for (Value v : values)
       if (auto axis = axisOf(v))
         if (auto b = bytes(v.getType(), axis))
           perSample += *b;
@@ -118,8 +124,7 @@ private:
   }
 
   /// Whether `op`'s regions read a batch-size scalar or a batched tensor
-  /// from above (a gather's tensor.extract of x[0, i] in a linalg body:
-  /// another sample's value, whatever the loop).
+  /// from above (linalg ops: see visitLinalg).
   bool regionUsesBatchScalar(Operation *op) {
     bool found = false;
     for (Region &region : op->getRegions())
@@ -156,7 +161,8 @@ private:
         batchScalars.insert(dim.getResult());
       return success();
     }
-    if (isa<arith::ArithDialect, affine::AffineDialect>(op->getDialect()) &&
+    if (isa<arith::ArithDialect, affine::AffineDialect, math::MathDialect>(
+            op->getDialect()) &&
         op->getNumRegions() == 0) {
       if (anyBatched)
         return failure();
@@ -245,6 +251,10 @@ private:
     if (auto ins = dyn_cast<tensor::InsertSliceOp>(op)) {
       auto a = axisOf(ins.getDest());
       auto b = axisOf(ins.getSource());
+      // Into a batch-free tensor of the batch's size (a ConvTranspose's
+      // zero-filled strided destination): the result is batched.
+      if (!a && b && batchSized(ins.getDest(), b->dim, b->inner))
+        a = b;
       if (!a || !b || ins.getSourceType().getRank() != ins.getDestType().getRank() ||
           a->dim != b->dim || a->inner != b->inner ||
           !wholeAxis(ins.getMixedOffsets()[a->dim], ins.getMixedSizes()[a->dim],
@@ -269,6 +279,20 @@ private:
     return failure();
   }
 
+  /// Whether `v`, batch-free, is a tensor.empty (or a fill of one) whose
+  /// dim `dim` is the batch size read back by tensor.dim.
+  bool batchSized(Value v, int64_t dim, int64_t inner) {
+    if (auto fill = v.getDefiningOp<linalg::FillOp>())
+      v = fill.getOutputs()[0];
+    auto empty = v.getDefiningOp<tensor::EmptyOp>();
+    if (!empty || !empty.getType().isDynamicDim(dim))
+      return false;
+    auto size = empty.getDynamicSize(dim).getDefiningOp<tensor::DimOp>();
+    auto src = size ? axisOf(size.getSource()) : std::nullopt;
+    std::optional<int64_t> index = size ? size.getConstantIndex() : std::nullopt;
+    return src && index && *index == src->dim && src->inner == inner;
+  }
+
   /// The whole batch axis: offset 0, stride 1, and a static size equal to
   /// `inner` times nothing (impossible: the axis is dynamic) or the batch
   /// size read back by tensor.dim.
@@ -286,15 +310,81 @@ private:
   }
 
   LogicalResult visitLinalg(linalg::LinalgOp l, bool anyBatched) {
-    // A batch-size scalar as an operand (a fill of N) or in the body is
-    // data that differs per chunk.
-    if (regionUsesBatchScalar(l) ||
-        llvm::any_of(l->getOperands(),
+    // A batch-size scalar as an operand (a fill of N) is data that differs
+    // per chunk.
+    if (llvm::any_of(l->getOperands(),
                      [&](Value v) { return batchScalars.contains(v); }))
       return failure();
-    bool readsIndex = false;
-    l->walk([&](linalg::IndexOp) { readsIndex = true; });
-    if (!anyBatched) {
+    SmallVector<utils::IteratorType> iters = l.getIteratorTypesArray();
+    std::optional<unsigned> loop;
+    std::optional<int64_t> inner;
+    auto useLoop = [&](unsigned d, int64_t in) {
+      if (iters[d] != utils::IteratorType::parallel || (loop && *loop != d) ||
+          (inner && *inner != in))
+        return false;
+      loop = d;
+      inner = in;
+      return true;
+    };
+    for (OpOperand &operand : l->getOpOperands()) {
+      auto a = axisOf(operand.get());
+      if (!a)
+        continue;
+      AffineMap map = l.getMatchingIndexingMap(&operand);
+      auto d = dyn_cast<AffineDimExpr>(map.getResult(a->dim));
+      if (!d || !useLoop(d.getPosition(), a->inner))
+        return failure();
+      // The batch loop reads no other dim of a batched operand.
+      for (auto [i, e] : llvm::enumerate(map.getResults()))
+        if (int64_t(i) != a->dim && e.isFunctionOfDim(d.getPosition()))
+          return failure();
+    }
+    // The body may read a batched tensor from above only at its own row: a
+    // gather or a resize, tensor.extract %x[linalg.index(batch loop), ...].
+    // Another row (x[0, i]), a batch-size scalar, or any other use is data
+    // that differs per chunk.
+    SmallVector<Value> captured;
+    bool bad = false;
+    l->getRegion(0).walk([&](Operation *op) {
+      for (OpOperand &use : op->getOpOperands()) {
+        Value v = use.get();
+        if (batchScalars.contains(v)) {
+          bad = true;
+          continue;
+        }
+        auto a = axisOf(v);
+        if (!a)
+          continue;
+        auto extract = dyn_cast<tensor::ExtractOp>(op);
+        auto index =
+            extract && use.getOperandNumber() == 0 && a->inner == 1
+                ? extract.getIndices()[a->dim].getDefiningOp<linalg::IndexOp>()
+                : linalg::IndexOp();
+        if (!index || !useLoop(index.getDim(), 1)) {
+          bad = true;
+          continue;
+        }
+        captured.push_back(v);
+      }
+    });
+    if (bad)
+      return failure();
+    // Positions along the batch are read only as those rows.
+    bool readsIndex = false, readsBatchIndex = false;
+    l->walk([&](linalg::IndexOp index) {
+      readsIndex = true;
+      if (!loop || index.getDim() != *loop)
+        return;
+      for (OpOperand &use : index->getUses()) {
+        auto extract = dyn_cast<tensor::ExtractOp>(use.getOwner());
+        auto a = extract ? axisOf(extract.getTensor()) : std::nullopt;
+        if (!a || use.getOperandNumber() != 1 + a->dim)
+          readsBatchIndex = true;
+      }
+    });
+    if (readsBatchIndex)
+      return failure();
+    if (!loop) {
       // Batch-free, the same for every sample; but positions along a
       // dynamic dim (a range over the batch) are not.
       bool dynamic = llvm::any_of(l->getOperands(), [](Value v) {
@@ -303,32 +393,6 @@ private:
       });
       return failure(readsIndex && dynamic);
     }
-    SmallVector<utils::IteratorType> iters = l.getIteratorTypesArray();
-    std::optional<unsigned> loop;
-    std::optional<int64_t> inner;
-    for (OpOperand &operand : l->getOpOperands()) {
-      auto a = axisOf(operand.get());
-      if (!a)
-        continue;
-      AffineMap map = l.getMatchingIndexingMap(&operand);
-      auto d = dyn_cast<AffineDimExpr>(map.getResult(a->dim));
-      if (!d || iters[d.getPosition()] != utils::IteratorType::parallel ||
-          (loop && *loop != d.getPosition()) || (inner && *inner != a->inner))
-        return failure();
-      // The batch loop reads no other dim of a batched operand.
-      for (auto [i, e] : llvm::enumerate(map.getResults()))
-        if (int64_t(i) != a->dim && e.isFunctionOfDim(d.getPosition()))
-          return failure();
-      loop = d.getPosition();
-      inner = a->inner;
-    }
-    // The body never reads the batch loop as an index.
-    bool readsBatchIndex = false;
-    l->walk([&](linalg::IndexOp index) {
-      readsBatchIndex |= index.getDim() == *loop;
-    });
-    if (readsBatchIndex)
-      return failure();
     for (OpResult r : l->getResults()) {
       AffineMap map = l.getIndexingMapMatchingResult(r);
       std::optional<int64_t> dim;
@@ -343,7 +407,7 @@ private:
         return failure(); // the batch reduced away
       axes[r] = {*dim, *inner};
     }
-    noteFootprint(l);
+    noteFootprint(l, captured);
     return success();
   }
 };
