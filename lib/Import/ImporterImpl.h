@@ -84,7 +84,12 @@ public:
   /// True if output `i` exists and something reads it.
   bool outputUsed(int i) const;
   /// The inferred type of output `i`; `fallback` when inference gave none.
+  /// Null after an error at the node (an unsupported element type, a shape
+  /// over the size limit): the node's import then fails even where its
+  /// builder went on (see failedResultType).
   mlir::Type resultType(int i, mlir::Type fallback = {});
+  /// Whether resultType reported an error at this node.
+  bool failedResultType() const { return resultTypeError; }
   /// The element type inferred for output `i` (null if unknown).
   mlir::Type resultElementType(int i);
   void setResult(int i, mlir::Value v);
@@ -98,6 +103,9 @@ public:
   mlir::InFlightDiagnostic error();
   /// An unsupported attribute value or form: error with a uniform prefix.
   mlir::InFlightDiagnostic unsupported();
+
+private:
+  bool resultTypeError = false;
 };
 
 /// Builds the MLIR module of one ONNX graph.

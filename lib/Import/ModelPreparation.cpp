@@ -31,6 +31,8 @@
 #include <cmath>
 #include <exception>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <queue>
 
 using namespace mlir;
@@ -99,6 +101,62 @@ dyad::import::readModelFile(StringRef path, MLIRContext *context) {
 //===----------------------------------------------------------------------===//
 // Model preparation: opset upgrade and shape inference
 //===----------------------------------------------------------------------===//
+
+namespace {
+/// libonnx's schemas, except that the inference functions that index an
+/// input's dims by position without checking its rank first get that check:
+/// Gemm before opset 11 reads A's dim 1 (transA) and B's dims whatever their
+/// rank (a rank-1 A: out of bounds, SEGV; found by dyad-import-fuzzer). The
+/// rank of an intermediate value is known only during inference, so Dyad's
+/// own rank rules cannot catch it first. A wrong rank is an inference error
+/// at the node.
+class RankCheckedSchemas : public onnx::ISchemaRegistry {
+public:
+  const onnx::OpSchema *GetSchema(const std::string &key,
+                                  const int maxInclusiveVersion,
+                                  const std::string &domain) const override {
+    const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Instance()->GetSchema(
+        key, maxInclusiveVersion, domain);
+    auto rule = llvm::find_if(kRules, [&](const Rule &r) {
+      return key == r.op && (domain.empty() || domain == "ai.onnx");
+    });
+    if (!schema || rule == std::end(kRules))
+      return schema;
+    std::lock_guard<std::mutex> lock(mutex);
+    std::unique_ptr<onnx::OpSchema> &checked = schemas[schema];
+    if (!checked) {
+      checked = std::make_unique<onnx::OpSchema>(*schema);
+      onnx::InferenceFunction infer = schema->GetTypeAndShapeInferenceFunction();
+      const Rule &r = *rule;
+      checked->TypeAndShapeInferenceFunction([infer, &r](
+                                                 onnx::InferenceContext &ctx) {
+        for (size_t i = 0; i < ctx.getNumInputs() && i < r.ranks.size(); ++i) {
+          const onnx::TypeProto *t = ctx.getInputType(i);
+          if (r.ranks[i] >= 0 && t && t->has_tensor_type() &&
+              t->tensor_type().has_shape() &&
+              t->tensor_type().shape().dim_size() != r.ranks[i])
+            fail_shape_inference(r.op, " input ", i, " has rank ",
+                                 t->tensor_type().shape().dim_size(),
+                                 "; it must be ", r.ranks[i]);
+        }
+        if (infer)
+          infer(ctx);
+      });
+    }
+    return checked.get();
+  }
+
+private:
+  struct Rule {
+    const char *op;
+    std::vector<int> ranks; // per input; -1: any
+  };
+  inline static const Rule kRules[] = {{"Gemm", {2, 2}}};
+  mutable std::mutex mutex;
+  mutable std::map<const onnx::OpSchema *, std::unique_ptr<onnx::OpSchema>>
+      schemas;
+};
+} // namespace
 
 void dyad::import::inferShapes(onnx::ModelProto &model, bool checkType,
                                int errorMode, bool dataProp) {
@@ -186,8 +244,8 @@ void dyad::import::inferShapes(onnx::ModelProto &model, bool checkType,
       node->mutable_attribute()->RemoveLast();
   });
   onnx::ShapeInferenceOptions options(checkType, errorMode, dataProp);
-  onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
-                                     options);
+  static RankCheckedSchemas schemas;
+  onnx::shape_inference::InferShapes(model, &schemas, options);
 }
 
 LogicalResult GraphImporter::prepare(onnx::ModelProto &model) {

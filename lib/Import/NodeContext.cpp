@@ -149,21 +149,26 @@ Type NodeContext::resultType(int i, Type fallback) {
       // Type errors were reported by shape inference already; conversion
       // failures here are unsupported element types.
       Type t = graph.convertType(*it->second, loc, node.output(i));
-      if (!t)
+      if (!t) {
+        resultTypeError = true;
         return {};
+      }
       // A shape too large to hold: refused here, at the node that makes it.
       if (auto rt = dyn_cast<RankedTensorType>(t))
         if (failed(graph.checkElementCount(
                 rt.getShape(), loc,
                 node.op_type() + " (opset " + std::to_string(opset) +
-                    "): output '" + node.output(i) + "'")))
+                    "): output '" + node.output(i) + "'"))) {
+          resultTypeError = true;
           return {};
+        }
       return t;
     }
   }
   if (fallback)
     return fallback;
   emitError(loc) << node.op_type() << ": cannot infer the type of output " << i;
+  resultTypeError = true;
   return {};
 }
 

@@ -102,7 +102,10 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
     // older and newer ones after checking them against their own schemas).
     NodeContext nc(*this, node, loc, opset);
     const OpSpec &spec = opTable().find(opKey(domain, node.op_type()))->second;
-    if (failed(spec.build(nc)))
+    // A builder that went on after resultType's error made an op without
+    // a result type (a Clip of a shape over the size limit: a null value
+    // reached the graph's outputs, SEGV; found by dyad-import-fuzzer).
+    if (failed(spec.build(nc)) || nc.failedResultType())
       return failure();
     for (auto [i, out] : llvm::enumerate(node.output()))
       if (!out.empty() && !values.count(out) && !constants.count(out) &&

@@ -124,3 +124,25 @@ save("conv-constant-weight-rank.onnx",
       helper.make_node("Relu", ["X"], ["R"], name="relu"),
       helper.make_node("Conv", ["R", "W"], ["Y"], name="conv")],
      [info("X", [1, 1, 8, 8])], [info("Y", None)])
+
+# Gemm before opset 11 on an intermediate of rank 1 (a Reshape's output):
+# libonnx's inference read A's dim 1 (transA) out of bounds (SEGV; found by
+# the fuzzer). Its schemas are wrapped with a rank check first.
+save("gemm-intermediate-rank.onnx",
+     [helper.make_node("Reshape", ["X", "S"], ["A"], name="reshape"),
+      helper.make_node("Gemm", ["A", "W", "C"], ["Y"], name="gemm", transA=1)],
+     [info("X", [2, 6])], [info("Y", None)],
+     [ints("S", [12]),
+      helper.make_tensor("W", TensorProto.FLOAT, [12, 3], [0.5] * 36),
+      helper.make_tensor("C", TensorProto.FLOAT, [3], [0.0] * 3)],
+     opset=6)
+
+# A Clip whose declared output shape is over the size limit: resultType
+# reported it, but the builder went on and made an op without a result type
+# (a null value reached the graph outputs: SEGV; found by the fuzzer).
+save("clip-output-too-large.onnx",
+     [helper.make_node("Clip", ["x", "min"], ["y"], name="clip")],
+     [helper.make_tensor_value_info("x", TensorProto.INT8, None),
+      helper.make_tensor_value_info("min", TensorProto.INT8, None)],
+     [helper.make_tensor_value_info("y", TensorProto.INT8, [9223372036854775806, 4, 5])],
+     opset=13)
