@@ -104,7 +104,9 @@ dyad::import::readModelFile(StringRef path, MLIRContext *context) {
 
 namespace {
 /// libonnx's schemas, except that the inference functions that index an
-/// input's dims by position without checking its rank first get that check:
+/// input's dims by position without checking its rank first get that check
+/// (and those that make one dim per value of a shape input, a bound on its
+/// length):
 /// Gemm before opset 11 reads A's dim 1 (transA) and B's dims whatever their
 /// rank (a rank-1 A: out of bounds, SEGV; found by dyad-import-fuzzer). The
 /// rank of an intermediate value is known only during inference, so Dyad's
@@ -139,6 +141,18 @@ public:
                                  t->tensor_type().shape().dim_size(),
                                  "; it must be ", r.ranks[i]);
         }
+        // A shape input's length is the output's rank: libonnx makes one
+        // dim per value before it knows any (2^40: out of memory).
+        if (r.shapeInput >= 0 && (size_t)r.shapeInput < ctx.getNumInputs())
+          if (const onnx::TypeProto *t = ctx.getInputType(r.shapeInput);
+              t && t->has_tensor_type() && t->tensor_type().has_shape() &&
+              t->tensor_type().shape().dim_size() == 1 &&
+              t->tensor_type().shape().dim(0).has_dim_value() &&
+              t->tensor_type().shape().dim(0).dim_value() > kMaxShapeRank)
+            fail_shape_inference(
+                r.op, " input ", r.shapeInput, " (a shape) has ",
+                t->tensor_type().shape().dim(0).dim_value(),
+                " values: more dims than ", kMaxShapeRank);
         if (infer)
           infer(ctx);
       });
@@ -150,8 +164,13 @@ private:
   struct Rule {
     const char *op;
     std::vector<int> ranks; // per input; -1: any
+    int shapeInput;         // an input read as the output's shape; -1: none
   };
-  inline static const Rule kRules[] = {{"Gemm", {2, 2}}};
+  static constexpr int64_t kMaxShapeRank = 64;
+  inline static const Rule kRules[] = {{"Gemm", {2, 2}, -1},
+                                       {"ConstantOfShape", {1}, 0},
+                                       {"Expand", {-1, 1}, 1},
+                                       {"Reshape", {-1, 1}, 1}};
   mutable std::mutex mutex;
   mutable std::map<const onnx::OpSchema *, std::unique_ptr<onnx::OpSchema>>
       schemas;

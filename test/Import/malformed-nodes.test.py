@@ -146,3 +146,9 @@ save("clip-output-too-large.onnx",
       helper.make_tensor_value_info("min", TensorProto.INT8, None)],
      [helper.make_tensor_value_info("y", TensorProto.INT8, [9223372036854775806, 4, 5])],
      opset=13)
+
+# ConstantOfShape of a shape input with 2^40 values: libonnx made one output
+# dim per value before knowing any (out of memory; found by CI's fuzz run).
+save("constantofshape-long-shape.onnx",
+     [helper.make_node("ConstantOfShape", ["x"], ["y"], name="cos")],
+     [info("x", [1 << 40], TensorProto.INT64)], [info("y", None)], opset=9)
