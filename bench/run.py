@@ -6,8 +6,8 @@ run on this machine.
                                   [--models mnist_cnn,fashion_vit]
 
 For each model: Dyad fp32 and Dyad int8 (dyadc --quantize, calibrated on
-1000 training images with minmax, as the demo does; the ViT with
---allow-float-ops), onnxruntime (npm onnxruntime-node) on the fp32 model and
+1000 training images with minmax, as the demo does; integer-only, the
+ViTs included), onnxruntime (npm onnxruntime-node) on the fp32 model and
 on the same model in onnxruntime's QDQ int8 format quantized with Dyad's
 calibration table (bench/qdq_model.py). Each at batch 1 and 64, with 1
 thread and with all cores, each side limited to that thread count (Dyad:
@@ -134,8 +134,6 @@ def main():
             cmd = [dyadc, path, "-o", int8, "--quantize", "--calibrate", calib,
                    "--calib-method", "minmax", "--calib-count", "1000",
                    "--calib-table", table]
-            if "vit" in m:
-                cmd.append("--allow-float-ops")
             run(cmd, compile_int8)
             print(f"{m:20s} compile: fp32 {compile_fp32['s']:.2f} s, int8 "
                   f"(calibration on 1000 images included) "

@@ -165,17 +165,19 @@ class Attention(nn.Module):
 
 
 class Block(nn.Module):
-    def __init__(self, tokens, dim, heads, mlp):
+    def __init__(self, tokens, dim, heads, mlp, gelu="none"):
         super().__init__()
         self.ln1 = nn.LayerNorm(dim)
         self.attn = Attention(tokens, dim, heads)
         self.ln2 = nn.LayerNorm(dim)
         self.fc1 = nn.Linear(dim, mlp)
         self.fc2 = nn.Linear(mlp, dim)
+        self.gelu = gelu
 
     def forward(self, x):
         x = x + self.attn(self.ln1(x))
-        return x + self.fc2(F.gelu(self.fc1(self.ln2(x))))
+        return x + self.fc2(F.gelu(self.fc1(self.ln2(x)),
+                                   approximate=self.gelu))
 
 
 class FashionViT(nn.Module):
@@ -200,6 +202,36 @@ class FashionViT(nn.Module):
         return self.head(x)
 
 
+class MnistViT(nn.Module):
+    """A second transformer, built differently from FashionViT: 3 blocks of
+    dim 48 with 3 heads and MLP 96, GELU in its tanh form, exported at opset
+    13, where LayerNormalization is written out (ReduceMean, Sub, Pow,
+    ReduceMean, Add, Sqrt, Div, Mul, Add) and GELU-tanh too (Pow, Mul, Add,
+    Tanh, ...)."""
+
+    def __init__(self, patch=7, dim=48, heads=3, depth=3, mlp=96):
+        super().__init__()
+        self.dim = dim
+        self.tokens = (28 // patch) ** 2
+        self.patch = nn.Conv2d(1, dim, patch, patch)
+        self.pos = nn.Parameter(torch.zeros(1, self.tokens, dim))
+        nn.init.trunc_normal_(self.pos, std=0.02)
+        self.blocks = nn.Sequential(
+            *[Block(self.tokens, dim, heads, mlp, gelu="tanh")
+              for _ in range(depth)])
+        self.ln = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, 10)
+
+    def forward(self, x):
+        x = self.patch(x).reshape(-1, self.dim, self.tokens).transpose(1, 2)
+        x = self.blocks(x + self.pos)
+        x = self.ln(x).mean(dim=1)
+        return self.head(x)
+
+
+# Export opset per model (default OPSET).
+EXPORT_OPSET = {"mnist_vit": 13}
+
 # name -> (constructor, dataset, epochs, peak lr, weight decay, description)
 MODELS = {
     "mnist_cnn": (MnistCNN, "mnist", 3, 4e-3, 1e-4,
@@ -219,6 +251,11 @@ MODELS = {
                     "learned position embedding, 2 pre-LN transformer blocks "
                     "(4-head MatMul/Softmax attention, GELU MLP 128), final "
                     "LayerNorm, mean pooling (ReduceMean), Gemm head"),
+    "mnist_vit": (MnistViT, "mnist", 4, 2e-3, 5e-2,
+                  "Tiny ViT, opset 13: 7x7 patches (16 tokens, dim 48), 3 "
+                  "pre-LN blocks (3-head attention, GELU-tanh MLP 96), "
+                  "LayerNorm and GELU written out op by op, mean pooling, "
+                  "Gemm head"),
 }
 
 
@@ -293,7 +330,7 @@ def export(model, name, out):
     warnings.filterwarnings(  # harmless here: the model is in eval mode
         "ignore", message="It is recommended that constant folding be turned off")
     torch.onnx.export(
-        model, dummy, path, opset_version=OPSET,
+        model, dummy, path, opset_version=EXPORT_OPSET.get(name, OPSET),
         input_names=["input"], output_names=["logits"],
         dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
         training=torch.onnx.TrainingMode.PRESERVE,
@@ -355,7 +392,8 @@ def main():
             labels=yte[:REF_SAMPLES].numpy().astype(np.int64),
             logits=logits[:REF_SAMPLES].numpy().astype(np.float32))
         info.update(onnx_bytes=os.path.getsize(path), onnx_ops=hist,
-                    torch_version=torch.__version__, opset=OPSET)
+                    torch_version=torch.__version__,
+                    opset=EXPORT_OPSET.get(name, OPSET))
         results[os.path.basename(path)] = info
         print("  -> %s (%d bytes) acc %.2f%% params %d ops %s"
               % (path, info["onnx_bytes"], info["test_accuracy"],

@@ -112,3 +112,36 @@ QuantRole MaxOp::getQuantRole() { return QuantRole::Rescale; }
 QuantRole MinOp::getQuantRole() { return QuantRole::Rescale; }
 QuantRole PReluOp::getQuantRole() { return QuantRole::Rescale; }
 QuantRole LeakyReluOp::getQuantRole() { return QuantRole::Rescale; }
+
+// Elementwise functions of one activation: a lookup table (integerize's
+// ChainRewriter::table); Div and Pow when the other operand is a scalar
+// constant.
+QuantRole SqrtOp::getQuantRole() { return QuantRole::Table; }
+QuantRole ExpOp::getQuantRole() { return QuantRole::Table; }
+QuantRole ErfOp::getQuantRole() { return QuantRole::Table; }
+QuantRole SigmoidOp::getQuantRole() { return QuantRole::Table; }
+QuantRole TanhOp::getQuantRole() { return QuantRole::Table; }
+QuantRole HardSwishOp::getQuantRole() { return QuantRole::Table; }
+QuantRole HardSigmoidOp::getQuantRole() { return QuantRole::Table; }
+QuantRole GeluOp::getQuantRole() { return QuantRole::Table; }
+QuantRole EluOp::getQuantRole() { return QuantRole::Table; }
+QuantRole SeluOp::getQuantRole() { return QuantRole::Table; }
+QuantRole ThresholdedReluOp::getQuantRole() { return QuantRole::Table; }
+QuantRole LogOp::getQuantRole() { return QuantRole::Table; }
+QuantRole ReciprocalOp::getQuantRole() { return QuantRole::Table; }
+QuantRole SoftplusOp::getQuantRole() { return QuantRole::Table; }
+QuantRole SoftsignOp::getQuantRole() { return QuantRole::Table; }
+QuantRole SinOp::getQuantRole() { return QuantRole::Table; }
+QuantRole CosOp::getQuantRole() { return QuantRole::Table; }
+QuantRole NegOp::getQuantRole() { return QuantRole::Table; }
+QuantRole AbsOp::getQuantRole() { return QuantRole::Table; }
+QuantRole DivOp::getQuantRole() { return QuantRole::Table; }
+QuantRole PowOp::getQuantRole() { return QuantRole::Table; }
+QuantRole MulOp::getQuantRole() { return QuantRole::Product; }
+QuantRole SubOp::getQuantRole() { return QuantRole::Add; }
+QuantRole ReduceMeanOp::getQuantRole() { return QuantRole::Rescale; }
+QuantRole ReduceSumOp::getQuantRole() { return QuantRole::Rescale; }
+QuantRole SoftmaxOp::getQuantRole() { return QuantRole::Normalization; }
+QuantRole LayerNormalizationOp::getQuantRole() {
+  return QuantRole::Normalization;
+}

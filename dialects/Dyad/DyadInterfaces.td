@@ -29,6 +29,17 @@ def Dyad_QuantizableOpInterface : OpInterface<"QuantizableOpInterface"> {
       quantization.
     - `Activation` (relu, clip): becomes the clamp of the requantization of
       the contraction or add that feeds it.
+    - `Table` (sigmoid, tanh, erf, gelu, exp, log, sqrt, hard_swish, ...;
+      div and pow by a scalar constant): a function of one 8-bit activation
+      becomes `dyad.lookup`, a table of its quantized results computed at
+      compile time.
+    - `Product` (mul): two activations multiply on the integers (i32), then
+      requant by S_a * S_b / S_out; a scalar constant factor is a table.
+    - `Normalization` (softmax, layer_normalization): row statistics on the
+      integers (`dyad.int_softmax`, `dyad.int_layer_norm`).
+
+    Sub has the `Add` role (the second branch enters negated); reduce_mean
+    and reduce_sum are `Rescale` (an i32 sum, 1/N folded into the requant).
 
     An op without the interface has no integer form: it stays float, which
     dyad-verify-integer-only reports inside the quantized region.

@@ -1471,3 +1471,107 @@ LogicalResult RequantOp::verify() {
            << out;
   return success();
 }
+
+/// Input and result of an integer-only op: same rank and (known) dims.
+static LogicalResult checkSameShape(Operation *op, Value in, Value out) {
+  if (rankOf(in) < 0 || rankOf(out) < 0)
+    return success();
+  if (rankOf(in) != rankOf(out))
+    return op->emitOpError("input and result ranks differ");
+  for (auto [a, b] : llvm::zip(shapeOf(in), shapeOf(out)))
+    if (a != kDyn && b != kDyn && a != b)
+      return op->emitOpError("input and result shapes differ");
+  return success();
+}
+
+/// clamp_min / clamp_max of an integer kernel: a non-empty range inside
+/// the result type.
+static LogicalResult checkClamp(Operation *op, std::optional<uint64_t> cmin,
+                                std::optional<uint64_t> cmax,
+                                IntegerType out) {
+  auto [tlo, thi] = intRange(out);
+  int64_t lo = cmin ? (int64_t)*cmin : tlo, hi = cmax ? (int64_t)*cmax : thi;
+  if (lo > hi || lo < tlo || hi > thi)
+    return op->emitOpError("clamp range [")
+           << lo << ", " << hi << "] is empty or outside the result type "
+           << out;
+  return success();
+}
+
+LogicalResult LookupOp::verify() {
+  auto in = cast<IntegerType>(getElementTypeOrSelf(getInput().getType()));
+  auto out = cast<IntegerType>(getElementTypeOrSelf(getType()));
+  if (in.getWidth() > 16)
+    return emitOpError("looks up integers of at most 16 bits");
+  ArrayRef<int32_t> table = getTable();
+  if (table.empty() || table.size() > (size_t(1) << 16))
+    return emitOpError("needs 1 to 65536 table entries, not ") << table.size();
+  auto [lo, hi] = intRange(out);
+  for (int32_t v : table)
+    if (v < lo || v > hi)
+      return emitOpError("table value ") << v << " does not fit " << out;
+  return checkSameShape(*this, getInput(), getOutput());
+}
+
+LogicalResult IntSoftmaxOp::verify() {
+  auto out = cast<IntegerType>(getElementTypeOrSelf(getType()));
+  auto in = cast<IntegerType>(getElementTypeOrSelf(getInput().getType()));
+  if (in.getWidth() > 16 || out.getWidth() > 32)
+    return emitOpError("operates on inputs of at most 16 bits");
+  ArrayRef<int32_t> table = getExpTable();
+  if (table.empty() || table.size() > (size_t(1) << 17))
+    return emitOpError("needs 1 to 131072 exp_table entries");
+  if (table[0] != (1 << 30))
+    return emitOpError("exp_table[0] must be 2^30 (exp(0))");
+  for (int32_t v : table)
+    if (v < 0 || v > (1 << 30))
+      return emitOpError("exp_table value ") << v << " is outside [0, 2^30]";
+  if ((int64_t)getShift() < 1 || (int64_t)getShift() > 62)
+    return emitOpError("shift ") << (int64_t)getShift() << " is outside [1, 62]";
+  if ((int64_t)getNumerator() <= 0 || (int64_t)getNumerator() >= (int64_t(1) << 62))
+    return emitOpError("numerator must be in (0, 2^62)");
+  auto [lo, hi] = intRange(out);
+  if ((int64_t)getOutputZp() < lo || (int64_t)getOutputZp() > hi)
+    return emitOpError("output_zp is outside the result type");
+  if (failed(checkClamp(*this, getClampMin(), getClampMax(), out)))
+    return failure();
+  if (rankOf(getInput()) >= 0 &&
+      failed(normalizeAxis(*this, (int64_t)getAxis(), rankOf(getInput()))))
+    return failure();
+  return checkSameShape(*this, getInput(), getOutput());
+}
+
+LogicalResult IntLayerNormOp::verify() {
+  auto in = cast<IntegerType>(getElementTypeOrSelf(getInput().getType()));
+  auto out = cast<IntegerType>(getElementTypeOrSelf(getType()));
+  if (in.getWidth() > 16 || out.getWidth() > 32)
+    return emitOpError("operates on inputs of at most 16 bits");
+  int64_t k = (int64_t)getSqrtShift(), f = (int64_t)getFracBits(), s = (int64_t)getOutShift();
+  if (k < 0 || k > 30)
+    return emitOpError("sqrt_shift ") << k << " is outside [0, 30]";
+  if (f < 0 || f > 62 - k)
+    return emitOpError("frac_bits ") << f << " is outside [0, 62 - sqrt_shift]";
+  if (s < 1 || s > 62)
+    return emitOpError("out_shift ") << s << " is outside [1, 62]";
+  if ((int64_t)getEpsilon() < 0)
+    return emitOpError("epsilon is negative");
+  if (getScale().empty() || getScale().size() != getBias().size())
+    return emitOpError("needs one scale and one bias per normalized element");
+  if (failed(checkClamp(*this, getClampMin(), getClampMax(), out)))
+    return failure();
+  int64_t rank = rankOf(getInput());
+  if (rank >= 0) {
+    FailureOr<int64_t> a = normalizeAxis(*this, (int64_t)getAxis(), rank);
+    if (failed(a))
+      return failure();
+    int64_t c = 1;
+    for (int64_t d = *a; d < rank; ++d)
+      c = shapeOf(getInput())[d] == kDyn ? kDyn : c * shapeOf(getInput())[d];
+    if (c == kDyn)
+      return emitOpError("the normalized dims must be static");
+    if (c != (int64_t)getScale().size())
+      return emitOpError("has ") << getScale().size()
+                                 << " scales for " << c << " normalized elements";
+  }
+  return checkSameShape(*this, getInput(), getOutput());
+}

@@ -34,12 +34,18 @@ class Dyad_UnaryOp<string mnemonic, string onnx, Type type = Dyad_FloatTensor,
   let assemblyFormat = "$X attr-dict `:` type($Y)";
 }
 
-def Dyad_SqrtOp : Dyad_UnaryOp<"sqrt", "Sqrt">;
-def Dyad_ExpOp : Dyad_UnaryOp<"exp", "Exp">;
-def Dyad_ErfOp : Dyad_UnaryOp<"erf", "Erf">;
-def Dyad_SigmoidOp : Dyad_UnaryOp<"sigmoid", "Sigmoid">;
-def Dyad_TanhOp : Dyad_UnaryOp<"tanh", "Tanh">;
-def Dyad_HardSwishOp : Dyad_UnaryOp<"hard_swish", "HardSwish">;
+def Dyad_SqrtOp : Dyad_UnaryOp<"sqrt", "Sqrt", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_ExpOp : Dyad_UnaryOp<"exp", "Exp", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_ErfOp : Dyad_UnaryOp<"erf", "Erf", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_SigmoidOp : Dyad_UnaryOp<"sigmoid", "Sigmoid", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_TanhOp : Dyad_UnaryOp<"tanh", "Tanh", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_HardSwishOp : Dyad_UnaryOp<"hard_swish", "HardSwish", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 def Dyad_ReluOp : Dyad_UnaryOp<"relu", "Relu", Dyad_NumericTensor,
                                 [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 
@@ -49,13 +55,15 @@ def Dyad_LeakyReluOp : Dyad_UnaryOp<"leaky_relu", "LeakyRelu", Dyad_FloatTensor,
                        DefaultValuedAttr<F32Attr, "0.01f">:$alpha);
 }
 
-def Dyad_HardSigmoidOp : Dyad_UnaryOp<"hard_sigmoid", "HardSigmoid"> {
+def Dyad_HardSigmoidOp : Dyad_UnaryOp<"hard_sigmoid", "HardSigmoid", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let arguments = (ins Dyad_FloatTensor:$X,
                        DefaultValuedAttr<F32Attr, "0.2f">:$alpha,
                        DefaultValuedAttr<F32Attr, "0.5f">:$beta);
 }
 
-def Dyad_GeluOp : Dyad_UnaryOp<"gelu", "Gelu"> {
+def Dyad_GeluOp : Dyad_UnaryOp<"gelu", "Gelu", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let arguments = (ins Dyad_FloatTensor:$X,
                        DefaultValuedAttr<Dyad_GeluApproximationAttr,
                                          "::dyad::GeluApproximation::None">:$approximate);
@@ -93,11 +101,13 @@ class Dyad_BinaryOp<string mnemonic, string onnx, list<Trait> traits = []>
 
 def Dyad_AddOp : Dyad_BinaryOp<"add", "Add", [Commutative,
                                 DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
-def Dyad_SubOp : Dyad_BinaryOp<"sub", "Sub">;
-def Dyad_MulOp : Dyad_BinaryOp<"mul", "Mul", [Commutative]>;
-def Dyad_DivOp : Dyad_BinaryOp<"div", "Div">;
+def Dyad_SubOp : Dyad_BinaryOp<"sub", "Sub", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_MulOp : Dyad_BinaryOp<"mul", "Mul", [Commutative,
+                                DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_DivOp : Dyad_BinaryOp<"div", "Div", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 
-def Dyad_PowOp : Dyad_Op<"pow", [ResultsBroadcastableShape]> {
+def Dyad_PowOp : Dyad_Op<"pow", [ResultsBroadcastableShape,
+    DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Pow (numpy broadcasting)";
   let description = "`X ^ Y`; the exponent may have another element type.";
   let arguments = (ins Dyad_NumericTensor:$X, Dyad_NumericTensor:$Y);
@@ -196,35 +206,46 @@ def Dyad_OrOp : Dyad_LogicalOp<"or", "Or", [Commutative]>;
 def Dyad_XorOp : Dyad_LogicalOp<"xor", "Xor", [Commutative]>;
 def Dyad_NotOp : Dyad_UnaryOp<"not", "Not", Dyad_BoolTensor>;
 
-def Dyad_LogOp : Dyad_UnaryOp<"log", "Log">;
-def Dyad_ReciprocalOp : Dyad_UnaryOp<"reciprocal", "Reciprocal">;
+def Dyad_LogOp : Dyad_UnaryOp<"log", "Log", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_ReciprocalOp : Dyad_UnaryOp<"reciprocal", "Reciprocal", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 def Dyad_FloorOp : Dyad_UnaryOp<"floor", "Floor">;
 def Dyad_CeilOp : Dyad_UnaryOp<"ceil", "Ceil">;
 def Dyad_RoundOp : Dyad_UnaryOp<"round", "Round"> {
   let description = "Elementwise `Round`: to the nearest integer, halves to even.";
 }
-def Dyad_SoftplusOp : Dyad_UnaryOp<"softplus", "Softplus">;
-def Dyad_SoftsignOp : Dyad_UnaryOp<"softsign", "Softsign">;
-def Dyad_SinOp : Dyad_UnaryOp<"sin", "Sin">;
-def Dyad_CosOp : Dyad_UnaryOp<"cos", "Cos">;
+def Dyad_SoftplusOp : Dyad_UnaryOp<"softplus", "Softplus", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_SoftsignOp : Dyad_UnaryOp<"softsign", "Softsign", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_SinOp : Dyad_UnaryOp<"sin", "Sin", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_CosOp : Dyad_UnaryOp<"cos", "Cos", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 // Integers too: Neg and Sign of unsigned values are as numpy's (wrapping
 // negation; 0 or 1), Abs of unsigned values is the identity.
-def Dyad_NegOp : Dyad_UnaryOp<"neg", "Neg", Dyad_NumericTensor>;
-def Dyad_AbsOp : Dyad_UnaryOp<"abs", "Abs", Dyad_NumericTensor>;
+def Dyad_NegOp : Dyad_UnaryOp<"neg", "Neg", Dyad_NumericTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_AbsOp : Dyad_UnaryOp<"abs", "Abs", Dyad_NumericTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 def Dyad_SignOp : Dyad_UnaryOp<"sign", "Sign", Dyad_NumericTensor>;
 
-def Dyad_EluOp : Dyad_UnaryOp<"elu", "Elu"> {
+def Dyad_EluOp : Dyad_UnaryOp<"elu", "Elu", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let arguments = (ins Dyad_FloatTensor:$X,
                        DefaultValuedAttr<F32Attr, "1.0f">:$alpha);
 }
 
-def Dyad_SeluOp : Dyad_UnaryOp<"selu", "Selu"> {
+def Dyad_SeluOp : Dyad_UnaryOp<"selu", "Selu", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let arguments = (ins Dyad_FloatTensor:$X,
                        DefaultValuedAttr<F32Attr, "1.67326319217681884765625f">:$alpha,
                        DefaultValuedAttr<F32Attr, "1.05070102214813232421875f">:$gamma);
 }
 
-def Dyad_ThresholdedReluOp : Dyad_UnaryOp<"thresholded_relu", "ThresholdedRelu"> {
+def Dyad_ThresholdedReluOp : Dyad_UnaryOp<"thresholded_relu", "ThresholdedRelu", Dyad_FloatTensor,
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let arguments = (ins Dyad_FloatTensor:$X,
                        DefaultValuedAttr<F32Attr, "1.0f">:$alpha);
 }
@@ -345,7 +366,8 @@ def Dyad_MatMulOp : Dyad_Op<"matmul", [AttrSizedOperandSegments,
 // Normalization and activation over axes
 //===----------------------------------------------------------------------===//
 
-def Dyad_SoftmaxOp : Dyad_Op<"softmax", [SameOperandsAndResultType]> {
+def Dyad_SoftmaxOp : Dyad_Op<"softmax", [SameOperandsAndResultType,
+    DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Softmax (opset 13+: along one axis)";
   let arguments = (ins Dyad_FloatTensor:$input,
                        DefaultValuedAttr<I64Attr, "-1">:$axis);
@@ -355,7 +377,7 @@ def Dyad_SoftmaxOp : Dyad_Op<"softmax", [SameOperandsAndResultType]> {
 }
 
 def Dyad_LayerNormalizationOp : Dyad_Op<"layer_normalization",
-                                        [AttrSizedResultSegments]> {
+    [AttrSizedResultSegments, DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX LayerNormalization";
   let description = [{
     Normalizes over the dims from `axis` to the last, then scales and shifts.
@@ -455,8 +477,10 @@ class Dyad_ReduceOp<string mnemonic, string onnx, list<Trait> traits = []>
   let hasVerifier = 1;
 }
 
-def Dyad_ReduceMeanOp : Dyad_ReduceOp<"reduce_mean", "ReduceMean">;
-def Dyad_ReduceSumOp : Dyad_ReduceOp<"reduce_sum", "ReduceSum">;
+def Dyad_ReduceMeanOp : Dyad_ReduceOp<"reduce_mean", "ReduceMean",
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
+def Dyad_ReduceSumOp : Dyad_ReduceOp<"reduce_sum", "ReduceSum",
+    [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]>;
 
 //===----------------------------------------------------------------------===//
 // Shape and data movement
@@ -859,6 +883,89 @@ def Dyad_RequantOp : Dyad_Op<"requant"> {
     /// The clamp bounds, defaulted to the result type's range.
     std::pair<int64_t, int64_t> getClampRange();
   }];
+}
+
+def Dyad_LookupOp : Dyad_Op<"lookup"> {
+  let summary = "An integer function of a narrow integer, by table lookup";
+  let description = [{
+    `y = table[x - offset]`: the integer form of an elementwise function of
+    one quantized activation (Sigmoid, GELU, Exp, a Mul by a constant, ...).
+    dyad-integerize computes the table at compile time, one entry per input
+    value (256 for 8-bit activations): each entry is the quantized result of
+    the float function at the dequantized input, so the lookup is exact.
+    An index outside the table reads its nearest end.
+  }];
+  let arguments = (ins Dyad_IntTensor:$input, DenseI32ArrayAttr:$table,
+                       I64Attr:$offset);
+  let results = (outs Dyad_IntTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
+  let hasVerifier = 1;
+}
+
+def Dyad_IntSoftmaxOp : Dyad_Op<"int_softmax"> {
+  let summary = "Integer-only softmax (table exp, one division per row)";
+  let description = [{
+    Softmax of quantized integers along `axis`, in 64-bit integer arithmetic
+    (docs/numerics.md, "Softmax"):
+
+    ```
+    m = max(x)                          // over the row
+    e = exp_table[m - x]                // round(2^30 * exp(-(m - x) * S_in))
+    S = sum(e)                          // >= 2^30: the max reads exp_table[0]
+    R = numerator / S                   // floor; numerator = round(2^shift / S_out)
+    y = clamp(((e * R + 2^(shift-1)) >> shift) + output_zp)
+    ```
+
+    The table has one entry per input difference, so the exponentials are
+    exact to 2^-30 of the row's maximum. `clamp_min` / `clamp_max` default
+    to the result type's range.
+  }];
+  let arguments = (ins Dyad_IntTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DenseI32ArrayAttr:$exp_table, I64Attr:$numerator,
+                       I64Attr:$shift,
+                       DefaultValuedAttr<I64Attr, "0">:$output_zp,
+                       OptionalAttr<I64Attr>:$clamp_min,
+                       OptionalAttr<I64Attr>:$clamp_max);
+  let results = (outs Dyad_IntTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
+  let hasVerifier = 1;
+}
+
+def Dyad_IntLayerNormOp : Dyad_Op<"int_layer_norm"> {
+  let summary = "Integer-only LayerNormalization (integer square root)";
+  let description = [{
+    LayerNormalization of quantized integers over the dims from `axis` to
+    the last (C elements per row), in 64-bit integer arithmetic
+    (docs/numerics.md, "LayerNorm"):
+
+    ```
+    v  = x - input_zp
+    s1 = sum(v);  s2 = sum(v * v)
+    D  = ((C * s2 - s1 * s1) << 2k) + epsilon      // C^2 var / S_in^2, * 4^k
+    sd = isqrt(D)                                   // exact floor, bitwise
+    R  = 2^62 / max(sd, 1)                          // one division per row
+    z  = ((C * v - s1) * R) >> (62 - k - F)         // (x - mean) / std, * 2^F
+    y  = clamp(round_half_away((z * scale[j] + bias[j]) / 2^out_shift)
+               + output_zp)
+    ```
+
+    with k = `sqrt_shift`, F = `frac_bits`; `scale` and `bias` hold one
+    integer per normalized element j (row-major over dims axis...).
+    `clamp_min` / `clamp_max` default to the result type's range.
+  }];
+  let arguments = (ins Dyad_IntTensor:$input,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<I64Attr, "0">:$input_zp,
+                       I64Attr:$epsilon, I64Attr:$sqrt_shift,
+                       I64Attr:$frac_bits, DenseI64ArrayAttr:$scale,
+                       DenseI64ArrayAttr:$bias, I64Attr:$out_shift,
+                       DefaultValuedAttr<I64Attr, "0">:$output_zp,
+                       OptionalAttr<I64Attr>:$clamp_min,
+                       OptionalAttr<I64Attr>:$clamp_max);
+  let results = (outs Dyad_IntTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
+  let hasVerifier = 1;
 }
 
 #endif // DYAD_OPS_TD

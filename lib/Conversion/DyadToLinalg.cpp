@@ -51,6 +51,7 @@ struct DyadToLinalgPass : dyad::impl::DyadToLinalgBase<DyadToLinalgPass> {
     populateContractionToLinalgPatterns(converter, patterns);
     populateShapeToTensorPatterns(converter, patterns);
     populateQuantToArithPatterns(converter, patterns);
+    populateIntegerKernelPatterns(converter, patterns);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<DyadDialect>();

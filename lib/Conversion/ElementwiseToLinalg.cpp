@@ -159,51 +159,6 @@ Value integerPow(OpBuilder &b, Location loc, Value base, Value exp,
 // Tensor helpers
 //===----------------------------------------------------------------------===//
 
-/// (d0, ..., d{n-1}) -> (the dims not marked in `reduced`).
-AffineMap keptDimsMap(MLIRContext *ctx, ArrayRef<bool> reduced) {
-  SmallVector<AffineExpr> exprs;
-  for (auto [d, r] : llvm::enumerate(reduced))
-    if (!r)
-      exprs.push_back(getAffineDimExpr(d, ctx));
-  return AffineMap::get(reduced.size(), 0, exprs, ctx);
-}
-
-using ReduceBody =
-    function_ref<Value(OpBuilder &, Location, ValueRange ins, Value acc)>;
-
-/// Reduces over the loop nest of `shapeSrc`'s dims, folding the dims marked
-/// in `reduced`: the result has the other dims, starts at `initValue` and
-/// takes `body(inputs, acc)` at every point.
-Value buildReduction(OpBuilder &b, Location loc, Value shapeSrc,
-                     ArrayRef<bool> reduced, ValueRange inputs,
-                     ArrayRef<AffineMap> inputMaps, Value initValue,
-                     ReduceBody body) {
-  auto srcType = cast<RankedTensorType>(shapeSrc.getType());
-  SmallVector<int64_t> shape;
-  SmallVector<Value> dyn;
-  SmallVector<utils::IteratorType> iters;
-  for (int64_t d = 0; d < srcType.getRank(); ++d) {
-    iters.push_back(reduced[d] ? utils::IteratorType::reduction
-                               : utils::IteratorType::parallel);
-    if (reduced[d])
-      continue;
-    shape.push_back(srcType.getDimSize(d));
-    if (srcType.isDynamicDim(d))
-      dyn.push_back(tensor::DimOp::create(b, loc, shapeSrc, d));
-  }
-  auto outType = RankedTensorType::get(shape, initValue.getType());
-  Value init = filledTensor(b, loc, outType, initValue, dyn);
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(keptDimsMap(b.getContext(), reduced));
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{outType}, inputs, ValueRange{init}, maps, iters,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc,
-                                body(nb, nloc, args.drop_back(), args.back()));
-      });
-  return generic.getResult(0);
-}
-
 /// The number of elements in the dims of `x` marked in `which`, as a scalar
 /// of `type` (float or integer).
 Value countOf(OpBuilder &b, Location loc, Value x, ArrayRef<bool> which,

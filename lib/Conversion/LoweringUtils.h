@@ -213,6 +213,22 @@ mlir::Value castTo(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 mlir::Value convertInt(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                        mlir::Type to, bool srcUnsigned);
 
+/// (d0, ..., d{n-1}) -> (the dims not marked in `reduced`).
+mlir::AffineMap keptDimsMap(mlir::MLIRContext *ctx,
+                            llvm::ArrayRef<bool> reduced);
+
+using ReduceBody = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange ins, mlir::Value acc)>;
+
+/// Reduces over the loop nest of `shapeSrc`'s dims, folding the dims marked
+/// in `reduced`: the result has the other dims, starts at `initValue` and
+/// takes `body(inputs, acc)` at every point.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value shapeSrc, llvm::ArrayRef<bool> reduced,
+                           mlir::ValueRange inputs,
+                           llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                           mlir::Value initValue, ReduceBody body);
+
 } // namespace dyad
 
 #endif // DYAD_LIB_CONVERSION_LOWERINGUTILS_H

@@ -21,6 +21,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 namespace dyad {
@@ -126,6 +127,116 @@ realConstant(Value v) {
   return std::make_pair(out, c->shape);
 }
 
+/// The float function that an elementwise op computes of its one
+/// activation operand, in double precision as the ONNX operator defines it
+/// (the table of dyad.lookup is this function at every input value).
+/// `data` is set to that operand. A binary op (Mul, Div, Pow)
+/// qualifies when its other operand is a one-value constant that does not
+/// broadcast the result beyond the activation's shape. Null, with `why`,
+/// otherwise.
+std::function<double(double)> elementFunction(Operation *op, unsigned &data,
+                                              std::string &why) {
+  data = 0;
+  auto attr = [](FloatAttr a) { return a.getValueAsDouble(); };
+  auto sigmoid = [](double x) { return 1.0 / (1.0 + std::exp(-x)); };
+  if (op->getNumOperands() == 1) {
+    if (isa<SqrtOp>(op))
+      return [](double x) { return std::sqrt(x); };
+    if (isa<ExpOp>(op))
+      return [](double x) { return std::exp(x); };
+    if (isa<ErfOp>(op))
+      return [](double x) { return std::erf(x); };
+    if (isa<SigmoidOp>(op))
+      return sigmoid;
+    if (isa<TanhOp>(op))
+      return [](double x) { return std::tanh(x); };
+    if (isa<HardSwishOp>(op))
+      return [](double x) { return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); };
+    if (auto h = dyn_cast<HardSigmoidOp>(op)) {
+      double a = attr(h.getAlphaAttr()), c = attr(h.getBetaAttr());
+      return [=](double x) { return std::clamp(a * x + c, 0.0, 1.0); };
+    }
+    if (auto g = dyn_cast<GeluOp>(op)) {
+      if (g.getApproximate() == GeluApproximation::Tanh)
+        return [](double x) {
+          double k = std::sqrt(2.0 / M_PI);
+          return 0.5 * x * (1 + std::tanh(k * (x + 0.044715 * x * x * x)));
+        };
+      return [](double x) { return 0.5 * x * std::erfc(-x / std::sqrt(2.0)); };
+    }
+    if (auto e = dyn_cast<EluOp>(op)) {
+      double a = attr(e.getAlphaAttr());
+      return [=](double x) { return x < 0 ? a * std::expm1(x) : x; };
+    }
+    if (auto e = dyn_cast<SeluOp>(op)) {
+      double a = attr(e.getAlphaAttr()), g = attr(e.getGammaAttr());
+      return [=](double x) { return g * (x <= 0 ? a * std::expm1(x) : x); };
+    }
+    if (auto t = dyn_cast<ThresholdedReluOp>(op)) {
+      double a = attr(t.getAlphaAttr());
+      return [=](double x) { return x > a ? x : 0.0; };
+    }
+    if (isa<LogOp>(op))
+      return [](double x) { return std::log(x); };
+    if (isa<ReciprocalOp>(op))
+      return [](double x) { return 1.0 / x; };
+    if (isa<SoftplusOp>(op))
+      return [](double x) {
+        return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+      };
+    if (isa<SoftsignOp>(op))
+      return [](double x) { return x / (1 + std::fabs(x)); };
+    if (isa<SinOp>(op))
+      return [](double x) { return std::sin(x); };
+    if (isa<CosOp>(op))
+      return [](double x) { return std::cos(x); };
+    if (isa<NegOp>(op))
+      return [](double x) { return -x; };
+    if (isa<ReluOp>(op))
+      return [](double x) { return std::max(x, 0.0); };
+    if (auto l = dyn_cast<LeakyReluOp>(op)) {
+      double a = attr(l.getAlphaAttr());
+      return [=](double x) { return x < 0 ? a * x : x; };
+    }
+    if (isa<AbsOp>(op))
+      return [](double x) { return std::fabs(x); };
+    why = (Twine("no integer form for '") + op->getName().getStringRef() + "'")
+              .str();
+    return nullptr;
+  }
+  if (op->getNumOperands() != 2 || !isa<MulOp, DivOp, PowOp>(op)) {
+    why = "not an elementwise function of one value";
+    return nullptr;
+  }
+  std::optional<double> c;
+  for (unsigned i = 0; i < 2 && !c; ++i) {
+    auto v = realConstant(op->getOperand(i));
+    if (v && v->first.size() == 1) {
+      c = v->first[0];
+      data = 1 - i;
+    }
+  }
+  auto dataType = dyn_cast<ShapedType>(op->getOperand(data).getType());
+  auto resultType = dyn_cast<ShapedType>(op->getResult(0).getType());
+  if (!c || !dataType || !resultType || !dataType.hasRank() ||
+      !resultType.hasRank() || dataType.getShape() != resultType.getShape()) {
+    why = (Twine("'") + op->getName().getStringRef() +
+           "' of two activations (or of a constant with more than one value)")
+              .str();
+    return nullptr;
+  }
+  double k = *c;
+  bool first = data == 0; // the activation is the first operand
+  if (isa<MulOp>(op))
+    return [=](double x) { return x * k; };
+  if (isa<DivOp>(op))
+    return first ? std::function<double(double)>([=](double x) { return x / k; })
+                 : [=](double x) { return k / x; };
+  return first ? std::function<double(double)>(
+                     [=](double x) { return std::pow(x, k); })
+               : [=](double x) { return std::pow(k, x); };
+}
+
 Value intConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                   IntegerType type, ArrayRef<int64_t> values) {
   SmallVector<APInt> bits;
@@ -212,7 +323,19 @@ private:
 
   Outcome conv(ConvOp op);
   Outcome contraction(Operation *op, Value bias);
-  Outcome add(AddOp op);
+  Outcome add(Operation *op);
+  Outcome table(Operation *op);
+  Outcome functionTable(Value src);
+  Outcome lookup(Value input, std::function<double(double)> f);
+  Outcome product(MulOp op);
+  Outcome reduce(Operation *op);
+  Outcome softmax(SoftmaxOp op);
+  Outcome layerNorm(LayerNormalizationOp op);
+  /// `x - Z` widened to i32.
+  Value centered(Value x, const QInfo &info);
+  /// The output clamp as attributes of an integer kernel (none where it is
+  /// the whole range of the storage type).
+  std::pair<IntegerAttr, IntegerAttr> clampAttrs();
   Outcome concat(ConcatOp op);
   Outcome globalAveragePool(GlobalAveragePoolOp op);
   Outcome averagePool(AveragePoolOp op);
@@ -313,6 +436,16 @@ Outcome ChainRewriter::run() {
   if (isa<DequantizeOp>(def))
     return rescale(q.getInput());
 
+  // An elementwise function of one activation through several ops.
+  if (isElementwiseFunctionOp(def)) {
+    Value src = elementwiseSource(q.getInput());
+    bool oneOp = llvm::all_of(def->getOperands(), [&](Value v) {
+      return v == src || floatConstant(v);
+    });
+    if (src != q.getInput() && !oneOp && src.getDefiningOp<DequantizeOp>())
+      return functionTable(src);
+  }
+
   // An activation whose input is a contraction or add fuses into its clamp.
   if (isa<ReluOp, ClipOp>(def)) {
     Operation *inner = def->getOperand(0).getDefiningOp();
@@ -349,6 +482,18 @@ Outcome ChainRewriter::run() {
     }
     return add(a);
   }
+  if (isa<SubOp>(def))
+    return add(def);
+  if (auto m = dyn_cast<MulOp>(def))
+    return product(m);
+  if (hasQuantRole(def, QuantRole::Table))
+    return table(def);
+  if (isa<ReduceMeanOp, ReduceSumOp>(def))
+    return reduce(def);
+  if (auto s = dyn_cast<SoftmaxOp>(def))
+    return softmax(s);
+  if (auto l = dyn_cast<LayerNormalizationOp>(def))
+    return layerNorm(l);
   if (auto c = dyn_cast<ConcatOp>(def))
     return concat(c);
   if (auto p = dyn_cast<GlobalAveragePoolOp>(def))
@@ -647,9 +792,12 @@ Outcome ChainRewriter::contraction(Operation *op, Value extraBias) {
 /// Each branch is requantized onto S_out / 2^k in i32 with its own dyadic
 /// multiplier, the branches are added, and one last requant by 2^-k adds
 /// Z_out and clamps: the sum is rounded once more, not once per branch.
-Outcome ChainRewriter::add(AddOp op) {
+/// Add and Sub: each branch (or constant) requantized to i32 at a common
+/// fine scale (k extra fraction bits), added or subtracted, requantized to
+/// the output.
+Outcome ChainRewriter::add(Operation *op) {
   auto i32 = b.getI32Type();
-  auto accType = withElement(op.getType(), i32);
+  auto accType = withElement(op->getResult(0).getType(), i32);
   struct Branch {
     std::optional<std::pair<Value, QInfo>> q;
     std::optional<std::pair<SmallVector<double>, SmallVector<int64_t>>> c;
@@ -678,7 +826,7 @@ Outcome ChainRewriter::add(AddOp op) {
   while (k > 0 && bound * std::ldexp(1.0, k) >= std::ldexp(1.0, 30))
     --k;
   if (bound >= std::ldexp(1.0, 30)) {
-    op.emitError() << "add operands are too large for the output scale";
+    op->emitError() << "add operands are too large for the output scale";
     return Outcome::Error;
   }
   double unit = std::ldexp(1.0, k) / out.scale; // branch units per real 1
@@ -698,7 +846,9 @@ Outcome ChainRewriter::add(AddOp op) {
       terms[i] = intConstant(b, loc, br[i].c->second, i32, vals);
     }
   }
-  Value sum = AddOp::create(b, loc, accType, terms[0], terms[1]);
+  Value sum = isa<SubOp>(op)
+                  ? (Value)SubOp::create(b, loc, accType, terms[0], terms[1])
+                  : (Value)AddOp::create(b, loc, accType, terms[0], terms[1]);
   return finish(requantToOutput(sum, std::ldexp(1.0, -k), 1, 0));
 }
 
@@ -859,6 +1009,346 @@ Outcome ChainRewriter::averagePool(AveragePoolOp op) {
       op.getKernelShapeAttr(), op.getStridesAttr(), op.getDilationsAttr(),
       op.getPadsAttr(), b.getI64IntegerAttr(C));
   return finish(requantToOutput(acc, in.scale / (out.scale * K), 1, 0));
+}
+
+Value ChainRewriter::centered(Value x, const QInfo &info) {
+  auto i32 = b.getI32Type();
+  auto type = withElement(x.getType(), i32);
+  Value wide = CastOp::create(b, loc, type, x);
+  if (!info.zp)
+    return wide;
+  return SubOp::create(b, loc, type, wide,
+                       scalarIntConstant(b, loc, i32, info.zp));
+}
+
+std::pair<IntegerAttr, IntegerAttr> ChainRewriter::clampAttrs() {
+  auto storage = IntegerType::get(b.getContext(), out.intType.getWidth(),
+                                  out.intType.getSignedness());
+  int64_t w = storage.getWidth();
+  int64_t tlo = storage.isUnsigned() ? 0 : -(int64_t(1) << (w - 1));
+  int64_t thi = storage.isUnsigned() ? (int64_t(1) << w) - 1
+                                     : (int64_t(1) << (w - 1)) - 1;
+  auto i64 = b.getI64Type();
+  return {lo == tlo ? IntegerAttr() : b.getIntegerAttr(i64, lo),
+          hi == thi ? IntegerAttr() : b.getIntegerAttr(i64, hi)};
+}
+
+/// An elementwise function of one activation: dyad.lookup with one entry
+/// per input value, the quantized result of the float function at the
+/// dequantized input (exact, docs/numerics.md).
+Outcome ChainRewriter::table(Operation *op) {
+  unsigned data = 0;
+  std::string why;
+  std::function<double(double)> f = elementFunction(op, data, why);
+  if (!f)
+    return noMatch(why);
+  return lookup(op->getOperand(data), f);
+}
+
+/// The value of the elementwise function `v` of `src` at src = x, in double
+/// precision, op by op (memo: the function is a DAG).
+static double evaluateFunction(Value v, Value src, double x,
+                               llvm::DenseMap<Value, double> &memo) {
+  if (v == src)
+    return x;
+  if (auto c = floatConstant(v))
+    return (*c)[0];
+  auto it = memo.find(v);
+  if (it != memo.end())
+    return it->second;
+  Operation *op = v.getDefiningOp();
+  double r;
+  if (auto clip = dyn_cast<ClipOp>(op)) {
+    r = evaluateFunction(clip.getX(), src, x, memo);
+    if (clip.getMin())
+      r = std::max(r, (*floatConstant(clip.getMin()))[0]);
+    if (clip.getMax())
+      r = std::min(r, (*floatConstant(clip.getMax()))[0]);
+  } else if (op->getNumOperands() == 1) {
+    unsigned data;
+    std::string why;
+    r = elementFunction(op, data, why)(evaluateFunction(op->getOperand(0), src,
+                                                        x, memo));
+  } else {
+    double a = evaluateFunction(op->getOperand(0), src, x, memo);
+    double c = evaluateFunction(op->getOperand(1), src, x, memo);
+    r = isa<AddOp>(op)   ? a + c
+        : isa<SubOp>(op) ? a - c
+        : isa<MulOp>(op) ? a * c
+        : isa<DivOp>(op) ? a / c
+                         : std::pow(a, c);
+  }
+  memo[v] = r;
+  return r;
+}
+
+/// An elementwise function of one activation through several ops (GELU
+/// written out as Div, Erf, Add, Mul, Mul): one table, the function
+/// evaluated in double at each input value; the inner values were never
+/// quantized (dyad-quantize, isInsideElementwiseFunction).
+Outcome ChainRewriter::functionTable(Value src) {
+  Value result = q.getInput();
+  return lookup(src, [&](double x) {
+    llvm::DenseMap<Value, double> memo;
+    return evaluateFunction(result, src, x, memo);
+  });
+}
+
+Outcome ChainRewriter::lookup(Value input, std::function<double(double)> f) {
+  auto x = intOperand(input);
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  const QInfo &in = x->second;
+  if (in.qmax - in.qmin >= (int64_t(1) << 16))
+    return noMatch("a lookup table for inputs wider than 16 bits");
+  SmallVector<int32_t> values;
+  for (int64_t v = in.qmin; v <= in.qmax; ++v) {
+    double y = f((double)(v - in.zp) * in.scale);
+    int64_t q = std::isnan(y) ? out.zp : out.zp + roundEven(y / out.scale);
+    values.push_back((int32_t)std::clamp(q, lo, hi));
+  }
+  auto type = withElement(q.getInput().getType(), out.intType);
+  return finish(LookupOp::create(b, loc, type, x->first,
+                                 b.getDenseI32ArrayAttr(values),
+                                 b.getI64IntegerAttr(in.qmin))
+                    .getResult());
+}
+
+/// Mul: by a one-value constant, a table; of two activations, the centered
+/// integers multiply in i32 (|product| <= 2^16 for 8-bit inputs), then one
+/// requant by S_a * S_b / S_out.
+Outcome ChainRewriter::product(MulOp op) {
+  unsigned data = 0;
+  std::string why;
+  if (elementFunction(op, data, why))
+    return table(op);
+  auto x = intOperand(op.getA()), y = intOperand(op.getB());
+  if (!x || !y)
+    return noMatch("a Mul operand is neither quantized per tensor nor a "
+                   "one-value constant");
+  for (const QInfo *q : {&x->second, &y->second})
+    if (q->qmax - q->qmin >= (int64_t(1) << 15))
+      return noMatch("a product of inputs wider than 15 bits");
+  auto i32 = b.getI32Type();
+  Value p = MulOp::create(b, loc, withElement(op.getType(), i32),
+                          centered(x->first, x->second),
+                          centered(y->first, y->second));
+  return finish(
+      requantToOutput(p, x->second.scale * y->second.scale / out.scale, 1, 0));
+}
+
+/// ReduceMean / ReduceSum: an i32 sum of the integers, the zero points
+/// (K * Z_in) and 1/K folded into the requant.
+Outcome ChainRewriter::reduce(Operation *op) {
+  auto x = intOperand(op->getOperand(0));
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  const QInfo &in = x->second;
+  auto xt = cast<RankedTensorType>(x->first.getType());
+  auto axesAttr = op->getAttrOfType<DenseI64ArrayAttr>("axes");
+  auto keep = op->getAttrOfType<BoolAttr>("keepdims");
+  auto noop = op->getAttrOfType<BoolAttr>("noop_with_empty_axes");
+  if (!axesAttr || !keep || !noop)
+    return noMatch("reduction attributes missing");
+  SmallVector<int64_t> axes(axesAttr.asArrayRef());
+  if (axes.empty()) {
+    if (noop.getValue())
+      return rescale(op->getOperand(0));
+    for (int64_t d = 0; d < xt.getRank(); ++d)
+      axes.push_back(d);
+  }
+  int64_t K = 1;
+  for (int64_t a : axes) {
+    int64_t d = a < 0 ? a + xt.getRank() : a;
+    if (d < 0 || d >= xt.getRank() || xt.isDynamicDim(d))
+      return noMatch("a reduction over a dynamic dim");
+    K *= xt.getDimSize(d);
+  }
+  if ((double)K * (double)(in.qmax - in.qmin) >= 0x1p31)
+    return noMatch("a sum that may not fit in i32");
+  auto i32 = b.getI32Type();
+  Value wide = CastOp::create(b, loc, withElement(xt, i32), x->first);
+  Value sum = ReduceSumOp::create(
+      b, loc, withElement(op->getResult(0).getType(), i32), wide,
+      b.getDenseI64ArrayAttr(axes), keep, b.getBoolAttr(false));
+  double mult = in.scale / out.scale / (isa<ReduceMeanOp>(op) ? K : 1);
+  return finish(requantToOutput(sum, mult, 1, K * in.zp));
+}
+
+/// Softmax (dyad.int_softmax): exp(-(m - x) S_in) from a table of 2^30-scaled
+/// values, one per input difference; y = e * floor(2^shift / (S_out * sum))
+/// / 2^shift. The error is below 2^-29 of an output step for rows of up to
+/// 2^20 elements: the table's rounding (half a unit of 2^-30 per element)
+/// is what the row sum accumulates.
+Outcome ChainRewriter::softmax(SoftmaxOp op) {
+  auto x = intOperand(op.getInput());
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  const QInfo &in = x->second;
+  int64_t range = in.qmax - in.qmin;
+  if (range >= (int64_t(1) << 17))
+    return noMatch("an exp table for inputs wider than 17 bits");
+  SmallVector<int32_t> exps;
+  for (int64_t d = 0; d <= range; ++d)
+    exps.push_back((int32_t)std::llround(
+        std::ldexp(std::exp(-(double)d * in.scale), 30)));
+  // Differences past the last nonzero entry read the table's end (0).
+  while (exps.size() > 1 && exps.back() == 0 && exps[exps.size() - 2] == 0)
+    exps.pop_back();
+  // numerator = round(2^shift / S_out) < 2^62, shift as large as that allows.
+  double inv = 1.0 / out.scale;
+  int shift = 62;
+  while (shift > 1 && std::ldexp(inv, shift) >= 0x1p62)
+    --shift;
+  if (!(std::ldexp(inv, shift) < 0x1p62) || std::ldexp(inv, shift) < 1) {
+    op.emitError() << "softmax output scale " << formatNumber(out.scale)
+                   << " is outside what the integer softmax represents";
+    return Outcome::Error;
+  }
+  // Precision: each exp is within 2^-31 of the row max, the sum within
+  // N 2^-31; in output steps that is (N + 1) 2^-31 / S_out.
+  auto xt = cast<RankedTensorType>(x->first.getType());
+  int64_t axis = (int64_t)op.getAxis();
+  if (axis < 0)
+    axis += xt.getRank();
+  if (axis >= 0 && axis < xt.getRank() && !xt.isDynamicDim(axis)) {
+    double bound = (double)(xt.getDimSize(axis) + 1) * 0x1p-31 * inv;
+    if (bound > 0.25)
+      op.emitWarning() << "the integer softmax over " << xt.getDimSize(axis)
+                       << " elements may be off by " << formatNumber(bound)
+                       << " of an output step";
+  }
+  auto [cmin, cmax] = clampAttrs();
+  auto type = withElement(op.getType(), out.intType);
+  auto i64 = b.getI64Type();
+  return finish(IntSoftmaxOp::create(
+                    b, loc, type, x->first, op.getAxisAttr(),
+                    b.getDenseI32ArrayAttr(exps),
+                    b.getIntegerAttr(i64, std::llround(std::ldexp(inv, shift))),
+                    b.getIntegerAttr(i64, shift),
+                    b.getIntegerAttr(i64, out.zp), cmin, cmax)
+                    .getResult());
+}
+
+/// LayerNormalization (dyad.int_layer_norm): z = (x - mean) / std from the
+/// integer sums (an exact integer square root of C^2 var / S_in^2, scaled by
+/// 4^k), in fixed point with F fraction bits, then per element
+/// round((z G_j + B_j) / 2^(F + H)) with G_j = gamma_j / S_out * 2^H and
+/// B_j = beta_j / S_out * 2^(F + H). The bit budget (docs/numerics.md):
+/// C^2 Q^2 4^k < 2^61 for the variance, sqrt(C) 2^(62 - k) for the
+/// normalized product, |G| < 2^31, |B| < 2^61.
+Outcome ChainRewriter::layerNorm(LayerNormalizationOp op) {
+  if (op.getMean() || op.getInvStdDev())
+    return noMatch("the Mean / InvStdDev outputs are read");
+  auto x = intOperand(op.getX());
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  const QInfo &in = x->second;
+  auto xt = cast<RankedTensorType>(x->first.getType());
+  int64_t rank = xt.getRank();
+  int64_t axis = (int64_t)op.getAxis();
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return noMatch("axis out of range");
+  SmallVector<int64_t> normShape(xt.getShape().drop_front(axis));
+  if (ShapedType::isDynamicShape(normShape))
+    return noMatch("dynamic normalized dims");
+  int64_t C = ShapedType::getNumElements(normShape);
+  auto gamma = realConstant(op.getScale());
+  std::optional<std::pair<SmallVector<double>, SmallVector<int64_t>>> beta;
+  if (op.getB()) {
+    beta = realConstant(op.getB());
+    if (!beta)
+      return noMatch("the bias is not a constant");
+  }
+  if (!gamma)
+    return noMatch("the scale is not a constant");
+  // Scale and bias broadcast (right-aligned) over the normalized dims.
+  auto expand = [&](const std::pair<SmallVector<double>, SmallVector<int64_t>>
+                        &c) -> std::optional<SmallVector<double>> {
+    const SmallVector<int64_t> &shape = c.second;
+    if (shape.size() > normShape.size())
+      return std::nullopt;
+    size_t off = normShape.size() - shape.size();
+    SmallVector<double> outv(C);
+    for (int64_t j = 0; j < C; ++j) {
+      int64_t rem = j, src = 0, stride = 1;
+      for (int64_t d = normShape.size() - 1; d >= 0; --d) {
+        int64_t i = rem % normShape[d];
+        rem /= normShape[d];
+        if (d >= (int64_t)off) {
+          int64_t n = shape[d - off];
+          if (n != 1 && n != normShape[d])
+            return std::nullopt;
+          src += (n == 1 ? 0 : i) * stride;
+          stride *= n;
+        }
+      }
+      outv[j] = c.first[src];
+    }
+    return outv;
+  };
+  auto g = expand(*gamma);
+  auto bt = beta ? expand(*beta) : std::optional<SmallVector<double>>(
+                                       SmallVector<double>(C, 0.0));
+  if (!g || !bt)
+    return noMatch("scale / bias that do not broadcast over the normalized "
+                   "dims");
+  double Q = (double)(in.qmax - in.qmin);
+  double dmax = (double)C * C * Q * Q;
+  int k = 0;
+  while (k < 30 && dmax * std::ldexp(1.0, 2 * (k + 1)) < 0x1p61)
+    ++k;
+  int kmin = (int)std::ceil(std::log2((double)C) / 2) + 1;
+  if (k < kmin || dmax * std::ldexp(1.0, 2 * k) >= 0x1p61)
+    return noMatch("a LayerNormalization over too many elements for the "
+                   "64-bit integer kernel");
+  double epsInt = (double)op.getEpsilonAttr().getValueAsDouble() * C * C /
+                  (in.scale * in.scale) * std::ldexp(1.0, 2 * k);
+  if (!(epsInt < 0x1p61))
+    return noMatch("epsilon too large for the input scale");
+  int F = std::min(16, (int)std::floor(30 - std::log2((double)C) / 2));
+  double maxG = 0, maxB = 0;
+  for (int64_t j = 0; j < C; ++j) {
+    maxG = std::max(maxG, std::fabs((*g)[j]) / out.scale);
+    maxB = std::max(maxB, std::fabs((*bt)[j]) / out.scale);
+  }
+  int H = 62 - F;
+  if (maxG > 0)
+    H = std::min(H, (int)std::floor(30 - std::log2(maxG)));
+  if (maxB > 0)
+    H = std::min(H, (int)std::floor(60 - F - std::log2(maxB)));
+  if (F + H < 1 || F + H > 62 || !std::isfinite(maxG) || !std::isfinite(maxB)) {
+    op.emitError() << "LayerNormalization scale / bias (up to "
+                   << formatNumber(maxG) << " / " << formatNumber(maxB)
+                   << " output steps) do not fit the integer kernel";
+    return Outcome::Error;
+  }
+  // Precision: z carries F fraction bits; its rounding moves the output by
+  // at most max|G| 2^-F output steps.
+  if (maxG * std::ldexp(1.0, -F) > 0.25)
+    op.emitWarning() << "the integer LayerNormalization keeps " << F
+                     << " fraction bits of the normalized value: up to "
+                     << formatNumber(maxG * std::ldexp(1.0, -F))
+                     << " of an output step";
+  SmallVector<int64_t> G, B;
+  for (int64_t j = 0; j < C; ++j) {
+    G.push_back(std::llround(std::ldexp((*g)[j] / out.scale, H)));
+    B.push_back(std::llround(std::ldexp((*bt)[j] / out.scale, F + H)));
+  }
+  auto [cmin, cmax] = clampAttrs();
+  auto i64 = b.getI64Type();
+  auto type = withElement(op.getY().getType(), out.intType);
+  return finish(IntLayerNormOp::create(
+                    b, loc, type, x->first, b.getIntegerAttr(i64, axis),
+                    b.getIntegerAttr(i64, in.zp),
+                    b.getIntegerAttr(i64, (int64_t)std::llround(epsInt)),
+                    b.getIntegerAttr(i64, k), b.getIntegerAttr(i64, F),
+                    b.getDenseI64ArrayAttr(G), b.getDenseI64ArrayAttr(B),
+                    b.getIntegerAttr(i64, F + H),
+                    b.getIntegerAttr(i64, out.zp), cmin, cmax)
+                    .getResult());
 }
 
 /// A comparison in the quantized region compares integers: two operands of

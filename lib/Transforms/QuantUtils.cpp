@@ -52,12 +52,86 @@ bool dyad::isInsidePreprocessing(Value v) {
 bool dyad::isPostprocessing(Value v) {
   Operation *def = v.getDefiningOp();
   if (!def || !isa<DyadDialect>(def->getDialect()) ||
-      isa<QuantizableOpInterface, QuantizeOp, DequantizeOp>(def) ||
-      v.use_empty())
+      isa<QuantizeOp, DequantizeOp>(def) || v.use_empty())
+    return false;
+  // Ops that compute the model's values (contractions, adds, pools, data
+  // movement) belong to the quantized region; nonlinear functions of them
+  // (a table or a row normalization, or no integer form at all) at the end
+  // run in float on the dequantized result, where an integer form would
+  // only round the model's output to 8 bits.
+  std::optional<QuantRole> role = quantRole(def);
+  if (role && *role != QuantRole::Table && *role != QuantRole::Normalization)
     return false;
   return llvm::all_of(v.getUsers(), [](Operation *user) {
     return isa<func::ReturnOp>(user) ||
            (user->getNumResults() == 1 && isPostprocessing(user->getResult(0)));
+  });
+}
+
+bool dyad::isElementwiseFunctionOp(Operation *op) {
+  if (!op || op->getNumResults() != 1)
+    return false;
+  if (!isa<AddOp, SubOp, MulOp, DivOp, PowOp, ReluOp, LeakyReluOp, ClipOp>(
+          op) &&
+      !(hasQuantRole(op, QuantRole::Table) && op->getNumOperands() == 1))
+    return false;
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !type.getElementType().isF32())
+    return false;
+  // Operands: one-value constants, or values of the result's shape (no
+  // broadcasting: the function maps each element to one element).
+  for (Value v : op->getOperands()) {
+    if (auto c = floatConstant(v)) {
+      if (c->size() != 1 ||
+          cast<ShapedType>(v.getType()).getRank() > type.getRank())
+        return false;
+      continue;
+    }
+    if (v.getType() != type)
+      return false;
+  }
+  return true;
+}
+
+/// elementwiseSource with a memo (a DAG such as x * f(x) reaches its
+/// values more than once).
+static Value sourceOf(Value v, llvm::DenseMap<Value, Value> &memo,
+                      unsigned depth) {
+  auto it = memo.find(v);
+  if (it != memo.end())
+    return it->second;
+  Value src = v;
+  Operation *op = v.getDefiningOp();
+  if (depth < 32 && isElementwiseFunctionOp(op)) {
+    Value common;
+    bool one = true;
+    for (Value operand : op->getOperands()) {
+      if (floatConstant(operand))
+        continue;
+      Value s = sourceOf(operand, memo, depth + 1);
+      if (common && s != common)
+        one = false;
+      common = s;
+    }
+    if (one && common)
+      src = common;
+  }
+  memo[v] = src;
+  return src;
+}
+
+Value dyad::elementwiseSource(Value v) {
+  llvm::DenseMap<Value, Value> memo;
+  return sourceOf(v, memo, 0);
+}
+
+bool dyad::isInsideElementwiseFunction(Value v) {
+  Value src = elementwiseSource(v);
+  if (src == v || v.use_empty())
+    return false;
+  return llvm::all_of(v.getUsers(), [&](Operation *user) {
+    return isElementwiseFunctionOp(user) &&
+           elementwiseSource(user->getResult(0)) == src;
   });
 }
 

@@ -42,11 +42,30 @@ bool isPreprocessing(mlir::Value v);
 /// A preprocessing value whose every user continues the preprocessing: it
 /// gets no quantize; the chain's last value is quantized instead.
 bool isInsidePreprocessing(mlir::Value v);
-/// Postprocessing: the result of an op without an integer form (Softmax on
-/// logits, Sigmoid on scores, ...) whose users are graph outputs or more
-/// postprocessing. It gets no quantize: the op runs in float after the last
-/// dequantize.
+/// Postprocessing: the result of a nonlinear op (no integer form, or the
+/// Table / Normalization roles: Softmax on logits, Sigmoid on scores, ...)
+/// whose users are graph outputs or more postprocessing. It gets no
+/// quantize: the op runs in float after the last dequantize.
 bool isPostprocessing(mlir::Value v);
+
+/// Elementwise functions of one activation (docs/quantization.md): a chain
+/// or DAG of elementwise ops -- the Table-role ops, Add, Sub, Mul, Div,
+/// Pow, Relu, LeakyRelu, Clip -- whose operands are one-value constants or
+/// functions of the same
+/// activation, with that activation's shape (GELU as Div, Erf, Add, Mul,
+/// Mul; SiLU as x * Sigmoid(x); HardSwish written out). Quantize gives the
+/// inner values no quantize and integerize computes the whole function as
+/// one lookup table.
+///
+/// Whether `op` may be part of such a function.
+bool isElementwiseFunctionOp(mlir::Operation *op);
+/// The activation `v` is an elementwise function of: `v` itself when it is
+/// not the result of such an op (or its operands are functions of
+/// different activations).
+mlir::Value elementwiseSource(mlir::Value v);
+/// A value of an elementwise function that is not its result: every user
+/// continues the function of the same activation.
+bool isInsideElementwiseFunction(mlir::Value v);
 
 /// The values of a constant float tensor as doubles (empty when `v` is not
 /// one); `type` receives its tensor type when given.

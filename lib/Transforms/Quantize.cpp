@@ -376,11 +376,24 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       if (op != func)
         llvm::append_range(values, op->getResults());
     });
+    // Inside an elementwise function of one activation (GELU written out):
+    // integerize makes the whole function one table from that activation.
+    // Decided on the float graph, before any quantize is inserted.
+    llvm::DenseSet<Value> inner;
+    for (Value v : values) {
+      if (!isInsideElementwiseFunction(v))
+        continue;
+      Value src = elementwiseSource(v);
+      if (isCalibrated(src) && !fusesIntoUser(src) && !isPreprocessing(src))
+        inner.insert(v);
+    }
     SmallVector<std::string> missing;
     for (Value v : values) {
       // Float work at the boundary stays outside the quantized region.
       if (!isCalibrated(v) || fusesIntoUser(v) || isInsidePreprocessing(v) ||
           isPostprocessing(v))
+        continue;
+      if (inner.contains(v))
         continue;
       Type qt;
       Operation *def = v.getDefiningOp();

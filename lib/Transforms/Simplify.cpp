@@ -26,6 +26,7 @@ struct DyadSimplifyPass : dyad::impl::DyadSimplifyBase<DyadSimplifyPass> {
           op.getDialectNamespace() == "arith")
         op.getCanonicalizationPatterns(patterns, ctx);
     populateFoldBatchNormPatterns(patterns);
+    populateFuseLayerNormPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -1,25 +1,25 @@
 // RUN: dyad-opt %s --dyad-integerize --canonicalize -split-input-file | FileCheck %s --check-prefix=KEEP
 // RUN: dyad-opt %s --dyad-integerize=float-roundtrips=false --canonicalize -split-input-file | FileCheck %s --check-prefix=DROP
 
-// Two float fallbacks in a row (Resize, then Sigmoid: no integer form). The
+// Two float fallbacks in a row (Resize, then Floor: no integer form). The
 // quantize/dequantize between them rounds the resized value to its
 // calibrated grid although only float code reads it. A QDQ model's pair is
 // its semantics and stays (the default); a calibrated graph's pair
 // (`dyadc --quantize --calibrate` runs float-roundtrips=false) is dropped:
-// Sigmoid reads the resized floats. (M-LSD: Resize -> Slice -> Sigmoid
+// Floor reads the resized floats. (M-LSD: Resize -> Slice -> Sigmoid
 // requantized the score logits at the scale of the 16-channel tensor they
 // were sliced from, step 1.08, and the peak test found 2589 centres for
-// onnxruntime's 317.)
+// onnxruntime's 317; Sigmoid has an integer form, a table, since.)
 // KEEP-LABEL: func.func @chain(
 // KEEP:         %[[R:.*]] = dyad.resize
 // KEEP-NEXT:    %[[RQ:.*]] = dyad.quantize %[[R]] {{.*}} to tensor<1x2x8x8x!quant.uniform<i8:f32, 2.000000e+00:1>>
 // KEEP-NEXT:    %[[RD:.*]] = dyad.dequantize %[[RQ]]
-// KEEP-NEXT:    %[[S:.*]] = dyad.sigmoid %[[RD]]
+// KEEP-NEXT:    %[[S:.*]] = dyad.floor %[[RD]]
 // KEEP-NEXT:    %[[SQ:.*]] = dyad.quantize %[[S]]
 // KEEP-NEXT:    return %[[SQ]]
 // DROP-LABEL: func.func @chain(
 // DROP:         %[[R:.*]] = dyad.resize
-// DROP-NEXT:    %[[S:.*]] = dyad.sigmoid %[[R]]
+// DROP-NEXT:    %[[S:.*]] = dyad.floor %[[R]]
 // DROP-NEXT:    %[[SQ:.*]] = dyad.quantize %[[S]] {{.*}} to tensor<1x2x8x8x!quant.uniform<i8:f32, 3.906250e-03:-128>>
 // DROP-NEXT:    return %[[SQ]]
 // DROP-NOT:     dyad.dequantize
@@ -31,7 +31,7 @@ func.func @chain(%x: tensor<1x2x4x4x!q>) -> tensor<1x2x8x8x!qs> {
   %r = dyad.resize %xf {mode = #dyad.resize_mode<linear>, nearest_mode = #dyad.nearest_mode<floor>, sizes = array<i64: 1, 2, 8, 8>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x8x8xf32>
   %rq = dyad.quantize %r : tensor<1x2x8x8xf32> to tensor<1x2x8x8x!qr>
   %rd = dyad.dequantize %rq : tensor<1x2x8x8x!qr> to tensor<1x2x8x8xf32>
-  %s = dyad.sigmoid %rd : tensor<1x2x8x8xf32>
+  %s = dyad.floor %rd : tensor<1x2x8x8xf32>
   %sq = dyad.quantize %s : tensor<1x2x8x8xf32> to tensor<1x2x8x8x!qs>
   return %sq : tensor<1x2x8x8x!qs>
 }

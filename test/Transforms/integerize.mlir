@@ -400,14 +400,15 @@ func.func @per_axis_activation(%x: tensor<1x2x!quant.uniform<i8:f32, 0.5:-3>>) -
 
 // -----
 
-// Softmax has no integer form (yet): it stays float between its dequantize
-// and quantize; the chain after it is integerized (M = 2^-8 / 0.25 = 2^-6).
+// Softmax inside the region: dyad.int_softmax. The exp table is
+// round(2^30 exp(-d * 0.5)) for d = max - x (exp(-0.5) 2^30 = 651257337),
+// cut after its first zero; numerator = 2^shift / S_out = 2^8 * 2^53
+// (the largest shift below 2^62). The chain after it is integerized
+// (M = 2^-8 / 0.25 = 2^-6).
 // CHECK-LABEL: func.func @softmax_in_the_middle(
-// CHECK:         %[[D:.*]] = dyad.dequantize %arg0
-// CHECK-NEXT:    %[[S:.*]] = dyad.softmax %[[D]] {dyad.float_reason = "no integer form for 'dyad.softmax'"} : tensor<1x4xf32>
-// CHECK-NEXT:    %[[Q:.*]] = dyad.quantize %[[S]] : tensor<1x4xf32> to tensor<1x4x!quant.uniform<i8:f32, 3.906250e-03:-128>>
-// CHECK-NEXT:    %[[I:.*]] = quant.scast %[[Q]]
-// CHECK-NEXT:    dyad.requant %[[I]] {clamp_max = 127 : i64, clamp_min = -100 : i64, input_zp = -128 : i64, multiplier = array<i32: 1073741824>, output_zp = -100 : i64, shift = array<i32: 36>}
+// CHECK:         %[[I:.*]] = quant.scast %arg0
+// CHECK-NEXT:    %[[S:.*]] = dyad.int_softmax %[[I]] {exp_table = array<i32: 1073741824, 651257337, 395007542, {{.*}}, 2, 1, 1, 0>, numerator = 2305843009213693952 : i64, output_zp = -128 : i64, shift = 53 : i64} : tensor<1x4xi8> to tensor<1x4xi8>
+// CHECK-NEXT:    dyad.requant %[[S]] {clamp_max = 127 : i64, clamp_min = -100 : i64, input_zp = -128 : i64, multiplier = array<i32: 1073741824>, output_zp = -100 : i64, shift = array<i32: 36>}
 func.func @softmax_in_the_middle(%x: tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>>) -> tensor<1x4x!quant.uniform<i8:f32, 0.25:-100>> {
   %xf = dyad.dequantize %x : tensor<1x4x!quant.uniform<i8:f32, 0.5:-3>> to tensor<1x4xf32>
   %s = dyad.softmax %xf : tensor<1x4xf32>

@@ -37,6 +37,10 @@ void populateShapeToTensorPatterns(const mlir::TypeConverter &converter,
 /// (lib/Conversion/QuantToArith.cpp).
 void populateQuantToArithPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
+/// The integer-only nonlinear kernels: lookup, int_softmax, int_layer_norm
+/// (lib/Conversion/IntegerKernels.cpp).
+void populateIntegerKernelPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
 
 } // namespace dyad
 

@@ -13,6 +13,10 @@ namespace dyad {
 
 /// Patterns that fold batch_normalization into a preceding conv.
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
+/// LayerNormalization written out op by op (ReduceMean, Sub, Pow,
+/// ReduceMean, Add, Sqrt, Div, and a Mul / Add by constants) as one
+/// dyad.layer_normalization (lib/Transforms/FuseLayerNorm.cpp).
+void populateFuseLayerNormPatterns(mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "dyad/Transforms/Passes.h.inc"

@@ -22,8 +22,11 @@ def DyadSimplify : Pass<"dyad-simplify", "mlir::func::FuncOp"> {
   let summary = "Constant-fold and simplify the dyad graph";
   let description = [{
     Runs the dyad op folders (shape arithmetic on constants, no-op reshapes
-    and transposes, casts to the same type, ...) and the batch-norm folding
-    patterns to a fixed point, then drops dead ops.
+    and transposes, casts to the same type, ...), the batch-norm folding
+    patterns and the LayerNormalization fusion (the op written out as
+    ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div and a Mul / Add by
+    constants becomes one `dyad.layer_normalization`) to a fixed point,
+    then drops dead ops.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
@@ -62,11 +65,13 @@ def DyadQuantize : Pass<"dyad-quantize", "mlir::func::FuncOp"> {
     and kept within the range requantization can express
     (docs/numerics.md, "Weights from the wild"; adjusted channels are
     recorded and warned about). Input normalization (Sub/Add/Mul/Div by
-    constants on a graph input) stays float ahead of the first quantize and
-    postprocessing without an integer form after the last dequantize. A
-    Conv/Gemm/MatMul/Add result
-    whose only user is a Relu or Clip is not quantized itself: the activation
-    fuses into its requantization. The result is the QDQ form that
+    constants on a graph input) stays float ahead of the first quantize, and
+    nonlinear postprocessing (Softmax on logits, Sigmoid on scores) after the
+    last dequantize. A Conv/Gemm/MatMul/Add result whose only user is a Relu
+    or Clip is not quantized itself: the activation fuses into its
+    requantization. Nor are the inner values of an elementwise function of
+    one activation (GELU written out as Div, Erf, Add, Mul, Mul):
+    `dyad-integerize` makes the whole function one table. The result is the QDQ form that
     `dyad-integerize` rewrites, the same form an ONNX QDQ model imports to.
   }];
   let options = [
@@ -94,7 +99,13 @@ def DyadIntegerize : Pass<"dyad-integerize", "mlir::func::FuncOp"> {
     differs; average pools sum in i32 and fold the 1/K into the multiplier;
     max pool, reshape, flatten, transpose, squeeze and unsqueeze work on the
     integers as they are; Relu and Clip become the requantization's clamp.
-    Chains that have no integer form stay as they are (and
+    Nonlinear ops: an elementwise function of one 8-bit activation (Sigmoid,
+    Tanh, Erf, Exp, GELU, a Mul or Div by a constant, ...; also a whole
+    function written out op by op, such as GELU as Div, Erf, Add, Mul, Mul)
+    becomes `dyad.lookup`, a table computed at compile time; a Mul of two
+    activations multiplies the centered integers in i32; ReduceMean sums in
+    i32; Softmax and LayerNormalization become `dyad.int_softmax` and
+    `dyad.int_layer_norm`. Chains that have no integer form stay as they are (and
     `dyad-verify-integer-only` reports them). See docs/numerics.md.
 
     With `float-roundtrips=false` (what `dyadc --quantize` uses on a

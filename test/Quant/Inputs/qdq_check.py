@@ -250,6 +250,8 @@ class Evaluator:
             return y
         if t == "Mul":
             return i[0] * i[1]
+        if t == "Div":
+            return i[0] / i[1]
         if t == "Softmax":
             e = np.exp(i[0] - i[0].max(axis=a.get("axis", -1), keepdims=True))
             return e / e.sum(axis=a.get("axis", -1), keepdims=True)

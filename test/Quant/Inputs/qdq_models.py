@@ -826,8 +826,8 @@ def qlinear_matmul_u8_weights(seed):
 
 
 def sigmoid(seed):
-    """Conv -> QDQ -> Sigmoid -> QDQ: Sigmoid has no integer form."""
-    b = Builder("edge_sigmoid_u8", 13, seed)
+    """Conv -> QDQ -> Sigmoid -> QDQ: Sigmoid is a table (dyad.lookup)."""
+    b = Builder("sigmoid_u8", 13, seed)
     x = b.qdq(b.float_input("x", (1, 3, 6, 6)))
     c = b.qdq(b.conv(x, 4, 3, pad=1))
     s = b.unary("Sigmoid", c, lambda v: 1 / (1 + np.exp(-v)))
@@ -836,8 +836,9 @@ def sigmoid(seed):
 
 
 def mul_activations(seed):
-    """SiLU-like x * conv(x): Mul of two quantized activations."""
-    b = Builder("edge_mul_u8", 13, seed)
+    """SiLU-like x * conv(x): Mul of two quantized activations (an i32
+    product and one requant)."""
+    b = Builder("mul_u8", 13, seed)
     x = b.qdq(b.float_input("x", (1, 3, 6, 6)))
     y = b.qdq(b.conv(x, 3, 1))
     z = b.node("Mul", [x, y], "mul")
@@ -846,9 +847,25 @@ def mul_activations(seed):
     return b
 
 
+def div_activations(seed):
+    """x / (1 + sigmoid(conv(x))): Div of two activations has no integer
+    form."""
+    b = Builder("edge_div_u8", 13, seed)
+    x = b.qdq(b.float_input("x", (1, 3, 6, 6)))
+    c = b.qdq(b.conv(x, 3, 1))
+    s = b.qdq(b.unary("Sigmoid", c, lambda v: 1 / (1 + np.exp(-v))))
+    a = b.node("Add", [s, b.const(np.array(1.0, F32), "one")], "add")
+    b.calib[a] = b.calib[s] + 1
+    s = b.qdq(a)
+    z = b.node("Div", [x, s], "div")
+    b.calib[z] = b.calib[x] / b.calib[s]
+    b.output(b.qdq(z))
+    return b
+
+
 def softmax(seed):
-    """Softmax over the last axis between QDQ pairs."""
-    b = Builder("edge_softmax_u8", 13, seed)
+    """Softmax over the last axis between QDQ pairs (dyad.int_softmax)."""
+    b = Builder("softmax_u8", 13, seed)
     x = b.qdq(b.float_input("x", (4, 10)))
     z = b.node("Softmax", [x], "softmax", axis=-1)
     e = np.exp(b.calib[x] - b.calib[x].max(-1, keepdims=True))
@@ -897,15 +914,16 @@ MODELS = [
     (qlinear_conv_u8_weights, (124,)),
     (qlinear_matmul, (117,)),
     (qlinear_matmul_io, (118,)),
+    (sigmoid, (204,)),
+    (mul_activations, (205,)),
+    (softmax, (206,)),
 ]
 
 EDGES = [
     (avgpool_exclude_pad, (201,)),
     (avgpool_ceil, (202,)),
     (qlinear_matmul_u8_weights, (203,)),
-    (sigmoid, (204,)),
-    (mul_activations, (205,)),
-    (softmax, (206,)),
+    (div_activations, (208,)),
     (gemm_reduction_axis, (207,)),
 ]
 
@@ -942,6 +960,9 @@ TOLERANCE = {
     # max_pool on the integers, dequantize -- no requant at all.
     "maxpool_pad_s8": {"requants": 0},
     "maxpool_pad_s8a": {"requants": 0},
+    # Softmax on the quantized input: dyad.int_softmax scales its table
+    # exponentials straight to the output's parameters, no requant.
+    "softmax_u8": {"requants": 0},
 }
 
 

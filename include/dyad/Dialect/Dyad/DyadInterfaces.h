@@ -12,7 +12,16 @@ namespace dyad {
 
 /// How a QuantizableOpInterface op is computed on integers (see
 /// dialects/Dyad/DyadInterfaces.td).
-enum class QuantRole { Contraction, Add, Rescale, PassThrough, Activation };
+enum class QuantRole {
+  Contraction,
+  Add,
+  Rescale,
+  PassThrough,
+  Activation,
+  Table,
+  Product,
+  Normalization
+};
 
 /// A weight operand quantized per channel along `axis`.
 struct QuantizedWeight {
