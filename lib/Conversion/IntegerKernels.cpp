@@ -44,11 +44,14 @@ Value clampNarrow(OpBuilder &b, Location loc, Value v, int64_t lo, int64_t hi,
   return convertInt(b, loc, v, elt, /*srcUnsigned=*/false);
 }
 
-/// table[clamp(i, 0, size - 1)] with `i` an i64, widened to i64.
+/// table[clamp(i, 0, size - 1)] with `i` an i64, widened to i64; without
+/// the clamp where `i` is known to be in range.
 Value readTable(OpBuilder &b, Location loc, Value table, int64_t size,
-                Value i) {
-  i = arith::MaxSIOp::create(b, loc, i, i64Const(b, loc, 0));
-  i = arith::MinSIOp::create(b, loc, i, i64Const(b, loc, size - 1));
+                Value i, bool inRange = false) {
+  if (!inRange) {
+    i = arith::MaxSIOp::create(b, loc, i, i64Const(b, loc, 0));
+    i = arith::MinSIOp::create(b, loc, i, i64Const(b, loc, size - 1));
+  }
   Value idx = arith::IndexCastOp::create(b, loc, b.getIndexType(), i);
   Value v = tensor::ExtractOp::create(b, loc, table, ValueRange{idx});
   return convertInt(b, loc, v, b.getI64Type(), /*srcUnsigned=*/false);
@@ -88,12 +91,19 @@ struct LookupLowering : DyadConversionPattern<LookupOp> {
     int64_t offset = op.getOffset(), size = op.getTable().size();
     Value table = tableConstant(rewriter, loc, op.getTable());
     Type elt = type.getElementType();
+    // A table with an entry for every value of the input type (256 from
+    // the input's minimum for 8 bits, as dyad-integerize builds them)
+    // needs no clamp.
+    auto inType = cast<IntegerType>(getElementTypeOrSelf(op.getInput().getType()));
+    unsigned w = inType.getWidth();
+    int64_t inMin = inUnsigned ? 0 : -(int64_t(1) << (w - 1));
+    bool inRange = offset == inMin && size == (int64_t(1) << w);
     Value y = buildElementwise(
         rewriter, loc, type, x, [&](OpBuilder &b, Location l, ValueRange a) {
           Value v = convertInt(b, l, a[0], b.getI64Type(), inUnsigned);
           v = arith::SubIOp::create(b, l, v, i64Const(b, l, offset));
-          return convertInt(b, l, readTable(b, l, table, size, v), elt,
-                            /*srcUnsigned=*/false);
+          return convertInt(b, l, readTable(b, l, table, size, v, inRange),
+                            elt, /*srcUnsigned=*/false);
         });
     if (!y)
       return rewriter.notifyMatchFailure(op, "dynamic dim without a source");

@@ -1067,8 +1067,9 @@ static double evaluateFunction(Value v, Value src, double x,
   } else if (op->getNumOperands() == 1) {
     unsigned data;
     std::string why;
-    r = elementFunction(op, data, why)(evaluateFunction(op->getOperand(0), src,
-                                                        x, memo));
+    std::function<double(double)> f = elementFunction(op, data, why);
+    double a = evaluateFunction(op->getOperand(0), src, x, memo);
+    r = f ? f(a) : std::nan("");
   } else {
     double a = evaluateFunction(op->getOperand(0), src, x, memo);
     double c = evaluateFunction(op->getOperand(1), src, x, memo);
