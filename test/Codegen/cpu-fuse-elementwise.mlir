@@ -127,3 +127,39 @@ func.func @head_split(%x: tensor<?x64xf32>) -> tensor<?x4x16xf32> {
   } -> tensor<?x4x16xf32>
   return %r : tensor<?x4x16xf32>
 }
+
+// An integer matmul (a 3-D MatMul's rows folded into 2-D) keeps its 2-D
+// form: the reshapes around it stay, so vpdpbusd's GEMM can take it. A
+// float one takes its batch dims back as loops (fp32_matmul_3d below).
+// CHECK-LABEL: func.func @int_matmul_3d(
+// CHECK:         tensor.collapse_shape
+// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<?x8xi32>, tensor<8x16xi32>)
+// CHECK:         tensor.expand_shape
+func.func @int_matmul_3d(%x: tensor<?x4x8xi32>, %w: tensor<8x16xi32>) -> tensor<?x4x16xi32> {
+  %c0 = arith.constant 0 : index
+  %c0_i32 = arith.constant 0 : i32
+  %n = tensor.dim %x, %c0 : tensor<?x4x8xi32>
+  %xc = tensor.collapse_shape %x [[0, 1], [2]] : tensor<?x4x8xi32> into tensor<?x8xi32>
+  %rows = tensor.dim %xc, %c0 : tensor<?x8xi32>
+  %e = tensor.empty(%rows) : tensor<?x16xi32>
+  %z = linalg.fill ins(%c0_i32 : i32) outs(%e : tensor<?x16xi32>) -> tensor<?x16xi32>
+  %y = linalg.matmul ins(%xc, %w : tensor<?x8xi32>, tensor<8x16xi32>) outs(%z : tensor<?x16xi32>) -> tensor<?x16xi32>
+  %ye = tensor.expand_shape %y [[0, 1], [2]] output_shape [%n, 4, 16] : tensor<?x16xi32> into tensor<?x4x16xi32>
+  return %ye : tensor<?x4x16xi32>
+}
+
+// CHECK-LABEL: func.func @fp32_matmul_3d(
+// CHECK-NOT:     linalg.matmul
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]{{.*}}tensor<?x4x8xf32>
+func.func @fp32_matmul_3d(%x: tensor<?x4x8xf32>, %w: tensor<8x16xf32>) -> tensor<?x4x16xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x4x8xf32>
+  %xc = tensor.collapse_shape %x [[0, 1], [2]] : tensor<?x4x8xf32> into tensor<?x8xf32>
+  %rows = tensor.dim %xc, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%rows) : tensor<?x16xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<?x16xf32>) -> tensor<?x16xf32>
+  %y = linalg.matmul ins(%xc, %w : tensor<?x8xf32>, tensor<8x16xf32>) outs(%z : tensor<?x16xf32>) -> tensor<?x16xf32>
+  %ye = tensor.expand_shape %y [[0, 1], [2]] output_shape [%n, 4, 16] : tensor<?x16xf32> into tensor<?x4x16xf32>
+  return %ye : tensor<?x4x16xf32>
+}

@@ -195,6 +195,42 @@ func.func @matmul_i8(%x: tensor<?x64xi8>, %acc: tensor<?x32xi32>) -> tensor<?x32
   return %y : tensor<?x32xi32>
 }
 
+// A 3-D MatMul folded into a 2-D one (its rows through a collapse_shape),
+// whose activations come from a computation that ends in the extension (a
+// requantization fused with it): the computation writes i8, the collapse
+// moves onto the i8 value, and the matmul takes i8 operands (vpdpbusd).
+// CHECK-LABEL: func.func @matmul_i8_fused_producer(
+// CHECK:         %[[G:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x4x64xi8>)
+// CHECK:           arith.trunci %{{.*}} : i32 to i8
+// CHECK-NOT:       arith.extsi
+// CHECK:           linalg.yield %{{.*}} : i8
+// CHECK:         %[[C:.*]] = tensor.collapse_shape %[[G]] {{\[\[}}0, 1], [2]] : tensor<?x4x64xi8> into tensor<?x64xi8>
+// CHECK:         linalg.matmul ins(%[[C]], %{{.*}} : tensor<?x64xi8>, tensor<64x32xi8>) outs(%{{.*}} : tensor<?x32xi32>)
+#mm3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @matmul_i8_fused_producer(%x: tensor<?x4x64xi32>, %acc: tensor<?x32xi32>) -> tensor<?x32xi32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x4x64xi32>
+  %w = arith.constant dense<3> : tensor<64x32xi8>
+  %e = tensor.empty(%n) : tensor<?x4x64xi32>
+  %xe = linalg.generic {indexing_maps = [#mm3, #mm3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : tensor<?x4x64xi32>) outs(%e : tensor<?x4x64xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    %c3 = arith.constant 3 : i32
+    %s = arith.shrsi %in, %c3 : i32
+    %t = arith.trunci %s : i32 to i8
+    %v = arith.extsi %t : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<?x4x64xi32>
+  %xc = tensor.collapse_shape %xe [[0, 1], [2]] : tensor<?x4x64xi32> into tensor<?x64xi32>
+  %we0 = tensor.empty() : tensor<64x32xi32>
+  %we = linalg.generic {indexing_maps = [#mm_id, #mm_id], iterator_types = ["parallel", "parallel"]} ins(%w : tensor<64x32xi8>) outs(%we0 : tensor<64x32xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<64x32xi32>
+  %y = linalg.matmul ins(%xc, %we : tensor<?x64xi32>, tensor<64x32xi32>) outs(%acc : tensor<?x32xi32>) -> tensor<?x32xi32>
+  return %y : tensor<?x32xi32>
+}
+
 // A residual block's tail: a ReLU (NCHW, as the model writes it) read by the
 // next convolution and by a global sum over H and W. The ReLU writes NHWC
 // (its transpose sunk into it), the convolution reads it directly, and the

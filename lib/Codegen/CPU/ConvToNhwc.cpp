@@ -458,6 +458,70 @@ struct PackTransposedWeight : OpRewritePattern<linalg::MatmulOp> {
 /// weights too, at every run) takes the i8 operands directly: the named op
 /// extends them itself, and the vectorized tile is then an i8 contraction
 /// for vpdpbusd.
+///
+/// An operand may also be the extension seen through a collapse_shape (a
+/// 3-D MatMul's batch dims folded into its rows), or a computation that
+/// sign-extends at its end (a requantization or LayerNorm fused with the
+/// extension: its yield is extsi of an i8 value): that computation then
+/// writes the i8 value instead.
+struct NarrowOperand {
+  Value source;                     // the i8 value, when already there
+  linalg::GenericOp widening;       // or a generic whose yield extends i8
+  tensor::CollapseShapeOp collapse; // seen through
+};
+
+std::optional<NarrowOperand> narrowOperand(Value v) {
+  NarrowOperand n;
+  if (auto c = v.getDefiningOp<tensor::CollapseShapeOp>()) {
+    n.collapse = c;
+    v = c.getSrc();
+  }
+  if ((n.source = extensionSource(v)))
+    return getElementTypeOrSelf(n.source.getType()).getIntOrFloatBitWidth() ==
+                   8
+               ? std::optional<NarrowOperand>(n)
+               : std::nullopt;
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || g->getNumResults() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() ||
+      !g.getRegion().front().getArguments().back().use_empty())
+    return std::nullopt;
+  auto yield = cast<linalg::YieldOp>(g.getRegion().front().getTerminator());
+  auto ext = yield.getOperand(0).getDefiningOp<arith::ExtSIOp>();
+  if (!ext || !ext.getIn().getType().isInteger(8))
+    return std::nullopt;
+  n.widening = g;
+  return n;
+}
+
+Value buildNarrow(PatternRewriter &rewriter, NarrowOperand n) {
+  Value v = n.source;
+  if (n.widening) {
+    linalg::GenericOp g = n.widening;
+    Location loc = g.getLoc();
+    auto i8 = rewriter.getI8Type();
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, g.getResult(0));
+    Value init = tensor::EmptyOp::create(rewriter, loc, sizes, i8);
+    auto ng = cast<linalg::GenericOp>(rewriter.clone(*g));
+    ng.getDpsInitOperand(0)->set(init);
+    ng.getResult(0).setType(
+        cast<RankedTensorType>(g.getResult(0).getType()).clone(i8));
+    Block &body = ng.getRegion().front();
+    body.getArguments().back().setType(i8);
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    auto ext = yield.getOperand(0).getDefiningOp<arith::ExtSIOp>();
+    yield->setOperand(0, ext.getIn());
+    if (ext->use_empty())
+      rewriter.eraseOp(ext);
+    v = ng.getResult(0);
+  }
+  if (n.collapse)
+    v = tensor::CollapseShapeOp::create(rewriter, n.collapse.getLoc(), v,
+                                        n.collapse.getReassociationIndices());
+  return v;
+}
+
 struct NarrowMatmulOperands : OpRewritePattern<linalg::MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::MatmulOp op,
@@ -465,17 +529,13 @@ struct NarrowMatmulOperands : OpRewritePattern<linalg::MatmulOp> {
     if (op.hasUserDefinedMaps() || !op.hasPureTensorSemantics() ||
         !isa<IntegerType>(getElementTypeOrSelf(op.getResultTypes()[0])))
       return failure();
-    Value a = extensionSource(op.getDpsInputOperand(0)->get());
-    Value b = extensionSource(op.getDpsInputOperand(1)->get());
+    auto a = narrowOperand(op.getDpsInputOperand(0)->get());
+    auto b = narrowOperand(op.getDpsInputOperand(1)->get());
     if (!a || !b)
       return failure();
-    auto narrow = [](Value v) {
-      return getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() == 8;
-    };
-    if (!narrow(a) || !narrow(b))
-      return failure();
+    Value na = buildNarrow(rewriter, *a), nb = buildNarrow(rewriter, *b);
     rewriter.replaceOpWithNewOp<linalg::MatmulOp>(
-        op, op.getResultTypes(), ValueRange{a, b},
+        op, op.getResultTypes(), ValueRange{na, nb},
         ValueRange{op.getDpsInitOperand(0)->get()});
     return success();
   }
