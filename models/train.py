@@ -183,7 +183,8 @@ class Block(nn.Module):
 class FashionViT(nn.Module):
     """Tiny ViT: 7x7 patches (16 tokens), dim 64, 4 heads, 2 blocks, mean pool."""
 
-    def __init__(self, patch=7, dim=64, heads=4, depth=2, mlp=128):
+    def __init__(self, patch=7, dim=64, heads=4, depth=2, mlp=128,
+                 gelu="none"):
         super().__init__()
         self.dim = dim
         self.tokens = (28 // patch) ** 2
@@ -191,33 +192,7 @@ class FashionViT(nn.Module):
         self.pos = nn.Parameter(torch.zeros(1, self.tokens, dim))
         nn.init.trunc_normal_(self.pos, std=0.02)
         self.blocks = nn.Sequential(
-            *[Block(self.tokens, dim, heads, mlp) for _ in range(depth)])
-        self.ln = nn.LayerNorm(dim)
-        self.head = nn.Linear(dim, 10)
-
-    def forward(self, x):
-        x = self.patch(x).reshape(-1, self.dim, self.tokens).transpose(1, 2)
-        x = self.blocks(x + self.pos)
-        x = self.ln(x).mean(dim=1)
-        return self.head(x)
-
-
-class MnistViT(nn.Module):
-    """A second transformer, built differently from FashionViT: 3 blocks of
-    dim 48 with 3 heads and MLP 96, GELU in its tanh form, exported at opset
-    13, where LayerNormalization is written out (ReduceMean, Sub, Pow,
-    ReduceMean, Add, Sqrt, Div, Mul, Add) and GELU-tanh too (Pow, Mul, Add,
-    Tanh, ...)."""
-
-    def __init__(self, patch=7, dim=48, heads=3, depth=3, mlp=96):
-        super().__init__()
-        self.dim = dim
-        self.tokens = (28 // patch) ** 2
-        self.patch = nn.Conv2d(1, dim, patch, patch)
-        self.pos = nn.Parameter(torch.zeros(1, self.tokens, dim))
-        nn.init.trunc_normal_(self.pos, std=0.02)
-        self.blocks = nn.Sequential(
-            *[Block(self.tokens, dim, heads, mlp, gelu="tanh")
+            *[Block(self.tokens, dim, heads, mlp, gelu=gelu)
               for _ in range(depth)])
         self.ln = nn.LayerNorm(dim)
         self.head = nn.Linear(dim, 10)
@@ -227,6 +202,18 @@ class MnistViT(nn.Module):
         x = self.blocks(x + self.pos)
         x = self.ln(x).mean(dim=1)
         return self.head(x)
+
+
+class MnistViT(FashionViT):
+    """A second transformer, built differently from FashionViT: 3 blocks of
+    dim 48 with 3 heads and MLP 96, GELU in its tanh form, exported at opset
+    13, where LayerNormalization is written out (ReduceMean, Sub, Pow,
+    ReduceMean, Add, Sqrt, Div, Mul, Add) and GELU-tanh too (Pow, Mul, Add,
+    Tanh, ...)."""
+
+    def __init__(self):
+        super().__init__(patch=7, dim=48, heads=3, depth=3, mlp=96,
+                         gelu="tanh")
 
 
 # Export opset per model (default OPSET).

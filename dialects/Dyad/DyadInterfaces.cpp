@@ -102,6 +102,8 @@ QuantRole ReduceMinOp::getQuantRole() { return QuantRole::PassThrough; }
 QuantRole TileOp::getQuantRole() { return QuantRole::PassThrough; }
 QuantRole DepthToSpaceOp::getQuantRole() { return QuantRole::PassThrough; }
 QuantRole SpaceToDepthOp::getQuantRole() { return QuantRole::PassThrough; }
+QuantRole SliceOp::getQuantRole() { return QuantRole::PassThrough; }
+QuantRole GatherOp::getQuantRole() { return QuantRole::PassThrough; }
 QuantRole ReluOp::getQuantRole() { return QuantRole::Activation; }
 QuantRole ClipOp::getQuantRole() { return QuantRole::Activation; }
 // Max / Min / PRelu / LeakyRelu combine their inputs on the integers: Max /

@@ -25,8 +25,8 @@ def Dyad_QuantizableOpInterface : OpInterface<"QuantizableOpInterface"> {
     - `Rescale` (concat, average pools): values combined on the integers, a
       requant where scales differ (pools fold 1/K into it).
     - `PassThrough` (max pool, reshape, flatten, transpose, squeeze,
-      unsqueeze): moves or selects values; the result keeps its input's
-      quantization.
+      unsqueeze, slice, gather, ...): moves or selects values; the result
+      keeps its input's quantization.
     - `Activation` (relu, clip): becomes the clamp of the requantization of
       the contraction or add that feeds it.
     - `Table` (sigmoid, tanh, erf, gelu, exp, log, sqrt, hard_swish, ...;

@@ -551,7 +551,7 @@ def Dyad_SplitOp : Dyad_Op<"split"> {
   let hasFolder = 1;
 }
 
-def Dyad_SliceOp : Dyad_Op<"slice"> {
+def Dyad_SliceOp : Dyad_Op<"slice", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Slice";
   let description = [{
     As the ONNX operator: `starts`, `ends`, `axes` and `steps` are 1-D integer
@@ -569,7 +569,7 @@ def Dyad_SliceOp : Dyad_Op<"slice"> {
   let hasFolder = 1;
 }
 
-def Dyad_GatherOp : Dyad_Op<"gather"> {
+def Dyad_GatherOp : Dyad_Op<"gather", [DeclareOpInterfaceMethods<Dyad_QuantizableOpInterface>]> {
   let summary = "ONNX Gather";
   let arguments = (ins Dyad_Tensor:$data, Dyad_IndexTensor:$indices,
                        DefaultValuedAttr<I64Attr, "0">:$axis);

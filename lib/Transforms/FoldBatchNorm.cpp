@@ -18,18 +18,6 @@ using namespace dyad;
 
 namespace {
 
-static DenseElementsAttr makeFloatAttr(RankedTensorType type,
-                                       ArrayRef<double> values) {
-  auto ft = cast<FloatType>(type.getElementType());
-  SmallVector<APFloat> v;
-  for (double d : values) {
-    APFloat f(d);
-    bool lost;
-    f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-    v.push_back(f);
-  }
-  return DenseElementsAttr::get(type, v);
-}
 
 struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormalizationOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -73,9 +61,9 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormalizationOp> {
     auto bType = RankedTensorType::get({m}, wType.getElementType());
     Location loc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
     Value wConst =
-        arith::ConstantOp::create(rewriter, loc, makeFloatAttr(wType, newW));
+        arith::ConstantOp::create(rewriter, loc, floatElements(wType, newW));
     Value bConst =
-        arith::ConstantOp::create(rewriter, loc, makeFloatAttr(bType, newB));
+        arith::ConstantOp::create(rewriter, loc, floatElements(bType, newB));
     auto folded = ConvOp::create(
         rewriter, loc, bn.getType(), conv.getX(), wConst, bConst, Value(),
         Value(), conv.getAutoPadAttr(), conv.getKernelShapeAttr(),

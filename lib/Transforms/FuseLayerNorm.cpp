@@ -60,18 +60,6 @@ Value squareOf(Value v) {
   return {};
 }
 
-DenseElementsAttr floatAttr(RankedTensorType type, ArrayRef<double> values) {
-  auto ft = cast<FloatType>(type.getElementType());
-  SmallVector<APFloat> v;
-  for (double d : values) {
-    APFloat f(d);
-    bool lost;
-    f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-    v.push_back(f);
-  }
-  return DenseElementsAttr::get(type, v);
-}
-
 /// d / Sqrt(ReduceMean(d^2) + eps), d = x - ReduceMean(x).
 struct FuseWrittenOutLayerNorm : RewritePattern {
   FuseWrittenOutLayerNorm(MLIRContext *ctx)
@@ -127,7 +115,7 @@ struct FuseWrittenOutLayerNorm : RewritePattern {
     SmallVector<double> ones(scaleType.getNumElements(), 1.0);
     Location loc = root->getLoc();
     Value scale =
-        arith::ConstantOp::create(rewriter, loc, floatAttr(scaleType, ones));
+        arith::ConstantOp::create(rewriter, loc, floatElements(scaleType, ones));
     auto ln = LayerNormalizationOp::create(
         rewriter, loc, xType, Type(), Type(), x, scale, Value(),
         rewriter.getI64IntegerAttr(*axis),
@@ -216,9 +204,9 @@ struct FoldAffineIntoLayerNorm : RewritePattern {
     }
     Location loc = rewriter.getFusedLoc({ln.getLoc(), root->getLoc()});
     Value s = arith::ConstantOp::create(rewriter, loc,
-                                        floatAttr(normType, *scale));
+                                        floatElements(normType, *scale));
     Value b =
-        arith::ConstantOp::create(rewriter, loc, floatAttr(normType, *bias));
+        arith::ConstantOp::create(rewriter, loc, floatElements(normType, *bias));
     auto fused = LayerNormalizationOp::create(
         rewriter, loc, type, Type(), Type(), ln.getX(), s, b,
         rewriter.getI64IntegerAttr(axis), ln.getEpsilonAttr());

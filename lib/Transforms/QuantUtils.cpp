@@ -177,6 +177,19 @@ std::optional<SmallVector<double>> dyad::floatConstant(Value v,
   return out;
 }
 
+DenseElementsAttr dyad::floatElements(RankedTensorType type,
+                                      ArrayRef<double> values) {
+  auto ft = cast<FloatType>(type.getElementType());
+  SmallVector<APFloat> v;
+  for (double d : values) {
+    APFloat f(d);
+    bool lost;
+    f.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    v.push_back(f);
+  }
+  return DenseElementsAttr::get(type, v);
+}
+
 std::string dyad::formatNumber(double v) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%.10g", v);

@@ -72,6 +72,11 @@ bool isInsideElementwiseFunction(mlir::Value v);
 std::optional<llvm::SmallVector<double>>
 floatConstant(mlir::Value v, mlir::ShapedType *type = nullptr);
 
+/// A float constant attribute of `type` from doubles (rounded to nearest
+/// even in the element type).
+mlir::DenseElementsAttr floatElements(mlir::RankedTensorType type,
+                                      llvm::ArrayRef<double> values);
+
 /// `v` for diagnostics: up to 10 significant digits (`%.10g`), so scales and
 /// integers up to 2^31 print exactly enough to be checked by hand.
 std::string formatNumber(double v);

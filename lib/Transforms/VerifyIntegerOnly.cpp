@@ -51,7 +51,8 @@ struct DyadVerifyIntegerOnlyPass
     }
     unsigned count = 0;
     func.walk([&](Operation *op) {
-      if (isa<DequantizeOp, QuantizeOp>(op) || !down.contains(op) ||
+      // Shape reads only the dims of its (float) operand.
+      if (isa<DequantizeOp, QuantizeOp, ShapeOp>(op) || !down.contains(op) ||
           !up.contains(op) || !touchesFloat(op))
         return;
       ++count;

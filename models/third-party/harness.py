@@ -389,6 +389,9 @@ def main():
                     help="compute the missing onnxruntime references (get.sh)")
     ap.add_argument("--bin", default="build/bin")
     ap.add_argument("--quantize", action="store_true")
+    ap.add_argument("--integer-only", action="store_true",
+                    help="with --quantize: no float fallback (a float op "
+                         "inside the quantized region is an error)")
     ap.add_argument("--keep", help="keep the compiled library here")
     args = ap.parse_args()
     if args.make_refs:
@@ -415,10 +418,13 @@ def main():
                 calib = state_feeds(runtime, mfile, flags, calib, work, args.bin)
             cpath = os.path.join(work, "calib.npz")
             np.savez(cpath, **calib)
-            # Hard-swish (Mul, Div, HardSigmoid), Softmax and the shape ops
-            # have no integer form yet: they stay float, reported.
-            cmd += ["--quantize", "--calibrate", cpath, "--allow-float-ops",
+            # Ops without an integer form (the shape arithmetic, a Div of
+            # two activations, ...) stay float, reported, unless
+            # --integer-only.
+            cmd += ["--quantize", "--calibrate", cpath,
                     "--calib-batch", "1" if stateful else "8"]
+            if not args.integer_only:
+                cmd.append("--allow-float-ops")
         t0 = time.time()
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:

@@ -125,3 +125,31 @@ func.func @div_activations(%a: tensor<4x!q>, %b: tensor<4x!q>) -> tensor<4x!qo> 
   %q = dyad.quantize %d : tensor<4xf32> to tensor<4x!qo>
   return %q : tensor<4x!qo>
 }
+
+// -----
+
+// Slice and Gather select values: they work on the integers and their
+// results keep the input's parameters (no requant). The Shape of the
+// dequantized value reads only its dims (not float arithmetic).
+// CHECK-LABEL: func.func @select(
+// CHECK:         %[[I:.*]] = quant.scast %arg0
+// CHECK:         %[[S:.*]] = dyad.slice %[[I]], {{.*}} -> tensor<2x2xi8>
+// CHECK:         %[[G:.*]] = dyad.gather %[[S]], {{.*}} -> tensor<2xi8>
+// CHECK-NOT:     dyad.requant
+// CHECK:         quant.scast %[[G]]
+!q = !quant.uniform<i8:f32, 0.5:-3>
+func.func @select(%x: tensor<2x4x!q>) -> (tensor<2x!q>, tensor<2xi64>) {
+  %xf = dyad.dequantize %x : tensor<2x4x!q> to tensor<2x4xf32>
+  %s0 = arith.constant dense<[1]> : tensor<1xi64>
+  %e0 = arith.constant dense<[3]> : tensor<1xi64>
+  %a0 = arith.constant dense<[1]> : tensor<1xi64>
+  %st = arith.constant dense<[1]> : tensor<1xi64>
+  %s = dyad.slice %xf, %s0, %e0, %a0, %st : (tensor<2x4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<2x2xf32>
+  %sq = dyad.quantize %s : tensor<2x2xf32> to tensor<2x2x!q>
+  %sd = dyad.dequantize %sq : tensor<2x2x!q> to tensor<2x2xf32>
+  %i = arith.constant dense<0> : tensor<i64>
+  %g = dyad.gather %sd, %i {axis = 1 : i64} : (tensor<2x2xf32>, tensor<i64>) -> tensor<2xf32>
+  %gq = dyad.quantize %g : tensor<2xf32> to tensor<2x!q>
+  %shape = dyad.shape %sd : (tensor<2x2xf32>) -> tensor<2xi64>
+  return %gq, %shape : tensor<2x!q>, tensor<2xi64>
+}

@@ -86,3 +86,19 @@ func.func @clean_side_outputs(%x: tensor<4x!quant.uniform<i8:f32, 0.5:-3>>, %y: 
   %yq = dyad.quantize %ye : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 0.25:0>>
   return %e, %x, %yq : tensor<4xf32>, tensor<4x!quant.uniform<i8:f32, 0.5:-3>>, tensor<4x!quant.uniform<i8:f32, 0.25:0>>
 }
+
+// -----
+
+// A Shape of a dequantized value inside the region reads only its dims: not
+// float arithmetic, no diagnostic.
+!qs = !quant.uniform<i8:f32, 0.5:-3>
+func.func @shape_of_dequantized(%x: tensor<?x4x!qs>) -> tensor<?x4x!qs> {
+  %xf = dyad.dequantize %x : tensor<?x4x!qs> to tensor<?x4xf32>
+  %s = dyad.shape %xf : (tensor<?x4xf32>) -> tensor<2xi64>
+  %i = quant.scast %x : tensor<?x4x!qs> to tensor<?x4xi8>
+  %r = dyad.reshape %i, %s : (tensor<?x4xi8>, tensor<2xi64>) -> tensor<?x4xi8>
+  %rq = quant.scast %r : tensor<?x4xi8> to tensor<?x4x!qs>
+  %rf = dyad.dequantize %rq : tensor<?x4x!qs> to tensor<?x4xf32>
+  %q = dyad.quantize %rf : tensor<?x4xf32> to tensor<?x4x!qs>
+  return %q : tensor<?x4x!qs>
+}
