@@ -338,6 +338,8 @@ private:
   std::pair<IntegerAttr, IntegerAttr> clampAttrs();
   Outcome concat(ConcatOp op);
   Outcome globalAveragePool(GlobalAveragePoolOp op);
+  Outcome dynamicAveragePool(GlobalAveragePoolOp op, std::pair<Value, QInfo> x,
+                             ArrayRef<int64_t> axes);
   Outcome averagePool(AveragePoolOp op);
   Outcome passThrough(Operation *op);
   Outcome maxMin(Operation *op);
@@ -960,12 +962,14 @@ Outcome ChainRewriter::globalAveragePool(GlobalAveragePoolOp op) {
   auto xt = cast<RankedTensorType>(x->first.getType());
   int64_t K = 1;
   SmallVector<int64_t> axes;
+  bool dynamic = false;
   for (int64_t d = 2; d < xt.getRank(); ++d) {
-    if (xt.isDynamicDim(d))
-      return noMatch("global average pool over a dynamic spatial size");
-    K *= xt.getDimSize(d);
+    dynamic |= xt.isDynamicDim(d);
+    K *= xt.isDynamicDim(d) ? 1 : xt.getDimSize(d);
     axes.push_back(d);
   }
+  if (dynamic)
+    return dynamicAveragePool(op, *x, axes);
   auto i32 = b.getI32Type();
   Value wide = CastOp::create(b, loc, withElement(xt, i32), x->first);
   Value sum = ReduceSumOp::create(
@@ -973,6 +977,50 @@ Outcome ChainRewriter::globalAveragePool(GlobalAveragePoolOp op) {
       b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true), b.getBoolAttr(false));
   const QInfo &in = x->second;
   return finish(requantToOutput(sum, in.scale / (out.scale * K), 1, K * in.zp));
+}
+
+/// GlobalAveragePool over spatial dims known only at run time (a text
+/// line's width): 1/K has no compile-time multiplier, so the mean is one
+/// integer division per output element. With s = sum(x - Z_in) (i32) and
+/// K the product of the spatial dims (from dyad.shape),
+/// m = round_half_away(s 2^16 / K) in i64 is the mean in units of
+/// S_in / 2^16 (|m| < 2^24), and a requant by S_in / (2^16 S_out) gives
+/// the output: two roundings, the first 2^-16 of an input step.
+Outcome ChainRewriter::dynamicAveragePool(GlobalAveragePoolOp op,
+                                          std::pair<Value, QInfo> x,
+                                          ArrayRef<int64_t> axes) {
+  auto xt = cast<RankedTensorType>(x.first.getType());
+  auto i32 = b.getI32Type(), i64 = b.getI64Type();
+  auto scalar = RankedTensorType::get({}, i64);
+  auto rowsType = withElement(op.getType(), i64);
+  Value sum = ReduceSumOp::create(
+      b, loc, withElement(op.getType(), i32), centered(x.first, x.second),
+      b.getDenseI64ArrayAttr(axes), b.getBoolAttr(true), b.getBoolAttr(false));
+  Value a = MulOp::create(b, loc, rowsType,
+                          CastOp::create(b, loc, rowsType, sum),
+                          scalarIntConstant(b, loc, i64, int64_t(1) << 16));
+  // K: the product of the spatial dims.
+  Value dims = ShapeOp::create(
+      b, loc, RankedTensorType::get({xt.getRank() - 2}, i64), x.first,
+      b.getI64IntegerAttr(2), IntegerAttr());
+  Value k = ReduceProdOp::create(b, loc, scalar, dims,
+                                 b.getDenseI64ArrayAttr({0}),
+                                 b.getBoolAttr(false), b.getBoolAttr(false));
+  // An empty width (K = 0) divides by 1: its sum is 0, so is the mean.
+  k = MaxOp::create(b, loc, scalar,
+                    ValueRange{k, scalarIntConstant(b, loc, i64, 1)});
+  // round half away from zero: (a + sign(a) floor(K / 2)) / K, truncating.
+  Value half = DivOp::create(b, loc, scalar, k, scalarIntConstant(b, loc, i64, 2));
+  Value nonNegative = GreaterOrEqualOp::create(
+      b, loc, withElement(rowsType, b.getI1Type()), a,
+      scalarIntConstant(b, loc, i64, 0));
+  Value adjust = WhereOp::create(b, loc, rowsType, nonNegative, half,
+                                 NegOp::create(b, loc, scalar, half));
+  Value mean = DivOp::create(b, loc, rowsType,
+                             AddOp::create(b, loc, rowsType, a, adjust), k);
+  Value narrow = CastOp::create(b, loc, withElement(op.getType(), i32), mean);
+  return finish(requantToOutput(narrow,
+                                x.second.scale / (out.scale * 65536.0), 1, 0));
 }
 
 /// A windowed sum as a depthwise conv with a kernel of ones, the padding

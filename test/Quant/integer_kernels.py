@@ -47,7 +47,7 @@ def grid(shape, positive=False):
 
 
 def run_case(name, nodes, inits, x, ref, bound, kernel="dyad.lookup",
-             count=None, opset=17):
+             count=None, opset=17, dims=None):
     shape = list(x.shape)
     # Flattening keeps the Reshape (it is not a no-op), so OP is inside the
     # quantized region rather than float postprocessing before the output.
@@ -57,7 +57,7 @@ def run_case(name, nodes, inits, x, ref, bound, kernel="dyad.lookup",
     graph = helper.make_graph(
         nodes, name,
         [helper.make_tensor_value_info("x", TensorProto.FLOAT,
-                                       ["N"] + shape[1:])],
+                                       dims or ["N"] + shape[1:])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", opset)])
@@ -189,6 +189,15 @@ results.append(run_case(
     [helper.make_node("ReduceMean", ["x"], ["t"], axes=[-1], keepdims=1)],
     [], x, x.astype(np.float64).mean(-1, keepdims=True), 0.501,
     kernel="dyad.reduce_sum"))
+
+# GlobalAveragePool over a width known only at run time (a text line's):
+# the mean is an integer division by the run-time size.
+x = grid([4, 8, 4, 24])
+results.append(run_case(
+    "global_average_pool_dynamic_width",
+    [helper.make_node("GlobalAveragePool", ["x"], ["t"])], [], x,
+    x.astype(np.float64).mean((2, 3), keepdims=True), 0.51,
+    kernel="dyad.reduce_prod", dims=["N", 8, 4, "W"]))
 
 # Softmax over rows of 16, 197 (a ViT's tokens) and along a middle axis.
 for shape, axis in [([64, 16], -1), ([8, 197], -1), ([4, 24, 8], 1)]:

@@ -153,3 +153,34 @@ func.func @select(%x: tensor<2x4x!q>) -> (tensor<2x!q>, tensor<2xi64>) {
   %shape = dyad.shape %sd : (tensor<2x2xf32>) -> tensor<2xi64>
   return %gq, %shape : tensor<2x!q>, tensor<2xi64>
 }
+
+// -----
+
+// GlobalAveragePool over a width known only at run time: the sum of
+// x - Z_in, times 2^16, divided (rounding half away from zero) by the
+// product of the spatial dims read with dyad.shape (at least 1: an empty
+// width divides by 1), then one requant by
+// S_in / (2^16 S_out) = 0.5 / (65536 * 0.25) = 2^-15 (b = 2^30, c = 45).
+// CHECK-LABEL: func.func @gap_dynamic_width(
+// CHECK:         %[[C:.*]] = dyad.cast %{{.*}} : tensor<?x8x4x?xi8> to tensor<?x8x4x?xi32>
+// CHECK:         %[[X:.*]] = dyad.sub %[[C]]
+// CHECK:         %[[S:.*]] = dyad.reduce_sum %[[X]] {axes = array<i64: 2, 3>} : (tensor<?x8x4x?xi32>) -> tensor<?x8x1x1xi32>
+// CHECK:         %[[W:.*]] = dyad.cast %[[S]] : tensor<?x8x1x1xi32> to tensor<?x8x1x1xi64>
+// CHECK:         %[[A:.*]] = dyad.mul %[[W]]
+// CHECK:         %[[D:.*]] = dyad.shape %{{.*}} {start = 2 : i64} : (tensor<?x8x4x?xi8>) -> tensor<2xi64>
+// CHECK:         %[[P:.*]] = dyad.reduce_prod %[[D]] {axes = array<i64: 0>, keepdims = false} : (tensor<2xi64>) -> tensor<i64>
+// CHECK:         %[[K:.*]] = dyad.max %[[P]], %{{.*}} : (tensor<i64>, tensor<i64>) -> tensor<i64>
+// CHECK:         %[[H:.*]] = dyad.div %[[K]]
+// CHECK:         dyad.greater_or_equal %[[A]]
+// CHECK:         dyad.where
+// CHECK:         %[[M:.*]] = dyad.div %{{.*}}, %[[K]] : (tensor<?x8x1x1xi64>, tensor<i64>) -> tensor<?x8x1x1xi64>
+// CHECK:         %[[N:.*]] = dyad.cast %[[M]] : tensor<?x8x1x1xi64> to tensor<?x8x1x1xi32>
+// CHECK:         dyad.requant %[[N]] {{{.*}}multiplier = array<i32: 1073741824>{{.*}}shift = array<i32: 45>}
+!q = !quant.uniform<i8:f32, 0.5:-3>
+!qo = !quant.uniform<i8:f32, 0.25:1>
+func.func @gap_dynamic_width(%x: tensor<?x8x4x?x!q>) -> tensor<?x8x1x1x!qo> {
+  %xf = dyad.dequantize %x : tensor<?x8x4x?x!q> to tensor<?x8x4x?xf32>
+  %g = dyad.global_average_pool %xf : (tensor<?x8x4x?xf32>) -> tensor<?x8x1x1xf32>
+  %q = dyad.quantize %g : tensor<?x8x1x1xf32> to tensor<?x8x1x1x!qo>
+  return %q : tensor<?x8x1x1x!qo>
+}
