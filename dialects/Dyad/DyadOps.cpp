@@ -1424,6 +1424,20 @@ static std::pair<int64_t, int64_t> intRange(IntegerType t) {
           APInt::getSignedMaxValue(w).getSExtValue()};
 }
 
+/// clamp_min / clamp_max of an integer op (dyad.requant, the integer
+/// kernels): a non-empty range inside the result type.
+static LogicalResult checkClamp(Operation *op, std::optional<uint64_t> cmin,
+                                std::optional<uint64_t> cmax,
+                                IntegerType out) {
+  auto [tlo, thi] = intRange(out);
+  int64_t lo = cmin ? (int64_t)*cmin : tlo, hi = cmax ? (int64_t)*cmax : thi;
+  if (lo > hi || lo < tlo || hi > thi)
+    return op->emitOpError("clamp range [")
+           << lo << ", " << hi << "] is empty or outside the result type "
+           << out;
+  return success();
+}
+
 std::pair<int64_t, int64_t> RequantOp::getClampRange() {
   auto range = intRange(cast<IntegerType>(getElementTypeOrSelf(getType())));
   if (auto lo = getClampMinAttr())
@@ -1463,13 +1477,7 @@ LogicalResult RequantOp::verify() {
                         shapeOf(getInput())[*a], (int64_t)mult.size())))
       return failure();
   }
-  auto [lo, hi] = getClampRange();
-  auto [tlo, thi] = intRange(out);
-  if (lo > hi || lo < tlo || hi > thi)
-    return emitOpError("clamp range [")
-           << lo << ", " << hi << "] is empty or outside the result type "
-           << out;
-  return success();
+  return checkClamp(*this, getClampMin(), getClampMax(), out);
 }
 
 /// Input and result of an integer-only op: same rank and (known) dims.
@@ -1481,20 +1489,6 @@ static LogicalResult checkSameShape(Operation *op, Value in, Value out) {
   for (auto [a, b] : llvm::zip(shapeOf(in), shapeOf(out)))
     if (a != kDyn && b != kDyn && a != b)
       return op->emitOpError("input and result shapes differ");
-  return success();
-}
-
-/// clamp_min / clamp_max of an integer kernel: a non-empty range inside
-/// the result type.
-static LogicalResult checkClamp(Operation *op, std::optional<uint64_t> cmin,
-                                std::optional<uint64_t> cmax,
-                                IntegerType out) {
-  auto [tlo, thi] = intRange(out);
-  int64_t lo = cmin ? (int64_t)*cmin : tlo, hi = cmax ? (int64_t)*cmax : thi;
-  if (lo > hi || lo < tlo || hi > thi)
-    return op->emitOpError("clamp range [")
-           << lo << ", " << hi << "] is empty or outside the result type "
-           << out;
   return success();
 }
 
@@ -1564,11 +1558,10 @@ LogicalResult IntLayerNormOp::verify() {
     FailureOr<int64_t> a = normalizeAxis(*this, (int64_t)getAxis(), rank);
     if (failed(a))
       return failure();
-    int64_t c = 1;
-    for (int64_t d = *a; d < rank; ++d)
-      c = shapeOf(getInput())[d] == kDyn ? kDyn : c * shapeOf(getInput())[d];
-    if (c == kDyn)
+    ArrayRef<int64_t> norm = shapeOf(getInput()).drop_front(*a);
+    if (ShapedType::isDynamicShape(norm))
       return emitOpError("the normalized dims must be static");
+    int64_t c = ShapedType::getNumElements(norm);
     if (c != (int64_t)getScale().size())
       return emitOpError("has ") << getScale().size()
                                  << " scales for " << c << " normalized elements";
