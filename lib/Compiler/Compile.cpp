@@ -362,10 +362,12 @@ llvm::Expected<CompileResult> Compilation::run() {
   signature->cpuFeatures = cpuTarget->requiredFeatures();
   result.signature = *signature;
 
+  LowerCpuOptions lowerOptions =
+      lowerCpuOptionsFor(*cpuTarget, options.target.optLevel);
+  lowerOptions.profile = options.profile;
   if (llvm::Error err = phase(Phase::Lower, "lower to LLVM dialect", [&]() -> llvm::Error {
         if (failed(lowerToLLVMDialect(
-                *module, funcName, *signature,
-                lowerCpuOptionsFor(*cpuTarget, options.target.optLevel),
+                *module, funcName, *signature, lowerOptions,
                 [&](PassManager &pm) {
                   return options.configurePassManager
                              ? options.configurePassManager(pm)
@@ -429,7 +431,8 @@ llvm::Expected<CompileResult> Compilation::run() {
 
   llvm::Error linked = phase(Phase::Link, "link " + output,
                              [&]() -> llvm::Error {
-    if (auto err = linkSharedLibrary(object, output))
+    if (auto err = linkSharedLibrary(object, output,
+                                     profileGroups(*module).size()))
       return fail(Phase::Link, std::move(err));
     return llvm::Error::success();
   });

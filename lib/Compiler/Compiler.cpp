@@ -172,6 +172,14 @@ std::string dyad::describeSignature(const ModelSignature &signature) {
   if (signature.batchBytesPerSample > 0)
     os << "batch " << signature.batchBytesPerSample << " "
        << signature.batchSharedBytes << "\n";
+  for (size_t i = 0; i < signature.profile.size(); ++i) {
+    const auto &g = signature.profile[i];
+    os << "profile " << i << " " << percentEncode(g.node) << " "
+       << percentEncode(g.kernel) << " "
+       << list(g.fused,
+               [](const std::string &n) { return percentEncode(n); })
+       << "\n";
+  }
   return os.str();
 }
 
@@ -312,7 +320,27 @@ static const char kModelSupportSource[] =
 #include "ModelSupport.inc"
     ;
 
-llvm::Error dyad::linkSharedLibrary(StringRef object, StringRef output) {
+std::vector<ModelSignature::ProfileGroup> dyad::profileGroups(ModuleOp module) {
+  std::vector<ModelSignature::ProfileGroup> groups;
+  auto table = module->getAttrOfType<ArrayAttr>("dyad.profile");
+  if (!table)
+    return groups;
+  for (auto entry : table.getAsRange<DictionaryAttr>()) {
+    ModelSignature::ProfileGroup g;
+    if (auto s = entry.getAs<StringAttr>("node"))
+      g.node = s.str();
+    if (auto s = entry.getAs<StringAttr>("kernel"))
+      g.kernel = s.str();
+    if (auto fused = entry.getAs<ArrayAttr>("fused"))
+      for (auto n : fused.getAsRange<StringAttr>())
+        g.fused.push_back(n.str());
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+llvm::Error dyad::linkSharedLibrary(StringRef object, StringRef output,
+                                    size_t profileGroups) {
   std::string clang = DYAD_CLANG_PATH;
   std::string out = output.str(), obj = object.str();
   SmallString<128> support;
@@ -329,6 +357,8 @@ llvm::Error dyad::linkSharedLibrary(StringRef object, StringRef output) {
   }
   llvm::FileRemover removeSupport(support);
   // libomp only where the code calls it (a model with no parallel loop).
+  std::string groups =
+      "-DDYAD_PROFILE_GROUPS=" + std::to_string(profileGroups);
   SmallVector<StringRef> args{clang,   "-shared", "-fuse-ld=lld", "-O2",
                               "-fPIC",   "-o",      out,           obj,
                               support,   "-lm",     "-lpthread",
@@ -337,6 +367,8 @@ llvm::Error dyad::linkSharedLibrary(StringRef object, StringRef output) {
                               // point newer than Debian's) fails here, not
                               // when the model is loaded.
                               "-Wl,--no-undefined"};
+  if (profileGroups > 0)
+    args.insert(args.begin() + 1, groups);
   std::string msg;
   int rc = llvm::sys::ExecuteAndWait(clang, args, std::nullopt, {}, 0, 0, &msg);
   if (rc != 0)
@@ -428,6 +460,7 @@ LogicalResult dyad::lowerToLLVMDialect(
       sig.batchBytesPerSample = fp[0];
       sig.batchSharedBytes = fp[1];
     }
+  sig.profile = profileGroups(module);
   return addRuntimeInterface(module, funcName, sig);
 }
 

@@ -23,6 +23,8 @@
 //   output <name> <dtype> <rank> <dims> <dim params> <scale> <zero point>
 //   cpu <cpu name> <features the code may use>
 //   batch <bytes per sample> <weight bytes>        (optional)
+//   profile <id> <node> <kernel> <fused nodes>     (dyadc --profile: one
+//                                                   per kernel group)
 //
 // The batch line marks a graph the compiler proved separable along dim 0
 // of its inputs and outputs (dyad-cpu-batch-footprint): a batch larger than
@@ -262,6 +264,13 @@ struct dyad_model {
   int64_t batchBytesPerSample = 0, batchSharedBytes = 0;
   int64_t batchChunk = 0;
   ChunkPool pool;
+  // dyadc --profile: the kernel groups, and the library's counters.
+  struct ProfileGroup {
+    std::string node, kernel, fused;
+  };
+  std::vector<ProfileGroup> profile;
+  int (*profileCounters)(uint64_t *, int, int) = nullptr;
+  std::vector<dyad_profile_entry> profileEntries;
 
   dyad_status fail(dyad_status status, const char *fmt, ...) {
     char buf[1024];
@@ -344,6 +353,20 @@ static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
         err = "malformed model description line: " + line;
         return false;
       }
+      continue;
+    }
+    if (kind == "profile") {
+      size_t id = 0;
+      std::string node, kernel, fused;
+      if (!(fields >> id >> node >> kernel >> fused) ||
+          id != m.profile.size()) {
+        err = "malformed model description line: " + line;
+        return false;
+      }
+      std::string list;
+      for (const std::string &f : splitList(fused))
+        list += (list.empty() ? "" : ",") + percentDecode(f);
+      m.profile.push_back({percentDecode(node), percentDecode(kernel), list});
       continue;
     }
     if (kind != "input" && kind != "output")
@@ -461,6 +484,10 @@ dyad_status dyad_model_load(const char *path, dyad_model **model,
   m->handle = handle;
   m->entry = entry;
   m->setThreads = (void (*)(int))dlsym(handle, "dyad_model_threads");
+  m->profileCounters = (int (*)(uint64_t *, int, int))dlsym(
+      handle, "dyad_model_profile_counters");
+  if (!m->profileCounters)
+    m->profile.clear();
   m->numThreads = defaultThreads();
   m->batchChunk = batchChunk(*m);
   *model = m.release();
@@ -526,6 +553,30 @@ dyad_status dyad_model_set_batch_chunk(dyad_model *m, int64_t n) {
 
 int64_t dyad_model_batch_chunk(const dyad_model *m) {
   return m ? m->batchChunk : 0;
+}
+
+int dyad_model_profile(dyad_model *m, const dyad_profile_entry **entries,
+                       int reset) {
+  if (entries)
+    *entries = nullptr;
+  if (!m || !m->profileCounters || m->profile.empty())
+    return 0;
+  int n = (int)m->profile.size();
+  std::vector<uint64_t> counters(3 * size_t(n));
+  m->profileCounters(counters.data(), n, reset);
+  m->profileEntries.resize(n);
+  for (int i = 0; i < n; ++i) {
+    dyad_profile_entry &e = m->profileEntries[i];
+    e.node = m->profile[i].node.c_str();
+    e.kernel = m->profile[i].kernel.c_str();
+    e.fused = m->profile[i].fused.c_str();
+    e.seconds = double(counters[3 * i]) * 1e-9;
+    e.runs = int64_t(counters[3 * i + 1]);
+    e.ops = double(counters[3 * i + 2]);
+  }
+  if (entries)
+    *entries = m->profileEntries.data();
+  return n;
 }
 
 /// Checks the inputs against the compiled signature and binds the symbolic

@@ -469,6 +469,10 @@ Outcome ChainRewriter::run() {
     }
   }
 
+  // The integer ops are named after the chain's main op first (the
+  // convolution, not the Clip after it): profiles and diagnostics name
+  // the ONNX node whose work they do.
+  loc = b.getFusedLoc({def->getLoc(), q.getLoc()});
   if (auto conv = dyn_cast<ConvOp>(def))
     return this->conv(conv);
   if (isa<GemmOp, MatMulOp>(def))
@@ -479,8 +483,10 @@ Outcome ChainRewriter::run() {
     for (int i = 0; i < 2; ++i) {
       Operation *mm = a->getOperand(i).getDefiningOp();
       Value other = a->getOperand(1 - i);
-      if (mm && isa<MatMulOp>(mm) && mm->hasOneUse() && realConstant(other))
+      if (mm && isa<MatMulOp>(mm) && mm->hasOneUse() && realConstant(other)) {
+        loc = b.getFusedLoc({mm->getLoc(), loc});
         return contraction(mm, other);
+      }
     }
     return add(a);
   }

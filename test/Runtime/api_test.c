@@ -80,6 +80,32 @@ int main(int argc, char **argv) {
          (long long)out.shape[1]);
   CHECK("chunks off", dyad_model_set_batch_chunk(m, 0));
   printf("chunk %lld\n", (long long)dyad_model_batch_chunk(m));
+  const dyad_profile_entry *entries = NULL;
+  printf("profile groups %d\n", dyad_model_profile(m, &entries, 0));
+  dyad_model_free(m);
+
+  /* The same model compiled with --profile: 2 runs in chunks of 1 row. */
+  if (argc < 3)
+    return 0;
+  s = dyad_model_load(argv[2], &m, err, sizeof err);
+  printf("load profiled: status %d\n", (int)s);
+  if (s != DYAD_OK)
+    return 1;
+  CHECK("chunk", dyad_model_set_batch_chunk(m, 1));
+  out.capacity_bytes = sizeof y;
+  CHECK("profiled run", dyad_model_run(m, in, 2, &out, 1));
+  CHECK("profiled run", dyad_model_run(m, in, 2, &out, 1));
+  int n = dyad_model_profile(m, &entries, 1);
+  printf("profile groups %d\n", n);
+  for (int i = 0; i < n; ++i)
+    printf("group %d: node '%s' kernel '%s' fused '%s' runs %lld time %s "
+           "ops %g\n",
+           i, entries[i].node, entries[i].kernel, entries[i].fused,
+           (long long)entries[i].runs, entries[i].seconds > 0 ? "> 0" : "0",
+           entries[i].ops);
+  n = dyad_model_profile(m, &entries, 0);
+  printf("after reset: runs %lld time %g\n", (long long)entries[0].runs,
+         entries[0].seconds);
   dyad_model_free(m);
   return 0;
 }

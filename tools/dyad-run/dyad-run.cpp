@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <new>
@@ -415,18 +416,73 @@ size_t compare(const std::string &name, const Tensor &got,
   return bad;
 }
 
+/// dyad-run --profile: `runs` timed runs after a warm-up, then the kernel
+/// groups sorted by time, with their share of the run and the rate of
+/// their contractions.
+void printProfile(dyad_model *model, int runs,
+                  const std::function<void()> &run) {
+  for (int i = 0; i < std::min(runs, 3); ++i)
+    run();
+  dyad_model_profile(model, nullptr, /*reset=*/1);
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < runs; ++i)
+    run();
+  double wall = std::chrono::duration<double>(
+                    std::chrono::steady_clock::now() - t0)
+                    .count();
+  const dyad_profile_entry *e = nullptr;
+  int n = dyad_model_profile(model, &e, 0);
+  std::vector<int> order(n);
+  double total = 0;
+  for (int i = 0; i < n; ++i) {
+    order[i] = i;
+    total += e[i].seconds;
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return e[a].seconds > e[b].seconds; });
+  char line[512];
+  std::printf("profile: %d runs, %.4f ms per run; in the kernels %.4f ms "
+              "per run (summed over threads), %.1f%% of the wall time\n",
+              runs, wall * 1e3 / runs, total * 1e3 / runs,
+              wall > 0 ? 100 * total / wall : 0.0);
+  std::printf("%10s %7s %7s %9s  %-22s %s\n", "ms/run", "share", "cumul",
+              "GOP/s", "kernel", "node (fused nodes)");
+  double cumulative = 0;
+  for (int i : order) {
+    if (e[i].runs == 0)
+      continue;
+    cumulative += e[i].seconds;
+    std::string rate = "-";
+    if (e[i].ops > 0 && e[i].seconds > 0) {
+      std::snprintf(line, sizeof line, "%.1f", e[i].ops / e[i].seconds * 1e-9);
+      rate = line;
+    }
+    std::string node = e[i].node;
+    if (e[i].fused[0])
+      node += std::string(" (") + e[i].fused + ")";
+    std::snprintf(line, sizeof line, "%10.4f %6.1f%% %6.1f%% %9s  %-22s %s\n",
+                  e[i].seconds * 1e3 / runs,
+                  total > 0 ? 100 * e[i].seconds / total : 0.0,
+                  total > 0 ? 100 * cumulative / total : 0.0, rate.c_str(),
+                  e[i].kernel, node.c_str());
+    std::fputs(line, stdout);
+  }
+}
+
 void usage() {
   std::cerr
       << "usage: dyad-run model.so [--input [NAME=]FILE]... [--output-dir DIR]\n"
          "                [--check [NAME=]FILE]... [--rtol R] [--atol A]\n"
          "                [--bench N] [--threads N] [--batch-chunk N] [--concurrent K]\n"
-         "                [--info]\n"
+         "                [--profile N] [--info]\n"
          "--threads N: threads per run (default: DYAD_NUM_THREADS, else the\n"
          "             cores available)\n"
          "--batch-chunk N: rows of the batch per call of a batch-separable\n"
          "             model (default: what fits the L2 cache; 0: off)\n"
          "--concurrent K: also run the model from K threads at once, 4 runs\n"
          "             each, and check every result is the single run's\n"
+         "--profile N: run N times and print the time per kernel and ONNX\n"
+         "             node, sorted (a model compiled with dyadc --profile)\n"
          "FILE is .npy or an ONNX TensorProto (.pb).\n";
   std::exit(1);
 }
@@ -449,7 +505,7 @@ int runMain(int argc, char **argv) {
   std::string modelPath, outputDir;
   std::vector<std::pair<std::string, std::string>> inputArgs, checkArgs;
   double rtol = 1e-3, atol = 1e-7;
-  int bench = 0, threads = 0, concurrent = 0;
+  int bench = 0, threads = 0, concurrent = 0, profile = 0;
   long long batchChunk = -1;
   bool info = false;
   for (int i = 1; i < argc; ++i) {
@@ -483,6 +539,8 @@ int runMain(int argc, char **argv) {
       batchChunk = std::atoll(next().c_str());
     else if (a == "--concurrent")
       concurrent = std::atoi(next().c_str());
+    else if (a == "--profile")
+      profile = std::atoi(next().c_str());
     else if (a == "--info")
       info = true;
     else if (a == "-h" || a == "--help")
@@ -501,6 +559,9 @@ int runMain(int argc, char **argv) {
   dyad_model *model = nullptr;
   if (dyad_model_load(modelPath.c_str(), &model, err, sizeof err) != DYAD_OK)
     die(err);
+  if (profile > 0 && dyad_model_profile(model, nullptr, 0) == 0)
+    die("'" + modelPath +
+        "' was compiled without --profile: recompile it with dyadc --profile");
   if (threads > 0)
     dyad_model_set_num_threads(model, threads);
   if (batchChunk >= 0)
@@ -708,6 +769,8 @@ int runMain(int argc, char **argv) {
                   << " MiB";
     std::cout << "\n";
   }
+  if (profile > 0)
+    printProfile(model, profile, run);
   dyad_model_free(model);
   return bad ? 2 : 0;
 }

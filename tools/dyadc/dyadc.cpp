@@ -56,6 +56,10 @@ static cl::list<std::string> bindInputs(
              "is inlined); repeatable"),
     cl::value_desc("name=values"));
 static cl::opt<bool> verbose("v", cl::desc("Print a line per stage"));
+static cl::opt<bool> profile(
+    "profile",
+    cl::desc("Instrument the library for dyad-run --profile: time, runs and "
+             "operation rate per ONNX node (a call between kernels)"));
 
 static cl::OptionCategory quantCat("Quantization (docs/numerics.md)");
 static cl::opt<bool> quantize(
@@ -161,6 +165,7 @@ int main(int argc, char **argv) {
   options.target.features = mattr;
   options.target.optLevel = optLevel;
   options.verbose = verbose;
+  options.profile = profile;
 
   options.quantize = quantize;
   dyad::QuantizeOptions &q = options.quant;

@@ -105,6 +105,9 @@ struct CompileOptions {
   /// Compile an integer-only model (docs/quantization.md).
   bool quantize = false;
   QuantizeOptions quant;
+  /// Instrument the kernels for dyad-run --profile (time, runs and
+  /// operations per ONNX node; dyad-cpu-profile).
+  bool profile = false;
   /// Progress lines of long phases (calibration batches) on stderr.
   bool verbose = false;
   /// Called at the start and the end of every phase.

@@ -54,6 +54,13 @@ struct ModelSignature {
   /// per sample of its largest op and bytes of its weights, from which the
   /// runtime picks how many rows one call runs; 0: not separable.
   int64_t batchBytesPerSample = 0, batchSharedBytes = 0;
+  /// A profiled model (dyadc --profile): its kernel groups, in the order of
+  /// their ids (dyad-cpu-profile's `dyad.profile`).
+  struct ProfileGroup {
+    std::string node, kernel;
+    std::vector<std::string> fused;
+  };
+  std::vector<ProfileGroup> profile;
 };
 
 /// Reads the signature of `func` (`dyad.name` / `dyad.dim_params` attributes
@@ -86,10 +93,16 @@ translateAndOptimize(mlir::ModuleOp module, llvm::LLVMContext &ctx,
 llvm::Error emitObject(llvm::Module &module, llvm::TargetMachine &tm,
                        llvm::StringRef path);
 
+/// The kernel groups dyad-cpu-profile recorded on `module` (none when it
+/// was not profiled).
+std::vector<ModelSignature::ProfileGroup> profileGroups(mlir::ModuleOp module);
+
 /// Links an object file into a shared library (with clang from the LLVM
 /// install, against libm for the math functions the code calls).
-llvm::Error linkSharedLibrary(llvm::StringRef object,
-                              llvm::StringRef output);
+/// `profileGroups` > 0: the code was instrumented by dyad-cpu-profile with
+/// that many groups (the support code then keeps their counters).
+llvm::Error linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
+                              size_t profileGroups = 0);
 
 /// Stage 3 of dyadc: lowers the dyad graph function `funcName` (with a C
 /// interface, its boundary attributes dropped) and the rest of the module to

@@ -117,6 +117,31 @@ int dyad_model_num_threads(const dyad_model *model);
 dyad_status dyad_model_set_batch_chunk(dyad_model *model, int64_t n);
 int64_t dyad_model_batch_chunk(const dyad_model *model);
 
+/* Kernel timings of a model compiled with dyadc --profile. The compiled
+ * code is cut into groups, one per kernel (a convolution or GEMM and the
+ * elementwise epilogue computed in its loops are one group, named after the
+ * contraction's ONNX node). */
+typedef struct {
+  const char *node;   /* the ONNX node whose kernel the group runs */
+  const char *kernel; /* its kernel family (conv2d-nhwc-vnni, matmul, ...;
+                         "loops": scalar loops) */
+  const char *fused;  /* other nodes computed in the same loops,
+                         comma-separated ("" if none) */
+  int64_t runs;       /* times the group ran (a batch run in chunks runs
+                         it once per chunk) */
+  double seconds;     /* time spent in it, summed over threads */
+  double ops;         /* arithmetic operations of its contractions, 2 per
+                         multiply-add (0: not a contraction) */
+} dyad_profile_entry;
+
+/* Reads the counters, which accumulate over every run of every instance of
+ * this library since it was loaded or last reset. Returns the number of
+ * groups (0: compiled without --profile) and points *entries at them
+ * (valid until the next call on this model); reset != 0 zeroes the
+ * counters after reading. */
+int dyad_model_profile(dyad_model *model, const dyad_profile_entry **entries,
+                       int reset);
+
 /* Bytes per element of a dtype (0 if unknown) and its name. */
 size_t dyad_dtype_size(int32_t dtype);
 const char *dyad_dtype_name(int32_t dtype);

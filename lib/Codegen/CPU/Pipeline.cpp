@@ -46,10 +46,17 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
       select.vectorBits = options.vectorBits;
       select.threads = options.threads;
       fpm.addPass(createDyadCpuSelectKernels(select));
-      fpm.addPass(createDyadCpuTileAndVectorize());
-      fpm.addPass(createCanonicalizerPass());
-      fpm.addPass(createCSEPass());
     }
+  }
+  // Profiling instruments the kernels as chosen, before tiling (the calls
+  // are all the difference with the code compiled without it).
+  if (options.profile)
+    pm.addPass(createDyadCpuProfile());
+  if (kernels) {
+    OpPassManager &fpm = pm.nest<func::FuncOp>();
+    fpm.addPass(createDyadCpuTileAndVectorize());
+    fpm.addPass(createCanonicalizerPass());
+    fpm.addPass(createCSEPass());
   }
   // Bufferization, with identity layouts at function boundaries so the entry
   // point takes plain strided buffers.
@@ -176,6 +183,11 @@ struct LowerCpuPipelineOptions
       *this, "threads",
       llvm::cl::desc("Share large ops' tiles out among threads (OpenMP)"),
       llvm::cl::init(false)};
+  Option<bool> profile{
+      *this, "profile",
+      llvm::cl::desc("Time each kernel and count its operations "
+                     "(dyad-cpu-profile)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -191,6 +203,7 @@ void dyad::registerCodegenCPUPasses() {
         options.vnniBits = opts.vnniBits;
         options.modelAllocator = opts.modelAllocator;
         options.threads = opts.threads;
+        options.profile = opts.profile;
         buildLowerCpuPipeline(pm, options);
       });
 }

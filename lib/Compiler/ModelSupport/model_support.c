@@ -126,3 +126,68 @@ __attribute__((visibility("default"))) void dyad_model_threads(int n) {
   if (n > 0 && omp_set_num_threads)
     omp_set_num_threads(n);
 }
+
+/* Profiling (dyadc --profile: dyad-cpu-profile instrumented the code and
+ * dyadc defines DYAD_PROFILE_GROUPS, the number of kernel groups). The
+ * code calls dyad_profile_mark(id) before each group and (-1) before it
+ * returns: the time since the calling thread's previous mark goes to the
+ * group that mark opened. Contractions add their operation counts. The
+ * counters are the library's, summed over its instances and threads;
+ * the runtime reads and resets them (dyad_model_profile). */
+#if defined(DYAD_PROFILE_GROUPS) && DYAD_PROFILE_GROUPS > 0
+#include <string.h>
+#include <time.h>
+
+struct dyad_profile_counters {
+  uint64_t ns, runs, ops;
+};
+static struct dyad_profile_counters dyad_profile_groups[DYAD_PROFILE_GROUPS];
+static __thread int dyad_profile_open = -1;
+static __thread uint64_t dyad_profile_since;
+
+static uint64_t dyad_profile_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+__attribute__((visibility("hidden"))) void dyad_profile_mark(int32_t id) {
+  uint64_t now = dyad_profile_now();
+  int open = dyad_profile_open;
+  if (open >= 0 && open < DYAD_PROFILE_GROUPS)
+    __atomic_fetch_add(&dyad_profile_groups[open].ns, now - dyad_profile_since,
+                       __ATOMIC_RELAXED);
+  if (id >= 0 && id < DYAD_PROFILE_GROUPS)
+    __atomic_fetch_add(&dyad_profile_groups[id].runs, 1, __ATOMIC_RELAXED);
+  dyad_profile_open = id;
+  dyad_profile_since = now;
+}
+
+__attribute__((visibility("hidden"))) void dyad_profile_ops(int32_t id,
+                                                           int64_t n) {
+  if (id >= 0 && id < DYAD_PROFILE_GROUPS && n > 0)
+    __atomic_fetch_add(&dyad_profile_groups[id].ops, (uint64_t)n,
+                       __ATOMIC_RELAXED);
+}
+
+/* Copies the counters into out (3 per group: nanoseconds, runs,
+ * operations), at most n groups; returns the number of groups. reset:
+ * zero them afterwards. */
+__attribute__((visibility("default"))) int
+dyad_model_profile_counters(uint64_t *out, int n, int reset) {
+  for (int i = 0; i < n && i < DYAD_PROFILE_GROUPS; ++i) {
+    out[3 * i] = __atomic_load_n(&dyad_profile_groups[i].ns, __ATOMIC_RELAXED);
+    out[3 * i + 1] =
+        __atomic_load_n(&dyad_profile_groups[i].runs, __ATOMIC_RELAXED);
+    out[3 * i + 2] =
+        __atomic_load_n(&dyad_profile_groups[i].ops, __ATOMIC_RELAXED);
+  }
+  if (reset)
+    for (int i = 0; i < DYAD_PROFILE_GROUPS; ++i) {
+      __atomic_store_n(&dyad_profile_groups[i].ns, 0, __ATOMIC_RELAXED);
+      __atomic_store_n(&dyad_profile_groups[i].runs, 0, __ATOMIC_RELAXED);
+      __atomic_store_n(&dyad_profile_groups[i].ops, 0, __ATOMIC_RELAXED);
+    }
+  return DYAD_PROFILE_GROUPS;
+}
+#endif

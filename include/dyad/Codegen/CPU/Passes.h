@@ -40,6 +40,9 @@ struct LowerCpuOptions {
   /// Share large ops' tiles out among threads through OpenMP (the code then
   /// calls libomp's __kmpc_* entry points: model libraries link libomp).
   bool threads = false;
+  /// Time each kernel and count its operations (dyad-cpu-profile: the
+  /// model library is then linked with DYAD_PROFILE_GROUPS).
+  bool profile = false;
 };
 
 struct CPUTarget;

@@ -142,6 +142,27 @@ def DyadCpuSelectKernels
   ];
 }
 
+def DyadCpuProfile : Pass<"dyad-cpu-profile", "mlir::ModuleOp"> {
+  let summary = "Time each kernel and count its operations, per ONNX node "
+                "(dyadc --profile)";
+  let description = [{
+    After dyad-cpu-select-kernels, on tensors: cuts each function body into
+    groups, one per kernel (a convolution or GEMM computed in its
+    epilogue's loops is one group, named after the contraction's ONNX
+    node), and calls `dyad_profile_mark(id)` before each group and
+    `dyad_profile_mark(-1)` before the return; contractions also call
+    `dyad_profile_ops(id, n)` with their operation count (2 per
+    multiply-add) computed from their loop ranges at run time. The groups
+    (node, kernel, fused nodes) are recorded on the module as
+    `dyad.profile`. The model library's support code (compiled with
+    DYAD_PROFILE_GROUPS) accumulates time, runs and operations per group;
+    `dyad-run --profile` prints them.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def DyadCpuTileAndVectorize
     : Pass<"dyad-cpu-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Tile the ops dyad-cpu-select-kernels chose and vectorize "
