@@ -318,7 +318,7 @@ static int64_t batchChunk(const dyad_model &m) {
 
 /// Runs of a batch-separable model whose largest op takes at most this many
 /// bytes run on one thread (dyad_model_run).
-constexpr int64_t kSmallRunBytes = int64_t(1) << 20;
+constexpr int64_t kSmallRunBytes = int64_t(128) << 10;
 
 static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
   std::istringstream in(text);
@@ -832,16 +832,24 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
   // so is every output's.
   int64_t batch = n_inputs > 0 && inputs[0].rank > 0 ? inputs[0].shape[0] : 0;
   // A run too small to share (its largest op under kSmallRunBytes, as the
-  // artifact records them per sample) stays on the calling thread: sharing
-  // it gains nothing, and where an OpenMP worker has gone to sleep or lost
-  // its core, waking it costs more than the run (mnist_cnn at batch 1: 0.02
-  // ms on one thread, 0.5 ms on two on a 2-core VM).
-  if (m->setThreads) {
-    bool small = m->batchBytesPerSample > 0 && batch >= 0 &&
-                 batch <= kSmallRunBytes / m->batchBytesPerSample;
+  // artifact records them per sample: every bundled model at batch 1)
+  // stays on the calling thread: sharing it gains nothing, and where an
+  // OpenMP worker has gone to sleep or lost its core, waking it costs more
+  // than the run (mnist_cnn at batch 1: 0.02 ms on one thread, 0.5 ms on
+  // two on a 2-core VM).
+  bool small = m->batchBytesPerSample > 0 && batch >= 0 &&
+               batch <= kSmallRunBytes / m->batchBytesPerSample;
+  if (m->setThreads)
     m->setThreads(small ? 1 : m->numThreads);
-  }
-  bool chunked = m->batchChunk > 0 && batch > m->batchChunk && n_inputs > 0;
+  // With several threads, a batch that fits one chunk is still cut into a
+  // chunk per thread: chunks side by side need no barrier per op, where
+  // sharing each op's loops waits at every op for the slowest thread (the
+  // int8 ViTs at batch 64 on 2 threads of a busy 2-core VM: 5-7 ms with
+  // shared loops, 0.7-1.0 ms side by side, 1.1-1.5 ms on one thread).
+  int64_t chunk = m->batchChunk;
+  if (chunk > 0 && !small && m->numThreads > 1 && m->setThreads)
+    chunk = std::min(chunk, (batch + m->numThreads - 1) / m->numThreads);
+  bool chunked = chunk > 0 && batch > chunk && n_inputs > 0;
   for (int i = 0; chunked && i < n_inputs; ++i)
     chunked = m->inputs[i]->shape.size() > 0 && m->inputs[i]->shape[0] < 0 &&
               inputs[i].shape[0] == batch;
@@ -849,7 +857,7 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
     chunked = m->outputs[i]->shape.size() > 0 && m->outputs[i]->shape[0] < 0;
   if (!chunked)
     return runRows(m, inputs, n_inputs, outputs, n_outputs, 0, -1, -1);
-  int64_t chunk = m->batchChunk, chunks = (batch + chunk - 1) / chunk;
+  int64_t chunks = (batch + chunk - 1) / chunk;
   auto runChunk = [&](int64_t c) {
     return runRows(m, inputs, n_inputs, outputs, n_outputs, c * chunk,
                    std::min(chunk, batch - c * chunk), batch);
