@@ -66,24 +66,16 @@ FailureOr<Value> GraphImporter::lookup(StringRef name, Location loc) {
   auto it = values.find(name);
   if (it != values.end())
     return it->second;
-  if (initializers.count(name) || constants.count(name)) {
-    // Errors in the tensor itself are reported by tensorToAttr.
-    auto init = initializers.find(name);
-    std::optional<DenseElementsAttr> attr;
-    if (init != initializers.end()) {
-      auto converted = tensorToAttr(*init->second, valueLoc(name));
-      if (failed(converted))
-        return failure();
-      attr = *converted;
-      constants[name] = *attr;
-    } else {
-      attr = constants[name];
-    }
-    Value v = materializeConstant(*attr, valueLoc(name));
-    values[name] = v;
-    return v;
-  }
-  return failure();
+  if (!initializers.count(name) && !constants.count(name))
+    return failure();
+  // Errors in the tensor itself are reported by tensorToAttr (once: the
+  // decoded tensor is cached in `constants`).
+  std::optional<DenseElementsAttr> attr = constantOf(name, valueLoc(name));
+  if (!attr)
+    return failure();
+  Value v = materializeConstant(*attr, valueLoc(name));
+  values[name] = v;
+  return v;
 }
 
 //===----------------------------------------------------------------------===//
@@ -105,6 +97,15 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
     // A builder that went on after resultType's error made an op without
     // a result type (a Clip of a shape over the size limit: a null value
     // reached the graph's outputs, SEGV; found by dyad-import-fuzzer).
+    // Decode every initializer the node reads before its builder runs: a
+    // builder takes a null input for an absent optional one, so one whose
+    // tensor failed to decode must not reach it (a QuantizeLinear whose
+    // y_scale held no data: null operand, SEGV; found by
+    // dyad-import-fuzzer).
+    for (const std::string &in : node.input())
+      if (!in.empty() && !values.count(in) && initializers.count(in) &&
+          !constantOf(in, valueLoc(in)))
+        return failure();
     if (failed(spec.build(nc)) || nc.failedResultType())
       return failure();
     for (auto [i, out] : llvm::enumerate(node.output()))

@@ -97,3 +97,22 @@ for opset in (17, 18):
         opset_imports=[helper.make_opsetid("", opset)])
     m.ir_version = 3
     onnx.save(m, f"ir3-shape-initializer-opset{opset}.onnx")
+
+# Found by dyad-import-fuzzer: a scale initializer with no data behind its
+# dims ([] needs one value) reached QuantizeLinear's builder as a null
+# operand (SEGV). The same for a Conv weight and a DequantizeLinear scale.
+def no_data(name, dims):
+    t = TensorProto(name=name, data_type=TensorProto.FLOAT)
+    t.dims.extend(dims)
+    return t
+
+
+save("scale-no-data.onnx", q, [info("X", [3])],
+     [info("Y", [3], TensorProto.UINT8)],
+     [no_data("s", []), helper.make_tensor("z", TensorProto.UINT8, [], [0])])
+save("dq-scale-no-data.onnx",
+     [helper.make_node("DequantizeLinear", ["X", "s"], ["Y"], name="dq")],
+     [info("X", [3], TensorProto.INT8)], [info("Y", [3])], [no_data("s", [])])
+save("conv-weight-no-data.onnx",
+     [helper.make_node("Conv", ["X", "W"], ["Y"], name="conv")],
+     [info("X", [1, 1, 4, 4])], [info("Y", None)], [no_data("W", [1, 1, 3, 3])])
