@@ -97,7 +97,12 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     int64_t inner = 1;
     for (int64_t d = axis + 1; d < type.getRank(); ++d)
       inner *= type.getDimSize(d);
-    int64_t qmax = (int64_t(1) << (weightBits - 1)) - 1;
+    // A per-node width (mixed precision, lib/Compiler/MixedPrecision.cpp)
+    // overrides the pass option.
+    unsigned bits = weightBits;
+    if (auto a = op->getAttrOfType<IntegerAttr>(kWeightBitsAttr))
+      bits = a.getInt(); // checked in runOnOperation
+    int64_t qmax = (int64_t(1) << (bits - 1)) - 1;
     SmallVector<double> amax(channels, 0.0);
     for (size_t i = 0; i < vals.size(); ++i) {
       int64_t c = ((int64_t)i / inner) % channels;
@@ -354,6 +359,19 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       func.emitError() << "weight and activation bits must be in 2..8";
       return signalPassFailure();
     }
+    WalkResult badBits = func.walk([&](Operation *op) {
+      auto a = op->getAttr(kWeightBitsAttr);
+      if (!a)
+        return WalkResult::advance();
+      auto i = dyn_cast<IntegerAttr>(a);
+      if (i && i.getInt() >= 2 && i.getInt() <= 8)
+        return WalkResult::advance();
+      op->emitError() << kWeightBitsAttr << " must be an integer in 2..8, not "
+                      << a;
+      return WalkResult::interrupt();
+    });
+    if (badBits.wasInterrupted())
+      return signalPassFailure();
     auto table = calib::readTable(table_path());
     if (!table) {
       func.emitError() << llvm::toString(table.takeError());

@@ -11,6 +11,11 @@ namespace dyad {
 #define GEN_PASS_DECL
 #include "dyad/Transforms/Passes.h.inc"
 
+/// The weight bits of one op (IntegerAttr, 2..8): set by mixed-precision
+/// assignment (lib/Compiler/MixedPrecision.cpp), read by dyad-quantize in
+/// place of its weight-bits option.
+inline constexpr llvm::StringLiteral kWeightBitsAttr = "dyad.weight_bits";
+
 /// Patterns that fold batch_normalization into a preceding conv.
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
 /// LayerNormalization written out op by op (ReduceMean, Sub, Pow,
