@@ -7,10 +7,14 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dyad/Compiler/Calibrate.h"
+#include "dyad/Compiler/MixedPrecision.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
 #include "dyad/Transforms/Passes.h"
 #include "dyad/Runtime/dyad_runtime.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -39,8 +43,9 @@ public:
 
   /// Instruments a copy of `module` (float activations, or the named
   /// integer tensors of an integerized graph) and compiles and loads it.
+  /// With `instrument` false, the copy is compiled as it is.
   llvm::Error load(ModuleOp module, StringRef funcName, bool integer,
-                   const TargetOptions &target) {
+                   const TargetOptions &target, bool instrument = true) {
     OwningOpRef<ModuleOp> copy(module.clone());
     if (auto f = copy->lookupSymbol<func::FuncOp>(funcName))
       originalOutputs = f.getNumResults();
@@ -49,7 +54,7 @@ public:
     o.funcName = funcName.str();
     o.integer = integer;
     pm.addPass(createDyadInstrument(o));
-    if (failed(pm.run(*copy)))
+    if (instrument && failed(pm.run(*copy)))
       return fail("cannot instrument the model");
     auto sig = readSignature(*copy, funcName);
     if (failed(sig))
@@ -358,4 +363,184 @@ dyad::measureSqnr(ModuleOp floatModule, ModuleOp intModule,
     sqnr[name] = sn.second > 0 ? 10.0 * std::log10(sn.first / sn.second)
                                : INFINITY;
   return sqnr;
+}
+
+namespace {
+/// Per-channel symmetric quantization of `w` (channels along `axis`) to
+/// `bits`, back in float: the weights dyad-quantize would give the layer
+/// (without its bias-driven scale adjustments).
+std::vector<float> fakeQuantize(const std::vector<float> &w,
+                                ArrayRef<int64_t> shape, int64_t axis,
+                                unsigned bits) {
+  int64_t channels = shape[axis], inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  double qmax = double((int64_t(1) << (bits - 1)) - 1);
+  std::vector<double> amax(channels, 0.0);
+  for (size_t i = 0; i < w.size(); ++i) {
+    int64_t c = ((int64_t)i / inner) % channels;
+    amax[c] = std::max(amax[c], (double)std::fabs(w[i]));
+  }
+  std::vector<float> out(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    int64_t c = ((int64_t)i / inner) % channels;
+    double s = amax[c] / qmax;
+    out[i] = s > 0 ? float(std::clamp(std::nearbyint(w[i] / s), -qmax, qmax) *
+                           s)
+                   : 0.0f;
+  }
+  return out;
+}
+
+/// Log-softmax of each row of `n` values.
+void logSoftmax(const float *x, size_t n, std::vector<double> &out) {
+  double m = -INFINITY;
+  for (size_t i = 0; i < n; ++i)
+    m = std::max(m, (double)x[i]);
+  double sum = 0;
+  for (size_t i = 0; i < n; ++i)
+    sum += std::exp((double)x[i] - m);
+  double lse = m + std::log(sum);
+  out.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    out[i] = (double)x[i] - lse;
+}
+} // namespace
+
+llvm::Expected<std::vector<std::vector<double>>>
+dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
+                               ArrayRef<unsigned> bits,
+                               const CalibrateOptions &options) {
+  // A copy whose weighted layers read their weights from extra inputs: one
+  // compile serves every (layer, bits) variant.
+  OwningOpRef<ModuleOp> copy(floatModule.clone());
+  auto func = copy->lookupSymbol<func::FuncOp>(funcName);
+  if (!func)
+    return fail("no function '" + funcName + "'");
+  auto original = readSignature(floatModule, funcName);
+  if (failed(original))
+    return fail("cannot read the model's signature");
+  std::vector<Operation *> layers = mp::weightedLayers(*copy, funcName);
+  struct Weight {
+    std::vector<float> values;
+    std::vector<int64_t> shape;
+    int64_t axis;
+  };
+  std::vector<Weight> weights;
+  MLIRContext *ctx = copy->getContext();
+  for (Operation *op : layers) {
+    auto q = cast<QuantizableOpInterface>(op).getQuantizedWeight();
+    OpOperand &operand = op->getOpOperand(q->operand);
+    DenseElementsAttr attr;
+    (void)matchPattern(operand.get(), m_Constant(&attr));
+    auto type = cast<RankedTensorType>(attr.getType());
+    Weight w;
+    w.shape.assign(type.getShape().begin(), type.getShape().end());
+    w.axis = q->axis;
+    for (APFloat v : attr.getValues<APFloat>())
+      w.values.push_back((float)v.convertToDouble());
+    weights.push_back(std::move(w));
+    unsigned index = func.getNumArguments();
+    NamedAttrList argAttrs;
+    argAttrs.append("dyad.name",
+                    StringAttr::get(ctx, "__weight_" + std::to_string(index)));
+    if (failed(func.insertArgument(index, type,
+                                   argAttrs.getDictionary(ctx),
+                                   operand.get().getLoc())))
+      return fail("cannot make the weights of '" + mp::layerName(op) +
+                  "' an input");
+    operand.set(func.getArgument(index));
+  }
+  InstrumentedModel model;
+  if (auto err = model.load(*copy, funcName, /*integer=*/false, options.target,
+                            /*instrument=*/false))
+    return std::move(err);
+  Batches batches;
+  if (auto err = batches.open(*original, options, options.count))
+    return std::move(err);
+
+  size_t nl = layers.size(), nb = bits.size();
+  std::vector<std::vector<std::vector<float>>> quantized(
+      nl, std::vector<std::vector<float>>(nb));
+  for (size_t l = 0; l < nl; ++l)
+    for (size_t k = 0; k < nb; ++k)
+      quantized[l][k] = fakeQuantize(weights[l].values, weights[l].shape,
+                                     weights[l].axis, bits[k]);
+  std::vector<std::vector<double>> kl(nl, std::vector<double>(nb, 0.0));
+  size_t rows = 0, batchIndex = 0;
+  int nOut = model.numOutputs();
+  std::vector<std::vector<float>> reference(nOut);
+  std::vector<double> p, q;
+  auto start = std::chrono::steady_clock::now();
+  auto err = batches.forEach([&](std::vector<dyad_tensor> &ins) -> llvm::Error {
+    size_t first = ins.size();
+    for (size_t l = 0; l < nl; ++l) {
+      dyad_tensor t{};
+      t.data = weights[l].values.data();
+      t.dtype = DYAD_FLOAT32;
+      t.rank = (int32_t)weights[l].shape.size();
+      for (size_t d = 0; d < weights[l].shape.size(); ++d)
+        t.shape[d] = weights[l].shape[d];
+      t.capacity_bytes = weights[l].values.size() * sizeof(float);
+      ins.push_back(t);
+    }
+    if (auto err = model.run(ins))
+      return fail("sensitivity run failed on the batch starting at " +
+                  batches.where() + ": " + llvm::toString(std::move(err)));
+    size_t batchRows = 0;
+    for (int i = 0; i < nOut; ++i) {
+      const float *y = (const float *)model.buffer(i);
+      reference[i].assign(y, y + model.count(i));
+      if (model.dtype(i) == DYAD_FLOAT32)
+        batchRows = std::max(batchRows, batches.batchSize());
+    }
+    for (size_t l = 0; l < nl; ++l) {
+      for (size_t k = 0; k < nb; ++k) {
+        ins[first + l].data = quantized[l][k].data();
+        if (auto err = model.run(ins))
+          return fail("sensitivity run failed: " +
+                      llvm::toString(std::move(err)));
+        // KL(softmax(reference) || softmax(variant)) along each float
+        // output's last axis, summed over outputs, per sample.
+        for (int i = 0; i < nOut; ++i) {
+          if (model.dtype(i) != DYAD_FLOAT32 || model.count(i) == 0)
+            continue;
+          const TensorSignature &sig = original->outputs[i];
+          size_t n = model.count(i);
+          size_t last = sig.shape.empty() || sig.shape.back() <= 0
+                            ? n
+                            : (size_t)sig.shape.back();
+          const float *y = (const float *)model.buffer(i);
+          for (size_t r = 0; r + last <= n; r += last) {
+            logSoftmax(&reference[i][r], last, p);
+            logSoftmax(y + r, last, q);
+            double d = 0;
+            for (size_t j = 0; j < last; ++j)
+              d += std::exp(p[j]) * (p[j] - q[j]);
+            kl[l][k] += std::max(d, 0.0) * (double)batches.batchSize() /
+                        (double)(n / last);
+          }
+        }
+      }
+      ins[first + l].data = weights[l].values.data();
+    }
+    rows += batches.batchSize();
+    ++batchIndex;
+    if (options.verbose)
+      llvm::errs() << llvm::format(
+          "sensitivity: batch %zu, %zu/%zu samples, %zu layers x %zu widths, "
+          "%.2f s\n",
+          batchIndex, rows, batches.selected(), nl, nb,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                        start)
+              .count());
+    (void)batchRows;
+    return llvm::Error::success();
+  });
+  if (err)
+    return std::move(err);
+  for (auto &row : kl)
+    for (double &v : row)
+      v /= std::max<size_t>(rows, 1);
+  return kl;
 }

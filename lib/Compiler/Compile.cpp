@@ -1,5 +1,6 @@
 //===- Compile.cpp - dyad::compile, the phases in order -------------------===//
 #include "dyad/Compiler/Compile.h"
+#include "dyad/Compiler/MixedPrecision.h"
 #include "dyad/Compiler/Calibrate.h"
 #include "dyad/Compiler/Pipelines.h"
 #include "dyad/Compiler/Report.h"
@@ -35,6 +36,7 @@ StringRef dyad::phaseName(Phase phase) {
   case Phase::Import: return "import";
   case Phase::Simplify: return "simplify";
   case Phase::Calibrate: return "calibrate";
+  case Phase::MixedPrecision: return "mixed-precision";
   case Phase::Quantize: return "quantize";
   case Phase::Report: return "report";
   case Phase::Lower: return "lower";
@@ -175,6 +177,7 @@ private:
 
   llvm::Error importModel();
   llvm::Error quantizeModel();
+  llvm::Error assignWidths();
   llvm::Error writeReport(ModuleOp floatModule, ModuleOp qdqModule);
 
   const CompileOptions &options;
@@ -246,6 +249,10 @@ llvm::Error Compilation::quantizeModel() {
       return err;
   }
 
+  if (q.mixedPrecision)
+    if (llvm::Error err = assignWidths())
+      return err;
+
   QuantizePipelineOptions pipeline;
   pipeline.table = tablePath;
   pipeline.weightBits = q.weightBits;
@@ -279,6 +286,121 @@ llvm::Error Compilation::quantizeModel() {
     return llvm::Error::success();
   return phase(Phase::Report, "report " + q.reportPath, [&] {
     return writeReport(*floatCopy, *qdqCopy);
+  });
+}
+
+llvm::Error Compilation::assignWidths() {
+  const QuantizeOptions &q = options.quant;
+  return phase(Phase::MixedPrecision, "mixed precision", [&]() -> llvm::Error {
+    auto failMp = [&](const llvm::Twine &msg) {
+      return fail(Phase::MixedPrecision, msg.str());
+    };
+    if (q.calibrationData.empty())
+      return failMp("--mixed-precision needs --calibrate DATA (the "
+                    "sensitivities are measured on it)");
+    if (q.budget.empty())
+      return failMp("--mixed-precision needs --budget (size=F, bops=F)");
+    auto budgetSpec = mp::parseBudget(q.budget);
+    if (!budgetSpec)
+      return failMp(llvm::toString(budgetSpec.takeError()));
+    std::vector<unsigned> bits = q.mixedBits;
+    llvm::sort(bits);
+    bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
+    if (bits.empty() || bits.front() < 2 || bits.back() > 8)
+      return failMp("--mixed-bits: widths must be in 2..8");
+    const std::string &funcName = options.import.funcName;
+    std::vector<Operation *> ops = mp::weightedLayers(*module, funcName);
+    if (ops.empty())
+      return failMp("the model has no layer with constant weights");
+    // Pins.
+    std::set<size_t> pinned;
+    for (const std::string &k : q.keep8bit) {
+      bool found = false;
+      for (size_t i = 0; i < ops.size(); ++i)
+        if ((k == "first" && i == 0) || (k == "last" && i + 1 == ops.size()) ||
+            mp::layerName(ops[i]) == k) {
+          pinned.insert(i);
+          found = true;
+        }
+      if (!found)
+        return failMp("--keep-8bit: no weighted layer '" + k + "'");
+    }
+    CalibrateOptions o = calibrationRun();
+    size_t n = o.count == 0 ? q.sensitivitySamples
+                            : std::min(o.count, q.sensitivitySamples);
+    o.count = n;
+    o.verbose = options.verbose;
+    auto sens = measureWeightSensitivity(*module, funcName, bits, o);
+    if (!sens)
+      return failMp(llvm::toString(sens.takeError()));
+    std::vector<mp::Layer> layers;
+    double size8 = 0, bops8 = 0;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      Operation *op = ops[i];
+      auto w = cast<QuantizableOpInterface>(op).getQuantizedWeight();
+      auto wt = cast<ShapedType>(op->getOperand(w->operand).getType());
+      auto rt = cast<ShapedType>(op->getResult(0).getType());
+      mp::Layer l;
+      l.name = mp::layerName(op);
+      l.weights = wt.getNumElements();
+      // Multiply-adds per sample: weights x output positions per channel
+      // (the result's static dims after the batch, over its channels).
+      int64_t positions = 1;
+      for (int64_t d = 1; d < rt.getRank(); ++d)
+        if (!rt.isDynamicDim(d))
+          positions *= rt.getDimSize(d);
+      int64_t channels = std::max<int64_t>(1, wt.getDimSize(w->axis));
+      l.macsPerSample = l.weights * std::max<int64_t>(1, positions / channels);
+      for (size_t k = 0; k < bits.size(); ++k) {
+        if (pinned.count(i) && bits[k] != 8)
+          continue;
+        mp::Choice c;
+        c.bits = bits[k];
+        c.sensitivity = (*sens)[i][k];
+        c.sizeBytes = l.weights * bits[k] / 8.0;
+        c.bops = double(l.macsPerSample) * bits[k] * q.activationBits;
+        l.choices.push_back(c);
+      }
+      if (l.choices.empty())
+        return failMp("layer '" + l.name + "' is pinned to 8 bits, which "
+                      "--mixed-bits does not offer");
+      size8 += l.weights;
+      bops8 += double(l.macsPerSample) * 8 * q.activationBits;
+      layers.push_back(std::move(l));
+    }
+    std::vector<mp::Budget> budgets;
+    for (auto [kind, v] : *budgetSpec)
+      budgets.push_back({kind, v < 0 ? -v * (kind == mp::BudgetKind::Size
+                                                 ? size8
+                                                 : bops8)
+                                     : v});
+    auto a = mp::solve(layers, budgets);
+    if (!a)
+      return failMp(llvm::toString(a.takeError()));
+    Builder b(&context);
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const mp::Choice &c = layers[i].choices[a->choice[i]];
+      ops[i]->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(c.bits));
+      ops[i]->setAttr("dyad.sensitivity", b.getF64FloatAttr(c.sensitivity));
+    }
+    {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << llvm::format("mixed precision: %zu layers, weights %.0f of %.0f "
+                         "bytes at 8 bits (%.1f%%), BOPs %.4g of %.4g per "
+                         "sample (%.1f%%), summed sensitivity %.4g\n",
+                         ops.size(), a->sizeBytes, size8,
+                         100 * a->sizeBytes / size8, a->bops, bops8,
+                         100 * a->bops / bops8, a->sensitivity);
+      for (size_t i = 0; i < ops.size(); ++i) {
+        const mp::Choice &c = layers[i].choices[a->choice[i]];
+        os << llvm::format("  %2u bits  sensitivity %-10.4g %s%s\n", c.bits,
+                           c.sensitivity, layers[i].name.c_str(),
+                           pinned.count(i) ? " (kept at 8 bits)" : "");
+      }
+      llvm::errs() << os.str();
+    }
+    return llvm::Error::success();
   });
 }
 
@@ -325,6 +447,7 @@ llvm::Expected<CompileResult> Compilation::run() {
                                                         : 6;
   totalSteps = lastStage + (options.quantize ? 1 : 0) +
                (q.calibrationData.empty() ? 0 : 1) +
+               (q.mixedPrecision && options.quantize ? 1 : 0) +
                (q.reportPath.empty() || !options.quantize ? 0 : 1);
 
   CompileResult result;

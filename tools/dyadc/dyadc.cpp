@@ -117,6 +117,33 @@ static cl::opt<bool> verifyIntegerOnly(
     cl::desc("Fail if float arithmetic remains between the input quantize and "
              "the output dequantize (on by default with --quantize)"),
     cl::init(true), cl::cat(quantCat));
+static cl::opt<bool> mixedPrecision(
+    "mixed-precision",
+    cl::desc("Choose a weight width per layer (HAWQ-V3's ILP over ZeroQ "
+             "sensitivities measured on the calibration data, solved by "
+             "CBC) under --budget; needs --calibrate"),
+    cl::init(false), cl::cat(quantCat));
+static cl::list<unsigned> mixedBits(
+    "mixed-bits", cl::desc("Weight widths mixed precision chooses from "
+                           "(default 4,8)"),
+    cl::CommaSeparated, cl::value_desc("bits,..."), cl::cat(quantCat));
+static cl::opt<std::string> budget(
+    "budget",
+    cl::desc("Mixed-precision budgets: size=F (weight bytes), bops=F (BOPs "
+             "per sample); F <= 1 or N% is a fraction of the all-8-bit "
+             "figure, larger is absolute (e.g. size=0.6,bops=50%)"),
+    cl::value_desc("kind=value,..."), cl::cat(quantCat));
+static cl::list<std::string> keep8bit(
+    "keep-8bit",
+    cl::desc("Layers mixed precision keeps at 8 bits: first, last or ONNX "
+             "node names"),
+    cl::CommaSeparated, cl::value_desc("first,last,node,..."),
+    cl::cat(quantCat));
+static cl::opt<unsigned> sensitivitySamples(
+    "sensitivity-samples",
+    cl::desc("Calibration samples the mixed-precision sensitivities are "
+             "measured on (default 256)"),
+    cl::init(256), cl::cat(quantCat));
 static cl::opt<std::string> reportPath(
     "report",
     cl::desc("Write a per-node quantization report (JSON): status, "
@@ -204,6 +231,16 @@ int main(int argc, char **argv) {
   q.verifyIntegerOnly = verifyIntegerOnly;
   q.allowFloatOps = allowFloatOps;
   q.reportPath = reportPath;
+  q.mixedPrecision = mixedPrecision;
+  if (!mixedBits.empty())
+    q.mixedBits.assign(mixedBits.begin(), mixedBits.end());
+  q.budget = budget;
+  q.keep8bit.assign(keep8bit.begin(), keep8bit.end());
+  q.sensitivitySamples = sensitivitySamples;
+  if (mixedPrecision && !quantize) {
+    errs() << "dyadc: --mixed-precision needs --quantize\n";
+    return 1;
+  }
 
   // Diagnostics as they come, at their ONNX nodes.
   options.onDiagnostic = [](mlir::DiagnosticSeverity, StringRef text) {

@@ -44,6 +44,17 @@ llvm::Expected<std::map<std::string, double>>
 measureSqnr(mlir::ModuleOp floatModule, mlir::ModuleOp intModule,
             llvm::StringRef funcName, const CalibrateOptions &options);
 
+/// ZeroQ's sensitivity of each weighted layer (mp::weightedLayers, in that
+/// order) at each width of `bits`: the KL divergence, per sample, of the
+/// softmax of the float model's outputs (along their last axis) with only
+/// that layer's weights quantized (per-channel symmetric) against the
+/// float model, on the calibration data of `options`. The float model is
+/// compiled once, its weights as inputs.
+llvm::Expected<std::vector<std::vector<double>>>
+measureWeightSensitivity(mlir::ModuleOp floatModule, llvm::StringRef funcName,
+                         llvm::ArrayRef<unsigned> bits,
+                         const CalibrateOptions &options);
+
 } // namespace dyad
 
 #endif // DYAD_COMPILER_CALIBRATE_H

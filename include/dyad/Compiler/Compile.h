@@ -41,6 +41,7 @@ enum class Phase {
   Import,
   Simplify,
   Calibrate,
+  MixedPrecision,
   Quantize,
   Report,
   Lower,
@@ -80,6 +81,18 @@ struct QuantizeOptions {
   bool allowFloatOps = false;
   /// Per-node quantization report (JSON); empty: none.
   std::string reportPath;
+  /// Mixed precision (lib/Compiler/MixedPrecision.cpp): a weight width per
+  /// layer from `mixedBits`, chosen by an ILP over ZeroQ sensitivities
+  /// measured on the calibration data, under `budget` ("size=0.6",
+  /// "bops=0.5", both). Layers named in `keep8bit` ("first", "last" or
+  /// ONNX node names) stay at 8 bits.
+  bool mixedPrecision = false;
+  std::vector<unsigned> mixedBits = {4, 8};
+  std::string budget;
+  std::vector<std::string> keep8bit;
+  /// Samples the sensitivities are measured on (the first of the selected
+  /// calibration samples).
+  size_t sensitivitySamples = 256;
 };
 
 /// A phase starting (`finished` false) or ending.

@@ -1,0 +1,84 @@
+//===- MixedPrecision.h - per-layer weight bits by ILP -----------*- C++ -*-===//
+//
+// HAWQ-V3's assignment of a bit width to each weighted layer: minimise the
+// summed sensitivity subject to budgets on the weight size and the BOPs,
+// as an integer linear program solved by CBC
+// (../shared/reference/algorithms.md §2-3, docs/quantization.md):
+//
+//   min  sum_i sum_k  S_i(k) x_ik
+//   s.t. sum_k x_ik = 1                       (one width per layer)
+//        sum_i sum_k  c_i(k) x_ik <= B        (each budget: size, BOPs)
+//        x_ak = x_bk                          (tied layers)
+//        x_ik in {0, 1}
+//
+// S_i(k) is ZeroQ's sensitivity: the KL divergence of the model's outputs
+// when only layer i's weights are at k bits (measureWeightSensitivity,
+// lib/Compiler/Calibrate.cpp).
+//
+//===----------------------------------------------------------------------===//
+#ifndef DYAD_COMPILER_MIXEDPRECISION_H
+#define DYAD_COMPILER_MIXEDPRECISION_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace dyad::mp {
+
+/// One width a layer may take and what it costs.
+struct Choice {
+  unsigned bits = 8;
+  double sensitivity = 0; // S_i(k)
+  double sizeBytes = 0;   // weight bytes at this width
+  double bops = 0;        // MACs * weight bits * activation bits
+};
+
+struct Layer {
+  std::string name;            // the ONNX node
+  int64_t weights = 0;         // weight elements
+  int64_t macsPerSample = 0;   // multiply-adds per sample
+  std::vector<Choice> choices; // at least one
+  int tie = -1;                // layers with the same tie >= 0 share bits
+};
+
+enum class BudgetKind { Size, Bops };
+
+struct Budget {
+  BudgetKind kind;
+  double limit; // bytes, or BOPs per sample
+};
+
+/// The chosen choice index per layer, and its totals.
+struct Assignment {
+  std::vector<size_t> choice;
+  double sensitivity = 0, sizeBytes = 0, bops = 0;
+};
+
+/// Solves the ILP with CBC. An infeasible budget is an error naming the
+/// smallest value of that budget any assignment reaches.
+llvm::Expected<Assignment> solve(const std::vector<Layer> &layers,
+                                 const std::vector<Budget> &budgets);
+
+/// The same problem by enumerating every assignment (tests; small models).
+std::optional<Assignment> solveExhaustive(const std::vector<Layer> &layers,
+                                          const std::vector<Budget> &budgets);
+
+/// Parses `size=0.6,bops=1e9`: a value up to 1 is a fraction of the
+/// all-8-bit figure, a larger one is absolute (bytes; BOPs per sample);
+/// a trailing `%` is a percentage of the all-8-bit figure.
+llvm::Expected<std::vector<std::pair<BudgetKind, double>>>
+parseBudget(llvm::StringRef spec);
+
+/// The weighted layers of `module`'s function: ops of
+/// QuantizableOpInterface with a constant float weight, in program order.
+std::vector<mlir::Operation *> weightedLayers(mlir::ModuleOp module,
+                                              llvm::StringRef funcName);
+
+/// The name a layer is reported and pinned by: its ONNX node.
+std::string layerName(mlir::Operation *op);
+
+} // namespace dyad::mp
+
+#endif // DYAD_COMPILER_MIXEDPRECISION_H

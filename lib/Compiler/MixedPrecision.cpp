@@ -1,0 +1,253 @@
+//===- MixedPrecision.cpp - per-layer weight bits by ILP (CBC) ------------===//
+//
+// The integer program of MixedPrecision.h, built row by row through CBC's C
+// interface (coinor-libcbc-dev): one binary column per (layer, width), an
+// equality row per layer, a row per budget and two rows per tie. An
+// exhaustive search of the same problem checks it in the tests.
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Compiler/MixedPrecision.h"
+#include "dyad/Dialect/Dyad/DyadOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <coin/Cbc_C_Interface.h>
+
+#include <cmath>
+#include <memory>
+
+using namespace mlir;
+using namespace dyad;
+using namespace dyad::mp;
+
+static llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+std::string mp::layerName(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto f = dyn_cast<FusedLoc>(loc))
+    if (!f.getLocations().empty())
+      loc = f.getLocations().front();
+  if (auto n = dyn_cast<NameLoc>(loc))
+    return n.getName().str();
+  if (auto t = op->getAttrOfType<StringAttr>("dyad.tensor"))
+    return t.str();
+  return op->getName().getStringRef().str();
+}
+
+std::vector<Operation *> mp::weightedLayers(ModuleOp module,
+                                            StringRef funcName) {
+  std::vector<Operation *> out;
+  auto func = module.lookupSymbol<func::FuncOp>(funcName);
+  if (!func)
+    return out;
+  func.walk([&](QuantizableOpInterface op) {
+    auto w = op.getQuantizedWeight();
+    if (!w)
+      return;
+    DenseElementsAttr attr;
+    if (!matchPattern(op->getOperand(w->operand), m_Constant(&attr)) ||
+        !isa<FloatType>(attr.getElementType()) ||
+        !cast<ShapedType>(attr.getType()).hasStaticShape())
+      return;
+    out.push_back(op);
+  });
+  return out;
+}
+
+static double cost(const Choice &c, BudgetKind kind) {
+  return kind == BudgetKind::Size ? c.sizeBytes : c.bops;
+}
+
+static const char *budgetName(BudgetKind kind) {
+  return kind == BudgetKind::Size ? "size" : "bops";
+}
+
+/// The smallest total of `kind` any assignment reaches (ties respected:
+/// a tie group takes one width for all its layers).
+static double smallest(const std::vector<Layer> &layers, BudgetKind kind) {
+  std::map<int, std::map<unsigned, double>> groups;
+  double total = 0;
+  for (const Layer &l : layers) {
+    if (l.tie < 0) {
+      double m = INFINITY;
+      for (const Choice &c : l.choices)
+        m = std::min(m, cost(c, kind));
+      total += m;
+      continue;
+    }
+    for (const Choice &c : l.choices)
+      groups[l.tie][c.bits] += cost(c, kind);
+  }
+  for (auto &[tie, byBits] : groups) {
+    double m = INFINITY;
+    for (auto &[bits, c] : byBits)
+      m = std::min(m, c);
+    total += m;
+  }
+  return total;
+}
+
+llvm::Expected<Assignment> mp::solve(const std::vector<Layer> &layers,
+                                     const std::vector<Budget> &budgets) {
+  std::unique_ptr<Cbc_Model, void (*)(Cbc_Model *)> model(Cbc_newModel(),
+                                                          Cbc_deleteModel);
+  Cbc_setLogLevel(model.get(), 0);
+  std::vector<std::vector<int>> column(layers.size());
+  int n = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (layers[i].choices.empty())
+      return fail("layer '" + layers[i].name + "' has no width to choose");
+    for (size_t k = 0; k < layers[i].choices.size(); ++k) {
+      std::string name = "x_" + std::to_string(i) + "_" + std::to_string(k);
+      Cbc_addCol(model.get(), name.c_str(), 0.0, 1.0,
+                 layers[i].choices[k].sensitivity, 1, 0, nullptr, nullptr);
+      column[i].push_back(n++);
+    }
+  }
+  std::vector<double> ones;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    ones.assign(column[i].size(), 1.0);
+    Cbc_addRow(model.get(), ("one_" + std::to_string(i)).c_str(),
+               (int)column[i].size(), column[i].data(), ones.data(), 'E', 1.0);
+  }
+  for (const Budget &b : budgets) {
+    std::vector<int> cols;
+    std::vector<double> coefs;
+    for (size_t i = 0; i < layers.size(); ++i)
+      for (size_t k = 0; k < layers[i].choices.size(); ++k) {
+        cols.push_back(column[i][k]);
+        coefs.push_back(cost(layers[i].choices[k], b.kind));
+      }
+    double least = smallest(layers, b.kind);
+    if (least > b.limit * (1 + 1e-12))
+      return fail(llvm::Twine("the ") + budgetName(b.kind) + " budget " +
+                  llvm::Twine(llvm::formatv("{0:g}", b.limit).str()) +
+                  " is infeasible: the smallest reachable is " +
+                  llvm::formatv("{0:g}", least).str());
+    Cbc_addRow(model.get(), budgetName(b.kind), (int)cols.size(),
+               cols.data(), coefs.data(), 'L', b.limit);
+  }
+  // Ties: x_ak = x_bk for every width k of the first layer of the group; a
+  // width one of them lacks is forbidden to the other.
+  std::map<int, size_t> leader;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    if (layers[i].tie < 0)
+      continue;
+    auto [it, first] = leader.insert({layers[i].tie, i});
+    if (first)
+      continue;
+    size_t a = it->second;
+    auto widthIndex = [&](size_t l, unsigned bits) -> int {
+      for (size_t k = 0; k < layers[l].choices.size(); ++k)
+        if (layers[l].choices[k].bits == bits)
+          return (int)k;
+      return -1;
+    };
+    for (size_t side = 0; side < 2; ++side) {
+      size_t x = side ? i : a, y = side ? a : i;
+      for (size_t k = 0; k < layers[x].choices.size(); ++k) {
+        int ky = widthIndex(y, layers[x].choices[k].bits);
+        if (ky < 0) {
+          Cbc_setColUpper(model.get(), column[x][k], 0.0);
+          continue;
+        }
+        if (side)
+          continue; // one equality per shared width
+        int cols[2] = {column[x][k], column[y][ky]};
+        double coefs[2] = {1.0, -1.0};
+        Cbc_addRow(model.get(), "tie", 2, cols, coefs, 'E', 0.0);
+      }
+    }
+  }
+  Cbc_solve(model.get());
+  if (Cbc_isProvenInfeasible(model.get()) || !Cbc_isProvenOptimal(model.get()))
+    return fail("no assignment of widths meets the budgets together (ties "
+                "and pins included)");
+  const double *x = Cbc_getColSolution(model.get());
+  Assignment a;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    size_t best = 0;
+    for (size_t k = 0; k < column[i].size(); ++k)
+      if (x[column[i][k]] > x[column[i][best]])
+        best = k;
+    a.choice.push_back(best);
+    const Choice &c = layers[i].choices[best];
+    a.sensitivity += c.sensitivity;
+    a.sizeBytes += c.sizeBytes;
+    a.bops += c.bops;
+  }
+  return a;
+}
+
+std::optional<Assignment>
+mp::solveExhaustive(const std::vector<Layer> &layers,
+                    const std::vector<Budget> &budgets) {
+  std::optional<Assignment> best;
+  std::vector<size_t> pick(layers.size(), 0);
+  while (true) {
+    bool ok = true;
+    std::map<int, unsigned> tieBits;
+    Assignment a;
+    a.choice = pick;
+    for (size_t i = 0; i < layers.size() && ok; ++i) {
+      const Choice &c = layers[i].choices[pick[i]];
+      if (layers[i].tie >= 0) {
+        auto [it, first] = tieBits.insert({layers[i].tie, c.bits});
+        ok = first || it->second == c.bits;
+      }
+      a.sensitivity += c.sensitivity;
+      a.sizeBytes += c.sizeBytes;
+      a.bops += c.bops;
+    }
+    for (const Budget &b : budgets)
+      ok = ok && (b.kind == BudgetKind::Size ? a.sizeBytes : a.bops) <=
+                     b.limit * (1 + 1e-12);
+    if (ok && (!best || a.sensitivity < best->sensitivity))
+      best = a;
+    size_t i = 0;
+    while (i < layers.size() && ++pick[i] == layers[i].choices.size())
+      pick[i++] = 0;
+    if (i == layers.size())
+      return best;
+  }
+}
+
+llvm::Expected<std::vector<std::pair<BudgetKind, double>>>
+mp::parseBudget(StringRef spec) {
+  std::vector<std::pair<BudgetKind, double>> out;
+  SmallVector<StringRef> items;
+  spec.split(items, ',', -1, /*KeepEmpty=*/false);
+  if (items.empty())
+    return fail("--budget: empty (expected size=F or bops=F)");
+  for (StringRef item : items) {
+    auto [key, value] = item.split('=');
+    key = key.trim();
+    value = value.trim();
+    BudgetKind kind;
+    if (key == "size")
+      kind = BudgetKind::Size;
+    else if (key == "bops")
+      kind = BudgetKind::Bops;
+    else
+      return fail("--budget: unknown budget '" + key +
+                  "' (expected size or bops)");
+    bool percent = value.consume_back("%");
+    double v;
+    if (value.getAsDouble(v) || !std::isfinite(v) || v <= 0)
+      return fail("--budget " + key + ": '" + item.split('=').second +
+                  "' is not a positive number");
+    // A value up to 1 (or a percentage) is a fraction of the all-8-bit
+    // figure: encoded as a negative fraction until the layers are known.
+    if (percent)
+      v = -(v / 100);
+    else if (v <= 1)
+      v = -v;
+    out.push_back({kind, v});
+  }
+  return out;
+}
