@@ -1,0 +1,161 @@
+//===- mp_test.cpp - the mixed-precision ILP against exhaustive search ----===//
+//
+//   dyad-mp-test random N SEED   N random problems (1-7 layers, 1-3 widths
+//                                each, ties, size and BOPs budgets) solved
+//                                by CBC and by enumeration: the optimal
+//                                sensitivities must agree, and the ILP's
+//                                answer must meet every budget and tie
+//   dyad-mp-test budget SPEC     parses a --budget value
+//   dyad-mp-test infeasible      a budget below the smallest reachable
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Compiler/MixedPrecision.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <random>
+
+using namespace dyad::mp;
+
+static bool feasible(const std::vector<Layer> &layers,
+                     const std::vector<Budget> &budgets, const Assignment &a) {
+  double size = 0, bops = 0;
+  std::map<int, unsigned> tie;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const Choice &c = layers[i].choices[a.choice[i]];
+    size += c.sizeBytes;
+    bops += c.bops;
+    if (layers[i].tie >= 0) {
+      auto [it, first] = tie.insert({layers[i].tie, c.bits});
+      if (!first && it->second != c.bits)
+        return false;
+    }
+  }
+  for (const Budget &b : budgets)
+    if ((b.kind == BudgetKind::Size ? size : bops) > b.limit * (1 + 1e-9))
+      return false;
+  return true;
+}
+
+static int random(int n, unsigned seed) {
+  std::mt19937 rng(seed);
+  auto uniform = [&](double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  };
+  auto pick = [&](int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+  };
+  int infeasible = 0, optimal = 0;
+  const unsigned widths[] = {2, 4, 6, 8};
+  for (int t = 0; t < n; ++t) {
+    std::vector<Layer> layers(pick(1, 7));
+    double size8 = 0, bops8 = 0;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      Layer &l = layers[i];
+      l.name = "layer" + std::to_string(i);
+      l.weights = pick(1, 5000);
+      l.macsPerSample = l.weights * pick(1, 100);
+      l.tie = pick(0, 3) == 0 ? pick(0, 1) : -1;
+      for (unsigned b : widths) {
+        if (b != 8 && pick(0, 2) == 0)
+          continue;
+        Choice c;
+        c.bits = b;
+        // More bits, less sensitivity, with noise (ties of value too).
+        c.sensitivity = pick(0, 9) == 0 ? 0.5 : uniform(0, 1) / (b * b);
+        c.sizeBytes = l.weights * b / 8.0;
+        c.bops = double(l.macsPerSample) * b * 8;
+        l.choices.push_back(c);
+      }
+      size8 += l.weights;
+      bops8 += double(l.macsPerSample) * 64;
+    }
+    std::vector<Budget> budgets;
+    if (pick(0, 3) != 0)
+      budgets.push_back({BudgetKind::Size, size8 * uniform(0.1, 1.05)});
+    if (budgets.empty() || pick(0, 2) == 0)
+      budgets.push_back({BudgetKind::Bops, bops8 * uniform(0.1, 1.05)});
+    std::optional<Assignment> best = solveExhaustive(layers, budgets);
+    llvm::Expected<Assignment> ilp = solve(layers, budgets);
+    if (!best) {
+      if (ilp) {
+        llvm::outs() << "instance " << t << ": exhaustive search finds no "
+                     << "assignment, the ILP does\n";
+        return 1;
+      }
+      llvm::consumeError(ilp.takeError());
+      ++infeasible;
+      continue;
+    }
+    if (!ilp) {
+      llvm::outs() << "instance " << t << ": the ILP fails ("
+                   << llvm::toString(ilp.takeError())
+                   << "), exhaustive search finds " << best->sensitivity
+                   << "\n";
+      return 1;
+    }
+    if (!feasible(layers, budgets, *ilp) ||
+        std::fabs(ilp->sensitivity - best->sensitivity) >
+            1e-9 * std::max(1.0, best->sensitivity)) {
+      for (size_t i = 0; i < layers.size(); ++i) {
+        llvm::outs() << layers[i].name << " tie " << layers[i].tie << ":";
+        for (size_t k = 0; k < layers[i].choices.size(); ++k)
+          llvm::outs() << " " << layers[i].choices[k].bits << "b s="
+                       << layers[i].choices[k].sensitivity << " size="
+                       << layers[i].choices[k].sizeBytes << " bops="
+                       << layers[i].choices[k].bops
+                       << (ilp->choice[i] == k ? " [ilp]" : "")
+                       << (best->choice[i] == k ? " [best]" : "");
+        llvm::outs() << "\n";
+      }
+      for (const Budget &b : budgets)
+        llvm::outs() << (b.kind == BudgetKind::Size ? "size" : "bops")
+                     << " <= " << b.limit << "\n";
+      llvm::outs() << "instance " << t << ": ILP " << ilp->sensitivity
+                   << " (feasible " << feasible(layers, budgets, *ilp)
+                   << "), exhaustive " << best->sensitivity << "\n";
+      return 1;
+    }
+    ++optimal;
+  }
+  llvm::outs() << n << " problems: the ILP equals exhaustive search on "
+               << optimal << ", both infeasible on " << infeasible << "\n";
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  std::string cmd = argc > 1 ? argv[1] : "";
+  if (cmd == "random" && argc == 4)
+    return random(std::atoi(argv[2]), (unsigned)std::atoi(argv[3]));
+  if (cmd == "budget" && argc == 3) {
+    auto b = parseBudget(argv[2]);
+    if (!b) {
+      llvm::outs() << "error: " << llvm::toString(b.takeError()) << "\n";
+      return 1;
+    }
+    for (auto [kind, v] : *b)
+      llvm::outs() << (kind == BudgetKind::Size ? "size" : "bops") << " "
+                   << (v < 0 ? "fraction " : "absolute ") << std::fabs(v)
+                   << "\n";
+    return 0;
+  }
+  if (cmd == "infeasible") {
+    // Two layers of 1000 weights at 4 or 8 bits: at least 1000 bytes.
+    std::vector<Layer> layers(2);
+    for (Layer &l : layers) {
+      l.weights = 1000;
+      l.choices = {{4, 1.0, 500, 0}, {8, 0.1, 1000, 0}};
+    }
+    auto a = solve(layers, {{BudgetKind::Size, 900}});
+    if (a)
+      return 1;
+    llvm::outs() << "error: " << llvm::toString(a.takeError()) << "\n";
+    return 0;
+  }
+  llvm::errs() << "usage: dyad-mp-test random N SEED | budget SPEC | "
+                  "infeasible\n";
+  return 2;
+}
