@@ -667,10 +667,14 @@ private:
     return f.v[idx];
   }
 
+  /// The element count of `dims`; INT64_MAX where it overflows (dims
+  /// read from a model's value_info can be anything: found by
+  /// dyad-import-fuzzer, a Size of a shape of 6120 x 5.6e18).
   static int64_t count(ArrayRef<int64_t> dims) {
     int64_t c = 1;
     for (int64_t d : dims)
-      c *= d;
+      if (__builtin_mul_overflow(c, d, &c))
+        return INT64_MAX;
     return c;
   }
 
@@ -759,6 +763,8 @@ private:
       Folded f;
       f.type = TP::INT64;
       if (op == "Size") {
+        if (count(dims) == INT64_MAX || count(dims) < 0)
+          return std::nullopt;
         f.v.push_back(count(dims));
         return f;
       }
@@ -798,7 +804,8 @@ private:
         if (d < 0 || d > kMaxFoldElements)
           return std::nullopt;
         dims.push_back(d);
-        known *= d;
+        if (__builtin_mul_overflow(known, d, &known))
+          return std::nullopt;
       }
       int64_t total = x->v.size();
       if (infer >= 0) {

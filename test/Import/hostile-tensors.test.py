@@ -116,3 +116,4 @@ save("dq-scale-no-data.onnx",
 save("conv-weight-no-data.onnx",
      [helper.make_node("Conv", ["X", "W"], ["Y"], name="conv")],
      [info("X", [1, 1, 4, 4])], [info("Y", None)], [no_data("W", [1, 1, 3, 3])])
+
