@@ -351,8 +351,17 @@ llvm::Error Compilation::assignWidths() {
           positions *= rt.getDimSize(d);
       int64_t channels = std::max<int64_t>(1, wt.getDimSize(w->axis));
       l.macsPerSample = l.weights * std::max<int64_t>(1, positions / channels);
+      // The op's own count where its shapes are static (batch included: per
+      // sample over the static batch).
+      if (auto macs = cast<QuantizableOpInterface>(op).getMacCount();
+          macs && *macs > 0 && rt.getRank() > 0 && !rt.isDynamicDim(0) &&
+          rt.getDimSize(0) > 0)
+        l.macsPerSample = *macs / rt.getDimSize(0);
+      SmallVector<unsigned> supported =
+          cast<QuantizableOpInterface>(op).getWeightBitWidths();
       for (size_t k = 0; k < bits.size(); ++k) {
-        if (pinned.count(i) && bits[k] != 8)
+        if ((pinned.count(i) && bits[k] != 8) ||
+            (!supported.empty() && !llvm::is_contained(supported, bits[k])))
           continue;
         mp::Choice c;
         c.bits = bits[k];
@@ -362,8 +371,8 @@ llvm::Error Compilation::assignWidths() {
         l.choices.push_back(c);
       }
       if (l.choices.empty())
-        return failMp("layer '" + l.name + "' is pinned to 8 bits, which "
-                      "--mixed-bits does not offer");
+        return failMp("layer '" + l.name + "' can take none of the widths "
+                      "of --mixed-bits (pinned layers take 8)");
       size8 += l.weights;
       bops8 += double(l.macsPerSample) * 8 * q.activationBits;
       layers.push_back(std::move(l));

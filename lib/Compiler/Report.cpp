@@ -1,5 +1,6 @@
 //===- Report.cpp - the per-node quantization report ----------------------===//
 #include "dyad/Compiler/Report.h"
+#include "dyad/Transforms/Passes.h"
 #include "dyad/Dialect/Dyad/DyadOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -157,6 +158,12 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
     if (auto q = dyn_cast<QuantizableOpInterface>(op))
       if (auto macs = q.getMacCount(); macs && *macs > 0)
         row["macs"] = *macs;
+    // Mixed precision (dyadc --mixed-precision): the width chosen for the
+    // layer's weights and the sensitivity that chose it.
+    if (auto b = op->getAttrOfType<IntegerAttr>(kWeightBitsAttr))
+      row["weight_bits"] = b.getInt();
+    if (auto s = op->getAttrOfType<FloatAttr>("dyad.sensitivity"))
+      row["sensitivity"] = s.getValueAsDouble();
     auto w = weightScales.find(t);
     if (w != weightScales.end()) {
       auto [lo, hi] = std::minmax_element(w->second.begin(), w->second.end());
