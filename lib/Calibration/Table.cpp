@@ -67,6 +67,20 @@ llvm::Error dyad::calib::writeTable(const Table &table, llvm::StringRef path) {
           });
         }
       });
+      if (table.sensitivity) {
+        const Table::Sensitivities &sv = *table.sensitivity;
+        j.attributeObject("sensitivity", [&] {
+          j.attribute("method", sv.method);
+          j.attribute("samples", sv.samples);
+          j.attributeObject("layers", [&] {
+            for (const auto &[layer, byBits] : sv.layers)
+              j.attributeObject(layer, [&] {
+                for (const auto &[bits, v] : byBits)
+                  j.attribute(std::to_string(bits), v);
+              });
+          });
+        });
+      }
     });
     os << "\n";
     return llvm::Error::success();
@@ -165,6 +179,39 @@ static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
       e.zeroPoint = *z;
     }
     t.tensors[name.str()] = e;
+  }
+  if (const json::Value *sv = root.get("sensitivity")) {
+    auto bad = [&](const llvm::Twine &what) {
+      return fail(llvm::formatv("{0}: \"sensitivity\": {1}", path, what.str()));
+    };
+    const json::Object *o = sv->getAsObject();
+    if (!o)
+      return bad("expected an object");
+    Table::Sensitivities s;
+    std::optional<llvm::StringRef> m = o->getString("method");
+    std::optional<uint64_t> n =
+        o->get("samples") ? o->get("samples")->getAsUINT64() : std::nullopt;
+    const json::Object *layers = o->getObject("layers");
+    if (!m || !n || !layers)
+      return bad("needs \"method\" (a string), \"samples\" (a "
+                 "non-negative integer) and \"layers\" (an object)");
+    s.method = m->str();
+    s.samples = *n;
+    for (const auto &kv : *layers) {
+      const json::Object *byBits = kv.second.getAsObject();
+      if (!byBits)
+        return bad("layer '" + kv.first.str() + "': expected an object");
+      for (const auto &b : *byBits) {
+        unsigned bits;
+        std::optional<double> d = b.second.getAsNumber();
+        if (llvm::StringRef(b.first).getAsInteger(10, bits) || bits < 1 ||
+            bits > 32 || !d || !std::isfinite(*d) || *d < 0)
+          return bad("layer '" + kv.first.str() +
+                     "': expected bits -> a non-negative number");
+        s.layers[kv.first.str()][bits] = *d;
+      }
+    }
+    t.sensitivity = std::move(s);
   }
   return t;
 }

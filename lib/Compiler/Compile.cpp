@@ -295,9 +295,6 @@ llvm::Error Compilation::assignWidths() {
     auto failMp = [&](const llvm::Twine &msg) {
       return fail(Phase::MixedPrecision, msg.str());
     };
-    if (q.calibrationData.empty())
-      return failMp("--mixed-precision needs --calibrate DATA (the "
-                    "sensitivities are measured on it)");
     if (q.budget.empty())
       return failMp("--mixed-precision needs --budget (size=F, bops=F)");
     auto budgetSpec = mp::parseBudget(q.budget);
@@ -325,14 +322,63 @@ llvm::Error Compilation::assignWidths() {
       if (!found)
         return failMp("--keep-8bit: no weighted layer '" + k + "'");
     }
-    CalibrateOptions o = calibrationRun();
-    size_t n = o.count == 0 ? q.sensitivitySamples
-                            : std::min(o.count, q.sensitivitySamples);
-    o.count = n;
-    o.verbose = options.verbose;
-    auto sens = measureWeightSensitivity(*module, funcName, bits, o);
-    if (!sens)
-      return failMp(llvm::toString(sens.takeError()));
+    // The sensitivities: from the calibration table when it has every
+    // (layer, width) (a re-run with another budget), else measured on the
+    // calibration data and added to the table.
+    std::vector<std::vector<double>> sens(ops.size(),
+                                          std::vector<double>(bits.size()));
+    std::optional<calib::Table> table;
+    if (!tablePath.empty() && llvm::sys::fs::exists(tablePath)) {
+      auto t = calib::readTable(tablePath);
+      if (!t)
+        return failMp(llvm::toString(t.takeError()));
+      table = std::move(*t);
+    }
+    bool cached = table && table->sensitivity &&
+                  table->sensitivity->method == "zeroq-kl";
+    for (size_t i = 0; cached && i < ops.size(); ++i) {
+      auto l = table->sensitivity->layers.find(mp::layerName(ops[i]));
+      for (size_t k = 0; cached && k < bits.size(); ++k) {
+        cached = l != table->sensitivity->layers.end() &&
+                 l->second.count(bits[k]);
+        if (cached)
+          sens[i][k] = l->second.at(bits[k]);
+      }
+    }
+    if (cached) {
+      llvm::errs() << "mixed precision: sensitivities from " << tablePath
+                   << " (" << table->sensitivity->samples << " samples)\n";
+    } else {
+      if (q.calibrationData.empty())
+        return failMp("--mixed-precision needs --calibrate DATA (the "
+                      "sensitivities are measured on it" +
+                      llvm::Twine(table ? "; the table has none for these "
+                                          "layers and widths)"
+                                        : ")"));
+      CalibrateOptions o = calibrationRun();
+      size_t n = o.count == 0 ? q.sensitivitySamples
+                              : std::min(o.count, q.sensitivitySamples);
+      o.count = n;
+      o.verbose = options.verbose;
+      auto measured = measureWeightSensitivity(*module, funcName, bits, o);
+      if (!measured)
+        return failMp(llvm::toString(measured.takeError()));
+      sens = std::move(*measured);
+      // Only into Dyad's own tables: an onnxruntime or TensorRT table the
+      // user gave is not rewritten in another format.
+      if (table && table->method != "onnxruntime" &&
+          table->method != "tensorrt") {
+        calib::Table::Sensitivities sv;
+        sv.method = "zeroq-kl";
+        sv.samples = n;
+        for (size_t i = 0; i < ops.size(); ++i)
+          for (size_t k = 0; k < bits.size(); ++k)
+            sv.layers[mp::layerName(ops[i])][bits[k]] = sens[i][k];
+        table->sensitivity = std::move(sv);
+        if (auto err = calib::writeTable(*table, tablePath))
+          return failMp(llvm::toString(std::move(err)));
+      }
+    }
     std::vector<mp::Layer> layers;
     double size8 = 0, bops8 = 0;
     for (size_t i = 0; i < ops.size(); ++i) {
@@ -365,7 +411,7 @@ llvm::Error Compilation::assignWidths() {
           continue;
         mp::Choice c;
         c.bits = bits[k];
-        c.sensitivity = (*sens)[i][k];
+        c.sensitivity = sens[i][k];
         c.sizeBytes = l.weights * bits[k] / 8.0;
         c.bops = double(l.macsPerSample) * bits[k] * q.activationBits;
         l.choices.push_back(c);

@@ -157,6 +157,15 @@ struct Table {
   uint64_t samples = 0;
   /// ONNX tensor name -> entry.
   std::map<std::string, TableEntry> tensors;
+  /// Mixed-precision sensitivities cached by dyadc --mixed-precision (a
+  /// re-run with another budget reads them): the samples they were
+  /// measured on and, per layer (ONNX node), weight bits -> sensitivity.
+  struct Sensitivities {
+    std::string method; // "zeroq-kl"
+    uint64_t samples = 0;
+    std::map<std::string, std::map<unsigned, double>> layers;
+  };
+  std::optional<Sensitivities> sensitivity;
 };
 
 /// Writes Dyad's JSON table (atomically: a temporary file renamed over path):
