@@ -21,6 +21,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <random>
 #include <cmath>
 #include <set>
 
@@ -410,7 +411,9 @@ void logSoftmax(const float *x, size_t n, std::vector<double> &out) {
 llvm::Expected<std::vector<std::vector<double>>>
 dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
                                ArrayRef<unsigned> bits,
-                               const CalibrateOptions &options) {
+                               const CalibrateOptions &options,
+                               SensitivityMethod method, unsigned probes) {
+  probes = std::max(probes, 1u);
   // A copy whose weighted layers read their weights from extra inputs: one
   // compile serves every (layer, bits) variant.
   OwningOpRef<ModuleOp> copy(floatModule.clone());
@@ -467,6 +470,18 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
       quantized[l][k] = fakeQuantize(weights[l].values, weights[l].shape,
                                      weights[l].axis, bits[k]);
   std::vector<std::vector<double>> kl(nl, std::vector<double>(nb, 0.0));
+  // Hessian traces: a step of 1% of each layer's RMS weight (small enough
+  // for the quadratic term to dominate, large enough to stand above fp32
+  // rounding of the outputs).
+  std::vector<double> trace(nl, 0.0);
+  std::vector<float> eps(nl, 0.0f);
+  for (size_t l = 0; l < nl; ++l) {
+    double ss = 0;
+    for (float v : weights[l].values)
+      ss += double(v) * v;
+    double rms = std::sqrt(ss / std::max<size_t>(weights[l].values.size(), 1));
+    eps[l] = float(rms > 0 ? 0.01 * rms : 1e-3);
+  }
   size_t rows = 0, batchIndex = 0;
   int nOut = model.numOutputs();
   std::vector<std::vector<float>> reference(nOut);
@@ -487,39 +502,72 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
     if (auto err = model.run(ins))
       return fail("sensitivity run failed on the batch starting at " +
                   batches.where() + ": " + llvm::toString(std::move(err)));
-    size_t batchRows = 0;
     for (int i = 0; i < nOut; ++i) {
       const float *y = (const float *)model.buffer(i);
       reference[i].assign(y, y + model.count(i));
-      if (model.dtype(i) == DYAD_FLOAT32)
-        batchRows = std::max(batchRows, batches.batchSize());
     }
+    // Runs the model with layer l's weights at `w`; returns the KL of its
+    // outputs against the reference, summed over the batch's samples:
+    // KL(softmax(reference) || softmax(variant)) along each float output's
+    // last axis, averaged over the rows of a sample, summed over outputs.
+    auto klOf = [&](size_t l, float *w) -> llvm::Expected<double> {
+      ins[first + l].data = w;
+      if (auto err = model.run(ins))
+        return fail("sensitivity run failed on the batch starting at " +
+                    batches.where() + ": " + llvm::toString(std::move(err)));
+      double sum = 0;
+      for (int i = 0; i < nOut; ++i) {
+        if (model.dtype(i) != DYAD_FLOAT32 || model.count(i) == 0)
+          continue;
+        const TensorSignature &sig = original->outputs[i];
+        size_t n = model.count(i);
+        size_t last = sig.shape.empty() || sig.shape.back() <= 0
+                          ? n
+                          : (size_t)sig.shape.back();
+        const float *y = (const float *)model.buffer(i);
+        for (size_t r = 0; r + last <= n; r += last) {
+          logSoftmax(&reference[i][r], last, p);
+          logSoftmax(y + r, last, q);
+          double d = 0;
+          for (size_t j = 0; j < last; ++j)
+            d += std::exp(p[j]) * (p[j] - q[j]);
+          sum += std::max(d, 0.0) * (double)batches.batchSize() /
+                 (double)(n / last);
+        }
+      }
+      return sum;
+    };
     for (size_t l = 0; l < nl; ++l) {
-      for (size_t k = 0; k < nb; ++k) {
-        ins[first + l].data = quantized[l][k].data();
-        if (auto err = model.run(ins))
-          return fail("sensitivity run failed: " +
-                      llvm::toString(std::move(err)));
-        // KL(softmax(reference) || softmax(variant)) along each float
-        // output's last axis, summed over outputs, per sample.
-        for (int i = 0; i < nOut; ++i) {
-          if (model.dtype(i) != DYAD_FLOAT32 || model.count(i) == 0)
-            continue;
-          const TensorSignature &sig = original->outputs[i];
-          size_t n = model.count(i);
-          size_t last = sig.shape.empty() || sig.shape.back() <= 0
-                            ? n
-                            : (size_t)sig.shape.back();
-          const float *y = (const float *)model.buffer(i);
-          for (size_t r = 0; r + last <= n; r += last) {
-            logSoftmax(&reference[i][r], last, p);
-            logSoftmax(y + r, last, q);
-            double d = 0;
-            for (size_t j = 0; j < last; ++j)
-              d += std::exp(p[j]) * (p[j] - q[j]);
-            kl[l][k] += std::max(d, 0.0) * (double)batches.batchSize() /
-                        (double)(n / last);
+      if (method == SensitivityMethod::KL) {
+        for (size_t k = 0; k < nb; ++k) {
+          auto d = klOf(l, quantized[l][k].data());
+          if (!d)
+            return d.takeError();
+          kl[l][k] += *d;
+        }
+      } else {
+        // Hutchinson: v^T H v for Rademacher v by central differences of
+        // the output KL, which is 0 with zero gradient at the float
+        // weights: L(w + eps v) + L(w - eps v) = eps^2 v^T H v + O(eps^4).
+        const std::vector<float> &w = weights[l].values;
+        std::vector<float> plus(w.size()), minus(w.size());
+        for (unsigned r = 0; r < probes; ++r) {
+          std::mt19937_64 rng(0x9e3779b97f4a7c15ull * (l + 1) + r);
+          for (size_t j = 0; j < w.size(); j += 64) {
+            uint64_t bitsR = rng();
+            for (size_t b = 0; b < 64 && j + b < w.size(); ++b) {
+              float sign = (bitsR >> b) & 1 ? 1.0f : -1.0f;
+              plus[j + b] = w[j + b] + eps[l] * sign;
+              minus[j + b] = w[j + b] - eps[l] * sign;
+            }
           }
+          auto a = klOf(l, plus.data());
+          if (!a)
+            return a.takeError();
+          auto b = klOf(l, minus.data());
+          if (!b)
+            return b.takeError();
+          trace[l] += (*a + *b) / (double(eps[l]) * eps[l]) / probes;
         }
       }
       ins[first + l].data = weights[l].values.data();
@@ -534,7 +582,6 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
           std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                         start)
               .count());
-    (void)batchRows;
     return llvm::Error::success();
   });
   if (err)
@@ -542,5 +589,20 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
   for (auto &row : kl)
     for (double &v : row)
       v /= std::max<size_t>(rows, 1);
+  if (method == SensitivityMethod::Hessian) {
+    // HAWQ-V2/V3: Tr(H_i) / n_i * ||Q_k(W_i) - W_i||^2.
+    for (size_t l = 0; l < nl; ++l) {
+      double t = trace[l] / std::max<size_t>(rows, 1);
+      size_t n = weights[l].values.size();
+      for (size_t k = 0; k < nb; ++k) {
+        double err = 0;
+        for (size_t j = 0; j < n; ++j) {
+          double d = double(quantized[l][k][j]) - weights[l].values[j];
+          err += d * d;
+        }
+        kl[l][k] = std::max(t, 0.0) / std::max<size_t>(n, 1) * err;
+      }
+    }
+  }
   return kl;
 }

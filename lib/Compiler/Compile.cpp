@@ -334,8 +334,13 @@ llvm::Error Compilation::assignWidths() {
         return failMp(llvm::toString(t.takeError()));
       table = std::move(*t);
     }
+    if (q.sensitivity != "kl" && q.sensitivity != "hessian")
+      return failMp("--sensitivity: '" + q.sensitivity +
+                    "' is not kl or hessian");
+    std::string method =
+        q.sensitivity == "kl" ? "zeroq-kl" : "hutchinson-hessian";
     bool cached = table && table->sensitivity &&
-                  table->sensitivity->method == "zeroq-kl";
+                  table->sensitivity->method == method;
     for (size_t i = 0; cached && i < ops.size(); ++i) {
       auto l = table->sensitivity->layers.find(mp::layerName(ops[i]));
       for (size_t k = 0; cached && k < bits.size(); ++k) {
@@ -360,7 +365,11 @@ llvm::Error Compilation::assignWidths() {
                               : std::min(o.count, q.sensitivitySamples);
       o.count = n;
       o.verbose = options.verbose;
-      auto measured = measureWeightSensitivity(*module, funcName, bits, o);
+      auto measured = measureWeightSensitivity(
+          *module, funcName, bits, o,
+          q.sensitivity == "kl" ? SensitivityMethod::KL
+                                : SensitivityMethod::Hessian,
+          q.hessianProbes);
       if (!measured)
         return failMp(llvm::toString(measured.takeError()));
       sens = std::move(*measured);
@@ -369,7 +378,7 @@ llvm::Error Compilation::assignWidths() {
       if (table && table->method != "onnxruntime" &&
           table->method != "tensorrt") {
         calib::Table::Sensitivities sv;
-        sv.method = "zeroq-kl";
+        sv.method = method;
         sv.samples = n;
         for (size_t i = 0; i < ops.size(); ++i)
           for (size_t k = 0; k < bits.size(); ++k)

@@ -144,6 +144,18 @@ static cl::opt<unsigned> sensitivitySamples(
     cl::desc("Calibration samples the mixed-precision sensitivities are "
              "measured on (default 256)"),
     cl::init(256), cl::cat(quantCat));
+static cl::opt<std::string> sensitivityMethod(
+    "sensitivity",
+    cl::desc("Mixed-precision sensitivity: kl (ZeroQ: KL of the outputs "
+             "with one layer quantized, default) or hessian (HAWQ-V2/V3: "
+             "Hessian trace by Hutchinson's estimator times the "
+             "quantization error)"),
+    cl::init("kl"), cl::cat(quantCat));
+static cl::opt<unsigned> hessianProbes(
+    "hessian-probes",
+    cl::desc("Rademacher vectors per layer for --sensitivity hessian "
+             "(default 16)"),
+    cl::init(16), cl::cat(quantCat));
 static cl::opt<std::string> reportPath(
     "report",
     cl::desc("Write a per-node quantization report (JSON): status, "
@@ -237,6 +249,8 @@ int main(int argc, char **argv) {
   q.budget = budget;
   q.keep8bit.assign(keep8bit.begin(), keep8bit.end());
   q.sensitivitySamples = sensitivitySamples;
+  q.sensitivity = sensitivityMethod;
+  q.hessianProbes = hessianProbes;
   if (mixedPrecision && !quantize) {
     errs() << "dyadc: --mixed-precision needs --quantize\n";
     return 1;

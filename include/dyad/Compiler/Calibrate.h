@@ -44,16 +44,26 @@ llvm::Expected<std::map<std::string, double>>
 measureSqnr(mlir::ModuleOp floatModule, mlir::ModuleOp intModule,
             llvm::StringRef funcName, const CalibrateOptions &options);
 
+enum class SensitivityMethod {
+  KL,      // ZeroQ: output KL with one layer quantized
+  Hessian, // HAWQ-V2/V3: Tr(H_i)/n_i ||Q_k(W_i) - W_i||^2, Hutchinson
+};
+
 /// ZeroQ's sensitivity of each weighted layer (mp::weightedLayers, in that
 /// order) at each width of `bits`: the KL divergence, per sample, of the
 /// softmax of the float model's outputs (along their last axis) with only
 /// that layer's weights quantized (per-channel symmetric) against the
 /// float model, on the calibration data of `options`. The float model is
-/// compiled once, its weights as inputs.
+/// compiled once, its weights as inputs. With `Hessian`, HAWQ-V2/V3's
+/// Tr(H_i)/n_i * ||Q_k(W_i) - W_i||^2 instead, the trace of the Hessian of
+/// that output KL by Hutchinson's estimator over `probes` Rademacher
+/// vectors, each v^T H v by central differences (forward runs only).
 llvm::Expected<std::vector<std::vector<double>>>
 measureWeightSensitivity(mlir::ModuleOp floatModule, llvm::StringRef funcName,
                          llvm::ArrayRef<unsigned> bits,
-                         const CalibrateOptions &options);
+                         const CalibrateOptions &options,
+                         SensitivityMethod method = SensitivityMethod::KL,
+                         unsigned probes = 16);
 
 } // namespace dyad
 

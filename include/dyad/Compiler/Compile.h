@@ -93,6 +93,10 @@ struct QuantizeOptions {
   /// Samples the sensitivities are measured on (the first of the selected
   /// calibration samples).
   size_t sensitivitySamples = 256;
+  /// "kl" (ZeroQ) or "hessian" (HAWQ-V2/V3, Hutchinson with
+  /// `hessianProbes` Rademacher vectors).
+  std::string sensitivity = "kl";
+  unsigned hessianProbes = 16;
 };
 
 /// A phase starting (`finished` false) or ending.
