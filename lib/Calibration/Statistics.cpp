@@ -236,7 +236,34 @@ struct TensorStats::Impl {
         bestI = i;
       }
     }
-    return bestI * w;
+    // The guard (Calibration.h): a range whose clipping costs more than no
+    // clipping at all is not used; the MSE-optimal one is.
+    double amax = bestI * w;
+    std::vector<double> original = histogramForSearch(w);
+    if (fakeQuantError(original, w, amax) >
+        fakeQuantError(original, w, maxAbs))
+      return amaxMse();
+    return amax;
+  }
+
+  /// sum_j count_j (Q(c_j) - c_j)^2 over the bin centres c_j, Q the
+  /// symmetric fake quantization at `bits` with range amax (amaxMse's error).
+  double fakeQuantError(const std::vector<double> &bins, double w,
+                        double amax) const {
+    if (!(amax > 0))
+      return std::numeric_limits<double>::infinity();
+    double maxb = double((int64_t(1) << (opts.bits - 1)) - 1);
+    double scale = maxb / amax, err = 0;
+    for (size_t j = 0; j < bins.size(); ++j) {
+      if (bins[j] == 0)
+        continue;
+      double c = (j * w + (j + 1) * w) / 2;
+      double q = std::nearbyint(c * scale);
+      q = std::min(maxb, std::max(-maxb, q));
+      double d = q / scale - c;
+      err += d * d * bins[j];
+    }
+    return err;
   }
 
   double amaxMse() const {

@@ -85,7 +85,12 @@ struct Range {
 ///    groups (bin j goes to group floor(j * 2^(bits-1) / i)), each group's sum
 ///    spread evenly over its non-empty bins; KL(P || Q) of the normalized
 ///    distributions (infinite where P > 0 = Q); amax = edge[i*], i* the last
-///    argmin.
+///    argmin. Then a guard TensorRT leaves to its users (who pick another
+///    method per layer where KL fails): when amax's fake-quantization error
+///    on the histogram (Mse's error, below) exceeds that of max|x|, amax is
+///    Mse's. Without it, the dominant zero bin of MNIST's background made
+///    KL clip mnist_cnn's stem ReLU to 0.57 of its 5.45 range (22% test
+///    accuracy; 99.3% with the guard).
 ///  - Mse: TensorRT's `_compute_amax_mse`: candidates amax = centre[i] for
 ///    i = 2^(bits-1) .. bins-1; error = sum_j count_j * (Q(c_j) - c_j)^2 with
 ///    Q the symmetric fake quantization at `bits` (scale (2^(bits-1)-1)/amax,
