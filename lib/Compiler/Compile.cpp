@@ -438,6 +438,12 @@ llvm::Error Compilation::assignWidths() {
                                                  ? size8
                                                  : bops8)
                                      : v});
+    if (!q.paretoPath.empty())
+      if (auto err = mp::writePareto(
+              layers, budgets.empty() ? mp::BudgetKind::Size : budgets[0].kind,
+              20, q.paretoPath,
+              llvm::sys::path::filename(options.input)))
+        return failMp(llvm::toString(std::move(err)));
     auto a = mp::solve(layers, budgets);
     if (!a)
       return failMp(llvm::toString(a.takeError()));

@@ -13,6 +13,9 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <coin/Cbc_C_Interface.h>
 
@@ -270,4 +273,106 @@ mp::parseBudget(StringRef spec) {
     out.push_back({kind, v});
   }
   return out;
+}
+
+llvm::Error mp::writePareto(const std::vector<Layer> &layers, BudgetKind kind,
+                            unsigned steps, StringRef path, StringRef model) {
+  double low = smallest(layers, kind), high = 0;
+  for (const Layer &l : layers) {
+    double m = 0;
+    for (const Choice &c : l.choices)
+      m = std::max(m, cost(c, kind));
+    high += m;
+  }
+  struct Point {
+    double limit;
+    Assignment a;
+  };
+  std::vector<Point> points;
+  for (unsigned i = 0; i <= steps; ++i) {
+    double limit = low + (high - low) * i / std::max(steps, 1u);
+    auto a = solve(layers, {{kind, limit * (1 + 1e-12)}});
+    if (!a) {
+      llvm::consumeError(a.takeError());
+      continue;
+    }
+    points.push_back({limit, std::move(*a)});
+  }
+  llvm::json::Array arr;
+  for (const Point &p : points) {
+    llvm::json::Object bits;
+    for (size_t i = 0; i < layers.size(); ++i)
+      bits[layers[i].name] = (int64_t)layers[i].choices[p.a.choice[i]].bits;
+    arr.push_back(llvm::json::Object{{"limit", p.limit},
+                                     {"sensitivity", p.a.sensitivity},
+                                     {"size_bytes", p.a.sizeBytes},
+                                     {"bops", p.a.bops},
+                                     {"bits", std::move(bits)}});
+  }
+  llvm::json::Object root{{"format", "dyad-pareto"},
+                          {"model", model.str()},
+                          {"budget", budgetName(kind)},
+                          {"points", std::move(arr)}};
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return fail("cannot write '" + path + "': " + ec.message());
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+
+  // The plot: sensitivity (log scale) against the budget's figure.
+  llvm::SmallString<128> svgPath(path);
+  llvm::sys::path::replace_extension(svgPath, "svg");
+  llvm::raw_fd_ostream svg(svgPath, ec);
+  if (ec)
+    return fail("cannot write '" + svgPath + "': " + ec.message());
+  const double W = 640, H = 400, L = 80, R = 20, T = 30, B = 50;
+  double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+  auto xOf = [&](const Point &p) {
+    return kind == BudgetKind::Size ? p.a.sizeBytes : p.a.bops;
+  };
+  auto yOf = [&](const Point &p) {
+    return std::log10(std::max(p.a.sensitivity, 1e-12));
+  };
+  for (const Point &p : points) {
+    xmin = std::min(xmin, xOf(p));
+    xmax = std::max(xmax, xOf(p));
+    ymin = std::min(ymin, yOf(p));
+    ymax = std::max(ymax, yOf(p));
+  }
+  if (!(xmax > xmin))
+    xmax = xmin + 1;
+  if (!(ymax > ymin))
+    ymax = ymin + 1;
+  auto px = [&](double x) { return L + (x - xmin) / (xmax - xmin) * (W - L - R); };
+  auto py = [&](double y) { return T + (ymax - y) / (ymax - ymin) * (H - T - B); };
+  svg << llvm::formatv("<svg xmlns=\"http://www.w3.org/2000/svg\" "
+                       "width=\"{0}\" height=\"{1}\" font-family=\"sans-serif\" "
+                       "font-size=\"12\">\n",
+                       W, H);
+  svg << llvm::formatv("<text x=\"{0}\" y=\"18\">{1}: summed sensitivity "
+                       "(log10) against {2}</text>\n",
+                       L, model, kind == BudgetKind::Size ? "weight bytes"
+                                                          : "BOPs per sample");
+  svg << llvm::formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
+                       "stroke=\"black\"/>\n<line x1=\"{0}\" y1=\"{3}\" "
+                       "x2=\"{0}\" y2=\"{1}\" stroke=\"black\"/>\n",
+                       L, H - B, W - R, T);
+  svg << llvm::formatv("<text x=\"{0}\" y=\"{1}\">{2}</text>\n<text x=\"{3}\" "
+                       "y=\"{1}\" text-anchor=\"end\">{4}</text>\n",
+                       L, H - B + 18, number(xmin), W - R, number(xmax));
+  svg << llvm::formatv("<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\">"
+                       "1e{2}</text>\n<text x=\"{0}\" y=\"{3}\" "
+                       "text-anchor=\"end\">1e{4}</text>\n",
+                       L - 6, H - B, number(ymin), T + 10, number(ymax));
+  svg << "<polyline fill=\"none\" stroke=\"steelblue\" stroke-width=\"2\" "
+         "points=\"";
+  for (const Point &p : points)
+    svg << llvm::formatv("{0:f1},{1:f1} ", px(xOf(p)), py(yOf(p)));
+  svg << "\"/>\n";
+  for (const Point &p : points)
+    svg << llvm::formatv("<circle cx=\"{0:f1}\" cy=\"{1:f1}\" r=\"3\" "
+                         "fill=\"steelblue\"/>\n",
+                         px(xOf(p)), py(yOf(p)));
+  svg << "</svg>\n";
+  return llvm::Error::success();
 }

@@ -156,6 +156,12 @@ static cl::opt<unsigned> hessianProbes(
     cl::desc("Rademacher vectors per layer for --sensitivity hessian "
              "(default 16)"),
     cl::init(16), cl::cat(quantCat));
+static cl::opt<std::string> paretoPath(
+    "pareto",
+    cl::desc("Write the mixed-precision frontier (summed sensitivity against "
+             "the first --budget kind at 21 limits from the cheapest to the "
+             "all-8-bit assignment) as JSON, and an SVG plot beside it"),
+    cl::value_desc("file.json"), cl::cat(quantCat));
 static cl::opt<std::string> reportPath(
     "report",
     cl::desc("Write a per-node quantization report (JSON): status, "
@@ -250,6 +256,7 @@ int main(int argc, char **argv) {
   q.keep8bit.assign(keep8bit.begin(), keep8bit.end());
   q.sensitivitySamples = sensitivitySamples;
   q.sensitivity = sensitivityMethod;
+  q.paretoPath = paretoPath;
   q.hessianProbes = hessianProbes;
   if (mixedPrecision && !quantize) {
     errs() << "dyadc: --mixed-precision needs --quantize\n";

@@ -96,6 +96,9 @@ struct QuantizeOptions {
   /// "kl" (ZeroQ) or "hessian" (HAWQ-V2/V3, Hutchinson with
   /// `hessianProbes` Rademacher vectors).
   std::string sensitivity = "kl";
+  /// Where to write the sensitivity / budget frontier (JSON, and an SVG
+  /// plot beside it); empty: none.
+  std::string paretoPath;
   unsigned hessianProbes = 16;
 };
 

@@ -71,6 +71,14 @@ std::optional<Assignment> solveExhaustive(const std::vector<Layer> &layers,
 llvm::Expected<std::vector<std::pair<BudgetKind, double>>>
 parseBudget(llvm::StringRef spec);
 
+/// The frontier of sensitivity against one budget kind: the optimum at
+/// `steps` + 1 limits evenly between the cheapest assignment and the
+/// all-widest one, written as JSON (`path`) and as an SVG plot next to it
+/// (`path` with .svg). Infeasible points are skipped.
+llvm::Error writePareto(const std::vector<Layer> &layers, BudgetKind kind,
+                        unsigned steps, llvm::StringRef path,
+                        llvm::StringRef model);
+
 /// The weighted layers of `module`'s function: ops of
 /// QuantizableOpInterface with a constant float weight, in program order.
 std::vector<mlir::Operation *> weightedLayers(mlir::ModuleOp module,
