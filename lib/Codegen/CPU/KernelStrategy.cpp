@@ -55,6 +55,13 @@ static int64_t divisorAtMost(int64_t n, int64_t limit) {
   return 1;
 }
 
+/// The output-width tile of a convolution: a divisor of a static width up
+/// to `limit`; `limit` itself for a width known only at run time (the tile
+/// loop is peeled: full tiles, then the rest; TileAndVectorize.cpp).
+static int64_t widthTile(int64_t n, int64_t limit) {
+  return ShapedType::isDynamic(n) ? limit : divisorAtMost(n, limit);
+}
+
 /// The vector length for a loop of `n` (static) elements: a power of two of
 /// at least `lanes` that divides n when there is one (48 or 96 channels: 16
 /// or 32), else n itself when small, else a divisor. A vector of 48 lanes is
@@ -328,7 +335,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     // them; 3 made the epilogue's vectors of 24 x i64 that LLVM splits
     // element by element.)
     int64_t tf = channelBlock(ranges[3], lanes);
-    int64_t tw = divisorAtMost(ranges[2], tf > lanes ? 8 : 12);
+    int64_t tw = widthTile(ranges[2], tf > lanes ? 8 : 12);
     k.kernel = "conv2d-nhwc-vnni";
     k.tiles = {1, 1, tw, tf, 1, 1, divisorAtMost(ranges[6], 16), 0};
     return k;
@@ -345,7 +352,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   if (isa<linalg::Conv2DNhwcHwcfOp>(raw)) {
     // (n, oh, ow, f, kh, kw, c)
     int64_t tf = channelBlock(ranges[3], lanes);
-    int64_t tw = divisorAtMost(ranges[2], tf > lanes ? 8 : 12);
+    int64_t tw = widthTile(ranges[2], tf > lanes ? 8 : 12);
     int64_t tc = divisorAtMost(ranges[6], 64);
     k.kernel = "conv2d-nhwc";
     k.tiles = {1, 1, tw, tf, 1, 1, tc};
@@ -357,7 +364,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     int64_t tc = channelBlock(ranges[3], lanes);
     if (tc == 2 * lanes && ranges[3] % (4 * lanes) == 0)
       tc = 4 * lanes;
-    int64_t tw = divisorAtMost(ranges[2], 8);
+    int64_t tw = widthTile(ranges[2], 8);
     k.kernel = isa<linalg::DepthwiseConv2DNhwcHwcOp>(raw) ? "dwconv2d-nhwc"
                                                           : "pool2d-nhwc";
     k.tiles = {1, 1, tw, tc, 1, 1};
