@@ -29,6 +29,12 @@ using namespace mlir;
 using namespace dyad;
 
 namespace {
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
 llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
@@ -277,9 +283,7 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
       llvm::errs() << llvm::format(
           "calibrate: batch %zu, %zu/%zu samples, %.2f s\n", batchIndex, done,
           batches.selected(),
-          std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                        start)
-              .count());
+          secondsSince(start));
     return llvm::Error::success();
   });
   if (err)
@@ -579,9 +583,7 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
           "sensitivity: batch %zu, %zu/%zu samples, %zu layers x %zu widths, "
           "%.2f s\n",
           batchIndex, rows, batches.selected(), nl, nb,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                        start)
-              .count());
+          secondsSince(start));
     return llvm::Error::success();
   });
   if (err)
