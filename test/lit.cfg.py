@@ -35,3 +35,6 @@ if config.dyad_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
     # libMLIR.so later allocates from without unpoisoning: a false
     # use-after-poison. Manual poisoning is off; ASan's own checks stay on.
     config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0"
+    # Leaks inside Debian's CBC libraries are theirs (test/lsan.supp).
+    config.environment["LSAN_OPTIONS"] = "suppressions=" + os.path.join(
+        config.dyad_src_root, "test", "lsan.supp")

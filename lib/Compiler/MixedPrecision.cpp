@@ -115,6 +115,8 @@ llvm::Expected<Assignment> mp::solve(const std::vector<Layer> &layers,
   // optimal on 1 of 400 random problems (test/MixedPrecision/ilp.test):
   // these problems are small, it is off.
   Cbc_setParameter(model.get(), "preprocess", "off");
+  // Nor the LP presolve: it leaks in CoinUtils 2.10 (LeakSanitizer).
+  Cbc_setParameter(model.get(), "presolve", "off");
   std::vector<std::vector<int>> column(layers.size());
   int n = 0;
   for (size_t i = 0; i < layers.size(); ++i) {
