@@ -73,9 +73,9 @@ llvm::Error dyad::calib::writeTable(const Table &table, llvm::StringRef path) {
           j.attribute("method", sv.method);
           j.attribute("samples", sv.samples);
           j.attributeObject("layers", [&] {
-            for (const auto &[layer, byBits] : sv.layers)
-              j.attributeObject(layer, [&] {
-                for (const auto &[bits, v] : byBits)
+            for (const auto &layer : sv.layers)
+              j.attributeObject(layer.first, [&] {
+                for (const auto &[bits, v] : layer.second)
                   j.attribute(std::to_string(bits), v);
               });
           });
