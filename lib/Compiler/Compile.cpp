@@ -558,6 +558,7 @@ llvm::Expected<CompileResult> Compilation::run() {
   LowerCpuOptions lowerOptions =
       lowerCpuOptionsFor(*cpuTarget, options.target.optLevel);
   lowerOptions.profile = options.profile;
+  lowerOptions.nibbleWeights = options.target.nibbleWeights;
   if (llvm::Error err = phase(Phase::Lower, "lower to LLVM dialect", [&]() -> llvm::Error {
         if (failed(lowerToLLVMDialect(
                 *module, funcName, *signature, lowerOptions,

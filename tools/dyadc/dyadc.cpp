@@ -38,6 +38,11 @@ static cl::opt<EmitKind> emit(
                clEnumValN(EmitKind::Lib, "lib", "a shared library and header")));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0..3"),
                                   cl::Prefix, cl::init(2));
+static cl::opt<bool> nibbleWeights(
+    "nibble-weights",
+    cl::desc("Store weights quantized to 4 bits two per byte, unpacked in "
+             "registers (default on; =false: a byte each, for comparison)"),
+    cl::init(true));
 static cl::opt<std::string>
     target("target", cl::desc("host, x86-64, x86-64-v2, x86-64-v3, x86-64-v4"),
            cl::init("host"));
@@ -209,6 +214,7 @@ int main(int argc, char **argv) {
   options.target.cpu = mcpu;
   options.target.features = mattr;
   options.target.optLevel = optLevel;
+  options.target.nibbleWeights = nibbleWeights;
   options.verbose = verbose;
   options.profile = profile;
 

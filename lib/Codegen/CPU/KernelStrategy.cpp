@@ -204,12 +204,14 @@ matmulLikeTiles(linalg::GenericOp g, ArrayRef<int64_t> ranges, int64_t lanes) {
 }
 
 /// The body of a packed VNNI contraction: yield (acc + extui(x) * extsi(w))
-/// over i8 operands 0 and 1 into an i32 accumulator (the last argument;
-/// operand 2 is shape-only).
+/// over i8 operand 0 and i8 or i4 operand 1 (weights that fit in 4 bits,
+/// stored two per byte) into an i32 accumulator (the last argument; operand
+/// 2 is shape-only).
 static bool isVnniBody(linalg::GenericOp g) {
   auto elt = [](Value v) { return getElementTypeOrSelf(v.getType()); };
+  Type w = elt(g.getDpsInputOperand(1)->get());
   if (!elt(g.getDpsInputOperand(0)->get()).isInteger(8) ||
-      !elt(g.getDpsInputOperand(1)->get()).isInteger(8) ||
+      !(w.isInteger(8) || w.isInteger(4)) ||
       !elt(g.getDpsInitOperand(0)->get()).isInteger(32))
     return false;
   Block &body = g.getRegion().front();
@@ -319,10 +321,23 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1)
     return std::nullopt;
   // Booleans are bytes in memory but bits in an LLVM vector: a vector of i1
-  // would load and store packed bits. Those ops stay scalar.
-  for (Value v : op->getOperands())
-    if (getElementTypeOrSelf(v.getType()).getIntOrFloatBitWidth() < 8)
+  // would load and store packed bits. Those ops stay scalar. (The i4
+  // weights of a packed VNNI op are the exception: their vector reads
+  // become reads of the nibble-packed bytes, dyad-cpu-pack-nibbles.)
+  bool vnni = matchVnniConv(op) || matchVnniMatmul(op);
+  for (OpOperand &v : op->getOpOperands())
+    if (getElementTypeOrSelf(v.get().getType()).getIntOrFloatBitWidth() < 8 &&
+        !(vnni && v.getOperandNumber() == 1))
       return std::nullopt;
+  // i4 weights come two steps of 4 per byte: a reduction tile of an even
+  // number of steps reads whole bytes.
+  auto stepTile = [&](int64_t steps) {
+    bool nibbles = getElementTypeOrSelf(op.getDpsInputOperand(1)->get().getType())
+                       .isInteger(4);
+    if (nibbles && !ShapedType::isDynamic(steps) && steps % 2 == 0)
+      return 2 * divisorAtMost(steps / 2, 8);
+    return divisorAtMost(steps, 16);
+  };
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t lanes = std::max<int64_t>(1, vectorBits / accumulatorBits(op));
   KernelChoice k;
@@ -337,7 +352,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     int64_t tf = channelBlock(ranges[3], lanes);
     int64_t tw = widthTile(ranges[2], tf > lanes ? 8 : 12);
     k.kernel = "conv2d-nhwc-vnni";
-    k.tiles = {1, 1, tw, tf, 1, 1, divisorAtMost(ranges[6], 16), 0};
+    k.tiles = {1, 1, tw, tf, 1, 1, stepTile(ranges[6]), 0};
     return k;
   }
   if (matchVnniMatmul(op)) {
@@ -345,8 +360,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     k.kernel = "matmul-vnni";
     k.tiles = {ShapedType::isDynamic(ranges[0]) ? 8
                                                 : divisorAtMost(ranges[0], 8),
-               channelBlock(ranges[1], lanes),
-               divisorAtMost(ranges[2], 16), 0};
+               channelBlock(ranges[1], lanes), stepTile(ranges[2]), 0};
     return k;
   }
   if (isa<linalg::Conv2DNhwcHwcfOp>(raw)) {

@@ -225,6 +225,31 @@ FailureOr<SmallVector<int8_t>> constantI8Weights(linalg::LinalgOp op,
   return w;
 }
 
+/// The packed weights as a constant: i4 where every value fits in 4 bits
+/// (a layer quantized to 4 bits) and `nibbles` is on, i8 otherwise. The i4
+/// tensor is stored two values per byte (dyad-cpu-pack-nibbles rewrites its
+/// reads after vectorization); the generic's body sign-extends either.
+Value packedWeights(PatternRewriter &rewriter, Location loc,
+                    ArrayRef<int64_t> shape, ArrayRef<char> packed,
+                    bool nibbles) {
+  bool fits4 = nibbles && llvm::all_of(packed, [](char v) {
+                 return int8_t(v) >= -8 && int8_t(v) <= 7;
+               });
+  if (!fits4)
+    return arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::getFromRawBuffer(
+            RankedTensorType::get(shape, rewriter.getI8Type()), packed));
+  SmallVector<APInt> values;
+  values.reserve(packed.size());
+  for (char v : packed)
+    values.push_back(APInt(4, uint64_t(int64_t(int8_t(v))), /*isSigned=*/true));
+  return arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get(shape, rewriter.getIntegerType(4)), values));
+}
+
 /// The packed generic over `numLoops` loops, the first `numParallel`
 /// parallel and the rest reductions, the last one ci (`maps`: x, w, out),
 /// with the shape-only tensor<4xi8> operand for ci and the body
@@ -260,9 +285,10 @@ Value buildPackedGeneric(PatternRewriter &rewriter, Location loc,
 }
 
 struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
-  PackConvForVnni(MLIRContext *ctx, int64_t lanes)
-      : OpRewritePattern(ctx), lanes(lanes) {}
+  PackConvForVnni(MLIRContext *ctx, int64_t lanes, bool nibbles)
+      : OpRewritePattern(ctx), lanes(lanes), nibbles(nibbles) {}
   int64_t lanes;
+  bool nibbles;
 
   LogicalResult matchAndRewrite(linalg::Conv2DNhwcHwcfOp op,
                                 PatternRewriter &rewriter) const override {
@@ -295,10 +321,8 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
                                    uint32_t(128 * int32_t(v)));
         }
     Location loc = op.getLoc();
-    auto packedType =
-        RankedTensorType::get({kh, kw, c / 4, f * 4}, rewriter.getI8Type());
-    Value wp = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::getFromRawBuffer(packedType, packed));
+    Value wp = packedWeights(rewriter, loc, {kh, kw, c / 4, f * 4}, packed,
+                             nibbles);
     Value xu = unsignedInput(rewriter, loc, x);
     Value initU = correctInit(rewriter, loc, init, correction);
 
@@ -326,9 +350,10 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
 /// with w' = W packed [K/4][N*4], a_u = a xor 0x80 and init' as for a
 /// convolution (and the same shape-only operand for ki).
 struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
-  PackMatmulForVnni(MLIRContext *ctx, int64_t lanes)
-      : OpRewritePattern(ctx), lanes(lanes) {}
+  PackMatmulForVnni(MLIRContext *ctx, int64_t lanes, bool nibbles)
+      : OpRewritePattern(ctx), lanes(lanes), nibbles(nibbles) {}
   int64_t lanes;
+  bool nibbles;
 
   LogicalResult matchAndRewrite(linalg::MatmulOp op,
                                 PatternRewriter &rewriter) const override {
@@ -363,11 +388,7 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
             int32_t(uint32_t(correction[ni]) + uint32_t(128 * int32_t(v)));
       }
     Location loc = op.getLoc();
-    Value wp = arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::getFromRawBuffer(
-            RankedTensorType::get({k / 4, np * 4}, rewriter.getI8Type()),
-            packed));
+    Value wp = packedWeights(rewriter, loc, {k / 4, np * 4}, packed, nibbles);
     Value au = unsignedInput(rewriter, loc, a);
     Value initU;
     RankedTensorType paddedType = outType;
@@ -414,8 +435,8 @@ struct DyadCpuPackVnniPass
     MLIRContext *ctx = &getContext();
     {
       RewritePatternSet patterns(ctx);
-      patterns.add<PackConvForVnni, PackMatmulForVnni>(ctx,
-                                                       int64_t(vnniBits / 32));
+      patterns.add<PackConvForVnni, PackMatmulForVnni>(
+          ctx, int64_t(vnniBits / 32), bool(nibbles));
       (void)applyPatternsGreedily(getOperation(), std::move(patterns));
     }
     // The sign flips into their producers (a requantization writes u8),

@@ -40,6 +40,7 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
       if (options.vnniBits) {
         DyadCpuPackVnniOptions pack;
         pack.vnniBits = options.vnniBits;
+        pack.nibbles = options.nibbleWeights;
         fpm.addPass(createDyadCpuPackVnni(pack));
       }
       DyadCpuSelectKernelsOptions select;
@@ -55,6 +56,8 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   if (kernels) {
     OpPassManager &fpm = pm.nest<func::FuncOp>();
     fpm.addPass(createDyadCpuTileAndVectorize());
+    if (options.vnniBits && options.nibbleWeights)
+      fpm.addPass(createDyadCpuPackNibbles());
     fpm.addPass(createCanonicalizerPass());
     fpm.addPass(createCSEPass());
   }

@@ -119,8 +119,13 @@ static Value vnniContraction(RewriterBase &rewriter, Location loc, Value xs,
   Value pad32 = arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
   Value xv = vector::ShapeCastOp::create(
       rewriter, loc, VectorType::get({rows, steps, 4}, i8), read(xs, pad8));
+  // i8 weights, or i4 ones (stored two per byte, dyad-cpu-pack-nibbles).
+  Type wt8 = wt.getElementType();
+  Value padW = wt8 == i8 ? pad8
+                         : Value(arith::ConstantOp::create(
+                               rewriter, loc, rewriter.getIntegerAttr(wt8, 0)));
   Value wv = vector::ShapeCastOp::create(
-      rewriter, loc, VectorType::get({steps, cols, 4}, i8), read(ws, pad8));
+      rewriter, loc, VectorType::get({steps, cols, 4}, wt8), read(ws, padW));
   Value av = read(as, pad32);
   Value xe = arith::ExtUIOp::create(
       rewriter, loc, VectorType::get({rows, steps, 4}, i32), xv);
@@ -199,7 +204,8 @@ static LogicalResult vectorizeVnniConv(RewriterBase &rewriter,
   // vectors by a shape_cast the VNNI lowering looks through.
   Value xs = slice(x, {1, 1, tw, 4 * tcb}, {1, 1, strideW, 1},
                    {tw, 4 * tcb}, i8);
-  Value ws = slice(w, {1, 1, tcb, 4 * tf}, {1, 1, 1, 1}, {tcb, 4 * tf}, i8);
+  Value ws = slice(w, {1, 1, tcb, 4 * tf}, {1, 1, 1, 1}, {tcb, 4 * tf},
+                   getElementTypeOrSelf(w.getType()));
   Value as = slice(acc, {1, 1, tw, tf}, {1, 1, 1, 1}, {tw, tf}, i32);
   Value written = vnniContraction(rewriter, loc, xs, ws, as, tw);
   Value full = tensor::InsertSliceOp::create(

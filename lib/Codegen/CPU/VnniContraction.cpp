@@ -255,6 +255,13 @@ struct PackedContractToVnni : OpRewritePattern<vector::ContractionOp> {
       return cast.getSource();
     };
     Value lhsRows = rowsOf(lhs), rhsRows = rowsOf(rhs);
+    // Weights unpacked from nibbles (dyad-cpu-pack-nibbles) are one flat
+    // vector of their rows: a block is a slice of it.
+    Value rhsFlat;
+    if (auto cast = rhs.getDefiningOp<vector::ShapeCastOp>();
+        cast && cast.getSourceVectorType().getRank() == 1)
+      rhsFlat = cast.getSource();
+    int64_t rowBytes = cast<VectorType>(rhs.getType()).getDimSize(1) * 4;
     SmallVector<Value> lhsWords; // row r as dwords
     if (lhsRows)
       for (int64_t r = 0; r < lhsType.getDimSize(0); ++r) {
@@ -266,6 +273,11 @@ struct PackedContractToVnni : OpRewritePattern<vector::ContractionOp> {
     Value result = emitVnni(
         rewriter, loc, op.getAcc(), lanes, steps, lhsSigned,
         [&](int64_t s, int64_t nb) -> Value {
+          if (rhsFlat)
+            return vector::ExtractStridedSliceOp::create(
+                rewriter, loc, rhsFlat,
+                ArrayRef<int64_t>{s * rowBytes + nb * 4 * lanes},
+                ArrayRef<int64_t>{4 * lanes}, ArrayRef<int64_t>{1});
           if (rhsRows) {
             Value row = vector::ExtractOp::create(rewriter, loc, rhsRows, s);
             return vector::ExtractStridedSliceOp::create(

@@ -43,6 +43,9 @@ struct LowerCpuOptions {
   /// Time each kernel and count its operations (dyad-cpu-profile: the
   /// model library is then linked with DYAD_PROFILE_GROUPS).
   bool profile = false;
+  /// Packed weights that fit in 4 bits stored two per byte and unpacked in
+  /// registers (dyad-cpu-pack-nibbles); VNNI targets only.
+  bool nibbleWeights = true;
 };
 
 struct CPUTarget;

@@ -111,10 +111,17 @@ def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
     packed at compile time as [KH][KW][C/4][F][4], and 128 times each
     output channel's weight sum subtracted from the accumulator init (folded
     into a constant bias). Bit-identical to the convolution it replaces.
+    Matmuls with a constant right operand are packed the same way
+    ([K/4][N][4]). Weights whose values all fit in 4 bits (a layer
+    quantized to 4 bits) become an i4 constant, which
+    `dyad-cpu-pack-nibbles` stores two per byte.
   }];
   let options = [
     Option<"vnniBits", "vnni-bits", "unsigned", /*default=*/"512",
            "Width of the vpdpbusd registers (512 or 256; 0: do nothing)">,
+    Option<"nibbles", "nibbles", "bool", /*default=*/"true",
+           "Weights that fit in 4 bits as an i4 constant, stored two per "
+           "byte (dyad-cpu-pack-nibbles)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",
@@ -179,6 +186,24 @@ def DyadCpuTileAndVectorize
                            "mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::bufferization::BufferizationDialect"];
+}
+
+def DyadCpuPackNibbles
+    : Pass<"dyad-cpu-pack-nibbles", "mlir::func::FuncOp"> {
+  let summary = "Store i4 weight constants two values per byte and unpack "
+                "their vector reads in registers";
+  let description = [{
+    Runs after `dyad-cpu-tile-and-vectorize`, on tensors. Each i4 constant
+    (the packed weights of a layer quantized to 4 bits, from
+    `dyad-cpu-pack-vnni`) becomes an i8 constant of half the rows, two rows
+    per byte in offset binary (`(w[2i] + 8) | (w[2i+1] + 8) << 4`), and each
+    vector read of rows of it a read of the packed rows, unpacked with an
+    and, a shift and a subtraction: the sign extensions that consumed the i4
+    vectors read the unpacked i8 ones. A read of another shape (out of
+    bounds, masked, rows not contiguous) reads an i8 copy of the constant.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def DyadCpuLowerVectors

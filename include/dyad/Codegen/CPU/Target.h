@@ -24,6 +24,9 @@ struct TargetOptions {
   std::string cpu;             // overrides the target's CPU
   std::string features;        // extra features, "+avx2,-avx512f"
   unsigned optLevel = 2;
+  /// Weights quantized to 4 bits stored two per byte (dyad-cpu-pack-nibbles);
+  /// off: a byte each, as 8-bit ones (for comparison).
+  bool nibbleWeights = true;
 };
 
 struct CPUTarget {
