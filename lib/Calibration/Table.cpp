@@ -67,18 +67,32 @@ llvm::Error dyad::calib::writeTable(const Table &table, llvm::StringRef path) {
           });
         }
       });
+      auto byBits = [&](const std::map<unsigned, double> &m) {
+        for (const auto &[bits, v] : m)
+          j.attribute(std::to_string(bits), v);
+      };
+      auto layers =
+          [&](const std::map<std::string, std::map<unsigned, double>> &m) {
+            j.attributeObject("layers", [&] {
+              for (const auto &layer : m)
+                j.attributeObject(layer.first, [&] { byBits(layer.second); });
+            });
+          };
       if (table.sensitivity) {
         const Table::Sensitivities &sv = *table.sensitivity;
         j.attributeObject("sensitivity", [&] {
           j.attribute("method", sv.method);
           j.attribute("samples", sv.samples);
-          j.attributeObject("layers", [&] {
-            for (const auto &layer : sv.layers)
-              j.attributeObject(layer.first, [&] {
-                for (const auto &[bits, v] : layer.second)
-                  j.attribute(std::to_string(bits), v);
-              });
-          });
+          layers(sv.layers);
+        });
+      }
+      if (table.latency) {
+        const Table::Latencies &lv = *table.latency;
+        j.attributeObject("latency", [&] {
+          j.attribute("cpu", lv.cpu);
+          j.attribute("batch", lv.batch);
+          j.attributeObject("total", [&] { byBits(lv.total); });
+          layers(lv.layers);
         });
       }
     });
@@ -180,6 +194,31 @@ static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
     }
     t.tensors[name.str()] = e;
   }
+  // bits -> a non-negative number, as {"4": .., "8": ..}.
+  auto readByBits = [](const json::Object &o,
+                       std::map<unsigned, double> &out) -> bool {
+    for (const auto &b : o) {
+      unsigned bits;
+      std::optional<double> d = b.second.getAsNumber();
+      if (llvm::StringRef(b.first).getAsInteger(10, bits) || bits < 1 ||
+          bits > 32 || !d || !std::isfinite(*d) || *d < 0)
+        return false;
+      out[bits] = *d;
+    }
+    return true;
+  };
+  auto readLayers =
+      [&](const json::Object &layers,
+          std::map<std::string, std::map<unsigned, double>> &out)
+      -> std::optional<std::string> {
+    for (const auto &kv : layers) {
+      const json::Object *byBits = kv.second.getAsObject();
+      if (!byBits || !readByBits(*byBits, out[kv.first.str()]))
+        return "layer '" + kv.first.str() +
+               "': expected bits -> a non-negative number";
+    }
+    return std::nullopt;
+  };
   if (const json::Value *sv = root.get("sensitivity")) {
     auto bad = [&](const llvm::Twine &what) {
       return fail(llvm::formatv("{0}: \"sensitivity\": {1}", path, what.str()));
@@ -197,21 +236,33 @@ static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
                  "non-negative integer) and \"layers\" (an object)");
     s.method = m->str();
     s.samples = *n;
-    for (const auto &kv : *layers) {
-      const json::Object *byBits = kv.second.getAsObject();
-      if (!byBits)
-        return bad("layer '" + kv.first.str() + "': expected an object");
-      for (const auto &b : *byBits) {
-        unsigned bits;
-        std::optional<double> d = b.second.getAsNumber();
-        if (llvm::StringRef(b.first).getAsInteger(10, bits) || bits < 1 ||
-            bits > 32 || !d || !std::isfinite(*d) || *d < 0)
-          return bad("layer '" + kv.first.str() +
-                     "': expected bits -> a non-negative number");
-        s.layers[kv.first.str()][bits] = *d;
-      }
-    }
+    if (auto err = readLayers(*layers, s.layers))
+      return bad(*err);
     t.sensitivity = std::move(s);
+  }
+  if (const json::Value *lv = root.get("latency")) {
+    auto bad = [&](const llvm::Twine &what) {
+      return fail(llvm::formatv("{0}: \"latency\": {1}", path, what.str()));
+    };
+    const json::Object *o = lv->getAsObject();
+    if (!o)
+      return bad("expected an object");
+    Table::Latencies l;
+    std::optional<llvm::StringRef> cpu = o->getString("cpu");
+    std::optional<uint64_t> batch =
+        o->get("batch") ? o->get("batch")->getAsUINT64() : std::nullopt;
+    const json::Object *total = o->getObject("total");
+    const json::Object *layers = o->getObject("layers");
+    if (!cpu || !batch || !total || !layers)
+      return bad("needs \"cpu\" (a string), \"batch\" (a non-negative "
+                 "integer), \"total\" and \"layers\" (objects)");
+    l.cpu = cpu->str();
+    l.batch = *batch;
+    if (!readByBits(*total, l.total))
+      return bad("\"total\": expected bits -> a non-negative number");
+    if (auto err = readLayers(*layers, l.layers))
+      return bad(*err);
+    t.latency = std::move(l);
   }
   return t;
 }

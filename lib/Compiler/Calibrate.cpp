@@ -52,7 +52,8 @@ public:
   /// integer tensors of an integerized graph) and compiles and loads it.
   /// With `instrument` false, the copy is compiled as it is.
   llvm::Error load(ModuleOp module, StringRef funcName, bool integer,
-                   const TargetOptions &target, bool instrument = true) {
+                   const TargetOptions &target, bool instrument = true,
+                   bool profile = false) {
     OwningOpRef<ModuleOp> copy(module.clone());
     if (auto f = copy->lookupSymbol<func::FuncOp>(funcName))
       originalOutputs = f.getNumResults();
@@ -70,7 +71,8 @@ public:
     if (auto ec = llvm::sys::fs::createTemporaryFile("dyad-instrumented",
                                                      "so", libPath))
       return fail("cannot create a temporary file: " + ec.message());
-    if (llvm::Error err = buildSharedLibrary(*copy, funcName, target, libPath))
+    if (llvm::Error err =
+            buildSharedLibrary(*copy, funcName, target, libPath, profile))
       return fail("cannot compile the instrumented model: " +
                   llvm::toString(std::move(err)));
     char errbuf[512] = {0};
@@ -107,6 +109,18 @@ public:
       }
     }
   }
+
+  /// Per-kernel seconds of the runs since the last call (a model compiled
+  /// with `profile`), by the ONNX node the kernel group is named after.
+  std::map<std::string, double> takeProfile() {
+    const dyad_profile_entry *entries = nullptr;
+    int n = dyad_model_profile(model, &entries, /*reset=*/1);
+    std::map<std::string, double> out;
+    for (int i = 0; i < n; ++i)
+      out[entries[i].node] += entries[i].seconds;
+    return out;
+  }
+  void setThreads(int n) { dyad_model_set_num_threads(model, n); }
 
   int numOutputs() const { return (int)outs.size(); }
   const char *name(int i) const { return dyad_model_output(model, i)->name; }
@@ -607,4 +621,89 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
     }
   }
   return kl;
+}
+
+llvm::Expected<LayerLatencies>
+dyad::measureLayerLatency(ModuleOp floatModule, StringRef funcName,
+                          ArrayRef<unsigned> bits,
+                          const QuantizePipelineOptions &pipeline,
+                          const CalibrateOptions &options, size_t batch) {
+  auto original = readSignature(floatModule, funcName);
+  if (failed(original))
+    return fail("cannot read the model's signature");
+  size_t nl = mp::weightedLayers(floatModule, funcName).size();
+  LayerLatencies out;
+  out.layer.assign(nl, std::vector<double>(bits.size(), 0.0));
+  out.total.assign(bits.size(), 0.0);
+  // One batch of real samples, the same for every width.
+  CalibrateOptions o = options;
+  o.batch = std::max<size_t>(batch, 1);
+  Batches batches;
+  if (auto err = batches.open(*original, o, o.batch))
+    return std::move(err);
+  auto ins = batches.next();
+  if (!ins)
+    return ins.takeError();
+  auto start = std::chrono::steady_clock::now();
+  for (size_t k = 0; k < bits.size(); ++k) {
+    OwningOpRef<ModuleOp> copy(floatModule.clone());
+    std::vector<Operation *> layers = mp::weightedLayers(*copy, funcName);
+    // (The names now: quantizing rewrites the ops.)
+    std::vector<std::string> names;
+    for (Operation *op : layers)
+      names.push_back(mp::layerName(op));
+    Builder b(copy->getContext());
+    for (Operation *op : layers) {
+      SmallVector<unsigned> supported =
+          cast<QuantizableOpInterface>(op).getWeightBitWidths();
+      if (supported.empty() || llvm::is_contained(supported, bits[k]))
+        op->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(bits[k]));
+    }
+    PassManager pm(copy->getContext());
+    buildFoldCalibrationPipeline(pm, pipeline);
+    buildIntegerizePipeline(pm, pipeline);
+    if (failed(pm.run(*copy)))
+      return fail("cannot quantize the model with its layers at " +
+                  llvm::Twine(bits[k]) + " bits");
+    InstrumentedModel model;
+    if (auto err = model.load(*copy, funcName, /*integer=*/true,
+                              options.target, /*instrument=*/false,
+                              /*profile=*/true))
+      return std::move(err);
+    // One thread: the per-layer sums are then a run's time. Rounds of at
+    // least 20 ms after a warm-up; per kernel (and for the whole run) the
+    // smallest mean over 5 rounds, the least disturbed by the machine.
+    model.setThreads(1);
+    auto clock = [] { return std::chrono::steady_clock::now(); };
+    size_t perRound = 1;
+    for (auto t0 = clock(); secondsSince(t0) < 0.1; ++perRound)
+      if (auto err = model.run(*ins))
+        return std::move(err);
+    std::map<std::string, double> best;
+    double bestTotal = INFINITY;
+    for (int round = 0; round < 5; ++round) {
+      (void)model.takeProfile();
+      auto t0 = clock();
+      for (size_t r = 0; r < perRound; ++r)
+        if (auto err = model.run(*ins))
+          return std::move(err);
+      bestTotal = std::min(bestTotal, secondsSince(t0) / perRound);
+      for (auto &[node, s] : model.takeProfile()) {
+        auto [it, first] = best.insert({node, s / perRound});
+        if (!first)
+          it->second = std::min(it->second, s / perRound);
+      }
+    }
+    out.total[k] = bestTotal;
+    for (size_t i = 0; i < names.size() && i < nl; ++i) {
+      auto it = best.find(names[i]);
+      out.layer[i][k] = it == best.end() ? 0.0 : it->second;
+    }
+    if (options.verbose)
+      llvm::errs() << llvm::format(
+          "dyadc: latency at %u bits: %.4g ms per run of %zu samples "
+          "(%.1f s)\n",
+          bits[k], 1e3 * bestTotal, o.batch, secondsSince(start));
+  }
+  return out;
 }

@@ -20,6 +20,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/xxhash.h"
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
@@ -296,7 +298,8 @@ llvm::Error Compilation::assignWidths() {
       return fail(Phase::MixedPrecision, msg.str());
     };
     if (q.budget.empty())
-      return failMp("--mixed-precision needs --budget (size=F, bops=F)");
+      return failMp("--mixed-precision needs --budget (size=F, bops=F, "
+                    "latency=F)");
     auto budgetSpec = mp::parseBudget(q.budget);
     if (!budgetSpec)
       return failMp(llvm::toString(budgetSpec.takeError()));
@@ -388,6 +391,93 @@ llvm::Error Compilation::assignWidths() {
           return failMp(llvm::toString(std::move(err)));
       }
     }
+    // Latencies, measured on this CPU (for a latency budget only): from the
+    // table when it has them for this CPU and batch, else timed.
+    bool wantLatency =
+        llvm::any_of(*budgetSpec, [](const auto &b) {
+          return b.first == mp::BudgetKind::Latency;
+        });
+    std::vector<std::vector<double>> latency(
+        ops.size(), std::vector<double>(bits.size(), 0.0));
+    double latency8 = 0, latencyFixed = 0;
+    if (wantLatency) {
+      if (tablePath.empty())
+        return failMp("a latency budget needs a calibration table "
+                      "(--calibrate or --calib-table): each width is "
+                      "quantized and timed");
+      auto cpuTarget = resolveCPUTarget(options.target);
+      if (!cpuTarget)
+        return failMp(llvm::toString(cpuTarget.takeError()));
+      std::string features;
+      for (const std::string &f : cpuTarget->requiredFeatures())
+        features += f + ",";
+      std::string cpuKey = llvm::formatv("{0} {1:x-16}", cpuTarget->cpu,
+                                         llvm::xxh3_64bits(features));
+      std::vector<double> total(bits.size(), 0.0);
+      bool cachedLatency = table && table->latency &&
+                           table->latency->cpu == cpuKey &&
+                           table->latency->batch == q.latencyBatch;
+      for (size_t k = 0; cachedLatency && k < bits.size(); ++k) {
+        auto t = table->latency->total.find(bits[k]);
+        cachedLatency = t != table->latency->total.end();
+        if (cachedLatency)
+          total[k] = t->second;
+        for (size_t i = 0; cachedLatency && i < ops.size(); ++i) {
+          auto l = table->latency->layers.find(mp::layerName(ops[i]));
+          cachedLatency = l != table->latency->layers.end() &&
+                          l->second.count(bits[k]);
+          if (cachedLatency)
+            latency[i][k] = l->second.at(bits[k]);
+        }
+      }
+      if (cachedLatency) {
+        llvm::errs() << "mixed precision: latencies from " << tablePath
+                     << " (" << cpuTarget->cpu << ", batch "
+                     << q.latencyBatch << ")\n";
+      } else {
+        if (q.calibrationData.empty())
+          return failMp("a latency budget needs --calibrate DATA (the "
+                        "layers are timed on it; the table has no "
+                        "latencies for this CPU and batch)");
+        QuantizePipelineOptions pipeline;
+        pipeline.table = tablePath;
+        pipeline.weightBits = q.weightBits;
+        pipeline.activationBits = q.activationBits;
+        pipeline.verify = q.verifyIntegerOnly;
+        pipeline.allowFloatOps = q.allowFloatOps;
+        CalibrateOptions o = calibrationRun();
+        o.verbose = options.verbose;
+        auto measured = measureLayerLatency(*module, funcName, bits, pipeline,
+                                            o, q.latencyBatch);
+        if (!measured)
+          return failMp("timing the layers: " +
+                        llvm::toString(measured.takeError()));
+        latency = std::move(measured->layer);
+        total = std::move(measured->total);
+        if (table && table->method != "onnxruntime" &&
+            table->method != "tensorrt") {
+          calib::Table::Latencies lv;
+          lv.cpu = cpuKey;
+          lv.batch = q.latencyBatch;
+          for (size_t k = 0; k < bits.size(); ++k) {
+            lv.total[bits[k]] = total[k];
+            for (size_t i = 0; i < ops.size(); ++i)
+              lv.layers[mp::layerName(ops[i])][bits[k]] = latency[i][k];
+          }
+          table->latency = std::move(lv);
+          if (auto err = calib::writeTable(*table, tablePath))
+            return failMp(llvm::toString(std::move(err)));
+        }
+      }
+      // The all-widest model's time; what its ops without weights take is
+      // the budget's constant part.
+      latency8 = total.back();
+      double layers8 = 0;
+      for (size_t i = 0; i < ops.size(); ++i)
+        layers8 += latency[i].back();
+      latencyFixed = std::max(0.0, latency8 - layers8);
+    }
+
     std::vector<mp::Layer> layers;
     double size8 = 0, bops8 = 0;
     for (size_t i = 0; i < ops.size(); ++i) {
@@ -423,6 +513,7 @@ llvm::Error Compilation::assignWidths() {
         c.sensitivity = sens[i][k];
         c.sizeBytes = l.weights * bits[k] / 8.0;
         c.bops = double(l.macsPerSample) * bits[k] * q.activationBits;
+        c.latency = latency[i][k];
         l.choices.push_back(c);
       }
       if (l.choices.empty())
@@ -433,16 +524,20 @@ llvm::Error Compilation::assignWidths() {
       layers.push_back(std::move(l));
     }
     std::vector<mp::Budget> budgets;
-    for (auto [kind, v] : *budgetSpec)
-      budgets.push_back({kind, v < 0 ? -v * (kind == mp::BudgetKind::Size
-                                                 ? size8
-                                                 : bops8)
-                                     : v});
+    for (auto [kind, v] : *budgetSpec) {
+      double all8 = kind == mp::BudgetKind::Size   ? size8
+                    : kind == mp::BudgetKind::Bops ? bops8
+                                                   : latency8;
+      budgets.push_back({kind, v < 0 ? -v * all8 : v,
+                         kind == mp::BudgetKind::Latency ? latencyFixed : 0.0});
+    }
     if (!q.paretoPath.empty())
       if (auto err = mp::writePareto(
               layers, budgets.empty() ? mp::BudgetKind::Size : budgets[0].kind,
-              20, q.paretoPath,
-              llvm::sys::path::filename(options.input)))
+              20, q.paretoPath, llvm::sys::path::filename(options.input),
+              !budgets.empty() && budgets[0].kind == mp::BudgetKind::Latency
+                  ? latencyFixed
+                  : 0.0))
         return failMp(llvm::toString(std::move(err)));
     auto a = mp::solve(layers, budgets);
     if (!a)
@@ -462,11 +557,24 @@ llvm::Error Compilation::assignWidths() {
                          ops.size(), a->sizeBytes, size8,
                          100 * a->sizeBytes / size8, a->bops, bops8,
                          100 * a->bops / bops8, a->sensitivity);
+      if (wantLatency)
+        os << llvm::format("  latency %.4g of %.4g ms per run at 8 bits "
+                           "(%.1f%%; measured per layer, batch %zu, 1 "
+                           "thread)\n",
+                           1e3 * (a->latency + latencyFixed), 1e3 * latency8,
+                           100 * (a->latency + latencyFixed) / latency8,
+                           q.latencyBatch);
       for (size_t i = 0; i < ops.size(); ++i) {
         const mp::Choice &c = layers[i].choices[a->choice[i]];
-        os << llvm::format("  %2u bits  sensitivity %-10.4g %s%s\n", c.bits,
-                           c.sensitivity, layers[i].name.c_str(),
-                           pinned.count(i) ? " (kept at 8 bits)" : "");
+        if (wantLatency)
+          os << llvm::format("  %2u bits  sensitivity %-10.4g %8.2f us  %s%s\n",
+                             c.bits, c.sensitivity, 1e6 * c.latency,
+                             layers[i].name.c_str(),
+                             pinned.count(i) ? " (kept at 8 bits)" : "");
+        else
+          os << llvm::format("  %2u bits  sensitivity %-10.4g %s%s\n", c.bits,
+                             c.sensitivity, layers[i].name.c_str(),
+                             pinned.count(i) ? " (kept at 8 bits)" : "");
       }
       llvm::errs() << os.str();
     }

@@ -466,7 +466,7 @@ LogicalResult dyad::lowerToLLVMDialect(
 
 llvm::Error dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,
                                      const TargetOptions &options,
-                                     StringRef output) {
+                                     StringRef output, bool profile) {
   auto target = resolveCPUTarget(options);
   if (!target)
     return target.takeError();
@@ -475,8 +475,10 @@ llvm::Error dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,
     return llvm::createStringError("lowering failed");
   signature->cpu = target->cpu;
   signature->cpuFeatures = target->requiredFeatures();
-  if (failed(lowerToLLVMDialect(module, funcName, *signature,
-                                lowerCpuOptionsFor(*target, options.optLevel))))
+  LowerCpuOptions lower = lowerCpuOptionsFor(*target, options.optLevel);
+  lower.profile = profile;
+  lower.nibbleWeights = options.nibbleWeights;
+  if (failed(lowerToLLVMDialect(module, funcName, *signature, lower)))
     return llvm::createStringError("lowering failed");
   auto tm = createTargetMachine(*target, options.optLevel);
   if (!tm)
@@ -492,7 +494,8 @@ llvm::Error dyad::buildSharedLibrary(ModuleOp module, StringRef funcName,
                                    ec.message());
   llvm::Error err = emitObject(**llvmModule, **tm, object);
   if (!err)
-    err = linkSharedLibrary(object, output);
+    err = linkSharedLibrary(object, output,
+                            profile ? profileGroups(module).size() : 0);
   llvm::sys::fs::remove(object);
   return err;
 }

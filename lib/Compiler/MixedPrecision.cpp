@@ -63,7 +63,29 @@ std::vector<Operation *> mp::weightedLayers(ModuleOp module,
 }
 
 static double cost(const Choice &c, BudgetKind kind) {
-  return kind == BudgetKind::Size ? c.sizeBytes : c.bops;
+  switch (kind) {
+  case BudgetKind::Size: return c.sizeBytes;
+  case BudgetKind::Bops: return c.bops;
+  case BudgetKind::Latency: return c.latency;
+  }
+  return 0;
+}
+
+double mp::total(const Assignment &a, BudgetKind kind) {
+  switch (kind) {
+  case BudgetKind::Size: return a.sizeBytes;
+  case BudgetKind::Bops: return a.bops;
+  case BudgetKind::Latency: return a.latency;
+  }
+  return 0;
+}
+
+/// Adds choice `c` to the totals of `a`.
+static void add(Assignment &a, const Choice &c) {
+  a.sensitivity += c.sensitivity;
+  a.sizeBytes += c.sizeBytes;
+  a.bops += c.bops;
+  a.latency += c.latency;
 }
 
 static std::string number(double v) {
@@ -73,7 +95,21 @@ static std::string number(double v) {
 }
 
 static const char *budgetName(BudgetKind kind) {
-  return kind == BudgetKind::Size ? "size" : "bops";
+  switch (kind) {
+  case BudgetKind::Size: return "size";
+  case BudgetKind::Bops: return "bops";
+  case BudgetKind::Latency: return "latency";
+  }
+  return "";
+}
+
+static const char *budgetUnit(BudgetKind kind) {
+  switch (kind) {
+  case BudgetKind::Size: return ", in bytes";
+  case BudgetKind::Bops: return ", BOPs per sample";
+  case BudgetKind::Latency: return ", ms per run, measured";
+  }
+  return "";
 }
 
 /// The smallest total of `kind` any assignment reaches (ties respected:
@@ -142,17 +178,18 @@ llvm::Expected<Assignment> mp::solve(const std::vector<Layer> &layers,
       for (size_t k = 0; k < layers[i].choices.size(); ++k) {
         cols.push_back(column[i][k]);
         // Scaled to a right-hand side of 1 (BOPs run to 1e9 and more).
-        coefs.push_back(cost(layers[i].choices[k], b.kind) / b.limit);
+        coefs.push_back(cost(layers[i].choices[k], b.kind) /
+                        (b.limit - b.offset));
       }
-    double least = smallest(layers, b.kind);
+    double least = smallest(layers, b.kind) + b.offset;
+    // Latencies are seconds; they are read in ms.
+    double shown = b.kind == BudgetKind::Latency ? 1e3 : 1;
     if (least > b.limit * (1 + 1e-12))
       return fail(llvm::formatv("the {0} budget {1} is infeasible: the "
                                 "smallest reachable is {2} (every layer at "
                                 "its cheapest allowed width{3})",
-                                budgetName(b.kind), number(b.limit),
-                                number(least),
-                                b.kind == BudgetKind::Size ? ", in bytes"
-                                                           : ", BOPs per sample")
+                                budgetName(b.kind), number(b.limit * shown),
+                                number(least * shown), budgetUnit(b.kind))
                       .str());
     Cbc_addRow(model.get(), budgetName(b.kind), (int)cols.size(),
                cols.data(), coefs.data(), 'L', 1.0);
@@ -201,10 +238,7 @@ llvm::Expected<Assignment> mp::solve(const std::vector<Layer> &layers,
       if (x[column[i][k]] > x[column[i][best]])
         best = k;
     a.choice.push_back(best);
-    const Choice &c = layers[i].choices[best];
-    a.sensitivity += c.sensitivity;
-    a.sizeBytes += c.sizeBytes;
-    a.bops += c.bops;
+    add(a, layers[i].choices[best]);
   }
   return a;
 }
@@ -225,13 +259,10 @@ mp::solveExhaustive(const std::vector<Layer> &layers,
         auto [it, first] = tieBits.insert({layers[i].tie, c.bits});
         ok = first || it->second == c.bits;
       }
-      a.sensitivity += c.sensitivity;
-      a.sizeBytes += c.sizeBytes;
-      a.bops += c.bops;
+      add(a, c);
     }
     for (const Budget &b : budgets)
-      ok = ok && (b.kind == BudgetKind::Size ? a.sizeBytes : a.bops) <=
-                     b.limit * (1 + 1e-12);
+      ok = ok && total(a, b.kind) + b.offset <= b.limit * (1 + 1e-12);
     if (ok && (!best || a.sensitivity < best->sensitivity))
       best = a;
     size_t i = 0;
@@ -248,7 +279,7 @@ mp::parseBudget(StringRef spec) {
   SmallVector<StringRef> items;
   spec.split(items, ',', -1, /*KeepEmpty=*/false);
   if (items.empty())
-    return fail("--budget: empty (expected size=F or bops=F)");
+    return fail("--budget: empty (expected size=F, bops=F or latency=F)");
   for (StringRef item : items) {
     auto [key, value] = item.split('=');
     key = key.trim();
@@ -258,10 +289,19 @@ mp::parseBudget(StringRef spec) {
       kind = BudgetKind::Size;
     else if (key == "bops")
       kind = BudgetKind::Bops;
+    else if (key == "latency")
+      kind = BudgetKind::Latency;
     else
       return fail("--budget: unknown budget '" + key +
-                  "' (expected size or bops)");
+                  "' (expected size, bops or latency)");
     bool percent = value.consume_back("%");
+    double unit = 0; // an absolute latency: seconds per unit
+    if (kind == BudgetKind::Latency && !percent) {
+      if (value.consume_back("ms"))
+        unit = 1e-3;
+      else if (value.consume_back("us"))
+        unit = 1e-6;
+    }
     double v;
     if (value.getAsDouble(v) || !std::isfinite(v) || v <= 0)
       return fail("--budget " + key + ": '" + item.split('=').second +
@@ -270,15 +310,22 @@ mp::parseBudget(StringRef spec) {
     // figure: encoded as a negative fraction until the layers are known.
     if (percent)
       v = -(v / 100);
+    else if (unit)
+      v *= unit;
     else if (v <= 1)
       v = -v;
+    else if (kind == BudgetKind::Latency)
+      return fail("--budget latency: '" + item.split('=').second +
+                  "': a fraction up to 1, a percentage, or a time in ms or "
+                  "us");
     out.push_back({kind, v});
   }
   return out;
 }
 
 llvm::Error mp::writePareto(const std::vector<Layer> &layers, BudgetKind kind,
-                            unsigned steps, StringRef path, StringRef model) {
+                            unsigned steps, StringRef path, StringRef model,
+                            double offset) {
   double low = smallest(layers, kind), high = 0;
   for (const Layer &l : layers) {
     double m = 0;
@@ -294,22 +341,29 @@ llvm::Error mp::writePareto(const std::vector<Layer> &layers, BudgetKind kind,
   for (unsigned i = 0; i <= steps; ++i) {
     double limit = low + (high - low) * i / std::max(steps, 1u);
     auto a = solve(layers, {{kind, limit * (1 + 1e-12)}});
+    limit += offset;
     if (!a) {
       llvm::consumeError(a.takeError());
       continue;
     }
     points.push_back({limit, std::move(*a)});
   }
+  bool measured = llvm::any_of(layers, [](const Layer &l) {
+    return llvm::any_of(l.choices, [](const Choice &c) { return c.latency > 0; });
+  });
   llvm::json::Array arr;
   for (const Point &p : points) {
     llvm::json::Object bits;
     for (size_t i = 0; i < layers.size(); ++i)
       bits[layers[i].name] = (int64_t)layers[i].choices[p.a.choice[i]].bits;
-    arr.push_back(llvm::json::Object{{"limit", p.limit},
-                                     {"sensitivity", p.a.sensitivity},
-                                     {"size_bytes", p.a.sizeBytes},
-                                     {"bops", p.a.bops},
-                                     {"bits", std::move(bits)}});
+    llvm::json::Object point{{"limit", p.limit},
+                             {"sensitivity", p.a.sensitivity},
+                             {"size_bytes", p.a.sizeBytes},
+                             {"bops", p.a.bops},
+                             {"bits", std::move(bits)}};
+    if (measured) // predicted from the measured per-layer latencies
+      point["latency_s"] = p.a.latency + offset;
+    arr.push_back(std::move(point));
   }
   llvm::json::Object root{{"format", "dyad-pareto"},
                           {"model", model.str()},
@@ -330,7 +384,7 @@ llvm::Error mp::writePareto(const std::vector<Layer> &layers, BudgetKind kind,
   const double W = 640, H = 400, L = 80, R = 20, T = 30, B = 50;
   double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
   auto xOf = [&](const Point &p) {
-    return kind == BudgetKind::Size ? p.a.sizeBytes : p.a.bops;
+    return total(p.a, kind) + (kind == BudgetKind::Latency ? offset : 0);
   };
   auto yOf = [&](const Point &p) {
     return std::log10(std::max(p.a.sensitivity, 1e-12));
@@ -353,8 +407,10 @@ llvm::Error mp::writePareto(const std::vector<Layer> &layers, BudgetKind kind,
                        W, H);
   svg << llvm::formatv("<text x=\"{0}\" y=\"18\">{1}: summed sensitivity "
                        "(log10) against {2}</text>\n",
-                       L, model, kind == BudgetKind::Size ? "weight bytes"
-                                                          : "BOPs per sample");
+                       L, model,
+                       kind == BudgetKind::Size   ? "weight bytes"
+                       : kind == BudgetKind::Bops ? "BOPs per sample"
+                                                  : "seconds per run");
   svg << llvm::formatv("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" "
                        "stroke=\"black\"/>\n<line x1=\"{0}\" y1=\"{3}\" "
                        "x2=\"{0}\" y2=\"{1}\" stroke=\"black\"/>\n",

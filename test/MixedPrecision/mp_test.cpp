@@ -1,7 +1,7 @@
 //===- mp_test.cpp - the mixed-precision ILP against exhaustive search ----===//
 //
 //   dyad-mp-test random N SEED   N random problems (1-7 layers, 1-3 widths
-//                                each, ties, size and BOPs budgets) solved
+//                                each, ties, size, BOPs and latency budgets) solved
 //                                by CBC and by enumeration: the optimal
 //                                sensitivities must agree, and the ILP's
 //                                answer must meet every budget and tie
@@ -22,12 +22,13 @@ using namespace dyad::mp;
 
 static bool feasible(const std::vector<Layer> &layers,
                      const std::vector<Budget> &budgets, const Assignment &a) {
-  double size = 0, bops = 0;
+  Assignment sum;
   std::map<int, unsigned> tie;
   for (size_t i = 0; i < layers.size(); ++i) {
     const Choice &c = layers[i].choices[a.choice[i]];
-    size += c.sizeBytes;
-    bops += c.bops;
+    sum.sizeBytes += c.sizeBytes;
+    sum.bops += c.bops;
+    sum.latency += c.latency;
     if (layers[i].tie >= 0) {
       auto [it, first] = tie.insert({layers[i].tie, c.bits});
       if (!first && it->second != c.bits)
@@ -35,9 +36,15 @@ static bool feasible(const std::vector<Layer> &layers,
     }
   }
   for (const Budget &b : budgets)
-    if ((b.kind == BudgetKind::Size ? size : bops) > b.limit * (1 + 1e-9))
+    if (total(sum, b.kind) + b.offset > b.limit * (1 + 1e-9))
       return false;
   return true;
+}
+
+static const char *kindName(BudgetKind kind) {
+  return kind == BudgetKind::Size   ? "size"
+         : kind == BudgetKind::Bops ? "bops"
+                                    : "latency";
 }
 
 static int random(int n, unsigned seed) {
@@ -52,7 +59,7 @@ static int random(int n, unsigned seed) {
   const unsigned widths[] = {2, 4, 6, 8};
   for (int t = 0; t < n; ++t) {
     std::vector<Layer> layers(pick(1, 7));
-    double size8 = 0, bops8 = 0;
+    double size8 = 0, bops8 = 0, latency8 = 0;
     for (size_t i = 0; i < layers.size(); ++i) {
       Layer &l = layers[i];
       l.name = "layer" + std::to_string(i);
@@ -68,6 +75,11 @@ static int random(int n, unsigned seed) {
         c.sensitivity = pick(0, 9) == 0 ? 0.5 : uniform(0, 1) / (b * b);
         c.sizeBytes = l.weights * b / 8.0;
         c.bops = double(l.macsPerSample) * b * 8;
+        // Measured latencies need not fall with the width (a 4-bit kernel
+        // is slower where its weights are in cache).
+        c.latency = 1e-6 * l.weights * uniform(0.3, 1.2);
+        if (b == 8)
+          latency8 += c.latency;
         l.choices.push_back(c);
       }
       size8 += l.weights;
@@ -78,6 +90,11 @@ static int random(int n, unsigned seed) {
       budgets.push_back({BudgetKind::Size, size8 * uniform(0.1, 1.05)});
     if (budgets.empty() || pick(0, 2) == 0)
       budgets.push_back({BudgetKind::Bops, bops8 * uniform(0.1, 1.05)});
+    if (pick(0, 2) == 0) { // with the model's other ops' time as offset
+      double rest = latency8 * uniform(0, 0.5);
+      budgets.push_back(
+          {BudgetKind::Latency, (latency8 + rest) * uniform(0.5, 1.1), rest});
+    }
     std::optional<Assignment> best = solveExhaustive(layers, budgets);
     llvm::Expected<Assignment> ilp = solve(layers, budgets);
     if (!best) {
@@ -106,14 +123,15 @@ static int random(int n, unsigned seed) {
           llvm::outs() << " " << layers[i].choices[k].bits << "b s="
                        << layers[i].choices[k].sensitivity << " size="
                        << layers[i].choices[k].sizeBytes << " bops="
-                       << layers[i].choices[k].bops
+                       << layers[i].choices[k].bops << " latency="
+                       << layers[i].choices[k].latency
                        << (ilp->choice[i] == k ? " [ilp]" : "")
                        << (best->choice[i] == k ? " [best]" : "");
         llvm::outs() << "\n";
       }
       for (const Budget &b : budgets)
-        llvm::outs() << (b.kind == BudgetKind::Size ? "size" : "bops")
-                     << " <= " << b.limit << "\n";
+        llvm::outs() << kindName(b.kind) << " <= " << b.limit << " (offset "
+                     << b.offset << ")\n";
       llvm::outs() << "instance " << t << ": ILP " << ilp->sensitivity
                    << " (feasible " << feasible(layers, budgets, *ilp)
                    << "), exhaustive " << best->sensitivity << "\n";
@@ -137,7 +155,7 @@ int main(int argc, char **argv) {
       return 1;
     }
     for (auto [kind, v] : *b)
-      llvm::outs() << (kind == BudgetKind::Size ? "size" : "bops") << " "
+      llvm::outs() << kindName(kind) << " "
                    << (v < 0 ? "fraction " : "absolute ") << std::fabs(v)
                    << "\n";
     return 0;

@@ -135,8 +135,9 @@ static cl::list<unsigned> mixedBits(
 static cl::opt<std::string> budget(
     "budget",
     cl::desc("Mixed-precision budgets: size=F (weight bytes), bops=F (BOPs "
-             "per sample); F <= 1 or N% is a fraction of the all-8-bit "
-             "figure, larger is absolute (e.g. size=0.6,bops=50%)"),
+             "per sample), latency=F (measured on this CPU); F <= 1 or N% "
+             "is a fraction of the all-8-bit figure, larger is absolute "
+             "(latency in ms or us) (e.g. size=0.6,bops=50%,latency=0.8)"),
     cl::value_desc("kind=value,..."), cl::cat(quantCat));
 static cl::list<std::string> keep8bit(
     "keep-8bit",
@@ -161,6 +162,11 @@ static cl::opt<unsigned> hessianProbes(
     cl::desc("Rademacher vectors per layer for --sensitivity hessian "
              "(default 16)"),
     cl::init(16), cl::cat(quantCat));
+static cl::opt<unsigned> latencyBatch(
+    "latency-batch",
+    cl::desc("Samples per run when a latency budget times the layers "
+             "(default 1)"),
+    cl::init(1), cl::cat(quantCat));
 static cl::opt<std::string> paretoPath(
     "pareto",
     cl::desc("Write the mixed-precision frontier (summed sensitivity against "
@@ -264,6 +270,7 @@ int main(int argc, char **argv) {
   q.sensitivity = sensitivityMethod;
   q.paretoPath = paretoPath;
   q.hessianProbes = hessianProbes;
+  q.latencyBatch = latencyBatch;
   if (mixedPrecision && !quantize) {
     errs() << "dyadc: --mixed-precision needs --quantize\n";
     return 1;

@@ -171,6 +171,18 @@ struct Table {
     std::map<std::string, std::map<unsigned, double>> layers;
   };
   std::optional<Sensitivities> sensitivity;
+  /// Per-layer latencies cached by dyadc --mixed-precision with a latency
+  /// budget, valid for one CPU (its name and a hash of its features) and
+  /// batch: per layer (ONNX node) weight bits -> seconds per run of its
+  /// kernel, and the whole model's seconds per run with every layer at
+  /// those bits.
+  struct Latencies {
+    std::string cpu;
+    uint64_t batch = 1;
+    std::map<unsigned, double> total;
+    std::map<std::string, std::map<unsigned, double>> layers;
+  };
+  std::optional<Latencies> latency;
 };
 
 /// Writes Dyad's JSON table (atomically: a temporary file renamed over path):

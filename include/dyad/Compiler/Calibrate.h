@@ -12,6 +12,7 @@
 
 #include "dyad/Calibration/Calibration.h"
 #include "dyad/Compiler/Compiler.h"
+#include "dyad/Compiler/Pipelines.h"
 
 namespace dyad {
 
@@ -64,6 +65,27 @@ measureWeightSensitivity(mlir::ModuleOp floatModule, llvm::StringRef funcName,
                          const CalibrateOptions &options,
                          SensitivityMethod method = SensitivityMethod::KL,
                          unsigned probes = 16);
+
+/// Measured latencies for a latency budget: per weighted layer
+/// (mp::weightedLayers order) and width of `bits`, the seconds per run of
+/// its kernel; per width, the whole model's seconds per run.
+struct LayerLatencies {
+  std::vector<std::vector<double>> layer; // [layer][width]
+  std::vector<double> total;              // [width]
+};
+
+/// Times each weighted layer of `floatModule` at each width of `bits`: per
+/// width, a copy with every layer that takes it at that width is
+/// quantized (`pipeline`: the calibration table), compiled for
+/// `options.target` with per-kernel timers (dyadc --profile) and run on
+/// the first `batch` calibration samples, one thread, until the timings
+/// settle (the minimum over rounds of the mean per run). `layers x widths`
+/// settings in `widths` compiles.
+llvm::Expected<LayerLatencies>
+measureLayerLatency(mlir::ModuleOp floatModule, llvm::StringRef funcName,
+                    llvm::ArrayRef<unsigned> bits,
+                    const QuantizePipelineOptions &pipeline,
+                    const CalibrateOptions &options, size_t batch);
 
 } // namespace dyad
 

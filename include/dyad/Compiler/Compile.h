@@ -85,7 +85,9 @@ struct QuantizeOptions {
   /// layer from `mixedBits`, chosen by an ILP over ZeroQ sensitivities
   /// measured on the calibration data, under `budget` ("size=0.6",
   /// "bops=0.5", both). Layers named in `keep8bit` ("first", "last" or
-  /// ONNX node names) stay at 8 bits.
+  /// ONNX node names) stay at 8 bits. A "latency=F" budget times every
+  /// layer at every width on this CPU (measureLayerLatency) on
+  /// `latencyBatch` samples.
   bool mixedPrecision = false;
   std::vector<unsigned> mixedBits = {4, 8};
   std::string budget;
@@ -100,6 +102,7 @@ struct QuantizeOptions {
   /// plot beside it); empty: none.
   std::string paretoPath;
   unsigned hessianProbes = 16;
+  size_t latencyBatch = 1;
 };
 
 /// A phase starting (`finished` false) or ending.

@@ -116,11 +116,12 @@ mlir::LogicalResult lowerToLLVMDialect(
 
 /// Stages 3-6 in one call: a dyad module to a shared library at `output`
 /// (no header). Used where a model is compiled as a step of something else
-/// (calibration runs an instrumented copy of the model).
+/// (calibration runs an instrumented copy of the model; mixed precision
+/// times each layer of a copy compiled with `profile`).
 llvm::Error buildSharedLibrary(mlir::ModuleOp module,
                                llvm::StringRef funcName,
                                const TargetOptions &options,
-                               llvm::StringRef output);
+                               llvm::StringRef output, bool profile = false);
 
 /// The C header describing a compiled model.
 std::string modelHeader(const ModelSignature &signature,

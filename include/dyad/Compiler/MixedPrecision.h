@@ -7,7 +7,8 @@
 //
 //   min  sum_i sum_k  S_i(k) x_ik
 //   s.t. sum_k x_ik = 1                       (one width per layer)
-//        sum_i sum_k  c_i(k) x_ik <= B        (each budget: size, BOPs)
+//        sum_i sum_k  c_i(k) x_ik <= B        (each budget: size, BOPs,
+//                                              measured latency)
 //        x_ak = x_bk                          (tied layers)
 //        x_ik in {0, 1}
 //
@@ -33,6 +34,7 @@ struct Choice {
   double sensitivity = 0; // S_i(k)
   double sizeBytes = 0;   // weight bytes at this width
   double bops = 0;        // MACs * weight bits * activation bits
+  double latency = 0;     // seconds per run of the layer's kernel, measured
 };
 
 struct Layer {
@@ -43,17 +45,19 @@ struct Layer {
   int tie = -1;                // layers with the same tie >= 0 share bits
 };
 
-enum class BudgetKind { Size, Bops };
+enum class BudgetKind { Size, Bops, Latency };
 
 struct Budget {
   BudgetKind kind;
-  double limit; // bytes, or BOPs per sample
+  double limit;      // bytes, BOPs per sample, or seconds per run
+  double offset = 0; // what the rest of the model adds to the layers' sum
+                     // (latency: the ops without weights)
 };
 
 /// The chosen choice index per layer, and its totals.
 struct Assignment {
   std::vector<size_t> choice;
-  double sensitivity = 0, sizeBytes = 0, bops = 0;
+  double sensitivity = 0, sizeBytes = 0, bops = 0, latency = 0;
 };
 
 /// Solves the ILP with CBC. An infeasible budget is an error naming the
@@ -65,19 +69,24 @@ llvm::Expected<Assignment> solve(const std::vector<Layer> &layers,
 std::optional<Assignment> solveExhaustive(const std::vector<Layer> &layers,
                                           const std::vector<Budget> &budgets);
 
-/// Parses `size=0.6,bops=1e9`: a value up to 1 is a fraction of the
-/// all-8-bit figure, a larger one is absolute (bytes; BOPs per sample);
-/// a trailing `%` is a percentage of the all-8-bit figure.
+/// Parses `size=0.6,bops=1e9,latency=0.8`: a value up to 1 is a fraction
+/// of the all-8-bit figure, a larger one is absolute (bytes; BOPs per
+/// sample); a trailing `%` is a percentage of the all-8-bit figure. An
+/// absolute latency takes a unit, `ms` or `us` (returned in seconds).
 llvm::Expected<std::vector<std::pair<BudgetKind, double>>>
 parseBudget(llvm::StringRef spec);
 
 /// The frontier of sensitivity against one budget kind: the optimum at
 /// `steps` + 1 limits evenly between the cheapest assignment and the
 /// all-widest one, written as JSON (`path`) and as an SVG plot next to it
-/// (`path` with .svg). Infeasible points are skipped.
+/// (`path` with .svg). Infeasible points are skipped. `offset` is the
+/// budget's constant part (Budget::offset).
 llvm::Error writePareto(const std::vector<Layer> &layers, BudgetKind kind,
                         unsigned steps, llvm::StringRef path,
-                        llvm::StringRef model);
+                        llvm::StringRef model, double offset = 0);
+
+/// An assignment's total of one budget kind (without the offset).
+double total(const Assignment &a, BudgetKind kind);
 
 /// The weighted layers of `module`'s function: ops of
 /// QuantizableOpInterface with a constant float weight, in program order.

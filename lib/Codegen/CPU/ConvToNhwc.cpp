@@ -179,6 +179,25 @@ DenseElementsAttr permuteConstant(DenseElementsAttr attr,
   return DenseElementsAttr::getFromRawBuffer(newType, out);
 }
 
+/// `v` sign-extended to `elt`, elementwise, as a generic.
+Value signExtendGeneric(OpBuilder &b, Location loc, Value v, Type elt) {
+  auto type = cast<RankedTensorType>(v.getType());
+  Value init = tensor::EmptyOp::create(b, loc, tensor::getMixedSizes(b, loc, v),
+                                       elt);
+  unsigned rank = type.getRank();
+  SmallVector<AffineMap> maps(
+      2, AffineMap::getMultiDimIdentityMap(rank, b.getContext()));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type.clone(elt), ValueRange{v}, ValueRange{init}, maps,
+             iters,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::ExtSIOp::create(nb, l, elt, args[0])));
+             })
+      .getResult(0);
+}
+
 /// The filter `w`, permuted: a constant at compile time, else a transpose.
 /// An explicit sign extension of a narrow filter is dropped (the named op
 /// extends).
@@ -186,6 +205,21 @@ Value permuteFilter(OpBuilder &b, Location loc, Value w,
                     ArrayRef<int64_t> perm) {
   if (Value narrow = extensionSource(w))
     w = narrow;
+  // A depthwise filter is its C x 1 x k... weight collapsed: the collapse
+  // of the narrow source (of the constant itself, which then folds).
+  if (auto collapse = w.getDefiningOp<tensor::CollapseShapeOp>()) {
+    Value src = collapse.getSrc();
+    if (Value narrow = extensionSource(src))
+      src = narrow;
+    auto type = collapse.getResultType().clone(
+        getElementTypeOrSelf(src.getType()));
+    DenseElementsAttr c;
+    if (matchPattern(src, m_Constant(&c)) && type.hasStaticShape())
+      w = arith::ConstantOp::create(b, loc, c.reshape(type));
+    else if (src != collapse.getSrc())
+      w = tensor::CollapseShapeOp::create(b, loc, type, src,
+                                          collapse.getReassociationIndices());
+  }
   DenseElementsAttr attr;
   if (matchPattern(w, m_Constant(&attr)))
     if (DenseElementsAttr p = permuteConstant(attr, perm))
@@ -402,6 +436,13 @@ struct ToNhwc : OpRewritePattern<OpTy> {
     Value xt = inputToNhwc(rewriter, loc, x, narrow);
     Value initT = transposeGeneric(rewriter, loc, init, kToNhwc);
     Value wt = isConv ? permuteFilter(rewriter, loc, w, filterPerm) : w;
+    // A narrow depthwise filter is stored narrow (an i8 or, after
+    // dyad-cpu-pack-vnni, i4 constant) and widened to i32 once per run, in
+    // a loop of its own before the kernel: the depthwise kernel
+    // multiplies in i32 lanes, and a widening per tap costs it 4%.
+    if (narrow && std::is_same_v<NhwcOp, linalg::DepthwiseConv2DNhwcHwcOp> &&
+        getElementTypeOrSelf(wt.getType()) != outType.getElementType())
+      wt = signExtendGeneric(rewriter, loc, wt, outType.getElementType());
     auto strides = llvm::to_vector(op.getStrides().template getValues<int64_t>());
     auto dilations =
         llvm::to_vector(op.getDilations().template getValues<int64_t>());

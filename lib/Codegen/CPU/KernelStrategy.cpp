@@ -324,10 +324,14 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   // would load and store packed bits. Those ops stay scalar. (The i4
   // weights of a packed VNNI op are the exception: their vector reads
   // become reads of the nibble-packed bytes, dyad-cpu-pack-nibbles.)
+  // Nor are i4 constants read elementwise (a depthwise filter widened
+  // before its kernel).
   bool vnni = matchVnniConv(op) || matchVnniMatmul(op);
   for (OpOperand &v : op->getOpOperands())
     if (getElementTypeOrSelf(v.get().getType()).getIntOrFloatBitWidth() < 8 &&
-        !(vnni && v.getOperandNumber() == 1))
+        !(vnni && v.getOperandNumber() == 1) &&
+        !(getElementTypeOrSelf(v.get().getType()).isInteger(4) &&
+          v.get().getDefiningOp<arith::ConstantOp>()))
       return std::nullopt;
   // i4 weights come two steps of 4 per byte: a reduction tile of an even
   // number of steps reads whole bytes.
