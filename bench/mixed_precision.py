@@ -96,7 +96,7 @@ def main():
     ap.add_argument("--models", default="mnist_cnn,fashion_dwsep,gemm3")
     ap.add_argument("--budgets", nargs="*",
                     default=["size=0.5", "size=0.6", "size=0.75",
-                             "size=0.6,latency=1.05"])
+                             "size=0.6,latency=105%", "latency=0.7"])
     ap.add_argument("--json")
     args = ap.parse_args()
     import datasets

@@ -126,6 +126,10 @@ public:
   const char *name(int i) const { return dyad_model_output(model, i)->name; }
   int32_t dtype(int i) const { return outs[i].dtype; }
   const void *buffer(int i) const { return buffers[i].data(); }
+  /// The last dim of output i in the last run (1 for a scalar).
+  int64_t lastDim(int i) const {
+    return outs[i].rank > 0 ? outs[i].shape[outs[i].rank - 1] : 1;
+  }
   size_t count(int i) const {
     size_t n = 1;
     for (int d = 0; d < outs[i].rank; ++d)
@@ -704,6 +708,106 @@ dyad::measureLayerLatency(ModuleOp floatModule, StringRef funcName,
           "dyadc: latency at %u bits: %.4g ms per run of %zu samples "
           "(%.1f s)\n",
           bits[k], 1e3 * bestTotal, o.batch, secondsSince(start));
+  }
+  return out;
+}
+
+llvm::Expected<std::vector<AssignmentQuality>>
+dyad::measureAssignments(ModuleOp floatModule, StringRef funcName,
+                         const std::vector<std::vector<unsigned>> &assignments,
+                         const QuantizePipelineOptions &pipeline,
+                         const CalibrateOptions &options) {
+  auto original = readSignature(floatModule, funcName);
+  if (failed(original))
+    return fail("cannot read the model's signature");
+  // The float model's first output on every sample, once.
+  InstrumentedModel reference;
+  if (auto err = reference.load(floatModule, funcName, /*integer=*/false,
+                                options.target, /*instrument=*/false))
+    return std::move(err);
+  if (reference.numOutputs() < 1)
+    return fail("the model has no output");
+  std::vector<float> want;
+  {
+    Batches batches;
+    if (auto err = batches.open(*original, options, options.count))
+      return std::move(err);
+    while (true) {
+      auto ins = batches.next();
+      if (!ins)
+        return ins.takeError();
+      if (ins->empty())
+        break;
+      if (auto err = reference.run(*ins))
+        return std::move(err);
+      if (reference.dtype(0) != DYAD_FLOAT32)
+        return fail("the model's first output is not float32");
+      const float *y = static_cast<const float *>(reference.buffer(0));
+      want.insert(want.end(), y, y + reference.count(0));
+    }
+  }
+  std::vector<AssignmentQuality> out;
+  auto start = std::chrono::steady_clock::now();
+  for (const std::vector<unsigned> &bits : assignments) {
+    OwningOpRef<ModuleOp> copy(floatModule.clone());
+    std::vector<Operation *> layers = mp::weightedLayers(*copy, funcName);
+    if (layers.size() != bits.size())
+      return fail("an assignment does not match the model's layers");
+    Builder b(copy->getContext());
+    for (size_t i = 0; i < layers.size(); ++i)
+      layers[i]->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(bits[i]));
+    PassManager pm(copy->getContext());
+    buildFoldCalibrationPipeline(pm, pipeline);
+    buildIntegerizePipeline(pm, pipeline);
+    if (failed(pm.run(*copy)))
+      return fail("cannot quantize the model with an assignment's widths");
+    InstrumentedModel model;
+    if (auto err = model.load(*copy, funcName, /*integer=*/true,
+                              options.target, /*instrument=*/false))
+      return std::move(err);
+    Batches batches;
+    if (auto err = batches.open(*original, options, options.count))
+      return std::move(err);
+    size_t at = 0, same = 0, rows = 0;
+    double signal = 0, noise = 0;
+    while (true) {
+      auto ins = batches.next();
+      if (!ins)
+        return ins.takeError();
+      if (ins->empty())
+        break;
+      if (auto err = model.run(*ins))
+        return std::move(err);
+      if (model.dtype(0) != DYAD_FLOAT32)
+        return fail("the quantized model's first output is not float32");
+      const float *y = static_cast<const float *>(model.buffer(0));
+      size_t n = model.count(0);
+      int64_t last = model.lastDim(0);
+      if (at + n > want.size() || last < 1)
+        return fail("the quantized model's output differs in shape");
+      for (size_t r = 0; r + last <= n; r += last) {
+        const float *w = want.data() + at + r, *g = y + r;
+        same += std::max_element(w, w + last) - w ==
+                std::max_element(g, g + last) - g;
+        ++rows;
+      }
+      for (size_t i = 0; i < n; ++i) {
+        double d = double(y[i]) - want[at + i];
+        signal += double(want[at + i]) * want[at + i];
+        noise += d * d;
+      }
+      at += n;
+    }
+    AssignmentQuality q;
+    q.top1Agreement = rows ? double(same) / rows : 0;
+    q.outputSqnrDb = noise > 0 ? 10 * std::log10(signal / noise) : INFINITY;
+    out.push_back(q);
+    if (options.verbose)
+      llvm::errs() << llvm::format(
+          "dyadc: pareto point %zu/%zu: top-1 agreement %.4f, output SQNR "
+          "%.1f dB (%.1f s)\n",
+          out.size(), assignments.size(), q.top1Agreement, q.outputSqnrDb,
+          secondsSince(start));
   }
   return out;
 }

@@ -180,6 +180,7 @@ private:
   llvm::Error importModel();
   llvm::Error quantizeModel();
   llvm::Error assignWidths();
+  QuantizePipelineOptions quantizePipeline() const;
   llvm::Error writeReport(ModuleOp floatModule, ModuleOp qdqModule);
 
   const CompileOptions &options;
@@ -255,12 +256,7 @@ llvm::Error Compilation::quantizeModel() {
     if (llvm::Error err = assignWidths())
       return err;
 
-  QuantizePipelineOptions pipeline;
-  pipeline.table = tablePath;
-  pipeline.weightBits = q.weightBits;
-  pipeline.activationBits = q.activationBits;
-  pipeline.verify = q.verifyIntegerOnly;
-  pipeline.allowFloatOps = q.allowFloatOps;
+  QuantizePipelineOptions pipeline = quantizePipeline();
   OwningOpRef<ModuleOp> floatCopy, qdqCopy;
   bool report = !q.reportPath.empty();
   if (llvm::Error err = phase(Phase::Quantize, "quantize",
@@ -289,6 +285,18 @@ llvm::Error Compilation::quantizeModel() {
   return phase(Phase::Report, "report " + q.reportPath, [&] {
     return writeReport(*floatCopy, *qdqCopy);
   });
+}
+
+/// The quantization pipeline's options for this compilation (its table).
+QuantizePipelineOptions Compilation::quantizePipeline() const {
+  const QuantizeOptions &q = options.quant;
+  QuantizePipelineOptions pipeline;
+  pipeline.table = tablePath;
+  pipeline.weightBits = q.weightBits;
+  pipeline.activationBits = q.activationBits;
+  pipeline.verify = q.verifyIntegerOnly;
+  pipeline.allowFloatOps = q.allowFloatOps;
+  return pipeline;
 }
 
 llvm::Error Compilation::assignWidths() {
@@ -439,16 +447,11 @@ llvm::Error Compilation::assignWidths() {
           return failMp("a latency budget needs --calibrate DATA (the "
                         "layers are timed on it; the table has no "
                         "latencies for this CPU and batch)");
-        QuantizePipelineOptions pipeline;
-        pipeline.table = tablePath;
-        pipeline.weightBits = q.weightBits;
-        pipeline.activationBits = q.activationBits;
-        pipeline.verify = q.verifyIntegerOnly;
-        pipeline.allowFloatOps = q.allowFloatOps;
         CalibrateOptions o = calibrationRun();
         o.verbose = options.verbose;
-        auto measured = measureLayerLatency(*module, funcName, bits, pipeline,
-                                            o, q.latencyBatch);
+        auto measured = measureLayerLatency(*module, funcName, bits,
+                                            quantizePipeline(), o,
+                                            q.latencyBatch);
         if (!measured)
           return failMp("timing the layers: " +
                         llvm::toString(measured.takeError()));
@@ -531,14 +534,44 @@ llvm::Error Compilation::assignWidths() {
       budgets.push_back({kind, v < 0 ? -v * all8 : v,
                          kind == mp::BudgetKind::Latency ? latencyFixed : 0.0});
     }
-    if (!q.paretoPath.empty())
-      if (auto err = mp::writePareto(
-              layers, budgets.empty() ? mp::BudgetKind::Size : budgets[0].kind,
-              20, q.paretoPath, llvm::sys::path::filename(options.input),
-              !budgets.empty() && budgets[0].kind == mp::BudgetKind::Latency
-                  ? latencyFixed
-                  : 0.0))
+    if (!q.paretoPath.empty()) {
+      mp::BudgetKind kind =
+          budgets.empty() ? mp::BudgetKind::Size : budgets[0].kind;
+      double offset = kind == mp::BudgetKind::Latency ? latencyFixed : 0.0;
+      std::vector<mp::ParetoPoint> points =
+          mp::paretoFrontier(layers, kind, 20, offset);
+      // Each distinct assignment on the frontier quantized, compiled and
+      // run on the calibration data against the float model.
+      if (!q.calibrationData.empty()) {
+        std::vector<std::vector<unsigned>> distinct;
+        std::vector<size_t> which;
+        for (const mp::ParetoPoint &p : points) {
+          std::vector<unsigned> w;
+          for (size_t i = 0; i < layers.size(); ++i)
+            w.push_back(layers[i].choices[p.a.choice[i]].bits);
+          auto it = llvm::find(distinct, w);
+          which.push_back(it - distinct.begin());
+          if (it == distinct.end())
+            distinct.push_back(std::move(w));
+        }
+        CalibrateOptions o = calibrationRun();
+        o.count = o.count == 0 ? q.sensitivitySamples
+                               : std::min(o.count, q.sensitivitySamples);
+        o.verbose = options.verbose;
+        auto quality = measureAssignments(*module, funcName, distinct,
+                                          quantizePipeline(), o);
+        if (!quality)
+          return failMp("--pareto: " + llvm::toString(quality.takeError()));
+        for (size_t i = 0; i < points.size(); ++i) {
+          points[i].top1Agreement = (*quality)[which[i]].top1Agreement;
+          points[i].outputSqnrDb = (*quality)[which[i]].outputSqnrDb;
+        }
+      }
+      if (auto err = mp::writePareto(layers, points, kind, q.paretoPath,
+                                     llvm::sys::path::filename(options.input),
+                                     offset))
         return failMp(llvm::toString(std::move(err)));
+    }
     auto a = mp::solve(layers, budgets);
     if (!a)
       return failMp(llvm::toString(a.takeError()));

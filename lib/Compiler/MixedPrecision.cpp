@@ -323,9 +323,9 @@ mp::parseBudget(StringRef spec) {
   return out;
 }
 
-llvm::Error mp::writePareto(const std::vector<Layer> &layers, BudgetKind kind,
-                            unsigned steps, StringRef path, StringRef model,
-                            double offset) {
+std::vector<ParetoPoint> mp::paretoFrontier(const std::vector<Layer> &layers,
+                                            BudgetKind kind, unsigned steps,
+                                            double offset) {
   double low = smallest(layers, kind), high = 0;
   for (const Layer &l : layers) {
     double m = 0;
@@ -333,21 +333,27 @@ llvm::Error mp::writePareto(const std::vector<Layer> &layers, BudgetKind kind,
       m = std::max(m, cost(c, kind));
     high += m;
   }
-  struct Point {
-    double limit;
-    Assignment a;
-  };
-  std::vector<Point> points;
+  std::vector<ParetoPoint> points;
   for (unsigned i = 0; i <= steps; ++i) {
     double limit = low + (high - low) * i / std::max(steps, 1u);
     auto a = solve(layers, {{kind, limit * (1 + 1e-12)}});
-    limit += offset;
     if (!a) {
       llvm::consumeError(a.takeError());
       continue;
     }
-    points.push_back({limit, std::move(*a)});
+    ParetoPoint p;
+    p.limit = limit + offset;
+    p.a = std::move(*a);
+    points.push_back(std::move(p));
   }
+  return points;
+}
+
+llvm::Error mp::writePareto(const std::vector<Layer> &layers,
+                            const std::vector<ParetoPoint> &points,
+                            BudgetKind kind, StringRef path, StringRef model,
+                            double offset) {
+  using Point = ParetoPoint;
   bool measured = llvm::any_of(layers, [](const Layer &l) {
     return llvm::any_of(l.choices, [](const Choice &c) { return c.latency > 0; });
   });
@@ -363,6 +369,10 @@ llvm::Error mp::writePareto(const std::vector<Layer> &layers, BudgetKind kind,
                              {"bits", std::move(bits)}};
     if (measured) // predicted from the measured per-layer latencies
       point["latency_s"] = p.a.latency + offset;
+    if (!std::isnan(p.top1Agreement))
+      point["top1_agreement"] = p.top1Agreement;
+    if (!std::isnan(p.outputSqnrDb))
+      point["output_sqnr_db"] = p.outputSqnrDb;
     arr.push_back(std::move(point));
   }
   llvm::json::Object root{{"format", "dyad-pareto"},

@@ -87,6 +87,23 @@ measureLayerLatency(mlir::ModuleOp floatModule, llvm::StringRef funcName,
                     const QuantizePipelineOptions &pipeline,
                     const CalibrateOptions &options, size_t batch);
 
+/// How a weight-width assignment's quantized model agrees with the float
+/// model on the calibration data.
+struct AssignmentQuality {
+  double top1Agreement = 0; // same argmax of the first output (last axis)
+  double outputSqnrDb = 0;  // SQNR of the first output
+};
+
+/// For each assignment (weight bits per weighted layer, mp::weightedLayers
+/// order), `floatModule` quantized with those widths (`pipeline`), compiled
+/// and run on the first `options.count` calibration samples against the
+/// float model (compiled once).
+llvm::Expected<std::vector<AssignmentQuality>>
+measureAssignments(mlir::ModuleOp floatModule, llvm::StringRef funcName,
+                   const std::vector<std::vector<unsigned>> &assignments,
+                   const QuantizePipelineOptions &pipeline,
+                   const CalibrateOptions &options);
+
 } // namespace dyad
 
 #endif // DYAD_COMPILER_CALIBRATE_H

@@ -23,6 +23,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/Error.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -76,13 +77,29 @@ std::optional<Assignment> solveExhaustive(const std::vector<Layer> &layers,
 llvm::Expected<std::vector<std::pair<BudgetKind, double>>>
 parseBudget(llvm::StringRef spec);
 
+/// One point of the frontier: the optimum under `limit` and, when
+/// measured, how the model compiled with it agrees with the float model on
+/// the calibration data (NaN: not measured).
+struct ParetoPoint {
+  double limit = 0; // offset included
+  Assignment a;
+  double top1Agreement = NAN; // fraction of samples with the same argmax
+  double outputSqnrDb = NAN;  // of the first output
+};
+
 /// The frontier of sensitivity against one budget kind: the optimum at
 /// `steps` + 1 limits evenly between the cheapest assignment and the
-/// all-widest one, written as JSON (`path`) and as an SVG plot next to it
-/// (`path` with .svg). Infeasible points are skipped. `offset` is the
-/// budget's constant part (Budget::offset).
-llvm::Error writePareto(const std::vector<Layer> &layers, BudgetKind kind,
-                        unsigned steps, llvm::StringRef path,
+/// all-widest one (infeasible points skipped). `offset` is the budget's
+/// constant part (Budget::offset).
+std::vector<ParetoPoint> paretoFrontier(const std::vector<Layer> &layers,
+                                        BudgetKind kind, unsigned steps,
+                                        double offset = 0);
+
+/// The frontier as JSON (`path`) and as an SVG plot next to it (`path` with
+/// .svg).
+llvm::Error writePareto(const std::vector<Layer> &layers,
+                        const std::vector<ParetoPoint> &points,
+                        BudgetKind kind, llvm::StringRef path,
                         llvm::StringRef model, double offset = 0);
 
 /// An assignment's total of one budget kind (without the offset).
