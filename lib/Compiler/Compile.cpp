@@ -576,10 +576,41 @@ llvm::Error Compilation::assignWidths() {
     if (!a)
       return failMp(llvm::toString(a.takeError()));
     Builder b(&context);
+    // For the report: per layer its costs at the chosen width, every
+    // width's sensitivity, and why it has its width.
+    std::string budgetText;
+    for (const mp::Budget &bd : budgets) {
+      const char *name = bd.kind == mp::BudgetKind::Size   ? "size"
+                         : bd.kind == mp::BudgetKind::Bops ? "bops"
+                                                           : "latency_s";
+      budgetText += llvm::formatv("{0}{1} <= {2}", budgetText.empty() ? "" : ", ",
+                                  name, bd.limit)
+                        .str();
+    }
     for (size_t i = 0; i < ops.size(); ++i) {
       const mp::Choice &c = layers[i].choices[a->choice[i]];
       ops[i]->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(c.bits));
       ops[i]->setAttr("dyad.sensitivity", b.getF64FloatAttr(c.sensitivity));
+      SmallVector<NamedAttribute> byBits;
+      for (size_t k = 0; k < bits.size(); ++k)
+        byBits.push_back(b.getNamedAttr(std::to_string(bits[k]),
+                                        b.getF64FloatAttr(sens[i][k])));
+      SmallVector<NamedAttribute> info{
+          b.getNamedAttr("size_bytes", b.getF64FloatAttr(c.sizeBytes)),
+          b.getNamedAttr("bops", b.getF64FloatAttr(c.bops)),
+          b.getNamedAttr("sensitivity_by_bits", b.getDictionaryAttr(byBits)),
+          b.getNamedAttr(
+              "why",
+              b.getStringAttr(pinned.count(i)
+                                  ? "kept at 8 bits (--keep-8bit)"
+                                  : layers[i].choices.size() == 1
+                                        ? "the only width it takes"
+                                        : "chosen by the ILP (" + budgetText +
+                                              ")"))};
+      if (wantLatency)
+        info.push_back(
+            b.getNamedAttr("latency_s", b.getF64FloatAttr(c.latency)));
+      ops[i]->setAttr("dyad.mixed_precision", b.getDictionaryAttr(info));
     }
     {
       std::string text;

@@ -164,6 +164,24 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
       row["weight_bits"] = b.getInt();
     if (auto s = op->getAttrOfType<FloatAttr>("dyad.sensitivity"))
       row["sensitivity"] = s.getValueAsDouble();
+    // Its costs at that width, every width's sensitivity and why.
+    if (auto mp = op->getAttrOfType<DictionaryAttr>("dyad.mixed_precision")) {
+      llvm::json::Object o;
+      for (NamedAttribute a : mp) {
+        if (auto f = dyn_cast<FloatAttr>(a.getValue()))
+          o[a.getName().str()] = f.getValueAsDouble();
+        else if (auto s = dyn_cast<StringAttr>(a.getValue()))
+          o[a.getName().str()] = s.str();
+        else if (auto d = dyn_cast<DictionaryAttr>(a.getValue())) {
+          llvm::json::Object inner;
+          for (NamedAttribute e : d)
+            if (auto f = dyn_cast<FloatAttr>(e.getValue()))
+              inner[e.getName().str()] = f.getValueAsDouble();
+          o[a.getName().str()] = std::move(inner);
+        }
+      }
+      row["mixed_precision"] = std::move(o);
+    }
     auto w = weightScales.find(t);
     if (w != weightScales.end()) {
       auto [lo, hi] = std::minmax_element(w->second.begin(), w->second.end());
