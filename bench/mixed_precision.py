@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import re
-import struct
 import subprocess
 import sys
 import tempfile
@@ -38,26 +37,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "models"))
-
-
-def rodata(path):
-    """The size of an ELF64 library's .rodata section."""
-    with open(path, "rb") as f:
-        elf = f.read()
-    shoff, = struct.unpack_from("<Q", elf, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
-
-    def section(i):
-        name, _, _, _, off, size = struct.unpack_from(
-            "<IIQQQQ", elf, shoff + i * shentsize)
-        return name, off, size
-    _, stroff, _ = section(shstrndx)
-    for i in range(shnum):
-        name, _, size = section(i)
-        end = elf.index(b"\0", stroff + name)
-        if elf[stroff + name:end] == b".rodata":
-            return size
-    return 0
+from libsize import section_size  # noqa: E402
 
 
 def gemm_stack(path):
@@ -147,7 +127,7 @@ def main():
                 if m:
                     row["weight_fraction"] = int(m.group(1)) / int(m.group(2))
                 row["widths"] = re.findall(r"^\s+(\d) bits", p.stderr, re.M)
-                row["constants"] = rodata(lib)
+                row["constants"] = section_size(lib)
                 if y is not None:
                     out = path("out")
                     subprocess.run([dyad_run, lib, "--input", path("x.npy"),

@@ -627,6 +627,27 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
   return kl;
 }
 
+/// `floatModule` with layer i of mp::weightedLayers at `bits(i)` weight
+/// bits (none: the pass option's), quantized and integerized.
+static llvm::Expected<OwningOpRef<ModuleOp>>
+quantizedCopy(ModuleOp floatModule, StringRef funcName,
+              llvm::function_ref<std::optional<unsigned>(size_t, Operation *)>
+                  bits,
+              const QuantizePipelineOptions &pipeline) {
+  OwningOpRef<ModuleOp> copy(floatModule.clone());
+  std::vector<Operation *> layers = mp::weightedLayers(*copy, funcName);
+  Builder b(copy->getContext());
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (std::optional<unsigned> k = bits(i, layers[i]))
+      layers[i]->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(*k));
+  PassManager pm(copy->getContext());
+  buildFoldCalibrationPipeline(pm, pipeline);
+  buildIntegerizePipeline(pm, pipeline);
+  if (failed(pm.run(*copy)))
+    return fail("cannot quantize the model with the widths chosen");
+  return std::move(copy);
+}
+
 llvm::Expected<LayerLatencies>
 dyad::measureLayerLatency(ModuleOp floatModule, StringRef funcName,
                           ArrayRef<unsigned> bits,
@@ -650,27 +671,23 @@ dyad::measureLayerLatency(ModuleOp floatModule, StringRef funcName,
     return ins.takeError();
   auto start = std::chrono::steady_clock::now();
   for (size_t k = 0; k < bits.size(); ++k) {
-    OwningOpRef<ModuleOp> copy(floatModule.clone());
-    std::vector<Operation *> layers = mp::weightedLayers(*copy, funcName);
-    // (The names now: quantizing rewrites the ops.)
+    // (The names before quantizing, which rewrites the ops.)
     std::vector<std::string> names;
-    for (Operation *op : layers)
-      names.push_back(mp::layerName(op));
-    Builder b(copy->getContext());
-    for (Operation *op : layers) {
-      SmallVector<unsigned> supported =
-          cast<QuantizableOpInterface>(op).getWeightBitWidths();
-      if (supported.empty() || llvm::is_contained(supported, bits[k]))
-        op->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(bits[k]));
-    }
-    PassManager pm(copy->getContext());
-    buildFoldCalibrationPipeline(pm, pipeline);
-    buildIntegerizePipeline(pm, pipeline);
-    if (failed(pm.run(*copy)))
-      return fail("cannot quantize the model with its layers at " +
-                  llvm::Twine(bits[k]) + " bits");
+    auto copy = quantizedCopy(
+        floatModule, funcName,
+        [&](size_t, Operation *op) -> std::optional<unsigned> {
+          names.push_back(mp::layerName(op));
+          SmallVector<unsigned> supported =
+              cast<QuantizableOpInterface>(op).getWeightBitWidths();
+          if (supported.empty() || llvm::is_contained(supported, bits[k]))
+            return bits[k];
+          return std::nullopt;
+        },
+        pipeline);
+    if (!copy)
+      return copy.takeError();
     InstrumentedModel model;
-    if (auto err = model.load(*copy, funcName, /*integer=*/true,
+    if (auto err = model.load(**copy, funcName, /*integer=*/true,
                               options.target, /*instrument=*/false,
                               /*profile=*/true))
       return std::move(err);
@@ -732,37 +749,33 @@ dyad::measureAssignments(ModuleOp floatModule, StringRef funcName,
     Batches batches;
     if (auto err = batches.open(*original, options, options.count))
       return std::move(err);
-    while (true) {
-      auto ins = batches.next();
-      if (!ins)
-        return ins.takeError();
-      if (ins->empty())
-        break;
-      if (auto err = reference.run(*ins))
-        return std::move(err);
-      if (reference.dtype(0) != DYAD_FLOAT32)
-        return fail("the model's first output is not float32");
-      const float *y = static_cast<const float *>(reference.buffer(0));
-      want.insert(want.end(), y, y + reference.count(0));
-    }
+    if (auto err = batches.forEach([&](std::vector<dyad_tensor> &ins)
+                                       -> llvm::Error {
+          if (auto err = reference.run(ins))
+            return err;
+          if (reference.dtype(0) != DYAD_FLOAT32)
+            return fail("the model's first output is not float32");
+          const float *y = static_cast<const float *>(reference.buffer(0));
+          want.insert(want.end(), y, y + reference.count(0));
+          return llvm::Error::success();
+        }))
+      return std::move(err);
   }
   std::vector<AssignmentQuality> out;
   auto start = std::chrono::steady_clock::now();
   for (const std::vector<unsigned> &bits : assignments) {
-    OwningOpRef<ModuleOp> copy(floatModule.clone());
-    std::vector<Operation *> layers = mp::weightedLayers(*copy, funcName);
-    if (layers.size() != bits.size())
+    if (mp::weightedLayers(floatModule, funcName).size() != bits.size())
       return fail("an assignment does not match the model's layers");
-    Builder b(copy->getContext());
-    for (size_t i = 0; i < layers.size(); ++i)
-      layers[i]->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(bits[i]));
-    PassManager pm(copy->getContext());
-    buildFoldCalibrationPipeline(pm, pipeline);
-    buildIntegerizePipeline(pm, pipeline);
-    if (failed(pm.run(*copy)))
-      return fail("cannot quantize the model with an assignment's widths");
+    auto copy = quantizedCopy(
+        floatModule, funcName,
+        [&](size_t i, Operation *) -> std::optional<unsigned> {
+          return bits[i];
+        },
+        pipeline);
+    if (!copy)
+      return copy.takeError();
     InstrumentedModel model;
-    if (auto err = model.load(*copy, funcName, /*integer=*/true,
+    if (auto err = model.load(**copy, funcName, /*integer=*/true,
                               options.target, /*instrument=*/false))
       return std::move(err);
     Batches batches;
@@ -770,14 +783,10 @@ dyad::measureAssignments(ModuleOp floatModule, StringRef funcName,
       return std::move(err);
     size_t at = 0, same = 0, rows = 0;
     double signal = 0, noise = 0;
-    while (true) {
-      auto ins = batches.next();
-      if (!ins)
-        return ins.takeError();
-      if (ins->empty())
-        break;
-      if (auto err = model.run(*ins))
-        return std::move(err);
+    if (auto err = batches.forEach([&](std::vector<dyad_tensor> &ins)
+                                       -> llvm::Error {
+      if (auto err = model.run(ins))
+        return err;
       if (model.dtype(0) != DYAD_FLOAT32)
         return fail("the quantized model's first output is not float32");
       const float *y = static_cast<const float *>(model.buffer(0));
@@ -797,7 +806,9 @@ dyad::measureAssignments(ModuleOp floatModule, StringRef funcName,
         noise += d * d;
       }
       at += n;
-    }
+      return llvm::Error::success();
+    }))
+      return std::move(err);
     AssignmentQuality q;
     q.top1Agreement = rows ? double(same) / rows : 0;
     q.outputSqnrDb = noise > 0 ? 10 * std::log10(signal / noise) : INFINITY;

@@ -13,6 +13,8 @@ import numpy as np
 models, bindir, model, budget = sys.argv[1:5]
 sys.path.insert(0, models)
 import datasets  # noqa: E402
+sys.path.insert(0, os.path.join(models, "..", "bench"))
+from libsize import section_size  # noqa: E402
 
 info = {"mnist_cnn.onnx": "mnist", "fashion_dwsep.onnx": "fashion-mnist"}
 data = info[model]
@@ -49,32 +51,11 @@ for name, args in variants.items():
     print("%s accuracy %.2f%%" % (name, acc[name]))
 
 
-def rodata(path):
-    """Size of the library's .rodata (its constants: weights, biases,
-    requantization multipliers), from the ELF64 section headers."""
-    import struct
-    with open(path, "rb") as f:
-        elf = f.read()
-    shoff, = struct.unpack_from("<Q", elf, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
-    def section(i):
-        name, _, _, _, off, size = struct.unpack_from(
-            "<IIQQQQ", elf, shoff + i * shentsize)
-        return name, off, size
-    _, stroff, _ = section(shstrndx)
-    for i in range(shnum):
-        name, _, size = section(i)
-        end = elf.index(b"\0", stroff + name)
-        if elf[stroff + name:end] == b".rodata":
-            return size
-    return 0
-
-
 # The constants shrink by what the assignment saved: 4-bit weights are
 # stored two per byte (dyad-cpu-pack-nibbles). Not all of it: rows of 4
 # input channels pair up, and an odd row out (a depthwise filter's third
 # tap) is stored alone.
-saved_bytes = rodata("int8.so") - rodata("mixed.so")
+saved_bytes = section_size("int8.so") - section_size("mixed.so")
 saved_weights = int(m.group(2)) - int(m.group(1))
 print("constants shrink by the weight bytes saved:",
       saved_bytes >= 0.75 * saved_weights,
