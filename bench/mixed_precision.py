@@ -167,7 +167,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"cpu": open("/proc/cpuinfo").read().split(
-                "model name")[1].split("\n")[0].strip(": "),
+                "model name")[1].split("\n")[0].strip(" \t:"),
                 "results": results}, f, indent=1)
 
 
