@@ -318,8 +318,12 @@ private:
       // Keep the shape when it is small enough.
       for (int64_t d : t.dims())
         dims.push_back(d);
+      // (-1 once any dim is out of range: a negative count multiplied on
+      // would overflow.)
       for (int64_t d : dims)
-        count = (d < 0 || d > 4096 || count * d > 4096) ? -1 : count * d;
+        count = (count < 0 || d < 0 || d > 4096 || count * d > 4096)
+                    ? -1
+                    : count * d;
     }
     if (!rng.oneIn(3) || count < 0) {
       dims.clear();
