@@ -415,6 +415,34 @@ std::vector<float> fakeQuantize(const std::vector<float> &w,
   return out;
 }
 
+/// Whether every row of `last` values in `x` is a probability distribution
+/// already (non-negative, summing to 1): a model that ends in Softmax. The
+/// KL is then taken on the values themselves; a softmax of probabilities in
+/// [0, 1] would be nearly flat and hide every layer's effect.
+bool isDistribution(const std::vector<float> &x, size_t last) {
+  if (last < 2 || x.size() < last)
+    return false;
+  for (size_t r = 0; r + last <= x.size(); r += last) {
+    double sum = 0;
+    for (size_t j = 0; j < last; ++j) {
+      if (!(x[r + j] >= 0.0f))
+        return false;
+      sum += x[r + j];
+    }
+    if (std::fabs(sum - 1.0) > 1e-3)
+      return false;
+  }
+  return true;
+}
+
+/// The logarithms of `n` probabilities, floored at 1e-12 so that a class
+/// the variant rounds to 0 costs a large, finite divergence.
+void logOf(const float *x, size_t n, std::vector<double> &out) {
+  out.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    out[i] = std::log(std::max((double)x[i], 1e-12));
+}
+
 /// Log-softmax of each row of `n` values.
 void logSoftmax(const float *x, size_t n, std::vector<double> &out) {
   double m = -INFINITY;
@@ -507,6 +535,8 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
   size_t rows = 0, batchIndex = 0;
   int nOut = model.numOutputs();
   std::vector<std::vector<float>> reference(nOut);
+  // Per output: -1 not decided yet, 1 rows are probabilities, 0 logits.
+  std::vector<int> distribution(nOut, -1);
   std::vector<double> p, q;
   auto start = std::chrono::steady_clock::now();
   auto err = batches.forEach([&](std::vector<dyad_tensor> &ins) -> llvm::Error {
@@ -527,11 +557,26 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
     for (int i = 0; i < nOut; ++i) {
       const float *y = (const float *)model.buffer(i);
       reference[i].assign(y, y + model.count(i));
+      if (distribution[i] < 0 && model.dtype(i) == DYAD_FLOAT32) {
+        const TensorSignature &sig = original->outputs[i];
+        size_t last = sig.shape.empty() || sig.shape.back() <= 0
+                          ? reference[i].size()
+                          : (size_t)sig.shape.back();
+        distribution[i] = isDistribution(reference[i], last) ? 1 : 0;
+        if (options.verbose)
+          llvm::errs() << "sensitivity: output " << i << " is "
+                       << (distribution[i] ? "a probability distribution "
+                                             "(KL on its values)"
+                                           : "logits (KL of their softmax)")
+                       << "\n";
+      }
     }
     // Runs the model with layer l's weights at `w`; returns the KL of its
     // outputs against the reference, summed over the batch's samples:
     // KL(softmax(reference) || softmax(variant)) along each float output's
     // last axis, averaged over the rows of a sample, summed over outputs.
+    // An output whose rows are probabilities already (a final Softmax) is
+    // compared as it is: KL(reference || variant).
     auto klOf = [&](size_t l, float *w) -> llvm::Expected<double> {
       ins[first + l].data = w;
       if (auto err = model.run(ins))
@@ -548,8 +593,13 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
                           : (size_t)sig.shape.back();
         const float *y = (const float *)model.buffer(i);
         for (size_t r = 0; r + last <= n; r += last) {
-          logSoftmax(&reference[i][r], last, p);
-          logSoftmax(y + r, last, q);
+          if (distribution[i] == 1) {
+            logOf(&reference[i][r], last, p);
+            logOf(y + r, last, q);
+          } else {
+            logSoftmax(&reference[i][r], last, p);
+            logSoftmax(y + r, last, q);
+          }
           double d = 0;
           for (size_t j = 0; j < last; ++j)
             d += std::exp(p[j]) * (p[j] - q[j]);

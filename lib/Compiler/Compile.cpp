@@ -399,6 +399,19 @@ llvm::Error Compilation::assignWidths() {
           return failMp(llvm::toString(std::move(err)));
       }
     }
+    // fp32 rounding alone moves an output KL by ~1e-14: below 1e-12 for
+    // every layer and width, the ranking is noise.
+    double largest = 0;
+    for (const auto &row : sens)
+      for (double v : row)
+        largest = std::max(largest, v);
+    if (largest < 1e-12)
+      llvm::errs() << "dyadc: warning: every layer's sensitivity is below "
+                      "1e-12 (the largest is "
+                   << llvm::format("%.3g", largest)
+                   << "): the outputs barely move under weight quantization "
+                      "on these samples, so the widths chosen are arbitrary; "
+                      "calibrate on samples the model is less sure of\n";
     // Latencies, measured on this CPU (for a latency budget only): from the
     // table when it has them for this CPU and batch, else timed.
     bool wantLatency =

@@ -154,6 +154,14 @@ llvm::Expected<Assignment> mp::solve(const std::vector<Layer> &layers,
   // Nor the LP presolve: it leaks in CoinUtils 2.10 (LeakSanitizer).
   Cbc_setParameter(model.get(), "presolve", "off");
   std::vector<std::vector<int>> column(layers.size());
+  // The objective scaled to a largest coefficient of 1: a confident
+  // model's output KLs are 1e-12..1e-8, under CBC's tolerances, where
+  // every feasible assignment would look optimal.
+  double scale = 0;
+  for (const Layer &l : layers)
+    for (const Choice &c : l.choices)
+      scale = std::max(scale, std::fabs(c.sensitivity));
+  scale = scale > 0 ? 1.0 / scale : 1.0;
   int n = 0;
   for (size_t i = 0; i < layers.size(); ++i) {
     if (layers[i].choices.empty())
@@ -161,7 +169,8 @@ llvm::Expected<Assignment> mp::solve(const std::vector<Layer> &layers,
     for (size_t k = 0; k < layers[i].choices.size(); ++k) {
       std::string name = "x_" + std::to_string(i) + "_" + std::to_string(k);
       Cbc_addCol(model.get(), name.c_str(), 0.0, 1.0,
-                 layers[i].choices[k].sensitivity, 1, 0, nullptr, nullptr);
+                 layers[i].choices[k].sensitivity * scale, 1, 0, nullptr,
+                 nullptr);
       column[i].push_back(n++);
     }
   }

@@ -393,6 +393,15 @@ def main():
                     help="with --quantize: no float fallback (a float op "
                          "inside the quantized region is an error)")
     ap.add_argument("--keep", help="keep the compiled library here")
+    ap.add_argument("--max-diff", type=float, metavar="F",
+                    help="with --quantize: fail when an output differs from "
+                         "onnxruntime's by more than F x its range")
+    ap.add_argument("--log", action="store_true",
+                    help="print dyadc's messages (with --dyadc=-v, its "
+                         "progress)")
+    ap.add_argument("--dyadc", action="append", default=[], metavar="ARG",
+                    help="one more dyadc argument, e.g. --dyadc=--mixed-precision "
+                         "(repeatable)")
     args = ap.parse_args()
     if args.make_refs:
         return make_refs()
@@ -425,6 +434,7 @@ def main():
                     "--calib-batch", "1" if stateful else "8"]
             if not args.integer_only:
                 cmd.append("--allow-float-ops")
+        cmd += args.dyadc
         t0 = time.time()
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
@@ -433,6 +443,9 @@ def main():
                   + (f"\n({len(err) - 8} more lines)" if len(err) > 8 else ""))
             sys.exit(1)
         print(f"{args.model}: compiled ({mode}) with dyadc in {time.time() - t0:.1f} s")
+        if args.log:
+            for line in p.stderr.splitlines():
+                print(f"{args.model}: dyadc: {line}")
         model = Model(runtime, lib)
         t0 = time.time()
         outs = run_all(model, test, stateful)
@@ -441,9 +454,12 @@ def main():
     for i, (o, r) in enumerate(zip(outs, ref)):
         d = float(np.abs(o - r.reshape(o.shape)).max())
         rng = float(r.max() - r.min())
-        ok = args.quantize or d <= 1e-3 * rng
+        limit = (args.max_diff if args.quantize else 1e-3)
+        ok = limit is None or d <= limit * rng
+        text = "1e-3" if not args.quantize else f"{limit:g}" if limit else ""
+        bound = f" {'<=' if ok else '>'} {text} x range" if text else ""
         print(f"{args.model}: output {i}: max |diff| vs onnxruntime {d:.3g} "
-              f"(range {rng:.3g}){'' if args.quantize else ' <= 1e-3 x range' if ok else ' > 1e-3 x range'}")
+              f"(range {rng:.3g}){bound}")
         if not ok:
             failures.append(f"output {i} differs from onnxruntime")
     fn = METRICS[args.model]

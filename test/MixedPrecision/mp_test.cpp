@@ -5,6 +5,9 @@
 //                                by CBC and by enumeration: the optimal
 //                                sensitivities must agree, and the ILP's
 //                                answer must meet every budget and tie
+//   dyad-mp-test random N SEED SCALE   the same with every sensitivity
+//                                times SCALE (a confident model's KLs are
+//                                1e-12..1e-8)
 //   dyad-mp-test budget SPEC     parses a --budget value
 //   dyad-mp-test infeasible      a budget below the smallest reachable
 //
@@ -47,7 +50,7 @@ static const char *kindName(BudgetKind kind) {
                                     : "latency";
 }
 
-static int random(int n, unsigned seed) {
+static int random(int n, unsigned seed, double scale) {
   std::mt19937 rng(seed);
   auto uniform = [&](double lo, double hi) {
     return std::uniform_real_distribution<double>(lo, hi)(rng);
@@ -72,7 +75,8 @@ static int random(int n, unsigned seed) {
         Choice c;
         c.bits = b;
         // More bits, less sensitivity, with noise (ties of value too).
-        c.sensitivity = pick(0, 9) == 0 ? 0.5 : uniform(0, 1) / (b * b);
+        c.sensitivity =
+            scale * (pick(0, 9) == 0 ? 0.5 : uniform(0, 1) / (b * b));
         c.sizeBytes = l.weights * b / 8.0;
         c.bops = double(l.macsPerSample) * b * 8;
         // Measured latencies need not fall with the width (a 4-bit kernel
@@ -116,7 +120,7 @@ static int random(int n, unsigned seed) {
     }
     if (!feasible(layers, budgets, *ilp) ||
         std::fabs(ilp->sensitivity - best->sensitivity) >
-            1e-9 * std::max(1.0, best->sensitivity)) {
+            1e-9 * std::max(scale, best->sensitivity)) {
       for (size_t i = 0; i < layers.size(); ++i) {
         llvm::outs() << layers[i].name << " tie " << layers[i].tie << ":";
         for (size_t k = 0; k < layers[i].choices.size(); ++k)
@@ -146,8 +150,9 @@ static int random(int n, unsigned seed) {
 
 int main(int argc, char **argv) {
   std::string cmd = argc > 1 ? argv[1] : "";
-  if (cmd == "random" && argc == 4)
-    return random(std::atoi(argv[2]), (unsigned)std::atoi(argv[3]));
+  if (cmd == "random" && (argc == 4 || argc == 5))
+    return random(std::atoi(argv[2]), (unsigned)std::atoi(argv[3]),
+                  argc == 5 ? std::atof(argv[4]) : 1.0);
   if (cmd == "budget" && argc == 3) {
     auto b = parseBudget(argv[2]);
     if (!b) {
@@ -173,7 +178,7 @@ int main(int argc, char **argv) {
     llvm::outs() << "error: " << llvm::toString(a.takeError()) << "\n";
     return 0;
   }
-  llvm::errs() << "usage: dyad-mp-test random N SEED | budget SPEC | "
+  llvm::errs() << "usage: dyad-mp-test random N SEED [SCALE] | budget SPEC | "
                   "infeasible\n";
   return 2;
 }
