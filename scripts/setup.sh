@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 PKGS=(
   llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 lld-22 llvm-22-tools
   libclang-rt-22-dev libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  coinor-libcbc-dev libomp-dev pybind11-dev python3-numpy python3-onnx python3-torch zlib1g-dev
+  coinor-libcbc-dev libomp-dev pybind11-dev python3-dev python3-numpy python3-onnx python3-torch zlib1g-dev
   dataset-fashion-mnist
   python3-pil python3-skimage python3-scipy fonts-dejavu-core espeak-ng
   cmake ninja-build ccache time pkgconf

@@ -27,6 +27,13 @@ llvm_config.with_environment("PATH", config.dyad_tools_dir, append_path=True)
 # runs) use one thread each unless a test asks for more (dyad-run --threads),
 # so OpenMP teams do not spin against each other.
 config.environment["DYAD_NUM_THREADS"] = "1"
+# The Python package (python/, not built in sanitizer builds): %dyad_python
+# is Debian's python3 with the build tree's package first on its path.
+python_pkg = os.path.join(config.dyad_obj_root, "python")
+if os.path.isfile(os.path.join(python_pkg, "dyad", "__init__.py")):
+    config.available_features.add("python-package")
+config.substitutions.append(
+    ("%dyad_python", "env PYTHONPATH=" + python_pkg + " " + config.python_executable))
 if config.dyad_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("asan")
     # LLVM's BumpPtrAllocator poisons and unpoisons its slabs by hand in ASan

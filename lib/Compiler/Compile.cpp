@@ -98,6 +98,17 @@ public:
         });
   }
 
+  /// A message of the compiler itself (not at an op): to `onDiagnostic`
+  /// when the caller gave one (the Python package collects them), else to
+  /// stderr.
+  void say(DiagnosticSeverity severity, llvm::StringRef text) {
+    text = text.rtrim('\n');
+    if (options.onDiagnostic)
+      options.onDiagnostic(severity, text);
+    else
+      llvm::errs() << text << "\n";
+  }
+
   llvm::Expected<CompileResult> run();
 
 private:
@@ -362,8 +373,9 @@ llvm::Error Compilation::assignWidths() {
       }
     }
     if (cached) {
-      llvm::errs() << "mixed precision: sensitivities from " << tablePath
-                   << " (" << table->sensitivity->samples << " samples)\n";
+      say(DiagnosticSeverity::Remark,
+          "mixed precision: sensitivities from " + tablePath + " (" +
+              std::to_string(table->sensitivity->samples) + " samples)");
     } else {
       if (q.calibrationData.empty())
         return failMp("--mixed-precision needs --calibrate DATA (the "
@@ -406,12 +418,14 @@ llvm::Error Compilation::assignWidths() {
       for (double v : row)
         largest = std::max(largest, v);
     if (largest < 1e-12)
-      llvm::errs() << "dyadc: warning: every layer's sensitivity is below "
-                      "1e-12 (the largest is "
-                   << llvm::format("%.3g", largest)
-                   << "): the outputs barely move under weight quantization "
-                      "on these samples, so the widths chosen are arbitrary; "
-                      "calibrate on samples the model is less sure of\n";
+      say(DiagnosticSeverity::Warning,
+          llvm::formatv("warning: every layer's sensitivity is below 1e-12 "
+                        "(the largest is {0:e}): the outputs barely move "
+                        "under weight quantization on these samples, so the "
+                        "widths chosen are arbitrary; calibrate on samples "
+                        "the model is less sure of",
+                        largest)
+              .str());
     // Latencies, measured on this CPU (for a latency budget only): from the
     // table when it has them for this CPU and batch, else timed.
     bool wantLatency =
@@ -452,9 +466,10 @@ llvm::Error Compilation::assignWidths() {
         }
       }
       if (cachedLatency) {
-        llvm::errs() << "mixed precision: latencies from " << tablePath
-                     << " (" << cpuTarget->cpu << ", batch "
-                     << q.latencyBatch << ")\n";
+        say(DiagnosticSeverity::Remark,
+            "mixed precision: latencies from " + tablePath + " (" +
+                cpuTarget->cpu + ", batch " + std::to_string(q.latencyBatch) +
+                ")");
       } else {
         if (q.calibrationData.empty())
           return failMp("a latency budget needs --calibrate DATA (the "
@@ -653,7 +668,7 @@ llvm::Error Compilation::assignWidths() {
                              c.sensitivity, layers[i].name.c_str(),
                              pinned.count(i) ? " (kept at 8 bits)" : "");
       }
-      llvm::errs() << os.str();
+      say(DiagnosticSeverity::Remark, os.str());
     }
     return llvm::Error::success();
   });

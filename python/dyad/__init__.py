@@ -1,0 +1,297 @@
+"""Dyad for Python: compile ONNX models to native code, quantize them on your
+own calibration data, and run them on numpy arrays.
+
+    import dyad
+    model = dyad.compile("model.onnx", quantize=True, calibration=reader)
+    probs, = model(x)                      # or model.run({"input": x})
+
+`compile` calls the same library as `dyadc` (dyad::compile); see
+docs/python.md. Errors are `dyad.CompileError`, with the phase that failed
+and the diagnostics, each naming the ONNX file and node.
+"""
+import atexit
+import json
+import os
+import shutil
+import tempfile
+import warnings as _warnings
+
+import numpy as np
+
+from . import _dyad
+
+__all__ = ["compile", "calibrate", "Model", "CompileError", "CompileWarning", "ir"]
+
+
+class CompileWarning(UserWarning):
+    """A warning of the compiler (a float op kept, a missing table entry)."""
+
+
+# Working directories (temporary models, calibration files, libraries
+# compiled without an `output`): removed when the interpreter exits. A
+# loaded library stays mapped after its file is gone.
+_workdirs = []
+atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _workdirs])
+
+
+def _workdir():
+    d = tempfile.mkdtemp(prefix="dyad-")
+    _workdirs.append(d)
+    return d
+
+
+class CompileError(Exception):
+    """A failed compilation: `phase` ("import", "quantize", ...),
+    `diagnostics` (each "model.onnx: node 'conv1': error: ..."), `message`
+    (a failure outside the IR: a file, the target, the linker)."""
+
+    def __init__(self, phase, message, diagnostics):
+        self.phase, self.message, self.diagnostics = phase, message, list(diagnostics)
+        lines = self.diagnostics + ([message] if message else [])
+        super().__init__("\n".join(lines) or f"compilation failed in {phase}")
+
+
+class Model:
+    """A compiled model library (`.so`) loaded through libdyad_runtime.
+
+    `inputs` / `outputs`: dicts with name, dtype, shape (None or the ONNX
+    dim name for a dynamic dim). `run(inputs)` takes a dict name -> array, a
+    list in input order, or one array for a one-input model, and returns the
+    outputs as a list of arrays; the GIL is released while the model runs.
+    `threads` gets or sets the thread count (0: the default)."""
+
+    def __init__(self, path, threads=None):
+        self.path = os.fspath(path)
+        self._m = _dyad.Model(self.path)
+        self.report = None
+        self.calibration_table = None
+        if threads is not None:
+            self.threads = threads
+
+    @property
+    def inputs(self):
+        return self._m.inputs
+
+    @property
+    def outputs(self):
+        return self._m.outputs
+
+    @property
+    def threads(self):
+        return self._m.threads
+
+    @threads.setter
+    def threads(self, n):
+        self._m.threads = int(n)
+
+    def run(self, inputs):
+        infos = self._m.inputs
+        if isinstance(inputs, dict):
+            unknown = sorted(set(inputs) - {i["name"] for i in infos})
+            if unknown:
+                raise ValueError(f"{self.path}: no input named {unknown[0]!r} "
+                                 f"(inputs: {[i['name'] for i in infos]})")
+            missing = [i["name"] for i in infos if i["name"] not in inputs]
+            if missing:
+                raise ValueError(f"{self.path}: input {missing[0]!r} not given")
+            arrays = [inputs[i["name"]] for i in infos]
+        elif isinstance(inputs, (list, tuple)):
+            arrays = list(inputs)
+        else:
+            arrays = [inputs]
+        if len(arrays) != len(infos):
+            raise ValueError(f"{self.path}: the model takes {len(infos)} inputs, "
+                             f"{len(arrays)} given")
+        arrays = [np.ascontiguousarray(a, dtype=i["dtype"]) for a, i in zip(arrays, infos)]
+        return self._m.run(arrays)
+
+    def __call__(self, *inputs, **named):
+        if named:
+            if inputs:
+                raise TypeError("give inputs by position or by name, not both")
+            return self.run(named)
+        return self.run(list(inputs))
+
+    def __repr__(self):
+        sig = lambda ts: ", ".join(f"{t['name']}: {t['dtype']}{t['shape']}" for t in ts)
+        return f"<dyad.Model {self.path!r} ({sig(self.inputs)}) -> ({sig(self.outputs)})>"
+
+
+# ------------------------------------------------------------ calibration
+def _samples(data):
+    """Calibration data as a list of dicts name -> array, from: a
+    CalibrationDataReader (onnxruntime's: get_next() returns a dict or None),
+    an array, a dict of arrays (each holding many samples along its batch
+    axis), or an iterable of dicts / arrays / tuples."""
+    if hasattr(data, "get_next"):
+        out = []
+        while True:
+            d = data.get_next()
+            if d is None:
+                return out
+            out.append(d)
+    if isinstance(data, np.ndarray) or isinstance(data, dict):
+        return [data]
+    return list(data)
+
+
+def _write_npz(data, names, directory):
+    """The samples as one .npz (an array per input, samples concatenated
+    along axis 0), the format dyad::compile's calibration reads."""
+    batches = {}
+    for s in _samples(data):
+        if isinstance(s, dict):
+            d = s
+        elif isinstance(s, (list, tuple)):
+            d = dict(zip(names, s))
+        else:
+            if len(names) != 1:
+                raise ValueError("calibration samples of a model with "
+                                 f"{len(names)} inputs must be dicts or tuples")
+            d = {names[0]: s}
+        for k, v in d.items():
+            batches.setdefault(k, []).append(np.asarray(v))
+    if not batches:
+        raise ValueError("the calibration data holds no samples")
+    path = os.path.join(directory, "calibration.npz")
+    np.savez(path, **{k: np.concatenate(v, axis=0) for k, v in batches.items()})
+    return path
+
+
+def _input_names(model, workdir, options):
+    """The graph's input names (for array samples): from the imported graph."""
+    path = os.path.join(workdir, "signature.mlir")
+    opts = {k: options[k] for k in ("input", "input_shapes", "bind_inputs") if k in options}
+    opts.update(output=path, emit="dyad")
+    _run(opts, [])
+    return _dyad.graph_signature(path)[0]
+
+
+def _run(opts, messages):
+    """dyad::compile; raises CompileError; warnings to `messages` or as
+    CompileWarning."""
+    got = []
+    status = _dyad.compile(opts, got)
+    if messages is not None:
+        messages.extend(got)
+    else:
+        for kind, text in got:
+            if kind == "warning":
+                _warnings.warn(text, CompileWarning, stacklevel=3)
+    if status[0] != "ok":
+        raise CompileError(*status[1:])
+    return status
+
+
+def _model_path(model, workdir):
+    if isinstance(model, (str, os.PathLike)):
+        return os.fspath(model)
+    if hasattr(model, "SerializeToString"):  # onnx.ModelProto
+        path = os.path.join(workdir, "model.onnx")
+        with open(path, "wb") as f:
+            f.write(model.SerializeToString())
+        return path
+    raise TypeError("model must be a path or an onnx.ModelProto, not "
+                    f"{type(model).__name__}")
+
+
+_OPTION_NAMES = {
+    "input_shapes", "bind_inputs", "target", "cpu", "features", "opt_level",
+    "nibble_weights", "profile", "calib_method", "calib_percentile",
+    "calib_momentum", "calib_count", "calib_batch", "activation_bits",
+    "allow_float_ops", "mixed_bits", "keep_8bit", "sensitivity_samples",
+    "sensitivity", "pareto",
+}
+
+
+def compile(model, output=None, *, quantize=False, calibration=None,
+            calibration_table=None, bits=None, budget=None, report=False,
+            threads=None, messages=None, **options):
+    """Compiles `model` (a path to .onnx / .onnxtxt / dyad .mlir, or an
+    onnx.ModelProto) to a native library and loads it.
+
+    quantize: an integer-only model. calibration: data to calibrate on (see
+    `calibrate`); without it, `calibration_table` (Dyad's, onnxruntime's or
+    TensorRT's) or the model's own QDQ parameters are used. bits: weight bits
+    for every layer (2..8). budget: mixed precision, e.g. "size=0.6" or
+    {"size": 0.6, "latency": 0.8}. report: keep the per-node quantization
+    report as `model.report`. output: where the .so goes (default: a
+    temporary directory removed when the interpreter exits). Other keyword
+    options mirror dyadc's flags: input_shapes={"x": [None, 3, 224, 224]},
+    bind_inputs, target, cpu, features, opt_level, calib_method, calib_count,
+    calib_batch, allow_float_ops, mixed_bits, keep_8bit, sensitivity,
+    pareto, profile. `messages`, a list, receives the compiler's warnings
+    and remarks (the mixed-precision table) as (kind, text); without it,
+    warnings are issued as dyad.CompileWarning. Raises CompileError."""
+    unknown = sorted(set(options) - _OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"compile() got an unknown option {unknown[0]!r}")
+    if (calibration is not None or bits or budget) and not quantize:
+        raise ValueError("calibration, bits and budget need quantize=True")
+    workdir = _workdir()
+    opts = dict(options)
+    opts["input"] = _model_path(model, workdir)
+    opts["output"] = os.fspath(output) if output else os.path.join(workdir, "model.so")
+    opts["emit"] = "lib"
+    opts["quantize"] = bool(quantize)
+    if calibration is not None:
+        if isinstance(calibration, (str, os.PathLike)):
+            opts["calibration_data"] = os.fspath(calibration)
+        else:
+            names = _input_names(model, workdir, opts)
+            opts["calibration_data"] = _write_npz(calibration, names, workdir)
+    if calibration_table is not None:
+        opts["calibration_table"] = os.fspath(calibration_table)
+    if bits is not None:
+        opts["weight_bits"] = int(bits)
+    if budget is not None:
+        opts["mixed_precision"] = True
+        if isinstance(budget, dict):
+            budget = ",".join(f"{k}={v}" for k, v in budget.items())
+        opts["budget"] = str(budget)
+    if report:
+        opts["report"] = os.path.join(workdir, "report.json")
+    status = _run(opts, messages)
+    result = status[1]
+    m = Model(result["output"], threads=threads)
+    m.calibration_table = result["calibration_table"] or None
+    if report:
+        with open(opts["report"]) as f:
+            m.report = json.load(f)
+    return m
+
+
+def calibrate(model, data, table=None, *, method="minmax", count=None,
+              input_shapes=None, messages=None, **options):
+    """Calibrates `model` on `data` and writes a calibration table (Dyad's
+    JSON) to `table` (default: a temporary directory removed when the
+    interpreter exits); returns its path, for
+    compile(..., calibration_table=path).
+
+    data: an onnxruntime CalibrationDataReader (get_next() -> dict or None),
+    unchanged; an iterable of dicts (name -> array), of arrays (one-input
+    models) or of tuples (inputs in order); an array or a dict of arrays of
+    many samples; or a path to .npy / .npz / a directory of them.
+    method: minmax, moving-average, percentile, entropy or mse."""
+    workdir = _workdir()
+    opts = dict(options)
+    opts["input"] = _model_path(model, workdir)
+    if input_shapes:
+        opts["input_shapes"] = input_shapes
+    if isinstance(data, (str, os.PathLike)):
+        opts["calibration_data"] = os.fspath(data)
+    else:
+        opts["calibration_data"] = _write_npz(data, _input_names(model, workdir, opts), workdir)
+    opts.update(output=os.path.join(workdir, "calibrated.mlir"), emit="dyad",
+                quantize=True, calib_method=method,
+                calibration_table=os.fspath(table) if table else
+                os.path.join(workdir, "calibration.json"))
+    # Only the table is wanted: the quantized graph may keep float ops.
+    opts.setdefault("allow_float_ops", True)
+    if count is not None:
+        opts["calib_count"] = int(count)
+    status = _run(opts, messages)
+    return status[1]["calibration_table"] or opts["calibration_table"]
+
+
+from . import ir  # noqa: E402

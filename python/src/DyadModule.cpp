@@ -1,0 +1,434 @@
+//===- DyadModule.cpp - the `dyad._dyad` extension module ------------------===//
+//
+// The C++ half of the Python package: the compile API (dyad::compile, the
+// same call dyadc makes), the runtime's C API (a loaded model run on numpy
+// arrays, the GIL released while it runs) and MLIR text through Dyad's pass
+// registry. python/dyad/__init__.py builds the user-facing API on it; errors
+// come back as values and are raised there as dyad.CompileError /
+// dyad.RuntimeError with the same node-named messages dyadc prints.
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Compiler/Compile.h"
+#include "dyad/Compiler/Pipelines.h"
+#include "dyad/Runtime/dyad_runtime.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <mutex>
+
+namespace py = pybind11;
+
+namespace {
+
+std::vector<int64_t> toDims(const py::handle &h) {
+  std::vector<int64_t> dims;
+  for (py::handle d : h)
+    dims.push_back(d.is_none() ? -1 : d.cast<int64_t>());
+  return dims;
+}
+
+/// dyad.compile's keyword arguments (python/dyad/__init__.py checks and
+/// spells them) into the library's options.
+dyad::CompileOptions makeOptions(const py::dict &kw) {
+  dyad::CompileOptions o;
+  auto get = [&](const char *k) -> py::object {
+    return kw.contains(k) ? py::object(kw[k]) : py::none();
+  };
+  auto str = [&](const char *k, std::string &out) {
+    if (!get(k).is_none())
+      out = get(k).cast<std::string>();
+  };
+  str("input", o.input);
+  str("output", o.output);
+  std::string emit = "lib";
+  str("emit", emit);
+  o.emit = emit == "dyad"   ? dyad::EmitKind::Dyad
+           : emit == "mlir" ? dyad::EmitKind::Mlir
+           : emit == "llvm" ? dyad::EmitKind::Llvm
+           : emit == "obj"  ? dyad::EmitKind::Obj
+                            : dyad::EmitKind::Lib;
+  if (!get("input_shapes").is_none())
+    for (auto [name, dims] : get("input_shapes").cast<py::dict>())
+      o.import.inputShapes[name.cast<std::string>()] = toDims(dims);
+  if (!get("bind_inputs").is_none())
+    for (auto [name, values] : get("bind_inputs").cast<py::dict>())
+      o.import.inputValues[name.cast<std::string>()] =
+          values.cast<std::vector<double>>();
+  str("target", o.target.target);
+  str("cpu", o.target.cpu);
+  str("features", o.target.features);
+  if (!get("opt_level").is_none())
+    o.target.optLevel = get("opt_level").cast<unsigned>();
+  if (!get("nibble_weights").is_none())
+    o.target.nibbleWeights = get("nibble_weights").cast<bool>();
+  if (!get("profile").is_none())
+    o.profile = get("profile").cast<bool>();
+  if (!get("quantize").is_none())
+    o.quantize = get("quantize").cast<bool>();
+  dyad::QuantizeOptions &q = o.quant;
+  str("calibration_data", q.calibrationData);
+  str("calibration_table", q.table);
+  if (!get("calib_method").is_none()) {
+    std::string name = get("calib_method").cast<std::string>();
+    auto method = dyad::calib::parseMethod(name);
+    if (!method)
+      throw py::value_error("unknown calibration method '" + name +
+                            "' (minmax, moving-average, percentile, entropy, "
+                            "mse)");
+    q.method.method = *method;
+  }
+  if (!get("calib_percentile").is_none())
+    q.method.percentile = get("calib_percentile").cast<double>();
+  if (!get("calib_momentum").is_none())
+    q.method.momentum = get("calib_momentum").cast<double>();
+  if (!get("calib_count").is_none())
+    q.count = get("calib_count").cast<size_t>();
+  if (!get("calib_batch").is_none())
+    q.batch = get("calib_batch").cast<size_t>();
+  if (!get("weight_bits").is_none())
+    q.weightBits = get("weight_bits").cast<unsigned>();
+  if (!get("activation_bits").is_none())
+    q.activationBits = get("activation_bits").cast<unsigned>();
+  if (!get("allow_float_ops").is_none())
+    q.allowFloatOps = get("allow_float_ops").cast<bool>();
+  str("report", q.reportPath);
+  if (!get("mixed_precision").is_none())
+    q.mixedPrecision = get("mixed_precision").cast<bool>();
+  if (!get("mixed_bits").is_none())
+    q.mixedBits = get("mixed_bits").cast<std::vector<unsigned>>();
+  str("budget", q.budget);
+  if (!get("keep_8bit").is_none())
+    q.keep8bit = get("keep_8bit").cast<std::vector<std::string>>();
+  if (!get("sensitivity_samples").is_none())
+    q.sensitivitySamples = get("sensitivity_samples").cast<size_t>();
+  str("sensitivity", q.sensitivity);
+  str("pareto", q.paretoPath);
+  return o;
+}
+
+/// Runs dyad::compile with the GIL released. Returns ("ok", result) or
+/// ("error", phase, message, diagnostics); `warnings` receives every
+/// diagnostic that is not an error as (kind, text), kind "warning" or
+/// "remark" (the mixed-precision table, notes).
+py::tuple compile(const py::dict &kw, py::list warnings) {
+  dyad::CompileOptions o = makeOptions(kw);
+  std::vector<std::pair<std::string, std::string>> notes;
+  o.onDiagnostic = [&](mlir::DiagnosticSeverity severity, llvm::StringRef t) {
+    if (severity == mlir::DiagnosticSeverity::Warning)
+      notes.push_back({"warning", t.str()});
+    else if (severity != mlir::DiagnosticSeverity::Error)
+      notes.push_back({"remark", t.str()});
+  };
+  llvm::Expected<dyad::CompileResult> result = [&] {
+    py::gil_scoped_release release;
+    return dyad::compile(o);
+  }();
+  for (const auto &[kind, text] : notes)
+    warnings.append(py::make_tuple(kind, text));
+  if (!result) {
+    py::tuple out;
+    llvm::handleAllErrors(
+        result.takeError(),
+        [&](const dyad::CompileError &e) {
+          out = py::make_tuple("error", dyad::phaseName(e.phase).str(),
+                               e.message, e.diagnostics);
+        },
+        [&](const llvm::ErrorInfoBase &e) {
+          out = py::make_tuple("error", "", e.message(),
+                               std::vector<std::string>{});
+        });
+    return out;
+  }
+  py::dict r;
+  r["output"] = result->output;
+  r["header"] = result->header;
+  r["calibration_table"] = result->calibrationTable;
+  return py::make_tuple("ok", r);
+}
+
+// ----------------------------------------------------------------- runtime
+
+py::dtype toNumpy(int32_t dtype) {
+  switch (dtype) {
+  case DYAD_FLOAT32: return py::dtype("float32");
+  case DYAD_FLOAT64: return py::dtype("float64");
+  case DYAD_FLOAT16: return py::dtype("float16");
+  case DYAD_UINT8: return py::dtype("uint8");
+  case DYAD_INT8: return py::dtype("int8");
+  case DYAD_UINT16: return py::dtype("uint16");
+  case DYAD_INT16: return py::dtype("int16");
+  case DYAD_INT32: return py::dtype("int32");
+  case DYAD_INT64: return py::dtype("int64");
+  case DYAD_UINT32: return py::dtype("uint32");
+  case DYAD_UINT64: return py::dtype("uint64");
+  case DYAD_BOOL: return py::dtype("bool");
+  default: break;
+  }
+  throw py::type_error(std::string("no numpy type for Dyad's ") +
+                       dyad_dtype_name(dtype));
+}
+
+class Model {
+public:
+  explicit Model(const std::string &path) : path(path) {
+    char err[1024] = {0};
+    if (dyad_model_load(path.c_str(), &model, err, sizeof err) != DYAD_OK)
+      throw std::runtime_error(err[0] ? std::string(err)
+                                      : "cannot load '" + path + "'");
+  }
+  ~Model() { dyad_model_free(model); }
+  Model(const Model &) = delete;
+
+  static py::dict info(const dyad_tensor_info *t) {
+    py::dict d;
+    d["name"] = t->name;
+    d["dtype"] = toNumpy(t->dtype);
+    py::list shape;
+    for (int i = 0; i < t->rank; ++i) {
+      if (t->shape[i] >= 0)
+        shape.append(t->shape[i]);
+      else if (t->dim_params && t->dim_params[i] && t->dim_params[i][0])
+        shape.append(std::string(t->dim_params[i]));
+      else
+        shape.append(py::none());
+    }
+    d["shape"] = shape;
+    if (t->scale != 0) {
+      d["scale"] = t->scale;
+      d["zero_point"] = t->zero_point;
+    }
+    return d;
+  }
+  py::list inputs() const {
+    py::list l;
+    for (int i = 0; i < dyad_model_num_inputs(model); ++i)
+      l.append(info(dyad_model_input(model, i)));
+    return l;
+  }
+  py::list outputs() const {
+    py::list l;
+    for (int i = 0; i < dyad_model_num_outputs(model); ++i)
+      l.append(info(dyad_model_output(model, i)));
+    return l;
+  }
+  int threads() const { return dyad_model_num_threads(model); }
+  void setThreads(int n) { check(dyad_model_set_num_threads(model, n)); }
+
+  /// Runs on arrays in the model's input order (python/dyad converts dicts
+  /// and dtypes); returns the outputs as new arrays.
+  py::list run(const std::vector<py::array> &arrays) {
+    int n = dyad_model_num_inputs(model), m = dyad_model_num_outputs(model);
+    if ((int)arrays.size() != n)
+      throw py::value_error("the model takes " + std::to_string(n) +
+                            " inputs, " + std::to_string(arrays.size()) +
+                            " given");
+    std::vector<py::array> keep;
+    std::vector<dyad_tensor> ins(n);
+    for (int i = 0; i < n; ++i) {
+      const dyad_tensor_info *t = dyad_model_input(model, i);
+      // python/dyad converts to C-contiguous arrays of the model's type.
+      const py::array &a = arrays[i];
+      if (!a.dtype().is(toNumpy(t->dtype)) ||
+          !(a.flags() & py::array::c_style))
+        throw py::type_error("input '" + std::string(t->name) +
+                             "' must be a C-contiguous " +
+                             dyad_dtype_name(t->dtype) + " array");
+      if (a.ndim() > DYAD_MAX_RANK)
+        throw py::value_error("input '" + std::string(t->name) +
+                              "' has rank " + std::to_string(a.ndim()));
+      keep.push_back(a);
+      dyad_tensor &d = ins[i];
+      d.data = const_cast<void *>(a.data());
+      d.dtype = t->dtype;
+      d.rank = (int32_t)a.ndim();
+      for (int k = 0; k < a.ndim(); ++k)
+        d.shape[k] = a.shape(k);
+      d.capacity_bytes = (size_t)a.nbytes();
+    }
+    std::vector<py::array> outs(m);
+    std::vector<dyad_tensor> od(m);
+    for (int i = 0; i < m; ++i) {
+      const dyad_tensor_info *t = dyad_model_output(model, i);
+      int64_t shape[DYAD_MAX_RANK];
+      check(dyad_model_output_shape(model, ins.data(), n, i, shape));
+      allocate(i, t, shape, outs, od);
+    }
+    for (int attempt = 0;; ++attempt) {
+      dyad_status s;
+      {
+        py::gil_scoped_release release;
+        s = dyad_model_run(model, ins.data(), n, od.data(), m);
+      }
+      if (s == DYAD_ERR_CAPACITY && attempt == 0) {
+        // An output whose size is known only after running: the runtime
+        // wrote the shapes it needs.
+        for (int i = 0; i < m; ++i)
+          allocate(i, dyad_model_output(model, i), od[i].shape, outs, od);
+        continue;
+      }
+      check(s);
+      break;
+    }
+    py::list result;
+    for (int i = 0; i < m; ++i) {
+      std::vector<py::ssize_t> shape(od[i].shape, od[i].shape + od[i].rank);
+      result.append(outs[i].attr("reshape")(shape));
+    }
+    return result;
+  }
+
+private:
+  void allocate(int i, const dyad_tensor_info *t, const int64_t *shape,
+                std::vector<py::array> &outs, std::vector<dyad_tensor> &od) {
+    std::vector<py::ssize_t> dims;
+    size_t count = 1;
+    for (int k = 0; k < t->rank; ++k) {
+      // Unknown before running: room for the first try, grown on
+      // DYAD_ERR_CAPACITY.
+      int64_t d = shape[k] >= 0 ? shape[k] : 1;
+      dims.push_back(d);
+      count *= (size_t)d;
+    }
+    outs[i] = py::array(toNumpy(t->dtype), std::vector<py::ssize_t>{
+                                               (py::ssize_t)count});
+    od[i] = dyad_tensor{};
+    od[i].data = outs[i].mutable_data();
+    od[i].dtype = t->dtype;
+    od[i].rank = t->rank;
+    for (int k = 0; k < t->rank; ++k)
+      od[i].shape[k] = dims[k];
+    od[i].capacity_bytes = count * dyad_dtype_size(t->dtype);
+  }
+  void check(dyad_status s) {
+    if (s == DYAD_OK)
+      return;
+    std::string msg = dyad_model_last_error(model);
+    if (s == DYAD_ERR_ARGUMENT || s == DYAD_ERR_DTYPE || s == DYAD_ERR_SHAPE)
+      throw py::value_error(path + ": " + msg);
+    throw std::runtime_error(path + ": " + msg);
+  }
+
+  std::string path;
+  dyad_model *model = nullptr;
+};
+
+// ----------------------------------------------------------------- dyad.ir
+
+/// One registry for every dyad.ir call: what dyad-opt has (Dyad's dialects
+/// and passes, and every upstream pass).
+mlir::DialectRegistry &registry() {
+  static mlir::DialectRegistry r;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    dyad::registerAllDialects(r);
+    mlir::registerAllPasses();
+    dyad::registerAllPasses();
+  });
+  return r;
+}
+
+/// Parses `text`, runs `pipeline` on it (empty: none, only verify) and
+/// prints the result. Errors (parse, verify, pass) raise ValueError with
+/// MLIR's diagnostics.
+std::string runPipeline(const std::string &text, const std::string &pipeline,
+                        bool generic) {
+  mlir::MLIRContext ctx(registry());
+  ctx.loadAllAvailableDialects();
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  llvm::SourceMgr sm;
+  sm.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "<ir>"),
+                        llvm::SMLoc());
+  mlir::SourceMgrDiagnosticHandler handler(sm, &ctx, os);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sm, &ctx);
+  if (!module)
+    throw py::value_error("cannot parse the IR:\n" + diagnostics);
+  if (!pipeline.empty()) {
+    // The textual form names its anchor (`builtin.module(...)`), as
+    // dyad-opt's --pass-pipeline does.
+    mlir::FailureOr<mlir::OpPassManager> parsed =
+        mlir::parsePassPipeline(pipeline, os);
+    if (mlir::failed(parsed))
+      throw py::value_error("bad pipeline '" + pipeline + "':\n" +
+                            diagnostics);
+    if (parsed->getOpAnchorName() != mlir::ModuleOp::getOperationName() &&
+        parsed->getOpAnchorName() != mlir::OpPassManager::getAnyOpAnchorName())
+      throw py::value_error("the pipeline '" + pipeline +
+                            "' must be anchored on builtin.module");
+    mlir::PassManager pm(&ctx, mlir::ModuleOp::getOperationName());
+    static_cast<mlir::OpPassManager &>(pm) = *parsed;
+    py::gil_scoped_release release;
+    if (mlir::failed(pm.run(*module))) {
+      py::gil_scoped_acquire acquire;
+      throw py::value_error("the pipeline failed:\n" + diagnostics);
+    }
+  }
+  std::string out;
+  llvm::raw_string_ostream ps(out);
+  mlir::OpPrintingFlags flags;
+  if (generic)
+    flags.printGenericOpForm();
+  module->print(ps, flags);
+  return out;
+}
+
+/// The input and output names of the dyad graph in `path` (a file dyad
+/// compile wrote with emit "dyad"): calibration samples given as arrays or
+/// tuples are matched to the inputs by position.
+py::tuple graphSignature(const std::string &path) {
+  mlir::MLIRContext ctx(registry());
+  ctx.loadAllAvailableDialects();
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  llvm::SourceMgr sm;
+  std::string error;
+  auto file = mlir::openInputFile(path, &error);
+  if (!file)
+    throw py::value_error(error);
+  sm.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  mlir::SourceMgrDiagnosticHandler handler(sm, &ctx, os);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      mlir::parseSourceFile<mlir::ModuleOp>(sm, &ctx);
+  if (!module)
+    throw py::value_error("cannot parse '" + path + "':\n" + diagnostics);
+  auto sig = dyad::readSignature(*module, "main_graph");
+  if (mlir::failed(sig))
+    throw py::value_error("no model signature in '" + path + "'");
+  std::vector<std::string> ins, outs;
+  for (const dyad::TensorSignature &t : sig->inputs)
+    ins.push_back(t.name);
+  for (const dyad::TensorSignature &t : sig->outputs)
+    outs.push_back(t.name);
+  return py::make_tuple(ins, outs);
+}
+
+} // namespace
+
+PYBIND11_MODULE(_dyad, m) {
+  m.doc() = "Dyad's compile API and runtime (use the `dyad` package)";
+  m.def("compile", &compile, py::arg("options"), py::arg("warnings"));
+  py::class_<Model>(m, "Model")
+      .def(py::init<const std::string &>(), py::arg("path"))
+      .def_property_readonly("inputs", &Model::inputs)
+      .def_property_readonly("outputs", &Model::outputs)
+      .def_property("threads", &Model::threads, &Model::setThreads)
+      .def("run", &Model::run, py::arg("inputs"));
+  m.def("run_pipeline", &runPipeline, py::arg("text"), py::arg("pipeline"),
+        py::arg("generic") = false);
+  m.def("graph_signature", &graphSignature, py::arg("path"));
+  m.attr("abi_version") = DYAD_ABI_VERSION;
+}
