@@ -297,6 +297,9 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
     }
     done += batches.batchSize();
     ++batchIndex;
+    if (options.progress)
+      options.progress({"calibrate", done, batches.selected(), "samples",
+                        secondsSince(start)});
     if (options.verbose)
       llvm::errs() << llvm::format(
           "calibrate: batch %zu, %zu/%zu samples, %.2f s\n", batchIndex, done,
@@ -646,6 +649,9 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
     }
     rows += batches.batchSize();
     ++batchIndex;
+    if (options.progress)
+      options.progress({"sensitivity", rows, batches.selected(), "samples",
+                        secondsSince(start)});
     if (options.verbose)
       llvm::errs() << llvm::format(
           "sensitivity: batch %zu, %zu/%zu samples, %zu layers x %zu widths, "
@@ -770,6 +776,9 @@ dyad::measureLayerLatency(ModuleOp floatModule, StringRef funcName,
       auto it = best.find(names[i]);
       out.layer[i][k] = it == best.end() ? 0.0 : it->second;
     }
+    if (options.progress)
+      options.progress({"latency", k + 1, bits.size(), "widths",
+                        secondsSince(start)});
     if (options.verbose)
       llvm::errs() << llvm::format(
           "dyadc: latency at %u bits: %.4g ms per run of %zu samples "
@@ -863,6 +872,9 @@ dyad::measureAssignments(ModuleOp floatModule, StringRef funcName,
     q.top1Agreement = rows ? double(same) / rows : 0;
     q.outputSqnrDb = noise > 0 ? 10 * std::log10(signal / noise) : INFINITY;
     out.push_back(q);
+    if (options.progress)
+      options.progress({"pareto", out.size(), assignments.size(), "points",
+                        secondsSince(start)});
     if (options.verbose)
       llvm::errs() << llvm::format(
           "dyadc: pareto point %zu/%zu: top-1 agreement %.4f, output SQNR "

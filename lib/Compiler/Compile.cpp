@@ -185,6 +185,7 @@ private:
     o.batch = options.quant.batch;
     o.batchAxes = options.quant.batchAxes;
     o.target = options.target;
+    o.progress = options.onProgress;
     return o;
   }
 

@@ -167,9 +167,24 @@ def _input_names(model, workdir, options):
     return _dyad.graph_signature(path)[0]
 
 
+def _terminal_progress(task, done, total, unit, seconds):
+    """progress=True: one line on stderr, redrawn (a terminal only)."""
+    import sys
+    if not sys.stderr.isatty():
+        return
+    pct = f" ({100 * done / total:.0f}%)" if total else ""
+    end = "\n" if total and done >= total else ""
+    sys.stderr.write(f"\r\033[K{task}: {done}/{total} {unit}{pct}, {seconds:.1f} s{end}")
+    sys.stderr.flush()
+
+
 def _run(opts, messages):
     """dyad::compile; raises CompileError; warnings to `messages` or as
     CompileWarning."""
+    if opts.get("progress") is True:
+        opts["progress"] = _terminal_progress
+    elif opts.get("progress") in (None, False):
+        opts.pop("progress", None)
     got = []
     status = _dyad.compile(opts, got)
     if messages is not None:
@@ -200,7 +215,7 @@ _OPTION_NAMES = {
     "nibble_weights", "profile", "calib_method", "calib_percentile",
     "calib_momentum", "calib_count", "calib_batch", "activation_bits",
     "allow_float_ops", "mixed_bits", "keep_8bit", "sensitivity_samples",
-    "sensitivity", "pareto",
+    "sensitivity", "pareto", "progress",
 }
 
 
@@ -220,7 +235,9 @@ def compile(model, output=None, *, quantize=False, calibration=None,
     options mirror dyadc's flags: input_shapes={"x": [None, 3, 224, 224]},
     bind_inputs, target, cpu, features, opt_level, calib_method, calib_count,
     calib_batch, allow_float_ops, mixed_bits, keep_8bit, sensitivity,
-    pareto, profile. `messages`, a list, receives the compiler's warnings
+    pareto, profile, progress (True: a line on a terminal's stderr; or a
+    callable(task, done, total, unit, seconds) called as calibration,
+    sensitivity and latency timing advance). `messages`, a list, receives the compiler's warnings
     and remarks (the mixed-precision table) as (kind, text); without it,
     warnings are issued as dyad.CompileWarning. Raises CompileError."""
     unknown = sorted(set(options) - _OPTION_NAMES)

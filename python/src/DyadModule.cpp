@@ -28,6 +28,7 @@
 #include <pybind11/stl.h>
 
 #include <mutex>
+#include <optional>
 
 namespace py = pybind11;
 
@@ -132,10 +133,31 @@ py::tuple compile(const py::dict &kw, py::list warnings) {
     else if (severity != mlir::DiagnosticSeverity::Error)
       notes.push_back({"remark", t.str()});
   };
+  // A Python progress callback, called with the GIL held; an exception it
+  // raises is kept (not thrown through the compiler) and re-raised after.
+  py::object progress = kw.contains("progress") ? py::object(kw["progress"])
+                                                : py::none();
+  std::optional<py::error_already_set> raised;
+  if (!progress.is_none())
+    o.onProgress = [&](const dyad::ProgressEvent &e) {
+      py::gil_scoped_acquire acquire;
+      if (raised)
+        return;
+      try {
+        progress(e.task, e.done, e.total, e.unit, e.seconds);
+      } catch (py::error_already_set &err) {
+        raised.emplace(std::move(err));
+      }
+    };
   llvm::Expected<dyad::CompileResult> result = [&] {
     py::gil_scoped_release release;
     return dyad::compile(o);
   }();
+  if (raised) {
+    if (!result)
+      llvm::consumeError(result.takeError());
+    throw std::move(*raised);
+  }
   for (const auto &[kind, text] : notes)
     warnings.append(py::make_tuple(kind, text));
   if (!result) {

@@ -91,9 +91,25 @@ print("int8 (table from calibrate) identical:", np.array_equal(q4(x)[0], referen
 
 # Mixed precision: the table of widths comes back as remarks.
 messages = []
+events = []
 mp = dyad.compile(model_path, quantize=True, calibration=calib, budget={"size": 0.6},
-                  keep_8bit=["first", "last"], messages=messages)
+                  keep_8bit=["first", "last"], messages=messages,
+                  progress=lambda *e: events.append(e))
+print("progress:", sorted({e[0] for e in events}),
+      "ends", [e[1:4] for e in events if e[1] == e[2]])
 table_lines = [t for k, t in messages if k == "remark" and t.startswith("mixed precision:")]
 print("mixed precision remark:", table_lines[0].splitlines()[0] if table_lines else None)
 print(f"mixed accuracy {accuracy(mp(x)[0]):.2f}")
+
+# An exception in the progress callback stops nothing inside the compiler
+# and comes out of compile().
+def stop(*event):
+    raise KeyboardInterrupt("stopped by the progress callback")
+
+
+try:
+    dyad.compile(model_path, quantize=True, calibration=calib, progress=stop)
+    print("no exception")
+except KeyboardInterrupt as e:
+    print("callback exception:", e)
 print("OK")

@@ -17,6 +17,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "dyad/Support/ToolOptions.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -24,38 +25,47 @@
 
 using namespace llvm;
 
+static cl::OptionCategory importCat("Import");
+
 static cl::opt<std::string> inputFile(cl::Positional,
-                                      cl::desc("<model.onnx | model.onnxtxt>"));
+                                      cl::desc("<model.onnx | model.onnxtxt>"),
+                                      cl::cat(importCat));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
-                                       cl::value_desc("file"), cl::init("-"));
+                                       cl::value_desc("file"), cl::init("-"),
+                                       cl::cat(importCat));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Static shape of a graph input: NAME=1x3x224x224 "
                          "(? keeps a dim dynamic); repeatable"),
-                cl::value_desc("name=dims"));
+                cl::value_desc("name=dims"), cl::cat(importCat));
 static cl::list<std::string> bindInputs(
     "bind-input",
     cl::desc("Specialize the model on a graph input's value: NAME=V or "
              "NAME=V1,V2,... (the input leaves the signature; an If on it "
              "is inlined); repeatable"),
-    cl::value_desc("name=values"));
+    cl::value_desc("name=values"), cl::cat(importCat));
 static cl::opt<bool> opStats("op-stats",
                              cl::desc("Print the model's op histogram and "
-                                      "which ops Dyad supports, then exit"));
+                                      "which ops Dyad supports, then exit"),
+                                      cl::cat(importCat));
 static cl::opt<bool> listOps("list-supported-ops",
                              cl::desc("Print the ONNX op types Dyad imports "
-                                      "(domain::OpType, one a line) and exit"));
+                                      "(domain::OpType, one a line) and exit"),
+                                      cl::cat(importCat));
 static cl::opt<bool> simplify("simplify",
-                              cl::desc("Run dyad-simplify after import"));
+                              cl::desc("Run dyad-simplify after import"),
+                              cl::cat(importCat));
 static cl::opt<bool>
     tensorNames("tensor-names",
                 cl::desc("Record each node output's ONNX tensor name as "
-                         "`dyad.tensor` (the key of calibration tables)"));
+                         "`dyad.tensor` (the key of calibration tables)"),
+                         cl::cat(importCat));
 
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  dyad::setupToolOptions("dyad-import", {&importCat});
   cl::ParseCommandLineOptions(argc, argv, "Dyad ONNX importer\n");
 
   mlir::DialectRegistry registry;

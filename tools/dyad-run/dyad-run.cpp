@@ -469,8 +469,9 @@ void printProfile(dyad_model *model, int runs,
   }
 }
 
-void usage() {
-  std::cerr
+/// --help: the usage on stdout, exit 0; a usage error: on stderr, exit 1.
+[[noreturn]] void usage(bool asked = false) {
+  (asked ? std::cout : std::cerr)
       << "usage: dyad-run model.so [--input [NAME=]FILE]... [--output-dir DIR]\n"
          "                [--check [NAME=]FILE]... [--rtol R] [--atol A]\n"
          "                [--bench N] [--threads N] [--batch-chunk N] [--concurrent K]\n"
@@ -483,8 +484,12 @@ void usage() {
          "             each, and check every result is the single run's\n"
          "--profile N: run N times and print the time per kernel and ONNX\n"
          "             node, sorted (a model compiled with dyadc --profile)\n"
-         "FILE is .npy or an ONNX TensorProto (.pb).\n";
-  std::exit(1);
+         "FILE is .npy or an ONNX TensorProto (.pb).\n"
+         "--version: Dyad's version and the runtime's ABI version\n"
+         "Exit status: 0 on success, 1 on an error (the message says "
+         "which), 2 when --check or --concurrent finds a differing "
+         "output.\n";
+  std::exit(asked ? 0 : 1);
 }
 
 } // namespace
@@ -544,7 +549,12 @@ int runMain(int argc, char **argv) {
     else if (a == "--info")
       info = true;
     else if (a == "-h" || a == "--help")
-      usage();
+      usage(/*asked=*/true);
+    else if (a == "--version") {
+      std::cout << "dyad-run (Dyad) " << DYAD_VERSION << "\n  runtime ABI "
+                << DYAD_ABI_VERSION << "\n";
+      return 0;
+    }
     else if (!a.empty() && a[0] == '-')
       die("unknown option '" + a + "'");
     else if (modelPath.empty())

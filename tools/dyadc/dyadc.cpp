@@ -13,21 +13,26 @@
 
 #include "dyad/Compiler/Compile.h"
 #include "dyad/Compiler/Pipelines.h"
+#include "dyad/Support/ToolOptions.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
 
+static cl::OptionCategory compileCat("Compilation");
+
 static cl::opt<std::string> inputFile(cl::Positional,
                                       cl::desc("<model.onnx | model.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(compileCat));
 static cl::opt<std::string> outputFile("o", cl::desc("Output file"),
-                                       cl::value_desc("file"));
+                                       cl::value_desc("file"),
+                                       cl::cat(compileCat));
 using dyad::EmitKind;
 static cl::opt<EmitKind> emit(
     "emit", cl::desc("Stop after a stage"), cl::init(EmitKind::Lib),
@@ -35,36 +40,41 @@ static cl::opt<EmitKind> emit(
                clEnumValN(EmitKind::Mlir, "mlir", "MLIR in the LLVM dialect"),
                clEnumValN(EmitKind::Llvm, "llvm", "LLVM IR (optimized)"),
                clEnumValN(EmitKind::Obj, "obj", "an object file"),
-               clEnumValN(EmitKind::Lib, "lib", "a shared library and header")));
+               clEnumValN(EmitKind::Lib, "lib", "a shared library and header")),
+               cl::cat(compileCat));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0..3"),
-                                  cl::Prefix, cl::init(2));
+                                  cl::Prefix, cl::init(2), cl::cat(compileCat));
 static cl::opt<bool> nibbleWeights(
     "nibble-weights",
     cl::desc("Store weights quantized to 4 bits two per byte, unpacked in "
              "registers (default on; =false: a byte each, for comparison)"),
-    cl::init(true));
+    cl::init(true), cl::cat(compileCat));
 static cl::opt<std::string>
     target("target", cl::desc("host, x86-64, x86-64-v2, x86-64-v3, x86-64-v4"),
-           cl::init("host"));
-static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"));
+           cl::init("host"), cl::cat(compileCat));
+static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"),
+    cl::cat(compileCat));
 static cl::opt<std::string> mattr("mattr",
-                                  cl::desc("Target features (+avx2,-avx512f)"));
+                                  cl::desc("Target features (+avx2,-avx512f)"),
+                                  cl::cat(compileCat));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Static shape of a graph input: NAME=1x3x224x224 "
                          "(? keeps a dim dynamic); repeatable"),
-                cl::value_desc("name=dims"));
+                cl::value_desc("name=dims"), cl::cat(compileCat));
 static cl::list<std::string> bindInputs(
     "bind-input",
     cl::desc("Specialize the model on a graph input's value: NAME=V or "
              "NAME=V1,V2,... (the input leaves the signature; an If on it "
              "is inlined); repeatable"),
-    cl::value_desc("name=values"));
-static cl::opt<bool> verbose("v", cl::desc("Print a line per stage"));
+    cl::value_desc("name=values"), cl::cat(compileCat));
+static cl::opt<bool> verbose("v", cl::desc("Print a line per stage"),
+    cl::cat(compileCat));
 static cl::opt<bool> profile(
     "profile",
     cl::desc("Instrument the library for dyad-run --profile: time, runs and "
-             "operation rate per ONNX node (a call between kernels)"));
+             "operation rate per ONNX node (a call between kernels)"),
+             cl::cat(compileCat));
 
 static cl::OptionCategory quantCat("Quantization (docs/numerics.md)");
 static cl::opt<bool> quantize(
@@ -72,7 +82,7 @@ static cl::opt<bool> quantize(
     cl::desc("Compile an integer-only model: calibrate (--calibrate) or read "
              "a table (--calib-table), fold it into quant types, integerize, "
              "verify. A QDQ / QOperator model uses its own scales."),
-    cl::cat(quantCat));
+             cl::cat(quantCat));
 static cl::opt<std::string> calibrateData(
     "calibrate",
     cl::desc("Calibration data: .npy (one input; first axis = samples), .npz "
@@ -182,8 +192,7 @@ static cl::opt<std::string> reportPath(
 static cl::opt<bool> allowFloatOps(
     "allow-float-ops",
     cl::desc("Keep ops without an integer form in float, reported as "
-             "warnings"),
-    cl::cat(quantCat));
+             "warnings"), cl::cat(quantCat));
 
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
@@ -192,6 +201,9 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   // For --mlir-print-ir-* and friends to know Dyad's passes by name.
   dyad::registerAllPasses();
+  // LLVM's and MLIR's own options (IR printing, timing, ...) stay available
+  // under --help-hidden.
+  dyad::setupToolOptions("dyadc", {&compileCat, &quantCat});
   cl::ParseCommandLineOptions(argc, argv, "Dyad compiler: ONNX -> native\n");
   if (optLevel > 3) {
     errs() << "dyadc: -O" << optLevel << " is not a level (0..3)\n";
@@ -277,9 +289,36 @@ int main(int argc, char **argv) {
   }
 
   // Diagnostics as they come, at their ONNX nodes.
+  // Set while a progress line (below) is on the terminal.
+  static bool progressShown = false;
   options.onDiagnostic = [](mlir::DiagnosticSeverity, StringRef text) {
+    if (progressShown)
+      errs() << "\r\033[K";
+    progressShown = false;
     errs() << text << "\n";
   };
+  // On a terminal (and without -v): one line redrawn as the long steps
+  // advance ("calibrate: 512/1000 samples (51%), 1.2 s"), erased when its
+  // phase ends. Quiet when stderr is a file or a pipe.
+  bool drawProgress = !verbose && sys::Process::StandardErrIsDisplayed();
+  if (drawProgress) {
+    options.onProgress = [](const dyad::ProgressEvent &e) {
+      errs() << "\r\033[K" << e.task << ": " << e.done << "/" << e.total
+             << " " << e.unit;
+      if (e.total)
+        errs() << format(" (%.0f%%)", 100.0 * e.done / e.total);
+      errs() << format(", %.1f s", e.seconds);
+      errs().flush();
+      progressShown = true;
+    };
+    options.onPhase = [](const dyad::PhaseEvent &e) {
+      if (e.finished && progressShown) {
+        errs() << "\r\033[K";
+        errs().flush();
+        progressShown = false;
+      }
+    };
+  }
   // "[i/n] phase... 0.40 s" under -v.
   if (verbose)
     options.onPhase = [](const dyad::PhaseEvent &e) {

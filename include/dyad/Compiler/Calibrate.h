@@ -14,7 +14,20 @@
 #include "dyad/Compiler/Compiler.h"
 #include "dyad/Compiler/Pipelines.h"
 
+#include <functional>
+#include <string>
+
 namespace dyad {
+
+/// Progress of a long step inside a phase: calibration batches, sensitivity
+/// batches, the widths timed for a latency budget, the pareto points.
+struct ProgressEvent {
+  std::string task; // "calibrate", "sensitivity", "latency", "pareto"
+  size_t done = 0, total = 0;
+  std::string unit; // what done and total count: "samples", "widths", ...
+  double seconds = 0; // since the step started
+};
+using ProgressCallback = std::function<void(const ProgressEvent &)>;
 
 struct CalibrateOptions {
   std::string dataPath;        // .npy, .npz or a directory of them
@@ -26,6 +39,7 @@ struct CalibrateOptions {
   /// picks the others).
   std::map<std::string, int64_t> batchAxes;
   bool verbose = false;        // a progress line per batch on stderr
+  ProgressCallback progress;   // called after each batch (when set)
   std::string modelName;       // recorded in the table
   TargetOptions target;        // how the instrumented copy is compiled
 };

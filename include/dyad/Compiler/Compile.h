@@ -21,6 +21,7 @@
 #define DYAD_COMPILER_COMPILE_H
 
 #include "dyad/Calibration/Calibration.h"
+#include "dyad/Compiler/Calibrate.h"
 #include "dyad/Compiler/Compiler.h"
 #include "dyad/Import/OnnxImporter.h"
 
@@ -135,6 +136,10 @@ struct CompileOptions {
   bool verbose = false;
   /// Called at the start and the end of every phase.
   std::function<void(const PhaseEvent &)> onPhase;
+  /// Called as the long steps inside a phase advance (calibration and
+  /// sensitivity batches, widths timed, pareto points measured): dyadc
+  /// draws a progress line from it when stderr is a terminal.
+  ProgressCallback onProgress;
   /// Called for every diagnostic (errors, warnings, notes), formatted
   /// against the ONNX model, as it is emitted.
   std::function<void(mlir::DiagnosticSeverity, llvm::StringRef)> onDiagnostic;
