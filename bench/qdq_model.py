@@ -12,7 +12,9 @@ kernels are U8S8); Conv/Gemm/MatMul weights are int8, symmetric, per output
 channel, behind a DequantizeLinear; their biases int32 at scale
 S_x * S_w. onnxruntime then fuses the DQ -> op -> Q groups into its integer
 kernels (QLinearConv, QGemm, ...). Only for timing: Dyad's own export to QDQ
-is `dyadc --emit=onnx-qdq` (issue 14) once it exists.
+is `dyadc --emit=onnx-qdq` (docs/quantization.md), which keeps Dyad's exact
+choices (int8 activations, its weight integers and widths, float biases)
+rather than onnxruntime's preferred form.
 """
 import json
 import sys

@@ -1,5 +1,6 @@
 //===- Compile.cpp - dyad::compile, the phases in order -------------------===//
 #include "dyad/Compiler/Compile.h"
+#include "dyad/Import/QdqExport.h"
 #include "dyad/Compiler/MixedPrecision.h"
 #include "dyad/Compiler/Calibrate.h"
 #include "dyad/Compiler/Pipelines.h"
@@ -74,6 +75,7 @@ std::string dyad::defaultOutput(const CompileOptions &options) {
   case EmitKind::Llvm: return (path + ".ll").str();
   case EmitKind::Obj: return (path + ".o").str();
   case EmitKind::Lib: return (path + ".so").str();
+  case EmitKind::OnnxQdq: return (path + ".qdq.onnx").str();
   }
   return "a.out";
 }
@@ -285,6 +287,15 @@ llvm::Error Compilation::quantizeModel() {
           buildFoldCalibrationPipeline(pm, pipeline);
         }))
       return err;
+    if (options.emit == EmitKind::OnnxQdq) {
+      // The calibrated graph's decisions, written back into the ONNX model;
+      // no integer graph is needed.
+      if (llvm::Error err = exportOnnxQdq(options.input, options.import,
+                                          *module, options.import.funcName,
+                                          output))
+        return fail(Phase::Quantize, std::move(err));
+      return llvm::Error::success();
+    }
     if (report)
       qdqCopy = module->clone();
     return runPasses(Phase::Quantize, [&](OpPassManager &pm) {
@@ -711,7 +722,18 @@ llvm::Expected<CompileResult> Compilation::run() {
   if (options.target.optLevel > 3)
     return fail(Phase::Lower, "-O" + std::to_string(options.target.optLevel) +
                                   " is not a level (0..3)");
-  unsigned lastStage = options.emit == EmitKind::Dyad   ? 2
+  if (options.emit == EmitKind::OnnxQdq) {
+    if (!options.quantize)
+      return fail(Phase::Quantize, "--emit=onnx-qdq needs --quantize (and "
+                                   "--calibrate DATA or --calib-table FILE)");
+    if (!llvm::StringRef(options.input).ends_with(".onnx") &&
+        !llvm::StringRef(options.input).ends_with(".onnxtxt"))
+      return fail(Phase::Quantize, "--emit=onnx-qdq needs an ONNX model, "
+                                   "not '" + options.input + "'");
+  }
+  unsigned lastStage = options.emit == EmitKind::Dyad ||
+                               options.emit == EmitKind::OnnxQdq
+                           ? 2
                        : options.emit == EmitKind::Mlir ? 3
                        : options.emit == EmitKind::Llvm ? 4
                        : options.emit == EmitKind::Obj  ? 5
@@ -735,6 +757,8 @@ llvm::Expected<CompileResult> Compilation::run() {
     if (llvm::Error err = quantizeModel())
       return std::move(err);
   result.calibrationTable = tablePath;
+  if (options.emit == EmitKind::OnnxQdq)
+    return result;
   auto printModule = [&](llvm::raw_ostream &os) { module->print(os); };
   if (options.emit == EmitKind::Dyad) {
     if (llvm::Error err = writeText(Phase::Simplify, output, printModule))

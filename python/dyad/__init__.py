@@ -20,7 +20,7 @@ import numpy as np
 
 from . import _dyad
 
-__all__ = ["compile", "calibrate", "Model", "CompileError", "CompileWarning", "ir"]
+__all__ = ["compile", "calibrate", "export_qdq", "Model", "CompileError", "CompileWarning", "ir"]
 
 
 class CompileWarning(UserWarning):
@@ -219,6 +219,38 @@ _OPTION_NAMES = {
 }
 
 
+def _compile_options(model, output, default_name, quantize, calibration,
+                     calibration_table, bits, budget, options, caller):
+    """dyad::compile's options from compile()'s and export_qdq()'s arguments."""
+    unknown = sorted(set(options) - _OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"{caller}() got an unknown option {unknown[0]!r}")
+    if (calibration is not None or bits or budget) and not quantize:
+        raise ValueError("calibration, bits and budget need quantize=True")
+    workdir = _workdir()
+    opts = dict(options)
+    opts["input"] = _model_path(model, workdir)
+    opts["output"] = os.fspath(output) if output else os.path.join(workdir, default_name)
+    opts["emit"] = "lib"
+    opts["quantize"] = bool(quantize)
+    if calibration is not None:
+        if isinstance(calibration, (str, os.PathLike)):
+            opts["calibration_data"] = os.fspath(calibration)
+        else:
+            names = _input_names(model, workdir, opts)
+            opts["calibration_data"] = _write_npz(calibration, names, workdir)
+    if calibration_table is not None:
+        opts["calibration_table"] = os.fspath(calibration_table)
+    if bits is not None:
+        opts["weight_bits"] = int(bits)
+    if budget is not None:
+        opts["mixed_precision"] = True
+        if isinstance(budget, dict):
+            budget = ",".join(f"{k}={v}" for k, v in budget.items())
+        opts["budget"] = str(budget)
+    return opts, workdir
+
+
 def compile(model, output=None, *, quantize=False, calibration=None,
             calibration_table=None, bits=None, budget=None, report=False,
             threads=None, messages=None, **options):
@@ -240,32 +272,9 @@ def compile(model, output=None, *, quantize=False, calibration=None,
     sensitivity and latency timing advance). `messages`, a list, receives the compiler's warnings
     and remarks (the mixed-precision table) as (kind, text); without it,
     warnings are issued as dyad.CompileWarning. Raises CompileError."""
-    unknown = sorted(set(options) - _OPTION_NAMES)
-    if unknown:
-        raise TypeError(f"compile() got an unknown option {unknown[0]!r}")
-    if (calibration is not None or bits or budget) and not quantize:
-        raise ValueError("calibration, bits and budget need quantize=True")
-    workdir = _workdir()
-    opts = dict(options)
-    opts["input"] = _model_path(model, workdir)
-    opts["output"] = os.fspath(output) if output else os.path.join(workdir, "model.so")
-    opts["emit"] = "lib"
-    opts["quantize"] = bool(quantize)
-    if calibration is not None:
-        if isinstance(calibration, (str, os.PathLike)):
-            opts["calibration_data"] = os.fspath(calibration)
-        else:
-            names = _input_names(model, workdir, opts)
-            opts["calibration_data"] = _write_npz(calibration, names, workdir)
-    if calibration_table is not None:
-        opts["calibration_table"] = os.fspath(calibration_table)
-    if bits is not None:
-        opts["weight_bits"] = int(bits)
-    if budget is not None:
-        opts["mixed_precision"] = True
-        if isinstance(budget, dict):
-            budget = ",".join(f"{k}={v}" for k, v in budget.items())
-        opts["budget"] = str(budget)
+    opts, workdir = _compile_options(model, output, "model.so", quantize,
+                                     calibration, calibration_table, bits,
+                                     budget, options, "compile")
     if report:
         opts["report"] = os.path.join(workdir, "report.json")
     status = _run(opts, messages)
@@ -276,6 +285,21 @@ def compile(model, output=None, *, quantize=False, calibration=None,
         with open(opts["report"]) as f:
             m.report = json.load(f)
     return m
+
+
+def export_qdq(model, output, *, calibration=None, calibration_table=None,
+               bits=None, budget=None, messages=None, **options):
+    """Writes `model` with Dyad's quantization (calibration, widths, mixed
+    precision) as a standard ONNX QDQ model to `output`, for onnxruntime or
+    TensorRT (`dyadc --quantize --emit=onnx-qdq`); returns `output`. The
+    arguments are compile()'s. Raises CompileError where the model's
+    quantization has no faithful QDQ form."""
+    opts, _ = _compile_options(model, output, "model.qdq.onnx", True,
+                               calibration, calibration_table, bits, budget,
+                               options, "export_qdq")
+    opts["emit"] = "onnx-qdq"
+    _run(opts, messages)
+    return opts["output"]
 
 
 def calibrate(model, data, table=None, *, method="minmax", count=None,
@@ -290,6 +314,9 @@ def calibrate(model, data, table=None, *, method="minmax", count=None,
     models) or of tuples (inputs in order); an array or a dict of arrays of
     many samples; or a path to .npy / .npz / a directory of them.
     method: minmax, moving-average, percentile, entropy or mse."""
+    unknown = sorted(set(options) - _OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"calibrate() got an unknown option {unknown[0]!r}")
     workdir = _workdir()
     opts = dict(options)
     opts["input"] = _model_path(model, workdir)

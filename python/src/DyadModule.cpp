@@ -60,6 +60,7 @@ dyad::CompileOptions makeOptions(const py::dict &kw) {
            : emit == "mlir" ? dyad::EmitKind::Mlir
            : emit == "llvm" ? dyad::EmitKind::Llvm
            : emit == "obj"  ? dyad::EmitKind::Obj
+           : emit == "onnx-qdq" ? dyad::EmitKind::OnnxQdq
                             : dyad::EmitKind::Lib;
   if (!get("input_shapes").is_none())
     for (auto [name, dims] : get("input_shapes").cast<py::dict>())

@@ -101,6 +101,13 @@ table_lines = [t for k, t in messages if k == "remark" and t.startswith("mixed p
 print("mixed precision remark:", table_lines[0].splitlines()[0] if table_lines else None)
 print(f"mixed accuracy {accuracy(mp(x)[0]):.2f}")
 
+# export_qdq: the same quantization as a standard ONNX QDQ model (run in
+# onnxruntime by test/Models/qdq-export.test).
+qdq = dyad.export_qdq(model_path, os.path.join(work, "cnn.qdq.onnx"), calibration_table=table)
+exported = onnx.load(qdq)
+onnx.checker.check_model(exported)
+print("export_qdq:", sorted({n.op_type for n in exported.graph.node} & {"QuantizeLinear", "DequantizeLinear"}))
+
 # An exception in the progress callback stops nothing inside the compiler
 # and comes out of compile().
 def stop(*event):

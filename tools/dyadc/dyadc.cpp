@@ -40,7 +40,10 @@ static cl::opt<EmitKind> emit(
                clEnumValN(EmitKind::Mlir, "mlir", "MLIR in the LLVM dialect"),
                clEnumValN(EmitKind::Llvm, "llvm", "LLVM IR (optimized)"),
                clEnumValN(EmitKind::Obj, "obj", "an object file"),
-               clEnumValN(EmitKind::Lib, "lib", "a shared library and header")),
+               clEnumValN(EmitKind::Lib, "lib", "a shared library and header"),
+               clEnumValN(EmitKind::OnnxQdq, "onnx-qdq",
+                          "the ONNX model with Dyad's quantization as "
+                          "QuantizeLinear/DequantizeLinear (with --quantize)")),
                cl::cat(compileCat));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimization level 0..3"),
                                   cl::Prefix, cl::init(2), cl::cat(compileCat));

@@ -61,6 +61,8 @@ enum class EmitKind {
   Llvm, // optimized LLVM IR
   Obj,  // an object file
   Lib,  // a shared library and its C header (<output stem>.h)
+  OnnxQdq, // the ONNX model with Dyad's quantization as QDQ (--quantize;
+           // dyad/Import/QdqExport.h)
 };
 
 struct QuantizeOptions {
