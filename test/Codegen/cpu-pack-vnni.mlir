@@ -182,3 +182,34 @@ func.func @classifier(%x: tensor<?x32xi8>) -> tensor<?x10xi32> {
   %y = linalg.matmul ins(%x, %w : tensor<?x32xi8>, tensor<32x10xi8>) outs(%init : tensor<?x10xi32>) -> tensor<?x10xi32>
   return %y : tensor<?x10xi32>
 }
+
+// -----
+
+// A GEMM over the batch's rows with its epilogue fused (tiles of 8 rows, the
+// last tile shorter): the row loop is peeled, so the full tiles are static
+// 8-row blocks, the contraction and the epilogue vectorized whole and
+// unmasked; only the last partial tile keeps its dynamic rows.
+// TILE-LABEL: func.func @gemm_epilogue(
+// TILE:         %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
+// TILE:         scf.for %{{.*}} = %{{.*}} to %[[FULL]] step %{{.*}} iter_args{{.*}}
+// TILE-NOT:       in_bounds = [false
+// TILE:           vector.contract {{.*}} into vector<8x16xi32>
+// TILE:           arith.trunci {{.*}} : vector<8x16xi32> to vector<8x16xi8>
+// TILE:         scf.for %{{.*}} = %[[FULL]] to %[[N]] step
+// TILE:           tensor.extract_slice {{.*}} : tensor<?x32xi8> to tensor<?x32xi8>
+func.func @gemm_epilogue(%x: tensor<?x32xi8>) -> tensor<?x16xi8> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x32xi8>
+  %w = arith.constant dense<1> : tensor<32x16xi8>
+  %z = arith.constant 0 : i32
+  %e = tensor.empty(%n) : tensor<?x16xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<?x16xi32>) -> tensor<?x16xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<?x32xi8>, tensor<32x16xi8>) outs(%init : tensor<?x16xi32>) -> tensor<?x16xi32>
+  %o = tensor.empty(%n) : tensor<?x16xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]} ins(%y : tensor<?x16xi32>) outs(%o : tensor<?x16xi8>) {
+  ^bb0(%in: i32, %out: i8):
+    %t = arith.trunci %in : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x16xi8>
+  return %r : tensor<?x16xi8>
+}

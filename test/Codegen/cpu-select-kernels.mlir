@@ -137,3 +137,18 @@ func.func @reductions(%x: tensor<?x7x7x96xi32>, %acc: tensor<?x96xi32>, %r: tens
   } -> tensor<?x48xi32>
   return %0, %1, %2 : tensor<?x96xi32>, tensor<?xf32>, tensor<?x48xi32>
 }
+
+// A transpose that keeps its innermost dim (attention's split into heads) is
+// a copy of contiguous rows: it becomes a generic and gets a vector along
+// that dim like any elementwise op. One that moves the innermost dim (a key
+// matrix transposed for Q x K^T) stays a named op (scalar loops).
+// AVX512-LABEL: func.func @transposes(
+// AVX512:         linalg.generic {{.*}}dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 1, 1, 16>
+// AVX512:         linalg.transpose
+// AVX512-NOT:       dyad.cpu.kernel
+// AVX512:         return
+func.func @transposes(%x: tensor<?x16x3x16xi8>, %y: tensor<?x3x16x16xi8>, %z: tensor<?x3x16x16xi8>) -> (tensor<?x3x16x16xi8>, tensor<?x3x16x16xi8>) {
+  %0 = linalg.transpose ins(%x : tensor<?x16x3x16xi8>) outs(%y : tensor<?x3x16x16xi8>) permutation = [0, 2, 1, 3]
+  %1 = linalg.transpose ins(%y : tensor<?x3x16x16xi8>) outs(%z : tensor<?x3x16x16xi8>) permutation = [0, 1, 3, 2]
+  return %0, %1 : tensor<?x3x16x16xi8>, tensor<?x3x16x16xi8>
+}

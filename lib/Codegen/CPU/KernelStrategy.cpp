@@ -524,6 +524,27 @@ struct DyadCpuSelectKernelsPass
   using Base::Base;
   void runOnOperation() override {
     Builder b(&getContext());
+    // A transpose left between two ops that could not take it as a permuted
+    // map (attention's split into heads, between a GEMM's epilogue and the
+    // next matmul) is a copy: as a generic it gets a vector along its
+    // innermost dim like any elementwise op, where the named op went to
+    // scalar loops. Only when the innermost dim stays innermost (a vector
+    // row of contiguous elements on both sides).
+    {
+      SmallVector<linalg::TransposeOp> transposes;
+      getOperation().walk([&](linalg::TransposeOp t) {
+        ArrayRef<int64_t> perm = t.getPermutation();
+        if (t.hasPureTensorSemantics() && !perm.empty() &&
+            perm.back() == int64_t(perm.size()) - 1 &&
+            !t->getParentOfType<LoopLikeOpInterface>())
+          transposes.push_back(t);
+      });
+      IRRewriter rewriter(&getContext());
+      for (linalg::TransposeOp t : transposes) {
+        rewriter.setInsertionPoint(t);
+        (void)linalg::generalizeNamedOp(rewriter, t);
+      }
+    }
     getOperation().walk([&](linalg::LinalgOp op) {
       // Ops inside tiles already made are not chosen again.
       if (op->getParentOfType<LoopLikeOpInterface>())

@@ -469,6 +469,9 @@ struct DyadCpuTileAndVectorizePass
     // full tiles of static width (vectorized), then the rest column by
     // column. (Tiled by 1, a pixel at a time, each weight vector loaded for
     // one FMA: 14 GOP/s on PP-OCRv4 det's 96 -> 24 convolutions.)
+    // So is the row loop of a packed GEMM whose epilogue took it in (the
+    // rows are the batch, in tiles of 8): full tiles are static 8-row
+    // blocks, unmasked; the last partial one keeps its masked rows.
     {
       SmallVector<scf::ForOp> peel;
       func.walk([&](scf::ForOp loop) {
@@ -481,7 +484,8 @@ struct DyadCpuTileAndVectorizePass
           conv |= k && (k.getValue() == "conv2d-nhwc" ||
                         k.getValue() == "conv2d-nhwc-vnni" ||
                         k.getValue() == "dwconv2d-nhwc" ||
-                        k.getValue() == "pool2d-nhwc");
+                        k.getValue() == "pool2d-nhwc" ||
+                        k.getValue() == "matmul-vnni");
         });
         if (conv)
           peel.push_back(loop);
