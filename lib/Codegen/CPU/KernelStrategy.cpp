@@ -529,7 +529,10 @@ struct DyadCpuSelectKernelsPass
     // next matmul) is a copy: as a generic it gets a vector along its
     // innermost dim like any elementwise op, where the named op went to
     // scalar loops. Only when the innermost dim stays innermost (a vector
-    // row of contiguous elements on both sides).
+    // row of contiguous elements on both sides). Transposes that move the
+    // innermost dim (a key matrix for Q x K^T) as generics with a vector
+    // along the output's innermost dim (strided reads) measured +3.5% on
+    // mnist_vit int8 and -3% on fashion_vit int8: left as they are.
     {
       SmallVector<linalg::TransposeOp> transposes;
       getOperation().walk([&](linalg::TransposeOp t) {

@@ -135,7 +135,9 @@ def DyadCpuSelectKernels
     The strategy step: sets `dyad.cpu.kernel` (the kernel family) and
     `dyad.cpu.tiles` (one tile size per loop) on each linalg op it has a
     vector kernel for (see KernelStrategy.cpp for the register blocks).
-    Ops without the attributes go to the scalar loop lowering.
+    Ops without the attributes go to the scalar loop lowering. A
+    `linalg.transpose` that keeps its innermost dim is first rewritten as a
+    generic, so it is vectorized as a copy of contiguous rows.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"512",
@@ -177,8 +179,11 @@ def DyadCpuTileAndVectorize
   let description = [{
     On tensors: tiles each op carrying `dyad.cpu.tiles` with scf.for loops,
     decomposes the one-row 2-D convolution and pooling tiles into 1-D ones,
-    and vectorizes the tiles (matmuls as `vector.contract`). An op whose
-    tile does not vectorize stays a (tiled) linalg op for the loop lowering.
+    and vectorizes the tiles (matmuls as `vector.contract`). A tile loop
+    with a dynamic bound (a convolution's width known at run time, a packed
+    GEMM's batch rows under its epilogue) is peeled: full tiles of static
+    size, then the rest. An op whose tile does not vectorize stays a
+    (tiled) linalg op for the loop lowering.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
