@@ -185,10 +185,17 @@ public:
     data->select(count, options.seed);
     if (data->numSelected() == 0)
       return fail("'" + options.dataPath + "' holds no samples");
-    if (count > data->numSelected())
-      llvm::errs() << "dyadc: warning: " << count << " calibration samples "
-                   << "asked for, '" << options.dataPath << "' holds "
-                   << data->numSelected() << ": using all of them\n";
+    if (count > data->numSelected()) {
+      std::string text = "warning: " + std::to_string(count) +
+                         " calibration samples asked for, '" +
+                         options.dataPath + "' holds " +
+                         std::to_string(data->numSelected()) +
+                         ": using all of them";
+      if (options.onWarning)
+        options.onWarning(text);
+      else
+        llvm::errs() << text << "\n";
+    }
     maxBatch = std::max<size_t>(options.batch, 1);
     for (size_t k = 0; k < signature.inputs.size(); ++k) {
       const TensorSignature &in = signature.inputs[k];

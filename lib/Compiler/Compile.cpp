@@ -26,6 +26,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
+#include <set>
 
 using namespace mlir;
 using namespace dyad;
@@ -103,7 +104,7 @@ public:
   /// A message of the compiler itself (not at an op): to `onDiagnostic`
   /// when the caller gave one (the Python package collects them), else to
   /// stderr.
-  void say(DiagnosticSeverity severity, llvm::StringRef text) {
+  void say(DiagnosticSeverity severity, llvm::StringRef text) const {
     text = text.rtrim('\n');
     if (options.onDiagnostic)
       options.onDiagnostic(severity, text);
@@ -112,6 +113,9 @@ public:
   }
 
   llvm::Expected<CompileResult> run();
+
+  /// Warnings about the calibration data already said.
+  mutable std::set<std::string> dataWarnings;
 
 private:
   static DialectRegistry makeRegistry() {
@@ -188,6 +192,12 @@ private:
     o.batchAxes = options.quant.batchAxes;
     o.target = options.target;
     o.progress = options.onProgress;
+    // Each run on the calibration data (calibration, SQNR, sensitivity,
+    // latency) opens it again: a warning about it is said once.
+    o.onWarning = [this](llvm::StringRef text) {
+      if (dataWarnings.insert(text.str()).second)
+        say(DiagnosticSeverity::Warning, text);
+    };
     return o;
   }
 

@@ -57,6 +57,12 @@ expect(ValueError, lambda: m.run({"image": np.zeros((2, 1, 28, 28), np.float32)}
 expect(ValueError, lambda: m.run([np.zeros((2, 1, 28, 28), np.float32)] * 2))
 expect(RuntimeError, lambda: dyad.Model(os.path.join(work, "conv1.onnx")))
 
+# Fewer calibration samples than asked for: one warning in `messages`.
+msgs = []
+dyad.compile(model, quantize=True, calibration=np.zeros((8, 1, 28, 28), np.float32),
+             calib_count=100, report=True, messages=msgs)
+print("warnings", [t.split("'")[0] + t.split("'")[-1] for k, t in msgs if k == "warning"])
+
 # dyad.ir: a parse error, a verifier error, an unknown pass.
 expect(ValueError, lambda: dyad.ir.verify("func.func @f( {"))
 expect(ValueError, lambda: dyad.ir.run_pipeline("module {}", "builtin.module(no-such-pass)"))

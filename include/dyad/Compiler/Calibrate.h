@@ -40,6 +40,10 @@ struct CalibrateOptions {
   std::map<std::string, int64_t> batchAxes;
   bool verbose = false;        // a progress line per batch on stderr
   ProgressCallback progress;   // called after each batch (when set)
+  /// Warnings (fewer samples in the data than asked for): to this callback
+  /// when set (dyad::compile routes them to CompileOptions::onDiagnostic),
+  /// else to stderr.
+  std::function<void(llvm::StringRef)> onWarning;
   std::string modelName;       // recorded in the table
   TargetOptions target;        // how the instrumented copy is compiled
 };
