@@ -28,3 +28,21 @@ Operation *DyadDialect::materializeConstant(OpBuilder &builder, Attribute value,
                                             Type type, Location loc) {
   return arith::ConstantOp::materialize(builder, value, type, loc);
 }
+
+std::string dyad::tensorName(Value v) {
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (!func || arg.getOwner() != &func.getBody().front())
+      return {};
+    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                       "dyad.name"))
+      return name.str();
+    return {};
+  }
+  Operation *def = v.getDefiningOp();
+  if (def->getNumResults() != 1)
+    return {};
+  if (auto name = def->getAttrOfType<StringAttr>("dyad.tensor"))
+    return name.str();
+  return {};
+}

@@ -53,24 +53,6 @@ struct WeightQ {
   bool hasBias = false;       // folded in), when constant
 };
 
-/// The ONNX tensor name of `v` (QuantUtils' tensorName, which this library
-/// does not link): a graph input's `dyad.name`, else its op's `dyad.tensor`.
-std::string tensorName(Value v) {
-  if (auto arg = dyn_cast<BlockArgument>(v)) {
-    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    if (!func)
-      return {};
-    auto name =
-        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "dyad.name");
-    return name ? name.str() : std::string();
-  }
-  Operation *def = v.getDefiningOp();
-  if (def->getNumResults() != 1)
-    return {};
-  auto name = def->getAttrOfType<StringAttr>("dyad.tensor");
-  return name ? name.str() : std::string();
-}
-
 void locationNames(Location loc, std::vector<std::string> &out) {
   if (auto n = dyn_cast<NameLoc>(loc)) {
     out.push_back(n.getName().str());

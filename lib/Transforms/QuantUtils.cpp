@@ -135,24 +135,6 @@ bool dyad::isInsideElementwiseFunction(Value v) {
   });
 }
 
-std::string dyad::tensorName(Value v) {
-  if (auto arg = dyn_cast<BlockArgument>(v)) {
-    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    if (!func || arg.getOwner() != &func.getBody().front())
-      return {};
-    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                       "dyad.name"))
-      return name.str();
-    return {};
-  }
-  Operation *def = v.getDefiningOp();
-  if (def->getNumResults() != 1)
-    return {};
-  if (auto name = def->getAttrOfType<StringAttr>("dyad.tensor"))
-    return name.str();
-  return {};
-}
-
 bool dyad::isCalibrated(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
   // f32 graphs are what calibration runs (f16/f64 models: not yet).

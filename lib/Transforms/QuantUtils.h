@@ -21,10 +21,7 @@ inline bool hasQuantRole(mlir::Operation *op, QuantRole role) {
   return quantRole(op) == role;
 }
 
-/// The ONNX tensor name of `v`: `dyad.name` of a graph argument, or
-/// `dyad.tensor` of the op producing it (see ImportOptions::tensorNames).
-/// Empty when unnamed.
-std::string tensorName(mlir::Value v);
+// tensorName(v), the ONNX name of a value: dyad/Dialect/Dyad/DyadDialect.h.
 
 /// Whether calibration observes `v`: a named, ranked float tensor that is a
 /// graph input or the result of a dyad op (constants are not activations).

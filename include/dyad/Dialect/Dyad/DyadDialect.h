@@ -10,4 +10,13 @@
 
 #include "dyad/Dialect/Dyad/DyadDialect.h.inc"
 
+#include <string>
+
+namespace dyad {
+/// The ONNX tensor name of `v`: `dyad.name` of a graph argument, or
+/// `dyad.tensor` of the op producing it (see ImportOptions::tensorNames).
+/// Empty when unnamed.
+std::string tensorName(mlir::Value v);
+} // namespace dyad
+
 #endif // DYAD_DIALECT_DYADDIALECT_H
