@@ -8,8 +8,9 @@ computes: same model, same calibration table, outputs compared bit for bit.
 1. A calibration table from 1000 training images (dyadc --calibrate).
 2. The reference: `dyadc -O0 --quantize --calib-table T` (scalar loops, the
    integer lowering before the CPU kernels).
-3. For each --mattr (default: the host, then without AVX512-VNNI, then
-   without AVX-512): `dyadc --quantize --calib-table T --mattr M`.
+3. For each --mattr (default: the host, then without AMX on a CPU that
+   has it, without AVX512-VNNI, without AVX-512):
+   `dyadc --quantize --calib-table T --mattr M`.
 4. The first --count test images (0: the full test set) through each; every
    output must equal the reference's exactly.
 Prints one line per variant and "OK"; exits 1 on any difference.
@@ -35,6 +36,15 @@ def outputs(dyad_run, lib, x, work, tag):
     return {f: np.load(os.path.join(out, f)) for f in sorted(os.listdir(out))}
 
 
+def host_has_amx():
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((l for l in f if l.startswith("flags")), "")
+    except OSError:
+        return False
+    return "amx_int8" in flags.split()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
@@ -44,6 +54,9 @@ def main():
     ap.add_argument("--allow-float-ops", action="store_true")
     args = ap.parse_args()
     variants = args.mattr if args.mattr is not None else ["", "-avx512vnni", "-avx512f"]
+    if args.mattr is None and host_has_amx():
+        # AMX hosts: the host's path uses AMX; the AVX512-VNNI one too.
+        variants.insert(1, "-amx-int8")
     name = os.path.basename(args.model)
     info = json.load(open(os.path.join(HERE, "accuracy.json")))[name]
     dyadc = os.path.join(args.bin, "dyadc")

@@ -34,6 +34,19 @@ if os.path.isfile(os.path.join(python_pkg, "dyad", "__init__.py")):
     config.available_features.add("python-package")
 config.substitutions.append(
     ("%dyad_python", "env PYTHONPATH=" + python_pkg + " " + config.python_executable))
+# The host's CPU: tests of a kernel path this machine can run (the others
+# are compiled and disassembled only).
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+if "amx_int8" in _cpu_flags() and "amx_tile" in _cpu_flags():
+    config.available_features.add("amx-int8")
 if config.dyad_sanitize.upper() in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("asan")
     # LLVM's BumpPtrAllocator poisons and unpoisons its slabs by hand in ASan

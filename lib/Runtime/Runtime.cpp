@@ -48,6 +48,10 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
+#if defined(__linux__) && defined(__x86_64__)
+#include <cerrno>
+#include <sys/syscall.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -121,6 +125,21 @@ bool cpuHas(const std::string &feature) {
 #else
 bool cpuHas(const std::string &) { return false; }
 #endif
+
+/// AMX tile data is a register state Linux enables per process, on request
+/// (arch_prctl ARCH_REQ_XCOMP_PERM for XFEATURE_XTILEDATA); a tile
+/// instruction without it dies of SIGILL. Asked for before a model whose
+/// code may use AMX runs; idempotent. Empty on success, else why not.
+std::string requestAmxState() {
+#if defined(__linux__) && defined(__x86_64__)
+  constexpr long kReqXcompPerm = 0x1023, kXtileData = 18;
+  if (syscall(SYS_arch_prctl, kReqXcompPerm, kXtileData) != 0)
+    return std::strerror(errno);
+  return {};
+#else
+  return "AMX tiles are only enabled on Linux x86-64";
+#endif
+}
 
 std::string percentDecode(const std::string &s) {
   std::string out;
@@ -485,6 +504,15 @@ dyad_status dyad_model_load(const char *path, dyad_model **model,
                   " (recompile it with dyadc --target=host on this machine, "
                   "or for a --target/--mcpu this CPU has)");
   }
+  if (std::any_of(m->cpuFeatures.begin(), m->cpuFeatures.end(),
+                  [](const std::string &f) { return f.rfind("amx-", 0) == 0; }))
+    if (std::string why = requestAmxState(); !why.empty()) {
+      dlclose(handle);
+      return report(std::string("'") + path +
+                    "' may use AMX tiles, and the OS did not enable their "
+                    "state for this process (arch_prctl: " + why +
+                    "); recompile it with dyadc --mattr=-amx-int8");
+    }
   m->handle = handle;
   m->entry = entry;
   m->setThreads = (void (*)(int))dlsym(handle, "dyad_model_threads");

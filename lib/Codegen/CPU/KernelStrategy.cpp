@@ -96,7 +96,7 @@ static int64_t channelBlock(int64_t n, int64_t lanes) {
 }
 
 static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
-                                               unsigned vectorBits);
+                                               unsigned vectorBits, bool amx);
 
 static unsigned accumulatorBits(linalg::LinalgOp op) {
   Type t = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
@@ -140,8 +140,8 @@ static SmallVector<int64_t> chooseThreadLoops(linalg::LinalgOp op,
 
 std::optional<KernelChoice> dyad::chooseKernel(linalg::LinalgOp op,
                                                unsigned vectorBits,
-                                               bool threads) {
-  std::optional<KernelChoice> k = chooseTiles(op, vectorBits);
+                                               bool threads, bool amx) {
+  std::optional<KernelChoice> k = chooseTiles(op, vectorBits, amx);
   if (k && threads)
     k->threadLoops = chooseThreadLoops(op, k->tiles);
   return k;
@@ -317,7 +317,7 @@ std::optional<int64_t> dyad::matchVnniConv(linalg::LinalgOp op) {
 }
 
 static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
-                                               unsigned vectorBits) {
+                                               unsigned vectorBits, bool amx) {
   if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1)
     return std::nullopt;
   // Booleans are bytes in memory but bits in an LLVM vector: a vector of i1
@@ -360,6 +360,19 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     return k;
   }
   if (matchVnniMatmul(op)) {
+    // AMX: one 16 x 16 i32 tile register of the output per tile, the whole
+    // of K accumulated in it (tdpbusd, 64 of K per instruction), when there
+    // are 16 rows or more (the batch, or a static count) and the weights
+    // are bytes (4-bit ones are unpacked in vector registers). Rows past the
+    // last multiple of 16 go to the VNNI vectors (TileAndVectorize).
+    Type wt = getElementTypeOrSelf(op.getDpsInputOperand(1)->get().getType());
+    if (amx && wt.isInteger(8) && !ShapedType::isDynamic(ranges[1]) &&
+        ranges[1] % 16 == 0 && !ShapedType::isDynamic(ranges[2]) &&
+        (ShapedType::isDynamic(ranges[0]) || ranges[0] >= 16)) {
+      k.kernel = "matmul-amx";
+      k.tiles = {16, 16, 0, 0};
+      return k;
+    }
     // (m, n, kb, ki): 8 rows x 2 vectors of columns, up to 64 of K per step.
     k.kernel = "matmul-vnni";
     k.tiles = {ShapedType::isDynamic(ranges[0]) ? 8
@@ -471,11 +484,10 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   return std::nullopt;
 }
 
-/// Kernel families whose results an epilogue can be fused into.
-static bool isContractionKernel(StringRef kernel) {
+bool dyad::isContractionKernel(StringRef kernel) {
   return kernel == "conv2d-nhwc" || kernel == "conv2d-nhwc-vnni" ||
          kernel == "dwconv2d-nhwc" || kernel == "matmul" ||
-         kernel == "matmul-vnni";
+         kernel == "matmul-vnni" || kernel == "matmul-amx";
 }
 
 /// The epilogue of a contraction `op` (chosen, with one use): the
@@ -552,7 +564,7 @@ struct DyadCpuSelectKernelsPass
       // Ops inside tiles already made are not chosen again.
       if (op->getParentOfType<LoopLikeOpInterface>())
         return;
-      std::optional<KernelChoice> k = chooseKernel(op, vectorBits, threads);
+      std::optional<KernelChoice> k = chooseKernel(op, vectorBits, threads, amx);
       if (!k)
         return;
       op->setAttr(kKernelAttr, b.getStringAttr(k->kernel));

@@ -46,6 +46,7 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
       DyadCpuSelectKernelsOptions select;
       select.vectorBits = options.vectorBits;
       select.threads = options.threads;
+      select.amx = options.amx && options.vnniBits == 512;
       fpm.addPass(createDyadCpuSelectKernels(select));
     }
   }
@@ -76,6 +77,8 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
     fpm.addPass(bufferization::createBufferLoopHoistingPass());
   }
   bufferization::buildBufferDeallocationPipeline(pm);
+  if (kernels && options.amx && options.vnniBits == 512)
+    pm.addNestedPass<func::FuncOp>(createDyadCpuLowerAmx());
   pm.addPass(createConvertBufferizationToMemRefPass());
   // Threads: the scf.forall loops of dyad.cpu.threads become OpenMP
   // worksharing loops (static schedule, libomp's team per calling thread).
@@ -109,7 +112,11 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   // Math on vectors without an LLVM intrinsic (erf) is unrolled to libm
   // calls through vector.extract/insert: before the vector conversion.
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  {
+    ConvertVectorToLLVMPassOptions vectorToLLVM;
+    vectorToLLVM.amx = kernels && options.amx && options.vnniBits == 512;
+    pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
+  }
   // With modelAllocator, allocations call _mlir_memref_to_llvm_alloc/free,
   // which every model library defines (ModelSupport/model_support.c in
   // lib/Compiler: buffers reused across runs, not fresh pages each run).
@@ -138,8 +145,8 @@ dyad::LowerCpuOptions dyad::lowerCpuOptionsFor(const CPUTarget &target,
   o.optLevel = optLevel;
   o.modelAllocator = true;
   o.threads = true;
-  // Kernel paths, best first: AVX512-VNNI, AVX-VNNI, AVX2, generic. (AMX is
-  // not used yet: its tiles need the packed layouts of a later step.)
+  // Kernel paths, best first: AMX-INT8 (packed GEMMs; the rest on
+  // AVX512-VNNI), AVX512-VNNI, AVX-VNNI, AVX2, generic.
   if (target.has("avx512f") && target.has("avx512bw"))
     o.vectorBits = 512;
   else if (target.has("avx2") && target.has("fma"))
@@ -151,6 +158,7 @@ dyad::LowerCpuOptions dyad::lowerCpuOptionsFor(const CPUTarget &target,
   else if (target.has("avxvnni") ||
            (target.has("avx512vnni") && target.has("avx512vl")))
     o.vnniBits = 256;
+  o.amx = o.vnniBits == 512 && target.has("amx-int8") && target.has("amx-tile");
   return o;
 }
 
@@ -191,6 +199,11 @@ struct LowerCpuPipelineOptions
       llvm::cl::desc("Time each kernel and count its operations "
                      "(dyad-cpu-profile)"),
       llvm::cl::init(false)};
+  Option<bool> amx{
+      *this, "amx",
+      llvm::cl::desc("Packed int8 GEMMs on AMX-INT8 tile registers (with "
+                     "vnni-bits=512)"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -207,6 +220,7 @@ void dyad::registerCodegenCPUPasses() {
         options.modelAllocator = opts.modelAllocator;
         options.threads = opts.threads;
         options.profile = opts.profile;
+        options.amx = opts.amx;
         buildLowerCpuPipeline(pm, options);
       });
 }

@@ -81,10 +81,12 @@ static std::optional<SmallVector<int64_t>> tileShape(linalg::LinalgOp op) {
 
 static bool isContractionKernel(Operation *op) {
   auto k = op->getAttrOfType<StringAttr>(kKernelAttr);
-  return k && (k.getValue() == "conv2d-nhwc" ||
-               k.getValue() == "conv2d-nhwc-vnni" ||
-               k.getValue() == "dwconv2d-nhwc" || k.getValue() == "matmul" ||
-               k.getValue() == "matmul-vnni");
+  return k && dyad::isContractionKernel(k.getValue());
+}
+
+static bool hasKernel(Operation *op, StringRef kernel) {
+  auto k = op->getAttrOfType<StringAttr>(kKernelAttr);
+  return k && k.getValue() == kernel;
 }
 
 /// acc[m][n] += zext(x[m][4kb+i]) * sext(w[kb][4n+i]) on 2-D tiles
@@ -404,6 +406,13 @@ struct DyadCpuTileAndVectorizePass
         chosen.push_back(op);
     });
     for (linalg::LinalgOp op : chosen) {
+      // An AMX GEMM taken into its epilogue's loops is one output tile
+      // already (its K is not tiled: it stays in a tile register).
+      if (hasKernel(op, "matmul-amx") &&
+          op->getParentOfType<LoopLikeOpInterface>()) {
+        op->removeAttr(kTilesAttr);
+        continue;
+      }
       auto tiles = op->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr);
       if (!tiles || tiles.size() != int64_t(op.getNumLoops())) {
         op->emitError() << "'" << kTilesAttr << "' needs one size per loop ("
@@ -476,17 +485,25 @@ struct DyadCpuTileAndVectorizePass
       SmallVector<scf::ForOp> peel;
       func.walk([&](scf::ForOp loop) {
         std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-        if (!step || *step <= 1 || getConstantIntValue(loop.getUpperBound()))
+        if (!step || *step <= 1)
           return;
-        bool conv = false;
+        bool conv = false, amx = false;
         loop.getBody()->walk([&](linalg::LinalgOp op) {
           auto k = op->getAttrOfType<StringAttr>(kKernelAttr);
           conv |= k && (k.getValue() == "conv2d-nhwc" ||
                         k.getValue() == "conv2d-nhwc-vnni" ||
                         k.getValue() == "dwconv2d-nhwc" ||
                         k.getValue() == "pool2d-nhwc" ||
-                        k.getValue() == "matmul-vnni");
+                        k.getValue() == "matmul-vnni" ||
+                        k.getValue() == "matmul-amx");
+          amx |= hasKernel(op, "matmul-amx");
         });
+        // An AMX GEMM's static row count that 16 does not divide is peeled
+        // too: its tiles must be whole tile registers.
+        std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound());
+        std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+        if (ub && !(amx && lb && (*ub - *lb) % *step != 0))
+          return;
         if (conv)
           peel.push_back(loop);
       });
@@ -545,11 +562,45 @@ struct DyadCpuTileAndVectorizePass
       }
     }
 
+    // An AMX GEMM's tiles of 16 full rows stay linalg.generic ops: after
+    // bufferization, dyad-cpu-lower-amx makes each a chain of tdpbusd on
+    // tile registers. Its last rows (fewer than 16) go to the VNNI vectors,
+    // K in steps of 64 like a matmul-vnni tile.
+    {
+      SmallVector<linalg::LinalgOp> rest;
+      func.walk([&](linalg::LinalgOp op) {
+        if (!op.hasPureTensorSemantics() || !hasKernel(op, "matmul-amx") ||
+            !matchVnniMatmul(op))
+          return;
+        if (op.getStaticLoopRanges()[0] == 16 && !op.hasDynamicShape()) {
+          op->removeAttr(kTilesAttr);
+          return;
+        }
+        rest.push_back(op);
+      });
+      for (linalg::LinalgOp op : rest) {
+        op->setAttr(kKernelAttr, rewriter.getStringAttr("matmul-vnni"));
+        int64_t steps = op.getStaticLoopRanges()[2], step = 16;
+        if (steps <= 16)
+          continue;
+        while (steps % step)
+          --step;
+        rewriter.setInsertionPoint(op);
+        scf::SCFTilingOptions options;
+        options.setTileSizes(getAsIndexOpFoldResult(ctx, {0, 0, step, 0}));
+        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+            rewriter, cast<TilingInterface>(op.getOperation()), options);
+        if (succeeded(tiled))
+          rewriter.replaceOp(op, tiled->replacements);
+      }
+    }
+
     // 3. Vectorize the tiles: the chosen ops, and every linalg op inside the
     // tile loops (the 1-D forms step 2 made).
     SmallVector<linalg::LinalgOp> toVectorize;
     func.walk([&](linalg::LinalgOp op) {
-      if (!op.hasPureTensorSemantics() || !tileShape(op))
+      if (!op.hasPureTensorSemantics() || !tileShape(op) ||
+          hasKernel(op, "matmul-amx"))
         return;
       // Dynamic shapes: only the packed GEMM's partial tile (its own
       // vectorization masks rows).

@@ -22,8 +22,8 @@ inline constexpr llvm::StringLiteral kFuseProducerAttr =
     "dyad.cpu.fuse_producer";
 
 struct KernelChoice {
-  /// Kernel family: conv2d-nhwc, dwconv2d-nhwc, pool2d-nhwc, matmul,
-  /// batch-matmul, elementwise, reduction.
+  /// Kernel family: conv2d-nhwc(-vnni), dwconv2d-nhwc, pool2d-nhwc, matmul,
+  /// matmul-vnni, matmul-amx, batch-matmul, elementwise, reduction.
   std::string kernel;
   /// One tile size per loop of the op (0: the loop is not tiled; the tile
   /// is then vectorized whole).
@@ -64,11 +64,17 @@ std::optional<int64_t> matchVnniConv(mlir::linalg::LinalgOp op);
 /// and the shape-only operand for ki.
 bool matchVnniMatmul(mlir::linalg::LinalgOp op);
 
-/// The kernel for `op` on a CPU with `vectorBits`-wide vector registers;
-/// none when the op is left to the scalar loop lowering.
+/// The kernel for `op` on a CPU with `vectorBits`-wide vector registers
+/// (and AMX-INT8 tiles when `amx`); none when the op is left to the scalar
+/// loop lowering.
 std::optional<KernelChoice> chooseKernel(mlir::linalg::LinalgOp op,
                                          unsigned vectorBits,
-                                         bool threads = false);
+                                         bool threads = false,
+                                         bool amx = false);
+
+/// Whether `kernel` names a convolution or GEMM kernel (whose results an
+/// epilogue may take in).
+bool isContractionKernel(llvm::StringRef kernel);
 
 } // namespace dyad
 

@@ -46,6 +46,10 @@ struct LowerCpuOptions {
   /// Packed weights that fit in 4 bits stored two per byte and unpacked in
   /// registers (dyad-cpu-pack-nibbles); VNNI targets only.
   bool nibbleWeights = true;
+  /// Packed int8 GEMMs on AMX-INT8 tile registers (tdpbusd): Sapphire
+  /// Rapids and later. Models using it call arch_prctl for the tile state
+  /// when loaded (the runtime does).
+  bool amx = false;
 };
 
 struct CPUTarget;

@@ -145,6 +145,9 @@ def DyadCpuSelectKernels
     Option<"threads", "threads", "bool", /*default=*/"false",
            "Share the tiles of large ops out among threads "
            "(dyad.cpu.threads)">,
+    Option<"amx", "amx", "bool", /*default=*/"false",
+           "Packed int8 GEMMs of 16 rows or more on AMX-INT8 tile "
+           "registers (kernel matmul-amx, dyad-cpu-lower-amx)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Compute convolutions and GEMMs tile by tile inside the loops of "
            "the elementwise op that consumes them (dyad.cpu.fuse_producer)">,
@@ -209,6 +212,26 @@ def DyadCpuPackNibbles
   }];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::vector::VectorDialect"];
+}
+
+def DyadCpuLowerAmx : Pass<"dyad-cpu-lower-amx", "mlir::func::FuncOp"> {
+  let summary = "Packed int8 GEMM tiles (kernel matmul-amx) to AMX tile "
+                "operations (after bufferization)";
+  let description = [{
+    Each `linalg.generic` on buffers that dyad-cpu-select-kernels chose as
+    `matmul-amx` and dyad-cpu-tile-and-vectorize left as a 16-row tile of
+    the packed form (KernelStrategy.h, matchVnniMatmul)
+      acc[16][16] += zext(a[16][K]) * sext(w[K/4][16 * 4])
+    becomes: the accumulator loaded into a tile register, one `tdpbusd`
+    (`amx.tile_muli` with unsigned activations) per 64 of K (a last,
+    shorter step for the rest), and the accumulator stored back, where the
+    epilogue reads it. The packed weights are already tdpbusd's B layout
+    (a row per 4 of K, 16 columns x 4 bytes). K is unrolled: an AMX tile
+    carried through a loop does not lower to LLVM in MLIR 22.
+  }];
+  let dependentDialects = ["mlir::amx::AMXDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def DyadCpuLowerVectors

@@ -1,0 +1,110 @@
+//===- LowerAmx.cpp - packed int8 GEMM tiles on AMX tile registers --------===//
+//
+// AMX-INT8 (Sapphire Rapids and later) multiplies whole tiles: tdpbusd adds
+// to a 16 x 16 i32 accumulator tile the products of a 16 x 64 u8 tile (16
+// rows of 64 of K) and a 16 x 64 s8 tile holding 64 of K x 16 columns as a
+// row per 4 of K, [k/4][n][4]. That is the layout dyad-cpu-pack-vnni gives
+// a GEMM's constant weights for vpdpbusd ([K/4][N*4]); the activations are
+// the same unsigned bytes (x xor 0x80) in plain rows. So a 16-row tile of
+// the packed GEMM needs no data movement of its own:
+//
+//   acc = tile_load C                 (the bias, written by the fused init)
+//   for each 64 of K:  acc = tdpbusd(tile_load A[:, k], tile_load W[k/4, :])
+//   tile_store C, acc                 (read by the vectorized epilogue)
+//
+// one tdpbusd per 16 x 16 x 64 block where the VNNI kernel issues 256
+// vpdpbusd. The integer results are the same sums in i32 (wrapping): the
+// outputs stay bit-identical.
+//
+//===----------------------------------------------------------------------===//
+#include "dyad/Codegen/CPU/KernelStrategy.h"
+#include "dyad/Codegen/CPU/Passes.h"
+
+#include "mlir/Dialect/AMX/AMXDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace dyad {
+#define GEN_PASS_DEF_DYADCPULOWERAMX
+#include "dyad/Codegen/CPU/Passes.h.inc"
+} // namespace dyad
+
+using namespace mlir;
+using namespace dyad;
+
+namespace {
+
+/// Tile registers hold up to 16 rows of up to 64 bytes.
+constexpr int64_t kTileRows = 16;
+constexpr int64_t kTileBytes = 64;
+
+/// A 2-D buffer whose rows are contiguous (tileloadd's unit of access;
+/// the row stride may be anything).
+bool rowsContiguous(Value v) {
+  auto t = dyn_cast<MemRefType>(v.getType());
+  if (!t || t.getRank() != 2)
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(t.getStridesAndOffset(strides, offset)) && strides[1] == 1;
+}
+
+/// Rewrites one 16-row tile of a packed GEMM (matchVnniMatmul, on buffers)
+/// as AMX tile operations; fails, leaving it to the loop lowering, where
+/// its shape is not a tile's.
+LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
+  SmallVector<int64_t> r = g.getStaticLoopRanges();
+  if (r[0] != kTileRows || r[1] != kTileRows || ShapedType::isDynamic(r[2]) ||
+      r[3] != 4)
+    return failure();
+  Value a = g.getDpsInputOperand(0)->get();
+  Value w = g.getDpsInputOperand(1)->get();
+  Value acc = g.getDpsInitOperand(0)->get();
+  if (!rowsContiguous(a) || !rowsContiguous(w) || !rowsContiguous(acc) ||
+      !getElementTypeOrSelf(w.getType()).isInteger(8))
+    return failure();
+  Location loc = g.getLoc();
+  b.setInsertionPoint(g);
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value zero = index(0);
+  auto accType = amx::TileType::get({kTileRows, kTileRows}, i32);
+  Value c = amx::TileLoadOp::create(b, loc, accType, acc, ValueRange{zero, zero});
+  int64_t depth = 4 * r[2];
+  for (int64_t k = 0; k < depth; k += kTileBytes) {
+    int64_t bytes = std::min(kTileBytes, depth - k);
+    Value x = amx::TileLoadOp::create(
+        b, loc, amx::TileType::get({kTileRows, bytes}, i8), a,
+        ValueRange{zero, index(k)});
+    Value y = amx::TileLoadOp::create(
+        b, loc, amx::TileType::get({bytes / 4, 4 * kTileRows}, i8), w,
+        ValueRange{index(k / 4), zero});
+    c = amx::TileMulIOp::create(b, loc, accType, x, y, c,
+                                /*isZextLhs=*/true, /*isZextRhs=*/false);
+  }
+  amx::TileStoreOp::create(b, loc, acc, ValueRange{zero, zero}, c);
+  g.erase();
+  return success();
+}
+
+struct DyadCpuLowerAmxPass
+    : dyad::impl::DyadCpuLowerAmxBase<DyadCpuLowerAmxPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::GenericOp> tiles;
+    getOperation().walk([&](linalg::GenericOp g) {
+      auto k = g->getAttrOfType<StringAttr>(kKernelAttr);
+      if (k && k.getValue() == "matmul-amx" && g.hasPureBufferSemantics() &&
+          matchVnniMatmul(g))
+        tiles.push_back(g);
+    });
+    OpBuilder b(&getContext());
+    for (linalg::GenericOp g : tiles)
+      (void)lowerTile(b, g);
+  }
+};
+
+} // namespace

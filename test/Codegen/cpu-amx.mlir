@@ -1,0 +1,119 @@
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{amx=true}))' | FileCheck %s --check-prefix=SELECT
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels))' | FileCheck %s --check-prefix=NOAMX
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{amx=true},dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s --check-prefix=TILE
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(dyad-lower-cpu{vnni-bits=512 amx=true})' | FileCheck %s --check-prefix=LLVM
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-lower-amx))' | FileCheck %s --check-prefix=LOWER
+
+// The AMX-INT8 kernel path (Sapphire Rapids): a packed int8 GEMM of 16 rows
+// or more (here the batch) is tiled 16 x 16 with the whole of K, the tile
+// register's shape; its full 16-row tiles stay linalg.generic ops until
+// bufferization, then become one tdpbusd per 64 of K (here 96 = 64 + 32).
+// The last rows (fewer than 16) go to the VNNI vectors, masked.
+
+// SELECT-LABEL: func.func @gemm
+// SELECT: dyad.cpu.kernel = "matmul-amx", dyad.cpu.tiles = array<i64: 16, 16, 0, 0>
+// NOAMX-LABEL: func.func @gemm
+// NOAMX: dyad.cpu.kernel = "matmul-vnni"
+
+// TILE-LABEL: func.func @gemm(
+// TILE:         %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
+// TILE:         scf.for %{{.*}} = %{{.*}} to %[[FULL]] step %c16
+// TILE:           linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x96xi8>, tensor<24x64xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<16x16xi32>) attrs =  {dyad.cpu.kernel = "matmul-amx"}
+// TILE:           arith.trunci {{.*}} : vector<16x16xi32> to vector<16x16xi8>
+// TILE:         scf.for %{{.*}} = %[[FULL]] to %[[N]] step %c16
+// TILE-NOT:       linalg.generic
+// TILE:           vector.contract {{.*}} into vector<15x16xi32>
+
+// LLVM-LABEL: llvm.func @gemm(
+// LLVM:         llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
+// LLVM:         llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
+// LLVM:         llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
+// LLVM-NOT:     llvm.x86.tdpbusd
+// LLVM:         llvm.call_intrinsic "llvm.x86.tilestored64.internal"
+// LLVM:         llvm.x86.avx512.vpdpbusd.512
+func.func @gemm(%x: tensor<?x96xi8>) -> tensor<?x32xi8> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x96xi8>
+  %w = arith.constant dense<100> : tensor<96x32xi8>
+  %z = arith.constant 7 : i32
+  %e = tensor.empty(%n) : tensor<?x32xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<?x32xi32>) -> tensor<?x32xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<?x96xi8>, tensor<96x32xi8>) outs(%init : tensor<?x32xi32>) -> tensor<?x32xi32>
+  %o = tensor.empty(%n) : tensor<?x32xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]} ins(%y : tensor<?x32xi32>) outs(%o : tensor<?x32xi8>) {
+  ^bb0(%in: i32, %out: i8):
+    %t = arith.trunci %in : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x32xi8>
+  return %r : tensor<?x32xi8>
+}
+
+// -----
+
+// Not AMX: fewer than 16 rows (static), and weights that fit in 4 bits
+// (stored two per byte, unpacked in vector registers).
+// SELECT-LABEL: func.func @small_and_nibbles
+// SELECT: dyad.cpu.kernel = "matmul-vnni"
+// SELECT: dyad.cpu.kernel = "matmul-vnni"
+func.func @small_and_nibbles(%x: tensor<8x64xi8>, %x2: tensor<?x64xi8>) -> (tensor<8x16xi32>, tensor<?x16xi32>) {
+  %c0 = arith.constant 0 : index
+  %w = arith.constant dense<100> : tensor<64x16xi8>
+  %w4 = arith.constant dense<5> : tensor<64x16xi8>
+  %z = arith.constant 0 : i32
+  %e = tensor.empty() : tensor<8x16xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<8x16xi32>) -> tensor<8x16xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<8x64xi8>, tensor<64x16xi8>) outs(%init : tensor<8x16xi32>) -> tensor<8x16xi32>
+  %n = tensor.dim %x2, %c0 : tensor<?x64xi8>
+  %e2 = tensor.empty(%n) : tensor<?x16xi32>
+  %init2 = linalg.fill ins(%z : i32) outs(%e2 : tensor<?x16xi32>) -> tensor<?x16xi32>
+  %y2 = linalg.matmul ins(%x2, %w4 : tensor<?x64xi8>, tensor<64x16xi8>) outs(%init2 : tensor<?x16xi32>) -> tensor<?x16xi32>
+  return %y, %y2 : tensor<8x16xi32>, tensor<?x16xi32>
+}
+
+// -----
+
+// dyad-cpu-lower-amx on buffers: the accumulator tile loaded, a tdpbusd
+// (u8 x s8: zext on the activations) per 64 of K, the tile stored back.
+// LOWER-LABEL: func.func @tile(
+// LOWER-SAME:    %[[A:.*]]: memref<16x96xi8, strided<[96, 1], offset: ?>>, %[[W:.*]]: memref<24x64xi8, strided<[128, 1], offset: ?>>, %{{.*}}: memref<4xi8>, %[[C:.*]]: memref<16x16xi32>
+// LOWER:         %[[T0:.*]] = amx.tile_load %[[C]][%{{.*}}, %{{.*}}] : memref<16x16xi32> into !amx.tile<16x16xi32>
+// LOWER:         %[[A0:.*]] = amx.tile_load %[[A]][%{{.*}}, %{{.*}}] {{.*}} into !amx.tile<16x64xi8>
+// LOWER:         %[[W0:.*]] = amx.tile_load %[[W]][%{{.*}}, %{{.*}}] {{.*}} into !amx.tile<16x64xi8>
+// LOWER:         %[[T1:.*]] = amx.tile_muli %[[A0]] zext, %[[W0]], %[[T0]]
+// LOWER:         %[[C64:.*]] = arith.constant 64 : index
+// LOWER:         %[[A1:.*]] = amx.tile_load %[[A]][%{{.*}}, %[[C64]]] {{.*}} into !amx.tile<16x32xi8>
+// LOWER:         %[[C16:.*]] = arith.constant 16 : index
+// LOWER:         %[[W1:.*]] = amx.tile_load %[[W]][%[[C16]], %{{.*}}] {{.*}} into !amx.tile<8x64xi8>
+// LOWER:         %[[T2:.*]] = amx.tile_muli %[[A1]] zext, %[[W1]], %[[T1]]
+// LOWER:         amx.tile_store %[[C]][%{{.*}}, %{{.*}}], %[[T2]]
+// LOWER-NOT:     linalg.generic
+// LOWER-LABEL: func.func @not_a_tile(
+// LOWER:         linalg.generic
+// LOWER-NOT:     amx.
+#a = affine_map<(m, n, kb, ki) -> (m, kb * 4 + ki)>
+#w = affine_map<(m, n, kb, ki) -> (kb, n * 4 + ki)>
+#s = affine_map<(m, n, kb, ki) -> (ki)>
+#c = affine_map<(m, n, kb, ki) -> (m, n)>
+func.func @tile(%a: memref<16x96xi8, strided<[96, 1], offset: ?>>, %w: memref<24x64xi8, strided<[128, 1], offset: ?>>, %s: memref<4xi8>, %c: memref<16x16xi32>) {
+  linalg.generic {indexing_maps = [#a, #w, #s, #c], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%a, %w, %s : memref<16x96xi8, strided<[96, 1], offset: ?>>, memref<24x64xi8, strided<[128, 1], offset: ?>>, memref<4xi8>) outs(%c : memref<16x16xi32>) attrs = {dyad.cpu.kernel = "matmul-amx"} {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+// Eight rows: not a tile register's shape, left to the loop lowering.
+func.func @not_a_tile(%a: memref<8x96xi8>, %w: memref<24x64xi8>, %s: memref<4xi8>, %c: memref<8x16xi32>) {
+  linalg.generic {indexing_maps = [#a, #w, #s, #c], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%a, %w, %s : memref<8x96xi8>, memref<24x64xi8>, memref<4xi8>) outs(%c : memref<8x16xi32>) attrs = {dyad.cpu.kernel = "matmul-amx"} {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
