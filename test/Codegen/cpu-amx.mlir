@@ -5,31 +5,32 @@
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-lower-amx))' | FileCheck %s --check-prefix=LOWER
 
 // The AMX-INT8 kernel path (Sapphire Rapids): a packed int8 GEMM of 16 rows
-// or more (here the batch) is tiled 16 x 16 with the whole of K, the tile
-// register's shape; its full 16-row tiles stay linalg.generic ops until
-// bufferization, then become one tdpbusd per 64 of K (here 96 = 64 + 32).
-// The last rows (fewer than 16) go to the VNNI vectors, masked.
+// or more (here the batch) is tiled 16 rows x up to 4 tile registers of 16
+// columns (here 2), with the whole of K; its full 16-row tiles stay
+// linalg.generic ops until bufferization, then become one tdpbusd per 64
+// of K (here 96 = 64 + 32) and accumulator: 4 here. The epilogue goes row by
+// row; the last rows (fewer than 16) go to the VNNI vectors, masked.
 
 // SELECT-LABEL: func.func @gemm
-// SELECT: dyad.cpu.kernel = "matmul-amx", dyad.cpu.tiles = array<i64: 16, 16, 0, 0>
+// SELECT: dyad.cpu.kernel = "matmul-amx", dyad.cpu.tiles = array<i64: 16, 32, 0, 0>
 // NOAMX-LABEL: func.func @gemm
 // NOAMX: dyad.cpu.kernel = "matmul-vnni"
 
 // TILE-LABEL: func.func @gemm(
 // TILE:         %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
 // TILE:         scf.for %{{.*}} = %{{.*}} to %[[FULL]] step %c16
-// TILE:           linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x96xi8>, tensor<24x64xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<16x16xi32>) attrs =  {dyad.cpu.kernel = "matmul-amx"}
-// TILE:           arith.trunci {{.*}} : vector<16x16xi32> to vector<16x16xi8>
+// TILE:           linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x96xi8>, tensor<24x128xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<16x32xi32>) attrs =  {dyad.cpu.kernel = "matmul-amx"}
+// TILE:           scf.for %{{.*}} = %c0 to %c16 step %c1
+// TILE:             arith.trunci {{.*}} : vector<1x32xi32> to vector<1x32xi8>
 // TILE:         scf.for %{{.*}} = %[[FULL]] to %[[N]] step %c16
 // TILE-NOT:       linalg.generic
 // TILE:           vector.contract {{.*}} into vector<15x16xi32>
 
 // LLVM-LABEL: llvm.func @gemm(
-// LLVM:         llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
-// LLVM:         llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
-// LLVM:         llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
+// LLVM-COUNT-2: llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
+// LLVM-COUNT-4: llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
 // LLVM-NOT:     llvm.x86.tdpbusd
-// LLVM:         llvm.call_intrinsic "llvm.x86.tilestored64.internal"
+// LLVM-COUNT-2: llvm.call_intrinsic "llvm.x86.tilestored64.internal"
 // LLVM:         llvm.x86.avx512.vpdpbusd.512
 func.func @gemm(%x: tensor<?x96xi8>) -> tensor<?x32xi8> {
   %c0 = arith.constant 0 : index
@@ -116,4 +117,35 @@ func.func @not_a_tile(%a: memref<8x96xi8>, %w: memref<24x64xi8>, %s: memref<4xi8
     linalg.yield %3 : i32
   }
   return
+}
+
+// -----
+
+// With threads: the tiles are shared out by an scf.forall, split in two
+// like a peeled loop: the full 16-row tiles (static, on AMX), then the last
+// partial one (the VNNI vectors).
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{amx=true threads=true},dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s --check-prefix=THREADS
+// THREADS-LABEL: func.func @gemm_threads(
+// THREADS:         %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
+// THREADS:         scf.forall (%{{.*}}) = (0) to (%[[FULL]]) step (16)
+// THREADS-NOT:       affine.min
+// THREADS:           linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x256xi8>, tensor<64x256xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<16x64xi32>) attrs =  {dyad.cpu.kernel = "matmul-amx"}
+// THREADS:         scf.forall (%{{.*}}) = (%[[FULL]]) to (%[[N]]) step (16)
+// THREADS:           affine.min
+// THREADS:           vector.contract {{.*}} into vector<15x16xi32>
+func.func @gemm_threads(%x: tensor<?x256xi8>) -> tensor<?x64xi8> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x256xi8>
+  %w = arith.constant dense<100> : tensor<256x64xi8>
+  %z = arith.constant 7 : i32
+  %e = tensor.empty(%n) : tensor<?x64xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<?x64xi32>) -> tensor<?x64xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<?x256xi8>, tensor<256x64xi8>) outs(%init : tensor<?x64xi32>) -> tensor<?x64xi32>
+  %o = tensor.empty(%n) : tensor<?x64xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]} ins(%y : tensor<?x64xi32>) outs(%o : tensor<?x64xi8>) {
+  ^bb0(%in: i32, %out: i8):
+    %t = arith.trunci %in : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x64xi8>
+  return %r : tensor<?x64xi8>
 }

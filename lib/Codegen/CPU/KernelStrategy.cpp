@@ -360,8 +360,8 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     return k;
   }
   if (matchVnniMatmul(op)) {
-    // AMX: one 16 x 16 i32 tile register of the output per tile, the whole
-    // of K accumulated in it (tdpbusd, 64 of K per instruction), when there
+    // AMX: 16 x 16 i32 tile registers of the output, the whole of K
+    // accumulated in them (tdpbusd, 64 of K per instruction), when there
     // are 16 rows or more (the batch, or a static count) and the weights
     // are bytes (4-bit ones are unpacked in vector registers). Rows past the
     // last multiple of 16 go to the VNNI vectors (TileAndVectorize).
@@ -370,7 +370,10 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
         ranges[1] % 16 == 0 && !ShapedType::isDynamic(ranges[2]) &&
         (ShapedType::isDynamic(ranges[0]) || ranges[0] >= 16)) {
       k.kernel = "matmul-amx";
-      k.tiles = {16, 16, 0, 0};
+      // Up to 4 accumulator tiles side by side (64 columns): independent
+      // tdpbusd chains sharing each activation tile.
+      int64_t cols = ranges[1] % 64 == 0 ? 64 : ranges[1] % 32 == 0 ? 32 : 16;
+      k.tiles = {16, cols, 0, 0};
       return k;
     }
     // (m, n, kb, ki): 8 rows x 2 vectors of columns, up to 64 of K per step.

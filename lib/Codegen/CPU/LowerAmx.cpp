@@ -24,10 +24,12 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADCPULOWERAMX
+#define GEN_PASS_DEF_DYADCPUTHREADBUFFERS
 #include "dyad/Codegen/CPU/Passes.h.inc"
 } // namespace dyad
 
@@ -39,6 +41,11 @@ namespace {
 /// Tile registers hold up to 16 rows of up to 64 bytes.
 constexpr int64_t kTileRows = 16;
 constexpr int64_t kTileBytes = 64;
+/// Accumulator tiles per GEMM tile: 4, with one activation and one weight
+/// tile, uses 6 of the 8 tile registers.
+constexpr int64_t kMaxAccumulators = 4;
+/// The largest per-tile buffer made a per-thread stack buffer.
+constexpr int64_t kMaxThreadBufferBytes = 16384;
 
 /// A 2-D buffer whose rows are contiguous (tileloadd's unit of access;
 /// the row stride may be anything).
@@ -51,13 +58,16 @@ bool rowsContiguous(Value v) {
   return succeeded(t.getStridesAndOffset(strides, offset)) && strides[1] == 1;
 }
 
-/// Rewrites one 16-row tile of a packed GEMM (matchVnniMatmul, on buffers)
-/// as AMX tile operations; fails, leaving it to the loop lowering, where
-/// its shape is not a tile's.
+/// Rewrites one tile of a packed GEMM (matchVnniMatmul, on buffers) of 16
+/// rows and 16 x J columns (J <= 4) as AMX tile operations; fails, leaving
+/// it to the loop lowering, where its shape is not that. The J accumulators
+/// share each activation tile and run as J independent chains of tdpbusd
+/// (its latency is several times its issue interval).
 LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   SmallVector<int64_t> r = g.getStaticLoopRanges();
-  if (r[0] != kTileRows || r[1] != kTileRows || ShapedType::isDynamic(r[2]) ||
-      r[3] != 4)
+  if (r[0] != kTileRows || ShapedType::isDynamic(r[1]) ||
+      r[1] % kTileRows != 0 || r[1] > kMaxAccumulators * kTileRows ||
+      ShapedType::isDynamic(r[2]) || r[3] != 4)
     return failure();
   Value a = g.getDpsInputOperand(0)->get();
   Value w = g.getDpsInputOperand(1)->get();
@@ -73,20 +83,28 @@ LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   };
   Value zero = index(0);
   auto accType = amx::TileType::get({kTileRows, kTileRows}, i32);
-  Value c = amx::TileLoadOp::create(b, loc, accType, acc, ValueRange{zero, zero});
+  int64_t blocks = r[1] / kTileRows;
+  SmallVector<Value> c;
+  for (int64_t j = 0; j < blocks; ++j)
+    c.push_back(amx::TileLoadOp::create(b, loc, accType, acc,
+                                        ValueRange{zero, index(16 * j)}));
   int64_t depth = 4 * r[2];
   for (int64_t k = 0; k < depth; k += kTileBytes) {
     int64_t bytes = std::min(kTileBytes, depth - k);
     Value x = amx::TileLoadOp::create(
         b, loc, amx::TileType::get({kTileRows, bytes}, i8), a,
         ValueRange{zero, index(k)});
-    Value y = amx::TileLoadOp::create(
-        b, loc, amx::TileType::get({bytes / 4, 4 * kTileRows}, i8), w,
-        ValueRange{index(k / 4), zero});
-    c = amx::TileMulIOp::create(b, loc, accType, x, y, c,
-                                /*isZextLhs=*/true, /*isZextRhs=*/false);
+    for (int64_t j = 0; j < blocks; ++j) {
+      Value y = amx::TileLoadOp::create(
+          b, loc, amx::TileType::get({bytes / 4, 4 * kTileRows}, i8), w,
+          ValueRange{index(k / 4), index(64 * j)});
+      c[j] = amx::TileMulIOp::create(b, loc, accType, x, y, c[j],
+                                     /*isZextLhs=*/true, /*isZextRhs=*/false);
+    }
   }
-  amx::TileStoreOp::create(b, loc, acc, ValueRange{zero, zero}, c);
+  for (int64_t j = 0; j < blocks; ++j)
+    amx::TileStoreOp::create(b, loc, acc, ValueRange{zero, index(16 * j)},
+                             c[j]);
   g.erase();
   return success();
 }
@@ -104,6 +122,48 @@ struct DyadCpuLowerAmxPass
     OpBuilder b(&getContext());
     for (linalg::GenericOp g : tiles)
       (void)lowerTile(b, g);
+  }
+};
+
+/// A buffer of a tile that a thread computes (an AMX GEMM's accumulators,
+/// allocated in the forall body, now an OpenMP worksharing loop's) was a
+/// call to the allocator and its free per tile, and LLVM reloads the tile
+/// configuration after each call. Static and small, it moves to the
+/// parallel region's entry as a stack allocation: one per thread, reused
+/// by its iterations (each iteration writes it before reading it: a
+/// fresh allocation's contents are undefined).
+struct DyadCpuThreadBuffersPass
+    : dyad::impl::DyadCpuThreadBuffersBase<DyadCpuThreadBuffersPass> {
+  void runOnOperation() override {
+    SmallVector<memref::AllocOp> moves;
+    getOperation().walk([&](memref::AllocOp alloc) {
+      auto parallel = alloc->getParentOfType<omp::ParallelOp>();
+      MemRefType type = alloc.getType();
+      if (!parallel || !alloc->getParentOfType<omp::WsloopOp>() ||
+          !type.hasStaticShape() || !type.getLayout().isIdentity() ||
+          !type.getElementType().isIntOrFloat() ||
+          type.getNumElements() * type.getElementTypeBitWidth() / 8 >
+              kMaxThreadBufferBytes)
+        return;
+      // Freed where it was allocated (not handed out of the iteration).
+      for (Operation *user : alloc->getUsers())
+        if (isa<memref::DeallocOp>(user) &&
+            user->getBlock() != alloc->getBlock())
+          return;
+      moves.push_back(alloc);
+    });
+    for (memref::AllocOp alloc : moves) {
+      auto parallel = alloc->getParentOfType<omp::ParallelOp>();
+      OpBuilder b(&parallel.getRegion().front(),
+                  parallel.getRegion().front().begin());
+      auto stack = memref::AllocaOp::create(b, alloc.getLoc(), alloc.getType(),
+                                            alloc.getAlignmentAttr());
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+      alloc.getResult().replaceAllUsesWith(stack.getResult());
+      alloc->erase();
+    }
   }
 };
 

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "dyad/Codegen/CPU/Passes.h"
+#include "dyad/Codegen/CPU/ByteLookup.h"
 #include "dyad/Codegen/CPU/VnniContraction.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -94,6 +95,11 @@ struct DyadCpuLowerVectorsPass
       return signalPassFailure();
     // 2.
     linalg::hoistRedundantVectorTransfers(func);
+    // Byte-table lookups before the gathers are unrolled.
+    if (bytePermutes && failed(greedy([&](RewritePatternSet &p) {
+          dyad::populateByteLookupPatterns(p);
+        })))
+      return signalPassFailure();
     // Packed int8 tiles to VNNI before their unit dims go (see
     // populatePackedVnniContractionPatterns).
     if (vnniBits && failed(greedy([&](RewritePatternSet &p) {

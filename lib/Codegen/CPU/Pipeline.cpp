@@ -87,6 +87,8 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
   if (kernels && options.threads) {
     pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
     pm.addPass(createConvertSCFToOpenMPPass());
+    if (options.amx && options.vnniBits == 512)
+      pm.addNestedPass<func::FuncOp>(createDyadCpuThreadBuffers());
     pm.addPass(createCanonicalizerPass());
   }
   // Loops, then the LLVM dialect.
@@ -95,6 +97,7 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
     if (kernels) {
       DyadCpuLowerVectorsOptions lower;
       lower.vnniBits = options.vnniBits;
+      lower.bytePermutes = options.bytePermutes && options.vectorBits == 512;
       fpm.addPass(createDyadCpuLowerVectors(lower));
     }
     fpm.addPass(createDyadStridedCopyToLinalg());
@@ -159,6 +162,7 @@ dyad::LowerCpuOptions dyad::lowerCpuOptionsFor(const CPUTarget &target,
            (target.has("avx512vnni") && target.has("avx512vl")))
     o.vnniBits = 256;
   o.amx = o.vnniBits == 512 && target.has("amx-int8") && target.has("amx-tile");
+  o.bytePermutes = o.vectorBits == 512 && target.has("avx512vbmi");
   return o;
 }
 
@@ -199,6 +203,11 @@ struct LowerCpuPipelineOptions
       llvm::cl::desc("Time each kernel and count its operations "
                      "(dyad-cpu-profile)"),
       llvm::cl::init(false)};
+  Option<bool> bytePermutes{
+      *this, "byte-permutes",
+      llvm::cl::desc("Byte-table lookups as vpermi2b (AVX512-VBMI, with "
+                     "vector-bits=512)"),
+      llvm::cl::init(false)};
   Option<bool> amx{
       *this, "amx",
       llvm::cl::desc("Packed int8 GEMMs on AMX-INT8 tile registers (with "
@@ -221,6 +230,7 @@ void dyad::registerCodegenCPUPasses() {
         options.threads = opts.threads;
         options.profile = opts.profile;
         options.amx = opts.amx;
+        options.bytePermutes = opts.bytePermutes;
         buildLowerCpuPipeline(pm, options);
       });
 }

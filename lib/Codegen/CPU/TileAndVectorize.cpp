@@ -25,11 +25,14 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Utils/AffineCanonicalizationUtils.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -49,7 +52,8 @@ static constexpr int64_t kMaxVectorElements = 1 << 14;
 /// partial tile) at its constant upper bound (the tile size, from the
 /// affine.min of its slice); none when a range has no constant bound or the
 /// tile is too large.
-static std::optional<SmallVector<int64_t>> tileShape(linalg::LinalgOp op) {
+static std::optional<SmallVector<int64_t>>
+tileShape(linalg::LinalgOp op, int64_t maxElements = kMaxVectorElements) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t n = 1;
   for (auto [loop, r] : llvm::enumerate(ranges)) {
@@ -72,11 +76,110 @@ static std::optional<SmallVector<int64_t>> tileShape(linalg::LinalgOp op) {
       if (ShapedType::isDynamic(r))
         return std::nullopt;
     }
-    n *= r;
-    if (n > kMaxVectorElements)
+    n = r > 0 && n > maxElements / r ? maxElements + 1 : n * r;
+    if (n > maxElements)
       return std::nullopt;
   }
   return ranges;
+}
+
+/// Splits the first loop of `loop` (an scf.forall on tensors, from 0 to a
+/// dynamic bound, constant step) into the iterations of full steps and the
+/// last partial one: two foralls, the second updating the first's results.
+/// Canonicalization then folds the tile sizes of the first to constants.
+static void peelForallRows(RewriterBase &rewriter, scf::ForallOp loop) {
+  SmallVector<OpFoldResult> lbs = loop.getMixedLowerBound();
+  SmallVector<OpFoldResult> ubs = loop.getMixedUpperBound();
+  SmallVector<OpFoldResult> steps = loop.getMixedStep();
+  std::optional<int64_t> lb = getConstantIntValue(lbs[0]);
+  std::optional<int64_t> step = getConstantIntValue(steps[0]);
+  if (!lb || *lb != 0 || !step || *step <= 1 || getConstantIntValue(ubs[0]))
+    return;
+  Location loc = loop.getLoc();
+  rewriter.setInsertionPoint(loop);
+  AffineExpr n = rewriter.getAffineSymbolExpr(0);
+  OpFoldResult split = affine::makeComposedFoldedAffineApply(
+      rewriter, loc, n.floorDiv(*step) * *step, {ubs[0]});
+  auto cloneWith = [&](ArrayRef<OpFoldResult> l, ArrayRef<OpFoldResult> u,
+                       ValueRange outs) {
+    auto f = scf::ForallOp::create(rewriter, loc, l, u, steps, outs,
+                                   loop.getMapping());
+    Block *body = f.getBody();
+    rewriter.eraseOp(body->getTerminator());
+    IRMapping map;
+    map.map(loop.getBody()->getArguments(), body->getArguments());
+    OpBuilder::InsertionGuard g(rewriter);
+    rewriter.setInsertionPointToEnd(body);
+    for (Operation &op : loop.getBody()->getOperations())
+      rewriter.clone(op, map);
+    return f;
+  };
+  SmallVector<OpFoldResult> mainUbs(ubs), restLbs(lbs);
+  mainUbs[0] = split;
+  restLbs[0] = split;
+  scf::ForallOp full = cloneWith(lbs, mainUbs, loop.getOutputs());
+  scf::ForallOp rest = cloneWith(restLbs, ubs, full.getResults());
+  rewriter.replaceOp(loop, rest.getResults());
+  // The tile sizes (affine.min of the step and what is left) of the full
+  // iterations are the step.
+  Value ub = getValueOrCreateConstantIndexOp(rewriter, loc, ubs[0]);
+  Value stepValue = arith::ConstantIndexOp::create(rewriter, loc, *step);
+  Value iv = full.getInductionVars()[0];
+  full.getBody()->walk([&](Operation *op) {
+    if (isa<affine::AffineMinOp, affine::AffineMaxOp>(op))
+      (void)scf::rewritePeeledMinMaxOp(rewriter, op, iv, ub, stepValue,
+                                       /*insideLoop=*/true);
+  });
+}
+
+/// `op` (an AMX GEMM tile of up to 16 rows, their count dynamic) as
+///   scf.if rows == 16 { the same op on static 16-row tensors (AMX) }
+///   else { `op` (VNNI vectors, masked rows) }
+/// Returns the op of the else branch.
+static FailureOr<linalg::LinalgOp> splitFullAmxTile(RewriterBase &rewriter,
+                                                    linalg::LinalgOp op) {
+  Location loc = op.getLoc();
+  Value a = op.getDpsInputOperand(0)->get();
+  Value init = op.getDpsInitOperand(0)->get();
+  auto aType = dyn_cast<RankedTensorType>(a.getType());
+  auto cType = dyn_cast<RankedTensorType>(init.getType());
+  if (!aType || !cType || !aType.isDynamicDim(0) || !cType.isDynamicDim(0) ||
+      aType.isDynamicDim(1) || cType.isDynamicDim(1))
+    return failure();
+  for (int64_t i : {1, 2})
+    if (!cast<ShapedType>(op.getDpsInputOperand(i)->get().getType())
+             .hasStaticShape())
+      return failure();
+  rewriter.setInsertionPoint(op);
+  Value rows = tensor::DimOp::create(rewriter, loc, a, 0);
+  Value sixteen = arith::ConstantIndexOp::create(rewriter, loc, 16);
+  Value full = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                     rows, sixteen);
+  auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{cType}, full,
+                                /*withElseRegion=*/true);
+  linalg::LinalgOp part;
+  {
+    OpBuilder::InsertionGuard g(rewriter);
+    rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    Value a16 = tensor::CastOp::create(
+        rewriter, loc, aType.clone({16, aType.getDimSize(1)}), a);
+    Value c16 = tensor::CastOp::create(
+        rewriter, loc, cType.clone({16, cType.getDimSize(1)}), init);
+    IRMapping map;
+    map.map(a, a16);
+    map.map(init, c16);
+    Operation *tile = rewriter.clone(*op.getOperation(), map);
+    tile->getResult(0).setType(c16.getType());
+    Value back =
+        tensor::CastOp::create(rewriter, loc, cType, tile->getResult(0));
+    scf::YieldOp::create(rewriter, loc, back);
+    rewriter.setInsertionPointToStart(&ifOp.getElseRegion().front());
+    Operation *copy = rewriter.clone(*op.getOperation());
+    part = cast<linalg::LinalgOp>(copy);
+    scf::YieldOp::create(rewriter, loc, copy->getResult(0));
+  }
+  rewriter.replaceOp(op, ifOp.getResults());
+  return part;
 }
 
 static bool isContractionKernel(Operation *op) {
@@ -512,6 +615,18 @@ struct DyadCpuTileAndVectorizePass
         rewriter.setInsertionPoint(loop);
         (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, rest);
       }
+      // The threads' loop (an scf.forall) of an AMX GEMM, likewise: its full
+      // 16-row tiles static, so their accumulators are static buffers.
+      SmallVector<scf::ForallOp> peelForall;
+      func.walk([&](scf::ForallOp loop) {
+        bool amx = false;
+        loop.getBody()->walk(
+            [&](linalg::LinalgOp op) { amx |= hasKernel(op, "matmul-amx"); });
+        if (amx)
+          peelForall.push_back(loop);
+      });
+      for (scf::ForallOp loop : peelForall)
+        peelForallRows(rewriter, loop);
     }
 
     // 2. One-row convolution and pooling tiles to their 1-D forms, and the
@@ -538,16 +653,38 @@ struct DyadCpuTileAndVectorizePass
     // 22's masked vectorization rejects broadcast operands (a bias). So do
     // the convolution and pooling tiles of a peeled width loop's last
     // columns (1b), one output column at a time.
+    // The epilogue of an AMX GEMM tile (16 rows x up to 64 columns, i64
+    // arithmetic) goes row by row too: whole, its vectors would not fit in
+    // the registers (twice slower, measured).
     {
-      SmallVector<linalg::LinalgOp> partial;
+      SmallVector<linalg::LinalgOp> partial, amxEpilogues;
       func.walk([&](linalg::LinalgOp op) {
         bool convTile = linalg::isaConvolutionOpInterface(op) ||
                         matchVnniConv(op).has_value();
-        if (op.hasPureTensorSemantics() && op.hasDynamicShape() &&
-            (op.getNumParallelLoops() == op.getNumLoops() || convTile) &&
-            op->getParentOfType<LoopLikeOpInterface>() && tileShape(op))
+        bool elementwise = op.getNumParallelLoops() == op.getNumLoops();
+        if (!op.hasPureTensorSemantics() ||
+            !op->getParentOfType<LoopLikeOpInterface>() || !tileShape(op))
+          return;
+        if (op.hasDynamicShape() && (elementwise || convTile))
           partial.push_back(op);
+        else if (elementwise && op.getNumLoops() > 1 &&
+                 llvm::any_of(op.getDpsInputs(), [](Value v) {
+                   Operation *def = v.getDefiningOp();
+                   return def && hasKernel(def, "matmul-amx");
+                 }))
+          amxEpilogues.push_back(op);
       });
+      for (linalg::LinalgOp op : amxEpilogues) {
+        SmallVector<int64_t> sizes(op.getNumLoops(), 1);
+        sizes.back() = 0;
+        rewriter.setInsertionPoint(op);
+        scf::SCFTilingOptions options;
+        options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+            rewriter, cast<TilingInterface>(op.getOperation()), options);
+        if (succeeded(tiled))
+          rewriter.replaceOp(op, tiled->replacements);
+      }
       for (linalg::LinalgOp op : partial) {
         SmallVector<int64_t> sizes;
         for (int64_t r : op.getStaticLoopRanges())
@@ -565,7 +702,9 @@ struct DyadCpuTileAndVectorizePass
     // An AMX GEMM's tiles of 16 full rows stay linalg.generic ops: after
     // bufferization, dyad-cpu-lower-amx makes each a chain of tdpbusd on
     // tile registers. Its last rows (fewer than 16) go to the VNNI vectors,
-    // K in steps of 64 like a matmul-vnni tile.
+    // K in steps of 64 like a matmul-vnni tile. A tile of up to 16 rows
+    // known only at run time (a thread's share: scf.forall loops are not
+    // peeled) branches: 16 rows on AMX, fewer on VNNI.
     {
       SmallVector<linalg::LinalgOp> rest;
       func.walk([&](linalg::LinalgOp op) {
@@ -576,18 +715,30 @@ struct DyadCpuTileAndVectorizePass
           op->removeAttr(kTilesAttr);
           return;
         }
+        op->removeAttr(kTilesAttr);
+        if (std::optional<SmallVector<int64_t>> r = tileShape(
+                op, /*maxElements=*/std::numeric_limits<int64_t>::max());
+            r && (*r)[0] == 16 && op.hasDynamicShape()) {
+          if (FailureOr<linalg::LinalgOp> part = splitFullAmxTile(rewriter, op);
+              succeeded(part))
+            op = *part;
+        }
         rest.push_back(op);
       });
       for (linalg::LinalgOp op : rest) {
         op->setAttr(kKernelAttr, rewriter.getStringAttr("matmul-vnni"));
-        int64_t steps = op.getStaticLoopRanges()[2], step = 16;
-        if (steps <= 16)
-          continue;
+        // A VNNI tile: 16 columns (one vector), up to 64 of K per step.
+        SmallVector<int64_t> r = op.getStaticLoopRanges();
+        int64_t steps = r[2], step = 16;
         while (steps % step)
           --step;
+        SmallVector<int64_t> sizes = {0, r[1] > 16 ? 16 : 0,
+                                      steps > 16 ? step : 0, 0};
+        if (sizes[1] == 0 && sizes[2] == 0)
+          continue;
         rewriter.setInsertionPoint(op);
         scf::SCFTilingOptions options;
-        options.setTileSizes(getAsIndexOpFoldResult(ctx, {0, 0, step, 0}));
+        options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
         FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
             rewriter, cast<TilingInterface>(op.getOperation()), options);
         if (succeeded(tiled))

@@ -50,6 +50,8 @@ struct LowerCpuOptions {
   /// Rapids and later. Models using it call arch_prctl for the tile state
   /// when loaded (the runtime does).
   bool amx = false;
+  /// Lookups in 256-entry byte tables as vpermi2b (AVX512-VBMI).
+  bool bytePermutes = false;
 };
 
 struct CPUTarget;

@@ -234,6 +234,22 @@ def DyadCpuLowerAmx : Pass<"dyad-cpu-lower-amx", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def DyadCpuThreadBuffers
+    : Pass<"dyad-cpu-thread-buffers", "mlir::func::FuncOp"> {
+  let summary = "Small static buffers of a worksharing loop's iterations "
+                "as one stack buffer per thread (after convert-scf-to-openmp)";
+  let description = [{
+    A tile's scratch buffer (an AMX GEMM's accumulators) allocated in an
+    `scf.forall` body becomes, after the OpenMP conversion, an allocator
+    call and a free per iteration of an `omp.wsloop` (and LLVM reloads the
+    AMX tile configuration after every call). Such a buffer, static, at
+    most 16 KiB and freed in the iteration that allocated it, moves to the
+    entry of its `omp.parallel` region as a `memref.alloca`: one per
+    thread, reused by the thread's iterations.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def DyadCpuLowerVectors
     : Pass<"dyad-cpu-lower-vectors", "mlir::func::FuncOp"> {
   let summary = "Hoist accumulators and lower vector tiles to FMAs, loads "
@@ -244,12 +260,18 @@ def DyadCpuLowerVectors
     `vector.contract` through outer products to `vector.fma`,
     multi-reductions to reductions, and transfers to 1-D loads and stores.
     With `vnni-bits`, i8 x i8 -> i32 contractions go to vpdpbusd instead
-    (VnniContraction.cpp).
+    (VnniContraction.cpp). With `byte-permutes`, a lookup in a constant
+    256-entry table indexed by an int8 value whose entries are truncated to
+    bytes (the integer GELU, ...) is two `vpermi2b` and a select per 64
+    lanes instead of a gather (ByteLookup.cpp).
   }];
   let options = [
     Option<"vnniBits", "vnni-bits", "unsigned", /*default=*/"0",
            "Lower int8 contractions to vpdpbusd on registers this wide "
            "(512 or 256; 0: no VNNI)">,
+    Option<"bytePermutes", "byte-permutes", "bool", /*default=*/"false",
+           "Lookups in 256-entry byte tables as AVX512-VBMI vpermi2b "
+           "(ByteLookup.cpp) instead of gathers">,
   ];
   let dependentDialects = ["mlir::vector::VectorDialect",
                            "mlir::LLVM::LLVMDialect",
