@@ -9,7 +9,8 @@
 // columns (here 2), with the whole of K; its full 16-row tiles stay
 // linalg.generic ops until bufferization, then become one tdpbusd per 64
 // of K (here 96 = 64 + 32) and accumulator: 4 here. The epilogue goes row by
-// row; the last rows (fewer than 16) go to the VNNI vectors, masked.
+// row; the last rows (fewer than 16) go to the VNNI vectors (8 rows at a
+// time, masked).
 
 // SELECT-LABEL: func.func @gemm
 // SELECT: dyad.cpu.kernel = "matmul-amx", dyad.cpu.tiles = array<i64: 16, 32, 0, 0>
@@ -24,7 +25,7 @@
 // TILE:             arith.trunci {{.*}} : vector<1x32xi32> to vector<1x32xi8>
 // TILE:         scf.for %{{.*}} = %[[FULL]] to %[[N]] step %c16
 // TILE-NOT:       linalg.generic
-// TILE:           vector.contract {{.*}} into vector<15x16xi32>
+// TILE:           vector.contract {{.*}} into vector<8x32xi32>
 
 // LLVM-LABEL: llvm.func @gemm(
 // LLVM-COUNT-2: llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
@@ -121,18 +122,21 @@ func.func @not_a_tile(%a: memref<8x96xi8>, %w: memref<24x64xi8>, %s: memref<4xi8
 
 // -----
 
-// With threads: the tiles are shared out by an scf.forall, split in two
-// like a peeled loop: the full 16-row tiles (static, on AMX), then the last
-// partial one (the VNNI vectors).
+// With threads: the tiles are shared out by an scf.forall (not peeled: a
+// second parallel region per GEMM costs more at batch 1 than it saves), so
+// a tile's rows are known at run time: 16 go to AMX (static operands), fewer
+// to the VNNI vectors (8 rows, 2 vectors of columns, masked).
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{amx=true threads=true},dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s --check-prefix=THREADS
 // THREADS-LABEL: func.func @gemm_threads(
-// THREADS:         %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
-// THREADS:         scf.forall (%{{.*}}) = (0) to (%[[FULL]]) step (16)
-// THREADS-NOT:       affine.min
-// THREADS:           linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x256xi8>, tensor<64x256xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<16x64xi32>) attrs =  {dyad.cpu.kernel = "matmul-amx"}
-// THREADS:         scf.forall (%{{.*}}) = (%[[FULL]]) to (%[[N]]) step (16)
-// THREADS:           affine.min
-// THREADS:           vector.contract {{.*}} into vector<15x16xi32>
+// THREADS:         scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (16)
+// THREADS:           %[[ROWS:.*]] = affine.min
+// THREADS:           %[[FULL:.*]] = arith.cmpi eq, %[[ROWS]], %c16
+// THREADS:           scf.if %[[FULL]]
+// THREADS:             linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x256xi8>, tensor<64x256xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<16x64xi32>) attrs =  {dyad.cpu.kernel = "matmul-amx"}
+// THREADS:           } else {
+// THREADS:             vector.contract {{.*}} into vector<8x32xi32>
+// THREADS-NOT:       scf.if
+// THREADS:           scf.forall.in_parallel
 func.func @gemm_threads(%x: tensor<?x256xi8>) -> tensor<?x64xi8> {
   %c0 = arith.constant 0 : index
   %n = tensor.dim %x, %c0 : tensor<?x256xi8>

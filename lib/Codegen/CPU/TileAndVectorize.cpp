@@ -25,7 +25,6 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
-#include "mlir/Dialect/SCF/Utils/AffineCanonicalizationUtils.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -81,55 +80,6 @@ tileShape(linalg::LinalgOp op, int64_t maxElements = kMaxVectorElements) {
       return std::nullopt;
   }
   return ranges;
-}
-
-/// Splits the first loop of `loop` (an scf.forall on tensors, from 0 to a
-/// dynamic bound, constant step) into the iterations of full steps and the
-/// last partial one: two foralls, the second updating the first's results.
-/// Canonicalization then folds the tile sizes of the first to constants.
-static void peelForallRows(RewriterBase &rewriter, scf::ForallOp loop) {
-  SmallVector<OpFoldResult> lbs = loop.getMixedLowerBound();
-  SmallVector<OpFoldResult> ubs = loop.getMixedUpperBound();
-  SmallVector<OpFoldResult> steps = loop.getMixedStep();
-  std::optional<int64_t> lb = getConstantIntValue(lbs[0]);
-  std::optional<int64_t> step = getConstantIntValue(steps[0]);
-  if (!lb || *lb != 0 || !step || *step <= 1 || getConstantIntValue(ubs[0]))
-    return;
-  Location loc = loop.getLoc();
-  rewriter.setInsertionPoint(loop);
-  AffineExpr n = rewriter.getAffineSymbolExpr(0);
-  OpFoldResult split = affine::makeComposedFoldedAffineApply(
-      rewriter, loc, n.floorDiv(*step) * *step, {ubs[0]});
-  auto cloneWith = [&](ArrayRef<OpFoldResult> l, ArrayRef<OpFoldResult> u,
-                       ValueRange outs) {
-    auto f = scf::ForallOp::create(rewriter, loc, l, u, steps, outs,
-                                   loop.getMapping());
-    Block *body = f.getBody();
-    rewriter.eraseOp(body->getTerminator());
-    IRMapping map;
-    map.map(loop.getBody()->getArguments(), body->getArguments());
-    OpBuilder::InsertionGuard g(rewriter);
-    rewriter.setInsertionPointToEnd(body);
-    for (Operation &op : loop.getBody()->getOperations())
-      rewriter.clone(op, map);
-    return f;
-  };
-  SmallVector<OpFoldResult> mainUbs(ubs), restLbs(lbs);
-  mainUbs[0] = split;
-  restLbs[0] = split;
-  scf::ForallOp full = cloneWith(lbs, mainUbs, loop.getOutputs());
-  scf::ForallOp rest = cloneWith(restLbs, ubs, full.getResults());
-  rewriter.replaceOp(loop, rest.getResults());
-  // The tile sizes (affine.min of the step and what is left) of the full
-  // iterations are the step.
-  Value ub = getValueOrCreateConstantIndexOp(rewriter, loc, ubs[0]);
-  Value stepValue = arith::ConstantIndexOp::create(rewriter, loc, *step);
-  Value iv = full.getInductionVars()[0];
-  full.getBody()->walk([&](Operation *op) {
-    if (isa<affine::AffineMinOp, affine::AffineMaxOp>(op))
-      (void)scf::rewritePeeledMinMaxOp(rewriter, op, iv, ub, stepValue,
-                                       /*insideLoop=*/true);
-  });
 }
 
 /// `op` (an AMX GEMM tile of up to 16 rows, their count dynamic) as
@@ -615,18 +565,6 @@ struct DyadCpuTileAndVectorizePass
         rewriter.setInsertionPoint(loop);
         (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, rest);
       }
-      // The threads' loop (an scf.forall) of an AMX GEMM, likewise: its full
-      // 16-row tiles static, so their accumulators are static buffers.
-      SmallVector<scf::ForallOp> peelForall;
-      func.walk([&](scf::ForallOp loop) {
-        bool amx = false;
-        loop.getBody()->walk(
-            [&](linalg::LinalgOp op) { amx |= hasKernel(op, "matmul-amx"); });
-        if (amx)
-          peelForall.push_back(loop);
-      });
-      for (scf::ForallOp loop : peelForall)
-        peelForallRows(rewriter, loop);
     }
 
     // 2. One-row convolution and pooling tiles to their 1-D forms, and the
@@ -703,19 +641,29 @@ struct DyadCpuTileAndVectorizePass
     // bufferization, dyad-cpu-lower-amx makes each a chain of tdpbusd on
     // tile registers. Its last rows (fewer than 16) go to the VNNI vectors,
     // K in steps of 64 like a matmul-vnni tile. A tile of up to 16 rows
-    // known only at run time (a thread's share: scf.forall loops are not
-    // peeled) branches: 16 rows on AMX, fewer on VNNI.
+    // known only at run time (a thread's share: an scf.forall is not
+    // peeled, a second parallel region per GEMM costs more at batch 1 than
+    // it saves) branches: 16 rows on AMX, fewer on VNNI.
     {
-      SmallVector<linalg::LinalgOp> rest;
+      // The shapes of a contraction copy left by a forall's fusion (read
+      // only by tensor.dim) resolve to its operands', so the copy dies
+      // before it is split.
+      {
+        RewritePatternSet patterns(ctx);
+        memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);
+        tensor::DimOp::getCanonicalizationPatterns(patterns, ctx);
+        (void)applyPatternsGreedily(func, std::move(patterns));
+      }
+      SmallVector<linalg::LinalgOp> amxOps, rest;
       func.walk([&](linalg::LinalgOp op) {
-        if (!op.hasPureTensorSemantics() || !hasKernel(op, "matmul-amx") ||
-            !matchVnniMatmul(op))
-          return;
-        if (op.getStaticLoopRanges()[0] == 16 && !op.hasDynamicShape()) {
-          op->removeAttr(kTilesAttr);
-          return;
-        }
+        if (op.hasPureTensorSemantics() && hasKernel(op, "matmul-amx") &&
+            matchVnniMatmul(op))
+          amxOps.push_back(op);
+      });
+      for (linalg::LinalgOp op : amxOps) {
         op->removeAttr(kTilesAttr);
+        if (op.getStaticLoopRanges()[0] == 16 && !op.hasDynamicShape())
+          continue;
         if (std::optional<SmallVector<int64_t>> r = tileShape(
                 op, /*maxElements=*/std::numeric_limits<int64_t>::max());
             r && (*r)[0] == 16 && op.hasDynamicShape()) {
@@ -724,17 +672,22 @@ struct DyadCpuTileAndVectorizePass
             op = *part;
         }
         rest.push_back(op);
-      });
+      }
       for (linalg::LinalgOp op : rest) {
         op->setAttr(kKernelAttr, rewriter.getStringAttr("matmul-vnni"));
-        // A VNNI tile: 16 columns (one vector), up to 64 of K per step.
+        // matmul-vnni's tiles: 8 rows (masked), 2 vectors of 16 columns, up
+        // to 64 of K per step.
         SmallVector<int64_t> r = op.getStaticLoopRanges();
         int64_t steps = r[2], step = 16;
         while (steps % step)
           --step;
-        SmallVector<int64_t> sizes = {0, r[1] > 16 ? 16 : 0,
+        std::optional<SmallVector<int64_t>> bound = tileShape(
+            op, /*maxElements=*/std::numeric_limits<int64_t>::max());
+        SmallVector<int64_t> sizes = {bound && (*bound)[0] > 8 ? 8 : 0,
+                                      r[1] % 32 == 0 ? (r[1] > 32 ? 32 : 0)
+                                                     : (r[1] > 16 ? 16 : 0),
                                       steps > 16 ? step : 0, 0};
-        if (sizes[1] == 0 && sizes[2] == 0)
+        if (llvm::all_of(sizes, [](int64_t t) { return t == 0; }))
           continue;
         rewriter.setInsertionPoint(op);
         scf::SCFTilingOptions options;
