@@ -219,12 +219,17 @@ _OPTION_NAMES = {
 }
 
 
-def _compile_options(model, output, default_name, quantize, calibration,
-                     calibration_table, bits, budget, options, caller):
-    """dyad::compile's options from compile()'s and export_qdq()'s arguments."""
+def _check_options(options, caller):
+    """A TypeError for a keyword option dyad::compile does not take."""
     unknown = sorted(set(options) - _OPTION_NAMES)
     if unknown:
         raise TypeError(f"{caller}() got an unknown option {unknown[0]!r}")
+
+
+def _compile_options(model, output, default_name, quantize, calibration,
+                     calibration_table, bits, budget, options, caller):
+    """dyad::compile's options from compile()'s and export_qdq()'s arguments."""
+    _check_options(options, caller)
     if (calibration is not None or bits or budget) and not quantize:
         raise ValueError("calibration, bits and budget need quantize=True")
     workdir = _workdir()
@@ -314,9 +319,7 @@ def calibrate(model, data, table=None, *, method="minmax", count=None,
     models) or of tuples (inputs in order); an array or a dict of arrays of
     many samples; or a path to .npy / .npz / a directory of them.
     method: minmax, moving-average, percentile, entropy or mse."""
-    unknown = sorted(set(options) - _OPTION_NAMES)
-    if unknown:
-        raise TypeError(f"calibrate() got an unknown option {unknown[0]!r}")
+    _check_options(options, "calibrate")
     workdir = _workdir()
     opts = dict(options)
     opts["input"] = _model_path(model, workdir)

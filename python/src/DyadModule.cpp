@@ -48,14 +48,15 @@ dyad::CompileOptions makeOptions(const py::dict &kw) {
   auto get = [&](const char *k) -> py::object {
     return kw.contains(k) ? py::object(kw[k]) : py::none();
   };
-  auto str = [&](const char *k, std::string &out) {
-    if (!get(k).is_none())
-      out = get(k).cast<std::string>();
+  // An option given (not None) into its field, converted to its type.
+  auto set = [&](const char *k, auto &out) {
+    if (py::object v = get(k); !v.is_none())
+      out = v.cast<std::remove_reference_t<decltype(out)>>();
   };
-  str("input", o.input);
-  str("output", o.output);
+  set("input", o.input);
+  set("output", o.output);
   std::string emit = "lib";
-  str("emit", emit);
+  set("emit", emit);
   o.emit = emit == "dyad"   ? dyad::EmitKind::Dyad
            : emit == "mlir" ? dyad::EmitKind::Mlir
            : emit == "llvm" ? dyad::EmitKind::Llvm
@@ -69,20 +70,16 @@ dyad::CompileOptions makeOptions(const py::dict &kw) {
     for (auto [name, values] : get("bind_inputs").cast<py::dict>())
       o.import.inputValues[name.cast<std::string>()] =
           values.cast<std::vector<double>>();
-  str("target", o.target.target);
-  str("cpu", o.target.cpu);
-  str("features", o.target.features);
-  if (!get("opt_level").is_none())
-    o.target.optLevel = get("opt_level").cast<unsigned>();
-  if (!get("nibble_weights").is_none())
-    o.target.nibbleWeights = get("nibble_weights").cast<bool>();
-  if (!get("profile").is_none())
-    o.profile = get("profile").cast<bool>();
-  if (!get("quantize").is_none())
-    o.quantize = get("quantize").cast<bool>();
+  set("target", o.target.target);
+  set("cpu", o.target.cpu);
+  set("features", o.target.features);
+  set("opt_level", o.target.optLevel);
+  set("nibble_weights", o.target.nibbleWeights);
+  set("profile", o.profile);
+  set("quantize", o.quantize);
   dyad::QuantizeOptions &q = o.quant;
-  str("calibration_data", q.calibrationData);
-  str("calibration_table", q.table);
+  set("calibration_data", q.calibrationData);
+  set("calibration_table", q.table);
   if (!get("calib_method").is_none()) {
     std::string name = get("calib_method").cast<std::string>();
     auto method = dyad::calib::parseMethod(name);
@@ -92,32 +89,21 @@ dyad::CompileOptions makeOptions(const py::dict &kw) {
                             "mse)");
     q.method.method = *method;
   }
-  if (!get("calib_percentile").is_none())
-    q.method.percentile = get("calib_percentile").cast<double>();
-  if (!get("calib_momentum").is_none())
-    q.method.momentum = get("calib_momentum").cast<double>();
-  if (!get("calib_count").is_none())
-    q.count = get("calib_count").cast<size_t>();
-  if (!get("calib_batch").is_none())
-    q.batch = get("calib_batch").cast<size_t>();
-  if (!get("weight_bits").is_none())
-    q.weightBits = get("weight_bits").cast<unsigned>();
-  if (!get("activation_bits").is_none())
-    q.activationBits = get("activation_bits").cast<unsigned>();
-  if (!get("allow_float_ops").is_none())
-    q.allowFloatOps = get("allow_float_ops").cast<bool>();
-  str("report", q.reportPath);
-  if (!get("mixed_precision").is_none())
-    q.mixedPrecision = get("mixed_precision").cast<bool>();
-  if (!get("mixed_bits").is_none())
-    q.mixedBits = get("mixed_bits").cast<std::vector<unsigned>>();
-  str("budget", q.budget);
-  if (!get("keep_8bit").is_none())
-    q.keep8bit = get("keep_8bit").cast<std::vector<std::string>>();
-  if (!get("sensitivity_samples").is_none())
-    q.sensitivitySamples = get("sensitivity_samples").cast<size_t>();
-  str("sensitivity", q.sensitivity);
-  str("pareto", q.paretoPath);
+  set("calib_percentile", q.method.percentile);
+  set("calib_momentum", q.method.momentum);
+  set("calib_count", q.count);
+  set("calib_batch", q.batch);
+  set("weight_bits", q.weightBits);
+  set("activation_bits", q.activationBits);
+  set("allow_float_ops", q.allowFloatOps);
+  set("report", q.reportPath);
+  set("mixed_precision", q.mixedPrecision);
+  set("mixed_bits", q.mixedBits);
+  set("budget", q.budget);
+  set("keep_8bit", q.keep8bit);
+  set("sensitivity_samples", q.sensitivitySamples);
+  set("sensitivity", q.sensitivity);
+  set("pareto", q.paretoPath);
   return o;
 }
 

@@ -326,7 +326,9 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   // become reads of the nibble-packed bytes, dyad-cpu-pack-nibbles.)
   // Nor are i4 constants read elementwise (a depthwise filter widened
   // before its kernel).
-  bool vnni = matchVnniConv(op) || matchVnniMatmul(op);
+  bool vnniConv = matchVnniConv(op).has_value();
+  bool vnniGemm = !vnniConv && matchVnniMatmul(op);
+  bool vnni = vnniConv || vnniGemm;
   for (OpOperand &v : op->getOpOperands())
     if (getElementTypeOrSelf(v.get().getType()).getIntOrFloatBitWidth() < 8 &&
         !(vnni && v.getOperandNumber() == 1) &&
@@ -347,7 +349,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   KernelChoice k;
   Operation *raw = op.getOperation();
 
-  if (matchVnniConv(op)) {
+  if (vnniConv) {
     // (n, oh, ow, f, kh, kw, cb, ci): 8 pixels x 2 vectors of output
     // channels, up to 64 input channels (16 steps of 4) per reduction step.
     // (Output channels in blocks of 8 only, as 24: one 256-bit vector of
@@ -359,7 +361,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     k.tiles = {1, 1, tw, tf, 1, 1, stepTile(ranges[6]), 0};
     return k;
   }
-  if (matchVnniMatmul(op)) {
+  if (vnniGemm) {
     // AMX: 16 x 16 i32 tile registers of the output, the whole of K
     // accumulated in them (tdpbusd, 64 of K per instruction), when there
     // are 16 rows or more (the batch, or a static count) and the weights
