@@ -82,12 +82,13 @@ tileShape(linalg::LinalgOp op, int64_t maxElements = kMaxVectorElements) {
   return ranges;
 }
 
-/// `op` (an AMX GEMM tile of up to 16 rows, their count dynamic) as
-///   scf.if rows == 16 { the same op on static 16-row tensors (AMX) }
-///   else { `op` (VNNI vectors, masked rows) }
-/// Returns the op of the else branch.
-static FailureOr<linalg::LinalgOp> splitFullAmxTile(RewriterBase &rewriter,
-                                                    linalg::LinalgOp op) {
+/// `op` (a GEMM tile whose rows, of its first input and of its init, are
+/// known at run time, at most `rows`) as
+///   scf.if (rows == `rows`) { the same op on static `rows`-row tensors }
+///   else { `op` }
+/// Returns the two ops (full, partial).
+static FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>>
+splitStaticRows(RewriterBase &rewriter, linalg::LinalgOp op, int64_t rows) {
   Location loc = op.getLoc();
   Value a = op.getDpsInputOperand(0)->get();
   Value init = op.getDpsInitOperand(0)->get();
@@ -96,40 +97,40 @@ static FailureOr<linalg::LinalgOp> splitFullAmxTile(RewriterBase &rewriter,
   if (!aType || !cType || !aType.isDynamicDim(0) || !cType.isDynamicDim(0) ||
       aType.isDynamicDim(1) || cType.isDynamicDim(1))
     return failure();
-  for (int64_t i : {1, 2})
-    if (!cast<ShapedType>(op.getDpsInputOperand(i)->get().getType())
-             .hasStaticShape())
+  for (OpOperand *other : op.getDpsInputOperands())
+    if (other->get() != a &&
+        !cast<ShapedType>(other->get().getType()).hasStaticShape())
       return failure();
   rewriter.setInsertionPoint(op);
-  Value rows = tensor::DimOp::create(rewriter, loc, a, 0);
-  Value sixteen = arith::ConstantIndexOp::create(rewriter, loc, 16);
+  Value count = tensor::DimOp::create(rewriter, loc, a, 0);
+  Value expected = arith::ConstantIndexOp::create(rewriter, loc, rows);
   Value full = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                     rows, sixteen);
+                                     count, expected);
   auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{cType}, full,
                                 /*withElseRegion=*/true);
-  linalg::LinalgOp part;
+  Operation *fullOp, *partOp;
   {
     OpBuilder::InsertionGuard g(rewriter);
     rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    Value a16 = tensor::CastOp::create(
-        rewriter, loc, aType.clone({16, aType.getDimSize(1)}), a);
-    Value c16 = tensor::CastOp::create(
-        rewriter, loc, cType.clone({16, cType.getDimSize(1)}), init);
     IRMapping map;
-    map.map(a, a16);
-    map.map(init, c16);
-    Operation *tile = rewriter.clone(*op.getOperation(), map);
-    tile->getResult(0).setType(c16.getType());
+    map.map(a, tensor::CastOp::create(
+                   rewriter, loc, aType.clone({rows, aType.getDimSize(1)}), a)
+                   .getResult());
+    Value staticInit = tensor::CastOp::create(
+        rewriter, loc, cType.clone({rows, cType.getDimSize(1)}), init);
+    map.map(init, staticInit);
+    fullOp = rewriter.clone(*op.getOperation(), map);
+    fullOp->getResult(0).setType(staticInit.getType());
     Value back =
-        tensor::CastOp::create(rewriter, loc, cType, tile->getResult(0));
+        tensor::CastOp::create(rewriter, loc, cType, fullOp->getResult(0));
     scf::YieldOp::create(rewriter, loc, back);
     rewriter.setInsertionPointToStart(&ifOp.getElseRegion().front());
-    Operation *copy = rewriter.clone(*op.getOperation());
-    part = cast<linalg::LinalgOp>(copy);
-    scf::YieldOp::create(rewriter, loc, copy->getResult(0));
+    partOp = rewriter.clone(*op.getOperation());
+    scf::YieldOp::create(rewriter, loc, partOp->getResult(0));
   }
   rewriter.replaceOp(op, ifOp.getResults());
-  return part;
+  return std::pair(cast<linalg::LinalgOp>(fullOp),
+                   cast<linalg::LinalgOp>(partOp));
 }
 
 static bool isContractionKernel(Operation *op) {
@@ -328,7 +329,6 @@ tileAndFuseEpilogue(RewriterBase &rewriter, linalg::LinalgOp op,
 static LogicalResult tileRowBlocks(RewriterBase &rewriter, linalg::MatmulOp op,
                                    ArrayRef<int64_t> sizes) {
   MLIRContext *ctx = rewriter.getContext();
-  Location loc = op.getLoc();
   auto tileWith = [&](linalg::LinalgOp o,
                       ArrayRef<int64_t> s) -> FailureOr<linalg::LinalgOp> {
     rewriter.setInsertionPoint(o);
@@ -353,40 +353,11 @@ static LogicalResult tileRowBlocks(RewriterBase &rewriter, linalg::MatmulOp op,
     block = *t;
   }
   // The block: rows <= 8.
-  rewriter.setInsertionPoint(block);
-  a = block.getDpsInputOperand(0)->get();
-  Value b = block.getDpsInputOperand(1)->get();
-  Value c = block.getDpsInitOperand(0)->get();
-  auto cType = cast<RankedTensorType>(c.getType());
-  auto aType = cast<RankedTensorType>(a.getType());
-  if (!cType.isDynamicDim(0) || !aType.isDynamicDim(0) ||
-      cType.isDynamicDim(1) || aType.isDynamicDim(1))
+  FailureOr<std::pair<linalg::LinalgOp, linalg::LinalgOp>> split =
+      splitStaticRows(rewriter, block, 8);
+  if (failed(split))
     return failure();
-  Value rows = tensor::DimOp::create(rewriter, loc, a, 0);
-  Value eight = arith::ConstantIndexOp::create(rewriter, loc, 8);
-  Value full = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
-                                     rows, eight);
-  auto ifOp = scf::IfOp::create(rewriter, loc, TypeRange{cType}, full,
-                                /*withElseRegion=*/true);
-  linalg::LinalgOp fullOp, partOp;
-  {
-    OpBuilder::InsertionGuard g(rewriter);
-    rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    auto a8 = tensor::CastOp::create(
-        rewriter, loc, aType.clone({8, aType.getDimSize(1)}), a);
-    auto c8 = tensor::CastOp::create(
-        rewriter, loc, cType.clone({8, cType.getDimSize(1)}), c);
-    auto m8 = linalg::MatmulOp::create(rewriter, loc, TypeRange{c8.getType()},
-                                       ValueRange{a8, b}, ValueRange{c8});
-    fullOp = m8;
-    Value back = tensor::CastOp::create(rewriter, loc, cType, m8.getResult(0));
-    scf::YieldOp::create(rewriter, loc, back);
-    rewriter.setInsertionPointToStart(&ifOp.getElseRegion().front());
-    Operation *copy = rewriter.clone(*block.getOperation());
-    partOp = cast<linalg::LinalgOp>(copy);
-    scf::YieldOp::create(rewriter, loc, copy->getResult(0));
-  }
-  rewriter.replaceOp(block, ifOp.getResults());
+  auto [fullOp, partOp] = *split;
   SmallVector<int64_t> fullSizes(sizes), partSizes(sizes);
   fullSizes[0] = 0;
   partSizes[0] = 1;
@@ -667,9 +638,8 @@ struct DyadCpuTileAndVectorizePass
         if (std::optional<SmallVector<int64_t>> r = tileShape(
                 op, /*maxElements=*/std::numeric_limits<int64_t>::max());
             r && (*r)[0] == 16 && op.hasDynamicShape()) {
-          if (FailureOr<linalg::LinalgOp> part = splitFullAmxTile(rewriter, op);
-              succeeded(part))
-            op = *part;
+          if (auto split = splitStaticRows(rewriter, op, 16); succeeded(split))
+            op = split->second;
         }
         rest.push_back(op);
       }
