@@ -82,6 +82,22 @@ tileShape(linalg::LinalgOp op, int64_t maxElements = kMaxVectorElements) {
   return ranges;
 }
 
+/// `op` tiled with `sizes` (0: a loop not tiled) in scf.for loops, which
+/// replace it; returns the op of the tile, or fails and leaves `op`.
+static FailureOr<linalg::LinalgOp>
+tileWithLoops(RewriterBase &rewriter, linalg::LinalgOp op,
+              ArrayRef<int64_t> sizes) {
+  rewriter.setInsertionPoint(op);
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled) || tiled->tiledOps.size() != 1)
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  return cast<linalg::LinalgOp>(tiled->tiledOps.front());
+}
+
 /// `op` (a GEMM tile whose rows, of its first input and of its init, are
 /// known at run time, at most `rows`) as
 ///   scf.if (rows == `rows`) { the same op on static `rows`-row tensors }
@@ -328,26 +344,13 @@ tileAndFuseEpilogue(RewriterBase &rewriter, linalg::LinalgOp op,
 /// place in the batch.
 static LogicalResult tileRowBlocks(RewriterBase &rewriter, linalg::MatmulOp op,
                                    ArrayRef<int64_t> sizes) {
-  MLIRContext *ctx = rewriter.getContext();
-  auto tileWith = [&](linalg::LinalgOp o,
-                      ArrayRef<int64_t> s) -> FailureOr<linalg::LinalgOp> {
-    rewriter.setInsertionPoint(o);
-    scf::SCFTilingOptions options;
-    options.setTileSizes(getAsIndexOpFoldResult(ctx, s));
-    FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-        rewriter, cast<TilingInterface>(o.getOperation()), options);
-    if (failed(tiled) || tiled->tiledOps.size() != 1)
-      return failure();
-    rewriter.replaceOp(o, tiled->replacements);
-    return cast<linalg::LinalgOp>(tiled->tiledOps.front());
-  };
   Value a = op.getDpsInputOperand(0)->get();
   FailureOr<int64_t> ub = ValueBoundsConstraintSet::computeConstantBound(
       presburger::BoundType::UB, ValueBoundsConstraintSet::Variable(a, 0),
       /*stopCondition=*/nullptr, /*closedUB=*/true);
   linalg::LinalgOp block = op;
   if (failed(ub) || *ub > 8) {
-    FailureOr<linalg::LinalgOp> t = tileWith(op, {8, 0, 0});
+    FailureOr<linalg::LinalgOp> t = tileWithLoops(rewriter, op, {8, 0, 0});
     if (failed(t))
       return failure();
     block = *t;
@@ -364,7 +367,7 @@ static LogicalResult tileRowBlocks(RewriterBase &rewriter, linalg::MatmulOp op,
   for (auto [o, s] : {std::pair(fullOp, fullSizes), std::pair(partOp, partSizes)}) {
     o->removeAttr(kTilesAttr);
     o->removeAttr(kThreadsAttr);
-    if (failed(tileWith(o, s)))
+    if (failed(tileWithLoops(rewriter, o, s)))
       return failure();
   }
   return success();
@@ -586,25 +589,13 @@ struct DyadCpuTileAndVectorizePass
       for (linalg::LinalgOp op : amxEpilogues) {
         SmallVector<int64_t> sizes(op.getNumLoops(), 1);
         sizes.back() = 0;
-        rewriter.setInsertionPoint(op);
-        scf::SCFTilingOptions options;
-        options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
-        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-            rewriter, cast<TilingInterface>(op.getOperation()), options);
-        if (succeeded(tiled))
-          rewriter.replaceOp(op, tiled->replacements);
+        (void)tileWithLoops(rewriter, op, sizes);
       }
       for (linalg::LinalgOp op : partial) {
         SmallVector<int64_t> sizes;
         for (int64_t r : op.getStaticLoopRanges())
           sizes.push_back(ShapedType::isDynamic(r) ? 1 : 0);
-        rewriter.setInsertionPoint(op);
-        scf::SCFTilingOptions options;
-        options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
-        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-            rewriter, cast<TilingInterface>(op.getOperation()), options);
-        if (succeeded(tiled))
-          rewriter.replaceOp(op, tiled->replacements);
+        (void)tileWithLoops(rewriter, op, sizes);
       }
     }
 
@@ -659,13 +650,7 @@ struct DyadCpuTileAndVectorizePass
                                       steps > 16 ? step : 0, 0};
         if (llvm::all_of(sizes, [](int64_t t) { return t == 0; }))
           continue;
-        rewriter.setInsertionPoint(op);
-        scf::SCFTilingOptions options;
-        options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
-        FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-            rewriter, cast<TilingInterface>(op.getOperation()), options);
-        if (succeeded(tiled))
-          rewriter.replaceOp(op, tiled->replacements);
+        (void)tileWithLoops(rewriter, op, sizes);
       }
     }
 
