@@ -236,16 +236,18 @@ def DyadCpuLowerAmx : Pass<"dyad-cpu-lower-amx", "mlir::func::FuncOp"> {
 
 def DyadCpuThreadBuffers
     : Pass<"dyad-cpu-thread-buffers", "mlir::func::FuncOp"> {
-  let summary = "Small static buffers of a worksharing loop's iterations "
-                "as one stack buffer per thread (after convert-scf-to-openmp)";
+  let summary = "Small buffers of a worksharing loop's iterations as one "
+                "stack buffer per thread (after convert-scf-to-openmp)";
   let description = [{
     A tile's scratch buffer (an AMX GEMM's accumulators) allocated in an
     `scf.forall` body becomes, after the OpenMP conversion, an allocator
     call and a free per iteration of an `omp.wsloop` (and LLVM reloads the
-    AMX tile configuration after every call). Such a buffer, static, at
-    most 16 KiB and freed in the iteration that allocated it, moves to the
-    entry of its `omp.parallel` region as a `memref.alloca`: one per
-    thread, reused by the thread's iterations.
+    AMX tile configuration after every call). Such a buffer, static or
+    with dynamic sizes of constant upper bounds (a thread's partial tile),
+    at most 16 KiB at that bounding shape and freed in the iteration that
+    allocated it, moves to the entry of its `omp.parallel` region as a
+    `memref.alloca` of the bounding shape: one per thread, reused by the
+    thread's iterations; a partial tile takes a view of it.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
