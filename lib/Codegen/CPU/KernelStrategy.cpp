@@ -44,7 +44,7 @@ using namespace dyad;
 
 /// The largest divisor of `n` that is at most `limit` (n itself if smaller);
 /// 1 for dynamic sizes.
-static int64_t divisorAtMost(int64_t n, int64_t limit) {
+int64_t dyad::divisorAtMost(int64_t n, int64_t limit) {
   if (ShapedType::isDynamic(n) || n <= 0)
     return 1;
   if (n <= limit)

@@ -639,9 +639,7 @@ struct DyadCpuTileAndVectorizePass
         // matmul-vnni's tiles: 8 rows (masked), 2 vectors of 16 columns, up
         // to 64 of K per step.
         SmallVector<int64_t> r = op.getStaticLoopRanges();
-        int64_t steps = r[2], step = 16;
-        while (steps % step)
-          --step;
+        int64_t steps = r[2], step = divisorAtMost(steps, 16);
         std::optional<SmallVector<int64_t>> bound = tileShape(
             op, /*maxElements=*/std::numeric_limits<int64_t>::max());
         SmallVector<int64_t> sizes = {bound && (*bound)[0] > 8 ? 8 : 0,

@@ -72,6 +72,10 @@ std::optional<KernelChoice> chooseKernel(mlir::linalg::LinalgOp op,
                                          bool threads = false,
                                          bool amx = false);
 
+/// The largest divisor of `n` that is at most `limit` (1 for a dynamic or
+/// non-positive `n`): a tile size that divides its loop.
+int64_t divisorAtMost(int64_t n, int64_t limit);
+
 /// Whether `kernel` names a convolution or GEMM kernel (whose results an
 /// epilogue may take in).
 bool isContractionKernel(llvm::StringRef kernel);
