@@ -1,53 +1,53 @@
-// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{amx=true}))' | FileCheck %s --check-prefix=SELECT
-// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels))' | FileCheck %s --check-prefix=NOAMX
-// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{amx=true},dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s --check-prefix=TILE
-// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(dyad-lower-cpu{vnni-bits=512 amx=true})' | FileCheck %s --check-prefix=LLVM
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{amx=true threads=true}))' | FileCheck %s --check-prefix=SELECT
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{amx=true}))' | FileCheck %s --check-prefix=SERIAL
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{threads=true}))' | FileCheck %s --check-prefix=NOAMX
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(dyad-lower-cpu{vnni-bits=512 amx=true threads=true})' | FileCheck %s --check-prefix=LLVM
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-lower-amx))' | FileCheck %s --check-prefix=LOWER
 
 // The AMX-INT8 kernel path (Sapphire Rapids): a packed int8 GEMM of 16 rows
 // or more (here the batch) is tiled 16 rows x up to 4 tile registers of 16
-// columns (here 2), with the whole of K; its full 16-row tiles stay
+// columns (here 4), with the whole of K; its full 16-row tiles stay
 // linalg.generic ops until bufferization, then become one tdpbusd per 64
-// of K (here 96 = 64 + 32) and accumulator: 4 here. The epilogue goes row by
-// row; the last rows (fewer than 16) go to the VNNI vectors (8 rows at a
-// time, masked).
+// of K (here 256 = 4 x 64) and accumulator: 16 here. The tiles are shared
+// out among threads (the epilogue takes the GEMM's thread loops; the
+// tiling is checked with @gemm_threads below). The last rows (fewer than
+// 16) go to the VNNI vectors (8 rows at a time, masked).
+//
+// Only GEMMs shared out among threads use AMX: each becomes a function of
+// its own (OpenMP outlines it). LLVM 22's AMX register allocation fails
+// ("ran out of registers") on one function holding several AMX GEMMs of
+// different tile shapes, as serial GEMMs would be. Without threads the
+// same GEMM is a VNNI one.
 
 // SELECT-LABEL: func.func @gemm
-// SELECT: dyad.cpu.kernel = "matmul-amx", dyad.cpu.tiles = array<i64: 16, 32, 0, 0>
+// SELECT: dyad.cpu.kernel = "matmul-amx", dyad.cpu.tiles = array<i64: 16, 64, 0, 0>
+// SELECT: dyad.cpu.kernel = "matmul-amx-epilogue", dyad.cpu.threads = array<i64: 0>
+// SERIAL-LABEL: func.func @gemm
+// SERIAL: dyad.cpu.kernel = "matmul-vnni"
 // NOAMX-LABEL: func.func @gemm
 // NOAMX: dyad.cpu.kernel = "matmul-vnni"
 
-// TILE-LABEL: func.func @gemm(
-// TILE:         %[[FULL:.*]] = affine.apply #{{.*}}()[%[[N:.*]]]
-// TILE:         scf.for %{{.*}} = %{{.*}} to %[[FULL]] step %c16
-// TILE:           linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x96xi8>, tensor<24x128xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<16x32xi32>) attrs =  {dyad.cpu.kernel = "matmul-amx"}
-// TILE:           scf.for %{{.*}} = %c0 to %c16 step %c1
-// TILE:             arith.trunci {{.*}} : vector<1x32xi32> to vector<1x32xi8>
-// TILE:         scf.for %{{.*}} = %[[FULL]] to %[[N]] step %c16
-// TILE-NOT:       linalg.generic
-// TILE:           vector.contract {{.*}} into vector<8x32xi32>
-
 // LLVM-LABEL: llvm.func @gemm(
-// LLVM-COUNT-2: llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
-// LLVM-COUNT-4: llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
-// LLVM-NOT:     llvm.x86.tdpbusd
-// LLVM-COUNT-2: llvm.call_intrinsic "llvm.x86.tilestored64.internal"
-// LLVM:         llvm.x86.avx512.vpdpbusd.512
-func.func @gemm(%x: tensor<?x96xi8>) -> tensor<?x32xi8> {
+// LLVM:          omp.parallel
+// LLVM-COUNT-16: llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
+// LLVM-NOT:      llvm.x86.tdpbusd
+// LLVM-COUNT-4:  llvm.call_intrinsic "llvm.x86.tilestored64.internal"
+// LLVM:          llvm.x86.avx512.vpdpbusd.512
+func.func @gemm(%x: tensor<?x256xi8>) -> tensor<?x64xi8> {
   %c0 = arith.constant 0 : index
-  %n = tensor.dim %x, %c0 : tensor<?x96xi8>
-  %w = arith.constant dense<100> : tensor<96x32xi8>
+  %n = tensor.dim %x, %c0 : tensor<?x256xi8>
+  %w = arith.constant dense<100> : tensor<256x64xi8>
   %z = arith.constant 7 : i32
-  %e = tensor.empty(%n) : tensor<?x32xi32>
-  %init = linalg.fill ins(%z : i32) outs(%e : tensor<?x32xi32>) -> tensor<?x32xi32>
-  %y = linalg.matmul ins(%x, %w : tensor<?x96xi8>, tensor<96x32xi8>) outs(%init : tensor<?x32xi32>) -> tensor<?x32xi32>
-  %o = tensor.empty(%n) : tensor<?x32xi8>
-  %r = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]} ins(%y : tensor<?x32xi32>) outs(%o : tensor<?x32xi8>) {
+  %e = tensor.empty(%n) : tensor<?x64xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<?x64xi32>) -> tensor<?x64xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<?x256xi8>, tensor<256x64xi8>) outs(%init : tensor<?x64xi32>) -> tensor<?x64xi32>
+  %o = tensor.empty(%n) : tensor<?x64xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]} ins(%y : tensor<?x64xi32>) outs(%o : tensor<?x64xi8>) {
   ^bb0(%in: i32, %out: i8):
     %t = arith.trunci %in : i32 to i8
     linalg.yield %t : i8
-  } -> tensor<?x32xi8>
-  return %r : tensor<?x32xi8>
+  } -> tensor<?x64xi8>
+  return %r : tensor<?x64xi8>
 }
 
 // -----

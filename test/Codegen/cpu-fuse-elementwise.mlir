@@ -163,3 +163,36 @@ func.func @fp32_matmul_3d(%x: tensor<?x4x8xf32>, %w: tensor<8x16xf32>) -> tensor
   %ye = tensor.expand_shape %y [[0, 1], [2]] output_shape [%n, 4, 16] : tensor<?x16xf32> into tensor<?x4x16xf32>
   return %ye : tensor<?x4x16xf32>
 }
+
+// A 3-D integer MatMul (x[b, s, k] * W[k, n]) is a 2-D matmul over b*s rows
+// expanded back to b x s x n; its epilogue (here a requantization-like
+// narrowing plus a residual add) moves onto the matmul's 2-D space, the
+// residual collapsed, so that it fuses into the GEMM's tiles. The result is
+// expanded after the epilogue, not before it.
+// CHECK-LABEL: func.func @epilogue_collapsed(
+// CHECK-SAME:      %[[X:.*]]: tensor<?x16x48xi32>, %{{.*}}: tensor<48x32xi32>, %[[R:.*]]: tensor<?x16x32xi8>)
+// CHECK:         %[[MM:.*]] = linalg.matmul
+// CHECK:         %[[RC:.*]] = tensor.collapse_shape %[[R]] {{\[\[}}0, 1], [2]] : tensor<?x16x32xi8> into tensor<?x32xi8>
+// CHECK:         %[[E:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[MM]], %[[RC]] : tensor<?x32xi32>, tensor<?x32xi8>)
+// CHECK:         tensor.expand_shape %[[E]] {{\[\[}}0, 1], [2]] {{.*}} : tensor<?x32xi8> into tensor<?x16x32xi8>
+#id3 = affine_map<(b, s, n) -> (b, s, n)>
+func.func @epilogue_collapsed(%x: tensor<?x16x48xi32>, %w: tensor<48x32xi32>, %res: tensor<?x16x32xi8>) -> tensor<?x16x32xi8> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0 : i32
+  %b = tensor.dim %x, %c0 : tensor<?x16x48xi32>
+  %x2 = tensor.collapse_shape %x [[0, 1], [2]] : tensor<?x16x48xi32> into tensor<?x48xi32>
+  %rows = tensor.dim %x2, %c0 : tensor<?x48xi32>
+  %e = tensor.empty(%rows) : tensor<?x32xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<?x32xi32>) -> tensor<?x32xi32>
+  %mm = linalg.matmul ins(%x2, %w : tensor<?x48xi32>, tensor<48x32xi32>) outs(%f : tensor<?x32xi32>) -> tensor<?x32xi32>
+  %y = tensor.expand_shape %mm [[0, 1], [2]] output_shape [%b, 16, 32] : tensor<?x32xi32> into tensor<?x16x32xi32>
+  %b2 = tensor.dim %y, %c0 : tensor<?x16x32xi32>
+  %o = tensor.empty(%b2) : tensor<?x16x32xi8>
+  %q = linalg.generic {indexing_maps = [#id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%y, %res : tensor<?x16x32xi32>, tensor<?x16x32xi8>) outs(%o : tensor<?x16x32xi8>) {
+  ^bb0(%in: i32, %r: i8, %out: i8):
+    %t = arith.trunci %in : i32 to i8
+    %s = arith.addi %t, %r : i8
+    linalg.yield %s : i8
+  } -> tensor<?x16x32xi8>
+  return %q : tensor<?x16x32xi8>
+}

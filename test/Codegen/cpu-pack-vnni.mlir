@@ -213,3 +213,50 @@ func.func @gemm_epilogue(%x: tensor<?x32xi8>) -> tensor<?x16xi8> {
   } -> tensor<?x16xi8>
   return %r : tensor<?x16xi8>
 }
+
+// -----
+
+// A pointwise convolution (1x1, stride 1; 8 -> 16 channels) over a dynamic
+// batch is a GEMM over the pixels: the packed GEMM form on the input
+// collapsed to (n*h*w) x c (the flip fused into its producer), the filter
+// packed [C/4][F*4] (the same bytes as the convolution's [1][1][C/4][F*4]),
+// the bias folded on the 2-D shape. Its epilogue moves onto the GEMM's 2-D
+// space; only the epilogue's result is expanded back to n x h x w x f.
+// CHECK-LABEL: func.func @pointwise(
+// CHECK-DAG:   %[[W:.*]] = arith.constant dense<"0x{{.*}}"> : tensor<2x64xi8>
+// CHECK:       %[[XU:.*]] = linalg.generic
+// CHECK:         arith.xori
+// CHECK:       %[[A:.*]] = tensor.collapse_shape %[[XU]] {{\[\[}}0, 1, 2], [3]] : tensor<?x7x7x8xi8> into tensor<?x8xi8>
+// CHECK:       %[[G:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[A]], %[[W]], %{{.*}} : tensor<?x8xi8>, tensor<2x64xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<?x16xi32>)
+// CHECK:       %[[E:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]} ins(%[[G]] : tensor<?x16xi32>) outs(%{{.*}} : tensor<?x16xi8>)
+// CHECK:         arith.trunci
+// CHECK:       tensor.expand_shape %[[E]] {{\[\[}}0, 1, 2], [3]] {{.*}} : tensor<?x16xi8> into tensor<?x7x7x16xi8>
+// CHECK-NOT:   linalg.conv_2d_nhwc_hwcf
+// TILE-LABEL: func.func @pointwise(
+// TILE:         vector.contract {{.*}} into vector<8x16xi32>
+// TILE:         arith.trunci {{.*}} : vector<8x16xi32> to vector<8x16xi8>
+func.func @pointwise(%x: tensor<?x7x7x8xi64>) -> tensor<?x7x7x16xi8> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x7x7x8xi64>
+  %e = tensor.empty(%n) : tensor<?x7x7x8xi8>
+  %q = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x7x7x8xi64>) outs(%e : tensor<?x7x7x8xi8>) {
+  ^bb0(%in: i64, %out: i8):
+    %t = arith.trunci %in : i64 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x7x7x8xi8>
+  %w = arith.constant dense<[[[[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2], [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3], [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5], [6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6], [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7]]]]> : tensor<1x1x8x16xi8>
+  %b = arith.constant dense<10> : tensor<16xi32>
+  %e2 = tensor.empty(%n) : tensor<?x7x7x16xi32>
+  %init = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<16xi32>) outs(%e2 : tensor<?x7x7x16xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<?x7x7x16xi32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%q, %w : tensor<?x7x7x8xi8>, tensor<1x1x8x16xi8>) outs(%init : tensor<?x7x7x16xi32>) -> tensor<?x7x7x16xi32>
+  %o = tensor.empty(%n) : tensor<?x7x7x16xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y : tensor<?x7x7x16xi32>) outs(%o : tensor<?x7x7x16xi8>) {
+  ^bb0(%in: i32, %out: i8):
+    %t = arith.trunci %in : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x7x7x16xi8>
+  return %r : tensor<?x7x7x16xi8>
+}

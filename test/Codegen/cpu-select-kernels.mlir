@@ -152,3 +152,26 @@ func.func @transposes(%x: tensor<?x16x3x16xi8>, %y: tensor<?x3x16x16xi8>, %z: te
   %1 = linalg.transpose ins(%y : tensor<?x3x16x16xi8>) outs(%z : tensor<?x3x16x16xi8>) permutation = [0, 1, 3, 2]
   return %0, %1 : tensor<?x3x16x16xi8>, tensor<?x3x16x16xi8>
 }
+
+// The batch folded with static dims into one loop by a collapse_shape (a
+// pointwise convolution's pixels, n*14*14) counts as 16 times their
+// product: this GEMM (rows x 8 by 8 x 32) is shared out among threads; the
+// same GEMM over the batch alone is too small for a parallel region.
+// THREADS-LABEL: func.func @pixels(
+// THREADS: dyad.cpu.kernel = "matmul", dyad.cpu.threads = array<i64: 0>, dyad.cpu.tiles = array<i64: 8, 32, 1>
+// THREADS: dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 8, 32, 1>
+// THREADS-NOT: dyad.cpu.threads
+func.func @pixels(%x: tensor<?x14x14x8xf32>, %y: tensor<?x8xf32>, %w: tensor<8x32xf32>) -> (tensor<?x32xf32>, tensor<?x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %a = tensor.collapse_shape %x [[0, 1, 2], [3]] : tensor<?x14x14x8xf32> into tensor<?x8xf32>
+  %n = tensor.dim %a, %c0 : tensor<?x8xf32>
+  %e = tensor.empty(%n) : tensor<?x32xf32>
+  %i = linalg.fill ins(%zero : f32) outs(%e : tensor<?x32xf32>) -> tensor<?x32xf32>
+  %r = linalg.matmul ins(%a, %w : tensor<?x8xf32>, tensor<8x32xf32>) outs(%i : tensor<?x32xf32>) -> tensor<?x32xf32>
+  %m = tensor.dim %y, %c0 : tensor<?x8xf32>
+  %e2 = tensor.empty(%m) : tensor<?x32xf32>
+  %i2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<?x32xf32>) -> tensor<?x32xf32>
+  %r2 = linalg.matmul ins(%y, %w : tensor<?x8xf32>, tensor<8x32xf32>) outs(%i2 : tensor<?x32xf32>) -> tensor<?x32xf32>
+  return %r, %r2 : tensor<?x32xf32>, tensor<?x32xf32>
+}

@@ -40,6 +40,33 @@ bool dyad::readsWithoutBroadcast(OpOperand *operand) {
   return true;
 }
 
+/// An integer GEMM (a linalg.matmul, or dyad-cpu-pack-vnni's packed form)
+/// whose result is expanded back to more dims (a 3-D MatMul's batch and
+/// rows, a pointwise convolution's pixels) before its epilogue.
+static bool isExpandedGemm(tensor::ExpandShapeOp expand) {
+  Operation *src = expand.getSrc().getDefiningOp();
+  if (auto mm = dyn_cast_or_null<linalg::MatmulOp>(src))
+    return isa<IntegerType>(getElementTypeOrSelf(mm->getResult(0)));
+  auto l = dyn_cast_or_null<linalg::LinalgOp>(src);
+  return l && dyad::matchVnniMatmul(l);
+}
+
+void dyad::populateCollapseGemmEpiloguePatterns(RewritePatternSet &patterns) {
+  linalg::ControlFusionFn control = [](OpOperand *operand) {
+    auto expand = operand->get().getDefiningOp<tensor::ExpandShapeOp>();
+    auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
+    // (Besides the consumer, only the sizes of the expanded result.)
+    return expand && consumer &&
+           llvm::all_of(expand->getUsers(),
+                        [&](Operation *u) {
+                          return u == consumer || isa<tensor::DimOp>(u);
+                        }) &&
+           isExpandedGemm(expand) &&
+           consumer.getNumParallelLoops() == consumer.getNumLoops();
+  };
+  linalg::populateFoldReshapeOpsByCollapsingPatterns(patterns, control);
+}
+
 namespace {
 struct DyadCpuFuseElementwisePass
     : dyad::impl::DyadCpuFuseElementwiseBase<DyadCpuFuseElementwisePass> {
@@ -114,6 +141,14 @@ struct DyadCpuFuseElementwisePass
     linalg::populateConstantFoldLinalgOperations(patterns, reshapeControl);
     (void)applyPatternsGreedily(getOperation(), std::move(patterns),
                                 GreedyRewriteConfig().setUseTopDownTraversal());
+
+    // A separate step: with the expansion patterns above, the collapsing
+    // ones would undo them and back.
+    RewritePatternSet collapse(ctx);
+    dyad::populateCollapseGemmEpiloguePatterns(collapse);
+    tensor::ExpandShapeOp::getCanonicalizationPatterns(collapse, ctx);
+    tensor::CollapseShapeOp::getCanonicalizationPatterns(collapse, ctx);
+    (void)applyPatternsGreedily(getOperation(), std::move(collapse));
   }
 };
 } // namespace

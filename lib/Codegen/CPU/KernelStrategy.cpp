@@ -31,6 +31,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <functional>
 
@@ -113,6 +114,34 @@ static unsigned accumulatorBits(linalg::LinalgOp op) {
 static constexpr int64_t kMinParallelWork = 1 << 16;
 static constexpr int64_t kDynamicLoopGuess = 16;
 
+/// The guessed trip count of a dynamic loop: a batch of 16, times the
+/// static sizes an operand's collapse_shape folded into that loop with the
+/// batch (the n*h*w pixels of a pointwise convolution's GEMM: 16 * 196 on a
+/// 14 x 14 map, not 16).
+static int64_t guessedRange(linalg::LinalgOp op, unsigned loop) {
+  int64_t guess = kDynamicLoopGuess;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto collapse = operand.get().getDefiningOp<tensor::CollapseShapeOp>();
+    if (!collapse)
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    SmallVector<ReassociationIndices> groups =
+        collapse.getReassociationIndices();
+    for (auto [pos, e] : llvm::enumerate(map.getResults())) {
+      auto d = dyn_cast<AffineDimExpr>(e);
+      if (!d || d.getPosition() != loop || pos >= groups.size())
+        continue;
+      int64_t folded = 1;
+      for (int64_t i : groups[pos])
+        if (!collapse.getSrcType().isDynamicDim(i))
+          folded *= collapse.getSrcType().getDimSize(i);
+      guess = std::max(guess, std::min<int64_t>(kDynamicLoopGuess * folded,
+                                                1LL << 30));
+    }
+  }
+  return guess;
+}
+
 /// The loops shared out among threads: the op's parallel loops with more
 /// than one tile, outermost first, at most two (OpenMP collapses them into
 /// one iteration space).
@@ -120,9 +149,10 @@ static SmallVector<int64_t> chooseThreadLoops(linalg::LinalgOp op,
                                               ArrayRef<int64_t> tiles) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t work = 1;
-  for (int64_t r : ranges)
+  for (auto [i, r] : llvm::enumerate(ranges))
     work = std::min<int64_t>(
-        work * (ShapedType::isDynamic(r) ? kDynamicLoopGuess : r), 1LL << 40);
+        work * (ShapedType::isDynamic(r) ? guessedRange(op, i) : r),
+        1LL << 40);
   if (work < kMinParallelWork)
     return {};
   SmallVector<int64_t> loops;
@@ -144,6 +174,14 @@ std::optional<KernelChoice> dyad::chooseKernel(linalg::LinalgOp op,
   std::optional<KernelChoice> k = chooseTiles(op, vectorBits, amx);
   if (k && threads)
     k->threadLoops = chooseThreadLoops(op, k->tiles);
+  // AMX only for GEMMs shared out among threads: each such loop nest becomes
+  // a function of its own (OpenMP outlines it), and LLVM 22's AMX register
+  // allocation fails ("ran out of registers") on functions holding several
+  // AMX GEMMs of different tile shapes (three chained MatMuls, K = 16, 32,
+  // 48, in one function). The GEMMs left serial are the small ones (under
+  // kMinParallelWork multiply-adds at a batch of 16): vpdpbusd.
+  if (k && k->kernel == "matmul-amx" && k->threadLoops.empty())
+    k = chooseTiles(op, vectorBits, /*amx=*/false);
   return k;
 }
 

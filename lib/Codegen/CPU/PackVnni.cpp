@@ -74,6 +74,26 @@ Value flipSign(OpBuilder &b, Location loc, Value x) {
       .getResult(0);
 }
 
+/// Whether `op` is a flipSign of its one input.
+bool isFlipSign(Operation *op) {
+  auto g = dyn_cast<linalg::GenericOp>(op);
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() ||
+      !llvm::all_of(g.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  // (The constant may still be inside the body, as flipSign makes it.)
+  Block &body = g.getRegion().front();
+  auto x = body.getTerminator()->getOperand(0).getDefiningOp<arith::XOrIOp>();
+  IntegerAttr k;
+  return x && x.getLhs() == body.getArgument(0) &&
+         matchPattern(x.getRhs(), m_Constant(&k)) &&
+         uint8_t(k.getValue().getZExtValue()) == kFlip &&
+         llvm::all_of(body.without_terminator(), [&](Operation &o) {
+           return &o == x.getOperation() || isa<arith::ConstantOp>(o);
+         });
+}
+
 /// The unsigned form of the convolution's or GEMM's input: the xor before
 /// any pads (the pad value flipped too) and reshapes, so it fuses into the
 /// producer.
@@ -102,6 +122,14 @@ Value unsignedInput(OpBuilder &b, Location loc, Value x) {
           .getResult();
     }
   }
+  // One flip per value, however many kernels read it (the Q, K and V
+  // projections of one LayerNorm's output): placed right after x, so that
+  // every reader sees it, it is x's one use and fuses into x's producer.
+  for (Operation *user : x.getUsers())
+    if (isFlipSign(user))
+      return user->getResult(0);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfterValue(x);
   return flipSign(b, loc, x);
 }
 
@@ -321,15 +349,56 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
                                    uint32_t(128 * int32_t(v)));
         }
     Location loc = op.getLoc();
-    Value wp = packedWeights(rewriter, loc, {kh, kw, c / 4, f * 4}, packed,
-                             nibbles);
-    Value xu = unsignedInput(rewriter, loc, x);
-    Value initU = correctInit(rewriter, loc, init, correction);
-
     MLIRContext *ctx = rewriter.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());
     auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
+    Value xu = unsignedInput(rewriter, loc, x);
+
+    // A pointwise convolution (1 x 1, stride 1, the output the input's
+    // size) is a GEMM over the pixels: out[(n,h,w), f] = x[(n,h,w), c] *
+    // w[c, f]. It becomes the packed GEMM on the collapsed tensors (views),
+    // where the GEMM kernels apply: AMX tiles of 16 pixels, or 8-row VNNI
+    // blocks that run on across image rows (the convolution kernel's rows
+    // of 8 pixels leave a remainder on a 14-wide map). The filter packed
+    // [1][1][C/4][F*4] is the GEMM's [C/4][F*4], byte for byte.
+    if (kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 &&
+        !xType.isDynamicDim(1) && !xType.isDynamicDim(2) &&
+        xType.getDimSize(1) == outType.getDimSize(1) &&
+        xType.getDimSize(2) == outType.getDimSize(2)) {
+      SmallVector<ReassociationIndices> pixels{{0, 1, 2}, {3}};
+      Value wp = packedWeights(rewriter, loc, {c / 4, f * 4}, packed, nibbles);
+      Value a = tensor::CollapseShapeOp::create(rewriter, loc, xu, pixels);
+      Value init2 = tensor::CollapseShapeOp::create(rewriter, loc, init, pixels);
+      // A constant bias folds on the 2-D shape (the kernels' init, fused
+      // tile by tile); anything else is corrected through the view.
+      Value initU;
+      if (auto values = constantInit(init, f)) {
+        SmallVector<int32_t> folded(f);
+        for (int64_t i = 0; i < f; ++i)
+          folded[i] = wrappingSub((*values)[i], correction[i]);
+        Value like = tensor::EmptyOp::create(
+            rewriter, loc, tensor::getMixedSizes(rewriter, loc, init2),
+            rewriter.getI32Type());
+        initU = broadcastLast(rewriter, loc, folded, like);
+      } else {
+        initU = correctInit(rewriter, loc, init2, correction);
+      }
+      SmallVector<AffineMap> maps{
+          AffineMap::get(4, 0, {d(0), d(2) * 4 + d(3)}, ctx),
+          AffineMap::get(4, 0, {d(2), d(1) * 4 + d(3)}, ctx),
+          AffineMap::get(4, 0, {d(0), d(1)}, ctx)};
+      Value y = buildPackedGeneric(
+          rewriter, loc, cast<RankedTensorType>(initU.getType()), a, wp, initU,
+          4, 2, maps);
+      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+          op, outType, y, pixels, tensor::getMixedSizes(rewriter, loc, init));
+      return success();
+    }
+
+    Value wp = packedWeights(rewriter, loc, {kh, kw, c / 4, f * 4}, packed,
+                             nibbles);
+    Value initU = correctInit(rewriter, loc, init, correction);
     SmallVector<AffineMap> maps{
         AffineMap::get(8, 0,
                        {d(0), d(1) * strides[0] + d(4) * dilations[0],
@@ -500,6 +569,8 @@ struct DyadCpuPackVnniPass
              !matchVnniConv(consumer) && dyad::readsWithoutBroadcast(operand);
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    // A pointwise convolution's epilogue onto its GEMM's 2-D space.
+    dyad::populateCollapseGemmEpiloguePatterns(patterns);
     // The flips' sizes read their producers' results (tensor.dim), which
     // would count as a second use: dims resolve to the producer's operands.
     memref::populateResolveRankedShapedTypeResultDimsPatterns(patterns);

@@ -3,6 +3,7 @@
 #define DYAD_CODEGEN_CPU_KERNELSTRATEGY_H
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <optional>
 #include <string>
@@ -41,6 +42,15 @@ struct KernelChoice {
 /// fused into a broadcast read (a LayerNorm into the MatMul after it) they
 /// would be recomputed for each iteration of the missing loop.
 bool readsWithoutBroadcast(mlir::OpOperand *operand);
+
+/// Patterns that move the epilogue of an integer GEMM whose result is
+/// expanded back to more dims (x[b,s,k] * W[k,n] computed as (b*s) x k, a
+/// pointwise convolution over n*h*w pixels) onto the GEMM's 2-D iteration
+/// space: the elementwise consumer of the expand_shape is collapsed (its
+/// other operands through views) and its result expanded instead, so that
+/// it fuses into the GEMM's tiles (dyad-cpu-select-kernels) rather than
+/// reading the i32 result from memory in a loop nest of its own.
+void populateCollapseGemmEpiloguePatterns(mlir::RewritePatternSet &patterns);
 
 /// The narrow integer source of a generic that only sign-extends it,
 /// elementwise (how dyad-to-linalg feeds i8 operands to an i32 matmul or

@@ -27,6 +27,9 @@ def DyadCpuFuseElementwise
     expansion, constant folding), except that a producer is not fused into
     a consumer that reads it broadcast over a parallel loop (a LayerNorm
     into the MatMul after it would be recomputed for every output column).
+    The epilogue of an integer matmul whose result is expanded back to more
+    dims (a 3-D MatMul's batch and rows) moves onto the matmul's 2-D space,
+    so that it fuses into the GEMM's tiles.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect",
                            "mlir::tensor::TensorDialect",
@@ -112,7 +115,10 @@ def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
     output channel's weight sum subtracted from the accumulator init (folded
     into a constant bias). Bit-identical to the convolution it replaces.
     Matmuls with a constant right operand are packed the same way
-    ([K/4][N][4]). Weights whose values all fit in 4 bits (a layer
+    ([K/4][N][4]); so is a pointwise convolution (1 x 1, stride 1), as a
+    GEMM over its pixels on collapsed views, its epilogue moved onto the
+    GEMM's 2-D space. A value read by several packed kernels is flipped
+    once. Weights whose values all fit in 4 bits (a layer
     quantized to 4 bits) become an i4 constant, which
     `dyad-cpu-pack-nibbles` stores two per byte.
   }];
@@ -146,7 +152,8 @@ def DyadCpuSelectKernels
            "Share the tiles of large ops out among threads "
            "(dyad.cpu.threads)">,
     Option<"amx", "amx", "bool", /*default=*/"false",
-           "Packed int8 GEMMs of 16 rows or more on AMX-INT8 tile "
+           "Packed int8 GEMMs of 16 rows or more, shared out among "
+           "threads, on AMX-INT8 tile "
            "registers (kernel matmul-amx, dyad-cpu-lower-amx)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Compute convolutions and GEMMs tile by tile inside the loops of "
