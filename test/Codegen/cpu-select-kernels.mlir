@@ -175,3 +175,51 @@ func.func @pixels(%x: tensor<?x14x14x8xf32>, %y: tensor<?x8xf32>, %w: tensor<8x3
   %r2 = linalg.matmul ins(%y, %w : tensor<?x8xf32>, tensor<8x32xf32>) outs(%i2 : tensor<?x32xf32>) -> tensor<?x32xf32>
   return %r, %r2 : tensor<?x32xf32>, tensor<?x32xf32>
 }
+
+// An elementwise op's vector is as long as the widest value its body
+// computes allows, not its result: i8 in and out but i64 inside (an integer
+// LayerNorm's normalization) takes 16 lanes of its 48 (two registers of
+// i64), not all 48 (six registers, split 4 + 2 with shuffles).
+// AVX512-LABEL: func.func @wide_body(
+// AVX512: dyad.cpu.kernel = "elementwise", dyad.cpu.tiles = array<i64: 1, 16>
+func.func @wide_body(%x: tensor<?x48xi8>) -> tensor<?x48xi8> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x48xi8>
+  %e = tensor.empty(%n) : tensor<?x48xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<?x48xi8>) outs(%e : tensor<?x48xi8>) {
+  ^bb0(%in: i8, %out: i8):
+    %w = arith.extsi %in : i8 to i64
+    %k = arith.constant 1234567 : i64
+    %p = arith.muli %w, %k : i64
+    %t = arith.trunci %p : i64 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x48xi8>
+  return %r : tensor<?x48xi8>
+}
+
+// A MatMul written as a generic (attention's scores: per batch and head,
+// 16 x 16 by 16 x 16) takes its epilogue in too: the requantization runs
+// on each 8 x 16 block of accumulators, not on an i32 tensor afterwards.
+// THREADS-LABEL: func.func @attention_epilogue(
+// THREADS: dyad.cpu.kernel = "matmul-generic", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 1>
+// THREADS: dyad.cpu.fuse_producer, dyad.cpu.kernel = "matmul-generic-epilogue", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 8, 16>
+func.func @attention_epilogue(%q: tensor<?x3x16x16xi32>, %k: tensor<?x3x16x16xi32>) -> tensor<?x3x16x16xi8> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0 : i32
+  %n = tensor.dim %q, %c0 : tensor<?x3x16x16xi32>
+  %e = tensor.empty(%n) : tensor<?x3x16x16xi32>
+  %f = linalg.fill ins(%zero : i32) outs(%e : tensor<?x3x16x16xi32>) -> tensor<?x3x16x16xi32>
+  %s = linalg.generic {indexing_maps = [affine_map<(b, h, m, n, k) -> (b, h, m, k)>, affine_map<(b, h, m, n, k) -> (b, h, k, n)>, affine_map<(b, h, m, n, k) -> (b, h, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<?x3x16x16xi32>, tensor<?x3x16x16xi32>) outs(%f : tensor<?x3x16x16xi32>) {
+  ^bb0(%a: i32, %b: i32, %acc: i32):
+    %p = arith.muli %a, %b : i32
+    %r = arith.addi %acc, %p : i32
+    linalg.yield %r : i32
+  } -> tensor<?x3x16x16xi32>
+  %o = tensor.empty(%n) : tensor<?x3x16x16xi8>
+  %y = linalg.generic {indexing_maps = [affine_map<(b, h, m, n) -> (b, h, m, n)>, affine_map<(b, h, m, n) -> (b, h, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s : tensor<?x3x16x16xi32>) outs(%o : tensor<?x3x16x16xi8>) {
+  ^bb0(%in: i32, %out: i8):
+    %t = arith.trunci %in : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x3x16x16xi8>
+  return %y : tensor<?x3x16x16xi8>
+}

@@ -99,6 +99,23 @@ static int64_t channelBlock(int64_t n, int64_t lanes) {
 static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
                                                unsigned vectorBits, bool amx);
 
+/// The widest integer or float scalar an op's body computes (its block
+/// arguments and the results of its operations).
+static unsigned widestBodyBits(linalg::GenericOp g) {
+  unsigned bits = 8;
+  auto widen = [&](Type t) {
+    if (t.isIntOrFloat())
+      bits = std::max(bits, t.getIntOrFloatBitWidth());
+  };
+  Block &body = g.getRegion().front();
+  for (BlockArgument a : body.getArguments())
+    widen(a.getType());
+  for (Operation &o : body)
+    for (Type t : o.getResultTypes())
+      widen(t);
+  return bits;
+}
+
 static unsigned accumulatorBits(linalg::LinalgOp op) {
   Type t = getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType());
   return std::max(8u, t.getIntOrFloatBitWidth());
@@ -490,8 +507,14 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
       if (ShapedType::isDynamic(inner))
         return std::nullopt;
       // 1-D vectors only: the LLVM conversion of some math ops (absi)
-      // does not take n-D vectors.
-      k.tiles[n - 1] = vectorLength(inner, lanes, 4 * lanes);
+      // does not take n-D vectors. Lanes of the widest value the body
+      // computes, not of its result: an integer LayerNorm or residual add
+      // writes i8 but works in i64, and 48 lanes of i64 (6 registers) were
+      // split 4 + 2 with shuffles at every operation (3x slower than 16).
+      int64_t bodyLanes =
+          std::max<int64_t>(1, vectorBits / std::max(widestBodyBits(g),
+                                                     accumulatorBits(op)));
+      k.tiles[n - 1] = vectorLength(inner, bodyLanes, 4 * bodyLanes);
       k.kernel = "elementwise";
       return k;
     }
@@ -530,7 +553,8 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
 bool dyad::isContractionKernel(StringRef kernel) {
   return kernel == "conv2d-nhwc" || kernel == "conv2d-nhwc-vnni" ||
          kernel == "dwconv2d-nhwc" || kernel == "matmul" ||
-         kernel == "matmul-vnni" || kernel == "matmul-amx";
+         kernel == "matmul-vnni" || kernel == "matmul-amx" ||
+         kernel == "matmul-generic";
 }
 
 /// The epilogue of a contraction `op` (chosen, with one use): the
