@@ -417,6 +417,8 @@ def main():
     runtime = os.path.join(args.bin, "..", "lib", "libdyad_runtime.so")
     mode = "int8" if args.quantize else "fp32"
     failures = []
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
     with tempfile.TemporaryDirectory() as work:
         lib = os.path.join(args.keep or work, f"{args.model}.{mode}.so")
         cmd = [os.path.join(args.bin, "dyadc"), mfile, "-o", lib] + flags
