@@ -1,6 +1,6 @@
-// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512 nibbles=false},canonicalize,cse))' | FileCheck %s
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512 nibbles=false pointwise-gemm=true},canonicalize,cse))' | FileCheck %s
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=256 nibbles=false},canonicalize,cse))' | FileCheck %s --check-prefix=YMM
-// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512 nibbles=false},dyad-cpu-select-kernels,dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s --check-prefix=TILE
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512 nibbles=false pointwise-gemm=true},dyad-cpu-select-kernels,dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s --check-prefix=TILE
 // (nibbles=false: these weights fit in 4 bits, which cpu-pack-nibbles.mlir
 // tests; here they stay bytes.)
 
@@ -216,8 +216,9 @@ func.func @gemm_epilogue(%x: tensor<?x32xi8>) -> tensor<?x16xi8> {
 
 // -----
 
-// A pointwise convolution (1x1, stride 1; 8 -> 16 channels) over a dynamic
-// batch is a GEMM over the pixels: the packed GEMM form on the input
+// With pointwise-gemm (set where the target has AMX), a pointwise
+// convolution (1x1, stride 1; 8 -> 16 channels) over a dynamic batch is a
+// GEMM over the pixels: the packed GEMM form on the input
 // collapsed to (n*h*w) x c (the flip fused into its producer), the filter
 // packed [C/4][F*4] (the same bytes as the convolution's [1][1][C/4][F*4]),
 // the bias folded on the 2-D shape. Its epilogue moves onto the GEMM's 2-D
@@ -232,6 +233,10 @@ func.func @gemm_epilogue(%x: tensor<?x32xi8>) -> tensor<?x16xi8> {
 // CHECK:         arith.trunci
 // CHECK:       tensor.expand_shape %[[E]] {{\[\[}}0, 1, 2], [3]] {{.*}} : tensor<?x16xi8> into tensor<?x7x7x16xi8>
 // CHECK-NOT:   linalg.conv_2d_nhwc_hwcf
+// Without it (here the 256-bit run), the packed convolution form.
+// YMM-LABEL: func.func @pointwise(
+// YMM:         linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<?x7x7x8xi8>, tensor<1x1x2x64xi8>, tensor<4xi8>)
+// YMM-NOT:     tensor.collapse_shape
 // TILE-LABEL: func.func @pointwise(
 // TILE:         vector.contract {{.*}} into vector<8x16xi32>
 // TILE:         arith.trunci {{.*}} : vector<8x16xi32> to vector<8x16xi8>

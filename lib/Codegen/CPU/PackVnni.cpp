@@ -313,10 +313,14 @@ Value buildPackedGeneric(PatternRewriter &rewriter, Location loc,
 }
 
 struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
-  PackConvForVnni(MLIRContext *ctx, int64_t lanes, bool nibbles)
-      : OpRewritePattern(ctx), lanes(lanes), nibbles(nibbles) {}
+  PackConvForVnni(MLIRContext *ctx, int64_t lanes, bool nibbles,
+                  bool pointwiseGemm)
+      : OpRewritePattern(ctx), lanes(lanes), nibbles(nibbles),
+        pointwiseGemm(pointwiseGemm) {}
   int64_t lanes;
   bool nibbles;
+  /// Pointwise convolutions as GEMMs (for the AMX tiles).
+  bool pointwiseGemm;
 
   LogicalResult matchAndRewrite(linalg::Conv2DNhwcHwcfOp op,
                                 PatternRewriter &rewriter) const override {
@@ -355,14 +359,17 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
     auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
     Value xu = unsignedInput(rewriter, loc, x);
 
-    // A pointwise convolution (1 x 1, stride 1, the output the input's
-    // size) is a GEMM over the pixels: out[(n,h,w), f] = x[(n,h,w), c] *
-    // w[c, f]. It becomes the packed GEMM on the collapsed tensors (views),
-    // where the GEMM kernels apply: AMX tiles of 16 pixels, or 8-row VNNI
-    // blocks that run on across image rows (the convolution kernel's rows
-    // of 8 pixels leave a remainder on a 14-wide map). The filter packed
-    // [1][1][C/4][F*4] is the GEMM's [C/4][F*4], byte for byte.
-    if (kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 &&
+    // With AMX, a pointwise convolution (1 x 1, stride 1, the output the
+    // input's size) is a GEMM over the pixels: out[(n,h,w), f] =
+    // x[(n,h,w), c] * w[c, f]. It becomes the packed GEMM on the collapsed
+    // tensors (views), which the AMX tiles of 16 pixels take (1.2-1.8x
+    // faster on stacks of 32-256 channel layers, docs/performance.md).
+    // Without AMX it stays a convolution: the 8-row VNNI GEMM kernel was
+    // faster on 56 x 56 maps but 20% slower on 256 channels at 14 x 14.
+    // The filter packed [1][1][C/4][F*4] is the GEMM's [C/4][F*4], byte
+    // for byte.
+    if (pointwiseGemm && kh == 1 && kw == 1 && strides[0] == 1 &&
+        strides[1] == 1 &&
         !xType.isDynamicDim(1) && !xType.isDynamicDim(2) &&
         xType.getDimSize(1) == outType.getDimSize(1) &&
         xType.getDimSize(2) == outType.getDimSize(2)) {
@@ -551,8 +558,10 @@ struct DyadCpuPackVnniPass
     MLIRContext *ctx = &getContext();
     {
       RewritePatternSet patterns(ctx);
-      patterns.add<PackConvForVnni, PackMatmulForVnni>(
-          ctx, int64_t(vnniBits / 32), bool(nibbles));
+      patterns.add<PackConvForVnni>(ctx, int64_t(vnniBits / 32),
+                                    bool(nibbles), bool(pointwiseGemm));
+      patterns.add<PackMatmulForVnni>(ctx, int64_t(vnniBits / 32),
+                                      bool(nibbles));
       if (nibbles)
         patterns.add<NarrowDepthwiseFilter>(ctx);
       (void)applyPatternsGreedily(getOperation(), std::move(patterns));

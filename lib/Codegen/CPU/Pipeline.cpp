@@ -41,6 +41,7 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
         DyadCpuPackVnniOptions pack;
         pack.vnniBits = options.vnniBits;
         pack.nibbles = options.nibbleWeights;
+        pack.pointwiseGemm = options.amx && options.vnniBits == 512;
         fpm.addPass(createDyadCpuPackVnni(pack));
       }
       DyadCpuSelectKernelsOptions select;

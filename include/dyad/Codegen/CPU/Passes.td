@@ -115,9 +115,10 @@ def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
     output channel's weight sum subtracted from the accumulator init (folded
     into a constant bias). Bit-identical to the convolution it replaces.
     Matmuls with a constant right operand are packed the same way
-    ([K/4][N][4]); so is a pointwise convolution (1 x 1, stride 1), as a
-    GEMM over its pixels on collapsed views, its epilogue moved onto the
-    GEMM's 2-D space. A value read by several packed kernels is flipped
+    ([K/4][N][4]); so is a pointwise convolution (1 x 1, stride 1) with
+    `pointwise-gemm` (set where the target has AMX), as a GEMM over its
+    pixels on collapsed views, its epilogue moved onto the GEMM's 2-D
+    space. A value read by several packed kernels is flipped
     once. Weights whose values all fit in 4 bits (a layer
     quantized to 4 bits) become an i4 constant, which
     `dyad-cpu-pack-nibbles` stores two per byte.
@@ -128,6 +129,9 @@ def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
     Option<"nibbles", "nibbles", "bool", /*default=*/"true",
            "Weights that fit in 4 bits as an i4 constant, stored two per "
            "byte (dyad-cpu-pack-nibbles)">,
+    Option<"pointwiseGemm", "pointwise-gemm", "bool", /*default=*/"false",
+           "Pointwise convolutions (1x1, stride 1) as packed GEMMs over "
+           "their pixels (for the AMX tiles)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",
