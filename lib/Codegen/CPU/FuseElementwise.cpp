@@ -40,15 +40,19 @@ bool dyad::readsWithoutBroadcast(OpOperand *operand) {
   return true;
 }
 
+/// An integer linalg.matmul.
+static bool isIntegerMatmul(Operation *op) {
+  return isa_and_present<linalg::MatmulOp>(op) &&
+         isa<IntegerType>(getElementTypeOrSelf(op->getResult(0)));
+}
+
 /// An integer GEMM (a linalg.matmul, or dyad-cpu-pack-vnni's packed form)
 /// whose result is expanded back to more dims (a 3-D MatMul's batch and
 /// rows, a pointwise convolution's pixels) before its epilogue.
 static bool isExpandedGemm(tensor::ExpandShapeOp expand) {
   Operation *src = expand.getSrc().getDefiningOp();
-  if (auto mm = dyn_cast_or_null<linalg::MatmulOp>(src))
-    return isa<IntegerType>(getElementTypeOrSelf(mm->getResult(0)));
   auto l = dyn_cast_or_null<linalg::LinalgOp>(src);
-  return l && dyad::matchVnniMatmul(l);
+  return isIntegerMatmul(src) || (l && dyad::matchVnniMatmul(l));
 }
 
 void dyad::populateCollapseGemmEpiloguePatterns(RewritePatternSet &patterns) {
@@ -113,16 +117,12 @@ struct DyadCpuFuseElementwisePass
     // vpdpbusd GEMM takes a 2-D matmul; 1.4x on mnist_vit int8). Float
     // matmuls do take them back: the ops around them fuse, and the fp32
     // ViTs were 20-60% slower kept 2-D.
-    auto isMatmul = [](Operation *op) {
-      return isa_and_present<linalg::MatmulOp>(op) &&
-             isa<IntegerType>(getElementTypeOrSelf(op->getResult(0)));
-    };
     linalg::ControlFusionFn reshapeControl = [=](OpOperand *operand) {
       Operation *producer = operand->get().getDefiningOp();
       Operation *owner = operand->getOwner();
       if (!producer || !producer->hasOneUse())
         return false;
-      if (isMatmul(producer) || isMatmul(owner))
+      if (isIntegerMatmul(producer) || isIntegerMatmul(owner))
         return false;
       bool keepdims = unitDimsOnly(owner) || unitDimsOnly(producer);
       return !(keepdims && (hasReduction(producer) || hasReduction(owner)));

@@ -180,8 +180,13 @@ Value broadcastLast(OpBuilder &b, Location loc, ArrayRef<int32_t> values,
 }
 
 /// The per-channel values of a constant accumulator init of `f` channels (a
-/// bias broadcast along the last dim, or a fill); none otherwise.
+/// bias broadcast along the last dim, or a fill; also seen through a
+/// collapse_shape that keeps the last dim, a pointwise convolution's pixels);
+/// none otherwise.
 std::optional<SmallVector<int32_t>> constantInit(Value init, int64_t f) {
+  if (auto c = init.getDefiningOp<tensor::CollapseShapeOp>();
+      c && c.getReassociationIndices().back().size() == 1)
+    return constantInit(c.getSrc(), f);
   if (DenseElementsAttr bias = broadcastBias(init);
       bias && bias.getNumElements() == f)
     return llvm::map_to_vector(bias.getValues<APInt>(), [](const APInt &v) {
@@ -312,6 +317,14 @@ Value buildPackedGeneric(PatternRewriter &rewriter, Location loc,
       .getResult(0);
 }
 
+/// The maps (a, w, out) of the packed GEMM over (m, n, kb, ki).
+SmallVector<AffineMap> packedGemmMaps(MLIRContext *ctx) {
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  return {AffineMap::get(4, 0, {d(0), d(2) * 4 + d(3)}, ctx),
+          AffineMap::get(4, 0, {d(2), d(1) * 4 + d(3)}, ctx),
+          AffineMap::get(4, 0, {d(0), d(1)}, ctx)};
+}
+
 struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
   PackConvForVnni(MLIRContext *ctx, int64_t lanes, bool nibbles,
                   bool pointwiseGemm)
@@ -376,28 +389,15 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
       SmallVector<ReassociationIndices> pixels{{0, 1, 2}, {3}};
       Value wp = packedWeights(rewriter, loc, {c / 4, f * 4}, packed, nibbles);
       Value a = tensor::CollapseShapeOp::create(rewriter, loc, xu, pixels);
-      Value init2 = tensor::CollapseShapeOp::create(rewriter, loc, init, pixels);
       // A constant bias folds on the 2-D shape (the kernels' init, fused
       // tile by tile); anything else is corrected through the view.
-      Value initU;
-      if (auto values = constantInit(init, f)) {
-        SmallVector<int32_t> folded(f);
-        for (int64_t i = 0; i < f; ++i)
-          folded[i] = wrappingSub((*values)[i], correction[i]);
-        Value like = tensor::EmptyOp::create(
-            rewriter, loc, tensor::getMixedSizes(rewriter, loc, init2),
-            rewriter.getI32Type());
-        initU = broadcastLast(rewriter, loc, folded, like);
-      } else {
-        initU = correctInit(rewriter, loc, init2, correction);
-      }
-      SmallVector<AffineMap> maps{
-          AffineMap::get(4, 0, {d(0), d(2) * 4 + d(3)}, ctx),
-          AffineMap::get(4, 0, {d(2), d(1) * 4 + d(3)}, ctx),
-          AffineMap::get(4, 0, {d(0), d(1)}, ctx)};
+      Value initU = correctInit(
+          rewriter, loc,
+          tensor::CollapseShapeOp::create(rewriter, loc, init, pixels),
+          correction);
       Value y = buildPackedGeneric(
           rewriter, loc, cast<RankedTensorType>(initU.getType()), a, wp, initU,
-          4, 2, maps);
+          4, 2, packedGemmMaps(ctx));
       rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
           op, outType, y, pixels, tensor::getMixedSizes(rewriter, loc, init));
       return success();
@@ -483,13 +483,8 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
       shape.back() = np;
       paddedType = outType.clone(shape);
     }
-    MLIRContext *ctx = rewriter.getContext();
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineMap> maps{AffineMap::get(4, 0, {d(0), d(2) * 4 + d(3)}, ctx),
-                                AffineMap::get(4, 0, {d(2), d(1) * 4 + d(3)}, ctx),
-                                AffineMap::get(4, 0, {d(0), d(1)}, ctx)};
     Value y = buildPackedGeneric(rewriter, loc, paddedType, au, wp, initU, 4, 2,
-                                 maps);
+                                 packedGemmMaps(rewriter.getContext()));
     if (np != n) {
       SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, init);
       SmallVector<OpFoldResult> zeros(2, rewriter.getIndexAttr(0)),
