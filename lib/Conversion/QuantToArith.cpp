@@ -440,6 +440,58 @@ struct DynamicQuantizeLinearLowering
 // Integer-only requantization
 //===----------------------------------------------------------------------===//
 
+/// dyad.requant's multipliers in the 32-bit form (below): per channel, b
+/// made odd, 2^(c-33) and c-32.
+struct HighMultiplyForm {
+  SmallVector<int32_t> mult, round, shift;
+  /// Computed on |v| (unsigned high multiply), the sign put back after: for
+  /// a b whose trailing zeros cannot all leave c (c would fall below 33).
+  bool magnitude = false;
+};
+
+/// The 32-bit form of a requantization, where it computes the same results
+/// as the 64-bit one for every input: v = x - input_zp fits in i32, every
+/// reduced shift is in [33, 62] (or the channel is all zeros), and r plus the
+/// output zero point (|r| <= 2^29 + 1) cannot overflow i32.
+static std::optional<HighMultiplyForm>
+highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
+                 ArrayRef<int32_t> mult, ArrayRef<int32_t> shift) {
+  // The range of x - input_zp.
+  int64_t xmin = inSigned ? -(int64_t(1) << (inWidth - 1)) : 0;
+  int64_t xmax = inSigned ? (int64_t(1) << (inWidth - 1)) - 1
+                          : (int64_t(1) << inWidth) - 1;
+  if (inWidth > 32 || xmin - inZp < INT32_MIN || xmax - inZp > INT32_MAX)
+    return std::nullopt;
+  if (outZp <= -(int64_t(1) << 30) || outZp >= (int64_t(1) << 30))
+    return std::nullopt;
+  auto build = [&](bool magnitude) -> std::optional<HighMultiplyForm> {
+    HighMultiplyForm f;
+    f.magnitude = magnitude;
+    for (size_t k = 0; k < mult.size(); ++k) {
+      int64_t b = mult[k], c = shift[k];
+      if (b < 0)
+        return std::nullopt;
+      if (b == 0 || c >= 63) {
+        b = 0;
+        c = 33;
+      } else if (!magnitude) {
+        int tz = llvm::countr_zero(uint64_t(b));
+        b >>= tz;
+        c -= tz;
+      }
+      if (c < 33 || c > 62)
+        return std::nullopt;
+      f.mult.push_back(int32_t(b));
+      f.round.push_back(int32_t(int64_t(1) << (c - 33)));
+      f.shift.push_back(int32_t(c - 32));
+    }
+    return f;
+  };
+  if (auto f = build(/*magnitude=*/false))
+    return f;
+  return build(/*magnitude=*/true);
+}
+
 /// dyad.requant: per element, in i64 (docs/numerics.md),
 ///   p = (x - input_zp) * b;  r = round_half_away(p / 2^c);  clamp(r + zp).
 /// Per-channel multipliers and shifts are 1-D constants read along `axis`.
@@ -493,6 +545,80 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
       r = arith::MinSIOp::create(b, l, r, cst(hi));
       return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
     };
+    // The 32-bit form. With b odd (trailing zeros of b taken out of c: the
+    // same b/2^c) and 33 <= c <= 62, for every v that fits in i32
+    //   r = (mulhi32(v, b) + 2^(c-33)) >> (c-32)
+    // equals the i64 form above: p = hi * 2^32 + lo with lo = p mod 2^32,
+    // 2^(c-1) = 2^(c-33) * 2^32, and the (p < 0) correction only reaches hi
+    // when lo == 0, which for an odd b means v == 0 (not negative). It is
+    // what a requantization costs inside a kernel's epilogue: 16 lanes with
+    // one high multiply (two vpmuldq) instead of two 8-lane i64 halves.
+    // Shifts >= 63 (and b == 0) give 0: b = 0, c = 33. Where some b keeps
+    // c below 33 once made odd, the same on |v| with an unsigned high
+    // multiply, exact for any b (no (p < 0) term), the sign put back after.
+    // Calibration gives c in [33, 62] for every multiplier below 1/4; a
+    // larger one, a shift of 0, or a v that may not fit in i32 take the
+    // 64-bit forms below. docs/numerics.md has the proof.
+    if (auto fast = highMultiplyForm(
+            xType.getElementType().getIntOrFloatBitWidth(), inSigned, inZp, outZp,
+                                     mult, shift)) {
+      auto i32 = rewriter.getI32Type();
+      bool perCh = mult.size() > 1;
+      std::optional<int64_t> axis = normalizeAxis(op.getAxis(), rank);
+      if (perCh && !axis)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      if (perCh) {
+        int64_t n = mult.size();
+        for (ArrayRef<int32_t> v : {ArrayRef<int32_t>(fast->mult),
+                                    ArrayRef<int32_t>(fast->round),
+                                    ArrayRef<int32_t>(fast->shift)})
+          inputs.push_back(arith::ConstantOp::create(
+              rewriter, loc,
+              DenseElementsAttr::get(RankedTensorType::get({n}, i32), v)));
+        AffineMap m = AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx));
+        maps.append({m, m, m});
+      }
+      int64_t lo32 = std::max<int64_t>(lo, INT32_MIN);
+      int64_t hi32 = std::min<int64_t>(hi, INT32_MAX);
+      Value result = buildMapped(
+          rewriter, loc, type, x, inputs, maps,
+          [&](OpBuilder &b, Location l, ValueRange a) {
+            auto cst = [&](int64_t v) {
+              return arith::ConstantIntOp::create(b, l, i32, v).getResult();
+            };
+            Value v = convertInt(b, l, a[0], i32, !inSigned);
+            if (inZp)
+              v = arith::SubIOp::create(b, l, v, cst(inZp));
+            Value bm = perCh ? a[1] : cst(fast->mult[0]);
+            Value rnd = perCh ? a[2] : cst(fast->round[0]);
+            Value c = perCh ? a[3] : cst(fast->shift[0]);
+            Value r;
+            if (!fast->magnitude) {
+              Value h = arith::MulSIExtendedOp::create(b, l, v, bm).getHigh();
+              r = arith::ShRSIOp::create(
+                  b, l, arith::AddIOp::create(b, l, h, rnd), c);
+            } else {
+              // s = v < 0 ? -1 : 0; |v| = (v ^ s) - s (2^31 for INT32_MIN,
+              // read unsigned); the same to put the sign back.
+              Value sgn = arith::ShRSIOp::create(b, l, v, cst(31));
+              auto flip = [&](Value t) -> Value {
+                return arith::SubIOp::create(
+                    b, l, arith::XOrIOp::create(b, l, t, sgn), sgn);
+              };
+              Value h =
+                  arith::MulUIExtendedOp::create(b, l, flip(v), bm).getHigh();
+              r = flip(arith::ShRUIOp::create(
+                  b, l, arith::AddIOp::create(b, l, h, rnd), c));
+            }
+            if (outZp)
+              r = arith::AddIOp::create(b, l, r, cst(outZp));
+            r = arith::MaxSIOp::create(b, l, r, cst(lo32));
+            r = arith::MinSIOp::create(b, l, r, cst(hi32));
+            return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
+          });
+      rewriter.replaceOp(op, result);
+      return success();
+    }
     // Per channel with every shift in [1, 62] (what calibration gives): the
     // rounding term 2^(c-1) is a constant vector too, and the multiplier is
     // read as i32 (sign-extended in the body, so the i64 product of two

@@ -110,19 +110,70 @@ func.func @shift0_i16(%x: tensor<7xi32>) -> tensor<7xi16> {
   return %y : tensor<7xi16>
 }
 
-// Shift 63: the result is the output zero point, no shift is emitted.
+// Shift 63: the result is the output zero point. In the 32-bit form (every
+// shift reduced into [33, 62]; below) a channel that gives 0 has b = 0 and
+// c = 33: (mulhi(v, 0) + 1) >> 1 = 0.
 // CHECK-LABEL: func.func @shift63(
 // CHECK-NOT: arith.muli
-// CHECK-NOT: arith.shrsi
-// CHECK: %[[ZERO:.*]] = arith.constant 0 : i64
-// CHECK: arith.addi %[[ZERO]], %{{.*}} : i64
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK: %[[ONE:.*]] = arith.constant 1 : i32
+// CHECK: %{{.*}}, %[[H:.*]] = arith.mulsi_extended %{{.*}}, %[[ZERO]] : i32
+// CHECK: arith.addi %[[H]], %[[ONE]] : i32
 // CHECK-NOT: arith.muli
-// CHECK-NOT: arith.shrsi
-// CHECK: arith.trunci %{{.*}} : i64 to i8
+// CHECK: arith.trunci %{{.*}} : i32 to i8
 // CHECK: return
 func.func @shift63(%x: tensor<3xi32>) -> tensor<3xi8> {
   %y = dyad.requant %x {multiplier = array<i32: 2147483647>, shift = array<i32: 63>, output_zp = 4} : tensor<3xi32> to tensor<3xi8>
   return %y : tensor<3xi8>
+}
+
+// The 32-bit form (what calibration gives: every multiplier below 1/4),
+// exact for every i32 v: b made odd (1610612736 = 3 * 2^29 at c = 62 is 3 at
+// c = 33), r = (mulhi(v, b) + 2^(c-33)) >> (c-32), then the output zero point
+// and the clamp in i32. Per channel: b, 2^(c-33) and c-32 are i32 vectors.
+// CHECK-LABEL: func.func @high_signed(
+// CHECK-DAG: %[[BV:.*]] = arith.constant dense<[1500000001, 3, 0]> : tensor<3xi32>
+// CHECK-DAG: %[[RV:.*]] = arith.constant dense<[128, 1, 1]> : tensor<3xi32>
+// CHECK-DAG: %[[SV:.*]] = arith.constant dense<[8, 1, 1]> : tensor<3xi32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[BV]], %[[RV]], %[[SV]] :
+// CHECK: ^bb0(%[[IN:.*]]: i32, %[[B:.*]]: i32, %[[R:.*]]: i32, %[[S:.*]]: i32, %{{.*}}: i32):
+// CHECK: %{{.*}}, %[[H:.*]] = arith.mulsi_extended %[[IN]], %[[B]] : i32
+// CHECK: %[[SUM:.*]] = arith.addi %[[H]], %[[R]] : i32
+// CHECK: %[[SH:.*]] = arith.shrsi %[[SUM]], %[[S]] : i32
+// CHECK: arith.addi %[[SH]], %{{.*}} : i32
+// CHECK-NOT: i64
+// CHECK: linalg.yield
+func.func @high_signed(%x: tensor<3x3xi32>) -> tensor<3x3xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 1500000001, 1610612736, 7>, shift = array<i32: 40, 62, 63>, output_zp = -3, axis = 1} : tensor<3x3xi32> to tensor<3x3xi32>
+  return %y : tensor<3x3xi32>
+}
+
+// A b whose trailing zeros would take c below 33 (2^30 at c = 40): the
+// same on |v| = (v ^ s) - s with s = v >> 31, an unsigned high multiply (no
+// (p < 0) term, so exact for any b), the sign put back the same way. An i16
+// input is sign-extended to i32, where x - input_zp fits.
+// CHECK-LABEL: func.func @high_magnitude(
+// CHECK: arith.extsi %{{.*}} : i16 to i32
+// CHECK: %[[V:.*]] = arith.subi
+// CHECK: %[[S:.*]] = arith.shrsi %[[V]], %{{.*}} : i32
+// CHECK: %[[X:.*]] = arith.xori %[[V]], %[[S]] : i32
+// CHECK: %[[U:.*]] = arith.subi %[[X]], %[[S]] : i32
+// CHECK: %{{.*}}, %[[H:.*]] = arith.mului_extended %[[U]], %{{.*}} : i32
+// CHECK: %[[SUM:.*]] = arith.addi %[[H]], %{{.*}} : i32
+// CHECK: %[[A:.*]] = arith.shrui %[[SUM]], %{{.*}} : i32
+// CHECK: %[[AX:.*]] = arith.xori %[[A]], %[[S]] : i32
+// CHECK: arith.subi %[[AX]], %[[S]] : i32
+func.func @high_magnitude(%x: tensor<4xi16>) -> tensor<4xui8> {
+  %y = dyad.requant %x {multiplier = array<i32: 1073741824>, shift = array<i32: 40>, input_zp = -7, output_zp = 128} : tensor<4xi16> to tensor<4xui8>
+  return %y : tensor<4xui8>
+}
+
+// The same on i32 values down to -2^31 (|v| = 2^31, read unsigned).
+// CHECK-LABEL: func.func @high_magnitude_i32(
+// CHECK: arith.mului_extended
+func.func @high_magnitude_i32(%x: tensor<8xi32>) -> tensor<8xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 1073741824>, shift = array<i32: 40>, output_zp = 5} : tensor<8xi32> to tensor<8xi32>
+  return %y : tensor<8xi32>
 }
 
 // Shift edges per channel (axis 1 of 2x4): c = 0, 63, 62 and multiplier 0.
@@ -134,10 +185,12 @@ func.func @per_channel_edges(%x: tensor<2x4xi32>) -> tensor<2x4xi32> {
   return %y : tensor<2x4xi32>
 }
 
-// The largest multiplier with |v| near 2^31 and the largest executed shift.
+// The largest multiplier with |v| near 2^31 and the largest executed shift
+// (the 32-bit form: b odd, c = 62).
 // CHECK-LABEL: func.func @huge(
-// CHECK: arith.constant 2147483647 : i64
-// CHECK: arith.constant 62 : i64
+// CHECK: arith.constant 2147483647 : i32
+// CHECK: arith.constant 536870912 : i32
+// CHECK: arith.constant 30 : i32
 func.func @huge(%x: tensor<5xi32>) -> tensor<5xi32> {
   %y = dyad.requant %x {multiplier = array<i32: 2147483647>, shift = array<i32: 62>} : tensor<5xi32> to tensor<5xi32>
   return %y : tensor<5xi32>
@@ -224,6 +277,35 @@ func.func @main() {
   %u5 = tensor.cast %r5 : tensor<5xi32> to tensor<*xi32>
   call @printMemrefI32(%u5) : (tensor<*xi32>) -> ()
 
+  // Columns: 1500000001 / 2^40 (1833 -> 2.5007 -> 3, -1833 -> -3, -2^31 ->
+  // -2929687.502 -> -2929688), 3 / 2^33 (2^31 - 1 -> 0.75 -> 1, -2^31 -> -1,
+  // 1431655765 -> 0.49999999988 -> 0), 0 (c = 63); then output_zp -3.
+  %a7 = arith.constant dense<[[1833, 2147483647, 2147483647], [-1833, -2147483648, -2147483648], [-2147483648, 1431655765, 5]]> : tensor<3x3xi32>
+  %r7 = call @high_signed(%a7) : (tensor<3x3xi32>) -> tensor<3x3xi32>
+  %u7 = tensor.cast %r7 : tensor<3x3xi32> to tensor<*xi32>
+  call @printMemrefI32(%u7) : (tensor<*xi32>) -> ()
+
+  // (x + 7) / 1024 + 128: ties 0.5 -> 1 and -0.5 -> -1; 32.006 -> 32,
+  // -31.993 -> -32.
+  %a8 = arith.constant dense<[505, -519, 32767, -32768]> : tensor<4xi16>
+  %r8 = call @high_magnitude(%a8) : (tensor<4xi16>) -> tensor<4xui8>
+  %s8 = tensor.bitcast %r8 : tensor<4xui8> to tensor<4xi8>
+  %e8 = tensor.empty() : tensor<4xi32>
+  %w8 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%s8 : tensor<4xi8>) outs(%e8 : tensor<4xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %x = arith.extui %in : i8 to i32
+    linalg.yield %x : i32
+  } -> tensor<4xi32>
+  %u8 = tensor.cast %w8 : tensor<4xi32> to tensor<*xi32>
+  call @printMemrefI32(%u8) : (tensor<*xi32>) -> ()
+
+  // x / 1024 + 5: ties +-0.5 -> +-1, +-1.5 -> +-2; -2^31 -> -2^21 exactly;
+  // 2^31 - 1 -> 2097151.999 -> 2^21; -1 -> -0.001 -> 0.
+  %a9 = arith.constant dense<[512, -512, 1536, -1536, -2147483648, 2147483647, 0, -1]> : tensor<8xi32>
+  %r9 = call @high_magnitude_i32(%a9) : (tensor<8xi32>) -> tensor<8xi32>
+  %u9 = tensor.cast %r9 : tensor<8xi32> to tensor<*xi32>
+  call @printMemrefI32(%u9) : (tensor<*xi32>) -> ()
+
   // x / 2 of i8: -128 -> -64, -127 -> -63.5 -> -64, 127 -> 64, 3 -> 2.
   %a6 = arith.constant dense<[-128, -127, 127, 3]> : tensor<4xi8>
   %r6 = call @i8_in(%a6) : (tensor<4xi8>) -> tensor<4xi8>
@@ -255,5 +337,13 @@ func.func private @printMemrefI32(tensor<*xi32>)
 // EXEC-NEXT: [500, 0, 0, 0]]
 // EXEC: rank = 1 offset = 0 sizes = [5] strides = {{.*}} data =
 // EXEC-NEXT: [-1, 1, 0, 0, -1]
+// EXEC: rank = 2 offset = 0 sizes = [3, 3] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[}}0, -2, -3],
+// EXEC-NEXT: [-6, -4, -3],
+// EXEC-NEXT: [-2929691, -3, -3]]
+// EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
+// EXEC-NEXT: [129, 127, 160, 96]
+// EXEC: rank = 1 offset = 0 sizes = [8] strides = {{.*}} data =
+// EXEC-NEXT: [6, 4, 7, 3, -2097147, 2097157, 5, 5]
 // EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
 // EXEC-NEXT: [-64, -64, 64, 2]

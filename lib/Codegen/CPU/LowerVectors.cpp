@@ -57,6 +57,38 @@ struct VectorAbsIToMax : OpRewritePattern<math::AbsIOp> {
   }
 };
 
+/// arith.mulsi_extended / mului_extended on an n-D vector have no LLVM
+/// conversion in MLIR 22 either: the 2N-bit product of the extended
+/// operands, split. (LLVM selects the high half of a 32-bit one as vpmuldq /
+/// vpmuludq on the even and odd lanes: the requantization's high multiply,
+/// QuantToArith.cpp.)
+template <typename MulOp, typename ExtOp>
+struct VectorMulExtendedToWide : OpRewritePattern<MulOp> {
+  using OpRewritePattern<MulOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(MulOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<VectorType>(op.getType(0));
+    if (!type)
+      return failure();
+    Location loc = op.getLoc();
+    unsigned width = type.getElementTypeBitWidth();
+    auto wide =
+        type.clone(IntegerType::get(rewriter.getContext(), 2 * width));
+    Value p = arith::MulIOp::create(
+        rewriter, loc, ExtOp::create(rewriter, loc, wide, op.getLhs()),
+        ExtOp::create(rewriter, loc, wide, op.getRhs()));
+    Value shift = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(
+                           wide, rewriter.getIntegerAttr(
+                                     wide.getElementType(), width)));
+    Value high = arith::TruncIOp::create(
+        rewriter, loc, type, arith::ShRUIOp::create(rewriter, loc, p, shift));
+    Value low = arith::TruncIOp::create(rewriter, loc, type, p);
+    rewriter.replaceOp(op, {low, high});
+    return success();
+  }
+};
+
 void addCanonicalization(RewritePatternSet &patterns, MLIRContext *ctx) {
   for (Dialect *d : ctx->getLoadedDialects())
     d->getCanonicalizationPatterns(patterns);
@@ -131,7 +163,10 @@ struct DyadCpuLowerVectorsPass
           vector::populateVectorBroadcastLoweringPatterns(p);
           vector::populateVectorTransposeLoweringPatterns(
               p, vector::VectorTransposeLowering::EltWise);
-          p.add<VectorAbsIToMax>(ctx);
+          p.add<VectorAbsIToMax,
+                VectorMulExtendedToWide<arith::MulSIExtendedOp, arith::ExtSIOp>,
+                VectorMulExtendedToWide<arith::MulUIExtendedOp, arith::ExtUIOp>>(
+              ctx);
         })))
       return signalPassFailure();
   }
