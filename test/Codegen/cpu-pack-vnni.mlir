@@ -265,3 +265,30 @@ func.func @pointwise(%x: tensor<?x7x7x8xi64>) -> tensor<?x7x7x16xi8> {
   } -> tensor<?x7x7x16xi8>
   return %r : tensor<?x7x7x16xi8>
 }
+
+// -----
+
+// A depthwise convolution's i8 filter, widened to i32 before the kernel by
+// dyad-cpu-nhwc, is read narrow by the kernel itself (the named op extends
+// it): its taps are provably i16 values, which dyad-cpu-lower-vectors
+// computes with vpdpwssd (cpu-vnni.mlir @dw_tap). The widening goes.
+// CHECK-LABEL: func.func @depthwise(
+// CHECK:         %[[W:.*]] = arith.constant dense<{{.*}}> : tensor<3x3x16xi8>
+// CHECK-NOT:     linalg.generic
+// CHECK:         linalg.depthwise_conv_2d_nhwc_hwc {{.*}} ins(%{{.*}}, %[[W]] : tensor<?x9x9x16xi8>, tensor<3x3x16xi8>) outs(%{{.*}} : tensor<?x7x7x16xi32>)
+// YMM-LABEL: func.func @depthwise(
+// YMM:         linalg.depthwise_conv_2d_nhwc_hwc {{.*}} ins(%{{.*}}, %{{.*}} : tensor<?x9x9x16xi8>, tensor<3x3x16xi8>)
+// TILE-LABEL: func.func @depthwise(
+// TILE:         arith.extsi %{{.*}} : vector<{{.*}}xi8> to vector<{{.*}}xi32>
+// TILE:         arith.muli
+func.func @depthwise(%x: tensor<?x9x9x16xi8>, %init: tensor<?x7x7x16xi32>) -> tensor<?x7x7x16xi32> {
+  %w = arith.constant dense<[[[-100, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]], [[3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3], [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]], [[6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6], [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7], [127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127]]]> : tensor<3x3x16xi8>
+  %e = tensor.empty() : tensor<3x3x16xi32>
+  %w32 = linalg.generic {indexing_maps = [affine_map<(a, b, c) -> (a, b, c)>, affine_map<(a, b, c) -> (a, b, c)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w : tensor<3x3x16xi8>) outs(%e : tensor<3x3x16xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %t = arith.extsi %in : i8 to i32
+    linalg.yield %t : i32
+  } -> tensor<3x3x16xi32>
+  %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w32 : tensor<?x9x9x16xi8>, tensor<3x3x16xi32>) outs(%init : tensor<?x7x7x16xi32>) -> tensor<?x7x7x16xi32>
+  return %y : tensor<?x7x7x16xi32>
+}

@@ -117,3 +117,58 @@ func.func @packed_narrow(%x: vector<2x4xi8>, %w: vector<1x96xi8>, %acc: vector<2
   %c = vector.contract {indexing_maps = [affine_map<(m, n, kb, ki) -> (m, kb, ki)>, affine_map<(m, n, kb, ki) -> (kb, n, ki)>, affine_map<(m, n, kb, ki) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<2x1x4xi32>, vector<1x24x4xi32> into vector<2x24xi32>
   return %c : vector<2x24xi32>
 }
+
+// A depthwise convolution's tap: acc + extsi(x) * broadcast(extsi(w)), both
+// i8, so every lane is an i16 value: vpdpwssd on i16 pairs, with w's high
+// halves cleared (pair sum x * w + sign(x) * 0). 7 x 16 lanes: 7
+// instructions of 512 bits, or 14 of 256; without VNNI a multiply.
+// VNNI512-LABEL: func.func @dw_tap(
+// VNNI512:         arith.andi %{{.*}}, %{{.*}} : vector<112xi32>
+// VNNI512-COUNT-7: llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.512"
+// VNNI512-NOT:     arith.muli
+// VNNI512:         return
+// VNNI256-LABEL: func.func @dw_tap(
+// VNNI256-COUNT-14: llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.256"
+// VNNI256-NOT:     arith.muli
+// VNNI256:         return
+// NOVNNI-LABEL: func.func @dw_tap(
+// NOVNNI:          arith.muli
+// NOVNNI-NOT:      vpdpwssd
+// NOVNNI:          return
+func.func @dw_tap(%x: vector<1x7x16xi8>, %w: vector<16xi8>, %acc: vector<1x7x16xi32>) -> vector<1x7x16xi32> {
+  %a = arith.extsi %x : vector<1x7x16xi8> to vector<1x7x16xi32>
+  %w32 = arith.extsi %w : vector<16xi8> to vector<16xi32>
+  %b = vector.broadcast %w32 : vector<16xi32> to vector<1x7x16xi32>
+  %m = arith.muli %a, %b : vector<1x7x16xi32>
+  %s = arith.addi %m, %acc : vector<1x7x16xi32>
+  return %s : vector<1x7x16xi32>
+}
+
+// 8 lanes (a tile of 24 channels) on a 512-bit target: one 256-bit
+// instruction.
+// VNNI512-LABEL: func.func @dw_tap_8(
+// VNNI512-COUNT-1: llvm.call_intrinsic "llvm.x86.avx512.vpdpwssd.256"
+// VNNI512-NOT:     arith.muli
+// VNNI512:         return
+func.func @dw_tap_8(%x: vector<1x1x8xi8>, %w: vector<8xi8>, %acc: vector<1x1x8xi32>) -> vector<1x1x8xi32> {
+  %a = arith.extsi %x : vector<1x1x8xi8> to vector<1x1x8xi32>
+  %w32 = arith.extsi %w : vector<8xi8> to vector<8xi32>
+  %b = vector.broadcast %w32 : vector<8xi32> to vector<1x1x8xi32>
+  %m = arith.muli %b, %a : vector<1x1x8xi32>
+  %s = arith.addi %acc, %m : vector<1x1x8xi32>
+  return %s : vector<1x1x8xi32>
+}
+
+// An i32 factor of unknown range (a filter widened before the kernel) may
+// not fit in i16: it stays a multiply.
+// VNNI512-LABEL: func.func @wide_factor(
+// VNNI512:         arith.muli
+// VNNI512-NOT:     vpdpwssd
+// VNNI512:         return
+func.func @wide_factor(%x: vector<1x7x16xi8>, %w: vector<16xi32>, %acc: vector<1x7x16xi32>) -> vector<1x7x16xi32> {
+  %a = arith.extsi %x : vector<1x7x16xi8> to vector<1x7x16xi32>
+  %b = vector.broadcast %w : vector<16xi32> to vector<1x7x16xi32>
+  %m = arith.muli %a, %b : vector<1x7x16xi32>
+  %s = arith.addi %m, %acc : vector<1x7x16xi32>
+  return %s : vector<1x7x16xi32>
+}

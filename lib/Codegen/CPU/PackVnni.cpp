@@ -544,6 +544,48 @@ struct NarrowDepthwiseFilter : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp
   }
 };
 
+/// A depthwise convolution's i8 filter, which dyad-cpu-nhwc widens to i32
+/// in a generic before the kernel, is read narrow by the kernel itself
+/// (the named op sign-extends it): its taps are then provably i16 values,
+/// which dyad-cpu-lower-vectors multiplies and adds with vpdpwssd
+/// (VnniContraction.cpp). A filter that fits in 4 bits with nibble packing
+/// on is NarrowDepthwiseFilter's.
+struct DepthwiseFilterInKernel
+    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp> {
+  DepthwiseFilterInKernel(MLIRContext *ctx, bool nibbles)
+      : OpRewritePattern(ctx), nibbles(nibbles) {}
+  bool nibbles;
+  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcOp op,
+                                PatternRewriter &rewriter) const override {
+    auto widen =
+        op.getDpsInputOperand(1)->get().getDefiningOp<linalg::GenericOp>();
+    Value narrow = widen ? dyad::extensionSource(widen.getResult(0)) : Value();
+    DenseIntElementsAttr w;
+    if (!narrow || !matchPattern(narrow, m_Constant(&w)) ||
+        !w.getElementType().isInteger(8) ||
+        narrow.getType() != RankedTensorType::get(
+                                cast<RankedTensorType>(widen.getResult(0).getType())
+                                    .getShape(),
+                                w.getElementType()) ||
+        !getElementTypeOrSelf(op.getDpsInputOperand(0)->get().getType())
+             .isInteger(8))
+      return failure();
+    if (nibbles && llvm::all_of(w.getValues<APInt>(), [](const APInt &v) {
+          return v.getSExtValue() >= -8 && v.getSExtValue() <= 7;
+        }))
+      return failure();
+    // A new op: the region's block arguments take the operands' types.
+    auto conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
+        rewriter, op.getLoc(), op->getResultTypes(),
+        ValueRange{op.getDpsInputOperand(0)->get(), narrow},
+        ValueRange{op.getDpsInitOperand(0)->get()}, op.getStrides(),
+        op.getDilations());
+    conv->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    rewriter.replaceOp(op, conv->getResults());
+    return success();
+  }
+};
+
 struct DyadCpuPackVnniPass
     : dyad::impl::DyadCpuPackVnniBase<DyadCpuPackVnniPass> {
   using Base::Base;
@@ -559,6 +601,7 @@ struct DyadCpuPackVnniPass
                                       bool(nibbles));
       if (nibbles)
         patterns.add<NarrowDepthwiseFilter>(ctx);
+      patterns.add<DepthwiseFilterInKernel>(ctx, bool(nibbles));
       (void)applyPatternsGreedily(getOperation(), std::move(patterns));
     }
     // The sign flips into their producers (a requantization writes u8),

@@ -359,6 +359,95 @@ struct VecMatToMatmul : OpRewritePattern<vector::ContractionOp> {
   }
 };
 
+/// Whether every lane of the i32 vector `v` is in the i16 range: an
+/// extension of at most 16 bits, moved around by broadcasts, extracts and
+/// shape casts.
+bool lanesFitI16(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (isa<vector::BroadcastOp, vector::ExtractOp,
+            vector::ExtractStridedSliceOp, vector::ShapeCastOp,
+            vector::TransposeOp>(def)) {
+      v = def->getOperand(0);
+      if (!isa<VectorType>(v.getType()) && !isa<IntegerType>(v.getType()))
+        return false;
+      continue;
+    }
+    if (auto ext = dyn_cast<arith::ExtSIOp>(def))
+      return getElementTypeOrSelf(ext.getIn().getType()).getIntOrFloatBitWidth() <= 16;
+    return false;
+  }
+  return false;
+}
+
+/// acc + a * b on i32 vectors whose a and b lanes are in the i16 range (a
+/// depthwise convolution's tap: i8 activations times an i8 filter, both
+/// sign-extended; the kernel's only multiply) to vpdpwssd: each i32 lane is
+/// a pair of i16, and with b's high half cleared (b & 0xffff) the pair sum
+/// is a_lo * b_lo + a_hi * 0 = a * b. One instruction for vpmulld (two uops)
+/// and vpaddd; bit-identical, the sum wrapping like the i32 one.
+struct MulAddToVpdpwssd : OpRewritePattern<arith::AddIOp> {
+  MulAddToVpdpwssd(MLIRContext *ctx, unsigned vectorBits)
+      : OpRewritePattern(ctx), maxLanes(vectorBits / 32) {}
+  int64_t maxLanes;
+
+  LogicalResult matchAndRewrite(arith::AddIOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<VectorType>(op.getType());
+    if (!type || !type.getElementType().isInteger(32) || type.isScalable())
+      return failure();
+    // 512-bit registers, or 256-bit ones for a tile of 8 lanes (24 channels).
+    int64_t lanes = maxLanes;
+    if (type.getNumElements() % lanes != 0)
+      lanes = 8;
+    if (type.getNumElements() % lanes != 0)
+      return failure();
+    arith::MulIOp mul;
+    Value acc;
+    for (int i = 0; i < 2 && !mul; ++i) {
+      mul = op->getOperand(i).getDefiningOp<arith::MulIOp>();
+      acc = op->getOperand(1 - i);
+    }
+    if (!mul || !mul->hasOneUse() || !lanesFitI16(mul.getLhs()) ||
+        !lanesFitI16(mul.getRhs()))
+      return failure();
+    Location loc = op.getLoc();
+    int64_t n = type.getNumElements();
+    auto flat = VectorType::get({n}, type.getElementType());
+    auto flatten = [&](Value v) -> Value {
+      return vector::ShapeCastOp::create(rewriter, loc, flat, v);
+    };
+    Value a = flatten(mul.getLhs());
+    Value b = arith::AndIOp::create(
+        rewriter, loc, flatten(mul.getRhs()),
+        arith::ConstantOp::create(
+            rewriter, loc, DenseElementsAttr::get(flat, APInt(32, 0xffff))));
+    Value c = flatten(acc);
+    auto accVec = VectorType::get({lanes}, rewriter.getI32Type());
+    auto wordVec = VectorType::get({2 * lanes}, rewriter.getI16Type());
+    StringAttr intrinsic = rewriter.getStringAttr(
+        lanes == 16 ? "llvm.x86.avx512.vpdpwssd.512"
+                    : "llvm.x86.avx512.vpdpwssd.256");
+    Value result = c;
+    for (int64_t i = 0; i < n; i += lanes) {
+      auto slice = [&](Value v, Type t) -> Value {
+        Value s = vector::ExtractStridedSliceOp::create(
+            rewriter, loc, v, ArrayRef<int64_t>{i}, ArrayRef<int64_t>{lanes},
+            ArrayRef<int64_t>{1});
+        return t == accVec ? s : vector::BitCastOp::create(rewriter, loc, t, s);
+      };
+      Value d = LLVM::CallIntrinsicOp::create(
+                    rewriter, loc, accVec, intrinsic,
+                    ValueRange{slice(c, accVec), slice(a, wordVec),
+                               slice(b, wordVec)})
+                    .getResult(0);
+      result = vector::InsertStridedSliceOp::create(
+          rewriter, loc, d, result, ArrayRef<int64_t>{i}, ArrayRef<int64_t>{1});
+    }
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(op, type, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void dyad::populateVnniContractionPatterns(RewritePatternSet &patterns,
@@ -366,6 +455,7 @@ void dyad::populateVnniContractionPatterns(RewritePatternSet &patterns,
   patterns.add<ContractToVnni, PackedContractToVnni>(patterns.getContext(),
                                                      vectorBits);
   patterns.add<VecMatToMatmul>(patterns.getContext());
+  patterns.add<MulAddToVpdpwssd>(patterns.getContext(), vectorBits);
 }
 
 void dyad::populatePackedVnniContractionPatterns(RewritePatternSet &patterns,
