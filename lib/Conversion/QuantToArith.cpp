@@ -447,6 +447,11 @@ struct HighMultiplyForm {
   /// Computed on |v| (unsigned high multiply), the sign put back after: for
   /// a b whose trailing zeros cannot all leave c (c would fall below 33).
   bool magnitude = false;
+  /// Magnitude form only, for multipliers of 1/4 and more (c in [3, 32]):
+  /// |v| is first clamped to 2^(32-k) - 1 and shifted left by k = 33 - c,
+  /// so that c + k = 33. Exact where the output clamp is narrow: a clamped
+  /// |v| already gives |r| >= 3 * 2^27. (Empty when every k is 0.)
+  SmallVector<int32_t> preShift, preClamp;
 };
 
 /// The 32-bit form of a requantization, where it computes the same results
@@ -455,7 +460,11 @@ struct HighMultiplyForm {
 /// output zero point (|r| <= 2^29 + 1) cannot overflow i32.
 static std::optional<HighMultiplyForm>
 highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
-                 ArrayRef<int32_t> mult, ArrayRef<int32_t> shift) {
+                 int64_t lo, int64_t hi, ArrayRef<int32_t> mult,
+                 ArrayRef<int32_t> shift) {
+  // The clamp, relative to r: every |r| >= 3 * 2^27 saturates it.
+  bool narrowClamp = std::max(std::abs(lo - outZp), std::abs(hi - outZp)) <
+                     (int64_t(3) << 27);
   // The range of x - input_zp.
   int64_t xmin = inSigned ? -(int64_t(1) << (inWidth - 1)) : 0;
   int64_t xmax = inSigned ? (int64_t(1) << (inWidth - 1)) - 1
@@ -471,6 +480,7 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
       int64_t b = mult[k], c = shift[k];
       if (b < 0)
         return std::nullopt;
+      int64_t pre = 0;
       if (b == 0 || c >= 63) {
         b = 0;
         c = 33;
@@ -478,18 +488,33 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
         int tz = llvm::countr_zero(uint64_t(b));
         b >>= tz;
         c -= tz;
+      } else if (c >= 3 && c < 33 && narrowClamp) {
+        pre = 33 - c;
+        c = 33;
       }
       if (c < 33 || c > 62)
         return std::nullopt;
+      f.preShift.push_back(int32_t(pre));
+      f.preClamp.push_back(int32_t(uint32_t((uint64_t(1) << (32 - pre)) - 1)));
       f.mult.push_back(int32_t(b));
       f.round.push_back(int32_t(int64_t(1) << (c - 33)));
       f.shift.push_back(int32_t(c - 32));
     }
     return f;
   };
-  if (auto f = build(/*magnitude=*/false))
-    return f;
-  return build(/*magnitude=*/true);
+  std::optional<HighMultiplyForm> f = build(/*magnitude=*/false);
+  if (!f)
+    f = build(/*magnitude=*/true);
+  if (f && llvm::all_of(f->preShift, [](int32_t k) { return k == 0; })) {
+    f->preShift.clear();
+    f->preClamp.clear();
+  }
+  // No clamp where |v| never exceeds it (a narrow input).
+  int64_t vmax = std::max(std::abs(xmin - inZp), std::abs(xmax - inZp));
+  if (f && llvm::all_of(f->preClamp,
+                        [&](int32_t cap) { return vmax <= int64_t(uint32_t(cap)); }))
+    f->preClamp.clear();
+  return f;
 }
 
 /// dyad.requant: per element, in i64 (docs/numerics.md),
@@ -555,28 +580,35 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     // one high multiply (two vpmuldq) instead of two 8-lane i64 halves.
     // Shifts >= 63 (and b == 0) give 0: b = 0, c = 33. Where some b keeps
     // c below 33 once made odd, the same on |v| with an unsigned high
-    // multiply, exact for any b (no (p < 0) term), the sign put back after.
-    // Calibration gives c in [33, 62] for every multiplier below 1/4; a
-    // larger one, a shift of 0, or a v that may not fit in i32 take the
-    // 64-bit forms below. docs/numerics.md has the proof.
+    // multiply, exact for any b (no (p < 0) term), the sign put back after;
+    // multipliers of 1/4 and more (c in [3, 32], as 4-bit weights give)
+    // there too, on |v| clamped and shifted left to make c 33, where the
+    // output clamp is narrow. A shift of 0, 1 or 2, a wide clamp with such a
+    // multiplier, or a v that may not fit in i32 take the 64-bit forms
+    // below. docs/numerics.md has the proofs.
     if (auto fast = highMultiplyForm(
-            xType.getElementType().getIntOrFloatBitWidth(), inSigned, inZp, outZp,
-                                     mult, shift)) {
+            xType.getElementType().getIntOrFloatBitWidth(), inSigned, inZp,
+            outZp, lo, hi, mult, shift)) {
       auto i32 = rewriter.getI32Type();
       bool perCh = mult.size() > 1;
       std::optional<int64_t> axis = normalizeAxis(op.getAxis(), rank);
       if (perCh && !axis)
         return rewriter.notifyMatchFailure(op, "axis out of range");
+      bool pre = !fast->preShift.empty();
       if (perCh) {
         int64_t n = mult.size();
-        for (ArrayRef<int32_t> v : {ArrayRef<int32_t>(fast->mult),
-                                    ArrayRef<int32_t>(fast->round),
-                                    ArrayRef<int32_t>(fast->shift)})
+        SmallVector<ArrayRef<int32_t>> vecs{fast->mult, fast->round,
+                                            fast->shift};
+        if (pre)
+          vecs.push_back(fast->preShift);
+        if (!fast->preClamp.empty())
+          vecs.push_back(fast->preClamp);
+        for (ArrayRef<int32_t> v : vecs)
           inputs.push_back(arith::ConstantOp::create(
               rewriter, loc,
               DenseElementsAttr::get(RankedTensorType::get({n}, i32), v)));
         AffineMap m = AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx));
-        maps.append({m, m, m});
+        maps.append(vecs.size(), m);
       }
       int64_t lo32 = std::max<int64_t>(lo, INT32_MIN);
       int64_t hi32 = std::min<int64_t>(hi, INT32_MAX);
@@ -605,8 +637,15 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
                 return arith::SubIOp::create(
                     b, l, arith::XOrIOp::create(b, l, t, sgn), sgn);
               };
-              Value h =
-                  arith::MulUIExtendedOp::create(b, l, flip(v), bm).getHigh();
+              Value u = flip(v);
+              if (pre) {
+                if (!fast->preClamp.empty())
+                  u = arith::MinUIOp::create(
+                      b, l, u, perCh ? a[5] : cst(fast->preClamp[0]));
+                u = arith::ShLIOp::create(
+                    b, l, u, perCh ? a[4] : cst(fast->preShift[0]));
+              }
+              Value h = arith::MulUIExtendedOp::create(b, l, u, bm).getHigh();
               r = flip(arith::ShRUIOp::create(
                   b, l, arith::AddIOp::create(b, l, h, rnd), c));
             }

@@ -40,17 +40,18 @@ func.func @per_tensor(%x: tensor<?xi32>) -> tensor<?xi8> {
   return %y : tensor<?xi8>
 }
 
-// Per channel, every shift in [1, 62] (calibration's case): b an i32 vector
-// (sign-extended in the body: one 32x32->64 multiply), c and the rounding
-// term 2^(c-1) i64 vectors, all read along the axis; ui8 input is
-// zero-extended; clamped to [0, 255].
-// CHECK-LABEL: func.func @per_channel_ui8(
+// Per channel, every shift in [1, 62], where the 32-bit form (below) does not
+// apply (an i32 input whose v = x - input_zp may not fit in i32): b an i32
+// vector (sign-extended in the body: one 32x32->64 multiply), c and the
+// rounding term 2^(c-1) i64 vectors, all read along the axis; clamped to
+// [0, 255].
+// CHECK-LABEL: func.func @per_channel_i64(
 // CHECK-DAG: %[[BV:.*]] = arith.constant dense<[1500000000, 1073741824]> : tensor<2xi32>
 // CHECK-DAG: %[[CV:.*]] = arith.constant dense<[31, 33]> : tensor<2xi64>
 // CHECK-DAG: %[[HV:.*]] = arith.constant dense<[1073741824, 4294967296]> : tensor<2xi64>
-// CHECK: linalg.generic {indexing_maps = [#[[ID2]], #[[AX1]], #[[AX1]], #[[AX1]], #[[ID2]]]{{.*}} ins(%{{.*}}, %[[BV]], %[[CV]], %[[HV]] : tensor<4x2xi8>, tensor<2xi32>, tensor<2xi64>, tensor<2xi64>)
-// CHECK: ^bb0(%[[IN:.*]]: i8, %[[B:.*]]: i32, %[[C:.*]]: i64, %[[H:.*]]: i64, %{{.*}}: i8):
-// CHECK: %[[X:.*]] = arith.extui %[[IN]] : i8 to i64
+// CHECK: linalg.generic {indexing_maps = [#[[ID2]], #[[AX1]], #[[AX1]], #[[AX1]], #[[ID2]]]{{.*}} ins(%{{.*}}, %[[BV]], %[[CV]], %[[HV]] : tensor<4x2xi32>, tensor<2xi32>, tensor<2xi64>, tensor<2xi64>)
+// CHECK: ^bb0(%[[IN:.*]]: i32, %[[B:.*]]: i32, %[[C:.*]]: i64, %[[H:.*]]: i64, %{{.*}}: i8):
+// CHECK: %[[X:.*]] = arith.extsi %[[IN]] : i32 to i64
 // CHECK: %[[V:.*]] = arith.subi %[[X]], %{{.*}} : i64
 // CHECK: %[[B64:.*]] = arith.extsi %[[B]] : i32 to i64
 // CHECK: %[[P:.*]] = arith.muli %[[V]], %[[B64]] : i64
@@ -65,6 +66,21 @@ func.func @per_tensor(%x: tensor<?xi32>) -> tensor<?xi8> {
 // CHECK: %[[HI:.*]] = arith.constant 255 : i64
 // CHECK: %[[MN:.*]] = arith.minsi %[[MX]], %[[HI]] : i64
 // CHECK: arith.trunci %[[MN]] : i64 to i8
+func.func @per_channel_i64(%x: tensor<4x2xi32>) -> tensor<4x2xui8> {
+  %y = dyad.requant %x {multiplier = array<i32: 1500000000, 1073741824>, shift = array<i32: 31, 33>, input_zp = 20, output_zp = 100} : tensor<4x2xi32> to tensor<4x2xui8>
+  return %y : tensor<4x2xui8>
+}
+
+// The same on ui8 (zero-extended; |v| <= 235 needs no clamp before the
+// shift): the 32-bit magnitude form, column 0 (c = 31) shifted left by 2.
+// CHECK-LABEL: func.func @per_channel_ui8(
+// CHECK-DAG: arith.constant dense<[2, 0]> : tensor<2xi32>
+// CHECK: ^bb0(%[[IN:.*]]: i8,
+// CHECK: arith.extui %[[IN]] : i8 to i32
+// CHECK-NOT: arith.minui
+// CHECK: arith.shli
+// CHECK: arith.mului_extended
+// CHECK: arith.trunci %{{.*}} : i32 to i8
 func.func @per_channel_ui8(%x: tensor<4x2xui8>) -> tensor<4x2xui8> {
   %y = dyad.requant %x {multiplier = array<i32: 1500000000, 1073741824>, shift = array<i32: 31, 33>, input_zp = 20, output_zp = 100} : tensor<4x2xui8> to tensor<4x2xui8>
   return %y : tensor<4x2xui8>
@@ -168,6 +184,33 @@ func.func @high_magnitude(%x: tensor<4xi16>) -> tensor<4xui8> {
   return %y : tensor<4xui8>
 }
 
+// A multiplier of 1/4 or more (1500000000 / 2^31, as 4-bit weights give)
+// with a narrow clamp: |v| clamped to 2^(32-k) - 1 and shifted left by
+// k = 33 - c (2 here; 0 for the other channel, whose clamp is 2^32 - 1),
+// then the magnitude form at c = 33. A clamped |v| saturates the i8 output
+// either way.
+// CHECK-LABEL: func.func @high_wide(
+// CHECK-DAG: arith.constant dense<[1500000000, 1500000001]> : tensor<2xi32>
+// CHECK-DAG: %[[CAP:.*]] = arith.constant dense<[1073741823, -1]> : tensor<2xi32>
+// CHECK-DAG: %[[K:.*]] = arith.constant dense<[2, 0]> : tensor<2xi32>
+// CHECK: ^bb0(%{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %{{.*}}: i32, %[[KV:.*]]: i32, %[[CAPV:.*]]: i32, %{{.*}}: i8):
+// CHECK: %[[M:.*]] = arith.minui %{{.*}}, %[[CAPV]] : i32
+// CHECK: %[[U:.*]] = arith.shli %[[M]], %[[KV]] : i32
+// CHECK: arith.mului_extended %[[U]], %{{.*}} : i32
+func.func @high_wide(%x: tensor<7x2xi32>) -> tensor<7x2xi8> {
+  %y = dyad.requant %x {multiplier = array<i32: 1500000000, 1500000001>, shift = array<i32: 31, 40>, output_zp = 3, axis = 1} : tensor<7x2xi32> to tensor<7x2xi8>
+  return %y : tensor<7x2xi8>
+}
+
+// An i32 result (a clamp as wide as i32) with such a multiplier: the
+// 64-bit form.
+// CHECK-LABEL: func.func @wide_clamp(
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i64
+func.func @wide_clamp(%x: tensor<7xi32>) -> tensor<7xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 1500000000>, shift = array<i32: 31>} : tensor<7xi32> to tensor<7xi32>
+  return %y : tensor<7xi32>
+}
+
 // The same on i32 values down to -2^31 (|v| = 2^31, read unsigned).
 // CHECK-LABEL: func.func @high_magnitude_i32(
 // CHECK: arith.mului_extended
@@ -198,7 +241,7 @@ func.func @huge(%x: tensor<5xi32>) -> tensor<5xi32> {
 
 // i8 input: sign-extended.
 // CHECK-LABEL: func.func @i8_in(
-// CHECK: arith.extsi %{{.*}} : i8 to i64
+// CHECK: arith.extsi %{{.*}} : i8 to i32
 func.func @i8_in(%x: tensor<4xi8>) -> tensor<4xi8> {
   %y = dyad.requant %x {multiplier = array<i32: 1073741824>, shift = array<i32: 31>} : tensor<4xi8> to tensor<4xi8>
   return %y : tensor<4xi8>
@@ -238,6 +281,18 @@ func.func @main() {
   } -> tensor<4x2xi32>
   %u1 = tensor.cast %w1 : tensor<4x2xi32> to tensor<*xi32>
   call @printMemrefI32(%u1) : (tensor<*xi32>) -> ()
+
+  // The same values as i32, in the 64-bit form.
+  %a11 = arith.constant dense<[[0, 16], [60, 32], [255, 255], [100, 0]]> : tensor<4x2xi32>
+  %r11 = call @per_channel_i64(%a11) : (tensor<4x2xi32>) -> tensor<4x2xui8>
+  %s11 = tensor.bitcast %r11 : tensor<4x2xui8> to tensor<4x2xi8>
+  %w11 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%s11 : tensor<4x2xi8>) outs(%e1 : tensor<4x2xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %x = arith.extui %in : i8 to i32
+    linalg.yield %x : i32
+  } -> tensor<4x2xi32>
+  %u11 = tensor.cast %w11 : tensor<4x2xi32> to tensor<*xi32>
+  call @printMemrefI32(%u11) : (tensor<*xi32>) -> ()
 
   // 7x + 1 saturated to i16.
   %a2 = arith.constant dense<[0, 1, -1, 4680, 4681, -4681, -4682]> : tensor<7xi32>
@@ -306,6 +361,21 @@ func.func @main() {
   %u9 = tensor.cast %r9 : tensor<8xi32> to tensor<*xi32>
   call @printMemrefI32(%u9) : (tensor<*xi32>) -> ()
 
+  // Column 0 x 0.6985 (100 -> 69.85 -> 70, -100 -> -70, 177 -> 123.63 ->
+  // 124, -179 -> -125.03 -> -125, 3 -> 2.095 -> 2; +-2^31 saturate),
+  // column 1 x 1500000001 / 2^40 (1000 -> 1.36 -> 1, -1000 -> -1,
+  // 733007 -> 999.999 saturates); then output_zp 3, clamped to i8.
+  %a10 = arith.constant dense<[[100, 1000], [-100, -1000], [2147483647, -2147483648], [-2147483648, 2147483647], [177, 733007], [-179, -733007], [3, 0]]> : tensor<7x2xi32>
+  %r10 = call @high_wide(%a10) : (tensor<7x2xi32>) -> tensor<7x2xi8>
+  %e10 = tensor.empty() : tensor<7x2xi32>
+  %w10 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%r10 : tensor<7x2xi8>) outs(%e10 : tensor<7x2xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %x = arith.extsi %in : i8 to i32
+    linalg.yield %x : i32
+  } -> tensor<7x2xi32>
+  %u10 = tensor.cast %w10 : tensor<7x2xi32> to tensor<*xi32>
+  call @printMemrefI32(%u10) : (tensor<*xi32>) -> ()
+
   // x / 2 of i8: -128 -> -64, -127 -> -63.5 -> -64, 127 -> 64, 3 -> 2.
   %a6 = arith.constant dense<[-128, -127, 127, 3]> : tensor<4xi8>
   %r6 = call @i8_in(%a6) : (tensor<4xi8>) -> tensor<4xi8>
@@ -328,6 +398,11 @@ func.func private @printMemrefI32(tensor<*xi32>)
 // EXEC-NEXT: [128, 102],
 // EXEC-NEXT: [255, 129],
 // EXEC-NEXT: [156, 97]]
+// EXEC: rank = 2 offset = 0 sizes = [4, 2] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[}}86, 99],
+// EXEC-NEXT: [128, 102],
+// EXEC-NEXT: [255, 129],
+// EXEC-NEXT: [156, 97]]
 // EXEC: rank = 1 offset = 0 sizes = [7] strides = {{.*}} data =
 // EXEC-NEXT: [1, 8, -6, 32761, 32767, -32766, -32768]
 // EXEC: rank = 1 offset = 0 sizes = [3] strides = {{.*}} data =
@@ -345,5 +420,13 @@ func.func private @printMemrefI32(tensor<*xi32>)
 // EXEC-NEXT: [129, 127, 160, 96]
 // EXEC: rank = 1 offset = 0 sizes = [8] strides = {{.*}} data =
 // EXEC-NEXT: [6, 4, 7, 3, -2097147, 2097157, 5, 5]
+// EXEC: rank = 2 offset = 0 sizes = [7, 2] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[}}73, 4],
+// EXEC-NEXT: [-67, 2],
+// EXEC-NEXT: [127, -128],
+// EXEC-NEXT: [-128, 127],
+// EXEC-NEXT: [127, 127],
+// EXEC-NEXT: [-122, -128],
+// EXEC-NEXT: [5, 3]]
 // EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
 // EXEC-NEXT: [-64, -64, 64, 2]

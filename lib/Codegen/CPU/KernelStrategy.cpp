@@ -379,8 +379,7 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   // would load and store packed bits. Those ops stay scalar. (The i4
   // weights of a packed VNNI op are the exception: their vector reads
   // become reads of the nibble-packed bytes, dyad-cpu-pack-nibbles.)
-  // Nor are i4 constants read elementwise (a depthwise filter widened
-  // before its kernel).
+  // Nor are other i4 constants read elementwise.
   bool vnniConv = matchVnniConv(op).has_value();
   bool vnniGemm = !vnniConv && matchVnniMatmul(op);
   bool vnni = vnniConv || vnniGemm;
@@ -429,6 +428,8 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
       k.kernel = "matmul-amx";
       // Up to 4 accumulator tiles side by side (64 columns): independent
       // tdpbusd chains sharing each activation tile.
+      // (48 columns, 3 chains for 48 or 96 channels, made fashion_dwsep's
+      // 48-channel pointwise GEMMs 5 times slower: 16 then.)
       int64_t cols = ranges[1] % 64 == 0 ? 64 : ranges[1] % 32 == 0 ? 32 : 16;
       k.tiles = {16, cols, 0, 0};
       return k;

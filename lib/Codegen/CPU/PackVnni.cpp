@@ -497,64 +497,16 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
   }
 };
 
-/// A depthwise convolution's filter that fits in 4 bits (a layer quantized
-/// to 4 bits): dyad-cpu-nhwc widens its narrow constant to i32 in a generic
-/// before the kernel; that constant becomes i4, stored two per byte by
-/// dyad-cpu-pack-nibbles. (The depthwise kernel is not a vpdpbusd one: only
-/// the storage changes.)
-struct NarrowDepthwiseFilter : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcOp op,
-                                PatternRewriter &rewriter) const override {
-    auto widen =
-        op.getDpsInputOperand(1)->get().getDefiningOp<linalg::GenericOp>();
-    Value narrow = widen ? dyad::extensionSource(widen.getResult(0)) : Value();
-    DenseIntElementsAttr w;
-    if (!narrow || !matchPattern(narrow, m_Constant(&w)) ||
-        !w.getElementType().isInteger(8))
-      return failure();
-    SmallVector<APInt> values;
-    for (const APInt &v : w.getValues<APInt>()) {
-      int64_t x = v.getSExtValue();
-      if (x < -8 || x > 7)
-        return failure();
-      values.push_back(APInt(4, uint64_t(x), /*isSigned=*/true));
-    }
-    Location loc = widen.getLoc();
-    rewriter.setInsertionPoint(widen);
-    auto type = cast<RankedTensorType>(w.getType());
-    Value c = arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::get(type.clone(rewriter.getIntegerType(4)), values));
-    auto out = cast<RankedTensorType>(widen.getResult(0).getType());
-    Value init = widen.getDpsInitOperand(0)->get();
-    Value wide =
-        linalg::GenericOp::create(
-            rewriter, loc, out, ValueRange{c}, ValueRange{init},
-            widen.getIndexingMapsArray(), widen.getIteratorTypesArray(),
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              linalg::YieldOp::create(
-                  nb, l,
-                  Value(arith::ExtSIOp::create(nb, l, out.getElementType(),
-                                               args[0])));
-            })
-            .getResult(0);
-    rewriter.modifyOpInPlace(op, [&] { op->setOperand(1, wide); });
-    return success();
-  }
-};
-
 /// A depthwise convolution's i8 filter, which dyad-cpu-nhwc widens to i32
 /// in a generic before the kernel, is read narrow by the kernel itself
 /// (the named op sign-extends it): its taps are then provably i16 values,
 /// which dyad-cpu-lower-vectors multiplies and adds with vpdpwssd
-/// (VnniContraction.cpp). A filter that fits in 4 bits with nibble packing
-/// on is NarrowDepthwiseFilter's.
+/// (VnniContraction.cpp). A filter of 4-bit values stays bytes: stored as
+/// an i4 constant widened before the kernel, LLVM folded the small
+/// widening loop into i32 constants, 8 times the nibbles' bytes.
 struct DepthwiseFilterInKernel
     : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp> {
-  DepthwiseFilterInKernel(MLIRContext *ctx, bool nibbles)
-      : OpRewritePattern(ctx), nibbles(nibbles) {}
-  bool nibbles;
+  using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcOp op,
                                 PatternRewriter &rewriter) const override {
     auto widen =
@@ -569,10 +521,6 @@ struct DepthwiseFilterInKernel
                                 w.getElementType()) ||
         !getElementTypeOrSelf(op.getDpsInputOperand(0)->get().getType())
              .isInteger(8))
-      return failure();
-    if (nibbles && llvm::all_of(w.getValues<APInt>(), [](const APInt &v) {
-          return v.getSExtValue() >= -8 && v.getSExtValue() <= 7;
-        }))
       return failure();
     // A new op: the region's block arguments take the operands' types.
     auto conv = linalg::DepthwiseConv2DNhwcHwcOp::create(
@@ -599,9 +547,7 @@ struct DyadCpuPackVnniPass
                                     bool(nibbles), bool(pointwiseGemm));
       patterns.add<PackMatmulForVnni>(ctx, int64_t(vnniBits / 32),
                                       bool(nibbles));
-      if (nibbles)
-        patterns.add<NarrowDepthwiseFilter>(ctx);
-      patterns.add<DepthwiseFilterInKernel>(ctx, bool(nibbles));
+      patterns.add<DepthwiseFilterInKernel>(ctx);
       (void)applyPatternsGreedily(getOperation(), std::move(patterns));
     }
     // The sign flips into their producers (a requantization writes u8),
