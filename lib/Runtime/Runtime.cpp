@@ -55,6 +55,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -205,6 +206,12 @@ static int availableCores() {
 /// a time (each chunk's code single-threaded: no barrier per op). They live
 /// as long as the model, so the model library's per-thread buffer cache
 /// lives with them.
+///
+/// Handing out a job and waiting for it spin briefly before they sleep on
+/// the condition variables: waking a sleeping thread goes through the
+/// kernel (a futex), which on a VM takes tens of microseconds, as long as a
+/// small batch's whole run (mnist_mlp at batch 64: 0.03 ms on one thread,
+/// a median of 0.07 ms on two with sleeping workers).
 class ChunkPool {
 public:
   ~ChunkPool() {
@@ -225,29 +232,51 @@ public:
       std::lock_guard<std::mutex> lock(mu);
       job = &fn;
       active = n;
-      pending = n - 1;
-      ++generation;
+      pending.store(n - 1, std::memory_order_relaxed);
+      generation.fetch_add(1, std::memory_order_release);
     }
     wake.notify_all();
     fn(0);
+    spinUntil([&] { return pending.load(std::memory_order_acquire) == 0; });
     std::unique_lock<std::mutex> lock(mu);
-    finished.wait(lock, [&] { return pending == 0; });
+    finished.wait(lock, [&] { return pending.load() == 0; });
     job = nullptr;
   }
 
   std::mutex busy; // one run uses the pool at a time
 
 private:
+  /// Polls `done` for up to kSpinMicros; whether it came true.
+  template <typename F> static bool spinUntil(F done) {
+    constexpr int64_t kSpinMicros = 200;
+    auto start = std::chrono::steady_clock::now();
+    for (unsigned i = 0;; ++i) {
+      if (done())
+        return true;
+#if defined(__x86_64__)
+      __builtin_ia32_pause();
+#endif
+      if ((i & 63) == 63 &&
+          std::chrono::steady_clock::now() - start >
+              std::chrono::microseconds(kSpinMicros))
+        return false;
+    }
+  }
+
   void loop(int id) {
     uint64_t seen = 0;
     for (;;) {
+      spinUntil([&] {
+        return stop.load(std::memory_order_relaxed) ||
+               generation.load(std::memory_order_acquire) != seen;
+      });
       const std::function<void(int)> *fn;
       {
         std::unique_lock<std::mutex> lock(mu);
-        wake.wait(lock, [&] { return stop || generation != seen; });
+        wake.wait(lock, [&] { return stop.load() || generation.load() != seen; });
         if (stop)
           return;
-        seen = generation;
+        seen = generation.load();
         if (id >= active)
           continue;
         fn = job;
@@ -255,7 +284,7 @@ private:
       (*fn)(id);
       {
         std::lock_guard<std::mutex> lock(mu);
-        --pending;
+        pending.fetch_sub(1, std::memory_order_release);
       }
       finished.notify_one();
     }
@@ -265,9 +294,10 @@ private:
   std::mutex mu;
   std::condition_variable wake, finished;
   const std::function<void(int)> *job = nullptr;
-  uint64_t generation = 0;
-  int active = 0, pending = 0;
-  bool stop = false;
+  std::atomic<uint64_t> generation{0};
+  int active = 0;
+  std::atomic<int> pending{0};
+  std::atomic<bool> stop{false};
 };
 
 struct dyad_model {
