@@ -38,9 +38,11 @@
 #include "dyad/Conversion/Conversion.h"
 #include "dyad/Dialect/Dyad/Window.h"
 
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 using namespace dyad;
@@ -781,6 +783,82 @@ static Value expandLeading(OpBuilder &b, Location loc, Value src,
                                        sizes);
 }
 
+/// A per-tensor zero point's value (0 when absent); none when it is not a
+/// compile-time constant of one element.
+static std::optional<int64_t> constantZeroPoint(Value zp) {
+  if (!zp)
+    return 0;
+  DenseIntElementsAttr attr;
+  if (!matchPattern(zp, m_Constant(&attr)) || attr.getNumElements() != 1)
+    return std::nullopt;
+  return (*attr.getValues<APInt>().begin()).getSExtValue();
+}
+
+/// The accumulator start of a matmul of i8 operands whose zero points are
+/// left out of the product: sum_k (a - za)(b - zb) = sum_k a b - zb sum_k a
+/// - za sum_k b + K za zb, so the product of the raw bytes (which the int8
+/// kernels compute with vpdpbusd) starts at K za zb - zb rowsum(a)[m] -
+/// za colsum(b)[n]. a is [batch.., M, K], b [batch.., K, N] (same batch
+/// dims), the result [batch.., M, N] in i32. The same integers as
+/// subtracting the zero points first (i32 arithmetic wraps alike).
+static Value zeroPointCorrection(OpBuilder &b, Location loc, Value a, Value x,
+                                 int64_t za, int64_t zb,
+                                 ArrayRef<OpFoldResult> outSizes) {
+  MLIRContext *ctx = b.getContext();
+  auto i32 = b.getI32Type();
+  int64_t rank = outSizes.size(), nb = rank - 2;
+  auto sum = [&](Value v, int64_t reducedDim) -> Value {
+    SmallVector<bool> reduced(rank, false);
+    reduced[reducedDim] = true;
+    return buildReduction(
+        b, loc, v, reduced, ValueRange{v},
+        {AffineMap::getMultiDimIdentityMap(rank, ctx)},
+        arith::ConstantIntOp::create(b, loc, i32, 0),
+        [&](OpBuilder &nb2, Location l, ValueRange in, Value acc) -> Value {
+          return arith::AddIOp::create(
+              nb2, l, acc, arith::ExtSIOp::create(nb2, l, i32, in[0]));
+        });
+  };
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  auto dims = [&](ArrayRef<int64_t> ds) {
+    SmallVector<AffineExpr> e;
+    for (int64_t i = 0; i < nb; ++i)
+      e.push_back(getAffineDimExpr(i, ctx));
+    for (int64_t d : ds)
+      e.push_back(getAffineDimExpr(d, ctx));
+    return AffineMap::get(rank, 0, e, ctx);
+  };
+  if (zb) {
+    inputs.push_back(sum(a, rank - 1)); // [batch.., M]
+    maps.push_back(dims({rank - 2}));
+  }
+  if (za) {
+    inputs.push_back(sum(x, rank - 2)); // [batch.., N]
+    maps.push_back(dims({rank - 1}));
+  }
+  OpFoldResult k = tensor::getMixedSize(b, loc, a, rank - 1);
+  Value kv = getValueOrCreateConstantIndexOp(b, loc, k);
+  Value k32 = arith::IndexCastOp::create(b, loc, i32, kv);
+  Value init = tensor::EmptyOp::create(b, loc, outSizes, i32);
+  return mapInto(
+      b, loc, inputs, maps, init,
+      [&](OpBuilder &nb2, Location l, ValueRange args) -> Value {
+        auto cst = [&](int64_t v) {
+          return arith::ConstantIntOp::create(nb2, l, i32, v).getResult();
+        };
+        Value r = arith::MulIOp::create(nb2, l, k32, cst(za * zb));
+        int i = 0;
+        if (zb)
+          r = arith::SubIOp::create(
+              nb2, l, r, arith::MulIOp::create(nb2, l, args[i++], cst(zb)));
+        if (za)
+          r = arith::SubIOp::create(
+              nb2, l, r, arith::MulIOp::create(nb2, l, args[i++], cst(za)));
+        return r;
+      });
+}
+
 struct MatMulLowering : DyadConversionPattern<MatMulOp> {
   using DyadConversionPattern::DyadConversionPattern;
 
@@ -824,7 +902,19 @@ struct MatMulLowering : DyadConversionPattern<MatMulOp> {
         return rewriter.notifyMatchFailure(op, "dynamic batch dim of 1s");
     }
 
-    if (isInt) {
+    // Signed bytes with constant per-tensor zero points (a quantized MatMul
+    // of two activations: attention's) multiply as they are, the zero
+    // points folded into the accumulator's start (zeroPointCorrection): the
+    // int8 kernels then run on the bytes. Otherwise each operand is widened
+    // to i32 minus its zero point first.
+    std::optional<int64_t> za = constantZeroPoint(azp),
+                           zb = constantZeroPoint(bzp);
+    bool bytes = isInt && za && zb && ra >= 2 && rb >= 2 &&
+                 aType.getElementType().isInteger(8) &&
+                 bType.getElementType().isInteger(8) &&
+                 !isUnsignedElt(op.getA().getType()) &&
+                 !isUnsignedElt(op.getB().getType());
+    if (isInt && !bytes) {
       a = widenMinusZeroPoint(rewriter, loc, a,
                               isUnsignedElt(op.getA().getType()), azp, ra - 2);
       b = widenMinusZeroPoint(rewriter, loc, b,
@@ -832,6 +922,12 @@ struct MatMulLowering : DyadConversionPattern<MatMulOp> {
     }
     Type elt = resultType.getElementType();
     Value zero = scalarConstant(rewriter, loc, elt, 0.0);
+    // The accumulator's start for operands x (.. M x K) and w (.. K x N).
+    auto start = [&](Value x, Value w, ArrayRef<OpFoldResult> sizes) -> Value {
+      if (bytes && (*za || *zb))
+        return zeroPointCorrection(rewriter, loc, x, w, *za, *zb, sizes);
+      return filledTensor(rewriter, loc, sizes, zero);
+    };
     // 1-D operands: A becomes 1 x K, B becomes K x 1; the unit dim goes
     // away at the end.
     if (ra == 1)
@@ -855,7 +951,7 @@ struct MatMulLowering : DyadConversionPattern<MatMulOp> {
 
     Value y;
     if (nb == 0) {
-      Value init = filledTensor(rewriter, loc, {mSize, nSize}, zero);
+      Value init = start(a, b, {mSize, nSize});
       y = linalg::MatmulOp::create(rewriter, loc, TypeRange{init.getType()},
                                    ValueRange{a, b}, ValueRange{init})
               .getResult(0);
@@ -864,7 +960,7 @@ struct MatMulLowering : DyadConversionPattern<MatMulOp> {
       SmallVector<OpFoldResult> aSizes = tensor::getMixedSizes(rewriter, loc, a);
       Value a2 = collapseLeading(rewriter, loc, a, nbA + 1);
       OpFoldResult rows = tensor::getMixedSize(rewriter, loc, a2, 0);
-      Value init = filledTensor(rewriter, loc, {rows, nSize}, zero);
+      Value init = start(a2, b, {rows, nSize});
       Value p = linalg::MatmulOp::create(rewriter, loc,
                                          TypeRange{init.getType()},
                                          ValueRange{a2, b}, ValueRange{init})
@@ -896,9 +992,8 @@ struct MatMulLowering : DyadConversionPattern<MatMulOp> {
                                  broadcastTo(rewriter, loc, a, aSizes), nb);
       Value b3 = collapseLeading(rewriter, loc,
                                  broadcastTo(rewriter, loc, b, bSizes), nb);
-      Value init = filledTensor(
-          rewriter, loc,
-          {tensor::getMixedSize(rewriter, loc, a3, 0), mSize, nSize}, zero);
+      Value init = start(
+          a3, b3, {tensor::getMixedSize(rewriter, loc, a3, 0), mSize, nSize});
       Value p = linalg::BatchMatmulOp::create(rewriter, loc,
                                               TypeRange{init.getType()},
                                               ValueRange{a3, b3},

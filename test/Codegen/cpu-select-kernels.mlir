@@ -223,3 +223,21 @@ func.func @attention_epilogue(%q: tensor<?x3x16x16xi32>, %k: tensor<?x3x16x16xi3
   } -> tensor<?x3x16x16xi8>
   return %y : tensor<?x3x16x16xi8>
 }
+
+// The same on bytes (attention's operands as dyad-to-linalg now gives
+// them, the zero points in the accumulator's start): the reduction loop in
+// steps of 16 (a multiple of 4, all of K here), so the tile's contraction
+// is one dyad-cpu-lower-vectors takes to VNNI.
+// AVX512-LABEL: func.func @attention_bytes(
+// AVX512: dyad.cpu.kernel = "matmul-generic", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 16>
+func.func @attention_bytes(%q: tensor<?x3x16x16xi8>, %k: tensor<?x3x16x16xi8>, %init: tensor<?x3x16x16xi32>) -> tensor<?x3x16x16xi32> {
+  %s = linalg.generic {indexing_maps = [affine_map<(b, h, m, n, k) -> (b, h, m, k)>, affine_map<(b, h, m, n, k) -> (b, h, k, n)>, affine_map<(b, h, m, n, k) -> (b, h, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<?x3x16x16xi8>, tensor<?x3x16x16xi8>) outs(%init : tensor<?x3x16x16xi32>) {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %a32 = arith.extsi %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %acc, %p : i32
+    linalg.yield %r : i32
+  } -> tensor<?x3x16x16xi32>
+  return %s : tensor<?x3x16x16xi32>
+}

@@ -169,3 +169,29 @@ func.func @batch_rows(%a: tensor<?x16xf32>, %b: tensor<16x32xf32>, %c: tensor<?x
   %0 = linalg.matmul {dyad.cpu.kernel = "matmul", dyad.cpu.tiles = array<i64: 8, 32, 1>} ins(%a, %b : tensor<?x16xf32>, tensor<16x32xf32>) outs(%c : tensor<?x32xf32>) -> tensor<?x32xf32>
   return %0 : tensor<?x32xf32>
 }
+
+// -----
+
+// A generic contraction of byte operands (attention's scores, tiles
+// 1 x 1 x 8 x 16 x 16) vectorizes as a product and a multi-reduction; it
+// becomes a vector.contract of the extended bytes, the reads' broadcasts
+// and transposes folded into its maps: 8 x 16 (K) by 16 (K) x 16 (with the
+// unit batch and head dims, which dyad-cpu-lower-vectors drops), the form
+// that dyad-cpu-lower-vectors lowers to vpdpbusd (cpu-vnni.mlir).
+// CHECK-LABEL: func.func @byte_contraction(
+// CHECK-NOT:     vector.multi_reduction
+// CHECK:         %[[A:.*]] = arith.extsi %{{.*}} : vector<1x1x8x16xi8> to vector<1x1x8x16xi32>
+// CHECK:         %[[B:.*]] = arith.extsi %{{.*}} : vector<1x1x16x16xi8> to vector<1x1x16x16xi32>
+// CHECK:         vector.contract {{.*}} %[[A]], %[[B]], %{{.*}} : vector<1x1x8x16xi32>, vector<1x1x16x16xi32> into vector<1x1x8x16xi32>
+// CHECK-NOT:     vector.multi_reduction
+func.func @byte_contraction(%q: tensor<?x3x16x16xi8>, %k: tensor<?x3x16x16xi8>, %init: tensor<?x3x16x16xi32>) -> tensor<?x3x16x16xi32> {
+  %s = linalg.generic {indexing_maps = [affine_map<(b, h, m, n, k) -> (b, h, m, k)>, affine_map<(b, h, m, n, k) -> (b, h, k, n)>, affine_map<(b, h, m, n, k) -> (b, h, m, n)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : tensor<?x3x16x16xi8>, tensor<?x3x16x16xi8>) outs(%init : tensor<?x3x16x16xi32>) attrs = {dyad.cpu.kernel = "matmul-generic", dyad.cpu.tiles = array<i64: 1, 1, 8, 16, 16>} {
+  ^bb0(%a: i8, %b: i8, %acc: i32):
+    %a32 = arith.extsi %a : i8 to i32
+    %b32 = arith.extsi %b : i8 to i32
+    %p = arith.muli %a32, %b32 : i32
+    %r = arith.addi %acc, %p : i32
+    linalg.yield %r : i32
+  } -> tensor<?x3x16x16xi32>
+  return %s : tensor<?x3x16x16xi32>
+}

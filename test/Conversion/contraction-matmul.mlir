@@ -84,6 +84,27 @@ func.func @matmul_integer(%a: tensor<2x2x3xi8>, %b: tensor<2x3x2xi8>, %azp: tens
   return %0 : tensor<2x2x2xi32>
 }
 
+// A quantized MatMul of two activations: signed bytes with constant
+// per-tensor zero points multiply as they are (the int8 kernels take the
+// bytes), the zero points in the accumulator's start:
+// K za zb - zb rowsum(A)[m] - za colsum(B)[n], rowsum and colsum reductions
+// of the bytes.
+// CHECK-LABEL: func.func @matmul_bytes
+// CHECK-NOT: arith.subi
+// CHECK: %[[RS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}} : tensor<2x2x3xi8>) outs(%{{.*}} : tensor<2x2xi32>)
+// CHECK: %[[CS:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{.*}} : tensor<2x3x2xi8>) outs(%{{.*}} : tensor<2x2xi32>)
+// CHECK: %[[INIT:.*]] = linalg.generic {{.*}} ins(%[[RS]], %[[CS]] : tensor<2x2xi32>, tensor<2x2xi32>) outs(%{{.*}} : tensor<2x2x2xi32>)
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i32
+// CHECK: arith.subi
+// CHECK: arith.subi
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x2x3xi8>, tensor<2x3x2xi8>) outs(%[[INIT]] : tensor<2x2x2xi32>)
+func.func @matmul_bytes(%a: tensor<2x2x3xi8>, %b: tensor<2x3x2xi8>) -> tensor<2x2x2xi32> {
+  %azp = arith.constant dense<3> : tensor<i8>
+  %bzp = arith.constant dense<-1> : tensor<i8>
+  %0 = dyad.matmul %a, %b a_zero_point(%azp) b_zero_point(%bzp) : (tensor<2x2x3xi8>, tensor<2x3x2xi8>, tensor<i8>, tensor<i8>) -> tensor<2x2x2xi32>
+  return %0 : tensor<2x2x2xi32>
+}
+
 // CHECK-LABEL: func.func @main
 // The ui8 operands of the inline MatMulInteger are zero-extended.
 // CHECK: arith.extui
@@ -128,6 +149,9 @@ func.func @main() {
   %r6 = call @matmul_integer(%c6_0, %c6_1, %c6_2, %c6_3) : (tensor<2x2x3xi8>, tensor<2x3x2xi8>, tensor<2xi8>, tensor<1xi8>) -> tensor<2x2x2xi32>
   %p6 = tensor.cast %r6 : tensor<2x2x2xi32> to tensor<*xi32>
   call @printMemrefI32(%p6) : (tensor<*xi32>) -> ()
+  %r8 = call @matmul_bytes(%c6_0, %c6_1) : (tensor<2x2x3xi8>, tensor<2x3x2xi8>) -> tensor<2x2x2xi32>
+  %p8 = tensor.cast %r8 : tensor<2x2x2xi32> to tensor<*xi32>
+  call @printMemrefI32(%p8) : (tensor<*xi32>) -> ()
   %c7_0 = arith.constant dense<[[11, 7, 3], [10, 6, 2], [9, 5, 1], [8, 4, 0]]> : tensor<4x3xi8>
   %u7_0 = builtin.unrealized_conversion_cast %c7_0 : tensor<4x3xi8> to tensor<4x3xui8>
   %c7_1 = arith.constant dense<[[1, 4], [2, 5], [3, 6]]> : tensor<3x2xi8>
@@ -189,6 +213,12 @@ func.func private @printMemrefI32(tensor<*xi32>)
 // EXEC-NEXT: [968,    430]],
 // EXEC-NEXT: {{\[\[}}1179,    -10797],
 // EXEC-NEXT: [9727,    -4099]]]
+// (A - 3)(B + 1):
+// EXEC: rank = 3 offset = 0 sizes = [2, 2, 2] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[\[}}988,    -2734],
+// EXEC-NEXT: [-131,    871]],
+// EXEC-NEXT: {{\[\[}}1179,    -10797],
+// EXEC-NEXT: [8796,    -3266]]]
 // MatMulInteger on ui8, ONNX test_matmulinteger data (inline in @main)
 // EXEC: rank = 2 offset = 0 sizes = [4, 2] strides = {{.*}} data =
 // EXEC-NEXT: {{\[\[}}-38,   -83],

@@ -255,6 +255,22 @@ matmulLikeTiles(linalg::GenericOp g, ArrayRef<int64_t> ranges, int64_t lanes) {
   SmallVector<int64_t> tiles(ranges.size(), 1);
   tiles[n] = channelBlock(ranges[n], lanes);
   tiles[m] = divisorAtMost(ranges[m], 8);
+  // Byte operands (a quantized MatMul of two activations, its zero points
+  // in the accumulator's start): the one reduction loop in steps of a
+  // multiple of 4, up to 64, so the tile's contraction is one VNNI can take
+  // (dyad-cpu-lower-vectors; by 1, it was a vpmulld per product).
+  bool bytes = llvm::all_of(g.getDpsInputOperands(), [](OpOperand *in) {
+    return getElementTypeOrSelf(in->get().getType()).isInteger(8);
+  });
+  if (bytes && g.getNumReductionLoops() == 1) {
+    for (auto [i, it] : llvm::enumerate(iters))
+      if (it == utils::IteratorType::reduction && ranges[i] % 4 == 0)
+        for (int64_t t = std::min<int64_t>(ranges[i], 64); t >= 4; t -= 4)
+          if (ranges[i] % t == 0) {
+            tiles[i] = t;
+            break;
+          }
+  }
   return tiles;
 }
 

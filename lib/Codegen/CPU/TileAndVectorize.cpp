@@ -30,6 +30,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -689,6 +691,43 @@ struct DyadCpuTileAndVectorizePass
       if (failed(v))
         continue;
       rewriter.replaceOp(op, v->replacements);
+    }
+    // A generic contraction of byte operands (a MatMul of two activations)
+    // vectorizes as an elementwise product and a multi-reduction: as a
+    // vector.contract (its broadcasts and transposes folded into the maps)
+    // it is one that dyad-cpu-lower-vectors takes to VNNI.
+    {
+      SmallVector<Operation *> reductions;
+      func.walk([&](vector::MultiDimReductionOp r) {
+        auto mul = r.getSource().getDefiningOp<arith::MulIOp>();
+        auto narrow = [](Value v) {
+          auto e = v.getDefiningOp<arith::ExtSIOp>();
+          return e && getElementTypeOrSelf(e.getIn().getType()).isInteger(8);
+        };
+        if (r.getKind() != vector::CombiningKind::ADD || !mul ||
+            !narrow(mul.getLhs()) || !narrow(mul.getRhs()))
+          return;
+        reductions.push_back(r);
+        // The operands' reads, whose broadcasts and transposes (in their
+        // permutation maps) become ops the contraction can fold.
+        for (Value v : {mul.getLhs(), mul.getRhs()}) {
+          auto ext = v.getDefiningOp<arith::ExtSIOp>();
+          reductions.push_back(ext);
+          if (auto read = ext.getIn().getDefiningOp<vector::TransferReadOp>())
+            reductions.push_back(read);
+        }
+      });
+      if (!reductions.empty()) {
+        RewritePatternSet contract(ctx);
+        vector::populateVectorTransferPermutationMapLoweringPatterns(contract);
+        // (The extensions after the broadcasts and transposes, which the
+        // contraction folds only when they are its operands.)
+        vector::populateSinkVectorOpsPatterns(contract);
+        vector::populateVectorReductionToContractPatterns(contract);
+        GreedyRewriteConfig config;
+        config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+        (void)applyOpPatternsGreedily(reductions, std::move(contract), config);
+      }
     }
     RewritePatternSet patterns(ctx);
     // Loop bounds from `tensor.dim` of the previous tile loop's result would
