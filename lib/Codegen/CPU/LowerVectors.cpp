@@ -19,6 +19,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -58,10 +59,9 @@ struct VectorAbsIToMax : OpRewritePattern<math::AbsIOp> {
 };
 
 /// arith.mulsi_extended / mului_extended on an n-D vector have no LLVM
-/// conversion in MLIR 22 either: the 2N-bit product of the extended
-/// operands, split. (LLVM selects the high half of a 32-bit one as vpmuldq /
-/// vpmuludq on the even and odd lanes: the requantization's high multiply,
-/// QuantToArith.cpp.)
+/// conversion in MLIR 22 either (the requantization's high multiply,
+/// QuantToArith.cpp): for i32 rows of a power-of-two length, highOfPairs;
+/// otherwise the 2N-bit product of the extended operands, split.
 template <typename MulOp, typename ExtOp>
 struct VectorMulExtendedToWide : OpRewritePattern<MulOp> {
   using OpRewritePattern<MulOp>::OpRewritePattern;
@@ -72,6 +72,14 @@ struct VectorMulExtendedToWide : OpRewritePattern<MulOp> {
       return failure();
     Location loc = op.getLoc();
     unsigned width = type.getElementTypeBitWidth();
+    int64_t inner = type.getRank() ? type.getShape().back() : 0;
+    if (width == 32 && inner >= 2 && llvm::isPowerOf2_64(inner)) {
+      // (The low half is the wrapping product.)
+      Value low =
+          arith::MulIOp::create(rewriter, loc, op.getLhs(), op.getRhs());
+      rewriter.replaceOp(op, {low, highOfPairs(rewriter, op)});
+      return success();
+    }
     auto wide =
         type.clone(IntegerType::get(rewriter.getContext(), 2 * width));
     Value p = arith::MulIOp::create(
@@ -86,6 +94,74 @@ struct VectorMulExtendedToWide : OpRewritePattern<MulOp> {
     Value low = arith::TruncIOp::create(rewriter, loc, type, p);
     rewriter.replaceOp(op, {low, high});
     return success();
+  }
+
+  /// The high halves of 32 x 32 -> 64 products, computed on the lanes as
+  /// i64 pairs: the even lanes extended in place, the odd ones shifted
+  /// down, one 64-bit product each (vpmuldq / vpmuludq read only the low
+  /// halves), the even products' high halves shifted down and the odd
+  /// ones' kept in place. The same as the extended product, but where the
+  /// factors are loads, LLVM folded the extensions into the loads
+  /// (vpmovsxdq) and multiplied in 8-lane halves.
+  /// Row by row (the innermost dim, a power of two: one register or a few):
+  /// a row of 7 x 8 lanes flattened would be 28 pairs, which LLVM splits
+  /// element by element.
+  static Value highOfPairs(PatternRewriter &rewriter, MulOp op) {
+    Location loc = op.getLoc();
+    auto type = cast<VectorType>(op.getType(0));
+    int64_t inner = type.getShape().back();
+    int64_t rows = type.getNumElements() / inner;
+    auto grid = VectorType::get({rows, inner}, rewriter.getI32Type());
+    Value a = vector::ShapeCastOp::create(rewriter, loc, grid, op.getLhs());
+    Value b = vector::ShapeCastOp::create(rewriter, loc, grid, op.getRhs());
+    Value r = ub::PoisonOp::create(rewriter, loc, grid);
+    for (int64_t i = 0; i < rows; ++i)
+      r = vector::InsertOp::create(
+          rewriter, loc,
+          highOfPairsRow(rewriter, loc,
+                         vector::ExtractOp::create(rewriter, loc, a, i),
+                         vector::ExtractOp::create(rewriter, loc, b, i)),
+          r, i);
+    return vector::ShapeCastOp::create(rewriter, loc, type, r);
+  }
+
+  static Value highOfPairsRow(PatternRewriter &rewriter, Location loc,
+                              Value lhs, Value rhs) {
+    constexpr bool isSigned = std::is_same_v<ExtOp, arith::ExtSIOp>;
+    auto type = cast<VectorType>(lhs.getType());
+    int64_t n = type.getNumElements();
+    auto i64 = rewriter.getI64Type();
+    auto flat = VectorType::get({n}, rewriter.getI32Type());
+    auto pairs = VectorType::get({n / 2}, i64);
+    auto splat = [&](uint64_t v) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(pairs, APInt(64, v)));
+    };
+    Value c32 = splat(32);
+    auto asPairs = [&](Value v) -> Value {
+      return vector::BitCastOp::create(
+          rewriter, loc, pairs,
+          vector::ShapeCastOp::create(rewriter, loc, flat, v));
+    };
+    auto even = [&](Value p) -> Value {
+      if (isSigned)
+        return arith::ShRSIOp::create(
+            rewriter, loc, arith::ShLIOp::create(rewriter, loc, p, c32), c32);
+      return arith::AndIOp::create(rewriter, loc, p, splat(0xffffffffu));
+    };
+    auto odd = [&](Value p) -> Value {
+      if (isSigned)
+        return arith::ShRSIOp::create(rewriter, loc, p, c32);
+      return arith::ShRUIOp::create(rewriter, loc, p, c32);
+    };
+    Value a = asPairs(lhs), b = asPairs(rhs);
+    Value pe = arith::MulIOp::create(rewriter, loc, even(a), even(b));
+    Value po = arith::MulIOp::create(rewriter, loc, odd(a), odd(b));
+    Value r = arith::OrIOp::create(
+        rewriter, loc, arith::ShRUIOp::create(rewriter, loc, pe, c32),
+        arith::AndIOp::create(rewriter, loc, po, splat(0xffffffff00000000ull)));
+    return vector::ShapeCastOp::create(
+        rewriter, loc, type, vector::BitCastOp::create(rewriter, loc, flat, r));
   }
 };
 

@@ -121,7 +121,9 @@ def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
     space. A value read by several packed kernels is flipped
     once. Weights whose values all fit in 4 bits (a layer
     quantized to 4 bits) become an i4 constant, which
-    `dyad-cpu-pack-nibbles` stores two per byte.
+    `dyad-cpu-pack-nibbles` stores two per byte. A depthwise convolution
+    reads its i8 filter itself instead of an i32 copy made before it (its
+    taps are then i16 values, for vpdpwssd in `dyad-cpu-lower-vectors`).
   }];
   let options = [
     Option<"vnniBits", "vnni-bits", "unsigned", /*default=*/"512",
@@ -273,7 +275,11 @@ def DyadCpuLowerVectors
     `vector.contract` through outer products to `vector.fma`,
     multi-reductions to reductions, and transfers to 1-D loads and stores.
     With `vnni-bits`, i8 x i8 -> i32 contractions go to vpdpbusd instead
-    (VnniContraction.cpp). With `byte-permutes`, a lookup in a constant
+    (VnniContraction.cpp), and `acc + a * b` of i32 lanes whose factors are
+    extensions of at most 16 bits (a depthwise tap) to vpdpwssd, b's high
+    halves cleared. An n-D `arith.mulsi_extended` / `mului_extended`, which
+    MLIR 22 converts to LLVM only in 1-D, is computed row by row on the
+    lanes as i64 pairs (vpmuldq / vpmuludq). With `byte-permutes`, a lookup in a constant
     256-entry table indexed by an int8 value whose entries are truncated to
     bytes (the integer GELU, ...) is two `vpermi2b` and a select per 64
     lanes instead of a gather (ByteLookup.cpp).
