@@ -560,6 +560,14 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
       return arith::ShRSIOp::create(b, l, rounded, c);
     };
     // + output zero point, clamp, narrow.
+    // v = x - input_zp, in `t` (i32 or i64).
+    auto centered = [&](OpBuilder &b, Location l, Value x, Type t) -> Value {
+      Value v = convertInt(b, l, x, t, !inSigned);
+      if (inZp)
+        v = arith::SubIOp::create(b, l, v,
+                                  arith::ConstantIntOp::create(b, l, t, inZp));
+      return v;
+    };
     auto finish = [&](OpBuilder &b, Location l, Value r) -> Value {
       auto cst = [&](int64_t v) {
         return arith::ConstantIntOp::create(b, l, i64, v).getResult();
@@ -618,9 +626,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
             auto cst = [&](int64_t v) {
               return arith::ConstantIntOp::create(b, l, i32, v).getResult();
             };
-            Value v = convertInt(b, l, a[0], i32, !inSigned);
-            if (inZp)
-              v = arith::SubIOp::create(b, l, v, cst(inZp));
+            Value v = centered(b, l, a[0], i32);
             Value bm = perCh ? a[1] : cst(fast->mult[0]);
             Value rnd = perCh ? a[2] : cst(fast->round[0]);
             Value c = perCh ? a[3] : cst(fast->shift[0]);
@@ -686,12 +692,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
       Value result = buildMapped(
           rewriter, loc, type, x, inputs, maps,
           [&](OpBuilder &b, Location l, ValueRange a) {
-            auto cst = [&](int64_t v) {
-              return arith::ConstantIntOp::create(b, l, i64, v).getResult();
-            };
-            Value v = convertInt(b, l, a[0], i64, !inSigned);
-            if (inZp)
-              v = arith::SubIOp::create(b, l, v, cst(inZp));
+            Value v = centered(b, l, a[0], i64);
             Value bm = arith::ExtSIOp::create(b, l, i64, a[1]);
             Value p = arith::MulIOp::create(b, l, v, bm);
             return finish(b, l, roundingShift(b, l, p, a[3], a[2]));
@@ -720,9 +721,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
           auto cst = [&](int64_t v) {
             return arith::ConstantIntOp::create(b, l, i64, v).getResult();
           };
-          Value v = convertInt(b, l, a[0], i64, !inSigned);
-          if (inZp)
-            v = arith::SubIOp::create(b, l, v, cst(inZp));
+          Value v = centered(b, l, a[0], i64);
           Value r;
           if (!perChannel && shift[0] >= 63) {
             r = cst(0);
