@@ -568,14 +568,19 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
                                   arith::ConstantIntOp::create(b, l, t, inZp));
       return v;
     };
+    // + output zero point, clamp, narrow; in r's type (i64, or i32 where
+    // r + output_zp fits: the clamp bounds are then taken to i32's range).
     auto finish = [&](OpBuilder &b, Location l, Value r) -> Value {
+      Type t = r.getType();
+      int64_t tmin = t.isInteger(32) ? INT32_MIN : INT64_MIN;
+      int64_t tmax = t.isInteger(32) ? INT32_MAX : INT64_MAX;
       auto cst = [&](int64_t v) {
-        return arith::ConstantIntOp::create(b, l, i64, v).getResult();
+        return arith::ConstantIntOp::create(b, l, t, v).getResult();
       };
       if (outZp)
         r = arith::AddIOp::create(b, l, r, cst(outZp));
-      r = arith::MaxSIOp::create(b, l, r, cst(lo));
-      r = arith::MinSIOp::create(b, l, r, cst(hi));
+      r = arith::MaxSIOp::create(b, l, r, cst(std::max(lo, tmin)));
+      r = arith::MinSIOp::create(b, l, r, cst(std::min(hi, tmax)));
       return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
     };
     // The 32-bit form. With b odd (trailing zeros of b taken out of c: the
@@ -618,8 +623,6 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
         AffineMap m = AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx));
         maps.append(vecs.size(), m);
       }
-      int64_t lo32 = std::max<int64_t>(lo, INT32_MIN);
-      int64_t hi32 = std::min<int64_t>(hi, INT32_MAX);
       Value result = buildMapped(
           rewriter, loc, type, x, inputs, maps,
           [&](OpBuilder &b, Location l, ValueRange a) {
@@ -655,11 +658,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
               r = flip(arith::ShRUIOp::create(
                   b, l, arith::AddIOp::create(b, l, h, rnd), c));
             }
-            if (outZp)
-              r = arith::AddIOp::create(b, l, r, cst(outZp));
-            r = arith::MaxSIOp::create(b, l, r, cst(lo32));
-            r = arith::MinSIOp::create(b, l, r, cst(hi32));
-            return convertInt(b, l, r, outElt, /*srcUnsigned=*/false);
+            return finish(b, l, r);
           });
       rewriter.replaceOp(op, result);
       return success();
