@@ -74,6 +74,15 @@ llvm::Expected<CPUTarget> dyad::resolveCPUTarget(const TargetOptions &options) {
     for (StringRef f : cpuFeatures)
       setFeature(t.features, f, true);
   }
+  // A tuning flag, not an instruction set (the runtime checks nothing for
+  // it): keep vpdpwssd whole. Without it LLVM's machine combiner splits
+  // each one whose accumulator chain it deems critical into vpmaddwd +
+  // vpaddd, which it did to the depthwise kernels' taps, whose chains are
+  // 9 long but 7 to 16 wide: one more uop per tap, those kernels 10-15%
+  // slower on Sapphire Rapids. Inert where no vpdpwssd is emitted; a
+  // --mattr of -fast-dpwssd (below) overrides it.
+  t.featureString += std::string(t.featureString.empty() ? "" : ",") +
+                     "+fast-dpwssd";
   // --mattr on top, with what each feature implies (-avx2 drops AVX-512 too).
   if (!options.features.empty()) {
     llvm::SmallVector<StringRef> items;
