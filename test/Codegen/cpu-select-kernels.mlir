@@ -85,13 +85,30 @@ func.func @matmul_generic(%x: tensor<?x16x64xf32>, %w: tensor<64x96xf32>, %acc: 
   return %0 : tensor<?x16x96xf32>
 }
 
-// 24 output channels: blocks of 8 (a power of two), not one vector of 24,
-// which LLVM would split into 16 + 8 with shuffles.
+// 24 output channels: not one vector of 24 (which LLVM splits into 16 + 8
+// with shuffles), nor blocks of 8 (every block on half registers): split
+// into channels [0, 16) in one full vector and [16, 24) in a half one
+// (dyad.cpu.split, the second part's tiles in dyad.cpu.split_tiles). With
+// 256-bit vectors 24 is 3 full ones: no split. A depthwise convolution's
+// channels split alike; an epilogue takes over its contraction's split.
 // AVX512-LABEL: func.func @channels_24(
-// AVX512: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.tiles = array<i64: 1, 1, 7, 8, 1, 1, 8>
-func.func @channels_24(%x: tensor<?x16x16x8xf32>, %w: tensor<3x3x8x24xf32>, %acc: tensor<?x14x14x24xf32>) -> tensor<?x14x14x24xf32> {
+// AVX512: dyad.cpu.kernel = "conv2d-nhwc", dyad.cpu.split = array<i64: 3, 16>, dyad.cpu.split_tiles = array<i64: 1, 1, 7, 8, 1, 1, 8>, dyad.cpu.tiles = array<i64: 1, 1, 7, 16, 1, 1, 8>
+// AVX512: dyad.cpu.kernel = "dwconv2d-nhwc", dyad.cpu.split = array<i64: 3, 16>, dyad.cpu.split_tiles = array<i64: 1, 1, 7, 8, 1, 1>, dyad.cpu.tiles = array<i64: 1, 1, 7, 16, 1, 1>
+// AVX512: dyad.cpu.fuse_producer, dyad.cpu.kernel = "dwconv2d-nhwc-epilogue", dyad.cpu.split = array<i64: 3, 16>, dyad.cpu.split_tiles = array<i64: 1, 1, 7, 8>, dyad.cpu.tiles = array<i64: 1, 1, 7, 16>
+// AVX2-LABEL: func.func @channels_24(
+// AVX2-NOT: dyad.cpu.split
+// AVX2: return
+func.func @channels_24(%x: tensor<?x16x16x8xf32>, %w: tensor<3x3x8x24xf32>, %acc: tensor<?x14x14x24xf32>,
+                       %dx: tensor<?x16x16x24xi32>, %dw: tensor<3x3x24xi32>, %dacc: tensor<?x14x14x24xi32>) -> (tensor<?x14x14x24xf32>, tensor<?x14x14x24xi32>) {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x16x16x8xf32>, tensor<3x3x8x24xf32>) outs(%acc : tensor<?x14x14x24xf32>) -> tensor<?x14x14x24xf32>
-  return %0 : tensor<?x14x14x24xf32>
+  %1 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%dx, %dw : tensor<?x16x16x24xi32>, tensor<3x3x24xi32>) outs(%dacc : tensor<?x14x14x24xi32>) -> tensor<?x14x14x24xi32>
+  %2 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1 : tensor<?x14x14x24xi32>) outs(%dacc : tensor<?x14x14x24xi32>) {
+  ^bb0(%in: i32, %o: i32):
+    %z = arith.constant 0 : i32
+    %m = arith.maxsi %in, %z : i32
+    linalg.yield %m : i32
+  } -> tensor<?x14x14x24xi32>
+  return %0, %2 : tensor<?x14x14x24xf32>, tensor<?x14x14x24xi32>
 }
 
 // An i8 GEMM: K in steps of a multiple of 4 (here 56 of 784), for vpdpbusd.

@@ -195,3 +195,41 @@ func.func @byte_contraction(%q: tensor<?x3x16x16xi8>, %k: tensor<?x3x16x16xi8>, 
   } -> tensor<?x3x16x16xi32>
   return %s : tensor<?x3x16x16xi32>
 }
+
+// -----
+
+// dyad.cpu.split: 24 channels as [0, 16) with the tiles and [16, 24) with
+// the split tiles, the epilogue and its depthwise convolution split
+// together, the bias broadcast of the accumulator init made per tile in
+// each part. The second part writes into its place in the first part's
+// result (in place after bufferization, no copy).
+// CHECK-LABEL: func.func @split(
+// CHECK:         %[[FIRST:.*]] = scf.forall {{.*}} -> (tensor<?x14x14x16xi32>)
+// CHECK:           vector.transfer_read {{.*}} : tensor<16xi32>, vector<1x1x7x16xi32>
+// CHECK:           arith.muli {{.*}} : vector<1x7x16xi32>
+// CHECK:           arith.maxsi {{.*}} : vector<1x1x7x16xi32>
+// CHECK:         %[[INS:.*]] = tensor.insert_slice %[[FIRST]] into %{{.*}}[0, 0, 0, 0] [%{{.*}}, 14, 14, 16]
+// CHECK:         %[[DEST:.*]] = tensor.extract_slice %[[INS]][0, 0, 0, 16] [%{{.*}}, 14, 14, 8]
+// CHECK:         %[[SECOND:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[DEST]]) -> (tensor<?x14x14x8xi32>)
+// CHECK:           vector.transfer_read {{.*}} : tensor<8xi32>, vector<1x1x7x8xi32>
+// CHECK:           arith.muli {{.*}} : vector<1x7x8xi32>
+// CHECK:           arith.maxsi {{.*}} : vector<1x1x7x8xi32>
+// CHECK:         tensor.insert_slice %[[SECOND]] into %[[INS]][0, 0, 0, 16] [%{{.*}}, 14, 14, 8]
+// CHECK-NOT:     linalg.
+func.func @split(%x: tensor<?x16x16x24xi32>, %w: tensor<3x3x24xi32>, %bias: tensor<24xi32>, %out: tensor<?x14x14x24xi32>) -> tensor<?x14x14x24xi32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x16x16x24xi32>
+  %e = tensor.empty(%n) : tensor<?x14x14x24xi32>
+  %init = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<24xi32>) outs(%e : tensor<?x14x14x24xi32>) {
+  ^bb0(%b: i32, %o: i32):
+    linalg.yield %b : i32
+  } -> tensor<?x14x14x24xi32>
+  %1 = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>, dyad.cpu.kernel = "dwconv2d-nhwc", dyad.cpu.split = array<i64: 3, 16>, dyad.cpu.split_tiles = array<i64: 1, 1, 7, 8, 1, 1>, dyad.cpu.tiles = array<i64: 1, 1, 7, 16, 1, 1>} ins(%x, %w : tensor<?x16x16x24xi32>, tensor<3x3x24xi32>) outs(%init : tensor<?x14x14x24xi32>) -> tensor<?x14x14x24xi32>
+  %2 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"], dyad.cpu.fuse_producer, dyad.cpu.kernel = "dwconv2d-nhwc-epilogue", dyad.cpu.split = array<i64: 3, 16>, dyad.cpu.split_tiles = array<i64: 1, 1, 7, 8>, dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 7, 16>} ins(%1 : tensor<?x14x14x24xi32>) outs(%out : tensor<?x14x14x24xi32>) {
+  ^bb0(%in: i32, %o: i32):
+    %z = arith.constant 0 : i32
+    %m = arith.maxsi %in, %z : i32
+    linalg.yield %m : i32
+  } -> tensor<?x14x14x24xi32>
+  return %2 : tensor<?x14x14x24xi32>
+}

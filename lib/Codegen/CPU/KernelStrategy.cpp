@@ -99,6 +99,31 @@ static int64_t channelBlock(int64_t n, int64_t lanes) {
 static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
                                                unsigned vectorBits, bool amx);
 
+/// The tiles of a kernel whose output channels are loop `loop` (tiled by a
+/// channel block: `tilesFor(block)` gives the tiles), split in two where
+/// the channels are more than a vector's lanes but not a multiple of them
+/// (24 = 16 + 8 on AVX-512): one part in blocks of full vectors, the rest
+/// in one narrower block. Tiled by 8 instead, every block, epilogue
+/// included, ran on half registers: 3 of them per pixel, not 2.
+static void
+splitChannels(KernelChoice &k, ArrayRef<int64_t> ranges, unsigned loop,
+              int64_t lanes,
+              llvm::function_ref<SmallVector<int64_t>(int64_t)> tilesFor) {
+  int64_t n = ranges[loop];
+  int64_t block = channelBlock(n, lanes);
+  if (!ShapedType::isDynamic(n) && block < lanes && n > lanes) {
+    int64_t point = n / lanes * lanes;
+    int64_t rest = channelBlock(n - point, lanes);
+    if ((n - point) % rest == 0 && rest >= 4) {
+      k.tiles = tilesFor(channelBlock(point, lanes));
+      k.split = {int64_t(loop), point};
+      k.splitTiles = tilesFor(rest);
+      return;
+    }
+  }
+  k.tiles = tilesFor(block);
+}
+
 /// The widest integer or float scalar an op's body computes (its block
 /// arguments and the results of its operations).
 static unsigned widestBodyBits(linalg::GenericOp g) {
@@ -422,13 +447,15 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   if (vnniConv) {
     // (n, oh, ow, f, kh, kw, cb, ci): 8 pixels x 2 vectors of output
     // channels, up to 64 input channels (16 steps of 4) per reduction step.
-    // (Output channels in blocks of 8 only, as 24: one 256-bit vector of
-    // them; 3 made the epilogue's vectors of 24 x i64 that LLVM splits
-    // element by element.)
-    int64_t tf = channelBlock(ranges[3], lanes);
-    int64_t tw = widthTile(ranges[2], tf > lanes ? 8 : 12);
+    // (Output channels in blocks of 8 only, as 24, are split: splitChannels.
+    // A block of 24 made the epilogue's vectors of 24 lanes that LLVM
+    // splits element by element.)
     k.kernel = "conv2d-nhwc-vnni";
-    k.tiles = {1, 1, tw, tf, 1, 1, stepTile(ranges[6]), 0};
+    int64_t steps = stepTile(ranges[6]);
+    splitChannels(k, ranges, 3, lanes, [&](int64_t tf) {
+      return SmallVector<int64_t>{1, 1, widthTile(ranges[2], tf > lanes ? 8 : 12),
+                                  tf, 1, 1, steps, 0};
+    });
     return k;
   }
   if (vnniGemm) {
@@ -459,23 +486,25 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   }
   if (isa<linalg::Conv2DNhwcHwcfOp>(raw)) {
     // (n, oh, ow, f, kh, kw, c)
-    int64_t tf = channelBlock(ranges[3], lanes);
-    int64_t tw = widthTile(ranges[2], tf > lanes ? 8 : 12);
     int64_t tc = divisorAtMost(ranges[6], 64);
     k.kernel = "conv2d-nhwc";
-    k.tiles = {1, 1, tw, tf, 1, 1, tc};
+    splitChannels(k, ranges, 3, lanes, [&](int64_t tf) {
+      return SmallVector<int64_t>{1, 1, widthTile(ranges[2], tf > lanes ? 8 : 12),
+                                  tf, 1, 1, tc};
+    });
     return k;
   }
   if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
           linalg::PoolingNhwcSumOp>(raw)) {
     // (n, oh, ow, c, kh, kw)
-    int64_t tc = channelBlock(ranges[3], lanes);
-    if (tc == 2 * lanes && ranges[3] % (4 * lanes) == 0)
-      tc = 4 * lanes;
     int64_t tw = widthTile(ranges[2], 8);
     k.kernel = isa<linalg::DepthwiseConv2DNhwcHwcOp>(raw) ? "dwconv2d-nhwc"
                                                           : "pool2d-nhwc";
-    k.tiles = {1, 1, tw, tc, 1, 1};
+    splitChannels(k, ranges, 3, lanes, [&](int64_t tc) {
+      if (tc == 2 * lanes && ranges[3] % (4 * lanes) == 0)
+        tc = 4 * lanes;
+      return SmallVector<int64_t>{1, 1, tw, tc, 1, 1};
+    });
     return k;
   }
   if (isa<linalg::MatmulOp>(raw) || isa<linalg::BatchMatmulOp>(raw)) {
@@ -604,6 +633,18 @@ static void chooseEpilogue(linalg::LinalgOp op, Builder &b) {
       return;
   consumer->setAttr(kTilesAttr,
                     b.getDenseI64ArrayAttr(tiles.asArrayRef().take_front(rank)));
+  // A split contraction is split with its epilogue (the same loop: the
+  // parallel loops come first in both); it keeps its own second tiles for
+  // its reduction loops.
+  consumer->removeAttr(kSplitAttr);
+  consumer->removeAttr(kSplitTilesAttr);
+  if (Attribute split = op->getAttr(kSplitAttr)) {
+    auto splitTiles = op->getAttrOfType<DenseI64ArrayAttr>(kSplitTilesAttr);
+    consumer->setAttr(kSplitAttr, split);
+    consumer->setAttr(kSplitTilesAttr,
+                      b.getDenseI64ArrayAttr(
+                          splitTiles.asArrayRef().take_front(rank)));
+  }
   consumer->setAttr(kKernelAttr,
                     b.getStringAttr(kernel.getValue() + "-epilogue"));
   consumer->setAttr(kFuseProducerAttr, b.getUnitAttr());
@@ -655,6 +696,10 @@ struct DyadCpuSelectKernelsPass
       op->setAttr(kTilesAttr, b.getDenseI64ArrayAttr(k->tiles));
       if (!k->threadLoops.empty())
         op->setAttr(kThreadsAttr, b.getDenseI64ArrayAttr(k->threadLoops));
+      if (!k->split.empty()) {
+        op->setAttr(kSplitAttr, b.getDenseI64ArrayAttr(k->split));
+        op->setAttr(kSplitTilesAttr, b.getDenseI64ArrayAttr(k->splitTiles));
+      }
     });
     if (fuseEpilogues)
       getOperation().walk([&](linalg::LinalgOp op) {

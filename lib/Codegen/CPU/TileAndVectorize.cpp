@@ -375,6 +375,135 @@ static LogicalResult tileRowBlocks(RewriterBase &rewriter, linalg::MatmulOp op,
   return success();
 }
 
+/// The part [offset, offset + size) of loop `loop` of `op`'s iteration
+/// space (the other loops whole), as a tiled copy of `op` on slices of its
+/// operands (TilingInterface); `offsets` and `sizes` get the part's box.
+static FailureOr<TilingResult> part(RewriterBase &rewriter, TilingInterface op,
+                                    int64_t loop, int64_t offset, int64_t size,
+                                    SmallVector<OpFoldResult> &offsets,
+                                    SmallVector<OpFoldResult> &sizes) {
+  offsets.clear();
+  sizes.clear();
+  for (auto [i, r] : llvm::enumerate(op.getIterationDomain(rewriter))) {
+    bool split = int64_t(i) == loop;
+    offsets.push_back(split ? rewriter.getIndexAttr(offset) : r.offset);
+    sizes.push_back(split ? rewriter.getIndexAttr(size) : r.size);
+  }
+  return op.getTiledImplementation(rewriter, offsets, sizes);
+}
+
+/// Applies `dyad.cpu.split` (KernelStrategy.h) to `op`, an epilogue (its
+/// contraction split with it: each part of the epilogue reads the same part
+/// of the contraction, whose accumulator init, a bias broadcast or a fill,
+/// is made for that part too) or a kernel on its own. The parts are
+/// written into `op`'s destination with tensor.insert_slice and carry the
+/// usual attributes, with their own tiles, for the steps below.
+static LogicalResult splitOp(RewriterBase &rewriter, linalg::LinalgOp op) {
+  auto split = op->getAttrOfType<DenseI64ArrayAttr>(kSplitAttr);
+  auto splitTiles = op->getAttrOfType<DenseI64ArrayAttr>(kSplitTilesAttr);
+  op->removeAttr(kSplitAttr);
+  op->removeAttr(kSplitTilesAttr);
+  if (!split || split.size() != 2 || !splitTiles || op->getNumResults() != 1)
+    return failure();
+  int64_t loop = split[0], point = split[1];
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (loop < 0 || loop >= int64_t(ranges.size()) ||
+      ShapedType::isDynamic(ranges[loop]) || point <= 0 ||
+      point >= ranges[loop])
+    return failure();
+  // The contraction an epilogue takes in.
+  linalg::LinalgOp producer;
+  if (op->hasAttr(kFuseProducerAttr))
+    for (Value in : op.getDpsInputs())
+      if (auto p = in.getDefiningOp<linalg::LinalgOp>();
+          p && isContractionKernel(p) && p->hasAttr(kSplitAttr) &&
+          p->getResult(0).hasOneUse())
+        producer = p;
+  SmallVector<int64_t> producerSplitTiles;
+  if (producer) {
+    if (auto t = producer->getAttrOfType<DenseI64ArrayAttr>(kSplitTilesAttr))
+      producerSplitTiles.assign(t.asArrayRef().begin(), t.asArrayRef().end());
+    producer->removeAttr(kSplitAttr);
+    producer->removeAttr(kSplitTilesAttr);
+    if (producerSplitTiles.size() != producer.getNumLoops())
+      return failure();
+  }
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value result = op.getDpsInitOperand(0)->get();
+  for (auto [offset, size] : {std::pair<int64_t, int64_t>(0, point),
+                              {point, ranges[loop] - point}}) {
+    bool second = offset > 0;
+    // The contraction's part first: the epilogue's part reads it.
+    linalg::LinalgOp tiledProducer;
+    if (producer) {
+      SmallVector<OpFoldResult> pOffsets, pSizes;
+      FailureOr<TilingResult> c = part(
+          rewriter, cast<TilingInterface>(producer.getOperation()), loop,
+          offset, size, pOffsets, pSizes);
+      if (failed(c) || c->tiledOps.size() != 1)
+        return failure();
+      tiledProducer = cast<linalg::LinalgOp>(c->tiledOps.front());
+      if (second)
+        tiledProducer->setAttr(kTilesAttr,
+                               rewriter.getDenseI64ArrayAttr(producerSplitTiles));
+      // The accumulator init's producer, for this part only (the epilogue's
+      // loops take it in, tile by tile).
+      OpOperand *init = tiledProducer.getDpsInitOperand(0);
+      if (auto s = init->get().getDefiningOp<tensor::ExtractSliceOp>()) {
+        auto maker = s.getSource().getDefiningOp<TilingInterface>();
+        if (maker && isa<linalg::LinalgOp>(maker.getOperation())) {
+          OpBuilder::InsertionGuard guard(rewriter);
+          rewriter.setInsertionPoint(tiledProducer);
+          FailureOr<TilingResult> t = maker.generateResultTileValue(
+              rewriter, cast<OpResult>(s.getSource()).getResultNumber(),
+              s.getMixedOffsets(), s.getMixedSizes());
+          if (succeeded(t) && t->tiledValues.size() == 1)
+            init->set(t->tiledValues.front());
+        }
+      }
+    }
+    SmallVector<OpFoldResult> offsets, sizes;
+    FailureOr<TilingResult> e = part(
+        rewriter, cast<TilingInterface>(op.getOperation()), loop, offset,
+        size, offsets, sizes);
+    if (failed(e) || e->tiledOps.size() != 1)
+      return failure();
+    Operation *tiled = e->tiledOps.front();
+    if (second)
+      tiled->setAttr(kTilesAttr, splitTiles);
+    if (producer)
+      for (OpOperand &o : tiled->getOpOperands())
+        if (auto s = o.get().getDefiningOp<tensor::ExtractSliceOp>();
+            s && s.getSource() == producer->getResult(0))
+          o.set(tiledProducer->getResult(0));
+    SmallVector<OpFoldResult> resultOffsets, resultSizes;
+    if (failed(cast<TilingInterface>(op.getOperation())
+                   .getResultTilePosition(rewriter, 0, offsets, sizes,
+                                          resultOffsets, resultSizes)))
+      return failure();
+    SmallVector<OpFoldResult> strides(resultOffsets.size(),
+                                      rewriter.getIndexAttr(1));
+    // Each part writes into its place in the result so far (the first
+    // part's into the destination's), which bufferizes in place: a part
+    // given a fresh tensor was copied into the result after.
+    if (second) {
+      auto linalgTiled = cast<linalg::LinalgOp>(tiled);
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPoint(tiled);
+      linalgTiled.getDpsInitOperand(0)->set(tensor::ExtractSliceOp::create(
+          rewriter, loc, result, resultOffsets, resultSizes, strides));
+    }
+    result = tensor::InsertSliceOp::create(rewriter, loc, e->tiledValues[0],
+                                           result, resultOffsets, resultSizes,
+                                           strides);
+  }
+  rewriter.replaceOp(op, result);
+  if (producer && producer->use_empty())
+    rewriter.eraseOp(producer);
+  return success();
+}
+
 namespace {
 struct DyadCpuTileAndVectorizePass
     : dyad::impl::DyadCpuTileAndVectorizeBase<DyadCpuTileAndVectorizePass> {
@@ -382,6 +511,19 @@ struct DyadCpuTileAndVectorizePass
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
     IRRewriter rewriter(ctx);
+
+    // 0. Split the ops the strategy split (epilogues with their
+    // contractions first).
+    for (bool epilogue : {true, false}) {
+      SmallVector<linalg::LinalgOp> splits;
+      func.walk([&](linalg::LinalgOp op) {
+        if (op->hasAttr(kSplitAttr) &&
+            op->hasAttr(kFuseProducerAttr) == epilogue)
+          splits.push_back(op);
+      });
+      for (linalg::LinalgOp op : splits)
+        (void)splitOp(rewriter, op);
+    }
 
     // 1. Tile. Epilogues first: their loops take in their contraction.
     SmallVector<linalg::LinalgOp> epilogues;
@@ -763,6 +905,17 @@ struct DyadCpuTileAndVectorizePass
     func.walk([&](tensor::InsertSliceOp ins) {
       auto fill = ins.getDest().getDefiningOp<linalg::FillOp>();
       Operation *src = ins.getSource().getDefiningOp();
+      // A source assembled from parts (splitOp: parts inserted one by one
+      // into a destination) is produced from that destination on: the
+      // padded tensor must come before it.
+      bool parts = false;
+      while (auto part = dyn_cast_if_present<tensor::InsertSliceOp>(src)) {
+        Operation *dest = part.getDest().getDefiningOp();
+        if (!dest || dest->getBlock() != part->getBlock())
+          break;
+        src = dest;
+        parts = true;
+      }
       auto empty = fill ? fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>()
                         : tensor::EmptyOp();
       if (!fill || !empty || !src || !fill->hasOneUse() ||
@@ -796,6 +949,20 @@ struct DyadCpuTileAndVectorizePass
           b, empty.getLoc(), empty.getType(), empty.getDynamicSizes());
       empty.replaceAllUsesWith(alloc.getResult());
       empty.erase();
+      // The parts' destination, a fresh tensor, is the padded tensor's
+      // interior from the start. (Left to empty-tensor elimination, the
+      // first part's destination was folded into a tensor of its own
+      // before, and copied.)
+      auto root = dyn_cast<tensor::EmptyOp>(src);
+      if (parts && root && root.getType() == ins.getSourceType() &&
+          fill->isBeforeInBlock(root)) {
+        b.setInsertionPoint(root);
+        Value interior = tensor::ExtractSliceOp::create(
+            b, root.getLoc(), ins.getSourceType(), fill.getResult(0),
+            ins.getMixedOffsets(), ins.getMixedSizes(), ins.getMixedStrides());
+        root.replaceAllUsesWith(interior);
+        root.erase();
+      }
     });
   }
 };

@@ -21,6 +21,13 @@ inline constexpr llvm::StringLiteral kThreadsAttr = "dyad.cpu.threads";
 /// tile inside its loops, so the accumulators never go through memory.
 inline constexpr llvm::StringLiteral kFuseProducerAttr =
     "dyad.cpu.fuse_producer";
+/// [loop, point]: the op is computed as two ops, the loop's iterations
+/// [0, point) with `dyad.cpu.tiles` and [point, end) with
+/// `dyad.cpu.split_tiles` (24 channels as 16 + 8: one full vector register
+/// and a half one, where a tile of 8 made all three halves). On an
+/// epilogue, its contraction is split with it.
+inline constexpr llvm::StringLiteral kSplitAttr = "dyad.cpu.split";
+inline constexpr llvm::StringLiteral kSplitTilesAttr = "dyad.cpu.split_tiles";
 
 struct KernelChoice {
   /// Kernel family: conv2d-nhwc(-vnni), dwconv2d-nhwc, pool2d-nhwc, matmul,
@@ -34,6 +41,10 @@ struct KernelChoice {
   /// tile, at most two; empty when the op is too small to be worth a
   /// parallel region.
   llvm::SmallVector<int64_t> threadLoops;
+  /// A split of the op in two along one loop (kSplitAttr): {loop, point},
+  /// and the second part's tiles; empty when the op is not split.
+  llvm::SmallVector<int64_t> split;
+  llvm::SmallVector<int64_t> splitTiles;
 };
 
 /// Whether the linalg op owning `operand` reads each of its values once per
