@@ -27,8 +27,13 @@
 // NOAMX-LABEL: func.func @gemm
 // NOAMX: dyad.cpu.kernel = "matmul-vnni"
 
+// The accumulator's start (7 here, a bias per column in a model) goes to
+// the epilogue, added to the sums: the tiles start from tilezero, not from
+// a tile load of the start value just stored by vector stores.
 // LLVM-LABEL: llvm.func @gemm(
 // LLVM:          omp.parallel
+// LLVM-COUNT-4:  llvm.call_intrinsic "llvm.x86.tilezero.internal"
+// LLVM-NOT:      llvm.x86.tdpbusd
 // LLVM-COUNT-16: llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
 // LLVM-NOT:      llvm.x86.tdpbusd
 // LLVM-COUNT-4:  llvm.call_intrinsic "llvm.x86.tilestored64.internal"
@@ -119,6 +124,38 @@ func.func @not_a_tile(%a: memref<8x96xi8>, %w: memref<24x64xi8>, %s: memref<4xi8
   }
   return
 }
+// An accumulator of zeros made for the tile alone (the fill marked
+// dyad.cpu.amx_zero_init right before it): tilezero, the fill gone. An
+// unmarked fill is an init like any other: loaded.
+// LOWER-LABEL: func.func @zero_init(
+// LOWER-NOT:     linalg.fill
+// LOWER:         amx.tile_zero : !amx.tile<16x16xi32>
+// LOWER-NOT:     amx.tile_load %{{.*}} : memref<16x16xi32>
+// LOWER:         amx.tile_store
+// LOWER:         linalg.fill
+// LOWER:         amx.tile_load %{{.*}} : memref<16x16xi32>
+func.func @zero_init(%a: memref<16x96xi8, strided<[96, 1], offset: ?>>, %w: memref<24x64xi8, strided<[128, 1], offset: ?>>, %s: memref<4xi8>, %c: memref<16x16xi32>) {
+  %z = arith.constant 0 : i32
+  linalg.fill {dyad.cpu.amx_zero_init} ins(%z : i32) outs(%c : memref<16x16xi32>)
+  linalg.generic {indexing_maps = [#a, #w, #s, #c], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%a, %w, %s : memref<16x96xi8, strided<[96, 1], offset: ?>>, memref<24x64xi8, strided<[128, 1], offset: ?>>, memref<4xi8>) outs(%c : memref<16x16xi32>) attrs = {dyad.cpu.kernel = "matmul-amx"} {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  }
+  linalg.fill ins(%z : i32) outs(%c : memref<16x16xi32>)
+  linalg.generic {indexing_maps = [#a, #w, #s, #c], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%a, %w, %s : memref<16x96xi8, strided<[96, 1], offset: ?>>, memref<24x64xi8, strided<[128, 1], offset: ?>>, memref<4xi8>) outs(%c : memref<16x16xi32>) attrs = {dyad.cpu.kernel = "matmul-amx"} {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
 
 // -----
 
@@ -131,10 +168,17 @@ func.func @not_a_tile(%a: memref<8x96xi8>, %w: memref<24x64xi8>, %s: memref<4xi8
 // THREADS:         scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (16)
 // THREADS:           %[[ROWS:.*]] = affine.min
 // THREADS:           %[[FULL:.*]] = arith.cmpi eq, %[[ROWS]], %c16
+// The accumulators start at zero (the 7 is added in the epilogue): a fill
+// of the AMX tile's own (tilezero after bufferization, below), and zeros
+// written for the VNNI rows in the else branch only.
 // THREADS:           scf.if %[[FULL]]
-// THREADS:             linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x256xi8>, tensor<64x256xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<16x64xi32>) attrs =  {dyad.cpu.kernel = "matmul-amx"}
+// THREADS:             %[[ZEROS:.*]] = linalg.fill {dyad.cpu.amx_zero_init} ins(%c0_i32 : i32) outs(%{{.*}} : tensor<16x64xi32>)
+// THREADS:             linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<16x256xi8>, tensor<64x256xi8>, tensor<4xi8>) outs(%[[ZEROS]] : tensor<16x64xi32>) attrs =  {dyad.cpu.amx_zero_init, dyad.cpu.kernel = "matmul-amx"}
 // THREADS:           } else {
+// THREADS:             vector.transfer_write %{{.*}} : vector<1x64xi32>
 // THREADS:             vector.contract {{.*}} into vector<8x32xi32>
+// THREADS:           %[[START:.*]] = vector.transfer_read %{{.*}}[]{{.*}} : tensor<i32>, vector<1x64xi32>
+// THREADS:           arith.addi %{{.*}}, %[[START]] : vector<1x64xi32>
 // THREADS-NOT:       scf.if
 // THREADS:           scf.forall.in_parallel
 func.func @gemm_threads(%x: tensor<?x256xi8>) -> tensor<?x64xi8> {

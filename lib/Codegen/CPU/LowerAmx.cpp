@@ -8,7 +8,9 @@
 // the same unsigned bytes (x xor 0x80) in plain rows. So a 16-row tile of
 // the packed GEMM needs no data movement of its own:
 //
-//   acc = tile_load C                 (the bias, written by the fused init)
+//   acc = tile_load C                 (the bias, written by the fused init;
+//                                      tilezero where the init is zeros and
+//                                      the epilogue adds the bias)
 //   for each 64 of K:  acc = tdpbusd(tile_load A[:, k], tile_load W[k/4, :])
 //   tile_store C, acc                 (read by the vectorized epilogue)
 //
@@ -25,6 +27,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Matchers.h"
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADCPULOWERAMX
@@ -71,6 +74,13 @@ LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   if (!rowsContiguous(a) || !rowsContiguous(w) || !rowsContiguous(acc) ||
       !getElementTypeOrSelf(w.getType()).isInteger(8))
     return failure();
+  // An init of zeros made for this tile alone (a fill marked
+  // kAmxZeroInitAttr right before it) is tilezero: no stores, and no tile
+  // load waiting for them.
+  auto fill = dyn_cast_or_null<linalg::FillOp>(g->getPrevNode());
+  bool zeroInit = fill && fill->hasAttr(kAmxZeroInitAttr) &&
+                  fill.getOutputs()[0] == acc &&
+                  matchPattern(fill.getInputs()[0], m_Zero());
   Location loc = g.getLoc();
   b.setInsertionPoint(g);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
@@ -82,8 +92,10 @@ LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   int64_t blocks = r[1] / kTileRows;
   SmallVector<Value> c;
   for (int64_t j = 0; j < blocks; ++j)
-    c.push_back(amx::TileLoadOp::create(b, loc, accType, acc,
-                                        ValueRange{zero, index(16 * j)}));
+    c.push_back(zeroInit ? Value(amx::TileZeroOp::create(b, loc, accType))
+                         : Value(amx::TileLoadOp::create(
+                               b, loc, accType, acc,
+                               ValueRange{zero, index(16 * j)})));
   int64_t depth = 4 * r[2];
   for (int64_t k = 0; k < depth; k += kTileBytes) {
     int64_t bytes = std::min(kTileBytes, depth - k);
@@ -102,6 +114,8 @@ LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
     amx::TileStoreOp::create(b, loc, acc, ValueRange{zero, index(16 * j)},
                              c[j]);
   g.erase();
+  if (zeroInit)
+    fill.erase();
   return success();
 }
 

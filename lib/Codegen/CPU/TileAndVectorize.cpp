@@ -504,6 +504,172 @@ static LogicalResult splitOp(RewriterBase &rewriter, linalg::LinalgOp op) {
   return success();
 }
 
+/// The 1-D tensor a generic spreads along the last dim of its result
+/// (init[..., n] = bias[n], identity output), or null.
+static Value broadcastRow(Value v) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() || !v.hasOneUse())
+    return {};
+  unsigned rank = g.getNumLoops();
+  MLIRContext *ctx = g.getContext();
+  if (g.getIndexingMapsArray()[0] !=
+          AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)) ||
+      !g.getIndexingMapsArray()[1].isIdentity())
+    return {};
+  Block &body = g.getRegion().front();
+  if (body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return {};
+  return g.getDpsInputOperand(0)->get();
+}
+
+/// An AMX GEMM taken into `epilogue` whose accumulator starts at a bias
+/// broadcast starts at zero instead (dyad-cpu-lower-amx: tilezero), and
+/// the epilogue adds the bias to the sums: (0 + sum) + bias wraps to the
+/// same i32 as bias + sum. The bias otherwise went through memory for
+/// every tile: vector stores, then a tile load waiting for them.
+static void biasIntoEpilogue(RewriterBase &rewriter,
+                             linalg::GenericOp epilogue) {
+  unsigned rank = epilogue.getNumLoops();
+  if (epilogue.getNumDpsInits() != 1 || rank < 1)
+    return;
+  for (OpOperand *in : epilogue.getDpsInputOperands()) {
+    auto gemm = in->get().getDefiningOp<linalg::GenericOp>();
+    if (!gemm || !hasKernel(gemm, "matmul-amx") ||
+        !gemm->getResult(0).hasOneUse() ||
+        !epilogue.getMatchingIndexingMap(in).isIdentity())
+      continue;
+    OpOperand *init = gemm.getDpsInitOperand(0);
+    // A bias per column (a broadcast 1-D tensor), or one for all (a fill).
+    Value bias = broadcastRow(init->get()), scalar;
+    if (init->get().hasOneUse()) {
+      if (auto fill = init->get().getDefiningOp<linalg::FillOp>())
+        scalar = fill.getInputs()[0];
+      // A fill written as a generic: no inputs, yielding a value from
+      // outside its body.
+      if (auto g = init->get().getDefiningOp<linalg::GenericOp>();
+          g && g.getNumDpsInputs() == 0 && g.getNumDpsInits() == 1 &&
+          g.getNumParallelLoops() == g.getNumLoops() &&
+          g.getIndexingMapsArray()[0].isIdentity()) {
+        Value y = g.getRegion().front().getTerminator()->getOperand(0);
+        if (!g.getRegion().isAncestor(y.getParentRegion()))
+          scalar = y;
+      }
+    }
+    if (!bias && !scalar)
+      return;
+    Location loc = epilogue.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    // The accumulator: zeros.
+    auto maker = cast<DestinationStyleOpInterface>(init->get().getDefiningOp());
+    rewriter.setInsertionPoint(gemm);
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getZeroAttr(getElementTypeOrSelf(init->get())));
+    Value zeros = linalg::FillOp::create(rewriter, loc, zero,
+                                         maker.getDpsInits()[0])
+                      .getResult(0);
+    rewriter.modifyOpInPlace(gemm, [&] {
+      init->set(zeros);
+      gemm->setAttr(kAmxZeroInitAttr, rewriter.getUnitAttr());
+    });
+    rewriter.eraseOp(maker);
+    if (scalar && matchPattern(scalar, m_Zero()))
+      return;
+    // The epilogue: one more input, the bias along its last loop, added to
+    // the GEMM's sum before the body uses it.
+    unsigned index = in->getOperandNumber();
+    SmallVector<Value> inputs(epilogue.getDpsInputs());
+    SmallVector<AffineMap> maps;
+    for (OpOperand *i : epilogue.getDpsInputOperands())
+      maps.push_back(epilogue.getMatchingIndexingMap(i));
+    // The bias as one more input: along the last loop, or a scalar (a 0-d
+    // tensor of the fill's value).
+    if (bias) {
+      inputs.push_back(bias);
+      maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)));
+    } else {
+      inputs.push_back(tensor::FromElementsOp::create(
+          rewriter, loc, RankedTensorType::get({}, scalar.getType()), scalar));
+      maps.push_back(AffineMap::get(rank, 0, ctx));
+    }
+    maps.push_back(epilogue.getMatchingIndexingMap(epilogue.getDpsInitOperand(0)));
+    rewriter.setInsertionPoint(epilogue);
+    unsigned numIn = epilogue.getNumDpsInputs();
+    auto added = linalg::GenericOp::create(
+        rewriter, loc, epilogue.getResultTypes(), inputs,
+        epilogue.getDpsInits(), maps, epilogue.getIteratorTypesArray(),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Block &old = epilogue.getRegion().front();
+          IRMapping map;
+          for (unsigned i = 0; i < numIn; ++i)
+            map.map(old.getArgument(i), args[i]);
+          map.map(old.getArgument(index),
+                  arith::AddIOp::create(b, l, args[index], args[numIn])
+                      .getResult());
+          map.map(old.getArgument(numIn), args[numIn + 1]);
+          for (Operation &op : old)
+            b.clone(op, map);
+        });
+    added->setDiscardableAttrs(epilogue->getDiscardableAttrDictionary());
+    rewriter.replaceOp(epilogue, added->getResults());
+    return;
+  }
+}
+
+/// `amx` and `vnni` (splitStaticRows: the then and else branches) share an
+/// accumulator init of zeros (biasIntoEpilogue), computed before their
+/// scf.if. The zeros are made in the else branch only, for the VNNI rows;
+/// the AMX tile gets a linalg.fill of its own, which dyad-cpu-lower-amx
+/// replaces with tilezero (kAmxZeroInitAttr). (Before the branch, LLVM
+/// made the zeros a memset call, after which the tile configuration was
+/// loaded again for every tile.)
+static void zeroInitOnlyForVnni(RewriterBase &rewriter, linalg::LinalgOp amx,
+                                linalg::LinalgOp vnni) {
+  auto cast = amx.getDpsInitOperand(0)->get().getDefiningOp<tensor::CastOp>();
+  auto branch = dyn_cast<scf::IfOp>(amx->getParentOp());
+  if (!cast || !branch || vnni->getParentOp() != branch)
+    return;
+  Value zeros = cast.getSource();
+  Operation *maker = zeros.getDefiningOp();
+  if (!maker || maker->getBlock() != branch->getBlock() ||
+      maker->getNumResults() != 1)
+    return;
+  // The tensor the zeros were written into.
+  Value empty;
+  if (auto loop = dyn_cast<scf::ForOp>(maker); loop && loop.getNumResults() == 1)
+    empty = loop.getInitArgs()[0];
+  else if (auto dps = dyn_cast<DestinationStyleOpInterface>(maker);
+           dps && dps.getNumDpsInits() == 1)
+    empty = dps.getDpsInits()[0];
+  // (Whatever it holds: the then branch fills it.)
+  if (!empty || !llvm::all_of(zeros.getUsers(), [&](Operation *user) {
+        return branch->isProperAncestor(user);
+      }))
+    return;
+  // The else branch: its own copy of the zeros.
+  rewriter.setInsertionPointToStart(&branch.getElseRegion().front());
+  Operation *copy = rewriter.clone(*maker);
+  rewriter.replaceUsesWithIf(zeros, copy->getResult(0), [&](OpOperand &use) {
+    return branch.getElseRegion().isAncestor(
+        use.getOwner()->getParentRegion());
+  });
+  // The then branch: a fill of the same tensor, right before the AMX tile.
+  rewriter.setInsertionPoint(amx);
+  Value castEmpty = tensor::CastOp::create(rewriter, amx.getLoc(),
+                                           cast.getType(), empty);
+  Value zero = arith::ConstantOp::create(
+      rewriter, amx.getLoc(), rewriter.getZeroAttr(getElementTypeOrSelf(empty)));
+  auto fill = linalg::FillOp::create(rewriter, amx.getLoc(), zero, castEmpty);
+  fill->setAttr(kAmxZeroInitAttr, rewriter.getUnitAttr());
+  rewriter.modifyOpInPlace(
+      amx, [&] { amx.getDpsInitOperand(0)->set(fill.getResult(0)); });
+  if (cast->use_empty())
+    rewriter.eraseOp(cast);
+  if (maker->use_empty())
+    rewriter.eraseOp(maker);
+}
+
 namespace {
 struct DyadCpuTileAndVectorizePass
     : dyad::impl::DyadCpuTileAndVectorizeBase<DyadCpuTileAndVectorizePass> {
@@ -523,6 +689,16 @@ struct DyadCpuTileAndVectorizePass
       });
       for (linalg::LinalgOp op : splits)
         (void)splitOp(rewriter, op);
+    }
+
+    {
+      SmallVector<linalg::GenericOp> amxEpilogues;
+      func.walk([&](linalg::GenericOp g) {
+        if (g->hasAttr(kFuseProducerAttr) && hasKernel(g, "matmul-amx-epilogue"))
+          amxEpilogues.push_back(g);
+      });
+      for (linalg::GenericOp g : amxEpilogues)
+        biasIntoEpilogue(rewriter, g);
     }
 
     // 1. Tile. Epilogues first: their loops take in their contraction.
@@ -773,9 +949,13 @@ struct DyadCpuTileAndVectorizePass
         if (std::optional<SmallVector<int64_t>> r = tileShape(
                 op, /*maxElements=*/std::numeric_limits<int64_t>::max());
             r && (*r)[0] == 16 && op.hasDynamicShape()) {
-          if (auto split = splitStaticRows(rewriter, op, 16); succeeded(split))
+          if (auto split = splitStaticRows(rewriter, op, 16); succeeded(split)) {
             op = split->second;
+            if (split->first->hasAttr(kAmxZeroInitAttr))
+              zeroInitOnlyForVnni(rewriter, split->first, split->second);
+          }
         }
+        op->removeAttr(kAmxZeroInitAttr);
         rest.push_back(op);
       }
       for (linalg::LinalgOp op : rest) {
@@ -801,6 +981,7 @@ struct DyadCpuTileAndVectorizePass
     SmallVector<linalg::LinalgOp> toVectorize;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !tileShape(op) ||
+          op->hasAttr(kAmxZeroInitAttr) ||
           hasKernel(op, "matmul-amx"))
         return;
       // Dynamic shapes: only the packed GEMM's partial tile (its own

@@ -27,6 +27,10 @@ inline constexpr llvm::StringLiteral kFuseProducerAttr =
 /// and a half one, where a tile of 8 made all three halves). On an
 /// epilogue, its contraction is split with it.
 inline constexpr llvm::StringLiteral kSplitAttr = "dyad.cpu.split";
+/// On an AMX GEMM tile whose accumulator init is zeros (set by
+/// dyad-cpu-tile-and-vectorize, read by dyad-cpu-lower-amx: tilezero).
+inline constexpr llvm::StringLiteral kAmxZeroInitAttr =
+    "dyad.cpu.amx_zero_init";
 inline constexpr llvm::StringLiteral kSplitTilesAttr = "dyad.cpu.split_tiles";
 
 struct KernelChoice {
