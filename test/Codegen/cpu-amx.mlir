@@ -197,3 +197,36 @@ func.func @gemm_threads(%x: tensor<?x256xi8>) -> tensor<?x64xi8> {
   } -> tensor<?x64xi8>
   return %r : tensor<?x64xi8>
 }
+
+// -----
+
+// 48 columns (not a multiple of 32): tiles of one column block and two row
+// tiles (32 x 16), two tdpbusd chains in flight; lowered, two activation
+// tiles share each weight tile.
+// SELECT-LABEL: func.func @gemm_48
+// SELECT: dyad.cpu.kernel = "matmul-amx", dyad.cpu.tiles = array<i64: 32, 16, 0, 0>
+// LLVM-LABEL: llvm.func @gemm_48(
+// LLVM-COUNT-2:  llvm.call_intrinsic "llvm.x86.tilezero.internal"
+// LLVM-COUNT-3:  llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
+// LLVM-COUNT-2:  llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
+// LLVM-COUNT-3:  llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
+// LLVM-COUNT-2:  llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
+// LLVM-COUNT-3:  llvm.call_intrinsic "llvm.x86.tileloadd64.internal"
+// LLVM-COUNT-2:  llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
+// LLVM-COUNT-2:  llvm.call_intrinsic "llvm.x86.tilestored64.internal"
+func.func @gemm_48(%x: tensor<?x192xi8>) -> tensor<?x48xi8> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x192xi8>
+  %w = arith.constant dense<100> : tensor<192x48xi8>
+  %z = arith.constant 7 : i32
+  %e = tensor.empty(%n) : tensor<?x48xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<?x48xi32>) -> tensor<?x48xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<?x192xi8>, tensor<192x48xi8>) outs(%init : tensor<?x48xi32>) -> tensor<?x48xi32>
+  %o = tensor.empty(%n) : tensor<?x48xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b) -> (a, b)>, affine_map<(a, b) -> (a, b)>], iterator_types = ["parallel", "parallel"]} ins(%y : tensor<?x48xi32>) outs(%o : tensor<?x48xi8>) {
+  ^bb0(%in: i32, %out: i8):
+    %t = arith.trunci %in : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x48xi8>
+  return %r : tensor<?x48xi8>
+}

@@ -64,8 +64,9 @@ bool rowsContiguous(Value v) {
 /// (its latency is several times its issue interval).
 LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   SmallVector<int64_t> r = g.getStaticLoopRanges();
-  if (r[0] != kTileRows || ShapedType::isDynamic(r[1]) ||
-      r[1] % kTileRows != 0 || r[1] > kMaxAccumulators * kTileRows ||
+  if ((r[0] != kTileRows && r[0] != 2 * kTileRows) ||
+      ShapedType::isDynamic(r[1]) || r[1] % kTileRows != 0 ||
+      (r[0] / kTileRows) * (r[1] / kTileRows) > kMaxAccumulators ||
       ShapedType::isDynamic(r[2]) || r[3] != 4)
     return failure();
   Value a = g.getDpsInputOperand(0)->get();
@@ -89,30 +90,38 @@ LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   };
   Value zero = index(0);
   auto accType = amx::TileType::get({kTileRows, kTileRows}, i32);
-  int64_t blocks = r[1] / kTileRows;
+  int64_t blocks = r[1] / kTileRows, rowTiles = r[0] / kTileRows;
+  // c[i * blocks + j]: the accumulator of row tile i, column block j.
   SmallVector<Value> c;
-  for (int64_t j = 0; j < blocks; ++j)
-    c.push_back(zeroInit ? Value(amx::TileZeroOp::create(b, loc, accType))
-                         : Value(amx::TileLoadOp::create(
-                               b, loc, accType, acc,
-                               ValueRange{zero, index(16 * j)})));
+  for (int64_t i = 0; i < rowTiles; ++i)
+    for (int64_t j = 0; j < blocks; ++j)
+      c.push_back(zeroInit ? Value(amx::TileZeroOp::create(b, loc, accType))
+                           : Value(amx::TileLoadOp::create(
+                                 b, loc, accType, acc,
+                                 ValueRange{index(16 * i), index(16 * j)})));
   int64_t depth = 4 * r[2];
   for (int64_t k = 0; k < depth; k += kTileBytes) {
     int64_t bytes = std::min(kTileBytes, depth - k);
-    Value x = amx::TileLoadOp::create(
-        b, loc, amx::TileType::get({kTileRows, bytes}, i8), a,
-        ValueRange{zero, index(k)});
+    SmallVector<Value> x;
+    for (int64_t i = 0; i < rowTiles; ++i)
+      x.push_back(amx::TileLoadOp::create(
+          b, loc, amx::TileType::get({kTileRows, bytes}, i8), a,
+          ValueRange{index(16 * i), index(k)}));
     for (int64_t j = 0; j < blocks; ++j) {
       Value y = amx::TileLoadOp::create(
           b, loc, amx::TileType::get({bytes / 4, 4 * kTileRows}, i8), w,
           ValueRange{index(k / 4), index(64 * j)});
-      c[j] = amx::TileMulIOp::create(b, loc, accType, x, y, c[j],
-                                     /*isZextLhs=*/true, /*isZextRhs=*/false);
+      for (int64_t i = 0; i < rowTiles; ++i)
+        c[i * blocks + j] = amx::TileMulIOp::create(
+            b, loc, accType, x[i], y, c[i * blocks + j],
+            /*isZextLhs=*/true, /*isZextRhs=*/false);
     }
   }
-  for (int64_t j = 0; j < blocks; ++j)
-    amx::TileStoreOp::create(b, loc, acc, ValueRange{zero, index(16 * j)},
-                             c[j]);
+  for (int64_t i = 0; i < rowTiles; ++i)
+    for (int64_t j = 0; j < blocks; ++j)
+      amx::TileStoreOp::create(b, loc, acc,
+                               ValueRange{index(16 * i), index(16 * j)},
+                               c[i * blocks + j]);
   g.erase();
   if (zeroInit)
     fill.erase();

@@ -944,12 +944,14 @@ struct DyadCpuTileAndVectorizePass
       });
       for (linalg::LinalgOp op : amxOps) {
         op->removeAttr(kTilesAttr);
-        if (op.getStaticLoopRanges()[0] == 16 && !op.hasDynamicShape())
+        auto tileRows = [](int64_t r) { return r == 16 || r == 32; };
+        if (tileRows(op.getStaticLoopRanges()[0]) && !op.hasDynamicShape())
           continue;
         if (std::optional<SmallVector<int64_t>> r = tileShape(
                 op, /*maxElements=*/std::numeric_limits<int64_t>::max());
-            r && (*r)[0] == 16 && op.hasDynamicShape()) {
-          if (auto split = splitStaticRows(rewriter, op, 16); succeeded(split)) {
+            r && tileRows((*r)[0]) && op.hasDynamicShape()) {
+          if (auto split = splitStaticRows(rewriter, op, (*r)[0]);
+              succeeded(split)) {
             op = split->second;
             if (split->first->hasAttr(kAmxZeroInitAttr))
               zeroInitOnlyForVnni(rewriter, split->first, split->second);
