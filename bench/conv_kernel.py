@@ -2,8 +2,8 @@
 """Kernel microbenchmark: 3x3 convolutions (C -> C channels, HxW, pad 1,
 ReLU, batch 1), or GEMMs (--op gemm: rows x K by K x K, bias, ReLU),
 compiled by dyadc in fp32 and int8, timed with `dyad-run --bench`
-(median), in GOP/s (2 x MACs per second) against the measured peak of one
-core.
+(median; the models timed in turn, 5 times, the median of those), in
+GOP/s (2 x MACs per second) against the measured peak of one core.
 
     /usr/bin/python3 bench/conv_kernel.py --bin build/bin [--channels 64] [--size 56] [--runs 50]
     /usr/bin/python3 bench/conv_kernel.py --bin build/bin --op gemm [--rows 256] [--k 512]
@@ -100,6 +100,9 @@ def main():
     ap.add_argument("--size", type=int, default=56)
     ap.add_argument("--layers", type=int, default=4, help="L: the stack has 1 + L layers")
     ap.add_argument("--runs", type=int, default=50)
+    ap.add_argument("--repeats", type=int, default=5,
+                    help="timings of each model, interleaved; their median is used "
+                         "(this VM's speed drifts by 10-20%% within minutes)")
     ap.add_argument("--op", choices=["conv", "gemm"], default="conv")
     ap.add_argument("--rows", type=int, default=256, help="gemm: rows (the batch)")
     ap.add_argument("--k", type=int, default=512, help="gemm: K = N")
@@ -138,17 +141,24 @@ def main():
         int8_kind = "amx" if gemm and peaks.get("amx") else "vnni"
         for name, flags, kind in (("fp32", [], "fma"),
                                   ("int8", ["--quantize", "--calibrate", calib], int8_kind)):
-            t = {}
+            libs = {}
             for n in (1, 1 + L):
                 model = os.path.join(work, f"{a.op}{n}.onnx")
                 if gemm:
                     gemm_model(model, a.rows, a.k, n)
                 else:
                     conv_model(model, c, s, n)
-                lib = os.path.join(work, f"{name}{n}.so")
-                subprocess.run([dyadc, model, "-o", lib] + flags, check=True)
-                for threads in sorted({1, cores}):
-                    t[n, threads] = median_ms(dyad_run, lib, x, a.runs, threads)
+                libs[n] = os.path.join(work, f"{name}{n}.so")
+                subprocess.run([dyadc, model, "-o", libs[n]] + flags, check=True)
+            # The two models in turn, so that a drift of the machine's speed
+            # falls on both; the median of the repeats.
+            times = {}
+            for _ in range(max(1, a.repeats)):
+                for n in (1, 1 + L):
+                    for threads in sorted({1, cores}):
+                        times.setdefault((n, threads), []).append(
+                            median_ms(dyad_run, libs[n], x, a.runs, threads))
+            t = {k: float(np.median(v)) for k, v in times.items()}
             one = (t[1 + L, 1] - t[1, 1]) / L
             gops = ops / (one * 1e-3) / 1e9
             peak = peaks.get(kind)
