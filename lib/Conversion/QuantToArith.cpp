@@ -450,7 +450,8 @@ struct HighMultiplyForm {
   /// Magnitude form only, for multipliers of 1/4 and more (c in [3, 32]):
   /// |v| is first clamped to 2^(32-k) - 1 and shifted left by k = 33 - c,
   /// so that c + k = 33. Exact where the output clamp is narrow: a clamped
-  /// |v| already gives |r| >= 3 * 2^27. (Empty when every k is 0.)
+  /// |v| already gives |r| >= 3 * 2^27; or where no |v| is above the clamp
+  /// (it is then left out). (Empty when every k is 0.)
   SmallVector<int32_t> preShift, preClamp;
 };
 
@@ -473,6 +474,8 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
     return std::nullopt;
   if (outZp <= -(int64_t(1) << 30) || outZp >= (int64_t(1) << 30))
     return std::nullopt;
+  // The largest |v|.
+  int64_t vmax = std::max(std::abs(xmin - inZp), std::abs(xmax - inZp));
   auto build = [&](bool magnitude) -> std::optional<HighMultiplyForm> {
     HighMultiplyForm f;
     f.magnitude = magnitude;
@@ -488,7 +491,10 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
         int tz = llvm::countr_zero(uint64_t(b));
         b >>= tz;
         c -= tz;
-      } else if (c >= 3 && c < 33 && narrowClamp) {
+      } else if (c >= 3 && c < 33 &&
+                 (narrowClamp || vmax <= (int64_t(1) << (c - 1)) - 1)) {
+        // (Or no |v| reaches the clamp 2^(c-1) - 1: an i8 input rescaled
+        // to i32, as a residual Add's operands are.)
         pre = 33 - c;
         c = 33;
       }
@@ -510,7 +516,6 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
     f->preClamp.clear();
   }
   // No clamp where |v| never exceeds it (a narrow input).
-  int64_t vmax = std::max(std::abs(xmin - inZp), std::abs(xmax - inZp));
   if (f && llvm::all_of(f->preClamp,
                         [&](int32_t cap) { return vmax <= int64_t(uint32_t(cap)); }))
     f->preClamp.clear();
@@ -596,9 +601,10 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     // multiply, exact for any b (no (p < 0) term), the sign put back after;
     // multipliers of 1/4 and more (c in [3, 32], as 4-bit weights give)
     // there too, on |v| clamped and shifted left to make c 33, where the
-    // output clamp is narrow. A shift of 0, 1 or 2, a wide clamp with such a
-    // multiplier, or a v that may not fit in i32 take the 64-bit forms
-    // below. docs/numerics.md has the proofs.
+    // output clamp is narrow or no |v| reaches the clamp (an i8 rescaled to
+    // i32 for a residual Add). A shift of 0, 1 or 2, a wide clamp with such
+    // a multiplier and a wide input, or a v that may not fit in i32 take
+    // the 64-bit forms below. docs/numerics.md has the proofs.
     if (auto fast = highMultiplyForm(
             xType.getElementType().getIntOrFloatBitWidth(), inSigned, inZp,
             outZp, lo, hi, mult, shift)) {

@@ -220,6 +220,28 @@ func.func @high_magnitude_i32(%x: tensor<8xi32>) -> tensor<8xi32> {
 }
 
 // Shift edges per channel (axis 1 of 2x4): c = 0, 63, 62 and multiplier 0.
+// An i8 rescaled to i32 (a residual Add's operands: shift 15, the clamp
+// i32's whole range): not narrow, but |v| <= 134 stays under the pre-shift
+// form's clamp 2^14 - 1, so that form applies without the clamp: |v| << 18,
+// one unsigned high multiply, c = 33. An i16 input can exceed the clamp:
+// the 64-bit form.
+// CHECK-LABEL: func.func @narrow_in_wide_out(
+// CHECK-NOT: i64
+// CHECK: arith.shli %{{.*}} : i32
+// CHECK-NOT: arith.minui
+// CHECK: arith.mului_extended
+// CHECK-NOT: i64
+// CHECK: return
+func.func @narrow_in_wide_out(%x: tensor<7xi8>) -> tensor<7xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 1123034979>, shift = array<i32: 15>, input_zp = -6} : tensor<7xi8> to tensor<7xi32>
+  return %y : tensor<7xi32>
+}
+// CHECK-LABEL: func.func @wide_in_wide_out(
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i64
+func.func @wide_in_wide_out(%x: tensor<4xi16>) -> tensor<4xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 1123034979>, shift = array<i32: 15>, input_zp = -6} : tensor<4xi16> to tensor<4xi32>
+  return %y : tensor<4xi32>
+}
 // CHECK-LABEL: func.func @per_channel_edges(
 // CHECK: arith.constant dense<[5, 2147483647, 1073741824, 0]> : tensor<4xi64>
 // CHECK: arith.constant dense<[0, 63, 62, 40]> : tensor<4xi64>
@@ -387,6 +409,17 @@ func.func @main() {
   } -> tensor<4xi32>
   %u6 = tensor.cast %w6 : tensor<4xi32> to tensor<*xi32>
   call @printMemrefI32(%u6) : (tensor<*xi32>) -> ()
+
+  // (x + 6) * 1123034979 / 2^15, rounded half away from zero, the i8 one
+  // in the 32-bit form, the i16 one in the 64-bit form.
+  %a20 = arith.constant dense<[-128, -127, -1, 0, 1, 126, 127]> : tensor<7xi8>
+  %r20 = call @narrow_in_wide_out(%a20) : (tensor<7xi8>) -> tensor<7xi32>
+  %u20 = tensor.cast %r20 : tensor<7xi32> to tensor<*xi32>
+  call @printMemrefI32(%u20) : (tensor<*xi32>) -> ()
+  %a21 = arith.constant dense<[-32768, -1, 0, 32767]> : tensor<4xi16>
+  %r21 = call @wide_in_wide_out(%a21) : (tensor<4xi16>) -> tensor<4xi32>
+  %u21 = tensor.cast %r21 : tensor<4xi32> to tensor<*xi32>
+  call @printMemrefI32(%u21) : (tensor<*xi32>) -> ()
   return
 }
 func.func private @printMemrefI32(tensor<*xi32>)
@@ -430,3 +463,7 @@ func.func private @printMemrefI32(tensor<*xi32>)
 // EXEC-NEXT: [5, 3]]
 // EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
 // EXEC-NEXT: [-64, -64, 64, 2]
+// EXEC: rank = 1 offset = 0 sizes = [7] strides = {{.*}} data =
+// EXEC-NEXT: [-4181222, -4146949, 171362, 205634, 239906, 4523945, 4558217]
+// EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
+// EXEC-NEXT: [-1122829345, 171362, 205634, 1123206341]
