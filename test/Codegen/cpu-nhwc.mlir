@@ -130,6 +130,42 @@ func.func @conv_i8_stem(%x: tensor<?x1x8x8xi8>) -> tensor<?x16x8x8xi32> {
   return %y : tensor<?x16x8x8xi32>
 }
 
+// A 7 x 7 patch embedding (stride 7, a ViT's): the 7 columns of each patch
+// row are 8 channels (two dwords, the eighth times a zero filter column),
+// so vpdpbusd takes 4 columns at a time: 14 per output vector, not 49. The
+// last patch's eighth column is one past the image: a pad column (times
+// zero).
+// CHECK-LABEL: func.func @conv_i8_patch(
+// CHECK:         tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 1, 0]
+// CHECK:         %[[WIN:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x28x4x8xi8>)
+// CHECK:           %[[OW:.*]] = linalg.index 2
+// CHECK:           %[[S:.*]] = arith.muli %[[OW]], %c7
+// CHECK:           %[[K:.*]] = linalg.index 3
+// CHECK:           arith.addi %[[S]], %[[K]]
+// CHECK:         linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<[7, 1]> : tensor<2xi64>} ins(%[[WIN]], %{{.*}} : tensor<?x28x4x8xi8>, tensor<7x1x8x64xi8>)
+func.func @conv_i8_patch(%x: tensor<?x1x28x28xi8>) -> tensor<?x64x4x4xi32> {
+  %c0 = arith.constant 0 : index
+  %w = arith.constant dense<2> : tensor<64x1x7x7xi8>
+  %n = tensor.dim %x, %c0 : tensor<?x1x28x28xi8>
+  %e = tensor.empty(%n) : tensor<?x1x28x28xi32>
+  %xe = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<?x1x28x28xi8>) outs(%e : tensor<?x1x28x28xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<?x1x28x28xi32>
+  %we0 = tensor.empty() : tensor<64x1x7x7xi32>
+  %we = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%w : tensor<64x1x7x7xi8>) outs(%we0 : tensor<64x1x7x7xi32>) {
+  ^bb0(%in: i8, %out: i32):
+    %v = arith.extsi %in : i8 to i32
+    linalg.yield %v : i32
+  } -> tensor<64x1x7x7xi32>
+  %i0 = tensor.empty(%n) : tensor<?x64x4x4xi32>
+  %c7 = arith.constant 7 : i32
+  %init = linalg.fill ins(%c7 : i32) outs(%i0 : tensor<?x64x4x4xi32>) -> tensor<?x64x4x4xi32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<7> : tensor<2xi64>} ins(%xe, %we : tensor<?x1x28x28xi32>, tensor<64x1x7x7xi32>) outs(%init : tensor<?x64x4x4xi32>) -> tensor<?x64x4x4xi32>
+  return %y : tensor<?x64x4x4xi32>
+}
+
 
 // A stem of 3 input channels (RGB): channels rounded up to 4 for
 // vpdpbusd, in the same pad as the spatial padding (the extra channel holds
@@ -297,4 +333,34 @@ func.func @index_producer(%x: tensor<2x4x5x3xf32>) -> (tensor<2x4x5x3xf32>, tens
     linalg.yield %in : f32
   } -> tensor<2x4x5x3xf32>
   return %t, %g : tensor<2x4x5x3xf32>, tensor<2x3x4x5xf32>
+}
+
+// A ViT's patch embedding: the NCHW result reshaped to [N, C, HW] and
+// transposed to [N, HW, C] is the NHWC result collapsed. The transpose
+// moves whole groups of the collapse, so it moves before it, meets the
+// transpose back from NHWC in the ReLU, and both cancel: no transpose
+// left, the ReLU reads the convolution's result with the identity map.
+// CHECK-LABEL: func.func @patch_tokens(
+// CHECK:         %[[C:.*]] = linalg.conv_2d_nhwc_hwcf
+// CHECK:         %[[R:.*]] = linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], {{.*}} ins(%[[C]] : tensor<?x4x4x64xf32>) outs(%{{.*}} : tensor<?x4x4x64xf32>)
+// CHECK:         %[[T:.*]] = tensor.collapse_shape %[[R]] {{\[\[}}0], [1, 2], [3]] : tensor<?x4x4x64xf32> into tensor<?x16x64xf32>
+// CHECK-NOT:     linalg.transpose
+// CHECK:         return %[[T]]
+func.func @patch_tokens(%x: tensor<?x1x28x28xf32>) -> tensor<?x16x64xf32> {
+  %c0 = arith.constant 0 : index
+  %w = arith.constant dense<0.5> : tensor<64x1x7x7xf32>
+  %n = tensor.dim %x, %c0 : tensor<?x1x28x28xf32>
+  %i0 = tensor.empty(%n) : tensor<?x64x4x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %init = linalg.fill ins(%zero : f32) outs(%i0 : tensor<?x64x4x4xf32>) -> tensor<?x64x4x4xf32>
+  %y = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<7> : tensor<2xi64>} ins(%x, %w : tensor<?x1x28x28xf32>, tensor<64x1x7x7xf32>) outs(%init : tensor<?x64x4x4xf32>) -> tensor<?x64x4x4xf32>
+  %r = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y : tensor<?x64x4x4xf32>) outs(%i0 : tensor<?x64x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x64x4x4xf32>
+  %c = tensor.collapse_shape %r [[0], [1], [2, 3]] : tensor<?x64x4x4xf32> into tensor<?x64x16xf32>
+  %e = tensor.empty(%n) : tensor<?x16x64xf32>
+  %t = linalg.transpose ins(%c : tensor<?x64x16xf32>) outs(%e : tensor<?x16x64xf32>) permutation = [0, 2, 1]
+  return %t : tensor<?x16x64xf32>
 }

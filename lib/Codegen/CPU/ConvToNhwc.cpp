@@ -269,17 +269,18 @@ Value inputToNhwc(OpBuilder &b, Location loc, Value x, bool narrow) {
   return transposeGeneric(b, loc, x, kToNhwc);
 }
 
-/// An int8 NHWC convolution of one input channel (a grayscale stem) with a
-/// window at most 4 columns wide reads each output pixel's columns as the 4
-/// channels of a one-column window instead:
-///   x'[n, h, ow, k] = x[n, h, ow * sw + k * dw, 0],  k < 4,
-/// with the HWCF filter [KH][KW][1][F] as [KH][1][4][F] (zero for k >= KW;
-/// x gets the extra columns those read from its pad) and stride and
-/// dilation 1 along W. With sw = dw = 1 a pixel's window is one 4-byte
-/// load. vpdpbusd then takes a kernel row per instruction (KH
-/// per output vector, was KH * KW with 3 of 4 channels zero), and x' is as
-/// large as the channel padding it replaces. Returns false, changing
-/// nothing, where it does not apply.
+/// An int8 NHWC convolution of one input channel (a grayscale stem or a
+/// patch embedding) with a window 2 to 16 columns wide reads each output
+/// pixel's columns as the channels of a one-column window instead:
+///   x'[n, h, ow, k] = x[n, h, ow * sw + k * dw, 0],  k < 4 * G,
+/// G = ceil(KW / 4), with the HWCF filter [KH][KW][1][F] as
+/// [KH][1][4G][F] (zero for k >= KW; x gets the extra columns those read
+/// from its pad) and stride and dilation 1 along W. With sw = dw = 1 a
+/// pixel's window is G 4-byte loads. vpdpbusd then takes 4 columns of a
+/// kernel row per instruction (KH * G per output vector, was KH * KW with
+/// 3 of 4 channels zero: a 7 x 7 patch embedding 14 for 49), and x' is
+/// about as large as the channel padding it replaces. Returns false,
+/// changing nothing, where it does not apply.
 bool foldColumnsIntoChannels(OpBuilder &b, Location loc, Value &xt, Value &wt,
                              SmallVector<int64_t> &strides,
                              SmallVector<int64_t> &dilations) {
@@ -293,25 +294,28 @@ bool foldColumnsIntoChannels(OpBuilder &b, Location loc, Value &xt, Value &wt,
   int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
           f = wType.getDimSize(3), w = xType.getDimSize(2);
   if (!wType.hasStaticShape() || wType.getElementTypeBitWidth() != 8 ||
-      kw < 2 || kw > 4)
+      kw < 2 || kw > 16)
     return false;
   int64_t sw = strides[1], dw = dilations[1];
   int64_t ow = (w - (kw - 1) * dw - 1) / sw + 1;
   if (ow < 1)
     return false;
-  std::vector<char> out(kh * 4 * f, 0);
+  // Columns in whole dwords: 4 * G taps.
+  int64_t taps = (kw + 3) / 4 * 4;
+  std::vector<char> out(kh * taps * f, 0);
   for (int64_t r = 0; r < kh; ++r)
     for (int64_t c = 0; c < kw; ++c)
       for (int64_t fi = 0; fi < f; ++fi)
-        out[(r * 4 + c) * f + fi] =
+        out[(r * taps + c) * f + fi] =
             filter.isSplat() ? filter.getRawData()[0]
                              : filter.getRawData()[(r * kw + c) * f + fi];
   wt = arith::ConstantOp::create(
       b, loc,
-      DenseElementsAttr::getFromRawBuffer(wType.clone({kh, 1, 4, f}), out));
-  // The columns the fourth tap reads past x's width: more of its spatial
+      DenseElementsAttr::getFromRawBuffer(wType.clone({kh, 1, taps, f}), out));
+  // The columns the last taps read past x's width: more of its spatial
   // pad (or zeros), multiplied by zero filter columns.
-  int64_t extra = std::max<int64_t>(0, (ow - 1) * sw + 3 * dw + 1 - w);
+  int64_t extra =
+      std::max<int64_t>(0, (ow - 1) * sw + (taps - 1) * dw + 1 - w);
   Value src = xt;
   if (extra > 0) {
     auto pad = xt.getDefiningOp<tensor::PadOp>();
@@ -337,7 +341,7 @@ bool foldColumnsIntoChannels(OpBuilder &b, Location loc, Value &xt, Value &wt,
   }
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, src);
   sizes[2] = b.getIndexAttr(ow);
-  sizes[3] = b.getIndexAttr(4);
+  sizes[3] = b.getIndexAttr(taps);
   Value init = tensor::EmptyOp::create(b, loc, sizes, xType.getElementType());
   // Read as [N][H][W] rows (the unit channel dim dropped), so a window is
   // contiguous along the innermost index and vectorizes as one load.
@@ -655,6 +659,61 @@ struct SinkTransposeIntoProducer : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// A transpose of a collapse_shape whose permutation moves whole groups
+/// of the collapse (ONNX's Reshape [N,C,H,W] -> [N,C,HW] then Transpose to
+/// [N,HW,C], a ViT's patch embedding) is the transpose of the uncollapsed
+/// tensor ([N,H,W,C]) collapsed: as a data-movement generic it then meets
+/// its producer, which sinks it (SinkTransposeIntoProducer; after an NHWC
+/// convolution the two transposes cancel, and the convolution's epilogue
+/// reads its result with the identity map again).
+struct TransposeThroughCollapse : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp t,
+                                PatternRewriter &rewriter) const override {
+    if (!t.hasPureTensorSemantics())
+      return failure();
+    auto c = t.getInput().getDefiningOp<tensor::CollapseShapeOp>();
+    if (!c || !c->hasOneUse())
+      return failure();
+    SmallVector<ReassociationIndices> groups = c.getReassociationIndices();
+    ArrayRef<int64_t> perm = t.getPermutation();
+    if (perm.size() != groups.size())
+      return failure();
+    SmallVector<int64_t> full;
+    SmallVector<ReassociationIndices> regrouped;
+    for (int64_t g : perm) {
+      ReassociationIndices group;
+      for (int64_t d : groups[g]) {
+        group.push_back(int64_t(full.size()));
+        full.push_back(d);
+      }
+      regrouped.push_back(group);
+    }
+    // Only where the producer then takes the transpose in (one of its
+    // inputs read in the transposed order: an NHWC convolution's result
+    // read as NCHW); elsewhere a named transpose stays one.
+    auto g = c.getSrc().getDefiningOp<linalg::GenericOp>();
+    if (!g || !g->hasOneUse() || g.getNumParallelLoops() != g.getNumLoops())
+      return failure();
+    SmallVector<int64_t> inverse(full.size());
+    for (auto [i, d] : llvm::enumerate(full))
+      inverse[d] = int64_t(i);
+    AffineMap read =
+        AffineMap::getPermutationMap(inverse, rewriter.getContext());
+    if (!llvm::any_of(g.getDpsInputOperands(), [&](OpOperand *in) {
+          AffineMap m = g.getMatchingIndexingMap(in);
+          return m.getNumResults() == read.getNumResults() &&
+                 m.compose(read).isIdentity();
+        }))
+      return failure();
+    Location loc = t.getLoc();
+    Value moved = transposeGeneric(rewriter, loc, c.getSrc(), full);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        t, t.getResult()[0].getType(), moved, regrouped);
+    return success();
+  }
+};
+
 /// A reduction whose first input is read through a permutation (a global
 /// pool over an NHWC tensor, written for NCHW) iterates in that input's
 /// order instead: its map becomes the identity, the innermost loop walks
@@ -706,7 +765,8 @@ struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
           Operation *producer = operand->get().getDefiningOp();
           return producer && producer->hasOneUse() && isDataMovement(producer);
         });
-    patterns.add<SinkTransposeIntoProducer, ReductionInInputOrder>(ctx);
+    patterns.add<SinkTransposeIntoProducer, ReductionInInputOrder,
+                 TransposeThroughCollapse>(ctx);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     // The batch size read from a padded NCHW input (tensor.dim of a pad)
     // kept that padded copy alive after the conv moved to NHWC, and with it

@@ -88,7 +88,6 @@ LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  Value zero = index(0);
   auto accType = amx::TileType::get({kTileRows, kTileRows}, i32);
   int64_t blocks = r[1] / kTileRows, rowTiles = r[0] / kTileRows;
   // c[i * blocks + j]: the accumulator of row tile i, column block j.
