@@ -608,6 +608,24 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   return std::nullopt;
 }
 
+Value dyad::broadcastRowSource(Value v) {
+  auto g = v.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() < 1)
+    return {};
+  unsigned rank = g.getNumLoops();
+  MLIRContext *ctx = g.getContext();
+  if (g.getIndexingMapsArray()[0] !=
+          AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)) ||
+      !g.getIndexingMapsArray()[1].isIdentity())
+    return {};
+  Block &body = g.getRegion().front();
+  if (body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return {};
+  return g.getDpsInputOperand(0)->get();
+}
+
 bool dyad::isContractionKernel(StringRef kernel) {
   return kernel == "conv2d-nhwc" || kernel == "conv2d-nhwc-vnni" ||
          kernel == "dwconv2d-nhwc" || kernel == "matmul" ||

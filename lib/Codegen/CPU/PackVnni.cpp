@@ -136,22 +136,9 @@ Value unsignedInput(OpBuilder &b, Location loc, Value x) {
 /// The constant 1-D tensor a broadcast generic spreads along the last dim
 /// (init[n,oh,ow,f] = bias[f]), or null.
 DenseElementsAttr broadcastBias(Value init) {
-  auto g = init.getDefiningOp<linalg::GenericOp>();
-  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
-      g.getNumParallelLoops() != g.getNumLoops() || g.getNumLoops() < 1)
-    return {};
-  MLIRContext *ctx = g.getContext();
-  unsigned rank = g.getNumLoops();
-  if (g.getIndexingMapsArray()[0] !=
-          AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)) ||
-      !g.getIndexingMapsArray()[1].isIdentity())
-    return {};
-  Block &body = g.getRegion().front();
-  if (body.getOperations().size() != 1 ||
-      body.getTerminator()->getOperand(0) != body.getArgument(0))
-    return {};
+  Value src = dyad::broadcastRowSource(init);
   DenseElementsAttr bias;
-  if (!matchPattern(g.getDpsInputOperand(0)->get(), m_Constant(&bias)))
+  if (!src || !matchPattern(src, m_Constant(&bias)))
     return {};
   return bias;
 }

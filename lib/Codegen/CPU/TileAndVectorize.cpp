@@ -504,26 +504,6 @@ static LogicalResult splitOp(RewriterBase &rewriter, linalg::LinalgOp op) {
   return success();
 }
 
-/// The 1-D tensor a generic spreads along the last dim of its result
-/// (init[..., n] = bias[n], identity output), or null.
-static Value broadcastRow(Value v) {
-  auto g = v.getDefiningOp<linalg::GenericOp>();
-  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
-      g.getNumParallelLoops() != g.getNumLoops() || !v.hasOneUse())
-    return {};
-  unsigned rank = g.getNumLoops();
-  MLIRContext *ctx = g.getContext();
-  if (g.getIndexingMapsArray()[0] !=
-          AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx)) ||
-      !g.getIndexingMapsArray()[1].isIdentity())
-    return {};
-  Block &body = g.getRegion().front();
-  if (body.getOperations().size() != 1 ||
-      body.getTerminator()->getOperand(0) != body.getArgument(0))
-    return {};
-  return g.getDpsInputOperand(0)->get();
-}
-
 /// An AMX GEMM taken into `epilogue` whose accumulator starts at a bias
 /// broadcast starts at zero instead (dyad-cpu-lower-amx: tilezero), and
 /// the epilogue adds the bias to the sums: (0 + sum) + bias wraps to the
@@ -542,7 +522,9 @@ static void biasIntoEpilogue(RewriterBase &rewriter,
       continue;
     OpOperand *init = gemm.getDpsInitOperand(0);
     // A bias per column (a broadcast 1-D tensor), or one for all (a fill).
-    Value bias = broadcastRow(init->get()), scalar;
+    Value bias = init->get().hasOneUse() ? broadcastRowSource(init->get())
+                                         : Value(),
+          scalar;
     if (init->get().hasOneUse()) {
       if (auto fill = init->get().getDefiningOp<linalg::FillOp>())
         scalar = fill.getInputs()[0];

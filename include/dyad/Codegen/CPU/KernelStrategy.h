@@ -67,6 +67,10 @@ bool readsWithoutBroadcast(mlir::OpOperand *operand);
 /// reading the i32 result from memory in a loop nest of its own.
 void populateCollapseGemmEpiloguePatterns(mlir::RewritePatternSet &patterns);
 
+/// The 1-D tensor that the generic producing `v` spreads along the last
+/// dim of its result (init[..., n] = bias[n], identity output), or null.
+mlir::Value broadcastRowSource(mlir::Value v);
+
 /// The narrow integer source of a generic that only sign-extends it,
 /// elementwise (how dyad-to-linalg feeds i8 operands to an i32 matmul or
 /// convolution); null otherwise. The kernels take the narrow value instead.
