@@ -6,7 +6,8 @@
 // row per 4 of K, [k/4][n][4]. That is the layout dyad-cpu-pack-vnni gives
 // a GEMM's constant weights for vpdpbusd ([K/4][N*4]); the activations are
 // the same unsigned bytes (x xor 0x80) in plain rows. So a 16-row tile of
-// the packed GEMM needs no data movement of its own:
+// the packed GEMM (or a 32-row one, two row tiles sharing each weight
+// tile) needs no data movement of its own:
 //
 //   acc = tile_load C                 (the bias, written by the fused init;
 //                                      tilezero where the init is zeros and

@@ -521,23 +521,20 @@ static void biasIntoEpilogue(RewriterBase &rewriter,
         !epilogue.getMatchingIndexingMap(in).isIdentity())
       continue;
     OpOperand *init = gemm.getDpsInitOperand(0);
-    // A bias per column (a broadcast 1-D tensor), or one for all (a fill).
-    Value bias = init->get().hasOneUse() ? broadcastRowSource(init->get())
-                                         : Value(),
-          scalar;
-    if (init->get().hasOneUse()) {
-      if (auto fill = init->get().getDefiningOp<linalg::FillOp>())
-        scalar = fill.getInputs()[0];
-      // A fill written as a generic: no inputs, yielding a value from
-      // outside its body.
-      if (auto g = init->get().getDefiningOp<linalg::GenericOp>();
-          g && g.getNumDpsInputs() == 0 && g.getNumDpsInits() == 1 &&
-          g.getNumParallelLoops() == g.getNumLoops() &&
-          g.getIndexingMapsArray()[0].isIdentity()) {
-        Value y = g.getRegion().front().getTerminator()->getOperand(0);
-        if (!g.getRegion().isAncestor(y.getParentRegion()))
-          scalar = y;
-      }
+    if (!init->get().hasOneUse())
+      return;
+    // A bias per column (a broadcast 1-D tensor), or one for all (a fill,
+    // or a generic with no inputs yielding a value from outside its body).
+    Value bias = broadcastRowSource(init->get()), scalar;
+    if (auto fill = init->get().getDefiningOp<linalg::FillOp>())
+      scalar = fill.getInputs()[0];
+    if (auto g = init->get().getDefiningOp<linalg::GenericOp>();
+        g && g.getNumDpsInputs() == 0 && g.getNumDpsInits() == 1 &&
+        g.getNumParallelLoops() == g.getNumLoops() &&
+        g.getIndexingMapsArray()[0].isIdentity()) {
+      Value y = g.getRegion().front().getTerminator()->getOperand(0);
+      if (!g.getRegion().isAncestor(y.getParentRegion()))
+        scalar = y;
     }
     if (!bias && !scalar)
       return;
@@ -617,15 +614,15 @@ static void zeroInitOnlyForVnni(RewriterBase &rewriter, linalg::LinalgOp amx,
   if (!maker || maker->getBlock() != branch->getBlock() ||
       maker->getNumResults() != 1)
     return;
-  // The tensor the zeros were written into.
-  Value empty;
+  // The tensor the zeros were written into (whatever it holds: the then
+  // branch fills it).
+  Value dest;
   if (auto loop = dyn_cast<scf::ForOp>(maker); loop && loop.getNumResults() == 1)
-    empty = loop.getInitArgs()[0];
+    dest = loop.getInitArgs()[0];
   else if (auto dps = dyn_cast<DestinationStyleOpInterface>(maker);
            dps && dps.getNumDpsInits() == 1)
-    empty = dps.getDpsInits()[0];
-  // (Whatever it holds: the then branch fills it.)
-  if (!empty || !llvm::all_of(zeros.getUsers(), [&](Operation *user) {
+    dest = dps.getDpsInits()[0];
+  if (!dest || !llvm::all_of(zeros.getUsers(), [&](Operation *user) {
         return branch->isProperAncestor(user);
       }))
     return;
@@ -638,11 +635,11 @@ static void zeroInitOnlyForVnni(RewriterBase &rewriter, linalg::LinalgOp amx,
   });
   // The then branch: a fill of the same tensor, right before the AMX tile.
   rewriter.setInsertionPoint(amx);
-  Value castEmpty = tensor::CastOp::create(rewriter, amx.getLoc(),
-                                           cast.getType(), empty);
+  Value castDest = tensor::CastOp::create(rewriter, amx.getLoc(),
+                                          cast.getType(), dest);
   Value zero = arith::ConstantOp::create(
-      rewriter, amx.getLoc(), rewriter.getZeroAttr(getElementTypeOrSelf(empty)));
-  auto fill = linalg::FillOp::create(rewriter, amx.getLoc(), zero, castEmpty);
+      rewriter, amx.getLoc(), rewriter.getZeroAttr(getElementTypeOrSelf(dest)));
+  auto fill = linalg::FillOp::create(rewriter, amx.getLoc(), zero, castDest);
   fill->setAttr(kAmxZeroInitAttr, rewriter.getUnitAttr());
   rewriter.modifyOpInPlace(
       amx, [&] { amx.getDpsInitOperand(0)->set(fill.getResult(0)); });
@@ -1074,9 +1071,9 @@ struct DyadCpuTileAndVectorizePass
       // into a destination) is produced from that destination on: the
       // padded tensor must come before it.
       bool parts = false;
-      while (auto part = dyn_cast_if_present<tensor::InsertSliceOp>(src)) {
-        Operation *dest = part.getDest().getDefiningOp();
-        if (!dest || dest->getBlock() != part->getBlock())
+      while (auto piece = dyn_cast_if_present<tensor::InsertSliceOp>(src)) {
+        Operation *dest = piece.getDest().getDefiningOp();
+        if (!dest || dest->getBlock() != piece->getBlock())
           break;
         src = dest;
         parts = true;

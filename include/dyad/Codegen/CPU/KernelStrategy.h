@@ -27,11 +27,13 @@ inline constexpr llvm::StringLiteral kFuseProducerAttr =
 /// and a half one, where a tile of 8 made all three halves). On an
 /// epilogue, its contraction is split with it.
 inline constexpr llvm::StringLiteral kSplitAttr = "dyad.cpu.split";
-/// On an AMX GEMM tile whose accumulator init is zeros (set by
-/// dyad-cpu-tile-and-vectorize, read by dyad-cpu-lower-amx: tilezero).
+inline constexpr llvm::StringLiteral kSplitTilesAttr = "dyad.cpu.split_tiles";
+/// Set by dyad-cpu-tile-and-vectorize on an AMX GEMM whose accumulator
+/// starts at zeros (its bias moved to the epilogue), and on the zero fill
+/// made for its full tiles alone, which dyad-cpu-lower-amx turns into
+/// tilezero.
 inline constexpr llvm::StringLiteral kAmxZeroInitAttr =
     "dyad.cpu.amx_zero_init";
-inline constexpr llvm::StringLiteral kSplitTilesAttr = "dyad.cpu.split_tiles";
 
 struct KernelChoice {
   /// Kernel family: conv2d-nhwc(-vnni), dwconv2d-nhwc, pool2d-nhwc, matmul,
