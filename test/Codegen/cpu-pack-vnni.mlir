@@ -1,6 +1,7 @@
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512 nibbles=false pointwise-gemm=true},canonicalize,cse))' | FileCheck %s
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=256 nibbles=false},canonicalize,cse))' | FileCheck %s --check-prefix=YMM
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512 nibbles=false pointwise-gemm=true},dyad-cpu-select-kernels,dyad-cpu-tile-and-vectorize,canonicalize,cse))' | FileCheck %s --check-prefix=TILE
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512 nibbles=false depthwise-rows=true},canonicalize,cse))' | FileCheck %s --check-prefix=ROWS
 // (nibbles=false: these weights fit in 4 bits, which cpu-pack-nibbles.mlir
 // tests; here they stay bytes.)
 
@@ -281,6 +282,24 @@ func.func @pointwise(%x: tensor<?x7x7x8xi64>) -> tensor<?x7x7x16xi8> {
 // TILE-LABEL: func.func @depthwise(
 // TILE:         arith.extsi %{{.*}} : vector<{{.*}}xi8> to vector<{{.*}}xi32>
 // TILE:         arith.muli
+// With depthwise-rows (AVX512-VBMI targets), the row-packed form: the
+// filter [KW][C*4], byte r of channel c's dword its row-r tap (0 for r = 3:
+// channel 0's first dword is -100, 3, 6, 0); the input flipped to u8; the
+// init less 128 times each channel's filter sum (channel 0: 55 * 128).
+// ROWS-DAG:     #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 + d5, d2 + d4, d3)>
+// ROWS-DAG:     #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d3 * 4 + d5)>
+// ROWS-DAG:     #[[R:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d5)>
+// ROWS-LABEL: func.func @depthwise(
+// ROWS:         %[[SUM:.*]] = arith.constant dense<[7040, 19968, {{.*}}]> : tensor<16xi32>
+// ROWS:         %[[PACKED:.*]] = arith.constant dense<"0x9C030600010306000203{{.*}}"> : tensor<3x64xi8>
+// ROWS:         %[[U:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<?x9x9x16xi8>)
+// ROWS:           arith.xori %{{.*}}, %c-128_i8 : i8
+// ROWS:         %[[INIT:.*]] = linalg.generic {{.*}} ins(%arg1, %[[SUM]] :
+// ROWS:           arith.subi
+// ROWS:         %[[ROWS:.*]] = tensor.empty() : tensor<3xi8>
+// ROWS:         linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[R]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%[[U]], %[[PACKED]], %[[ROWS]] : tensor<?x9x9x16xi8>, tensor<3x64xi8>, tensor<3xi8>) outs(%[[INIT]] : tensor<?x7x7x16xi32>)
+// ROWS:           arith.extui
+// ROWS:           arith.extsi
 func.func @depthwise(%x: tensor<?x9x9x16xi8>, %init: tensor<?x7x7x16xi32>) -> tensor<?x7x7x16xi32> {
   %w = arith.constant dense<[[[-100, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]], [[3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3], [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]], [[6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6], [7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7], [127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127, 127]]]> : tensor<3x3x16xi8>
   %e = tensor.empty() : tensor<3x3x16xi32>
@@ -291,4 +310,25 @@ func.func @depthwise(%x: tensor<?x9x9x16xi8>, %init: tensor<?x7x7x16xi32>) -> te
   } -> tensor<3x3x16xi32>
   %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w32 : tensor<?x9x9x16xi8>, tensor<3x3x16xi32>) outs(%init : tensor<?x7x7x16xi32>) -> tensor<?x7x7x16xi32>
   return %y : tensor<?x7x7x16xi32>
+}
+
+// -----
+
+// Strided, dilated, 2 rows: the input map keeps the strides and dilations
+// (row oh*2 + r*2, column ow*2 + kw); the rows' operand has 2 elements.
+// ROWS:       #[[XS:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1 * 2 + d5 * 2, d2 * 2 + d4, d3)>
+// ROWS-LABEL: func.func @depthwise_strided(
+// ROWS:         linalg.generic {indexing_maps = [#[[XS]], {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<?x9x9x8xi8>, tensor<3x32xi8>, tensor<2xi8>)
+// A filter of 5 rows (more than a dword's 4 bytes) keeps the named op.
+// ROWS-LABEL: func.func @depthwise_5x5(
+// ROWS:         linalg.depthwise_conv_2d_nhwc_hwc
+func.func @depthwise_strided(%x: tensor<?x9x9x8xi8>, %init: tensor<?x3x4x8xi32>) -> tensor<?x3x4x8xi32> {
+  %w = arith.constant dense<3> : tensor<2x3x8xi8>
+  %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<[2, 1]> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<?x9x9x8xi8>, tensor<2x3x8xi8>) outs(%init : tensor<?x3x4x8xi32>) -> tensor<?x3x4x8xi32>
+  return %y : tensor<?x3x4x8xi32>
+}
+func.func @depthwise_5x5(%x: tensor<?x9x9x16xi8>, %init: tensor<?x5x5x16xi32>) -> tensor<?x5x5x16xi32> {
+  %w = arith.constant dense<3> : tensor<5x5x16xi8>
+  %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<?x9x9x16xi8>, tensor<5x5x16xi8>) outs(%init : tensor<?x5x5x16xi32>) -> tensor<?x5x5x16xi32>
+  return %y : tensor<?x5x5x16xi32>
 }

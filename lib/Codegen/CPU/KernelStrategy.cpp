@@ -346,6 +346,45 @@ bool dyad::matchVnniMatmul(linalg::LinalgOp op) {
          maps[3] == AffineMap::get(4, 0, {d(0), d(1)}, ctx) && isVnniBody(g);
 }
 
+/// `e` as a * outer + b * window (constants a, b >= 1, either order):
+/// {a, b}; none otherwise. How a convolution indexes its input: the output
+/// position times the stride plus the filter tap times the dilation.
+static std::optional<std::pair<int64_t, int64_t>>
+outerWindowSum(AffineExpr e, AffineExpr outer, AffineExpr window) {
+  int64_t a = 0, b = 0;
+  bool ok = true;
+  std::function<void(AffineExpr)> walk = [&](AffineExpr t) {
+    if (auto bin = dyn_cast<AffineBinaryOpExpr>(t);
+        bin && t.getKind() == AffineExprKind::Add) {
+      walk(bin.getLHS());
+      walk(bin.getRHS());
+      return;
+    }
+    int64_t c = 1;
+    AffineExpr v = t;
+    if (auto bin = dyn_cast<AffineBinaryOpExpr>(t);
+        bin && t.getKind() == AffineExprKind::Mul) {
+      auto k = dyn_cast<AffineConstantExpr>(bin.getRHS());
+      if (!k) {
+        ok = false;
+        return;
+      }
+      c = k.getValue();
+      v = bin.getLHS();
+    }
+    if (v == outer && a == 0)
+      a = c;
+    else if (v == window && b == 0)
+      b = c;
+    else
+      ok = false;
+  };
+  walk(e);
+  if (!ok || a < 1 || b < 1)
+    return std::nullopt;
+  return std::pair(a, b);
+}
+
 std::optional<int64_t> dyad::matchVnniConv(linalg::LinalgOp op) {
   auto g = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!g || g.getNumLoops() != 8 || g.getNumDpsInputs() != 3 ||
@@ -367,49 +406,43 @@ std::optional<int64_t> dyad::matchVnniConv(linalg::LinalgOp op) {
   if (x.getNumResults() != 4 || x.getResult(0) != d(0) ||
       x.getResult(3) != d(6) * 4 + d(7))
     return std::nullopt;
-  // a * d(outer) + b * d(window), a and b constants >= 1.
-  auto sum = [&](AffineExpr e, unsigned outer,
-                 unsigned window) -> std::optional<int64_t> {
-    int64_t a = 0, b = 0;
-    bool ok = true;
-    std::function<void(AffineExpr)> walk = [&](AffineExpr t) {
-      if (auto bin = dyn_cast<AffineBinaryOpExpr>(t);
-          bin && t.getKind() == AffineExprKind::Add) {
-        walk(bin.getLHS());
-        walk(bin.getRHS());
-        return;
-      }
-      int64_t c = 1;
-      AffineExpr v = t;
-      if (auto bin = dyn_cast<AffineBinaryOpExpr>(t);
-          bin && t.getKind() == AffineExprKind::Mul) {
-        auto k = dyn_cast<AffineConstantExpr>(bin.getRHS());
-        if (!k) {
-          ok = false;
-          return;
-        }
-        c = k.getValue();
-        v = bin.getLHS();
-      }
-      if (v == d(outer) && a == 0)
-        a = c;
-      else if (v == d(window) && b == 0)
-        b = c;
-      else
-        ok = false;
-    };
-    walk(e);
-    if (!ok || a < 1 || b < 1)
+  auto sh = outerWindowSum(x.getResult(1), d(1), d(4));
+  auto sw = outerWindowSum(x.getResult(2), d(2), d(5));
+  if (!sh || !sw || !isVnniBody(g))
+    return std::nullopt;
+  return sw->first;
+}
+
+std::optional<VnniDepthwise> dyad::matchVnniDepthwise(linalg::LinalgOp op) {
+  auto g = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!g || g.getNumLoops() != 6 || g.getNumDpsInputs() != 3 ||
+      g.getNumDpsInits() != 1)
+    return std::nullopt;
+  auto iters = g.getIteratorTypesArray();
+  for (int64_t i = 0; i < 6; ++i)
+    if ((i < 4) != (iters[i] == utils::IteratorType::parallel))
       return std::nullopt;
-    return a;
-  };
-  std::optional<int64_t> sh = sum(x.getResult(1), 1, 4);
-  std::optional<int64_t> sw = sum(x.getResult(2), 2, 5);
-  if (!sh || !sw)
+  MLIRContext *ctx = g.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  if (maps[1] != AffineMap::get(6, 0, {d(4), d(3) * 4 + d(5)}, ctx) ||
+      maps[2] != AffineMap::get(6, 0, {d(5)}, ctx) ||
+      maps[3] != AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx))
     return std::nullopt;
-  if (!isVnniBody(g))
+  AffineMap x = maps[0];
+  if (x.getNumResults() != 4 || x.getResult(0) != d(0) ||
+      x.getResult(3) != d(3))
     return std::nullopt;
-  return *sw;
+  auto h = outerWindowSum(x.getResult(1), d(1), d(5));
+  auto w = outerWindowSum(x.getResult(2), d(2), d(4));
+  auto window = cast<ShapedType>(g.getDpsInputOperand(2)->get().getType());
+  auto filter = cast<ShapedType>(g.getDpsInputOperand(1)->get().getType());
+  if (!h || !w || !window.hasStaticShape() || window.getDimSize(0) > 4 ||
+      !filter.hasStaticShape() || !isVnniBody(g))
+    return std::nullopt;
+  return VnniDepthwise{h->first,           w->first,
+                       h->second,          w->second,
+                       window.getDimSize(0), filter.getDimSize(0)};
 }
 
 static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
@@ -455,6 +488,18 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
     splitChannels(k, ranges, 3, lanes, [&](int64_t tf) {
       return SmallVector<int64_t>{1, 1, widthTile(ranges[2], tf > lanes ? 8 : 12),
                                   tf, 1, 1, steps, 0};
+    });
+    return k;
+  }
+  if (std::optional<VnniDepthwise> dw = matchVnniDepthwise(op)) {
+    // (n, oh, ow, c, kw, r): a row of output pixels x one vector of
+    // channels (a byte vector of 4 dwords per lane), the taps whole. Each
+    // input column's rows are interleaved once and used by every pixel
+    // whose window holds it (KW of them at stride 1).
+    k.kernel = "dwconv2d-nhwc-vnni";
+    int64_t tw = widthTile(ranges[2], 8);
+    splitChannels(k, ranges, 3, lanes, [&](int64_t tc) {
+      return SmallVector<int64_t>{1, 1, tw, tc % lanes ? tc : lanes, 0, 0};
     });
     return k;
   }
@@ -628,7 +673,8 @@ Value dyad::broadcastRowSource(Value v) {
 
 bool dyad::isContractionKernel(StringRef kernel) {
   return kernel == "conv2d-nhwc" || kernel == "conv2d-nhwc-vnni" ||
-         kernel == "dwconv2d-nhwc" || kernel == "matmul" ||
+         kernel == "dwconv2d-nhwc" || kernel == "dwconv2d-nhwc-vnni" ||
+         kernel == "matmul" ||
          kernel == "matmul-vnni" || kernel == "matmul-amx" ||
          kernel == "matmul-generic";
 }

@@ -272,17 +272,17 @@ Value packedWeights(PatternRewriter &rewriter, Location loc,
 
 /// The packed generic over `numLoops` loops, the first `numParallel`
 /// parallel and the rest reductions, the last one ci (`maps`: x, w, out),
-/// with the shape-only tensor<4xi8> operand for ci and the body
-/// acc + zext(x) * sext(w).
+/// with the shape-only tensor<`window`xi8> operand for ci (4, or a
+/// depthwise filter's rows) and the body acc + zext(x) * sext(w).
 Value buildPackedGeneric(PatternRewriter &rewriter, Location loc,
                          RankedTensorType outType, Value x, Value w,
                          Value init, unsigned numLoops, unsigned numParallel,
-                         ArrayRef<AffineMap> maps) {
+                         ArrayRef<AffineMap> maps, int64_t windowSize = 4) {
   MLIRContext *ctx = rewriter.getContext();
   // ci appears in the maps only inside 4*cb+ci and 4*f+ci: a shape-only
   // operand gives its range (as pooling's window operand does).
-  Value window = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{4},
-                                         rewriter.getI8Type());
+  Value window = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{windowSize}, rewriter.getI8Type());
   SmallVector<AffineMap> allMaps{maps[0], maps[1],
                                  AffineMap::get(numLoops, 0,
                                                 getAffineDimExpr(numLoops - 1, ctx)),
@@ -521,6 +521,87 @@ struct DepthwiseFilterInKernel
   }
 };
 
+/// A depthwise convolution (i8 input, constant i8 filter [KH][KW][C], KH
+/// <= 4, C a multiple of 8) in the row-packed form of matchVnniDepthwise:
+///   out[n,oh,ow,c] = init'[n,oh,ow,c]
+///       + sum_{kw, r < KH} zext(x_u[n, oh*sh + r*dh, ow*sw + kw*dw, c])
+///                          * sext(w'[kw, 4*c + r])
+///   w'[kw][4c + r] = w[r][kw][c] (0 for r >= KH),
+///   init' = init - 128 * sum_{kh,kw} w[kh,kw,c]
+/// with x_u = x xor 0x80 as for the other packed kernels. The tile
+/// vectorizer interleaves each input column's KH rows into one byte vector
+/// (a vpermb with AVX512-VBMI), and each column tap is one vpdpbusd: KH
+/// taps of 16 channels per instruction, where vpdpwssd took one
+/// (DepthwiseFilterInKernel, kept for other targets and filters).
+struct PackDepthwiseForVnni
+    : OpRewritePattern<linalg::DepthwiseConv2DNhwcHwcOp> {
+  PackDepthwiseForVnni(MLIRContext *ctx)
+      : OpRewritePattern(ctx, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(linalg::DepthwiseConv2DNhwcHwcOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    Value x = op.getDpsInputOperand(0)->get();
+    Value init = op.getDpsInitOperand(0)->get();
+    Value filter = op.getDpsInputOperand(1)->get();
+    // The filter as dyad-cpu-nhwc leaves it (an i8 constant widened in a
+    // generic) or read narrow already.
+    if (Value narrow = dyad::extensionSource(filter))
+      filter = narrow;
+    DenseIntElementsAttr w;
+    auto elt = [](Value v) { return getElementTypeOrSelf(v.getType()); };
+    if (!matchPattern(filter, m_Constant(&w)) ||
+        !w.getElementType().isInteger(8) || !elt(x).isInteger(8) ||
+        !elt(init).isInteger(32))
+      return rewriter.notifyMatchFailure(op, "not i8 x constant i8 -> i32");
+    auto wType = cast<RankedTensorType>(w.getType());
+    int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
+            c = wType.getDimSize(2);
+    if (kh > 4 || c % 8 || cast<RankedTensorType>(x.getType()).getDimSize(3) != c)
+      return rewriter.notifyMatchFailure(op, "more than 4 rows, or channels "
+                                             "not in blocks of 8");
+    SmallVector<int8_t> values;
+    for (const APInt &v : w.getValues<APInt>())
+      values.push_back(int8_t(v.getSExtValue()));
+    std::vector<char> packed(kw * c * 4, 0);
+    SmallVector<int32_t> correction(c, 0);
+    for (int64_t r = 0; r < kh; ++r)
+      for (int64_t t = 0; t < kw; ++t)
+        for (int64_t ci = 0; ci < c; ++ci) {
+          int8_t v = values[(r * kw + t) * c + ci];
+          packed[(t * c + ci) * 4 + r] = char(v);
+          correction[ci] = int32_t(uint32_t(correction[ci]) +
+                                   uint32_t(128 * int32_t(v)));
+        }
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());
+    auto dilations = llvm::to_vector(op.getDilations().getValues<int64_t>());
+    Value wp = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::getFromRawBuffer(
+            RankedTensorType::get({kw, c * 4}, rewriter.getI8Type()), packed));
+    Value xu = unsignedInput(rewriter, loc, x);
+    Value initU = correctInit(rewriter, loc, init, correction);
+    // Loops (n, oh, ow, c, kw, r). r's range comes from the shape-only
+    // operand (KH), not from w' (4 bytes a channel).
+    SmallVector<AffineMap> maps{
+        AffineMap::get(6, 0,
+                       {d(0), d(1) * strides[0] + d(5) * dilations[0],
+                        d(2) * strides[1] + d(4) * dilations[1], d(3)},
+                       ctx),
+        AffineMap::get(6, 0, {d(4), d(3) * 4 + d(5)}, ctx),
+        AffineMap::get(6, 0, {d(0), d(1), d(2), d(3)}, ctx)};
+    rewriter.replaceOp(
+        op, buildPackedGeneric(rewriter, loc,
+                               cast<RankedTensorType>(init.getType()), xu, wp,
+                               initU, 6, 4, maps, kh));
+    return success();
+  }
+};
+
 struct DyadCpuPackVnniPass
     : dyad::impl::DyadCpuPackVnniBase<DyadCpuPackVnniPass> {
   using Base::Base;
@@ -535,6 +616,8 @@ struct DyadCpuPackVnniPass
       patterns.add<PackMatmulForVnni>(ctx, int64_t(vnniBits / 32),
                                       bool(nibbles));
       patterns.add<DepthwiseFilterInKernel>(ctx);
+      if (depthwiseRows)
+        patterns.add<PackDepthwiseForVnni>(ctx);
       (void)applyPatternsGreedily(getOperation(), std::move(patterns));
     }
     // The sign flips into their producers (a requantization writes u8),
@@ -546,7 +629,8 @@ struct DyadCpuPackVnniPass
       Operation *producer = operand->get().getDefiningOp();
       auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
       return producer && producer->hasOneUse() && consumer &&
-             !matchVnniConv(consumer) && dyad::readsWithoutBroadcast(operand);
+             !matchVnniConv(consumer) && !matchVnniDepthwise(consumer) &&
+             dyad::readsWithoutBroadcast(operand);
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     // A pointwise convolution's epilogue onto its GEMM's 2-D space.

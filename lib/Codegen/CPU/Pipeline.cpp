@@ -42,6 +42,8 @@ void dyad::buildLowerCpuPipeline(OpPassManager &pm,
         pack.vnniBits = options.vnniBits;
         pack.nibbles = options.nibbleWeights;
         pack.pointwiseGemm = options.amx && options.vnniBits == 512;
+        // The rows' interleave is one vpermb with VBMI.
+        pack.depthwiseRows = options.bytePermutes && options.vnniBits == 512;
         fpm.addPass(createDyadCpuPackVnni(pack));
       }
       DyadCpuSelectKernelsOptions select;

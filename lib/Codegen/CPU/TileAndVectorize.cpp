@@ -38,6 +38,8 @@
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <numeric>
+
 namespace dyad {
 #define GEN_PASS_DEF_DYADCPUTILEANDVECTORIZE
 #include "dyad/Codegen/CPU/Passes.h.inc"
@@ -286,6 +288,140 @@ static LogicalResult vectorizeVnniConv(RewriterBase &rewriter,
       rewriter, loc, written, acc, idx({0, 0, 0, 0}), idx({1, 1, tw, tf}),
       idx({1, 1, 1, 1}));
   rewriter.replaceOp(op, full);
+  return success();
+}
+
+/// The tensor a chain of unit-stride extract_slices (a tile's operand)
+/// reads, and the offsets of the last slice in it.
+static Value sliceSource(OpBuilder &b, Location loc, Value v,
+                         SmallVectorImpl<Value> &offsets) {
+  auto rank = cast<RankedTensorType>(v.getType()).getRank();
+  offsets.assign(rank, arith::ConstantIndexOp::create(b, loc, 0));
+  while (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>()) {
+    if (!slice.hasUnitStride() ||
+        slice.getSourceType().getRank() != int64_t(rank))
+      break;
+    for (auto [i, o] : llvm::enumerate(slice.getMixedOffsets())) {
+      Value off = getValueOrCreateConstantIndexOp(b, loc, o);
+      offsets[i] = arith::AddIOp::create(b, loc, offsets[i], off);
+    }
+    v = slice.getSource();
+  }
+  return v;
+}
+
+/// A tile of a row-packed depthwise convolution (matchVnniDepthwise) with
+/// one image, one output row, `tw` pixels and `tc` channels, the filter
+/// taps whole:
+///   - each input column's KH rows of tc bytes, interleaved into one
+///     vector of tc dwords (byte r of dword c: row r's channel c; the
+///     bytes past KH are poison, their weights 0): one vpermb;
+///   - per pixel and column tap, the contraction
+///       acc[c] += sum_r zext(col[c][r]) * sext(w[kw][c][r])
+///     which dyad-cpu-lower-vectors makes one vpdpbusd.
+/// The filter is read from the packed constant itself: the tile's slice of
+/// it ends at row KH - 1 of the last channel, the vector at row 3.
+static LogicalResult vectorizeVnniDepthwise(RewriterBase &rewriter,
+                                            linalg::LinalgOp op,
+                                            const VnniDepthwise &dw) {
+  SmallVector<int64_t> r = op.getStaticLoopRanges();
+  if (llvm::any_of(r, [](int64_t s) { return ShapedType::isDynamic(s); }) ||
+      r[0] != 1 || r[1] != 1 || r[4] != dw.kernelW || r[5] != dw.kernelH ||
+      r[3] % 8)
+    return failure();
+  int64_t tw = r[2], tc = r[3], kh = dw.kernelH, kw = dw.kernelW;
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  Value x = op.getDpsInputOperand(0)->get();
+  Value acc = op.getDpsInitOperand(0)->get();
+  Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  Value pad8 = arith::ConstantOp::create(rewriter, loc, rewriter.getI8IntegerAttr(0));
+  Value pad32 = arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0));
+  auto rowType = VectorType::get({tc}, i8);
+  auto bytesType = VectorType::get({4 * tc}, i8);
+  auto dwordsType = VectorType::get({tc, 4}, i8);
+  auto wideType = VectorType::get({tc, 4}, i32);
+
+  // The filter: one vector of tc dwords per column tap.
+  SmallVector<Value> wOffsets;
+  Value wSrc = sliceSource(rewriter, loc, op.getDpsInputOperand(1)->get(),
+                           wOffsets);
+  SmallVector<Value> taps;
+  for (int64_t t = 0; t < kw; ++t) {
+    Value row = arith::AddIOp::create(rewriter, loc, wOffsets[0], index(t));
+    Value bytes = vector::TransferReadOp::create(
+        rewriter, loc, bytesType, wSrc, ValueRange{row, wOffsets[1]}, pad8,
+        ArrayRef<bool>{true});
+    Value dwords = vector::ShapeCastOp::create(rewriter, loc, dwordsType, bytes);
+    taps.push_back(arith::ExtSIOp::create(rewriter, loc, wideType, dwords));
+  }
+  // Byte r of dword c: row r's byte c, in the concatenation of the rows
+  // (padded to 4 with the last one, unread).
+  SmallVector<int64_t> interleave(4 * tc);
+  for (int64_t c = 0; c < tc; ++c)
+    for (int64_t k = 0; k < 4; ++k)
+      interleave[4 * c + k] = k < kh ? k * tc + c : vector::ShuffleOp::kPoisonIndex;
+  SmallVector<int64_t> concat(2 * tc);
+  std::iota(concat.begin(), concat.end(), 0);
+  DenseMap<int64_t, Value> columns;
+  auto column = [&](int64_t j) -> Value {
+    if (Value v = columns.lookup(j))
+      return v;
+    SmallVector<Value> rows;
+    for (int64_t k = 0; k < kh; ++k)
+      rows.push_back(vector::TransferReadOp::create(
+          rewriter, loc, rowType, x,
+          ValueRange{zero, index(k * dw.dilationH), index(j), zero}, pad8,
+          ArrayRef<bool>{true}));
+    while (rows.size() < 4)
+      rows.push_back(rows.back());
+    Value lo = vector::ShuffleOp::create(rewriter, loc, rows[0], rows[1], concat);
+    Value hi = vector::ShuffleOp::create(rewriter, loc, rows[2], rows[3], concat);
+    Value bytes = vector::ShuffleOp::create(rewriter, loc, lo, hi, interleave);
+    Value dwords = vector::ShapeCastOp::create(rewriter, loc, dwordsType, bytes);
+    Value wide = arith::ExtUIOp::create(rewriter, loc, wideType, dwords);
+    columns[j] = wide;
+    return wide;
+  };
+
+  auto accType = VectorType::get({tw, tc}, i32);
+  MLIRContext *ctx = rewriter.getContext();
+  auto accMap = AffineMap::get(4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx);
+  Value accVec = vector::TransferReadOp::create(
+      rewriter, loc, accType, acc, ValueRange{zero, zero, zero, zero}, pad32,
+      accMap, ArrayRef<bool>{true, true});
+  AffineExpr c, k;
+  bindDims(ctx, c, k);
+  ArrayAttr maps = rewriter.getAffineMapArrayAttr(
+      {AffineMap::get(2, 0, {c, k}, ctx), AffineMap::get(2, 0, {c, k}, ctx),
+       AffineMap::get(2, 0, {c}, ctx)});
+  ArrayAttr iters = rewriter.getArrayAttr(
+      {vector::IteratorTypeAttr::get(ctx, vector::IteratorType::parallel),
+       vector::IteratorTypeAttr::get(ctx, vector::IteratorType::reduction)});
+  SmallVector<Value> sums;
+  for (int64_t o = 0; o < tw; ++o)
+    sums.push_back(vector::ExtractOp::create(rewriter, loc, accVec, o));
+  // Column by column: each interleaved column is made once and used by the
+  // pixels whose window holds it.
+  int64_t lastColumn = (tw - 1) * dw.strideW + (kw - 1) * dw.dilationW;
+  for (int64_t j = 0; j <= lastColumn; ++j)
+    for (int64_t o = 0; o < tw; ++o)
+      for (int64_t t = 0; t < kw; ++t)
+        if (o * dw.strideW + t * dw.dilationW == j)
+          sums[o] = vector::ContractionOp::create(rewriter, loc, column(j),
+                                                  taps[t], sums[o], maps, iters);
+  Value result = accVec;
+  for (int64_t o = 0; o < tw; ++o)
+    result = vector::InsertOp::create(rewriter, loc, sums[o], result, o);
+  Value written = vector::TransferWriteOp::create(
+      rewriter, loc, result, acc, ValueRange{zero, zero, zero, zero}, accMap,
+      ArrayRef<bool>{true, true})
+      .getResult();
+  rewriter.replaceOp(op, written);
   return success();
 }
 
@@ -819,6 +955,7 @@ struct DyadCpuTileAndVectorizePass
           conv |= k && (k.getValue() == "conv2d-nhwc" ||
                         k.getValue() == "conv2d-nhwc-vnni" ||
                         k.getValue() == "dwconv2d-nhwc" ||
+                        k.getValue() == "dwconv2d-nhwc-vnni" ||
                         k.getValue() == "pool2d-nhwc" ||
                         k.getValue() == "matmul-vnni" ||
                         k.getValue() == "matmul-amx");
@@ -871,7 +1008,8 @@ struct DyadCpuTileAndVectorizePass
       SmallVector<linalg::LinalgOp> partial, amxEpilogues;
       func.walk([&](linalg::LinalgOp op) {
         bool convTile = linalg::isaConvolutionOpInterface(op) ||
-                        matchVnniConv(op).has_value();
+                        matchVnniConv(op).has_value() ||
+                        matchVnniDepthwise(op).has_value();
         bool elementwise = op.getNumParallelLoops() == op.getNumLoops();
         if (!op.hasPureTensorSemantics() ||
             !op->getParentOfType<LoopLikeOpInterface>() || !tileShape(op))
@@ -980,6 +1118,10 @@ struct DyadCpuTileAndVectorizePass
       }
       if (matchVnniMatmul(op)) {
         (void)vectorizeVnniMatmul(rewriter, op);
+        continue;
+      }
+      if (std::optional<VnniDepthwise> dw = matchVnniDepthwise(op)) {
+        (void)vectorizeVnniDepthwise(rewriter, op, *dw);
         continue;
       }
       SmallVector<int64_t> sizes;

@@ -303,6 +303,97 @@ struct PackedContractToVnni : OpRewritePattern<vector::ContractionOp> {
   }
 };
 
+/// acc[c] += sum_{i<4} ext(L[c][i]) * sext(R[c][i]) (L, R i8; acc i32):
+/// a dot product of 4 bytes in each lane, both operands lane by lane (the
+/// row-packed depthwise convolution's column tap, TileAndVectorize.cpp).
+/// One vpdpbusd per block of lanes, on the operands' bytes as they are
+/// (the [c][4] views are shape_casts of byte vectors, looked through).
+/// Signed L is shifted as in emitVnni.
+struct LanewiseContractToVnni : OpRewritePattern<vector::ContractionOp> {
+  LanewiseContractToVnni(MLIRContext *ctx, unsigned vectorBits)
+      : OpRewritePattern(ctx, /*benefit=*/2), vectorBits(vectorBits) {}
+  unsigned vectorBits;
+
+  LogicalResult matchAndRewrite(vector::ContractionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto accType = dyn_cast<VectorType>(op.getAccType());
+    if (op.getKind() != vector::CombiningKind::ADD || op.isMasked() ||
+        !accType || accType.getRank() != 1 ||
+        !accType.getElementType().isInteger(32))
+      return failure();
+    MLIRContext *ctx = op.getContext();
+    AffineExpr c, i;
+    bindDims(ctx, c, i);
+    auto map = [&](ArrayRef<AffineExpr> r) {
+      return AffineMap::get(2, 0, r, ctx);
+    };
+    if (op.getIndexingMapsArray() !=
+        SmallVector<AffineMap>{map({c, i}), map({c, i}), map({c})})
+      return failure();
+    bool lhsSigned = false, rhsSigned = false;
+    Value lhs = narrowSource(op.getLhs(), lhsSigned);
+    Value rhs = narrowSource(op.getRhs(), rhsSigned);
+    int64_t n = accType.getDimSize(0);
+    int64_t lanes = vectorBits / 32;
+    if (n % lanes && n % 8 == 0)
+      lanes = 8;
+    if (!lhs || !rhs || !rhsSigned || lanes < 8 || n % lanes ||
+        cast<VectorType>(lhs.getType()).getShape() != ArrayRef<int64_t>{n, 4})
+      return failure();
+    Location loc = op.getLoc();
+    Type i8 = rewriter.getI8Type(), i32 = rewriter.getI32Type();
+    auto bytes = [&](Value v) -> Value {
+      if (auto cast = v.getDefiningOp<vector::ShapeCastOp>();
+          cast && cast.getSourceVectorType().getRank() == 1)
+        return cast.getSource();
+      return vector::ShapeCastOp::create(
+          rewriter, loc, VectorType::get({4 * n}, i8), v);
+    };
+    Value lb = bytes(lhs), rb = bytes(rhs);
+    auto accVec = VectorType::get({lanes}, i32);
+    auto byteVec = VectorType::get({4 * lanes}, i8);
+    StringAttr intrinsic = rewriter.getStringAttr(
+        lanes == 16 ? "llvm.x86.avx512.vpdpbusd.512"
+                    : "llvm.x86.avx512.vpdpbusd.256");
+    auto dot = [&](Value acc, Value a, Value b) -> Value {
+      return LLVM::CallIntrinsicOp::create(rewriter, loc, accVec, intrinsic,
+                                           ValueRange{acc, a, b})
+          .getResult(0);
+    };
+    auto slice = [&](Value v, int64_t offset, int64_t size) -> Value {
+      return vector::ExtractStridedSliceOp::create(
+          rewriter, loc, v, ArrayRef<int64_t>{offset}, ArrayRef<int64_t>{size},
+          ArrayRef<int64_t>{1});
+    };
+    Value result = op.getAcc();
+    for (int64_t b = 0; b < n / lanes; ++b) {
+      Value a = slice(lb, 4 * lanes * b, 4 * lanes);
+      Value w = slice(rb, 4 * lanes * b, 4 * lanes);
+      Value sum = slice(op.getAcc(), lanes * b, lanes);
+      if (lhsSigned) {
+        // (l + 128) as u8 is l xor 0x80; minus 128 * the weights' sum.
+        a = arith::XOrIOp::create(
+            rewriter, loc, a,
+            arith::ConstantOp::create(
+                rewriter, loc, DenseElementsAttr::get(byteVec, APInt(8, 0x80))));
+        Value zero = arith::ConstantOp::create(rewriter, loc,
+                                               rewriter.getZeroAttr(accVec));
+        Value splat = arith::ConstantOp::create(
+            rewriter, loc, DenseElementsAttr::get(byteVec, APInt(8, 128)));
+        sum = arith::SubIOp::create(rewriter, loc, dot(sum, a, w),
+                                    dot(zero, splat, w));
+      } else {
+        sum = dot(sum, a, w);
+      }
+      result = vector::InsertStridedSliceOp::create(
+          rewriter, loc, sum, result, ArrayRef<int64_t>{lanes * b},
+          ArrayRef<int64_t>{1});
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// acc[n] += sum_k ext(L[k]) * ext(R[k][n]) (one output pixel: what a
 /// strided convolution's tile becomes, one contraction per pixel) as the
 /// one-row matmul ContractToVnni takes.
@@ -460,5 +551,6 @@ void dyad::populateVnniContractionPatterns(RewritePatternSet &patterns,
 
 void dyad::populatePackedVnniContractionPatterns(RewritePatternSet &patterns,
                                                  unsigned vectorBits) {
-  patterns.add<PackedContractToVnni>(patterns.getContext(), vectorBits);
+  patterns.add<PackedContractToVnni, LanewiseContractToVnni>(
+      patterns.getContext(), vectorBits);
 }

@@ -36,8 +36,8 @@ inline constexpr llvm::StringLiteral kAmxZeroInitAttr =
     "dyad.cpu.amx_zero_init";
 
 struct KernelChoice {
-  /// Kernel family: conv2d-nhwc(-vnni), dwconv2d-nhwc, pool2d-nhwc, matmul,
-  /// matmul-vnni, matmul-amx, batch-matmul, elementwise, reduction.
+  /// Kernel family: conv2d-nhwc(-vnni), dwconv2d-nhwc(-vnni), pool2d-nhwc,
+  /// matmul, matmul-vnni, matmul-amx, batch-matmul, elementwise, reduction.
   std::string kernel;
   /// One tile size per loop of the op (0: the loop is not tiled; the tile
   /// is then vectorized whole).
@@ -88,6 +88,21 @@ mlir::Value extensionSource(mlir::Value v);
 /// into n-D vector reads wrongly (expandShapesToReinterpretCasts). Returns the stride of ow in x's
 /// width index (sw), or nothing when `op` is not such a convolution.
 std::optional<int64_t> matchVnniConv(mlir::linalg::LinalgOp op);
+
+/// A depthwise int8 convolution in dyad-cpu-pack-vnni's row-packed form: a
+/// linalg.generic over (n, oh, ow, c, kw, r) with
+///   out[n, oh, ow, c] += zext(x[n, oh*sh + r*dh, ow*sw + kw*dw, c])
+///                        * sext(w[kw, 4*c + r])                  (r < KH)
+/// (x: u8 activations, NHWC; w: s8 filter packed [KW][C*4], byte r of
+/// channel c's dword the tap of kernel row r, zero past KH <= 4) and a
+/// shape-only tensor<KHxi8> operand for r. A tile's KH input rows of 16
+/// channels interleave into one 64-byte vector (one vpermb), and each
+/// column tap is then one vpdpbusd of that vector by w's 16 dwords: KH
+/// taps per instruction.
+struct VnniDepthwise {
+  int64_t strideH, strideW, dilationH, dilationW, kernelH, kernelW;
+};
+std::optional<VnniDepthwise> matchVnniDepthwise(mlir::linalg::LinalgOp op);
 
 /// The GEMM counterpart (dyad-cpu-pack-vnni's form of an int8 linalg.matmul
 /// by constant weights): a linalg.generic over (m, n, kb, ki) with

@@ -123,7 +123,12 @@ def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
     quantized to 4 bits) become an i4 constant, which
     `dyad-cpu-pack-nibbles` stores two per byte. A depthwise convolution
     reads its i8 filter itself instead of an i32 copy made before it (its
-    taps are then i16 values, for vpdpwssd in `dyad-cpu-lower-vectors`).
+    taps are then i16 values, for vpdpwssd in `dyad-cpu-lower-vectors`);
+    with `depthwise-rows` (AVX512-VBMI targets), one with a constant i8
+    filter of up to 4 rows and channels in blocks of 8 is packed instead
+    (`matchVnniDepthwise`): filter [KW][C*4], byte r of each channel's
+    dword the tap of row r, so that one vpdpbusd takes a column's taps of
+    all rows, on the rows of the unsigned input interleaved (vpermb).
   }];
   let options = [
     Option<"vnniBits", "vnni-bits", "unsigned", /*default=*/"512",
@@ -134,6 +139,9 @@ def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
     Option<"pointwiseGemm", "pointwise-gemm", "bool", /*default=*/"false",
            "Pointwise convolutions (1x1, stride 1) as packed GEMMs over "
            "their pixels (for the AMX tiles)">,
+    Option<"depthwiseRows", "depthwise-rows", "bool", /*default=*/"false",
+           "Depthwise convolutions of up to 4 filter rows in the row-packed "
+           "form (vpdpbusd on interleaved rows; set with AVX512-VBMI)">,
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::linalg::LinalgDialect",
