@@ -453,6 +453,13 @@ struct HighMultiplyForm {
   /// |v| already gives |r| >= 3 * 2^27; or where no |v| is above the clamp
   /// (it is then left out). (Empty when every k is 0.)
   SmallVector<int32_t> preShift, preClamp;
+  /// Signed form only: the least v per channel, INT32_MIN or, for a b left
+  /// with t trailing zeros (c could not take them: c would fall below 33),
+  /// -(2^(32-t) - 1): the v that 2^(32-t) divides are the inputs whose
+  /// product's low word is 0 while it is negative (the one case the form
+  /// rounds wrongly), and raising every v below that bound keeps the output
+  /// saturated at the clamp's low end. (Empty when no channel needs it.)
+  SmallVector<int32_t> floor;
 };
 
 /// The 32-bit form of a requantization, where it computes the same results
@@ -476,21 +483,58 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
     return std::nullopt;
   // The largest |v|.
   int64_t vmax = std::max(std::abs(xmin - inZp), std::abs(xmax - inZp));
+  // Whether every v <= -m, m = 2^(32-t) - 1, gives the clamp's low end at
+  // (b, c): r is monotone in v, and r of -m (rounded half away from zero)
+  // is at most -(m * b / 2^c) + 1/2, so m * b >= (outZp - lo + 1) * 2^c
+  // is enough.
+  auto saturatesBelow = [&](int64_t m, int64_t b, int64_t c) {
+    __int128 lhs = (__int128)m * b;
+    __int128 rhs = (__int128)(outZp - lo + 1) * ((__int128)1 << c);
+    return lo > INT32_MIN && lhs >= rhs;
+  };
   auto build = [&](bool magnitude) -> std::optional<HighMultiplyForm> {
     HighMultiplyForm f;
     f.magnitude = magnitude;
+    bool needFloor = false;
     for (size_t k = 0; k < mult.size(); ++k) {
       int64_t b = mult[k], c = shift[k];
       if (b < 0)
         return std::nullopt;
       int64_t pre = 0;
+      int32_t least = INT32_MIN;
       if (b == 0 || c >= 63) {
         b = 0;
         c = 33;
       } else if (!magnitude) {
+        // b made odd, unless c would fall below 33: then b keeps t
+        // trailing zeros, and only a v that 2^(32-t) divides can make the
+        // product's low word 0 while it is negative. None does where every
+        // |v| is below 2^(32-t); otherwise v is first raised to at least
+        // -(2^(32-t) - 1), where every v at or below that saturates the
+        // output anyway (a large enough multiplier: all of calibration's).
+        // A multiplier of 1/4 or more (c below 33 once b is odd) on a
+        // narrow v: v << k with c + k = 33, the same product, exact while
+        // |v| << k fits in i32 (an i8 rescaled to i32 for a residual Add).
         int tz = llvm::countr_zero(uint64_t(b));
-        b >>= tz;
-        c -= tz;
+        int64_t odd = c - tz;
+        if (odd < 33 && odd >= 2 &&
+            vmax <= (int64_t(INT32_MAX) >> (33 - odd))) {
+          b >>= tz;
+          pre = 33 - odd;
+          c = 33;
+        } else {
+          int take = int(std::min<int64_t>(tz, std::max<int64_t>(c - 33, 0)));
+          int t = tz - take;
+          b >>= take;
+          c -= take;
+          int64_t m = (int64_t(1) << (32 - t)) - 1;
+          if (t > 0 && vmax > m) {
+            if (!saturatesBelow(m, b, c))
+              return std::nullopt;
+            least = int32_t(-m);
+            needFloor = true;
+          }
+        }
       } else if (c >= 3 && c < 33 &&
                  (narrowClamp || vmax <= (int64_t(1) << (c - 1)) - 1)) {
         // (Or no |v| reaches the clamp 2^(c-1) - 1: an i8 input rescaled
@@ -500,12 +544,18 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
       }
       if (c < 33 || c > 62)
         return std::nullopt;
+      f.floor.push_back(least);
       f.preShift.push_back(int32_t(pre));
       f.preClamp.push_back(int32_t(uint32_t((uint64_t(1) << (32 - pre)) - 1)));
       f.mult.push_back(int32_t(b));
       f.round.push_back(int32_t(int64_t(1) << (c - 33)));
       f.shift.push_back(int32_t(c - 32));
     }
+    if (!needFloor)
+      f.floor.clear();
+    // (The signed form's v << k fits in i32: nothing to clamp.)
+    if (!magnitude)
+      f.preClamp.clear();
     return f;
   };
   std::optional<HighMultiplyForm> f = build(/*magnitude=*/false);
@@ -622,6 +672,8 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
           vecs.push_back(fast->preShift);
         if (!fast->preClamp.empty())
           vecs.push_back(fast->preClamp);
+        if (!fast->floor.empty())
+          vecs.push_back(fast->floor);
         for (ArrayRef<int32_t> v : vecs)
           inputs.push_back(arith::ConstantOp::create(
               rewriter, loc,
@@ -641,6 +693,12 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
             Value c = perCh ? a[3] : cst(fast->shift[0]);
             Value r;
             if (!fast->magnitude) {
+              if (!fast->floor.empty())
+                v = arith::MaxSIOp::create(
+                    b, l, v, perCh ? a.back() : cst(fast->floor[0]));
+              if (pre)
+                v = arith::ShLIOp::create(
+                    b, l, v, perCh ? a[4] : cst(fast->preShift[0]));
               Value h = arith::MulSIExtendedOp::create(b, l, v, bm).getHigh();
               r = arith::ShRSIOp::create(
                   b, l, arith::AddIOp::create(b, l, h, rnd), c);

@@ -221,20 +221,40 @@ func.func @high_magnitude_i32(%x: tensor<8xi32>) -> tensor<8xi32> {
 
 // Shift edges per channel (axis 1 of 2x4): c = 0, 63, 62 and multiplier 0.
 // An i8 rescaled to i32 (a residual Add's operands: shift 15, the clamp
-// i32's whole range): not narrow, but |v| <= 134 stays under the pre-shift
-// form's clamp 2^14 - 1, so that form applies without the clamp: |v| << 18,
-// one unsigned high multiply, c = 33. An i16 input can exceed the clamp:
-// the 64-bit form.
+// i32's whole range): not narrow, but |v| <= 134, so v << 18 fits in i32:
+// the signed form on v << 18 (c = 15 + 18 = 33), one signed high multiply.
+// An i16 input's v << 18 would not fit: the 64-bit form.
 // CHECK-LABEL: func.func @narrow_in_wide_out(
 // CHECK-NOT: i64
 // CHECK: arith.shli %{{.*}} : i32
 // CHECK-NOT: arith.minui
-// CHECK: arith.mului_extended
+// CHECK: arith.mulsi_extended
 // CHECK-NOT: i64
 // CHECK: return
 func.func @narrow_in_wide_out(%x: tensor<7xi8>) -> tensor<7xi32> {
   %y = dyad.requant %x {multiplier = array<i32: 1123034979>, shift = array<i32: 15>, input_zp = -6} : tensor<7xi8> to tensor<7xi32>
   return %y : tensor<7xi32>
+}
+// A multiplier with 7 trailing zeros at shift 39 (calibration gives such):
+// made odd, its shift would fall to 32; it keeps one zero instead (c = 33),
+// which leaves v = -2^31 the one input the signed form rounds wrongly. Its
+// output saturates at -128 whether v is -2^31 or -2^31 + 1, so that
+// channel's v is first raised to -2^31 + 1 (the other channel's floor is
+// -2^31: no change) and the signed form applies. With a multiplier too
+// small to saturate there (384 / 2^39, zero point 0), the magnitude form.
+// CHECK-LABEL: func.func @trailing_zeros(
+// CHECK: arith.constant dense<[-2147483647, -2147483648]> : tensor<2xi32>
+// CHECK: arith.maxsi
+// CHECK: arith.mulsi_extended
+// CHECK-LABEL: func.func @trailing_zeros_small(
+// CHECK: arith.mului_extended
+func.func @trailing_zeros(%x: tensor<7x2xi32>) -> tensor<7x2xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 1621495936, 1393098945>, shift = array<i32: 39, 39>, axis = 1, output_zp = -128, clamp_min = -128, clamp_max = 127} : tensor<7x2xi32> to tensor<7x2xi32>
+  return %y : tensor<7x2xi32>
+}
+func.func @trailing_zeros_small(%x: tensor<7x2xi32>) -> tensor<7x2xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 384, 1393098945>, shift = array<i32: 39, 39>, axis = 1, clamp_min = -128, clamp_max = 127} : tensor<7x2xi32> to tensor<7x2xi32>
+  return %y : tensor<7x2xi32>
 }
 // CHECK-LABEL: func.func @wide_in_wide_out(
 // CHECK: arith.muli %{{.*}}, %{{.*}} : i64
@@ -420,6 +440,15 @@ func.func @main() {
   %r21 = call @wide_in_wide_out(%a21) : (tensor<4xi16>) -> tensor<4xi32>
   %u21 = tensor.cast %r21 : tensor<4xi32> to tensor<*xi32>
   call @printMemrefI32(%u21) : (tensor<*xi32>) -> ()
+  // Values down to -2^31 through both channels (outputs from the 64-bit
+  // formula).
+  %a22 = arith.constant dense<[[-2147483648, -2147483648], [-2147483647, -2147483647], [-1073741824, -1073741824], [0, 0], [1000000, 1000000], [-1000000, -1000000], [2147483647, 2147483647]]> : tensor<7x2xi32>
+  %r22 = call @trailing_zeros(%a22) : (tensor<7x2xi32>) -> tensor<7x2xi32>
+  %u22 = tensor.cast %r22 : tensor<7x2xi32> to tensor<*xi32>
+  call @printMemrefI32(%u22) : (tensor<*xi32>) -> ()
+  %r23 = call @trailing_zeros_small(%a22) : (tensor<7x2xi32>) -> tensor<7x2xi32>
+  %u23 = tensor.cast %r23 : tensor<7x2xi32> to tensor<*xi32>
+  call @printMemrefI32(%u23) : (tensor<*xi32>) -> ()
   return
 }
 func.func private @printMemrefI32(tensor<*xi32>)
@@ -467,3 +496,19 @@ func.func private @printMemrefI32(tensor<*xi32>)
 // EXEC-NEXT: [-4181222, -4146949, 171362, 205634, 239906, 4523945, 4558217]
 // EXEC: rank = 1 offset = 0 sizes = [4] strides = {{.*}} data =
 // EXEC-NEXT: [-1122829345, 171362, 205634, 1123206341]
+// EXEC: rank = 2 offset = 0 sizes = [7, 2] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[}}-128, -128],
+// EXEC-NEXT: [-128, -128],
+// EXEC-NEXT: [-128, -128],
+// EXEC-NEXT: [-128, -128],
+// EXEC-NEXT: [127, 127],
+// EXEC-NEXT: [-128, -128],
+// EXEC-NEXT: [127, 127]]
+// EXEC: rank = 2 offset = 0 sizes = [7, 2] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[}}-2, -128],
+// EXEC-NEXT: [-1, -128],
+// EXEC-NEXT: [-1, -128],
+// EXEC-NEXT: [0, 0],
+// EXEC-NEXT: [0, 127],
+// EXEC-NEXT: [0, -128],
+// EXEC-NEXT: [1, 127]]
