@@ -646,9 +646,12 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     // when lo == 0, which for an odd b means v == 0 (not negative). It is
     // what a requantization costs inside a kernel's epilogue: 16 lanes with
     // one high multiply (two vpmuldq) instead of two 8-lane i64 halves.
-    // Shifts >= 63 (and b == 0) give 0: b = 0, c = 33. Where some b keeps
-    // c below 33 once made odd, the same on |v| with an unsigned high
-    // multiply, exact for any b (no (p < 0) term), the sign put back after;
+    // Shifts >= 63 (and b == 0) give 0: b = 0, c = 33. A b that cannot be
+    // made odd without c falling below 33 keeps some zeros, with a floor
+    // on v where the output saturates there, or a narrow v is shifted left
+    // to make c 33 (highMultiplyForm). Where neither is exact, the same on
+    // |v| with an unsigned high multiply, exact for any b (no (p < 0)
+    // term), the sign put back after;
     // multipliers of 1/4 and more (c in [3, 32], as 4-bit weights give)
     // there too, on |v| clamped and shifted left to make c 33, where the
     // output clamp is narrow or no |v| reaches the clamp (an i8 rescaled to

@@ -258,3 +258,37 @@ func.func @attention_bytes(%q: tensor<?x3x16x16xi8>, %k: tensor<?x3x16x16xi8>, %
   } -> tensor<?x3x16x16xi32>
   return %s : tensor<?x3x16x16xi32>
 }
+
+// A row-packed int8 depthwise convolution (dyad-cpu-pack-vnni, loops n, oh,
+// ow, c, kw, r): 7 pixels x one vector of 16 channels (48 = 3 vectors), the
+// filter taps whole (kw and r untiled: the tile vectorizer walks them);
+// 24 channels split 16 + 8 like the other kernels.
+// AVX512-LABEL: func.func @dw_rows(
+// AVX512: dyad.cpu.kernel = "dwconv2d-nhwc-vnni", dyad.cpu.tiles = array<i64: 1, 1, 7, 16, 0, 0>
+// AVX512: dyad.cpu.kernel = "dwconv2d-nhwc-vnni", dyad.cpu.split = array<i64: 3, 16>, dyad.cpu.split_tiles = array<i64: 1, 1, 7, 8, 0, 0>, dyad.cpu.tiles = array<i64: 1, 1, 7, 16, 0, 0>
+#dwx = affine_map<(n, oh, ow, c, kw, r) -> (n, oh + r, ow + kw, c)>
+#dwx2 = affine_map<(n, oh, ow, c, kw, r) -> (n, oh * 2 + r, ow * 2 + kw, c)>
+#dww = affine_map<(n, oh, ow, c, kw, r) -> (kw, c * 4 + r)>
+#dwr = affine_map<(n, oh, ow, c, kw, r) -> (r)>
+#dwo = affine_map<(n, oh, ow, c, kw, r) -> (n, oh, ow, c)>
+func.func @dw_rows(%x: tensor<?x16x16x48xi8>, %w: tensor<3x192xi8>, %acc: tensor<?x14x14x48xi32>,
+                   %x2: tensor<?x30x30x24xi8>, %w2: tensor<3x96xi8>, %acc2: tensor<?x14x14x24xi32>) -> (tensor<?x14x14x48xi32>, tensor<?x14x14x24xi32>) {
+  %rows = tensor.empty() : tensor<3xi8>
+  %0 = linalg.generic {indexing_maps = [#dwx, #dww, #dwr, #dwo], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%x, %w, %rows : tensor<?x16x16x48xi8>, tensor<3x192xi8>, tensor<3xi8>) outs(%acc : tensor<?x14x14x48xi32>) {
+  ^bb0(%a: i8, %b: i8, %r: i8, %o: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %o, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<?x14x14x48xi32>
+  %1 = linalg.generic {indexing_maps = [#dwx2, #dww, #dwr, #dwo], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%x2, %w2, %rows : tensor<?x30x30x24xi8>, tensor<3x96xi8>, tensor<3xi8>) outs(%acc2 : tensor<?x14x14x24xi32>) {
+  ^bb0(%a: i8, %b: i8, %r: i8, %o: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %o, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<?x14x14x24xi32>
+  return %0, %1 : tensor<?x14x14x48xi32>, tensor<?x14x14x24xi32>
+}

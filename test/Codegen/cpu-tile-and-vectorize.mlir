@@ -114,14 +114,30 @@ func.func @epilogue(%x: tensor<?x10x10x8xi8>, %w: tensor<3x3x8x16xi8>, %acc: ten
 // source's producer (the elimination needs it to dominate the producer's
 // destination), as an alloc_tensor: two pads of the same shape and value
 // stay two buffers (CSE merged two tensor.empty + fill into one, written
-// by both producers, and bufferization copied it whole).
+// by both producers, and bufferization copied it whole). Only the border
+// is filled, the interior being the source's: the rows above and below
+// (all columns), then the columns left and right of the interior rows.
 // CHECK-LABEL: func.func @pad(
 // CHECK:         %[[A1:.*]] = bufferization.alloc_tensor(%{{.*}}) : tensor<?x10x10x8xf32>
-// CHECK:         %[[F1:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[A1]] : tensor<?x10x10x8xf32>)
+// CHECK:         %[[T:.*]] = tensor.extract_slice %[[A1]][0, 0, 0, 0] [%{{.*}}, 1, 10, 8] [1, 1, 1, 1]
+// CHECK:         %[[FT:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[T]] : tensor<?x1x10x8xf32>)
+// CHECK:         %[[I1:.*]] = tensor.insert_slice %[[FT]] into %[[A1]][0, 0, 0, 0] [%{{.*}}, 1, 10, 8]
+// CHECK:         tensor.extract_slice %[[I1]][0, 9, 0, 0] [%{{.*}}, 1, 10, 8]
+// CHECK:         linalg.fill
+// CHECK:         tensor.insert_slice
+// CHECK:         tensor.extract_slice %{{.*}}[0, 1, 0, 0] [%{{.*}}, 8, 1, 8]
+// CHECK:         linalg.fill
+// CHECK:         tensor.insert_slice
+// CHECK:         tensor.extract_slice %{{.*}}[0, 1, 9, 0] [%{{.*}}, 8, 1, 8]
+// CHECK:         linalg.fill
+// CHECK:         %[[F1:.*]] = tensor.insert_slice
+// CHECK-NOT:     linalg.fill
 // CHECK:         %[[P1:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x8x8x8xf32>)
 // CHECK:         tensor.insert_slice %[[P1]] into %[[F1]][0, 1, 1, 0] [%{{.*}}, 8, 8, 8] [1, 1, 1, 1]
 // CHECK:         %[[A2:.*]] = bufferization.alloc_tensor(%{{.*}}) : tensor<?x10x10x8xf32>
-// CHECK:         %[[F2:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%[[A2]] : tensor<?x10x10x8xf32>)
+// CHECK-COUNT-3: linalg.fill
+// CHECK:         linalg.fill
+// CHECK:         %[[F2:.*]] = tensor.insert_slice
 // CHECK:         %[[P2:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<?x8x8x8xf32>)
 // CHECK:         tensor.insert_slice %[[P2]] into %[[F2]][0, 1, 1, 0] [%{{.*}}, 8, 8, 8] [1, 1, 1, 1]
 // CHECK-NOT:     tensor.pad
@@ -232,4 +248,47 @@ func.func @split(%x: tensor<?x16x16x24xi32>, %w: tensor<3x3x24xi32>, %bias: tens
     linalg.yield %m : i32
   } -> tensor<?x14x14x24xi32>
   return %2 : tensor<?x14x14x24xi32>
+}
+
+// -----
+
+// A row-packed int8 depthwise tile (dyad-cpu-pack-vnni; 7 pixels x 16
+// channels, 3 x 3 filter, stride 1): per input column, its 3 rows of 16
+// bytes (a zero row as the 4th) interleaved by one shuffle into 16 dwords
+// (byte r of dword c: row r's channel c), made once and used by each pixel
+// whose window holds it; per pixel and column tap, a lane-wise contraction
+// of 4 bytes (dyad-cpu-lower-vectors: one vpdpbusd), 7 x 3 of them. The
+// filter rows are read from the tile's slice of it, 63 bytes (row 2 of the
+// last channel), masked to 64.
+// CHECK-LABEL: func.func @dw_rows(
+// CHECK:         %[[ZERO:.*]] = arith.constant dense<0> : vector<16xi8>
+// CHECK:         scf.for
+// CHECK:           scf.for
+// CHECK:             %[[MASK:.*]] = vector.constant_mask [63] : vector<64xi1>
+// CHECK:             vector.transfer_read %{{.*}}, %{{.*}}, %[[MASK]] {in_bounds = [true]} : tensor<3x63xi8>, vector<64xi8>
+// CHECK:             %[[R0:.*]] = vector.transfer_read %{{.*}} : tensor<1x3x9x16xi8>, vector<16xi8>
+// CHECK:             %[[R1:.*]] = vector.transfer_read %{{.*}} : tensor<1x3x9x16xi8>, vector<16xi8>
+// CHECK:             %[[R2:.*]] = vector.transfer_read %{{.*}} : tensor<1x3x9x16xi8>, vector<16xi8>
+// CHECK:             %[[LO:.*]] = vector.shuffle %[[R0]], %[[R1]] [0, 1, {{.*}}, 31]
+// CHECK:             %[[HI:.*]] = vector.shuffle %[[R2]], %[[ZERO]] [0, 1, {{.*}}, 31]
+// CHECK:             vector.shuffle %[[LO]], %[[HI]] [0, 16, 32, 48, 1, 17, 33, 49, {{.*}}, 15, 31, 47, 63] : vector<32xi8>, vector<32xi8>
+// CHECK-COUNT-21:    vector.contract {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "reduction"], kind = #vector.kind<add>} {{.*}} : vector<16x4xi32>, vector<16x4xi32> into vector<16xi32>
+// CHECK:             vector.transfer_write {{.*}} : vector<7x16xi32>, tensor<1x1x7x16xi32>
+// CHECK-NOT:     linalg.generic
+#dwx = affine_map<(n, oh, ow, c, kw, r) -> (n, oh + r, ow + kw, c)>
+#dww = affine_map<(n, oh, ow, c, kw, r) -> (kw, c * 4 + r)>
+#dwr = affine_map<(n, oh, ow, c, kw, r) -> (r)>
+#dwo = affine_map<(n, oh, ow, c, kw, r) -> (n, oh, ow, c)>
+func.func @dw_rows(%x: tensor<1x9x9x32xi8>, %acc: tensor<1x7x7x32xi32>) -> tensor<1x7x7x32xi32> {
+  %w = arith.constant dense<1> : tensor<3x128xi8>
+  %rows = tensor.empty() : tensor<3xi8>
+  %0 = linalg.generic {indexing_maps = [#dwx, #dww, #dwr, #dwo], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"], dyad.cpu.kernel = "dwconv2d-nhwc-vnni", dyad.cpu.tiles = array<i64: 1, 1, 7, 16, 0, 0>} ins(%x, %w, %rows : tensor<1x9x9x32xi8>, tensor<3x128xi8>, tensor<3xi8>) outs(%acc : tensor<1x7x7x32xi32>) {
+  ^bb0(%a: i8, %b: i8, %r: i8, %o: i32):
+    %ae = arith.extui %a : i8 to i32
+    %be = arith.extsi %b : i8 to i32
+    %m = arith.muli %ae, %be : i32
+    %s = arith.addi %o, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<1x7x7x32xi32>
+  return %0 : tensor<1x7x7x32xi32>
 }

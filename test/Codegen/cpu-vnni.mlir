@@ -172,3 +172,37 @@ func.func @wide_factor(%x: vector<1x7x16xi8>, %w: vector<16xi32>, %acc: vector<1
   %s = arith.addi %m, %acc : vector<1x7x16xi32>
   return %s : vector<1x7x16xi32>
 }
+
+// A lane-wise 4-byte dot product (the row-packed depthwise tile's column
+// tap: acc[c] += sum_r zext(x[c][r]) * sext(w[c][r])) on the bytes as they
+// are: one vpdpbusd per 16 lanes (512) or 8 (256), no shuffle. Signed x is
+// shifted to unsigned (xor 0x80) and 128 times w's sums taken off.
+// VNNI512-LABEL: func.func @lanewise(
+// VNNI512-COUNT-2: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI512-NOT:     vector.contract
+// VNNI512:         return
+// VNNI256-LABEL: func.func @lanewise(
+// VNNI256-COUNT-4: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// VNNI256:         return
+// NOVNNI-LABEL: func.func @lanewise(
+// NOVNNI-NOT:      vpdpbusd
+// NOVNNI:          return
+// VNNI512-LABEL: func.func @lanewise_signed(
+// VNNI512:         arith.xori
+// VNNI512-COUNT-2: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// VNNI512:         arith.subi
+// VNNI512:         return
+func.func @lanewise(%x: vector<128xi8>, %w: vector<128xi8>, %acc: vector<32xi32>) -> vector<32xi32> {
+  %x2 = vector.shape_cast %x : vector<128xi8> to vector<32x4xi8>
+  %w2 = vector.shape_cast %w : vector<128xi8> to vector<32x4xi8>
+  %a = arith.extui %x2 : vector<32x4xi8> to vector<32x4xi32>
+  %b = arith.extsi %w2 : vector<32x4xi8> to vector<32x4xi32>
+  %c = vector.contract {indexing_maps = [affine_map<(c, r) -> (c, r)>, affine_map<(c, r) -> (c, r)>, affine_map<(c, r) -> (c)>], iterator_types = ["parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<32x4xi32>, vector<32x4xi32> into vector<32xi32>
+  return %c : vector<32xi32>
+}
+func.func @lanewise_signed(%x: vector<16x4xi8>, %w: vector<16x4xi8>, %acc: vector<16xi32>) -> vector<16xi32> {
+  %a = arith.extsi %x : vector<16x4xi8> to vector<16x4xi32>
+  %b = arith.extsi %w : vector<16x4xi8> to vector<16x4xi32>
+  %c = vector.contract {indexing_maps = [affine_map<(c, r) -> (c, r)>, affine_map<(c, r) -> (c, r)>, affine_map<(c, r) -> (c)>], iterator_types = ["parallel", "reduction"], kind = #vector.kind<add>} %a, %b, %acc : vector<16x4xi32>, vector<16x4xi32> into vector<16xi32>
+  return %c : vector<16xi32>
+}

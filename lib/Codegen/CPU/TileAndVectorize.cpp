@@ -38,6 +38,8 @@
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include "llvm/ADT/ScopeExit.h"
+
 #include <numeric>
 
 namespace dyad {
@@ -291,25 +293,6 @@ static LogicalResult vectorizeVnniConv(RewriterBase &rewriter,
   return success();
 }
 
-/// The tensor a chain of unit-stride extract_slices (a tile's operand)
-/// reads, and the offsets of the last slice in it.
-static Value sliceSource(OpBuilder &b, Location loc, Value v,
-                         SmallVectorImpl<Value> &offsets) {
-  auto rank = cast<RankedTensorType>(v.getType()).getRank();
-  offsets.assign(rank, arith::ConstantIndexOp::create(b, loc, 0));
-  while (auto slice = v.getDefiningOp<tensor::ExtractSliceOp>()) {
-    if (!slice.hasUnitStride() ||
-        slice.getSourceType().getRank() != int64_t(rank))
-      break;
-    for (auto [i, o] : llvm::enumerate(slice.getMixedOffsets())) {
-      Value off = getValueOrCreateConstantIndexOp(b, loc, o);
-      offsets[i] = arith::AddIOp::create(b, loc, offsets[i], off);
-    }
-    v = slice.getSource();
-  }
-  return v;
-}
-
 /// A tile of a row-packed depthwise convolution (matchVnniDepthwise) with
 /// one image, one output row, `tw` pixels and `tc` channels, the filter
 /// taps whole:
@@ -319,8 +302,6 @@ static Value sliceSource(OpBuilder &b, Location loc, Value v,
 ///   - per pixel and column tap, the contraction
 ///       acc[c] += sum_r zext(col[c][r]) * sext(w[kw][c][r])
 ///     which dyad-cpu-lower-vectors makes one vpdpbusd.
-/// The filter is read from the packed constant itself: the tile's slice of
-/// it ends at row KH - 1 of the last channel, the vector at row 3.
 static LogicalResult vectorizeVnniDepthwise(RewriterBase &rewriter,
                                             linalg::LinalgOp op,
                                             const VnniDepthwise &dw) {
@@ -346,25 +327,36 @@ static LogicalResult vectorizeVnniDepthwise(RewriterBase &rewriter,
   auto dwordsType = VectorType::get({tc, 4}, i8);
   auto wideType = VectorType::get({tc, 4}, i32);
 
-  // The filter: one vector of tc dwords per column tap.
-  SmallVector<Value> wOffsets;
-  Value wSrc = sliceSource(rewriter, loc, op.getDpsInputOperand(1)->get(),
-                           wOffsets);
+  // The filter: one vector of tc dwords per column tap, read from the
+  // tile's slice of it, which ends at row KH - 1 of the last channel: the
+  // bytes past it are masked (read as 0; a constant mask).
+  Value w = op.getDpsInputOperand(1)->get();
+  int64_t wBytes = cast<RankedTensorType>(w.getType()).getDimSize(1);
+  if (ShapedType::isDynamic(wBytes) || wBytes > 4 * tc)
+    return failure();
+  Value mask;
+  if (wBytes < 4 * tc)
+    mask = vector::ConstantMaskOp::create(
+        rewriter, loc, VectorType::get({4 * tc}, rewriter.getI1Type()),
+        ArrayRef<int64_t>{wBytes});
   SmallVector<Value> taps;
   for (int64_t t = 0; t < kw; ++t) {
-    Value row = arith::AddIOp::create(rewriter, loc, wOffsets[0], index(t));
     Value bytes = vector::TransferReadOp::create(
-        rewriter, loc, bytesType, wSrc, ValueRange{row, wOffsets[1]}, pad8,
-        ArrayRef<bool>{true});
+        rewriter, loc, bytesType, w, ValueRange{index(t), zero},
+        AffineMapAttr::get(AffineMap::getMinorIdentityMap(2, 1, rewriter.getContext())),
+        pad8, mask, rewriter.getBoolArrayAttr({true}));
     Value dwords = vector::ShapeCastOp::create(rewriter, loc, dwordsType, bytes);
     taps.push_back(arith::ExtSIOp::create(rewriter, loc, wideType, dwords));
   }
   // Byte r of dword c: row r's byte c, in the concatenation of the rows
-  // (padded to 4 with the last one, unread).
+  // padded to 4 with zeros: the bytes past KH are 0, whatever the filter
+  // holds there (a zeroing byte permute).
   SmallVector<int64_t> interleave(4 * tc);
   for (int64_t c = 0; c < tc; ++c)
     for (int64_t k = 0; k < 4; ++k)
-      interleave[4 * c + k] = k < kh ? k * tc + c : vector::ShuffleOp::kPoisonIndex;
+      interleave[4 * c + k] = k * tc + c;
+  Value zeroRow = arith::ConstantOp::create(
+      rewriter, loc, DenseElementsAttr::get(rowType, APInt(8, 0)));
   SmallVector<int64_t> concat(2 * tc);
   std::iota(concat.begin(), concat.end(), 0);
   DenseMap<int64_t, Value> columns;
@@ -378,7 +370,7 @@ static LogicalResult vectorizeVnniDepthwise(RewriterBase &rewriter,
           ValueRange{zero, index(k * dw.dilationH), index(j), zero}, pad8,
           ArrayRef<bool>{true}));
     while (rows.size() < 4)
-      rows.push_back(rows.back());
+      rows.push_back(zeroRow);
     Value lo = vector::ShuffleOp::create(rewriter, loc, rows[0], rows[1], concat);
     Value hi = vector::ShuffleOp::create(rewriter, loc, rows[2], rows[3], concat);
     Value bytes = vector::ShuffleOp::create(rewriter, loc, lo, hi, interleave);
@@ -1196,6 +1188,97 @@ struct DyadCpuTileAndVectorizePass
     padDestinationsFirst(func);
   }
 
+  /// The fill of a padded tensor (`fill`, read by `ins`, the insertion of
+  /// the source) restricted to the border: per padded dim,
+  /// the slabs before and after the interior (the dims before it over the
+  /// interior, those after over their whole range). The interior is the
+  /// source's: filled first, it was written twice (fashion_dwsep's pads
+  /// were 6% of its int8 time, all memset). Padded dims need static
+  /// offsets and sizes; a dim is unpadded where the insertion covers it
+  /// (offset 0, size provably the tensor's).
+  static void fillBorderOnly(linalg::FillOp fill, tensor::InsertSliceOp ins) {
+    // Its users: the insertion, and the interior taken out of it for the
+    // source's parts (padDestinationsFirst).
+    if (!ins.hasUnitStride() ||
+        !llvm::all_of(fill->getUsers(), [&](Operation *user) {
+          auto interior = dyn_cast<tensor::ExtractSliceOp>(user);
+          return user == ins ||
+                 (interior && interior.getMixedOffsets() == ins.getMixedOffsets() &&
+                  interior.getMixedSizes() == ins.getMixedSizes() &&
+                  interior.hasUnitStride());
+        }))
+      return;
+    Value dest = fill.getOutputs()[0];
+    auto type = cast<RankedTensorType>(dest.getType());
+    OpBuilder b(fill);
+    Location loc = fill.getLoc();
+    // The tensor's sizes: an alloc_tensor's own operands where it is one
+    // (the same values as the insertion's sizes for the unpadded dims).
+    SmallVector<OpFoldResult> full;
+    if (auto alloc = dest.getDefiningOp<bufferization::AllocTensorOp>()) {
+      auto dyn = alloc.getDynamicSizes().begin();
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        full.push_back(type.isDynamicDim(d) ? OpFoldResult(*dyn++)
+                                            : b.getIndexAttr(type.getDimSize(d)));
+    } else {
+      full = tensor::getMixedSizes(b, loc, dest);
+    }
+    SmallVector<OpFoldResult> offsets = ins.getMixedOffsets();
+    SmallVector<OpFoldResult> sizes = ins.getMixedSizes();
+    int64_t rank = type.getRank();
+    SmallVector<bool> padded(rank, false);
+    for (int64_t d = 0; d < rank; ++d) {
+      std::optional<int64_t> off = getConstantIntValue(offsets[d]);
+      if (off && *off == 0) {
+        if (isEqualConstantIntOrValue(sizes[d], full[d]))
+          continue;
+        FailureOr<bool> same = ValueBoundsConstraintSet::areEqual(
+            ValueBoundsConstraintSet::Variable(sizes[d]),
+            ValueBoundsConstraintSet::Variable(full[d]));
+        if (succeeded(same) && *same)
+          continue;
+      }
+      std::optional<int64_t> size = getConstantIntValue(sizes[d]);
+      if (!off || !size || type.isDynamicDim(d))
+        return;
+      padded[d] = true;
+    }
+    Value t = dest;
+    Value value = fill.getInputs()[0];
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!padded[d])
+        continue;
+      int64_t off = *getConstantIntValue(offsets[d]);
+      int64_t size = *getConstantIntValue(sizes[d]);
+      int64_t extent = type.getDimSize(d);
+      for (auto [lo, hi] : {std::pair(int64_t(0), off),
+                            std::pair(off + size, extent)}) {
+        if (hi <= lo)
+          continue;
+        SmallVector<OpFoldResult> so, ss;
+        for (int64_t j = 0; j < rank; ++j) {
+          if (j == d) {
+            so.push_back(b.getIndexAttr(lo));
+            ss.push_back(b.getIndexAttr(hi - lo));
+          } else if (j < d && padded[j]) {
+            so.push_back(offsets[j]);
+            ss.push_back(sizes[j]);
+          } else {
+            so.push_back(b.getIndexAttr(0));
+            ss.push_back(full[j]);
+          }
+        }
+        SmallVector<OpFoldResult> ones(rank, b.getIndexAttr(1));
+        Value slab = tensor::ExtractSliceOp::create(b, loc, t, so, ss, ones);
+        Value filled =
+            linalg::FillOp::create(b, loc, value, slab).getResult(0);
+        t = tensor::InsertSliceOp::create(b, loc, filled, t, so, ss, ones);
+      }
+    }
+    fill.getResult(0).replaceAllUsesWith(t);
+    fill.erase();
+  }
+
   /// A pad's padded tensor (tensor.empty, then linalg.fill) is created
   /// where the pad was, after the source's producer; empty-tensor
   /// elimination needs it before, to hand the producer a slice of it as
@@ -1253,6 +1336,7 @@ struct DyadCpuTileAndVectorizePass
           b, empty.getLoc(), empty.getType(), empty.getDynamicSizes());
       empty.replaceAllUsesWith(alloc.getResult());
       empty.erase();
+      auto done = llvm::make_scope_exit([&] { fillBorderOnly(fill, ins); });
       // The parts' destination, a fresh tensor, is the padded tensor's
       // interior from the start. (Left to empty-tensor elimination, the
       // first part's destination was folded into a tensor of its own

@@ -12,6 +12,9 @@
 //   - PackedContractToVnni: the packed convolution of dyad-cpu-pack-vnni,
 //     whose weights are in vpdpbusd's order and activations unsigned in
 //     memory: only loads, broadcasts and vpdpbusd.
+//   - LanewiseContractToVnni: acc[c] += 4 bytes of L[c] . 4 bytes of R[c],
+//     both operands lane by lane (a row-packed depthwise convolution's
+//     column tap): one vpdpbusd per block of lanes, no broadcast.
 // See emitVnni for the register block and the signed-activation shift.
 //
 //===----------------------------------------------------------------------===//
