@@ -260,12 +260,12 @@ func.func @attention_bytes(%q: tensor<?x3x16x16xi8>, %k: tensor<?x3x16x16xi8>, %
 }
 
 // A row-packed int8 depthwise convolution (dyad-cpu-pack-vnni, loops n, oh,
-// ow, c, kw, r): 7 pixels x one vector of 16 channels (48 = 3 vectors), the
+// ow, c, kw, r): 14 pixels x one vector of 16 channels (48 = 3 vectors), the
 // filter taps whole (kw and r untiled: the tile vectorizer walks them);
 // 24 channels split 16 + 8 like the other kernels.
 // AVX512-LABEL: func.func @dw_rows(
-// AVX512: dyad.cpu.kernel = "dwconv2d-nhwc-vnni", dyad.cpu.tiles = array<i64: 1, 1, 7, 16, 0, 0>
-// AVX512: dyad.cpu.kernel = "dwconv2d-nhwc-vnni", dyad.cpu.split = array<i64: 3, 16>, dyad.cpu.split_tiles = array<i64: 1, 1, 7, 8, 0, 0>, dyad.cpu.tiles = array<i64: 1, 1, 7, 16, 0, 0>
+// AVX512: dyad.cpu.kernel = "dwconv2d-nhwc-vnni", dyad.cpu.tiles = array<i64: 1, 1, 14, 16, 0, 0>
+// AVX512: dyad.cpu.kernel = "dwconv2d-nhwc-vnni", dyad.cpu.split = array<i64: 3, 16>, dyad.cpu.split_tiles = array<i64: 1, 1, 14, 8, 0, 0>, dyad.cpu.tiles = array<i64: 1, 1, 14, 16, 0, 0>
 #dwx = affine_map<(n, oh, ow, c, kw, r) -> (n, oh + r, ow + kw, c)>
 #dwx2 = affine_map<(n, oh, ow, c, kw, r) -> (n, oh * 2 + r, ow * 2 + kw, c)>
 #dww = affine_map<(n, oh, ow, c, kw, r) -> (kw, c * 4 + r)>
