@@ -49,7 +49,7 @@ struct WeightQ {
   std::vector<int8_t> values;
   std::vector<double> scales; // one per channel of `axis`, or one
   int64_t axis = -1;          // -1: per tensor
-  std::vector<float> bias;    // the op's float bias (BatchNormalization
+  std::vector<double> bias;   // the op's float bias (BatchNormalization
   bool hasBias = false;       // folded in), when constant
 };
 
@@ -218,7 +218,7 @@ llvm::Error collect(ModuleOp qdq, StringRef funcName,
       DenseFPElementsAttr b;
       if (conv.getB() && matchPattern(conv.getB(), m_Constant(&b))) {
         for (APFloat v : b.getValues<APFloat>())
-          q.bias.push_back((float)v.convertToDouble());
+          q.bias.push_back(v.convertToDouble());
         q.hasBias = true;
       }
     }
@@ -371,8 +371,9 @@ llvm::Error dyad::exportOnnxQdq(StringRef modelPath,
                     "model's by more than rounding (folded with another "
                     "op): not exportable as QDQ");
       std::string biasName = name + "/folded_bias";
-      *g.add_initializer() = floatTensor(
-          biasName, {(int64_t)w.bias.size()}, w.bias);
+      std::vector<float> folded(w.bias.begin(), w.bias.end());
+      *g.add_initializer() =
+          floatTensor(biasName, {(int64_t)folded.size()}, folded);
       if (n.input_size() < 3)
         n.add_input(biasName);
       else
@@ -400,6 +401,51 @@ llvm::Error dyad::exportOnnxQdq(StringRef modelPath,
                                    name + "/weight_DequantizeLinear",
                                    {qName, sName, zName}, dqName, w.axis));
     n.set_input(1, dqName);
+    // The bias as onnxruntime's quantizer writes it: int32 at the scale
+    // S_in * S_w,c with zero point 0 (QLinearConv takes the integers as
+    // they are), the same integers Dyad adds (dyad-integerize: b / (S_in
+    // S_w,c) rounded half to even, each in i32 by the weight scales'
+    // choice).
+    auto in = activations.find(n.input(0));
+    if (w.hasBias && n.op_type() == "Conv" && n.input_size() > 2 &&
+        in != activations.end() && w.axis <= 0) {
+      size_t channels = w.bias.size();
+      std::vector<int32_t> ints(channels);
+      std::vector<float> scales(channels);
+      bool fits = true;
+      for (size_t c = 0; c < channels && fits; ++c) {
+        double sw = w.scales[w.axis == 0 ? c : 0];
+        double q = std::nearbyint(w.bias[c] / (in->second.scale * sw));
+        fits = std::isfinite(q) && std::fabs(q) <= 2147483647.0;
+        ints[c] = fits ? (int32_t)q : 0;
+        // The product of the exported (float) scales, as the quantizer
+        // writes it.
+        scales[c] = (float)in->second.scale * (float)sw;
+      }
+      if (fits) {
+        std::string bq = name + "/bias_quantized", bs = name + "/bias_scale",
+                    bz = name + "/bias_zero_point",
+                    bdq = name + "/bias_dequantized";
+        int64_t len = (int64_t)channels;
+        onnx::TensorProto t;
+        t.set_name(bq);
+        t.set_data_type(onnx::TensorProto::INT32);
+        t.add_dims(len);
+        t.set_raw_data(std::string((const char *)ints.data(), channels * 4));
+        *g.add_initializer() = std::move(t);
+        *g.add_initializer() = floatTensor(bs, {len}, scales);
+        onnx::TensorProto z;
+        z.set_name(bz);
+        z.set_data_type(onnx::TensorProto::INT32);
+        z.add_dims(len);
+        z.set_raw_data(std::string(channels * 4, '\0'));
+        *g.add_initializer() = std::move(z);
+        before[node].push_back(qdqNode("DequantizeLinear",
+                                       name + "/bias_DequantizeLinear",
+                                       {bq, bs, bz}, bdq, 0));
+        n.set_input(2, bdq);
+      }
+    }
   }
   index();
 
