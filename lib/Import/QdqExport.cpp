@@ -222,6 +222,23 @@ llvm::Error collect(ModuleOp qdq, StringRef funcName,
         q.hasBias = true;
       }
     }
+    // A Gemm's C as its bias where it is one per column and alpha = beta =
+    // 1 (the exported bias then replaces C as it is).
+    if (auto gemm = dyn_cast<GemmOp>(op)) {
+      DenseFPElementsAttr b;
+      int64_t columns = q.shape.size() == 2
+                            ? q.shape[gemm.getTransB() ? 0 : 1]
+                            : -1;
+      if (gemm.getC() && matchPattern(gemm.getC(), m_Constant(&b)) &&
+          gemm.getAlpha().convertToDouble() == 1.0 &&
+          gemm.getBeta().convertToDouble() == 1.0 &&
+          b.getNumElements() == columns &&
+          cast<ShapedType>(b.getType()).getShape().back() == columns) {
+        for (APFloat v : b.getValues<APFloat>())
+          q.bias.push_back(v.convertToDouble());
+        q.hasBias = true;
+      }
+    }
     weights.push_back(std::move(q));
   });
   if (err)
@@ -401,20 +418,21 @@ llvm::Error dyad::exportOnnxQdq(StringRef modelPath,
                                    name + "/weight_DequantizeLinear",
                                    {qName, sName, zName}, dqName, w.axis));
     n.set_input(1, dqName);
-    // The bias as onnxruntime's quantizer writes it: int32 at the scale
-    // S_in * S_w,c with zero point 0 (QLinearConv takes the integers as
-    // they are), the same integers Dyad adds (dyad-integerize: b / (S_in
+    // A Conv's or Gemm's bias as onnxruntime's quantizer writes it: int32
+    // at the scale S_in * S_w,c with zero point 0 (its integer kernels take
+    // the integers as they are), the same integers Dyad adds (dyad-integerize: b / (S_in
     // S_w,c) rounded half to even, each in i32 by the weight scales'
     // choice).
     auto in = activations.find(n.input(0));
-    if (w.hasBias && n.op_type() == "Conv" && n.input_size() > 2 &&
-        in != activations.end() && w.axis <= 0) {
+    if (w.hasBias && (n.op_type() == "Conv" || n.op_type() == "Gemm") &&
+        n.input_size() > 2 && in != activations.end() &&
+        (w.axis < 0 || (int64_t)w.scales.size() == (int64_t)w.bias.size())) {
       size_t channels = w.bias.size();
       std::vector<int32_t> ints(channels);
       std::vector<float> scales(channels);
       bool fits = true;
       for (size_t c = 0; c < channels && fits; ++c) {
-        double sw = w.scales[w.axis == 0 ? c : 0];
+        double sw = w.scales[w.axis >= 0 ? c : 0];
         double q = std::nearbyint(w.bias[c] / (in->second.scale * sw));
         fits = std::isfinite(q) && std::fabs(q) <= 2147483647.0;
         ints[c] = fits ? (int32_t)q : 0;

@@ -2,8 +2,8 @@
 
 usage: qdq_bias_check.py MODEL.qdq.onnx MODEL.onnx
 
-Every Conv's bias must be DequantizeLinear(int32 b_q, scale, zero point 0,
-axis 0) with scale = S_in * S_w,c (the scales of the input's
+Every Conv's and Gemm's bias must be DequantizeLinear(int32 b_q, scale,
+zero point 0, axis 0) with scale = S_in * S_w,c (the scales of the input's
 DequantizeLinear and of the weights'), and b_q must be the bias of the
 original model (BatchNormalization folded into the convolution, as Dyad
 folds it) divided by that scale and rounded half to even. Prints the
@@ -27,7 +27,7 @@ def main():
     for n in orig.graph.node:
         for i in n.input:
             oconsumers.setdefault(i, []).append(n)
-    convs = [n for n in qdq.graph.node if n.op_type == "Conv"]
+    convs = [n for n in qdq.graph.node if n.op_type in ("Conv", "Gemm")]
     with_int32 = 0
     for c in convs:
         if len(c.input) < 3:
@@ -50,7 +50,8 @@ def main():
         # The float bias Dyad folded: the model's, or its BatchNormalization's.
         o = onodes[c.name]
         w = oinits[o.input[1]].astype(np.float64)
-        b = oinits[o.input[2]].astype(np.float64) if len(o.input) > 2 else np.zeros(w.shape[0])
+        b = (oinits[o.input[2]].astype(np.float64).reshape(-1)
+             if len(o.input) > 2 else np.zeros(w.shape[0]))
         users = oconsumers.get(o.output[0], [])
         if len(users) == 1 and users[0].op_type == "BatchNormalization":
             bn = users[0]
@@ -67,9 +68,9 @@ def main():
                   f"by {diff.max()} steps")
             return 1
         with_int32 += 1
-    print(f"{len(convs)} convolutions, {with_int32} with an int32 bias")
+    print(f"{len(convs)} Conv and Gemm nodes, {with_int32} with an int32 bias")
     if with_int32 != len(convs):
-        print("some convolution keeps a float bias")
+        print("some keep a float bias")
         return 1
     print("OK")
     return 0

@@ -31,6 +31,8 @@ for n in model.graph.node:
     if n.op_type in ("Conv", "Gemm", "MatMul", "ConvTranspose") and len(n.input) > 1:
         dq = producers.get(n.input[1])
         assert dq is not None and dq.op_type == "DequantizeLinear", n.name
+        if dq.input[0] not in inits:
+            continue  # a MatMul of two activations (attention)
         w = numpy_helper.to_array(inits[dq.input[0]])
         assert w.dtype == np.int8, (n.name, w.dtype)
         widths.append(4 if np.abs(w.astype(int)).max() <= 7 else 8)
