@@ -20,7 +20,10 @@ import numpy as np
 
 from . import _dyad
 
-__all__ = ["compile", "calibrate", "export_qdq", "Model", "CompileError", "CompileWarning", "ir"]
+from .report import Report, NodeReport
+
+__all__ = ["compile", "calibrate", "export_qdq", "Model", "CompileError",
+           "CompileWarning", "Report", "NodeReport", "ir"]
 
 
 class CompileWarning(UserWarning):
@@ -267,7 +270,7 @@ def compile(model, output=None, *, quantize=False, calibration=None,
     TensorRT's) or the model's own QDQ parameters are used. bits: weight bits
     for every layer (2..8). budget: mixed precision, e.g. "size=0.6" or
     {"size": 0.6, "latency": 0.8}. report: keep the per-node quantization
-    report as `model.report`. output: where the .so goes (default: a
+    report as `model.report` (a dyad.Report). output: where the .so goes (default: a
     temporary directory removed when the interpreter exits). Other keyword
     options mirror dyadc's flags: input_shapes={"x": [None, 3, 224, 224]},
     bind_inputs, target, cpu, features, opt_level, calib_method, calib_count,
@@ -287,8 +290,7 @@ def compile(model, output=None, *, quantize=False, calibration=None,
     m = Model(result["output"], threads=threads)
     m.calibration_table = result["calibration_table"] or None
     if report:
-        with open(opts["report"]) as f:
-            m.report = json.load(f)
+        m.report = Report.load(opts["report"])
     return m
 
 

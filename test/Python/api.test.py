@@ -79,6 +79,29 @@ qout, = q(x)
 print(f"int8 (reader) accuracy {accuracy(qout):.2f} identical to dyadc:",
       np.array_equal(qout, reference))
 print("report nodes:", len(q.report["nodes"]) > 0, "table:", os.path.isfile(q.calibration_table))
+# The report as objects: the same rows as the JSON dyadc writes.
+r = q.report
+stem = r.node("/stem/stem.0/Conv")
+print("report:", type(r).__name__, r.model, r.calibration_method,
+      r.calibration_samples, len(r) == len(r["nodes"]),
+      sum(r.summary.values()) == len(r.by_status("quantized")) +
+      len(r.by_status("fused")) + len(r.by_status("fallback")))
+print("stem:", stem.op, stem.status, stem.precision, stem.integer,
+      stem.weight_scales.channels, 0 < stem.weight_scales.min <= stem.weight_scales.max)
+pool = r.node("/pool/MaxPool")
+print("pool:", pool.status, pool.precision, pool.zero_point, pool.scale > 0,
+      pool.sqnr_db is not None and pool.sqnr_db > 20)
+try:
+    r.node("nope")
+except KeyError as e:
+    print("missing node:", e.args[0])
+ref_report = os.path.join(work, "ref_report.json")
+subprocess.run([os.path.join(bindir, "dyadc"), model_path, "--quantize",
+                "--calib-table", q.calibration_table, "--report", ref_report,
+                "-o", os.path.join(work, "ref.so")], check=True)
+key = lambda rep: [(n.node, n.status, n.precision, n.scale, n.zero_point,
+                    n.weight_scales) for n in rep.nodes]
+print("report as dyadc's:", key(dyad.Report.load(ref_report)) == key(r))
 q2 = dyad.compile(model_path, quantize=True, calibration=[s[None] for s in calib])
 print("int8 (iterable of arrays) identical:", np.array_equal(q2(x)[0], reference))
 q3 = dyad.compile(model_path, quantize=True, calibration=npy)
