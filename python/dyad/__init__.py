@@ -10,7 +10,6 @@ docs/python.md. Errors are `dyad.CompileError`, with the phase that failed
 and the diagnostics, each naming the ONNX file and node.
 """
 import atexit
-import json
 import os
 import shutil
 import tempfile
