@@ -39,6 +39,16 @@ llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
 }
 
+/// Tells the caller's progress callback that `e` happened; an error when it
+/// asks to stop (returns false), which ends the step.
+llvm::Error progressed(const ProgressCallback &progress, ProgressEvent e) {
+  if (!progress || progress(e))
+    return llvm::Error::success();
+  return fail("cancelled during " + e.task + " after " +
+              std::to_string(e.done) + " of " + std::to_string(e.total) +
+              " " + e.unit);
+}
+
 /// A compiled, loaded, instrumented copy of a graph.
 class InstrumentedModel {
 public:
@@ -304,9 +314,10 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
     }
     done += batches.batchSize();
     ++batchIndex;
-    if (options.progress)
-      options.progress({"calibrate", done, batches.selected(), "samples",
-                        secondsSince(start)});
+    if (auto err = progressed(options.progress,
+                              {"calibrate", done, batches.selected(),
+                               "samples", secondsSince(start)}))
+      return err;
     if (options.verbose)
       llvm::errs() << llvm::format(
           "calibrate: batch %zu, %zu/%zu samples, %.2f s\n", batchIndex, done,
@@ -656,9 +667,10 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
     }
     rows += batches.batchSize();
     ++batchIndex;
-    if (options.progress)
-      options.progress({"sensitivity", rows, batches.selected(), "samples",
-                        secondsSince(start)});
+    if (auto err = progressed(options.progress,
+                              {"sensitivity", rows, batches.selected(),
+                               "samples", secondsSince(start)}))
+      return err;
     if (options.verbose)
       llvm::errs() << llvm::format(
           "sensitivity: batch %zu, %zu/%zu samples, %zu layers x %zu widths, "
@@ -783,9 +795,10 @@ dyad::measureLayerLatency(ModuleOp floatModule, StringRef funcName,
       auto it = best.find(names[i]);
       out.layer[i][k] = it == best.end() ? 0.0 : it->second;
     }
-    if (options.progress)
-      options.progress({"latency", k + 1, bits.size(), "widths",
-                        secondsSince(start)});
+    if (auto err = progressed(options.progress,
+                              {"latency", k + 1, bits.size(), "widths",
+                               secondsSince(start)}))
+      return std::move(err);
     if (options.verbose)
       llvm::errs() << llvm::format(
           "dyadc: latency at %u bits: %.4g ms per run of %zu samples "
@@ -879,9 +892,10 @@ dyad::measureAssignments(ModuleOp floatModule, StringRef funcName,
     q.top1Agreement = rows ? double(same) / rows : 0;
     q.outputSqnrDb = noise > 0 ? 10 * std::log10(signal / noise) : INFINITY;
     out.push_back(q);
-    if (options.progress)
-      options.progress({"pareto", out.size(), assignments.size(), "points",
-                        secondsSince(start)});
+    if (auto err = progressed(options.progress,
+                              {"pareto", out.size(), assignments.size(),
+                               "points", secondsSince(start)}))
+      return std::move(err);
     if (options.verbose)
       llvm::errs() << llvm::format(
           "dyadc: pareto point %zu/%zu: top-1 agreement %.4f, output SQNR "

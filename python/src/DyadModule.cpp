@@ -120,29 +120,42 @@ py::tuple compile(const py::dict &kw, py::list warnings) {
     else if (severity != mlir::DiagnosticSeverity::Error)
       notes.push_back({"remark", t.str()});
   };
-  // A Python progress callback, called with the GIL held; an exception it
-  // raises is kept (not thrown through the compiler) and re-raised after.
+  // Progress, with the GIL held: the Python callback, if any, and Python's
+  // pending signals (Ctrl-C). An exception either raises stops the
+  // compiler's step at once (the callback returns false: the step fails,
+  // "cancelled during ...") and is re-raised here, not thrown through the
+  // compiler.
   py::object progress = kw.contains("progress") ? py::object(kw["progress"])
                                                 : py::none();
   std::optional<py::error_already_set> raised;
-  if (!progress.is_none())
-    o.onProgress = [&](const dyad::ProgressEvent &e) {
-      py::gil_scoped_acquire acquire;
-      if (raised)
-        return;
-      try {
+  o.onProgress = [&](const dyad::ProgressEvent &e) {
+    py::gil_scoped_acquire acquire;
+    if (raised)
+      return false;
+    try {
+      if (PyErr_CheckSignals() != 0)
+        throw py::error_already_set();
+      if (!progress.is_none())
         progress(e.task, e.done, e.total, e.unit, e.seconds);
-      } catch (py::error_already_set &err) {
-        raised.emplace(std::move(err));
-      }
-    };
+    } catch (py::error_already_set &err) {
+      raised.emplace(std::move(err));
+      return false;
+    }
+    return true;
+  };
   llvm::Expected<dyad::CompileResult> result = [&] {
     py::gil_scoped_release release;
     return dyad::compile(o);
   }();
   if (raised) {
-    if (!result)
-      llvm::consumeError(result.takeError());
+    // Where the compiler stopped, as a note on the exception ("dyad:
+    // cancelled during calibrate after 8 of 256 samples").
+    if (!result) {
+      std::string where = llvm::toString(result.takeError());
+      py::object value = raised->value();
+      if (py::hasattr(value, "add_note"))
+        value.attr("add_note")("dyad: " + where);
+    }
     throw std::move(*raised);
   }
   for (const auto &[kind, text] : notes)

@@ -131,15 +131,22 @@ exported = onnx.load(qdq)
 onnx.checker.check_model(exported)
 print("export_qdq:", sorted({n.op_type for n in exported.graph.node} & {"QuantizeLinear", "DequantizeLinear"}))
 
-# An exception in the progress callback stops nothing inside the compiler
-# and comes out of compile().
+# An exception in the progress callback cancels the step at once (the
+# first batch of 8: calibration reads no further) and comes out of
+# compile().
+events = []
+
+
 def stop(*event):
+    events.append(event)
     raise KeyboardInterrupt("stopped by the progress callback")
 
 
 try:
-    dyad.compile(model_path, quantize=True, calibration=calib, progress=stop)
+    dyad.compile(model_path, quantize=True, calibration=calib, progress=stop,
+                 calib_batch=8)
     print("no exception")
 except KeyboardInterrupt as e:
-    print("callback exception:", e)
+    print("callback exception:", e, "after", [ev[:4] for ev in events])
+    print("where:", getattr(e, "__notes__", None))
 print("OK")

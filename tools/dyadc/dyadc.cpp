@@ -313,6 +313,7 @@ int main(int argc, char **argv) {
       errs() << format(", %.1f s", e.seconds);
       errs().flush();
       progressShown = true;
+      return true;
     };
     options.onPhase = [](const dyad::PhaseEvent &e) {
       if (e.finished && progressShown) {

@@ -27,7 +27,9 @@ struct ProgressEvent {
   std::string unit; // what done and total count: "samples", "widths", ...
   double seconds = 0; // since the step started
 };
-using ProgressCallback = std::function<void(const ProgressEvent &)>;
+/// Returns whether to go on: false cancels the step, which then fails
+/// with an error saying where it stopped (and dyad::compile with it).
+using ProgressCallback = std::function<bool(const ProgressEvent &)>;
 
 struct CalibrateOptions {
   std::string dataPath;        // .npy, .npz or a directory of them
