@@ -186,6 +186,12 @@ std::optional<SmallVector<int32_t>> constantInit(Value init, int64_t f) {
   return std::nullopt;
 }
 
+/// `correction` += 128 * v in i32, wrapping like the i32 sum: what the
+/// unsigned input (x + 128) adds to an accumulator for a weight v.
+void addFlipCorrection(int32_t &correction, int8_t v) {
+  correction = int32_t(uint32_t(correction) + uint32_t(128 * int32_t(v)));
+}
+
 /// a - c in i32, wrapping like the i32 sum.
 int32_t wrappingSub(int32_t a, int32_t c) {
   return int32_t(uint32_t(a) - uint32_t(c));
@@ -349,8 +355,7 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         for (int64_t fi = 0; fi < f; ++fi) {
           int8_t v = (*w)[(t * c + ci) * f + fi];
           packed[((t * (c / 4) + ci / 4) * f + fi) * 4 + ci % 4] = char(v);
-          correction[fi] = int32_t(uint32_t(correction[fi]) +
-                                   uint32_t(128 * int32_t(v)));
+          addFlipCorrection(correction[fi], v);
         }
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -447,8 +452,7 @@ struct PackMatmulForVnni : OpRewritePattern<linalg::MatmulOp> {
       for (int64_t ni = 0; ni < n; ++ni) {
         int8_t v = (*w)[ki * n + ni];
         packed[(ki / 4) * np * 4 + ni * 4 + ki % 4] = char(v);
-        correction[ni] =
-            int32_t(uint32_t(correction[ni]) + uint32_t(128 * int32_t(v)));
+        addFlipCorrection(correction[ni], v);
       }
     Location loc = op.getLoc();
     Value wp = packedWeights(rewriter, loc, {k / 4, np * 4}, packed, nibbles);
@@ -571,8 +575,7 @@ struct PackDepthwiseForVnni
         for (int64_t ci = 0; ci < c; ++ci) {
           int8_t v = values[(r * kw + t) * c + ci];
           packed[(t * c + ci) * 4 + r] = char(v);
-          correction[ci] = int32_t(uint32_t(correction[ci]) +
-                                   uint32_t(128 * int32_t(v)));
+          addFlipCorrection(correction[ci], v);
         }
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();

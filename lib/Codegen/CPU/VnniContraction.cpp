@@ -135,15 +135,19 @@ Value emitVnni(PatternRewriter &rewriter, Location loc, Value accIn,
   return result;
 }
 
-/// The 2-D i32 accumulator type of an unmasked add-contraction, or null.
-VectorType i32AccumulatorBlock(vector::ContractionOp op) {
+/// The i32 accumulator type, of rank `rank`, of an unmasked
+/// add-contraction, or null.
+VectorType i32Accumulator(vector::ContractionOp op, int64_t rank) {
   if (op.getKind() != vector::CombiningKind::ADD || op.isMasked())
     return {};
   auto accType = dyn_cast<VectorType>(op.getAccType());
   if (!accType || !accType.getElementType().isInteger(32) ||
-      accType.getRank() != 2)
+      accType.getRank() != rank)
     return {};
   return accType;
+}
+VectorType i32AccumulatorBlock(vector::ContractionOp op) {
+  return i32Accumulator(op, 2);
 }
 
 /// acc[m][n] += sum_k ext(L[m][k]) * ext(R[k][n]) (L, R i8; acc i32), the
@@ -319,10 +323,8 @@ struct LanewiseContractToVnni : OpRewritePattern<vector::ContractionOp> {
 
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &rewriter) const override {
-    auto accType = dyn_cast<VectorType>(op.getAccType());
-    if (op.getKind() != vector::CombiningKind::ADD || op.isMasked() ||
-        !accType || accType.getRank() != 1 ||
-        !accType.getElementType().isInteger(32))
+    VectorType accType = i32Accumulator(op, 1);
+    if (!accType)
       return failure();
     MLIRContext *ctx = op.getContext();
     AffineExpr c, i;
@@ -404,10 +406,8 @@ struct VecMatToMatmul : OpRewritePattern<vector::ContractionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(vector::ContractionOp op,
                                 PatternRewriter &rewriter) const override {
-    auto accType = dyn_cast<VectorType>(op.getAccType());
-    if (op.getKind() != vector::CombiningKind::ADD || op.isMasked() ||
-        !accType || accType.getRank() != 1 ||
-        !accType.getElementType().isInteger(32))
+    VectorType accType = i32Accumulator(op, 1);
+    if (!accType)
       return failure();
     MLIRContext *ctx = op.getContext();
     AffineExpr n, k;
