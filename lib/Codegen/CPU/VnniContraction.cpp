@@ -135,6 +135,20 @@ Value emitVnni(PatternRewriter &rewriter, Location loc, Value accIn,
   return result;
 }
 
+/// Whether `op`'s indexing maps (lhs, rhs, acc) are exactly `dims`: each
+/// map's results as positions of the contraction's `numDims` dims.
+bool hasMaps(vector::ContractionOp op, unsigned numDims,
+             std::initializer_list<std::initializer_list<unsigned>> dims) {
+  SmallVector<AffineMap> want;
+  for (auto results : dims) {
+    SmallVector<AffineExpr> exprs;
+    for (unsigned d : results)
+      exprs.push_back(getAffineDimExpr(d, op.getContext()));
+    want.push_back(AffineMap::get(numDims, 0, exprs, op.getContext()));
+  }
+  return op.getIndexingMapsArray() == want;
+}
+
 /// The i32 accumulator type, of rank `rank`, of an unmasked
 /// add-contraction, or null.
 VectorType i32Accumulator(vector::ContractionOp op, int64_t rank) {
@@ -225,14 +239,8 @@ struct PackedContractToVnni : OpRewritePattern<vector::ContractionOp> {
     VectorType accType = i32AccumulatorBlock(op);
     if (!accType)
       return failure();
-    MLIRContext *ctx = op.getContext();
-    AffineExpr m, n, kb, ki;
-    bindDims(ctx, m, n, kb, ki);
-    auto map = [&](ArrayRef<AffineExpr> r) {
-      return AffineMap::get(4, 0, r, ctx);
-    };
-    if (op.getIndexingMapsArray() !=
-        SmallVector<AffineMap>{map({m, kb, ki}), map({kb, n, ki}), map({m, n})})
+    // (m, n, kb, ki): acc[m][n] += L[m][kb][ki] * R[kb][n][ki].
+    if (!hasMaps(op, 4, {{0, 2, 3}, {2, 1, 3}, {0, 1}}))
       return failure();
     bool lhsSigned = false, rhsSigned = false;
     Value lhs = narrowSource(op.getLhs(), lhsSigned);
@@ -326,14 +334,8 @@ struct LanewiseContractToVnni : OpRewritePattern<vector::ContractionOp> {
     VectorType accType = i32Accumulator(op, 1);
     if (!accType)
       return failure();
-    MLIRContext *ctx = op.getContext();
-    AffineExpr c, i;
-    bindDims(ctx, c, i);
-    auto map = [&](ArrayRef<AffineExpr> r) {
-      return AffineMap::get(2, 0, r, ctx);
-    };
-    if (op.getIndexingMapsArray() !=
-        SmallVector<AffineMap>{map({c, i}), map({c, i}), map({c})})
+    // (c, i): acc[c] += L[c][i] * R[c][i].
+    if (!hasMaps(op, 2, {{0, 1}, {0, 1}, {0}}))
       return failure();
     bool lhsSigned = false, rhsSigned = false;
     Value lhs = narrowSource(op.getLhs(), lhsSigned);
@@ -410,13 +412,8 @@ struct VecMatToMatmul : OpRewritePattern<vector::ContractionOp> {
     if (!accType)
       return failure();
     MLIRContext *ctx = op.getContext();
-    AffineExpr n, k;
-    bindDims(ctx, n, k);
-    auto map = [&](ArrayRef<AffineExpr> r) {
-      return AffineMap::get(2, 0, r, ctx);
-    };
-    if (op.getIndexingMapsArray() !=
-        SmallVector<AffineMap>{map({k}), map({k, n}), map({n})})
+    // (n, k): acc[n] += L[k] * R[k][n].
+    if (!hasMaps(op, 2, {{1}, {1, 0}, {0}}))
       return failure();
     bool lhsSigned = false, rhsSigned = false;
     Value lhs = narrowSource(op.getLhs(), lhsSigned);
