@@ -17,7 +17,8 @@ Timed on 1 thread and on all cores (the speed-up is the scaling).
 
 The peak: bench/peak.c, a tight loop of independent 512-bit vpdpbusd /
 FMA instructions (and of AMX tdpbusd where the CPU has AMX-INT8: int8
-GEMMs run on it there), compiled and run here (one core); --ghz G instead
+GEMMs and convolutions run on it there, and the VNNI kernel is timed as
+well, --mattr=-amx-int8), compiled and run here (one core); --ghz G instead
 assumes one such instruction per cycle at G GHz.
 """
 import argparse
@@ -137,10 +138,17 @@ def main():
         np.save(x, rng.standard_normal(shape).astype(np.float32))
         np.save(calib, rng.standard_normal((4,) + shape[1:] if not gemm else (64, a.k))
                 .astype(np.float32))
-        # int8 GEMMs run on AMX where the CPU has it (the compiler's choice).
-        int8_kind = "amx" if gemm and peaks.get("amx") else "vnni"
-        for name, flags, kind in (("fp32", [], "fma"),
-                                  ("int8", ["--quantize", "--calibrate", calib], int8_kind)):
+        # int8 GEMMs and convolutions run on AMX where the CPU has it (the
+        # compiler's choice); there, the VNNI kernel is timed too
+        # (--mattr=-amx-int8).
+        quant = ["--quantize", "--calibrate", calib]
+        variants = [("fp32", [], "fma")]
+        if peaks.get("amx"):
+            variants += [("int8", quant, "amx"),
+                         ("int8 vnni", quant + ["--mattr=-amx-int8"], "vnni")]
+        else:
+            variants += [("int8", quant, "vnni")]
+        for name, flags, kind in variants:
             libs = {}
             for n in (1, 1 + L):
                 model = os.path.join(work, f"{a.op}{n}.onnx")
@@ -148,7 +156,7 @@ def main():
                     gemm_model(model, a.rows, a.k, n)
                 else:
                     conv_model(model, c, s, n)
-                libs[n] = os.path.join(work, f"{name}{n}.so")
+                libs[n] = os.path.join(work, f"{name.replace(' ', '_')}{n}.so")
                 subprocess.run([dyadc, model, "-o", libs[n]] + flags, check=True)
             # The two models in turn, so that a drift of the machine's speed
             # falls on both; the median of the repeats.

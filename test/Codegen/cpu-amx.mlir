@@ -3,6 +3,7 @@
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-pack-vnni{vnni-bits=512},dyad-cpu-select-kernels{threads=true}))' | FileCheck %s --check-prefix=NOAMX
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(dyad-lower-cpu{vnni-bits=512 amx=true threads=true})' | FileCheck %s --check-prefix=LLVM
 // RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-lower-amx))' | FileCheck %s --check-prefix=LOWER
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-cpu-lower-amx,cse))' | FileCheck %s --check-prefix=CONV
 
 // The AMX-INT8 kernel path (Sapphire Rapids): a packed int8 GEMM of 16 rows
 // or more (here the batch) is tiled 16 rows x up to 4 tile registers of 16
@@ -229,4 +230,161 @@ func.func @gemm_48(%x: tensor<?x192xi8>) -> tensor<?x48xi8> {
     linalg.yield %t : i8
   } -> tensor<?x48xi8>
   return %r : tensor<?x48xi8>
+}
+
+// -----
+
+// A packed int8 3x3 convolution (32 -> 32 channels, 16 x 16 -> 14 x 14)
+// on AMX without an im2col: tiles of one row of 14 output pixels x 32
+// channels (two accumulator tiles), the whole window reduced in them. Per
+// kernel row, K = 3 x 32 = 96 contiguous bytes of each pixel's window, in
+// two tile loads of 64 + 32 bytes whose rows overlap (stride 32 bytes, one
+// pixel): 3 x 2 x 2 = 12 tdpbusd per tile. Serial (no threads) or without
+// AMX: the VNNI kernel.
+// SELECT-LABEL: func.func @conv
+// SELECT: dyad.cpu.kernel = "conv2d-nhwc-amx", dyad.cpu.tiles = array<i64: 1, 1, 14, 32, 0, 0, 0, 0>
+// SELECT: dyad.cpu.kernel = "conv2d-nhwc-amx-epilogue", dyad.cpu.threads = array<i64: 0, 1>, dyad.cpu.tiles = array<i64: 1, 1, 14, 32>
+// SERIAL-LABEL: func.func @conv
+// SERIAL: dyad.cpu.kernel = "conv2d-nhwc-vnni"
+// NOAMX-LABEL: func.func @conv
+// NOAMX: dyad.cpu.kernel = "conv2d-nhwc-vnni"
+// LLVM-LABEL: llvm.func @conv(
+// LLVM:           omp.parallel
+// LLVM-COUNT-2:   llvm.call_intrinsic "llvm.x86.tilezero.internal"
+// LLVM-NOT:       llvm.x86.tdpbusd
+// LLVM-COUNT-12:  llvm.call_intrinsic "llvm.x86.tdpbusd.internal"
+// LLVM-NOT:       llvm.x86.tdpbusd
+// LLVM-COUNT-2:   llvm.call_intrinsic "llvm.x86.tilestored64.internal"
+// LLVM-NOT:       llvm.x86.avx512.vpdpbusd
+#cx = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (n, oh + kh, ow + kw, cb * 4 + ci)>
+#cw = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (kh, kw, cb, f * 4 + ci)>
+#cs = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (ci)>
+#co = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (n, oh, ow, f)>
+#conv_iters = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]
+func.func @conv(%x: tensor<?x16x16x32xi8>) -> tensor<?x14x14x32xi8> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x16x16x32xi8>
+  %w = arith.constant dense<3> : tensor<3x3x8x128xi8>
+  %s = tensor.empty() : tensor<4xi8>
+  %z = arith.constant 7 : i32
+  %e = tensor.empty(%n) : tensor<?x14x14x32xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<?x14x14x32xi32>) -> tensor<?x14x14x32xi32>
+  %y = linalg.generic {indexing_maps = [#cx, #cw, #cs, #co], iterator_types = #conv_iters} ins(%x, %w, %s : tensor<?x16x16x32xi8>, tensor<3x3x8x128xi8>, tensor<4xi8>) outs(%init : tensor<?x14x14x32xi32>) {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<?x14x14x32xi32>
+  %o = tensor.empty(%n) : tensor<?x14x14x32xi8>
+  %r = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y : tensor<?x14x14x32xi32>) outs(%o : tensor<?x14x14x32xi8>) {
+  ^bb0(%in: i32, %out: i8):
+    %t = arith.trunci %in : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<?x14x14x32xi8>
+  return %r : tensor<?x14x14x32xi8>
+}
+
+// -----
+
+// Not AMX: a window row of 4 bytes (a one-channel stem whose 3 columns
+// were folded into 4 channels: a tdpbusd would use 4 of its 64 bytes), a
+// column dilation (the window's columns not adjacent), and 8 output
+// channels (not a tile register's 16 columns).
+// SELECT-LABEL: func.func @conv_not_amx
+// SELECT-COUNT-3: dyad.cpu.kernel = "conv2d-nhwc-vnni"
+// LLVM-LABEL: llvm.func @conv_not_amx(
+// LLVM-NOT:     llvm.x86.tdpbusd
+// LLVM:         llvm.x86.avx512.vpdpbusd.512
+#cx = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (n, oh + kh, ow + kw, cb * 4 + ci)>
+#cw = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (kh, kw, cb, f * 4 + ci)>
+#cs = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (ci)>
+#co = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (n, oh, ow, f)>
+#conv_iters = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]
+#dx = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (n, oh + kh, ow + kw * 2, cb * 4 + ci)>
+func.func @conv_not_amx(%x: tensor<?x30x28x4xi8>, %x2: tensor<?x16x16x32xi8>) -> (tensor<?x28x28x16xi32>, tensor<?x14x12x32xi32>, tensor<?x14x14x8xi32>) {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x30x28x4xi8>
+  %s = tensor.empty() : tensor<4xi8>
+  %z = arith.constant 0 : i32
+  %w = arith.constant dense<3> : tensor<3x1x1x64xi8>
+  %e = tensor.empty(%n) : tensor<?x28x28x16xi32>
+  %init = linalg.fill ins(%z : i32) outs(%e : tensor<?x28x28x16xi32>) -> tensor<?x28x28x16xi32>
+  %y = linalg.generic {indexing_maps = [#cx, #cw, #cs, #co], iterator_types = #conv_iters} ins(%x, %w, %s : tensor<?x30x28x4xi8>, tensor<3x1x1x64xi8>, tensor<4xi8>) outs(%init : tensor<?x28x28x16xi32>) {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<?x28x28x16xi32>
+  %w2 = arith.constant dense<3> : tensor<3x3x8x128xi8>
+  %e2 = tensor.empty(%n) : tensor<?x14x12x32xi32>
+  %init2 = linalg.fill ins(%z : i32) outs(%e2 : tensor<?x14x12x32xi32>) -> tensor<?x14x12x32xi32>
+  %y2 = linalg.generic {indexing_maps = [#dx, #cw, #cs, #co], iterator_types = #conv_iters} ins(%x2, %w2, %s : tensor<?x16x16x32xi8>, tensor<3x3x8x128xi8>, tensor<4xi8>) outs(%init2 : tensor<?x14x12x32xi32>) {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<?x14x12x32xi32>
+  %w3 = arith.constant dense<3> : tensor<3x3x8x32xi8>
+  %e3 = tensor.empty(%n) : tensor<?x14x14x8xi32>
+  %init3 = linalg.fill ins(%z : i32) outs(%e3 : tensor<?x14x14x8xi32>) -> tensor<?x14x14x8xi32>
+  %y3 = linalg.generic {indexing_maps = [#cx, #cw, #cs, #co], iterator_types = #conv_iters} ins(%x2, %w3, %s : tensor<?x16x16x32xi8>, tensor<3x3x8x32xi8>, tensor<4xi8>) outs(%init3 : tensor<?x14x14x8xi32>) {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  } -> tensor<?x14x14x8xi32>
+  return %y, %y2, %y3 : tensor<?x28x28x16xi32>, tensor<?x14x12x32xi32>, tensor<?x14x14x8xi32>
+}
+
+// -----
+
+// dyad-cpu-lower-amx on a convolution tile (buffers): per kernel row, the
+// activation tile is loaded at input row kh (times the row dilation, 2
+// here) with an explicit row stride of sw x C = 2 x 32 elements (stride
+// 2: each pixel starts two pixels on), K split 64 + 32; the weight tile at
+// [kh, k / C, (k mod C) / 4, 64 j] with the packed weights' row stride.
+// CONV-LABEL: func.func @conv_tile(
+// CONV-SAME:    %[[X:[^:]*]]: memref<1x5x29x32xi8, {{.*}}>, %[[W:[^:]*]]: memref<3x3x8x64xi8>,
+// CONV-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CONV:         amx.tile_zero : !amx.tile<14x16xi32>
+// CONV:         %[[S:.*]] = arith.constant 64 : index
+// CONV:         amx.tile_load %[[X]][%[[C0]], %[[C0]], %[[C0]], %[[C0]]], %[[S]] : {{.*}} into !amx.tile<14x64xi8>
+// CONV:         amx.tile_load %[[W]][%[[C0]], %[[C0]], %[[C0]], %[[C0]]], %[[S]] : {{.*}} into !amx.tile<16x64xi8>
+// CONV:         amx.tile_muli
+// CONV:         %[[C2:.*]] = arith.constant 2 : index
+// CONV:         amx.tile_load %[[X]][%[[C0]], %[[C0]], %[[C2]], %[[C0]]], %[[S]] : {{.*}} into !amx.tile<14x32xi8>
+// CONV:         amx.tile_load %[[W]][%[[C0]], %[[C2]], %[[C0]], %[[C0]]], %[[S]] : {{.*}} into !amx.tile<8x64xi8>
+// CONV:         amx.tile_muli
+// CONV:         amx.tile_load %[[X]][%[[C0]], %[[C2]], %[[C0]], %[[C0]]], %[[S]]
+// CONV:         %[[C1:.*]] = arith.constant 1 : index
+// CONV:         amx.tile_load %[[W]][%[[C1]], %[[C0]], %[[C0]], %[[C0]]], %[[S]]
+// CONV-COUNT-4: amx.tile_muli
+// CONV:         amx.tile_store %{{.*}}[%[[C0]], %[[C0]], %[[C0]], %[[C0]]]
+// CONV-NOT:     linalg.generic
+#cx = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (n, oh + kh, ow + kw, cb * 4 + ci)>
+#cw = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (kh, kw, cb, f * 4 + ci)>
+#cs = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (ci)>
+#co = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (n, oh, ow, f)>
+#conv_iters = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]
+#tx = affine_map<(n, oh, ow, f, kh, kw, cb, ci) -> (n, oh * 2 + kh * 2, ow * 2 + kw, cb * 4 + ci)>
+func.func @conv_tile(%x: memref<1x5x29x32xi8, strided<[?, 928, 32, 1], offset: ?>>, %w: memref<3x3x8x64xi8>, %s: memref<4xi8>, %c: memref<1x1x14x16xi32>) {
+  %z = arith.constant 0 : i32
+  linalg.fill {dyad.cpu.amx_zero_init} ins(%z : i32) outs(%c : memref<1x1x14x16xi32>)
+  linalg.generic {indexing_maps = [#tx, #cw, #cs, #co], iterator_types = #conv_iters} ins(%x, %w, %s : memref<1x5x29x32xi8, strided<[?, 928, 32, 1], offset: ?>>, memref<3x3x8x64xi8>, memref<4xi8>) outs(%c : memref<1x1x14x16xi32>) attrs = {dyad.cpu.kernel = "conv2d-nhwc-amx"} {
+  ^bb0(%in: i8, %in_0: i8, %in_1: i8, %out: i32):
+    %0 = arith.extui %in : i8 to i32
+    %1 = arith.extsi %in_0 : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %out, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
 }

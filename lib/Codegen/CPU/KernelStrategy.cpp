@@ -222,7 +222,8 @@ std::optional<KernelChoice> dyad::chooseKernel(linalg::LinalgOp op,
   // AMX GEMMs of different tile shapes (three chained MatMuls, K = 16, 32,
   // 48, in one function). The GEMMs left serial are the small ones (under
   // kMinParallelWork multiply-adds at a batch of 16): vpdpbusd.
-  if (k && k->kernel == "matmul-amx" && k->threadLoops.empty())
+  if (k && (k->kernel == "matmul-amx" || k->kernel == "conv2d-nhwc-amx") &&
+      k->threadLoops.empty())
     k = chooseTiles(op, vectorBits, /*amx=*/false);
   return k;
 }
@@ -386,6 +387,12 @@ outerWindowSum(AffineExpr e, AffineExpr outer, AffineExpr window) {
 }
 
 std::optional<int64_t> dyad::matchVnniConv(linalg::LinalgOp op) {
+  if (std::optional<ConvWindow> w = vnniConvWindow(op))
+    return w->strideW;
+  return std::nullopt;
+}
+
+std::optional<ConvWindow> dyad::vnniConvWindow(linalg::LinalgOp op) {
   auto g = dyn_cast<linalg::GenericOp>(op.getOperation());
   if (!g || g.getNumLoops() != 8 || g.getNumDpsInputs() != 3 ||
       g.getNumDpsInits() != 1)
@@ -410,7 +417,7 @@ std::optional<int64_t> dyad::matchVnniConv(linalg::LinalgOp op) {
   auto sw = outerWindowSum(x.getResult(2), d(2), d(5));
   if (!sh || !sw || !isVnniBody(g))
     return std::nullopt;
-  return sw->first;
+  return ConvWindow{sh->first, sw->first, sh->second, sw->second};
 }
 
 std::optional<VnniDepthwise> dyad::matchVnniDepthwise(linalg::LinalgOp op) {
@@ -443,6 +450,45 @@ std::optional<VnniDepthwise> dyad::matchVnniDepthwise(linalg::LinalgOp op) {
   return VnniDepthwise{h->first,           w->first,
                        h->second,          w->second,
                        window.getDimSize(0), filter.getDimSize(0)};
+}
+
+/// A packed int8 convolution on AMX tiles (conv2d-nhwc-amx,
+/// dyad-cpu-lower-amx), without an im2col: in NHWC, the KW x C input bytes
+/// of one kernel row of output pixel p are contiguous, and pixel p + 1's
+/// start sw x C bytes further. A tile row per pixel, loaded with that row
+/// stride (overlapping rows), is the A operand of K = KW x C; the packed
+/// weights [KH][KW][C/4][F*4] of one kernel row are its B operand as they
+/// are. One tdpbusd then does 16 pixels x 16 channels x 64 of K, where
+/// conv2d-nhwc-vnni issues 16 x 16 vpdpbusd (one output vector per input
+/// broadcast). Tiles: a row of up to 16 output pixels (a divisor of the
+/// width, at least 4) x up to 64 channels (4 accumulator tiles), the whole
+/// window reduced in the tile registers. Needs byte weights, output
+/// channels in 16s, a static width, and unit dilation along the width
+/// (the window's columns adjacent).
+static std::optional<KernelChoice>
+amxConvTiles(linalg::LinalgOp op, ArrayRef<int64_t> ranges, bool amx) {
+  if (!amx ||
+      !getElementTypeOrSelf(op.getDpsInputOperand(1)->get().getType())
+           .isInteger(8) ||
+      llvm::any_of(ranges.drop_front(), ShapedType::isDynamic) ||
+      ranges[3] % 16 != 0)
+    return std::nullopt;
+  std::optional<ConvWindow> window = vnniConvWindow(op);
+  if (!window || (window->dilationW != 1 && ranges[5] != 1))
+    return std::nullopt;
+  // Rows of fewer than 16 bytes (a stem of 1 channel folded into 4 taps:
+  // K = 4) fill a quarter of each tdpbusd or less: mnist_cnn's stem took
+  // 0.13 ms on VNNI, 0.25 ms on AMX (--profile).
+  if (ranges[5] * ranges[6] * 4 < 16)
+    return std::nullopt;
+  int64_t tw = divisorAtMost(ranges[2], 16);
+  if (tw < 4)
+    return std::nullopt;
+  int64_t tf = ranges[3] % 64 == 0 ? 64 : ranges[3] % 32 == 0 ? 32 : 16;
+  KernelChoice k;
+  k.kernel = "conv2d-nhwc-amx";
+  k.tiles = {1, 1, tw, tf, 0, 0, 0, 0};
+  return k;
 }
 
 static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
@@ -478,6 +524,8 @@ static std::optional<KernelChoice> chooseTiles(linalg::LinalgOp op,
   Operation *raw = op.getOperation();
 
   if (vnniConv) {
+    if (std::optional<KernelChoice> t = amxConvTiles(op, ranges, amx))
+      return t;
     // (n, oh, ow, f, kh, kw, cb, ci): 8 pixels x 2 vectors of output
     // channels, up to 64 input channels (16 steps of 4) per reduction step.
     // (Output channels in blocks of 8 only, as 24, are split: splitChannels.
@@ -678,6 +726,7 @@ bool dyad::isContractionKernel(StringRef kernel) {
          kernel == "dwconv2d-nhwc" || kernel == "dwconv2d-nhwc-vnni" ||
          kernel == "matmul" ||
          kernel == "matmul-vnni" || kernel == "matmul-amx" ||
+         kernel == "conv2d-nhwc-amx" ||
          kernel == "matmul-generic";
 }
 

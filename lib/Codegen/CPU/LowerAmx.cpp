@@ -19,6 +19,17 @@
 // vpdpbusd. The integer results are the same sums in i32 (wrapping): the
 // outputs stay bit-identical.
 //
+// A packed convolution (conv2d-nhwc-amx: a row of up to 16 output pixels x
+// up to 64 channels) needs no im2col either. In NHWC the KW x C bytes that
+// pixel p reads from one input row are contiguous, and pixel p + 1's start
+// sw x C bytes later: a tile loaded with that row stride (its rows
+// overlapping) is the A operand of K = KW x C, and the packed weights of
+// that kernel row, [KW][C/4][F*4], are B as they are:
+//
+//   for each kernel row kh, each 64 of K = KW x C:
+//     acc = tdpbusd(tile_load x[n, oh*sh + kh*dh, ow*sw, k] (stride sw*C),
+//                   tile_load w[kh][k/4, :])
+//
 //===----------------------------------------------------------------------===//
 #include "dyad/Codegen/CPU/KernelStrategy.h"
 #include "dyad/Codegen/CPU/Passes.h"
@@ -128,19 +139,118 @@ LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   return success();
 }
 
+/// Dim `dim`'s stride of a memref (elements; nothing when not static).
+std::optional<int64_t> staticStride(Value v, int64_t dim) {
+  auto t = cast<MemRefType>(v.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(t.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(strides[dim]))
+    return std::nullopt;
+  return strides[dim];
+}
+
+/// Rewrites one tile of a packed convolution (matchVnniConv, on buffers)
+/// of one row of up to 16 output pixels x 16 x J channels (J <= 4) as AMX
+/// tile operations, its whole window reduced in the accumulator tiles;
+/// fails, leaving it to the loop lowering, where the window's bytes are not
+/// contiguous per kernel row (x: [N][H][W][C] with C contiguous and W's
+/// stride C; w: [KH][KW][C/4][F*4] with (kw, c/4) one contiguous run).
+LogicalResult lowerConvTile(OpBuilder &b, linalg::GenericOp g) {
+  SmallVector<int64_t> r = g.getStaticLoopRanges();
+  if (r[0] != 1 || r[1] != 1 || r[2] > kTileRows || r[2] < 1 ||
+      r[3] % kTileRows != 0 || r[3] / kTileRows > kMaxAccumulators ||
+      r[7] != 4 || llvm::any_of(r, ShapedType::isDynamic))
+    return failure();
+  Value x = g.getDpsInputOperand(0)->get();
+  Value w = g.getDpsInputOperand(1)->get();
+  Value acc = g.getDpsInitOperand(0)->get();
+  int64_t kernelW = r[5], channels = 4 * r[6];
+  auto xType = dyn_cast<MemRefType>(x.getType());
+  auto wType = dyn_cast<MemRefType>(w.getType());
+  if (!xType || !wType || staticStride(acc, 3) != 1 ||
+      staticStride(x, 3) != 1 || staticStride(x, 2) != channels ||
+      staticStride(w, 3) != 1 || !staticStride(w, 2) ||
+      staticStride(w, 1) != r[6] * *staticStride(w, 2) ||
+      !wType.getElementType().isInteger(8))
+    return failure();
+  // Kernel row kh reads input row oh*sh + kh*dh (the tile's oh is 0).
+  std::optional<ConvWindow> window = vnniConvWindow(g);
+  if (!window)
+    return failure();
+  int64_t dilationH = window->dilationH, strideW = window->strideW;
+  auto fill = dyn_cast_or_null<linalg::FillOp>(g->getPrevNode());
+  bool zeroInit = fill && fill->hasAttr(kAmxZeroInitAttr) &&
+                  fill.getOutputs()[0] == acc &&
+                  matchPattern(fill.getInputs()[0], m_Zero());
+  Location loc = g.getLoc();
+  b.setInsertionPoint(g);
+  Type i8 = b.getI8Type(), i32 = b.getI32Type();
+  auto index = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  int64_t rows = r[2], blocks = r[3] / kTileRows;
+  auto accType = amx::TileType::get({rows, kTileRows}, i32);
+  Value zero = index(0);
+  SmallVector<Value> c;
+  for (int64_t j = 0; j < blocks; ++j)
+    c.push_back(zeroInit ? Value(amx::TileZeroOp::create(b, loc, accType))
+                         : Value(amx::TileLoadOp::create(
+                               b, loc, accType, acc,
+                               ValueRange{zero, zero, zero,
+                                          index(kTileRows * j)})));
+  Value xStride = index(strideW * channels);
+  Value wStride = index(*staticStride(w, 2));
+  int64_t depth = kernelW * channels;
+  for (int64_t kh = 0; kh < r[4]; ++kh) {
+    for (int64_t k = 0; k < depth; k += kTileBytes) {
+      int64_t bytes = std::min(kTileBytes, depth - k);
+      // Row p of the A tile: pixel p's window bytes k.. of kernel row kh.
+      Value a = amx::TileLoadOp::create(
+          b, loc, amx::TileType::get({rows, bytes}, i8), x,
+          ValueRange{zero, index(kh * dilationH), index(k / channels),
+                     index(k % channels)},
+          xStride);
+      for (int64_t j = 0; j < blocks; ++j) {
+        Value y = amx::TileLoadOp::create(
+            b, loc, amx::TileType::get({bytes / 4, 4 * kTileRows}, i8), w,
+            ValueRange{index(kh), index(k / channels),
+                       index((k % channels) / 4), index(64 * j)},
+            wStride);
+        c[j] = amx::TileMulIOp::create(b, loc, accType, a, y, c[j],
+                                       /*isZextLhs=*/true,
+                                       /*isZextRhs=*/false);
+      }
+    }
+  }
+  for (int64_t j = 0; j < blocks; ++j)
+    amx::TileStoreOp::create(b, loc, acc,
+                             ValueRange{zero, zero, zero, index(kTileRows * j)},
+                             c[j]);
+  g.erase();
+  if (zeroInit)
+    fill.erase();
+  return success();
+}
+
 struct DyadCpuLowerAmxPass
     : dyad::impl::DyadCpuLowerAmxBase<DyadCpuLowerAmxPass> {
   void runOnOperation() override {
-    SmallVector<linalg::GenericOp> tiles;
+    SmallVector<linalg::GenericOp> tiles, convTiles;
     getOperation().walk([&](linalg::GenericOp g) {
       auto k = g->getAttrOfType<StringAttr>(kKernelAttr);
-      if (k && k.getValue() == "matmul-amx" && g.hasPureBufferSemantics() &&
-          matchVnniMatmul(g))
+      if (!k || !g.hasPureBufferSemantics())
+        return;
+      if (k.getValue() == "matmul-amx" && matchVnniMatmul(g))
         tiles.push_back(g);
+      if (k.getValue() == "conv2d-nhwc-amx" && matchVnniConv(g))
+        convTiles.push_back(g);
     });
     OpBuilder b(&getContext());
     for (linalg::GenericOp g : tiles)
       (void)lowerTile(b, g);
+    for (linalg::GenericOp g : convTiles)
+      (void)lowerConvTile(b, g);
   }
 };
 

@@ -165,6 +165,13 @@ static bool hasKernel(Operation *op, StringRef kernel) {
   return k && k.getValue() == kernel;
 }
 
+/// A contraction that dyad-cpu-lower-amx computes on tile registers: a
+/// packed GEMM (matmul-amx) or convolution (conv2d-nhwc-amx). Its tiles are
+/// not vectorized; its K stays whole.
+static bool isAmxKernel(Operation *op) {
+  return hasKernel(op, "matmul-amx") || hasKernel(op, "conv2d-nhwc-amx");
+}
+
 /// acc[m][n] += zext(x[m][4kb+i]) * sext(w[kb][4n+i]) on 2-D tiles
 /// (x: rows x 4*steps bytes, w: steps x 4*cols bytes, acc: rows x cols
 /// i32), as a vector.contract of the rows viewed as [.][.][4] (the
@@ -644,7 +651,7 @@ static void biasIntoEpilogue(RewriterBase &rewriter,
     return;
   for (OpOperand *in : epilogue.getDpsInputOperands()) {
     auto gemm = in->get().getDefiningOp<linalg::GenericOp>();
-    if (!gemm || !hasKernel(gemm, "matmul-amx") ||
+    if (!gemm || !isAmxKernel(gemm) ||
         !gemm->getResult(0).hasOneUse() ||
         !epilogue.getMatchingIndexingMap(in).isIdentity())
       continue;
@@ -801,7 +808,9 @@ struct DyadCpuTileAndVectorizePass
     {
       SmallVector<linalg::GenericOp> amxEpilogues;
       func.walk([&](linalg::GenericOp g) {
-        if (g->hasAttr(kFuseProducerAttr) && hasKernel(g, "matmul-amx-epilogue"))
+        if (g->hasAttr(kFuseProducerAttr) &&
+            (hasKernel(g, "matmul-amx-epilogue") ||
+             hasKernel(g, "conv2d-nhwc-amx-epilogue")))
           amxEpilogues.push_back(g);
       });
       for (linalg::GenericOp g : amxEpilogues)
@@ -862,9 +871,15 @@ struct DyadCpuTileAndVectorizePass
     for (linalg::LinalgOp op : chosen) {
       // An AMX GEMM taken into its epilogue's loops is one output tile
       // already (its K is not tiled: it stays in a tile register).
-      if (hasKernel(op, "matmul-amx") &&
-          op->getParentOfType<LoopLikeOpInterface>()) {
+      if (isAmxKernel(op) && op->getParentOfType<LoopLikeOpInterface>()) {
         op->removeAttr(kTilesAttr);
+        // Its zeros (biasIntoEpilogue), made for this tile alone: tilezero.
+        // (A tile of rows known at run time is split below, its fill with
+        // it: zeroInitOnlyForVnni.)
+        auto fill = op.getDpsInitOperand(0)->get().getDefiningOp<linalg::FillOp>();
+        if (op->hasAttr(kAmxZeroInitAttr) && !op.hasDynamicShape() && fill &&
+            fill->hasOneUse() && fill->getBlock() == op->getBlock())
+          fill->setAttr(kAmxZeroInitAttr, rewriter.getUnitAttr());
         continue;
       }
       auto tiles = op->getAttrOfType<DenseI64ArrayAttr>(kTilesAttr);
@@ -1011,7 +1026,7 @@ struct DyadCpuTileAndVectorizePass
         else if (elementwise && op.getNumLoops() > 1 &&
                  llvm::any_of(op.getDpsInputs(), [](Value v) {
                    Operation *def = v.getDefiningOp();
-                   return def && hasKernel(def, "matmul-amx");
+                   return def && isAmxKernel(def);
                  }))
           amxEpilogues.push_back(op);
       });
@@ -1092,8 +1107,7 @@ struct DyadCpuTileAndVectorizePass
     SmallVector<linalg::LinalgOp> toVectorize;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureTensorSemantics() || !tileShape(op) ||
-          op->hasAttr(kAmxZeroInitAttr) ||
-          hasKernel(op, "matmul-amx"))
+          op->hasAttr(kAmxZeroInitAttr) || isAmxKernel(op))
         return;
       // Dynamic shapes: only the packed GEMM's partial tile (its own
       // vectorization masks rows).

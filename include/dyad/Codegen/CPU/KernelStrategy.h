@@ -89,6 +89,12 @@ mlir::Value extensionSource(mlir::Value v);
 /// width index (sw), or nothing when `op` is not such a convolution.
 std::optional<int64_t> matchVnniConv(mlir::linalg::LinalgOp op);
 
+/// The strides and dilations of a convolution in matchVnniConv's form.
+struct ConvWindow {
+  int64_t strideH, strideW, dilationH, dilationW;
+};
+std::optional<ConvWindow> vnniConvWindow(mlir::linalg::LinalgOp op);
+
 /// A depthwise int8 convolution in dyad-cpu-pack-vnni's row-packed form: a
 /// linalg.generic over (n, oh, ow, c, kw, r) with
 ///   out[n, oh, ow, c] += zext(x[n, oh*sh + r*dh, ow*sw + kw*dw, c])

@@ -166,9 +166,10 @@ def DyadCpuSelectKernels
            "Share the tiles of large ops out among threads "
            "(dyad.cpu.threads)">,
     Option<"amx", "amx", "bool", /*default=*/"false",
-           "Packed int8 GEMMs of 16 rows or more, shared out among "
-           "threads, on AMX-INT8 tile "
-           "registers (kernel matmul-amx, dyad-cpu-lower-amx)">,
+           "Packed int8 GEMMs of 16 rows or more and convolutions "
+           "of 16s of output channels (window rows of 16 bytes or more), shared out among "
+           "threads, on AMX-INT8 tile registers (kernels matmul-amx, "
+           "conv2d-nhwc-amx, dyad-cpu-lower-amx)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Compute convolutions and GEMMs tile by tile inside the loops of "
            "the elementwise op that consumes them (dyad.cpu.fuse_producer)">,
@@ -236,8 +237,9 @@ def DyadCpuPackNibbles
 }
 
 def DyadCpuLowerAmx : Pass<"dyad-cpu-lower-amx", "mlir::func::FuncOp"> {
-  let summary = "Packed int8 GEMM tiles (kernel matmul-amx) to AMX tile "
-                "operations (after bufferization)";
+  let summary = "Packed int8 GEMM and convolution tiles (kernels matmul-amx, "
+                "conv2d-nhwc-amx) to AMX tile operations (after "
+                "bufferization)";
   let description = [{
     Each `linalg.generic` on buffers that dyad-cpu-select-kernels chose as
     `matmul-amx` and dyad-cpu-tile-and-vectorize left as a 16-row tile of
@@ -249,6 +251,16 @@ def DyadCpuLowerAmx : Pass<"dyad-cpu-lower-amx", "mlir::func::FuncOp"> {
     epilogue reads it. The packed weights are already tdpbusd's B layout
     (a row per 4 of K, 16 columns x 4 bytes). K is unrolled: an AMX tile
     carried through a loop does not lower to LLVM in MLIR 22.
+
+    A `conv2d-nhwc-amx` tile (matchVnniConv: one row of up to 16 output
+    pixels x up to 4 x 16 channels, the window whole) needs no im2col. In
+    NHWC, the KW x C bytes one pixel reads from one input row are
+    contiguous, and the next pixel's start sw x C bytes further: per kernel
+    row, the activation tile is loaded with that row stride (overlapping
+    rows), K = KW x C, and the packed weights of that kernel row
+    ([KW][C/4][F*4]) are the B tile as they are. One `tdpbusd` per kernel
+    row, 64 of K and 16 channels. A tile whose window is not contiguous
+    (a dilation along the width, a strided view) stays a loop nest.
   }];
   let dependentDialects = ["mlir::amx::AMXDialect",
                            "mlir::memref::MemRefDialect",
