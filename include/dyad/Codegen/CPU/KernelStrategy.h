@@ -36,8 +36,9 @@ inline constexpr llvm::StringLiteral kAmxZeroInitAttr =
     "dyad.cpu.amx_zero_init";
 
 struct KernelChoice {
-  /// Kernel family: conv2d-nhwc(-vnni), dwconv2d-nhwc(-vnni), pool2d-nhwc,
-  /// matmul, matmul-vnni, matmul-amx, batch-matmul, elementwise, reduction.
+  /// Kernel family: conv2d-nhwc(-vnni, -amx), dwconv2d-nhwc(-vnni),
+  /// pool2d-nhwc, matmul, matmul-vnni, matmul-amx, batch-matmul,
+  /// elementwise, reduction.
   std::string kernel;
   /// One tile size per loop of the op (0: the loop is not tiled; the tile
   /// is then vectorized whole).
