@@ -625,6 +625,8 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     };
     // + output zero point, clamp, narrow; in r's type (i64, or i32 where
     // r + output_zp fits: the clamp bounds are then taken to i32's range).
+    // (zpInRound: the 32-bit form's rounding term added it already.)
+    bool zpInRound = false;
     auto finish = [&](OpBuilder &b, Location l, Value r) -> Value {
       Type t = r.getType();
       int64_t tmin = t.isInteger(32) ? INT32_MIN : INT64_MIN;
@@ -632,7 +634,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
       auto cst = [&](int64_t v) {
         return arith::ConstantIntOp::create(b, l, t, v).getResult();
       };
-      if (outZp)
+      if (outZp && !zpInRound)
         r = arith::AddIOp::create(b, l, r, cst(outZp));
       r = arith::MaxSIOp::create(b, l, r, cst(std::max(lo, tmin)));
       r = arith::MinSIOp::create(b, l, r, cst(std::min(hi, tmax)));
@@ -667,6 +669,24 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
       if (perCh && !axis)
         return rewriter.notifyMatchFailure(op, "axis out of range");
       bool pre = !fast->preShift.empty();
+      // The output zero point inside the rounding term of the signed form:
+      // (h + 2^(c-33) + zp * 2^(c-32)) >> (c-32) = r + zp exactly (a
+      // multiple of 2^(c-32) passes through the arithmetic shift), one add
+      // fewer per vector, where that sum cannot overflow i32 for any v:
+      // |h| <= b/2 (|v| <= 2^31, b < 2^31).
+      if (outZp && !fast->magnitude) {
+        zpInRound = llvm::all_of(llvm::seq<size_t>(0, fast->mult.size()),
+                                 [&](size_t k) {
+          int64_t zpTerm = std::abs(outZp) << fast->shift[k];
+          return fast->mult[k] / 2 + 1 + int64_t(fast->round[k]) + zpTerm <=
+                     INT32_MAX &&
+                 zpTerm <= INT32_MAX;
+        });
+        if (zpInRound)
+          for (size_t k = 0; k < fast->mult.size(); ++k)
+            fast->round[k] =
+                int32_t(int64_t(fast->round[k]) + outZp * (int64_t(1) << fast->shift[k]));
+      }
       if (perCh) {
         int64_t n = mult.size();
         SmallVector<ArrayRef<int32_t>> vecs{fast->mult, fast->round,

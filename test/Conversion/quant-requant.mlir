@@ -128,13 +128,17 @@ func.func @shift0_i16(%x: tensor<7xi32>) -> tensor<7xi16> {
 
 // Shift 63: the result is the output zero point. In the 32-bit form (every
 // shift reduced into [33, 62]; below) a channel that gives 0 has b = 0 and
-// c = 33: (mulhi(v, 0) + 1) >> 1 = 0.
+// c = 33: (mulhi(v, 0) + 1 + 4 * 2) >> 1 = 4, the output zero point taken
+// into the rounding term.
 // CHECK-LABEL: func.func @shift63(
 // CHECK-NOT: arith.muli
 // CHECK: %[[ZERO:.*]] = arith.constant 0 : i32
+// CHECK: %[[RND:.*]] = arith.constant 9 : i32
 // CHECK: %[[ONE:.*]] = arith.constant 1 : i32
 // CHECK: %{{.*}}, %[[H:.*]] = arith.mulsi_extended %{{.*}}, %[[ZERO]] : i32
-// CHECK: arith.addi %[[H]], %[[ONE]] : i32
+// CHECK: %[[SUM:.*]] = arith.addi %[[H]], %[[RND]] : i32
+// CHECK: arith.shrsi %[[SUM]], %[[ONE]] : i32
+// CHECK-NOT: arith.addi
 // CHECK-NOT: arith.muli
 // CHECK: arith.trunci %{{.*}} : i32 to i8
 // CHECK: return
@@ -145,23 +149,36 @@ func.func @shift63(%x: tensor<3xi32>) -> tensor<3xi8> {
 
 // The 32-bit form (what calibration gives: every multiplier below 1/4),
 // exact for every i32 v: b made odd (1610612736 = 3 * 2^29 at c = 62 is 3 at
-// c = 33), r = (mulhi(v, b) + 2^(c-33)) >> (c-32), then the output zero point
-// and the clamp in i32. Per channel: b, 2^(c-33) and c-32 are i32 vectors.
+// c = 33), r + zp = (mulhi(v, b) + 2^(c-33) + zp * 2^(c-32)) >> (c-32) (the
+// output zero point, a multiple of 2^(c-32) there, passes through the
+// shift: one add fewer), then the clamp in i32. Per channel: b, the
+// rounding term with the zero point (128 - 3 * 256 = -640, 1 - 3 * 2 = -5)
+// and c-32 are i32 vectors.
 // CHECK-LABEL: func.func @high_signed(
 // CHECK-DAG: %[[BV:.*]] = arith.constant dense<[1500000001, 3, 0]> : tensor<3xi32>
-// CHECK-DAG: %[[RV:.*]] = arith.constant dense<[128, 1, 1]> : tensor<3xi32>
+// CHECK-DAG: %[[RV:.*]] = arith.constant dense<[-640, -5, -5]> : tensor<3xi32>
 // CHECK-DAG: %[[SV:.*]] = arith.constant dense<[8, 1, 1]> : tensor<3xi32>
 // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[BV]], %[[RV]], %[[SV]] :
 // CHECK: ^bb0(%[[IN:.*]]: i32, %[[B:.*]]: i32, %[[R:.*]]: i32, %[[S:.*]]: i32, %{{.*}}: i32):
 // CHECK: %{{.*}}, %[[H:.*]] = arith.mulsi_extended %[[IN]], %[[B]] : i32
 // CHECK: %[[SUM:.*]] = arith.addi %[[H]], %[[R]] : i32
 // CHECK: %[[SH:.*]] = arith.shrsi %[[SUM]], %[[S]] : i32
-// CHECK: arith.addi %[[SH]], %{{.*}} : i32
+// CHECK-NOT: arith.addi
 // CHECK-NOT: i64
 // CHECK: linalg.yield
 func.func @high_signed(%x: tensor<3x3xi32>) -> tensor<3x3xi32> {
   %y = dyad.requant %x {multiplier = array<i32: 1500000001, 1610612736, 7>, shift = array<i32: 40, 62, 63>, output_zp = -3, axis = 1} : tensor<3x3xi32> to tensor<3x3xi32>
   return %y : tensor<3x3xi32>
+}
+
+// An output zero point that the rounding term cannot take (100 * 2^28 is
+// past i32 at c = 60): added after the shift.
+// CHECK-LABEL: func.func @high_signed_zp_after(
+// CHECK: %[[SH:.*]] = arith.shrsi
+// CHECK: arith.addi %[[SH]], %{{.*}} : i32
+func.func @high_signed_zp_after(%x: tensor<3xi32>) -> tensor<3xi32> {
+  %y = dyad.requant %x {multiplier = array<i32: 1500000001>, shift = array<i32: 60>, output_zp = 100} : tensor<3xi32> to tensor<3xi32>
+  return %y : tensor<3xi32>
 }
 
 // A b whose trailing zeros would take c below 33 (2^30 at c = 40): the
