@@ -862,10 +862,25 @@ Outcome ChainRewriter::add(Operation *op) {
 
 Outcome ChainRewriter::concat(ConcatOp op) {
   SmallVector<Value> ins;
+  bool anyQuantized = false;
   for (Value v : op.getInputs()) {
     auto x = intOperand(v);
-    if (!x)
-      return noMatch("a concat input is not quantized per tensor");
+    if (!x) {
+      // A constant input (MediaPipe's and tf2onnx's channel padding: a
+      // ConstantOfShape of zeros concatenated to the activations) is
+      // quantized with the output's parameters, as Max / Min do.
+      auto c = realConstant(v);
+      if (!c)
+        return noMatch("a concat input is neither quantized per tensor nor "
+                       "a constant");
+      SmallVector<int64_t> vals;
+      for (double d : c->first)
+        vals.push_back(
+            std::clamp(out.zp + roundEven(d / out.scale), out.qmin, out.qmax));
+      ins.push_back(intConstant(b, loc, c->second, out.intType, vals));
+      continue;
+    }
+    anyQuantized = true;
     const QInfo &qi = x->second;
     if (qi.scale == out.scale && qi.zp == out.zp && qi.intType == out.intType) {
       ins.push_back(x->first);
@@ -877,6 +892,8 @@ Outcome ChainRewriter::concat(ConcatOp op) {
       return Outcome::Error;
     ins.push_back(*r);
   }
+  if (!anyQuantized)
+    return noMatch("no concat input is quantized");
   Value c = ConcatOp::create(b, loc, withElement(op.getType(), out.intType),
                              ins, op.getAxisAttr());
   // The concat result is in the output's parameters already; the clamp of

@@ -276,6 +276,26 @@ func.func @concat(%a: tensor<1x2x!quant.uniform<i8:f32, 0.5:1>>, %b: tensor<1x3x
 
 // -----
 
+// Concat with a constant (the channel padding of MediaPipe's BlazeFace: a
+// ConstantOfShape of zeros after the activations): the constant is
+// quantized with the output's parameters (0.0 -> the zero point 1, 1.0 ->
+// 1 + 2 = 3), the result integer-only.
+// CHECK-LABEL: func.func @concat_constant(
+// CHECK-DAG:     %[[Z:.*]] = arith.constant dense<{{\[\[}}1, 3]]> : tensor<1x2xi8>
+// CHECK-DAG:     %[[A:.*]] = quant.scast %arg0
+// CHECK:         %[[C:.*]] = dyad.concat %[[A]], %[[Z]] {axis = 1 : i64} : (tensor<1x2xi8>, tensor<1x2xi8>) -> tensor<1x4xi8>
+// CHECK-NEXT:    %[[Q:.*]] = quant.scast %[[C]]
+// CHECK-NEXT:    return %[[Q]]
+func.func @concat_constant(%a: tensor<1x2x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x4x!quant.uniform<i8:f32, 0.5:1>> {
+  %af = dyad.dequantize %a : tensor<1x2x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2xf32>
+  %z = arith.constant dense<[[0.0, 1.0]]> : tensor<1x2xf32>
+  %c = dyad.concat %af, %z {axis = 1 : i64} : (tensor<1x2xf32>, tensor<1x2xf32>) -> tensor<1x4xf32>
+  %q = dyad.quantize %c : tensor<1x4xf32> to tensor<1x4x!quant.uniform<i8:f32, 0.5:1>>
+  return %q : tensor<1x4x!quant.uniform<i8:f32, 0.5:1>>
+}
+
+// -----
+
 // Global average pool over 3x3 (K = 9): i32 sum, input_zp = K * Z = -27,
 // M = 0.5 / (0.25 * 9) = 2/9 (1908874354, 33).
 // CHECK-LABEL: func.func @global_average_pool(
