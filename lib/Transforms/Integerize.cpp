@@ -342,6 +342,7 @@ private:
                              ArrayRef<int64_t> axes);
   Outcome averagePool(AveragePoolOp op);
   Outcome passThrough(Operation *op);
+  Outcome pad(PadOp op);
   Outcome maxMin(Operation *op);
   Outcome prelu(Operation *op, Value xVal, ArrayRef<double> slopes,
                 ArrayRef<int64_t> slopeShape);
@@ -520,6 +521,18 @@ Outcome ChainRewriter::run() {
     return prelu(l, l.getX(), {l.getAlphaAttr().getValueAsDouble()}, {});
   if (hasQuantRole(def, QuantRole::PassThrough))
     return passThrough(def);
+  // Nearest-neighbour resizing copies values (an FPN's upsampling in
+  // PP-OCR's detector); linear and cubic weigh them, which has no integer
+  // form yet.
+  if (auto r = dyn_cast<ResizeOp>(def)) {
+    if (r.getMode() != ResizeMode::Nearest)
+      return noMatch(Twine("no integer form for '") +
+                     def->getName().getStringRef() + "' in " +
+                     stringifyResizeMode(r.getMode()) + " mode");
+    return passThrough(def);
+  }
+  if (auto p = dyn_cast<PadOp>(def))
+    return pad(p);
   return noMatch(Twine("no integer form for '") +
                  def->getName().getStringRef() + "'");
 }
@@ -531,6 +544,28 @@ Outcome ChainRewriter::rescale(Value operand) {
     return noMatch("per-axis dequantize");
   return finish(
       requantToOutput(x->first, x->second.scale / out.scale, 1, x->second.zp));
+}
+
+/// Pad moves values and adds some (TF's explicit padding before a strided
+/// convolution in M-LSD): a constant pad value is quantized with the input's
+/// parameters (0.0 is the zero point); the other modes copy border values.
+Outcome ChainRewriter::pad(PadOp op) {
+  auto x = intOperand(op.getData());
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  const QInfo &in = x->second;
+  double value = op.getConstantValue().convertToDouble();
+  int64_t qv = std::clamp(in.zp + roundEven(value / in.scale), in.qmin, in.qmax);
+  auto clone = cast<PadOp>(b.clone(*op));
+  clone.getDataMutable().assign(x->first);
+  clone.getResult().setType(withElement(op.getType(), in.intType));
+  if (op.getMode() == PadMode::Constant)
+    clone.setConstantValueAttr(b.getF64FloatAttr(double(qv)));
+  clone->removeAttr("dyad.tensor");
+  Value v = clone.getResult();
+  if (in.scale == out.scale && in.zp == out.zp && in.intType == out.intType)
+    return finish(v);
+  return finish(requantToOutput(v, in.scale / out.scale, 1, in.zp));
 }
 
 /// Ops that move or select values work on the integers; a requant follows

@@ -49,6 +49,15 @@ bool dyad::isInsidePreprocessing(Value v) {
   });
 }
 
+bool dyad::movesValues(Operation *op) {
+  if (auto r = dyn_cast<ResizeOp>(op))
+    return r.getMode() == ResizeMode::Nearest;
+  if (auto p = dyn_cast<PadOp>(op))
+    return p.getMode() != PadMode::Constant ||
+           p.getConstantValue().convertToDouble() == 0.0;
+  return hasQuantRole(op, QuantRole::PassThrough);
+}
+
 bool dyad::isPostprocessing(Value v) {
   Operation *def = v.getDefiningOp();
   if (!def || !isa<DyadDialect>(def->getDialect()) ||
@@ -60,7 +69,9 @@ bool dyad::isPostprocessing(Value v) {
   // run in float on the dequantized result, where an integer form would
   // only round the model's output to 8 bits.
   std::optional<QuantRole> role = quantRole(def);
-  if (role && *role != QuantRole::Table && *role != QuantRole::Normalization)
+  if ((role && *role != QuantRole::Table &&
+       *role != QuantRole::Normalization) ||
+      movesValues(def))
     return false;
   return llvm::all_of(v.getUsers(), [](Operation *user) {
     return isa<func::ReturnOp>(user) ||

@@ -45,6 +45,12 @@ bool isInsidePreprocessing(mlir::Value v);
 /// quantize: the op runs in float after the last dequantize.
 bool isPostprocessing(mlir::Value v);
 
+/// Ops that only move or select values, whose integer form keeps their
+/// input's quantization: the PassThrough role, nearest-neighbour Resize,
+/// and Pad by border copies or by 0 (every calibrated range includes 0:
+/// it is the zero point).
+bool movesValues(mlir::Operation *op);
+
 /// Elementwise functions of one activation (docs/quantization.md): a chain
 /// or DAG of elementwise ops -- the Table-role ops, Add, Sub, Mul, Div,
 /// Pow, Relu, LeakyRelu, Clip -- whose operands are one-value constants or

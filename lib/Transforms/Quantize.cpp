@@ -48,9 +48,7 @@ bool fusesIntoUser(Value v) {
 }
 
 /// Ops whose output takes the input's quantization unchanged.
-bool keepsInputType(Operation *op) {
-  return hasQuantRole(op, QuantRole::PassThrough);
-}
+bool keepsInputType(Operation *op) { return movesValues(op); }
 
 struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   using Base::Base;

@@ -296,6 +296,55 @@ func.func @concat_constant(%a: tensor<1x2x!quant.uniform<i8:f32, 0.5:1>>) -> ten
 
 // -----
 
+// Nearest-neighbour Resize copies values: it runs on the integers (an FPN's
+// upsampling), a requant after it where the output's parameters differ
+// (0.5 -> 0.25 here: M = 2, zero points 1 -> -2). Linear resizing weighs
+// values and stays float.
+// CHECK-LABEL: func.func @resize_nearest(
+// CHECK:         %[[A:.*]] = quant.scast %arg0
+// CHECK-NEXT:    %[[R:.*]] = dyad.resize %[[A]] {{.*}} : (tensor<1x2x2x2xi8>) -> tensor<1x2x4x4xi8>
+// CHECK-NEXT:    dyad.requant %[[R]] {{.*}}input_zp = 1 : i64{{.*}}output_zp = -2 : i64
+// CHECK-LABEL: func.func @resize_linear(
+// CHECK:         dyad.resize {{.*}} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
+func.func @resize_nearest(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:-2>> {
+  %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x2x2xf32>
+  %r = dyad.resize %af {mode = #dyad.resize_mode<nearest>, nearest_mode = #dyad.nearest_mode<floor>, sizes = array<i64: 1, 2, 4, 4>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
+  %q = dyad.quantize %r : tensor<1x2x4x4xf32> to tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:-2>>
+  return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:-2>>
+}
+func.func @resize_linear(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>> {
+  %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x2x2xf32>
+  %r = dyad.resize %af {mode = #dyad.resize_mode<linear>, sizes = array<i64: 1, 2, 4, 4>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
+  %q = dyad.quantize %r : tensor<1x2x4x4xf32> to tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
+  return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
+}
+
+// -----
+
+// Pad on the integers: a constant pad value quantized with the input's
+// parameters (1.5 at scale 0.5, zero point 1: 4), the output in the same
+// ones (no requant); reflect padding copies values.
+// CHECK-LABEL: func.func @pad(
+// CHECK:         %[[A:.*]] = quant.scast %arg0
+// CHECK-NEXT:    %[[P:.*]] = dyad.pad %[[A]] {constant_value = 4.000000e+00 : f64, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x2x2xi8>) -> tensor<1x2x4x4xi8>
+// CHECK-NEXT:    quant.scast %[[P]]
+// CHECK-LABEL: func.func @pad_reflect(
+// CHECK:         dyad.pad %{{.*}} {mode = #dyad.pad_mode<reflect>, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x3x3xi8>) -> tensor<1x2x5x5xi8>
+func.func @pad(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>> {
+  %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x2x2xf32>
+  %p = dyad.pad %af {constant_value = 1.5 : f64, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
+  %q = dyad.quantize %p : tensor<1x2x4x4xf32> to tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
+  return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
+}
+func.func @pad_reflect(%a: tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x5x5x!quant.uniform<i8:f32, 0.5:1>> {
+  %af = dyad.dequantize %a : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x3x3xf32>
+  %p = dyad.pad %af {mode = #dyad.pad_mode<reflect>, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32>
+  %q = dyad.quantize %p : tensor<1x2x5x5xf32> to tensor<1x2x5x5x!quant.uniform<i8:f32, 0.5:1>>
+  return %q : tensor<1x2x5x5x!quant.uniform<i8:f32, 0.5:1>>
+}
+
+// -----
+
 // Global average pool over 3x3 (K = 9): i32 sum, input_zp = K * Z = -27,
 // M = 0.5 / (0.25 * 9) = 2/9 (1908874354, 33).
 // CHECK-LABEL: func.func @global_average_pool(
