@@ -547,25 +547,35 @@ Outcome ChainRewriter::rescale(Value operand) {
 }
 
 /// Pad moves values and adds some (TF's explicit padding before a strided
-/// convolution in M-LSD): a constant pad value is quantized with the input's
-/// parameters (0.0 is the zero point); the other modes copy border values.
+/// convolution in M-LSD). By border copies or by 0 it keeps its input's
+/// parameters (0 is the zero point); a pad value that the input's range may
+/// not hold (7 after a ReLU6) is added after the input is requantized to
+/// the output's parameters, whose calibrated range includes it.
 Outcome ChainRewriter::pad(PadOp op) {
   auto x = intOperand(op.getData());
   if (!x)
     return noMatch("the input is not quantized per tensor");
-  const QInfo &in = x->second;
-  double value = op.getConstantValue().convertToDouble();
-  int64_t qv = std::clamp(in.zp + roundEven(value / in.scale), in.qmin, in.qmax);
+  QInfo p = x->second;
+  Value data = x->first;
+  bool same = p.scale == out.scale && p.zp == out.zp && p.intType == out.intType;
+  if (!same) {
+    auto r = requant(data, p.scale / out.scale, 1, p.zp, out.zp, out.intType,
+                     out.qmin, out.qmax);
+    if (failed(r))
+      return Outcome::Error;
+    data = *r;
+    p = out;
+  }
   auto clone = cast<PadOp>(b.clone(*op));
-  clone.getDataMutable().assign(x->first);
-  clone.getResult().setType(withElement(op.getType(), in.intType));
-  if (op.getMode() == PadMode::Constant)
+  clone.getDataMutable().assign(data);
+  clone.getResult().setType(withElement(op.getType(), p.intType));
+  if (op.getMode() == PadMode::Constant) {
+    double value = op.getConstantValue().convertToDouble();
+    int64_t qv = std::clamp(p.zp + roundEven(value / p.scale), p.qmin, p.qmax);
     clone.setConstantValueAttr(b.getF64FloatAttr(double(qv)));
+  }
   clone->removeAttr("dyad.tensor");
-  Value v = clone.getResult();
-  if (in.scale == out.scale && in.zp == out.zp && in.intType == out.intType)
-    return finish(v);
-  return finish(requantToOutput(v, in.scale / out.scale, 1, in.zp));
+  return finish(clone.getResult());
 }
 
 /// Ops that move or select values work on the integers; a requant follows

@@ -322,20 +322,33 @@ func.func @resize_linear(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> t
 // -----
 
 // Pad on the integers: a constant pad value quantized with the input's
-// parameters (1.5 at scale 0.5, zero point 1: 4), the output in the same
-// ones (no requant); reflect padding copies values.
+// parameters where the output has them (1.5 at scale 0.5, zero point 1:
+// 4; no requant); reflect padding copies values.
 // CHECK-LABEL: func.func @pad(
 // CHECK:         %[[A:.*]] = quant.scast %arg0
 // CHECK-NEXT:    %[[P:.*]] = dyad.pad %[[A]] {constant_value = 4.000000e+00 : f64, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x2x2xi8>) -> tensor<1x2x4x4xi8>
 // CHECK-NEXT:    quant.scast %[[P]]
-// CHECK-LABEL: func.func @pad_reflect(
-// CHECK:         dyad.pad %{{.*}} {mode = #dyad.pad_mode<reflect>, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x3x3xi8>) -> tensor<1x2x5x5xi8>
 func.func @pad(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>> {
   %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x2x2xf32>
   %p = dyad.pad %af {constant_value = 1.5 : f64, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
   %q = dyad.quantize %p : tensor<1x2x4x4xf32> to tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
   return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
 }
+// A pad value outside the input's range (7 where the input holds [0, 5.1]):
+// the input is requantized to the output's parameters first (0.02 -> 0.04),
+// and 7 is quantized with those: -128 + 7 / 0.04 = 47.
+// CHECK-LABEL: func.func @pad_outside(
+// CHECK:         %[[A:.*]] = quant.scast %arg0
+// CHECK-NEXT:    %[[R:.*]] = dyad.requant %[[A]]
+// CHECK-NEXT:    dyad.pad %[[R]] {constant_value = 4.700000e+01 : f64, {{.*}}} : (tensor<1x2x2x2xi8>) -> tensor<1x2x4x4xi8>
+func.func @pad_outside(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.02:-128>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.04:-128>> {
+  %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.02:-128>> to tensor<1x2x2x2xf32>
+  %p = dyad.pad %af {constant_value = 7.0 : f64, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
+  %q = dyad.quantize %p : tensor<1x2x4x4xf32> to tensor<1x2x4x4x!quant.uniform<i8:f32, 0.04:-128>>
+  return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.04:-128>>
+}
+// CHECK-LABEL: func.func @pad_reflect(
+// CHECK:         dyad.pad %{{.*}} {mode = #dyad.pad_mode<reflect>, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x3x3xi8>) -> tensor<1x2x5x5xi8>
 func.func @pad_reflect(%a: tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x5x5x!quant.uniform<i8:f32, 0.5:1>> {
   %af = dyad.dequantize %a : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x3x3xf32>
   %p = dyad.pad %af {mode = #dyad.pad_mode<reflect>, pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x2x3x3xf32>) -> tensor<1x2x5x5xf32>
