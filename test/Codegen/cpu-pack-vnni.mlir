@@ -103,6 +103,56 @@ func.func @not_packed(%x: tensor<1x4x4x4xi8>, %w: tensor<3x3x4x16xi8>, %x3: tens
 
 // -----
 
+// 12 output channels (not in 8s) with a constant bias and an epilogue that
+// can run on 16: the filters and the bias padded with zeros to 16 (64 bytes
+// a row; the bias 5 - 128 * 36 = -4603 with the unsigned input's
+// correction), the epilogue on 16 channels too (its per-channel constant
+// padded with its last value, its residual operand with zeros by a
+// tensor.pad), the epilogue's result sliced back to 12. An epilogue that
+// reads another layout (a transposed residual) cannot: that convolution
+// stays as it is.
+// CHECK-LABEL: func.func @odd_channels(
+// CHECK-DAG:   arith.constant dense<[3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 9, 9, 9, 9, 9]> : tensor<16xi32>
+// CHECK-DAG:   arith.constant dense<[-4603, -4603, -4603, -4603, -4603, -4603, -4603, -4603, -4603, -4603, -4603, -4603, 0, 0, 0, 0]> : tensor<16xi32>
+// CHECK:       %[[Y:.*]] = linalg.generic {{.*}} tensor<3x3x1x64xi8>, tensor<4xi8>) outs(%{{.*}} : tensor<1x2x2x16xi32>)
+// CHECK:       %[[RES:.*]] = tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 4]
+// CHECK:       %[[E:.*]] = linalg.generic {{.*}} ins(%[[Y]], %{{.*}}, %[[RES]] : tensor<1x2x2x16xi32>, tensor<16xi32>, tensor<1x2x2x16xi8>) outs(%{{.*}} : tensor<1x2x2x16xi8>)
+// CHECK:       tensor.extract_slice %[[E]][0, 0, 0, 0] [1, 2, 2, 12] [1, 1, 1, 1] : tensor<1x2x2x16xi8> to tensor<1x2x2x12xi8>
+// CHECK:       linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x2x2x12xi32>
+// CHECK-NOT:   linalg.conv_2d_nhwc_hwcf
+#id4 = affine_map<(a, b, c, d) -> (a, b, c, d)>
+#ch4 = affine_map<(a, b, c, d) -> (d)>
+#tr4 = affine_map<(a, b, c, d) -> (a, d, b, c)>
+func.func @odd_channels(%x: tensor<1x4x4x4xi8>, %r: tensor<1x2x2x12xi8>, %rt: tensor<1x12x2x2xi8>) -> (tensor<1x2x2x12xi8>, tensor<1x2x2x12xi8>) {
+  %w = arith.constant dense<1> : tensor<3x3x4x12xi8>
+  %b = arith.constant dense<5> : tensor<12xi32>
+  %m = arith.constant dense<[3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 9]> : tensor<12xi32>
+  %e = tensor.empty() : tensor<1x2x2x12xi32>
+  %init = linalg.generic {indexing_maps = [#ch4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<12xi32>) outs(%e : tensor<1x2x2x12xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<1x2x2x12xi32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x4xi8>, tensor<3x3x4x12xi8>) outs(%init : tensor<1x2x2x12xi32>) -> tensor<1x2x2x12xi32>
+  %o = tensor.empty() : tensor<1x2x2x12xi8>
+  %z = linalg.generic {indexing_maps = [#id4, #ch4, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y, %m, %r : tensor<1x2x2x12xi32>, tensor<12xi32>, tensor<1x2x2x12xi8>) outs(%o : tensor<1x2x2x12xi8>) {
+  ^bb0(%a: i32, %k: i32, %s: i8, %out: i8):
+    %0 = arith.divsi %a, %k : i32
+    %1 = arith.trunci %0 : i32 to i8
+    %2 = arith.addi %1, %s : i8
+    linalg.yield %2 : i8
+  } -> tensor<1x2x2x12xi8>
+  %y2 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x4x4xi8>, tensor<3x3x4x12xi8>) outs(%init : tensor<1x2x2x12xi32>) -> tensor<1x2x2x12xi32>
+  %z2 = linalg.generic {indexing_maps = [#id4, #tr4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y2, %rt : tensor<1x2x2x12xi32>, tensor<1x12x2x2xi8>) outs(%o : tensor<1x2x2x12xi8>) {
+  ^bb0(%a: i32, %s: i8, %out: i8):
+    %1 = arith.trunci %a : i32 to i8
+    %2 = arith.addi %1, %s : i8
+    linalg.yield %2 : i8
+  } -> tensor<1x2x2x12xi8>
+  return %z, %z2 : tensor<1x2x2x12xi8>, tensor<1x2x2x12xi8>
+}
+
+// -----
+
 // Stride 2: the tile's input window is read every second pixel.
 // TILE-LABEL: func.func @strided(
 // TILE:        tensor.extract_slice {{.*}} [1, 1, 2, 1] : tensor<1x1x{{[0-9]+}}x4xi8> to tensor<{{[0-9]+}}x4xi8>

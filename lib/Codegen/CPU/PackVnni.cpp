@@ -318,6 +318,108 @@ SmallVector<AffineMap> packedGemmMaps(MLIRContext *ctx) {
           AffineMap::get(4, 0, {d(0), d(1)}, ctx)};
 }
 
+/// The elementwise epilogue of a convolution result `y` (its one user: a
+/// generic of parallel loops reading `y` and writing a fresh tensor, both
+/// with the identity map) when it can run on `fp` channels instead of the
+/// result's f: its other operands are per-channel constants (padded by
+/// repeating the last channel's value: a divisor stays nonzero), tensors of
+/// the output's shape read with the identity map (a residual: padded with
+/// zeros, tensor.pad, which its producer writes into), or do not depend on
+/// the channel loop; and its body does not read the loop indices. Null
+/// otherwise.
+linalg::GenericOp paddableEpilogue(Value y) {
+  if (!y.hasOneUse())
+    return {};
+  OpOperand &use = *y.getUses().begin();
+  auto g = dyn_cast<linalg::GenericOp>(use.getOwner());
+  if (!g || g.getNumDpsInits() != 1 || g.isDpsInit(&use) ||
+      g.getNumParallelLoops() != g.getNumLoops() ||
+      !g.getMatchingIndexingMap(&use).isIdentity() ||
+      !g.getIndexingMapsArray().back().isIdentity() ||
+      !g.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>() ||
+      !g.getRegion().front().getOps<linalg::IndexOp>().empty())
+    return {};
+  unsigned last = g.getNumLoops() - 1;
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    if (in == &use)
+      continue;
+    AffineMap map = g.getMatchingIndexingMap(in);
+    auto sameShape = [&](Value v) {
+      auto a = dyn_cast<RankedTensorType>(v.getType());
+      auto b = cast<RankedTensorType>(y.getType());
+      return a && a.getShape() == b.getShape();
+    };
+    if (!map.isFunctionOfDim(last) || (map.isIdentity() && sameShape(in->get())))
+      continue;
+    DenseElementsAttr c;
+    if (map.getNumResults() != 1 || !matchPattern(in->get(), m_Constant(&c)) ||
+        c.getType().getRank() != 1)
+      return {};
+  }
+  return g;
+}
+
+/// `g` (paddableEpilogue) over `yp`, the convolution's result padded to
+/// more channels: the same body on the padded shape, its per-channel
+/// constants padded, the first channels sliced out of its result, which
+/// replaces `g`'s.
+void padEpilogue(PatternRewriter &rewriter, linalg::GenericOp g, Value y,
+                 Value yp) {
+  Location loc = g.getLoc();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(g);
+  auto padded = cast<RankedTensorType>(yp.getType());
+  int64_t fp = padded.getShape().back();
+  unsigned last = g.getNumLoops() - 1;
+  SmallVector<Value> inputs;
+  for (OpOperand *in : g.getDpsInputOperands()) {
+    DenseElementsAttr c;
+    if (in->get() == y) {
+      inputs.push_back(yp);
+    } else if (g.getMatchingIndexingMap(in).isIdentity()) {
+      // A residual: zeros in the padding.
+      auto type = cast<RankedTensorType>(in->get().getType());
+      SmallVector<int64_t> shape(type.getShape());
+      shape.back() = fp;
+      SmallVector<OpFoldResult> lo(type.getRank(), rewriter.getIndexAttr(0)),
+          hi(type.getRank(), rewriter.getIndexAttr(0));
+      hi.back() = rewriter.getIndexAttr(fp - type.getShape().back());
+      Value zero = arith::ConstantOp::create(
+          rewriter, loc, rewriter.getZeroAttr(type.getElementType()));
+      inputs.push_back(tensor::PadOp::create(rewriter, loc, type.clone(shape),
+                                             in->get(), lo, hi, zero));
+    } else if (g.getMatchingIndexingMap(in).isFunctionOfDim(last) &&
+               matchPattern(in->get(), m_Constant(&c))) {
+      SmallVector<Attribute> values(c.getValues<Attribute>());
+      values.resize(fp, values.back());
+      auto type = RankedTensorType::get({fp}, c.getElementType());
+      inputs.push_back(arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(type, values)));
+    } else {
+      inputs.push_back(in->get());
+    }
+  }
+  auto outType = cast<RankedTensorType>(g.getResult(0).getType());
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(rewriter, loc, g.getDpsInits()[0]);
+  sizes.back() = rewriter.getIndexAttr(fp);
+  Value init = tensor::EmptyOp::create(rewriter, loc, sizes,
+                                       outType.getElementType());
+  SmallVector<int64_t> shape(outType.getShape());
+  shape.back() = fp;
+  auto wide = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{outType.clone(shape)}, inputs, ValueRange{init},
+      g.getIndexingMapsArray(), g.getIteratorTypesArray());
+  rewriter.inlineRegionBefore(g.getRegion(), wide.getRegion(),
+                              wide.getRegion().begin());
+  int64_t rank = outType.getRank();
+  SmallVector<OpFoldResult> zeros(rank, rewriter.getIndexAttr(0)),
+      ones(rank, rewriter.getIndexAttr(1));
+  rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+      g, outType, wide.getResult(0), zeros,
+      tensor::getMixedSizes(rewriter, loc, g.getDpsInits()[0]), ones);
+}
+
 struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
   PackConvForVnni(MLIRContext *ctx, int64_t lanes, bool nibbles,
                   bool pointwiseGemm)
@@ -344,20 +446,63 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
             c = wType.getDimSize(2), f = wType.getDimSize(3);
     // Output channels in blocks of a full vector, or of 8 lanes (a 256-bit
     // vpdpbusd: 24 channels are 3 such blocks).
-    if (c % 4 || (f % lanes && f % 8) || xType.getDimSize(3) != c)
-      return rewriter.notifyMatchFailure(op, "channels not blocks of 4/lanes");
+    if (c % 4 || xType.getDimSize(3) != c)
+      return rewriter.notifyMatchFailure(op, "channels not blocks of 4");
+    // Other output channel counts (28, 36, 42; a detector head's 2 or 6)
+    // are padded with zero filters to the next multiple of 8 where the
+    // accumulator's init is a constant that pads too (a bias) and the
+    // epilogue can run on the padded channels too (paddableEpilogue): the
+    // epilogue's result is sliced back, and it stays fused, tile by tile,
+    // into the convolution. (Slicing the i32 result instead made the
+    // epilogue a loop nest of its own reading i32 from memory.) Unpacked,
+    // they run on the widening kernel (conv2d-nhwc) at 10-20 GOP/s.
+    int64_t fp = f % lanes && f % 8 ? llvm::alignTo(f, 8) : f;
+    std::optional<SmallVector<int32_t>> initValues;
+    linalg::GenericOp epilogue;
+    if (fp != f && (!(initValues = constantInit(init, f)) ||
+                    !(epilogue = paddableEpilogue(op->getResult(0)))))
+      return rewriter.notifyMatchFailure(op, "output channels not in 8s");
 
     // w'[kh][kw][c/4][4f + c%4] = w[kh][kw][c][f]; the correction per f.
-    std::vector<char> packed(w->size());
-    SmallVector<int32_t> correction(f, 0);
+    std::vector<char> packed(kh * kw * (c / 4) * fp * 4, 0);
+    SmallVector<int32_t> correction(fp, 0);
     for (int64_t t = 0; t < kh * kw; ++t)
       for (int64_t ci = 0; ci < c; ++ci)
         for (int64_t fi = 0; fi < f; ++fi) {
           int8_t v = (*w)[(t * c + ci) * f + fi];
-          packed[((t * (c / 4) + ci / 4) * f + fi) * 4 + ci % 4] = char(v);
+          packed[((t * (c / 4) + ci / 4) * fp + fi) * 4 + ci % 4] = char(v);
           addFlipCorrection(correction[fi], v);
         }
     Location loc = op.getLoc();
+    // The padded accumulator's start: the bias with zeros for the padding,
+    // less the correction (folded at compile time).
+    // (A broadcast generic on the kernel's own shape, 2-D for a GEMM: the
+    // tiles fuse it, where a collapsed 4-D one was materialized.)
+    RankedTensorType paddedType = outType;
+    SmallVector<int32_t> folded;
+    Value paddedEmpty;
+    if (fp != f) {
+      folded.assign(fp, 0);
+      for (int64_t i = 0; i < f; ++i)
+        folded[i] = wrappingSub((*initValues)[i], correction[i]);
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, init);
+      sizes.back() = rewriter.getIndexAttr(fp);
+      paddedEmpty = tensor::EmptyOp::create(rewriter, loc, sizes,
+                                            rewriter.getI32Type());
+      SmallVector<int64_t> shape(outType.getShape());
+      shape.back() = fp;
+      paddedType = outType.clone(shape);
+    }
+    // The result: a padded one goes to the padded epilogue.
+    auto finish = [&](Value y) {
+      if (fp == f) {
+        rewriter.replaceOp(op, y);
+        return;
+      }
+      padEpilogue(rewriter, epilogue, op->getResult(0), y);
+      rewriter.eraseOp(op);
+    };
     MLIRContext *ctx = rewriter.getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     auto strides = llvm::to_vector(op.getStrides().getValues<int64_t>());
@@ -379,25 +524,35 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         xType.getDimSize(1) == outType.getDimSize(1) &&
         xType.getDimSize(2) == outType.getDimSize(2)) {
       SmallVector<ReassociationIndices> pixels{{0, 1, 2}, {3}};
-      Value wp = packedWeights(rewriter, loc, {c / 4, f * 4}, packed, nibbles);
+      Value wp = packedWeights(rewriter, loc, {c / 4, fp * 4}, packed, nibbles);
       Value a = tensor::CollapseShapeOp::create(rewriter, loc, xu, pixels);
       // A constant bias folds on the 2-D shape (the kernels' init, fused
       // tile by tile); anything else is corrected through the view.
-      Value initU = correctInit(
-          rewriter, loc,
-          tensor::CollapseShapeOp::create(rewriter, loc, init, pixels),
-          correction);
+      Value initU =
+          fp != f
+              ? broadcastLast(rewriter, loc, folded,
+                              tensor::CollapseShapeOp::create(
+                                  rewriter, loc, paddedEmpty, pixels))
+              : correctInit(rewriter, loc,
+                            tensor::CollapseShapeOp::create(rewriter, loc,
+                                                            init, pixels),
+                            correction);
       Value y = buildPackedGeneric(
           rewriter, loc, cast<RankedTensorType>(initU.getType()), a, wp, initU,
           4, 2, packedGemmMaps(ctx));
-      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-          op, outType, y, pixels, tensor::getMixedSizes(rewriter, loc, init));
+      SmallVector<OpFoldResult> sizes =
+          tensor::getMixedSizes(rewriter, loc, init);
+      sizes.back() = rewriter.getIndexAttr(fp);
+      Value expanded = tensor::ExpandShapeOp::create(rewriter, loc, paddedType,
+                                                     y, pixels, sizes);
+      finish(expanded);
       return success();
     }
 
-    Value wp = packedWeights(rewriter, loc, {kh, kw, c / 4, f * 4}, packed,
+    Value wp = packedWeights(rewriter, loc, {kh, kw, c / 4, fp * 4}, packed,
                              nibbles);
-    Value initU = correctInit(rewriter, loc, init, correction);
+    Value initU = fp != f ? broadcastLast(rewriter, loc, folded, paddedEmpty)
+                          : correctInit(rewriter, loc, init, correction);
     SmallVector<AffineMap> maps{
         AffineMap::get(8, 0,
                        {d(0), d(1) * strides[0] + d(4) * dilations[0],
@@ -405,8 +560,8 @@ struct PackConvForVnni : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
                        ctx),
         AffineMap::get(8, 0, {d(4), d(5), d(6), d(3) * 4 + d(7)}, ctx),
         AffineMap::get(8, 0, {d(0), d(1), d(2), d(3)}, ctx)};
-    rewriter.replaceOp(op, buildPackedGeneric(rewriter, loc, outType, xu, wp,
-                                              initU, 8, 4, maps));
+    finish(buildPackedGeneric(rewriter, loc, paddedType, xu, wp, initU, 8, 4,
+                              maps));
     return success();
   }
 };

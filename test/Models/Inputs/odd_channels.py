@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Convolutions whose output channels are not in blocks of 8 (28, 42, 6,
-as BlazeFace's and detector heads'): they are not packed for vpdpbusd and
-run on the widening kernel (conv2d-nhwc), between packed ones. The
-integer model compiled with the CPU kernels must compute exactly what the
-scalar lowering (-O0) computes.
+as BlazeFace's and detector heads'): the first two, whose epilogues (a
+requantization and ReLU) can run on more channels, are padded with zero
+filters to 32 and 48 (dyad-cpu-pack-vnni) and run on vpdpbusd / AMX, their
+epilogues' results sliced back; the last, whose epilogue writes the NCHW
+float output, stays on the widening kernel (conv2d-nhwc). The integer
+model compiled with the CPU kernels must compute exactly what the scalar
+lowering (-O0) computes.
 
     odd_channels.py DYADC DYAD_RUN WORKDIR [extra dyadc args]
 

@@ -114,6 +114,11 @@ def DyadCpuPackVnni : Pass<"dyad-cpu-pack-vnni", "mlir::func::FuncOp"> {
     packed at compile time as [KH][KW][C/4][F][4], and 128 times each
     output channel's weight sum subtracted from the accumulator init (folded
     into a constant bias). Bit-identical to the convolution it replaces.
+    Output channels not in 8s (28, 42) are padded with zero filters to the
+    next multiple of 8 where the bias is a constant and the epilogue can
+    run on the padded channels too (per-channel constants, padded; a
+    residual of the output's shape, padded by a tensor.pad): the epilogue
+    runs on them and its result is sliced back.
     Matmuls with a constant right operand are packed the same way
     ([K/4][N][4]); so is a pointwise convolution (1 x 1, stride 1) with
     `pointwise-gemm` (set where the target has AMX), as a GEMM over its
