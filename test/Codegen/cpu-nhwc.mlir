@@ -364,3 +364,35 @@ func.func @patch_tokens(%x: tensor<?x1x28x28xf32>) -> tensor<?x16x64xf32> {
   %t = linalg.transpose ins(%c : tensor<?x64x16xf32>) outs(%e : tensor<?x16x64xf32>) permutation = [0, 2, 1]
   return %t : tensor<?x16x64xf32>
 }
+
+// BlazeFace's channel padding: the NHWC max pool's result, transposed back
+// to NCHW, is concatenated with zeros along the channels (dim 1), and a
+// convolution's epilogue adds it. The transpose moves behind the concat
+// (now along dim 3, the zeros' splat made NHWC) and fuses into the Add,
+// which reads both operands in the same (NHWC) layout; only the graph's
+// NCHW output remains, its write.
+// CHECK-LABEL: func.func @channel_padding(
+// CHECK:         %[[P:.*]] = linalg.pooling_nhwc_max
+// CHECK:         %[[CAT:.*]] = tensor.concat dim(3) %[[P]], %{{.*}} : (tensor<1x2x2x3xf32>, tensor<1x2x2x1xf32>) -> tensor<1x2x2x4xf32>
+// CHECK:         %[[C:.*]] = linalg.conv_2d_nhwc_hwcf
+// CHECK:         linalg.generic {indexing_maps = [#[[M:.*]], #[[M]], #{{.*}}], {{.*}} ins(%[[C]], %[[CAT]] : tensor<1x2x2x4xf32>, tensor<1x2x2x4xf32>)
+func.func @channel_padding(%x: tensor<1x3x4x4xf32>) -> tensor<1x4x2x2xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %win = tensor.empty() : tensor<2x2xf32>
+  %pe = tensor.empty() : tensor<1x3x2x2xf32>
+  %pi = linalg.fill ins(%ninf : f32) outs(%pe : tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
+  %p = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %win : tensor<1x3x4x4xf32>, tensor<2x2xf32>) outs(%pi : tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
+  %z = arith.constant dense<0.0> : tensor<1x1x2x2xf32>
+  %cat = tensor.concat dim(1) %p, %z : (tensor<1x3x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %w = arith.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %ce = tensor.empty() : tensor<1x4x2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %ci = linalg.fill ins(%zero : f32) outs(%ce : tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x3x4x4xf32>, tensor<4x3x3x3xf32>) outs(%ci : tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %a = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %cat : tensor<1x4x2x2xf32>, tensor<1x4x2x2xf32>) outs(%ce : tensor<1x4x2x2xf32>) {
+  ^bb0(%u: f32, %v: f32, %out: f32):
+    %s = arith.addf %u, %v : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x2x2xf32>
+  return %a : tensor<1x4x2x2xf32>
+}

@@ -659,6 +659,68 @@ struct SinkTransposeIntoProducer : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// A concat of transposed tensors (and of splat constants) is the
+/// transpose of the concat of the untransposed ones, along the axis the
+/// permutation maps the concat's to. MediaPipe's BlazeFace pads channels
+/// with a ConstantOfShape of zeros concatenated in NCHW after each block's
+/// NHWC max pool; the concat then ran in NCHW and the residual Add read it
+/// transposed, so the convolution's epilogue could not take it in. Moved
+/// behind the concat, the transpose fuses into its consumers like any
+/// other (a permuted map) and meets the NHWC producers' layout.
+struct TransposeThroughConcat : OpRewritePattern<tensor::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    // The permutation: input map results r_j = d_p(j), output identity.
+    std::optional<AffineMap> perm;
+    for (Value v : op.getInputs()) {
+      auto g = v.getDefiningOp<linalg::GenericOp>();
+      if (!g)
+        continue;
+      if (!isDataMovement(g) || !g.getIndexingMapsArray()[1].isIdentity() ||
+          !g.getIndexingMapsArray()[0].isPermutation() ||
+          g.getIndexingMapsArray()[0].isIdentity())
+        return failure();
+      if (perm && *perm != g.getIndexingMapsArray()[0])
+        return failure();
+      perm = g.getIndexingMapsArray()[0];
+    }
+    if (!perm)
+      return failure();
+    SmallVector<unsigned> p = positions(*perm);
+    // Source dim j is output dim p[j]: the concat's axis moves to the j
+    // with p[j] == axis.
+    int64_t axis = op.getDim();
+    int64_t srcAxis = llvm::find(p, unsigned(axis)) - p.begin();
+    Location loc = op.getLoc();
+    SmallVector<Value> sources;
+    for (Value v : op.getInputs()) {
+      if (auto g = v.getDefiningOp<linalg::GenericOp>()) {
+        sources.push_back(g.getDpsInputOperand(0)->get());
+        continue;
+      }
+      SplatElementsAttr splat;
+      auto type = cast<RankedTensorType>(v.getType());
+      if (!matchPattern(v, m_Constant(&splat)) || !type.hasStaticShape())
+        return failure();
+      SmallVector<int64_t> shape;
+      for (unsigned d : p)
+        shape.push_back(type.getDimSize(d));
+      auto srcType = type.clone(shape);
+      sources.push_back(arith::ConstantOp::create(
+          rewriter, loc, SplatElementsAttr::get(
+                             srcType, splat.getSplatValue<Attribute>())));
+    }
+    Value cat = tensor::ConcatOp::create(rewriter, loc, srcAxis, sources);
+    // The output's dim i is the new concat's dim inverse(i).
+    SmallVector<int64_t> back;
+    for (AffineExpr e : inversePermutation(*perm).getResults())
+      back.push_back(cast<AffineDimExpr>(e).getPosition());
+    rewriter.replaceOp(op, transposeGeneric(rewriter, loc, cat, back));
+    return success();
+  }
+};
+
 /// A transpose of a collapse_shape whose permutation moves whole groups
 /// of the collapse (ONNX's Reshape [N,C,H,W] -> [N,C,HW] then Transpose to
 /// [N,HW,C], a ViT's patch embedding) is the transpose of the uncollapsed
@@ -766,7 +828,7 @@ struct DyadCpuNhwcPass : dyad::impl::DyadCpuNhwcBase<DyadCpuNhwcPass> {
           return producer && producer->hasOneUse() && isDataMovement(producer);
         });
     patterns.add<SinkTransposeIntoProducer, ReductionInInputOrder,
-                 TransposeThroughCollapse>(ctx);
+                 TransposeThroughCollapse, TransposeThroughConcat>(ctx);
     tensor::populateFoldTensorEmptyPatterns(patterns);
     // The batch size read from a padded NCHW input (tensor.dim of a pad)
     // kept that padded copy alive after the conv moved to NHWC, and with it
