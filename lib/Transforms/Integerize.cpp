@@ -344,6 +344,7 @@ private:
   Outcome passThrough(Operation *op);
   Outcome pad(PadOp op);
   Outcome maxMin(Operation *op);
+  FailureOr<Value> atOutputParams(Value v, bool &quantized);
   Outcome prelu(Operation *op, Value xVal, ArrayRef<double> slopes,
                 ArrayRef<int64_t> slopeShape);
   Outcome rescale(Value operand);
@@ -905,37 +906,46 @@ Outcome ChainRewriter::add(Operation *op) {
   return finish(requantToOutput(sum, std::ldexp(1.0, -k), 1, 0));
 }
 
+/// `v` on the output's parameters, for the ops that combine their inputs
+/// there (Concat, Max, Min): a quantized input as it is, or requantized
+/// where its parameters differ; a constant quantized with them. Null
+/// (with `quantized` false) for anything else; nothing on an error.
+FailureOr<Value> ChainRewriter::atOutputParams(Value v, bool &quantized) {
+  quantized = false;
+  if (auto x = intOperand(v)) {
+    quantized = true;
+    const QInfo &qi = x->second;
+    if (qi.scale == out.scale && qi.zp == out.zp && qi.intType == out.intType)
+      return x->first;
+    return requant(x->first, qi.scale / out.scale, 1, qi.zp, out.zp,
+                   out.intType, out.qmin, out.qmax);
+  }
+  auto c = realConstant(v);
+  if (!c)
+    return Value();
+  SmallVector<int64_t> vals;
+  for (double d : c->first)
+    vals.push_back(
+        std::clamp(out.zp + roundEven(d / out.scale), out.qmin, out.qmax));
+  return intConstant(b, loc, c->second, out.intType, vals);
+}
+
+/// Concat: each input on the output's parameters (atOutputParams). A
+/// constant input is MediaPipe's and tf2onnx's channel padding (a
+/// ConstantOfShape of zeros concatenated to the activations).
 Outcome ChainRewriter::concat(ConcatOp op) {
   SmallVector<Value> ins;
   bool anyQuantized = false;
   for (Value v : op.getInputs()) {
-    auto x = intOperand(v);
-    if (!x) {
-      // A constant input (MediaPipe's and tf2onnx's channel padding: a
-      // ConstantOfShape of zeros concatenated to the activations) is
-      // quantized with the output's parameters, as Max / Min do.
-      auto c = realConstant(v);
-      if (!c)
-        return noMatch("a concat input is neither quantized per tensor nor "
-                       "a constant");
-      SmallVector<int64_t> vals;
-      for (double d : c->first)
-        vals.push_back(
-            std::clamp(out.zp + roundEven(d / out.scale), out.qmin, out.qmax));
-      ins.push_back(intConstant(b, loc, c->second, out.intType, vals));
-      continue;
-    }
-    anyQuantized = true;
-    const QInfo &qi = x->second;
-    if (qi.scale == out.scale && qi.zp == out.zp && qi.intType == out.intType) {
-      ins.push_back(x->first);
-      continue;
-    }
-    auto r = requant(x->first, qi.scale / out.scale, 1, qi.zp, out.zp,
-                     out.intType, out.qmin, out.qmax);
-    if (failed(r))
+    bool quantized;
+    FailureOr<Value> x = atOutputParams(v, quantized);
+    if (failed(x))
       return Outcome::Error;
-    ins.push_back(*r);
+    if (!*x)
+      return noMatch("a concat input is neither quantized per tensor nor "
+                     "a constant");
+    anyQuantized |= quantized;
+    ins.push_back(*x);
   }
   if (!anyQuantized)
     return noMatch("no concat input is quantized");
@@ -947,37 +957,21 @@ Outcome ChainRewriter::concat(ConcatOp op) {
 }
 
 /// Max / Min select one of their inputs: each is brought onto the output's
-/// parameters (a requant where they differ, as concat does; a constant is
-/// quantized with them) and the integers are compared. Rounding is
+/// parameters (atOutputParams) and the integers are compared. Rounding is
 /// monotonic, so this is the quantized max / min of the real values.
 Outcome ChainRewriter::maxMin(Operation *op) {
   SmallVector<Value> ins;
   bool anyQuantized = false;
   for (Value v : op->getOperands()) {
-    if (auto x = intOperand(v)) {
-      anyQuantized = true;
-      const QInfo &qi = x->second;
-      if (qi.scale == out.scale && qi.zp == out.zp &&
-          qi.intType == out.intType) {
-        ins.push_back(x->first);
-        continue;
-      }
-      auto r = requant(x->first, qi.scale / out.scale, 1, qi.zp, out.zp,
-                       out.intType, out.qmin, out.qmax);
-      if (failed(r))
-        return Outcome::Error;
-      ins.push_back(*r);
-      continue;
-    }
-    auto c = realConstant(v);
-    if (!c)
+    bool quantized;
+    FailureOr<Value> x = atOutputParams(v, quantized);
+    if (failed(x))
+      return Outcome::Error;
+    if (!*x)
       return noMatch("an input is neither quantized per tensor nor a "
                      "constant");
-    SmallVector<int64_t> vals;
-    for (double d : c->first)
-      vals.push_back(
-          std::clamp(out.zp + roundEven(d / out.scale), out.qmin, out.qmax));
-    ins.push_back(intConstant(b, loc, c->second, out.intType, vals));
+    anyQuantized |= quantized;
+    ins.push_back(*x);
   }
   if (!anyQuantized)
     return noMatch("no input is quantized");

@@ -69,6 +69,21 @@ bool rowsContiguous(Value v) {
   return succeeded(t.getStridesAndOffset(strides, offset)) && strides[1] == 1;
 }
 
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// An init of zeros made for tile `g` alone (a fill of `acc` marked
+/// kAmxZeroInitAttr right before it), which becomes tilezero: no stores,
+/// and no tile load waiting for them. Null otherwise.
+linalg::FillOp zeroInitFill(linalg::GenericOp g, Value acc) {
+  auto fill = dyn_cast_or_null<linalg::FillOp>(g->getPrevNode());
+  if (fill && fill->hasAttr(kAmxZeroInitAttr) && fill.getOutputs()[0] == acc &&
+      matchPattern(fill.getInputs()[0], m_Zero()))
+    return fill;
+  return {};
+}
+
 /// Rewrites one tile of a packed GEMM (matchVnniMatmul, on buffers) of 16
 /// rows and 16 x J columns (J <= 4) as AMX tile operations; fails, leaving
 /// it to the loop lowering, where its shape is not that. The J accumulators
@@ -87,19 +102,12 @@ LogicalResult lowerTile(OpBuilder &b, linalg::GenericOp g) {
   if (!rowsContiguous(a) || !rowsContiguous(w) || !rowsContiguous(acc) ||
       !getElementTypeOrSelf(w.getType()).isInteger(8))
     return failure();
-  // An init of zeros made for this tile alone (a fill marked
-  // kAmxZeroInitAttr right before it) is tilezero: no stores, and no tile
-  // load waiting for them.
-  auto fill = dyn_cast_or_null<linalg::FillOp>(g->getPrevNode());
-  bool zeroInit = fill && fill->hasAttr(kAmxZeroInitAttr) &&
-                  fill.getOutputs()[0] == acc &&
-                  matchPattern(fill.getInputs()[0], m_Zero());
+  linalg::FillOp fill = zeroInitFill(g, acc);
+  bool zeroInit = bool(fill);
   Location loc = g.getLoc();
   b.setInsertionPoint(g);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
-  auto index = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
+  auto index = [&](int64_t v) { return indexConstant(b, loc, v); };
   auto accType = amx::TileType::get({kTileRows, kTileRows}, i32);
   int64_t blocks = r[1] / kTileRows, rowTiles = r[0] / kTileRows;
   // c[i * blocks + j]: the accumulator of row tile i, column block j.
@@ -179,16 +187,12 @@ LogicalResult lowerConvTile(OpBuilder &b, linalg::GenericOp g) {
   if (!window)
     return failure();
   int64_t dilationH = window->dilationH, strideW = window->strideW;
-  auto fill = dyn_cast_or_null<linalg::FillOp>(g->getPrevNode());
-  bool zeroInit = fill && fill->hasAttr(kAmxZeroInitAttr) &&
-                  fill.getOutputs()[0] == acc &&
-                  matchPattern(fill.getInputs()[0], m_Zero());
   Location loc = g.getLoc();
   b.setInsertionPoint(g);
+  auto index = [&](int64_t v) { return indexConstant(b, loc, v); };
+  linalg::FillOp fill = zeroInitFill(g, acc);
+  bool zeroInit = bool(fill);
   Type i8 = b.getI8Type(), i32 = b.getI32Type();
-  auto index = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
   int64_t rows = r[2], blocks = r[3] / kTileRows;
   auto accType = amx::TileType::get({rows, kTileRows}, i32);
   Value zero = index(0);
