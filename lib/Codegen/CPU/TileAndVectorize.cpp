@@ -1350,7 +1350,7 @@ struct DyadCpuTileAndVectorizePass
           b, empty.getLoc(), empty.getType(), empty.getDynamicSizes());
       empty.replaceAllUsesWith(alloc.getResult());
       empty.erase();
-      auto done = llvm::make_scope_exit([&] { fillBorderOnly(fill, ins); });
+      llvm::scope_exit done([&] { fillBorderOnly(fill, ins); });
       // The parts' destination, a fresh tensor, is the padded tensor's
       // interior from the start. (Left to empty-tensor elimination, the
       // first part's destination was folded into a tensor of its own
