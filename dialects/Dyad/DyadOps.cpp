@@ -1034,9 +1034,44 @@ LogicalResult PadOp::verify() {
   return checkResultShape(*this, getOutput(), expected);
 }
 
+bool ResizeOp::isInterpolatedAxis(int64_t a) {
+  if (auto s = getScales())
+    return a < (int64_t)s->size() && (*s)[a] != 1.0f;
+  if (auto z = getSizes()) {
+    if (a >= (int64_t)z->size())
+      return false;
+    int64_t rank = rankOf(getX());
+    if (rank < 0 || a >= rank)
+      return true;
+    return shapeOf(getX())[a] != (*z)[a];
+  }
+  return false;
+}
+
+int64_t ResizeOp::getInterpolatedAxes() {
+  int64_t n = getScales() ? getScales()->size()
+              : getSizes() ? getSizes()->size()
+                           : 0;
+  int64_t k = 0;
+  for (int64_t a = 0; a < n; ++a)
+    k += isInterpolatedAxis(a);
+  return k;
+}
+
 LogicalResult ResizeOp::verify() {
   if (getScales().has_value() == getSizes().has_value())
     return emitOpError("exactly one of scales and sizes must be given");
+  if (auto f = getWeightFractionBits()) {
+    if (getMode() != ResizeMode::Linear ||
+        getCoordinateTransformationMode() ==
+            CoordinateTransformationMode::TfCropAndResize ||
+        !isa<IntegerType>(getElementTypeOrSelf(getX().getType())) ||
+        !isa<IntegerType>(getElementTypeOrSelf(getY().getType())))
+      return emitOpError("weight_fraction_bits is for a linear resize of "
+                         "integers to integers (not tf_crop_and_resize)");
+    if (*f < 1 || *f > 24)
+      return emitOpError("weight_fraction_bits must be in 1..24");
+  }
   int64_t rank = rankOf(getX());
   if (rank < 0)
     return success();

@@ -626,6 +626,18 @@ def Dyad_ResizeOp : Dyad_Op<"resize"> {
   let description = [{
     Resizes with `scales` (one per axis) or output `sizes`; exactly one of
     them is given as an attribute (the importer requires constants).
+
+    On integers (the integer form of a quantized graph), nearest mode copies
+    values. Linear mode takes `weight_fraction_bits` = F (without it, a
+    linear resize of integers, whose rounding ONNX leaves open, does not
+    lower): on each
+    interpolated axis the two weights are fixed point, `w1 = round(t * 2^F)`
+    and `w0 = 2^F - w1` (t the source coordinate's fraction), so the weights
+    of an output sum to exactly `2^(F * k)` over its `2^k` corners (k: the
+    axes that are not an identity, `getInterpolatedAxes`). The result is
+    that weighted sum, not divided by `2^(F * k)`, in the result's (wider)
+    integer type, which must hold it; a requantization follows. Cubic mode
+    and `tf_crop_and_resize` have no integer form.
   }];
   let arguments = (ins Dyad_NumericTensor:$X,
                        OptionalAttr<DenseF32ArrayAttr>:$scales,
@@ -638,10 +650,18 @@ def Dyad_ResizeOp : Dyad_Op<"resize"> {
                        OptionalAttr<DenseF32ArrayAttr>:$roi,
                        DefaultValuedAttr<F32Attr, "0.0f">:$extrapolation_value,
                        DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
-                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                       OptionalAttr<I64Attr>:$weight_fraction_bits);
   let results = (outs Dyad_NumericTensor:$Y);
   let assemblyFormat = "$X attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Whether axis `a` is resized (interpolated), as the lowering decides:
+    /// a scale other than 1, or a size other than the input's static dim.
+    bool isInterpolatedAxis(int64_t a);
+    /// The number of interpolated axes (k in the description).
+    int64_t getInterpolatedAxes();
+  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -10,6 +10,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 
 using namespace mlir;
@@ -125,10 +126,15 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
   };
   std::map<std::string, IntInfo> ints;
   std::map<std::string, std::string> fallbacks;
+  std::set<std::string> postprocessing;
   ModuleOp(in.intModule).walk([&](Operation *op) {
     std::string t = tensorOf(op);
     if (t.empty())
       return;
+    if (op->hasAttr("dyad.postprocessing")) {
+      postprocessing.insert(t);
+      return;
+    }
     auto scale = op->getAttrOfType<FloatAttr>("dyad.scale");
     auto zp = op->getAttrOfType<IntegerAttr>("dyad.zero_point");
     if (scale && zp && op->getNumResults() == 1)
@@ -212,6 +218,12 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
       row["precision"] = "i32";
       row["why"] = "computed in i32 and requantized once with its user '" +
                    nodeName((*op->getUsers().begin())->getLoc()) + "'";
+    } else if (postprocessing.count(t)) {
+      row["status"] = "postprocessing";
+      row["precision"] = storage(op->getResult(0).getType());
+      row["why"] = "float after the quantized region: a nonlinear function "
+                   "of its result on the way to the outputs, and what only "
+                   "moves, compares or masks it";
     } else if (fallbacks.count(t)) {
       ++fallback;
       row["status"] = "fallback";

@@ -1354,8 +1354,18 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
     Type elt = inType.getElementType();
     bool linear = op.getMode() == ResizeMode::Linear;
     bool cubic = op.getMode() == ResizeMode::Cubic;
-    if ((linear || cubic) && !isa<FloatType>(elt))
+    // Integers: nearest copies them; linear weighs them with fixed-point
+    // weights of F fraction bits (the op's description).
+    bool intLinear = linear && isa<IntegerType>(elt);
+    auto resElt = dyn_cast<IntegerType>(type.getElementType());
+    if (cubic && !isa<FloatType>(elt))
+      return rewriter.notifyMatchFailure(op, "cubic resize of integers");
+    if (intLinear && (!op.getWeightFractionBits() || !resElt ||
+                      resElt.getWidth() < elt.getIntOrFloatBitWidth()))
       return rewriter.notifyMatchFailure(op, "linear resize of integers");
+    int64_t fracBits = intLinear ? *op.getWeightFractionBits() : 0;
+    bool unsignedIn =
+        getElementTypeOrSelf(op.getX().getType()).isUnsignedInteger();
     double cubicA = op.getCubicCoeffA().convertToDouble();
     bool excludeOutside = op.getExcludeOutside();
     CoordinateTransformationMode ctm = op.getCoordinateTransformationMode();
@@ -1430,7 +1440,8 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
     }
     if (!agrees(type, sizes))
       return rewriter.notifyMatchFailure(op, "result type disagrees");
-    Value init = emptyTensor(rewriter, loc, sizes, elt);
+    Value init =
+        emptyTensor(rewriter, loc, sizes, intLinear ? Type(resElt) : elt);
 
     Value result = buildIndexGeneric(
         rewriter, loc, init,
@@ -1612,6 +1623,44 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
               v = arith::TruncFOp::create(b, l, elt, v);
           } else if (!linear) {
             v = tensor::ExtractOp::create(b, l, x, near);
+          } else if (intLinear) {
+            // Fixed-point weights w1 = floor(t * 2^F + 1/2), w0 = 2^F - w1
+            // (t >= 0), so the corners' weights sum to 2^(F k) exactly;
+            // interpolated from the last axis to the first, in the result
+            // type.
+            int64_t k = lerpAxes.size();
+            auto ic = [&](int64_t v) -> Value {
+              return arith::ConstantOp::create(b, l,
+                                               b.getIntegerAttr(resElt, v));
+            };
+            SmallVector<Value> corners;
+            for (int64_t mask = 0; mask < (1 << k); ++mask) {
+              SmallVector<Value> at(idx);
+              for (int64_t p = 0; p < k; ++p)
+                at[lerpAxes[p]] =
+                    (mask >> p) & 1 ? hi[lerpAxes[p]] : lo[lerpAxes[p]];
+              Value c = tensor::ExtractOp::create(b, l, x, at);
+              if (resElt != elt)
+                c = unsignedIn
+                        ? arith::ExtUIOp::create(b, l, resElt, c).getResult()
+                        : arith::ExtSIOp::create(b, l, resElt, c).getResult();
+              corners.push_back(c);
+            }
+            Value unit = ic(int64_t(1) << fracBits);
+            for (int64_t p = k - 1; p >= 0; --p) {
+              Value t = arith::MulFOp::create(
+                  b, l, weight[lerpAxes[p]],
+                  fconst(b, l, std::ldexp(1.0, (int)fracBits)));
+              t = math::FloorOp::create(b, l,
+                                        arith::AddFOp::create(b, l, t, half));
+              Value w = arith::FPToSIOp::create(b, l, resElt, t);
+              Value w0 = arith::SubIOp::create(b, l, unit, w);
+              for (int64_t mask = 0; mask < (1 << p); ++mask)
+                corners[mask] = arith::AddIOp::create(
+                    b, l, arith::MulIOp::create(b, l, w0, corners[mask]),
+                    arith::MulIOp::create(b, l, w, corners[mask + (1 << p)]));
+            }
+            v = corners[0];
           } else {
             // 2^k corners, interpolated from the last axis to the first as
             // the reference does, in f64.

@@ -242,6 +242,20 @@ void NodeContext::setResult(int i, Value v) {
   if (graph.options.tensorNames && def && def->getNumResults() == 1 &&
       def->getLoc() == loc && !def->hasAttr("dyad.tensor"))
     def->setAttr("dyad.tensor", builder().getStringAttr(node.output(i)));
+  // An op with several results (Split) keeps their names as a list: an op
+  // that later takes over one result (dyad-simplify's Split -> Slice) is
+  // named from it.
+  if (graph.options.tensorNames && def && def->getNumResults() > 1 &&
+      def->getLoc() == loc) {
+    auto r = cast<OpResult>(v);
+    SmallVector<Attribute> names(def->getNumResults(),
+                                 builder().getStringAttr(""));
+    if (auto old = def->getAttrOfType<ArrayAttr>("dyad.tensors"))
+      if (old.size() == names.size())
+        names.assign(old.begin(), old.end());
+    names[r.getResultNumber()] = builder().getStringAttr(node.output(i));
+    def->setAttr("dyad.tensors", builder().getArrayAttr(names));
+  }
 }
 
 InFlightDiagnostic NodeContext::error() {

@@ -796,7 +796,8 @@ LogicalResult buildResize(NodeContext &n) {
              NearestModeAttr::get(ctx, *nearestMode), roi,
              bld.getF32FloatAttr(n.floatAttr("extrapolation_value", 0.0f)),
              bld.getF32FloatAttr(n.floatAttr("cubic_coeff_a", -0.75f)),
-             bld.getBoolAttr(n.intAttr("exclude_outside", 0))));
+             bld.getBoolAttr(n.intAttr("exclude_outside", 0)),
+             /*weight_fraction_bits=*/IntegerAttr()));
   return success();
 }
 

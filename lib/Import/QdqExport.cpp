@@ -164,6 +164,12 @@ llvm::Error collect(ModuleOp qdq, StringRef funcName,
       std::string name = tensorName(q.getInput());
       if (!type || name.empty())
         return;
+      // The region's last contraction before float postprocessing is
+      // dequantized from 32 bits (docs/quantization.md): in QDQ form its
+      // output stays float, which is what a QDQ runtime computes for a
+      // contraction of dequantized inputs with no QuantizeLinear after it.
+      if (type.getStorageTypeIntegralWidth() == 32)
+        return;
       int64_t full = type.isSigned() ? -128 : 0;
       if (type.getStorageTypeIntegralWidth() != 8 ||
           type.getStorageTypeMin() != full ||

@@ -343,6 +343,7 @@ private:
   Outcome averagePool(AveragePoolOp op);
   Outcome passThrough(Operation *op);
   Outcome pad(PadOp op);
+  Outcome linearResize(ResizeOp op);
   Outcome maxMin(Operation *op);
   FailureOr<Value> atOutputParams(Value v, bool &quantized);
   Outcome prelu(Operation *op, Value xVal, ArrayRef<double> slopes,
@@ -520,12 +521,21 @@ Outcome ChainRewriter::run() {
   }
   if (auto l = dyn_cast<LeakyReluOp>(def))
     return prelu(l, l.getX(), {l.getAlphaAttr().getValueAsDouble()}, {});
+  // Values of a float result (a fallback) are moved in float: quantized
+  // after the move at its own range (QuantUtils: computedInFloat).
+  if (movesValues(def) && computedInFloat(def->getOperand(0)))
+    return noMatch("it moves the values of a float result: moved in float, "
+                   "then quantized at its own range");
   if (hasQuantRole(def, QuantRole::PassThrough))
     return passThrough(def);
   // Nearest-neighbour resizing copies values (an FPN's upsampling in
-  // PP-OCR's detector); linear and cubic weigh them, which has no integer
-  // form yet.
+  // PP-OCR's detector); linear weighs them with fixed-point weights; cubic
+  // has no integer form yet.
   if (auto r = dyn_cast<ResizeOp>(def)) {
+    if (r.getMode() == ResizeMode::Linear &&
+        r.getCoordinateTransformationMode() !=
+            CoordinateTransformationMode::TfCropAndResize)
+      return linearResize(r);
     if (r.getMode() != ResizeMode::Nearest)
       return noMatch(Twine("no integer form for '") +
                      def->getName().getStringRef() + "' in " +
@@ -577,6 +587,35 @@ Outcome ChainRewriter::pad(PadOp op) {
   }
   clone->removeAttr("dyad.tensor");
   return finish(clone.getResult());
+}
+
+/// A linear Resize (M-LSD's and PP-OCR's FPN upsampling): the integers are
+/// interpolated with weights of F fraction bits per axis, which sum to
+/// 2^(F k) over an output's 2^k corners, so the i32 sum is
+/// 2^(F k) * (the interpolated value) exactly up to the weights' rounding
+/// (2^-(F+1) each), and one requantization by S_in / (2^(F k) S_out), with
+/// the input zero point times 2^(F k), brings it to the output's
+/// parameters. F is as large as keeps the sum of 8-bit values within
+/// 2^30: 11 for the usual two axes.
+Outcome ChainRewriter::linearResize(ResizeOp op) {
+  auto x = intOperand(op.getX());
+  if (!x)
+    return noMatch("the input is not quantized per tensor");
+  const QInfo &in = x->second;
+  int64_t k = op.getInterpolatedAxes();
+  if (k == 0)
+    return passThrough(op);
+  int64_t fracBits = std::min<int64_t>(12, (30 - in.intType.getWidth()) / k);
+  if (fracBits < 4)
+    return noMatch("a linear resize of more than 4 axes has no integer form");
+  auto clone = cast<ResizeOp>(b.clone(*op));
+  clone.getXMutable().assign(x->first);
+  clone.getY().setType(withElement(op.getType(), b.getI32Type()));
+  clone.setWeightFractionBitsAttr(b.getI64IntegerAttr(fracBits));
+  clone->removeAttr("dyad.tensor");
+  double unit = std::ldexp(1.0, (int)(fracBits * k));
+  return finish(requantToOutput(clone.getY(), in.scale / (unit * out.scale),
+                                1, in.zp * (int64_t)unit));
 }
 
 /// Ops that move or select values work on the integers; a requant follows

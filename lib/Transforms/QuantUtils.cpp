@@ -58,6 +58,102 @@ bool dyad::movesValues(Operation *op) {
   return hasQuantRole(op, QuantRole::PassThrough);
 }
 
+bool dyad::hasIntegerForm(Operation *op) {
+  if (isa_and_present<PadOp>(op))
+    return true;
+  if (auto r = dyn_cast_if_present<ResizeOp>(op))
+    return r.getMode() != ResizeMode::Cubic &&
+           r.getCoordinateTransformationMode() !=
+               CoordinateTransformationMode::TfCropAndResize;
+  return quantRole(op).has_value();
+}
+
+bool dyad::computedInFloat(Value v) {
+  for (unsigned depth = 0; depth < 64; ++depth) {
+    Operation *def = v.getDefiningOp();
+    // Through a quantize -> dequantize pair (the quantize pass inserts them
+    // in program order; integerize may still see them).
+    if (auto dq = dyn_cast_if_present<DequantizeOp>(def))
+      if (auto q = dq.getInput().getDefiningOp<QuantizeOp>()) {
+        v = q.getInput();
+        continue;
+      }
+    if (!def || !isa<DyadDialect>(def->getDialect()) ||
+        isa<QuantizeOp, DequantizeOp>(def) || def->getNumOperands() == 0)
+      return false;
+    if (!movesValues(def))
+      return !hasIntegerForm(def);
+    v = def->getOperand(0);
+  }
+  return false;
+}
+
+/// A nonlinear function at the end of a graph: a table or a row
+/// normalization, or an op with no integer form.
+static bool isNonlinearEnd(Operation *op) {
+  std::optional<QuantRole> role = quantRole(op);
+  if (movesValues(op))
+    return false;
+  if (!hasIntegerForm(op))
+    return true;
+  return role && (*role == QuantRole::Table ||
+                  *role == QuantRole::Normalization);
+}
+
+/// Ops that may follow it in postprocessing: they move, compare, mask or
+/// convert its values (M-LSD's peak test x * (x == maxpool(x)) after the
+/// Sigmoid).
+static bool isTailOp(Operation *op) {
+  return movesValues(op) ||
+         isa<ResizeOp, MulOp, CastOp, EqualOp, GreaterOp, GreaterOrEqualOp,
+             LessOp, LessOrEqualOp>(op);
+}
+
+/// Whether `v` is computed from a nonlinear end through tail ops only.
+static bool derivesFromNonlinearEnd(Value v, unsigned depth) {
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 32 || !isa<DyadDialect>(def->getDialect()) ||
+      isa<QuantizeOp, DequantizeOp>(def))
+    return false;
+  if (isNonlinearEnd(def))
+    return true;
+  return isTailOp(def) && llvm::any_of(def->getOperands(), [&](Value o) {
+           return derivesFromNonlinearEnd(o, depth + 1);
+         });
+}
+
+/// Whether every use of `v` is a graph output or a tail op (or nonlinear
+/// end) whose result only reaches outputs that way.
+static bool onlyReachesOutputs(Value v, unsigned depth) {
+  if (v.use_empty() || depth > 32)
+    return false;
+  return llvm::all_of(v.getUsers(), [&](Operation *user) {
+    if (isa<func::ReturnOp>(user))
+      return true;
+    if (!isa<DyadDialect>(user->getDialect()) || user->getNumResults() != 1 ||
+        isa<QuantizeOp, DequantizeOp>(user) ||
+        !(isTailOp(user) || isNonlinearEnd(user)))
+      return false;
+    return onlyReachesOutputs(user->getResult(0), depth + 1);
+  });
+}
+
+/// Whether some path from `v` to the outputs passes a nonlinear end.
+static bool reachesNonlinearEnd(Value v, unsigned depth) {
+  if (depth > 32)
+    return false;
+  return llvm::any_of(v.getUsers(), [&](Operation *user) {
+    if (!isa<DyadDialect>(user->getDialect()) || user->getNumResults() != 1)
+      return false;
+    return isNonlinearEnd(user) ||
+           (isTailOp(user) && reachesNonlinearEnd(user->getResult(0), depth + 1));
+  });
+}
+
+bool dyad::feedsOnlyPostprocessing(Value v) {
+  return onlyReachesOutputs(v, 0) && reachesNonlinearEnd(v, 0);
+}
+
 bool dyad::isPostprocessing(Value v) {
   Operation *def = v.getDefiningOp();
   if (!def || !isa<DyadDialect>(def->getDialect()) ||
@@ -67,16 +163,15 @@ bool dyad::isPostprocessing(Value v) {
   // movement) belong to the quantized region; nonlinear functions of them
   // (a table or a row normalization, or no integer form at all) at the end
   // run in float on the dequantized result, where an integer form would
-  // only round the model's output to 8 bits.
-  std::optional<QuantRole> role = quantRole(def);
-  if ((role && *role != QuantRole::Table &&
-       *role != QuantRole::Normalization) ||
-      movesValues(def))
+  // only round the model's output to 8 bits. So do the ops after such a
+  // function that only move, compare or mask its values on the way to the
+  // outputs: an in-graph peak test on 8-bit scores finds plateaus of ties.
+  // Tail ops before it (a Resize of the logits that a Sigmoid reads) are
+  // part of it too.
+  if (!isTailOp(def) && !isNonlinearEnd(def))
     return false;
-  return llvm::all_of(v.getUsers(), [](Operation *user) {
-    return isa<func::ReturnOp>(user) ||
-           (user->getNumResults() == 1 && isPostprocessing(user->getResult(0)));
-  });
+  return onlyReachesOutputs(v, 0) &&
+         (derivesFromNonlinearEnd(v, 0) || reachesNonlinearEnd(v, 0));
 }
 
 bool dyad::isElementwiseFunctionOp(Operation *op) {

@@ -40,16 +40,37 @@ bool isPreprocessing(mlir::Value v);
 /// gets no quantize; the chain's last value is quantized instead.
 bool isInsidePreprocessing(mlir::Value v);
 /// Postprocessing: the result of a nonlinear op (no integer form, or the
-/// Table / Normalization roles: Softmax on logits, Sigmoid on scores, ...)
-/// whose users are graph outputs or more postprocessing. It gets no
-/// quantize: the op runs in float after the last dequantize.
+/// Table / Normalization roles: Softmax on logits, Sigmoid on scores, ...),
+/// or of ops that move, resize, compare, mask or cast values before or
+/// after one (a Resize of logits; an in-graph peak test
+/// `x * (x == maxpool(x))`), whose users lead to graph outputs only through
+/// such ops. It gets no quantize: the ops run in float after
+/// the last dequantize.
 bool isPostprocessing(mlir::Value v);
+/// Whether every use of `v` is postprocessing (or a graph output), some of
+/// it nonlinear: the quantized region ends at `v`, whose integers nobody
+/// reads. A contraction's result there is dequantized from 32 bits (its
+/// accumulator), not rounded to 8: M-LSD's score logits, resized and
+/// passed through a Sigmoid and an in-graph peak test.
+bool feedsOnlyPostprocessing(mlir::Value v);
 
 /// Ops that only move or select values, whose integer form keeps their
 /// input's quantization: the PassThrough role, nearest-neighbour Resize,
 /// and Pad by border copies or by 0 (every calibrated range includes 0:
 /// it is the zero point).
 bool movesValues(mlir::Operation *op);
+
+/// Whether integerize has an integer form for `op`: a QuantizableOpInterface
+/// role, a Pad, or a nearest or linear Resize.
+bool hasIntegerForm(mlir::Operation *op);
+
+/// Whether `v` is computed in float inside the quantized region: the result
+/// of a dyad op without an integer form (a float fallback: a linear Resize),
+/// or of an op that moves such a result. An op that moves values of a float
+/// result moves them in float and is quantized after, at its own calibrated
+/// range: a Slice of one channel out of a 16-channel Resize would otherwise
+/// keep the step of the whole tensor.
+bool computedInFloat(mlir::Value v);
 
 /// Elementwise functions of one activation (docs/quantization.md): a chain
 /// or DAG of elementwise ops -- the Table-role ops, Add, Sub, Mul, Div,

@@ -47,8 +47,11 @@ bool fusesIntoUser(Value v) {
   return false;
 }
 
-/// Ops whose output takes the input's quantization unchanged.
-bool keepsInputType(Operation *op) { return movesValues(op); }
+/// Ops whose output takes the input's quantization unchanged; where the
+/// input is computed in float the op runs in float and gets its own range.
+bool keepsInputType(Operation *op) {
+  return movesValues(op) && !computedInFloat(op->getOperand(0));
+}
 
 struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   using Base::Base;
@@ -405,9 +408,14 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     }
     SmallVector<std::string> missing;
     for (Value v : values) {
-      // Float work at the boundary stays outside the quantized region.
-      if (!isCalibrated(v) || fusesIntoUser(v) || isInsidePreprocessing(v) ||
-          isPostprocessing(v))
+      // Float work at the boundary stays outside the quantized region
+      // (postprocessing is marked for the quantization report).
+      if (isCalibrated(v) && isPostprocessing(v)) {
+        v.getDefiningOp()->setAttr("dyad.postprocessing",
+                                   UnitAttr::get(&getContext()));
+        continue;
+      }
+      if (!isCalibrated(v) || fusesIntoUser(v) || isInsidePreprocessing(v))
         continue;
       if (inner.contains(v))
         continue;
@@ -420,6 +428,27 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
           if (isa<quant::UniformQuantizedType>(
                   getElementTypeOrSelf(dq.getInput().getType())))
             qt = getElementTypeOrSelf(dq.getInput().getType());
+      }
+      if (!qt && def && feedsOnlyPostprocessing(v) &&
+          (hasQuantRole(def, QuantRole::Contraction) ||
+           (hasQuantRole(def, QuantRole::Activation) &&
+            hasQuantRole(def->getOperand(0).getDefiningOp(),
+                         QuantRole::Contraction)))) {
+        // The end of the quantized region, read only by float
+        // postprocessing: 32 bits (the requantized accumulator), 2^24
+        // steps over the calibrated range, room for 64 times beyond it.
+        auto entry = table->tensors.find(tensorName(v));
+        if (entry != table->tensors.end()) {
+          double m = std::max(std::fabs(entry->second.min),
+                              std::fabs(entry->second.max));
+          if (m > 0 && std::isfinite(m)) {
+            auto i32 = IntegerType::get(&getContext(), 32);
+            qt = quant::UniformQuantizedType::get(
+                quant::QuantizationFlags::Signed, i32,
+                cast<ShapedType>(v.getType()).getElementType(),
+                m * 0x1p-24, 0, INT32_MIN, INT32_MAX);
+          }
+        }
       }
       if (!qt) {
         auto entry = table->tensors.find(tensorName(v));

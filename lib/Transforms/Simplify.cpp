@@ -27,6 +27,7 @@ struct DyadSimplifyPass : dyad::impl::DyadSimplifyBase<DyadSimplifyPass> {
         op.getCanonicalizationPatterns(patterns, ctx);
     populateFoldBatchNormPatterns(patterns);
     populateFuseLayerNormPatterns(patterns);
+    populateSplitChannelSlicesPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -104,10 +104,28 @@ func.func @main() {
   %r6_0 = call @resize_int(%c6_0) : (tensor<?x3xi32>) -> tensor<?x6xi32>
   %u6_0 = tensor.cast %r6_0 : tensor<?x6xi32> to tensor<*xi32>
   call @printMemrefI32(%u6_0) : (tensor<*xi32>) -> ()
+  %a7_0 = arith.constant dense<[[[[-8, 2], [3, 100]]]]> : tensor<1x1x2x2xi8>
+  %r7_0 = call @resize_linear_i8(%a7_0) : (tensor<1x1x2x2xi8>) -> tensor<1x1x4x4xi32>
+  %u7_0 = tensor.cast %r7_0 : tensor<1x1x4x4xi32> to tensor<*xi32>
+  call @printMemrefI32(%u7_0) : (tensor<*xi32>) -> ()
   return
 }
 func.func private @printMemrefF32(tensor<*xf32>)
 func.func private @printMemrefI32(tensor<*xi32>)
+
+// Linear on integers (the integer form of a quantized graph): fixed-point
+// weights of weight_fraction_bits = 2 per axis (half_pixel 2x: t = 0.75 and
+// 0.25, w1 = 3 and 1 of 4), summed in the i32 result without the division
+// by 2^(2*2): the corners come out as 16 x, -8 -> -128 and 100 -> 1600.
+// CHECK-LABEL: func.func @resize_linear_i8(
+// CHECK: linalg.generic
+// CHECK-COUNT-4: arith.extsi %{{.*}} : i8 to i32
+// CHECK: arith.fptosi %{{.*}} : f64 to i32
+// CHECK: arith.muli
+func.func @resize_linear_i8(%x: tensor<1x1x2x2xi8>) -> tensor<1x1x4x4xi32> {
+  %r = dyad.resize %x {mode = #dyad.resize_mode<linear>, sizes = array<i64: 1, 1, 4, 4>, weight_fraction_bits = 2 : i64} : (tensor<1x1x2x2xi8>) -> tensor<1x1x4x4xi32>
+  return %r : tensor<1x1x4x4xi32>
+}
 
 // EXEC: rank = 4 offset = 0 sizes = [1, 1, 4, 6] strides = {{.*}} data =
 // EXEC-NEXT: {{\[\[\[\[}}1, 1, 1, 2, 2, 2],
@@ -143,3 +161,8 @@ func.func private @printMemrefI32(tensor<*xi32>)
 // EXEC: rank = 2 offset = 0 sizes = [2, 6] strides = {{.*}} data =
 // EXEC-NEXT: {{\[\[}}1, 1, 2, 2, 3, 3],
 // EXEC-NEXT: [4, 4, 5, 5, 6, 6]]
+// EXEC: rank = 4 offset = 0 sizes = [1, 1, 4, 4] strides = {{.*}} data =
+// EXEC-NEXT: {{\[\[\[\[}}-128, -88, -8, 32],
+// EXEC-NEXT: [-84, 43, 297, 424],
+// EXEC-NEXT: [4, 305, 907, 1208],
+// EXEC-NEXT: [48, 436, 1212, 1600]]]]

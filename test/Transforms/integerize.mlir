@@ -304,7 +304,14 @@ func.func @concat_constant(%a: tensor<1x2x!quant.uniform<i8:f32, 0.5:1>>) -> ten
 // CHECK:         %[[A:.*]] = quant.scast %arg0
 // CHECK-NEXT:    %[[R:.*]] = dyad.resize %[[A]] {{.*}} : (tensor<1x2x2x2xi8>) -> tensor<1x2x4x4xi8>
 // CHECK-NEXT:    dyad.requant %[[R]] {{.*}}input_zp = 1 : i64{{.*}}output_zp = -2 : i64
+// Linear: the integers weighed with 11-bit fixed-point weights per axis,
+// the i32 sum 2^22 times the value, one requant by 0.5 / (2^22 * 0.5) with
+// the zero point 1 * 2^22. Cubic has no integer form and stays float.
 // CHECK-LABEL: func.func @resize_linear(
+// CHECK:         %[[A:.*]] = quant.scast %arg0
+// CHECK-NEXT:    %[[R:.*]] = dyad.resize %[[A]] {{.*}}weight_fraction_bits = 11 : i64} : (tensor<1x2x2x2xi8>) -> tensor<1x2x4x4xi32>
+// CHECK-NEXT:    dyad.requant %[[R]] {{.*}}input_zp = 4194304 : i64{{.*}}output_zp = 1 : i64
+// CHECK-LABEL: func.func @resize_cubic(
 // CHECK:         dyad.resize {{.*}} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
 func.func @resize_nearest(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:-2>> {
   %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x2x2xf32>
@@ -315,6 +322,12 @@ func.func @resize_nearest(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> 
 func.func @resize_linear(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>> {
   %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x2x2xf32>
   %r = dyad.resize %af {mode = #dyad.resize_mode<linear>, sizes = array<i64: 1, 2, 4, 4>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
+  %q = dyad.quantize %r : tensor<1x2x4x4xf32> to tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
+  return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
+}
+func.func @resize_cubic(%a: tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>> {
+  %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i8:f32, 0.5:1>> to tensor<1x2x2x2xf32>
+  %r = dyad.resize %af {mode = #dyad.resize_mode<cubic>, sizes = array<i64: 1, 2, 4, 4>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
   %q = dyad.quantize %r : tensor<1x2x4x4xf32> to tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
   return %q : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.5:1>>
 }

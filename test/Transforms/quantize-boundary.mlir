@@ -16,7 +16,7 @@
 // CHECK:         %[[G:.*]] = dyad.gemm {{.*}}dyad.tensor = "logits"
 // CHECK-NEXT:    %[[GQ:.*]] = dyad.quantize %[[G]]
 // CHECK-NEXT:    %[[GD:.*]] = dyad.dequantize %[[GQ]]
-// CHECK-NEXT:    %[[SIG:.*]] = dyad.sigmoid %[[GD]] {dyad.tensor = "scores"}
+// CHECK-NEXT:    %[[SIG:.*]] = dyad.sigmoid %[[GD]] {dyad.postprocessing, dyad.tensor = "scores"}
 // CHECK-NEXT:    return %[[SIG]]
 
 // INT-LABEL: func.func @main_graph(

@@ -51,9 +51,11 @@
 // CHECK-NEXT:    %[[GQ:.*]] = quant.scast %[[GI]] : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8<-127:127>:f32:0, {7.812500e-03,0.031496062992125984}>>
 // CHECK-NEXT:    %[[GW:.*]] = dyad.dequantize %[[GQ]]
 // CHECK-NEXT:    %[[G:.*]] = dyad.gemm %[[FD]], %[[GW]], %{{.*}} {dyad.tensor = "logits", transB = true}
-// CHECK-NEXT:    %[[GQ2:.*]] = dyad.quantize %[[G]] : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.0099999999999999984:-128>>
+// The logits only reach the output through the Softmax (float
+// postprocessing): 32 bits, max |[0.5, 2.55]| / 2^24.
+// CHECK-NEXT:    %[[GQ2:.*]] = dyad.quantize %[[G]] : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i32:f32, 1.5199184417724608E-7>>
 // CHECK-NEXT:    %[[GD:.*]] = dyad.dequantize %[[GQ2]]
-// CHECK-NEXT:    %[[S:.*]] = dyad.softmax %[[GD]] {dyad.tensor = "probs"}
+// CHECK-NEXT:    %[[S:.*]] = dyad.softmax %[[GD]] {dyad.postprocessing, dyad.tensor = "probs"}
 // CHECK-NEXT:    return %[[S]]
 
 // WARN-NOT: warning
@@ -72,10 +74,10 @@ func.func @main_graph(%x: tensor<1x2x2x2xf32> {dyad.name = "input"}) -> tensor<1
 }
 
 // An onnxruntime table ({"name": [min, max]} or {"lowest", "highest"}):
-// logits [-2, 0.5]: S = 2.5/255, Z = round(-128 + 204) = 76.
+// logits [-2, 0.5], which only the Softmax reads: 32 bits, S = 2 / 2^24.
 // ORT: dyad.quantize %{{.*}} : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!quant.uniform<i8:f32, 0.015686274509803921:-64>>
 // ORT: dyad.quantize %{{.*}} : tensor<1x3x2x2xf32> to tensor<1x3x2x2x!quant.uniform<i8:f32, 0.023529411764705882:-128>>
-// ORT: dyad.quantize %{{.*}} : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i8:f32, 0.0098039215686274508:76>>
+// ORT: dyad.quantize %{{.*}} : tensor<1x2xf32> to tensor<1x2x!quant.uniform<i32:f32, 1.1920928955078125E-7>>
 
 // 4 bits: activations in [-8, 7] (input: S = 4/15, Z = round(-8 + 3.75) = -4;
 // relu_out: S = 6/15), weights in [-7, 7] (S = max|W| / 7; the all-zero

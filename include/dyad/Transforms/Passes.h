@@ -18,6 +18,10 @@ inline constexpr llvm::StringLiteral kWeightBitsAttr = "dyad.weight_bits";
 
 /// Patterns that fold batch_normalization into a preceding conv.
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
+/// A Split becomes one Slice per piece; a conv whose output is read only
+/// through channel Slices (after channel-wise ops: a spatial Resize, Relu,
+/// Sigmoid) becomes a conv per slice (lib/Transforms/SplitChannelSlices.cpp).
+void populateSplitChannelSlicesPatterns(mlir::RewritePatternSet &patterns);
 /// LayerNormalization written out op by op (ReduceMean, Sub, Pow,
 /// ReduceMean, Add, Sqrt, Div, and a Mul / Add by constants) as one
 /// dyad.layer_normalization (lib/Transforms/FuseLayerNorm.cpp).

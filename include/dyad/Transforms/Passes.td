@@ -25,8 +25,12 @@ def DyadSimplify : Pass<"dyad-simplify", "mlir::func::FuncOp"> {
     and transposes, casts to the same type, ...), the batch-norm folding
     patterns and the LayerNormalization fusion (the op written out as
     ReduceMean, Sub, Pow, ReduceMean, Add, Sqrt, Div and a Mul / Add by
-    constants becomes one `dyad.layer_normalization`) to a fixed point,
-    then drops dead ops.
+    constants becomes one `dyad.layer_normalization`), Split as one Slice
+    per piece (named after the Split's outputs, so each is calibrated and
+    quantized like any Slice), and the channel-slice split (a conv whose output is read only through channel Slices, after
+    channel-wise ops such as a spatial Resize, becomes one conv per slice:
+    each part is quantized on its own range, unread channels are not
+    computed) to a fixed point, then drops dead ops.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
