@@ -1623,16 +1623,14 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
               v = arith::TruncFOp::create(b, l, elt, v);
           } else if (!linear) {
             v = tensor::ExtractOp::create(b, l, x, near);
-          } else if (intLinear) {
-            // Fixed-point weights w1 = floor(t * 2^F + 1/2), w0 = 2^F - w1
-            // (t >= 0), so the corners' weights sum to 2^(F k) exactly;
-            // interpolated from the last axis to the first, in the result
-            // type.
+          } else {
+            // 2^k corners, interpolated from the last axis to the first as
+            // the reference does, in f64; integers (weight_fraction_bits F)
+            // with fixed-point weights w1 = floor(t * 2^F + 1/2) and
+            // w0 = 2^F - w1 (t >= 0), which sum to 2^(F k) exactly over the
+            // corners, in the result type.
             int64_t k = lerpAxes.size();
-            auto ic = [&](int64_t v) -> Value {
-              return arith::ConstantOp::create(b, l,
-                                               b.getIntegerAttr(resElt, v));
-            };
+            Type acc = intLinear ? Type(resElt) : Type(f64);
             SmallVector<Value> corners;
             for (int64_t mask = 0; mask < (1 << k); ++mask) {
               SmallVector<Value> at(idx);
@@ -1640,52 +1638,41 @@ struct ResizeLowering : DyadConversionPattern<ResizeOp> {
                 at[lerpAxes[p]] =
                     (mask >> p) & 1 ? hi[lerpAxes[p]] : lo[lerpAxes[p]];
               Value c = tensor::ExtractOp::create(b, l, x, at);
-              if (resElt != elt)
-                c = unsignedIn
+              if (elt != acc)
+                c = !intLinear ? arith::ExtFOp::create(b, l, f64, c).getResult()
+                    : unsignedIn
                         ? arith::ExtUIOp::create(b, l, resElt, c).getResult()
                         : arith::ExtSIOp::create(b, l, resElt, c).getResult();
               corners.push_back(c);
             }
-            Value unit = ic(int64_t(1) << fracBits);
             for (int64_t p = k - 1; p >= 0; --p) {
-              Value t = arith::MulFOp::create(
-                  b, l, weight[lerpAxes[p]],
-                  fconst(b, l, std::ldexp(1.0, (int)fracBits)));
-              t = math::FloorOp::create(b, l,
-                                        arith::AddFOp::create(b, l, t, half));
-              Value w = arith::FPToSIOp::create(b, l, resElt, t);
-              Value w0 = arith::SubIOp::create(b, l, unit, w);
+              Value w = weight[lerpAxes[p]], w0;
+              if (intLinear) {
+                Value t = arith::MulFOp::create(
+                    b, l, w, fconst(b, l, std::ldexp(1.0, (int)fracBits)));
+                t = math::FloorOp::create(b, l,
+                                          arith::AddFOp::create(b, l, t, half));
+                w = arith::FPToSIOp::create(b, l, resElt, t);
+                Value unit = arith::ConstantOp::create(
+                    b, l, b.getIntegerAttr(resElt, int64_t(1) << fracBits));
+                w0 = arith::SubIOp::create(b, l, unit, w);
+              } else {
+                w0 = arith::SubFOp::create(b, l, one, w);
+              }
+              auto lerp = [&](Value c0, Value c1) -> Value {
+                if (intLinear)
+                  return arith::AddIOp::create(
+                      b, l, arith::MulIOp::create(b, l, w0, c0),
+                      arith::MulIOp::create(b, l, w, c1));
+                return arith::AddFOp::create(
+                    b, l, arith::MulFOp::create(b, l, w0, c0),
+                    arith::MulFOp::create(b, l, w, c1));
+              };
               for (int64_t mask = 0; mask < (1 << p); ++mask)
-                corners[mask] = arith::AddIOp::create(
-                    b, l, arith::MulIOp::create(b, l, w0, corners[mask]),
-                    arith::MulIOp::create(b, l, w, corners[mask + (1 << p)]));
+                corners[mask] = lerp(corners[mask], corners[mask + (1 << p)]);
             }
             v = corners[0];
-          } else {
-            // 2^k corners, interpolated from the last axis to the first as
-            // the reference does, in f64.
-            int64_t k = lerpAxes.size();
-            SmallVector<Value> corners;
-            for (int64_t mask = 0; mask < (1 << k); ++mask) {
-              SmallVector<Value> at(idx);
-              for (int64_t p = 0; p < k; ++p)
-                at[lerpAxes[p]] =
-                    (mask >> p) & 1 ? hi[lerpAxes[p]] : lo[lerpAxes[p]];
-              Value c = tensor::ExtractOp::create(b, l, x, at);
-              if (elt != f64)
-                c = arith::ExtFOp::create(b, l, f64, c);
-              corners.push_back(c);
-            }
-            for (int64_t p = k - 1; p >= 0; --p) {
-              Value w = weight[lerpAxes[p]];
-              Value w0 = arith::SubFOp::create(b, l, one, w);
-              for (int64_t mask = 0; mask < (1 << p); ++mask)
-                corners[mask] = arith::AddFOp::create(
-                    b, l, arith::MulFOp::create(b, l, w0, corners[mask]),
-                    arith::MulFOp::create(b, l, w, corners[mask + (1 << p)]));
-            }
-            v = corners[0];
-            if (elt != f64)
+            if (!intLinear && elt != f64)
               v = arith::TruncFOp::create(b, l, elt, v);
           }
           if (outside) {
