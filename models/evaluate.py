@@ -106,6 +106,9 @@ def main():
     ap.add_argument("--quantize", metavar="METHOD",
                     help="int8: calibrate with METHOD (minmax, "
                          "moving-average, percentile, entropy, mse)")
+    ap.add_argument("--bits", type=int, default=8, metavar="K",
+                    help="with --quantize: weight and activation bits "
+                         "(2..16; above 8 stored in 16 bits)")
     ap.add_argument("--calib-count", type=int, default=1000)
     ap.add_argument("--calib-seed", type=int, default=0)
     ap.add_argument("--allow-float-ops", action="store_true")
@@ -140,9 +143,14 @@ def main():
                     "--calib-method", args.quantize,
                     "--calib-count", str(args.calib_count),
                     "--calib-seed", str(args.calib_seed)]
+            if args.bits != 8:
+                cmd += ["--weight-bits", str(args.bits),
+                        "--activation-bits", str(args.bits)]
             if args.allow_float_ops:
                 cmd.append("--allow-float-ops")
-            tag = f"int8 {args.quantize}, {args.calib_count} calibration images"
+            kind = f"int{args.bits}" if args.bits in (4, 8, 16) else \
+                f"{args.bits}-bit"
+            tag = f"{kind} {args.quantize}, {args.calib_count} calibration images"
         run(cmd)
         print(f"{name}: compiled ({tag}) with dyadc in {time.time() - t0:.1f} s")
 

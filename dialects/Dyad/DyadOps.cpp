@@ -116,7 +116,8 @@ static bool isInt8Like(Type t) {
   return it && it.getWidth() <= 16 && it.getWidth() > 1;
 }
 
-/// Integer form of conv/matmul: narrow integer inputs, i32 result, zero points
+/// Integer form of conv/matmul: narrow integer inputs, an i32 (or, for 16-bit
+/// layers, i64) accumulator as the result and the bias, zero points
 /// scalar (per tensor) or 1-D. Float form: one float type throughout, no zero
 /// points.
 static LogicalResult verifyFloatOrIntegerForm(Operation *op, Value a, Value b,
@@ -136,8 +137,8 @@ static LogicalResult verifyFloatOrIntegerForm(Operation *op, Value a, Value b,
   }
   if (!isInt8Like(a.getType()) || !isInt8Like(b.getType()))
     return op->emitOpError("integer form needs 8- or 16-bit integer operands");
-  if (!resultElt.isInteger(32))
-    return op->emitOpError("integer form must produce i32");
+  if (!resultElt.isInteger(32) && !resultElt.isInteger(64))
+    return op->emitOpError("integer form must produce i32 or i64");
   for (Value zp : {azp, bzp}) {
     if (!zp)
       continue;
@@ -150,8 +151,8 @@ static LogicalResult verifyFloatOrIntegerForm(Operation *op, Value a, Value b,
   if (bzp && getElementTypeOrSelf(bzp.getType()) !=
                  getElementTypeOrSelf(b.getType()))
     return op->emitOpError("zero point type must match its operand");
-  if (bias && !getElementTypeOrSelf(bias.getType()).isInteger(32))
-    return op->emitOpError("integer form needs an i32 bias");
+  if (bias && getElementTypeOrSelf(bias.getType()) != resultElt)
+    return op->emitOpError("integer form needs a bias of the result's type");
   return success();
 }
 
@@ -1485,8 +1486,9 @@ std::pair<int64_t, int64_t> RequantOp::getClampRange() {
 LogicalResult RequantOp::verify() {
   auto in = cast<IntegerType>(getElementTypeOrSelf(getInput().getType()));
   auto out = cast<IntegerType>(getElementTypeOrSelf(getType()));
-  if (in.getWidth() > 32 || out.getWidth() > 32)
-    return emitOpError("operates on integers of at most 32 bits");
+  if (in.getWidth() > 64 || out.getWidth() > 32)
+    return emitOpError("reads integers of at most 64 bits and produces "
+                       "integers of at most 32 bits");
   ArrayRef<int32_t> mult = getMultiplier(), shift = getShift();
   if (mult.empty() || mult.size() != shift.size())
     return emitOpError("needs one shift per multiplier (and at least one)");

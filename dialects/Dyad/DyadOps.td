@@ -869,11 +869,12 @@ def Dyad_RequantOp : Dyad_Op<"requant"> {
   let summary = "Dyadic integer requantization (HAWQ-V3): y = x * b / 2^c";
   let description = [{
     Rescales integers by a dyadic number, with integer arithmetic only. In
-    64-bit arithmetic, per element (channel `k` along `axis` when the
+    64-bit arithmetic (128-bit for an i64 input, the accumulator of a layer
+    wider than 8 bits), per element (channel `k` along `axis` when the
     multiplier has more than one entry):
 
     ```
-    v = x - input_zp                       // |v| < 2^31 (an i32 accumulator)
+    v = x - input_zp                       // an i32 or i64 accumulator
     p = v * multiplier[k]                  // 0 <= multiplier < 2^31
     r = p                                  if shift[k] == 0
         0                                  if shift[k] >= 63

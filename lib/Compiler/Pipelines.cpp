@@ -71,10 +71,10 @@ struct QuantizePipelineCLOptions
                             llvm::cl::desc("Calibration table to fold (none: "
                                            "the graph carries QDQ ops)")};
   Option<unsigned> weightBits{*this, "weight-bits",
-                              llvm::cl::desc("Weight bits (2..8)"),
+                              llvm::cl::desc("Weight bits (2..16)"),
                               llvm::cl::init(8)};
   Option<unsigned> activationBits{*this, "activation-bits",
-                                  llvm::cl::desc("Activation bits (2..8)"),
+                                  llvm::cl::desc("Activation bits (2..16)"),
                                   llvm::cl::init(8)};
   Option<bool> verify{*this, "verify",
                       llvm::cl::desc("Run dyad-verify-integer-only"),

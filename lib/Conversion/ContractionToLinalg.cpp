@@ -444,8 +444,10 @@ struct ConvLowering : DyadConversionPattern<ConvOp> {
       if (failed(checkZeroPoint(xzp, /*axisSize=*/0)) ||
           failed(checkZeroPoint(wzp, wType.getDimSize(0))))
         return rewriter.notifyMatchFailure(op, "unsupported zero point shape");
-      if (!resultType.getElementType().isInteger(32))
-        return rewriter.notifyMatchFailure(op, "integer conv must give i32");
+      if (!resultType.getElementType().isInteger(32) &&
+          !resultType.getElementType().isInteger(64))
+        return rewriter.notifyMatchFailure(op,
+                                           "integer conv must give i32 or i64");
     }
 
     if (group > 1)
@@ -462,7 +464,10 @@ struct ConvLowering : DyadConversionPattern<ConvOp> {
     Window win =
         computeWindow(rewriter, loc, x, resultType, getWindowAttrs(op));
     IndexMath m(rewriter, loc);
-    Value zero = scalarConstant(rewriter, loc, elt, 0.0);
+    // Padded in the operand's type (i32 for an i64 accumulator).
+    Value zero = scalarConstant(rewriter, loc,
+                                cast<ShapedType>(x.getType()).getElementType(),
+                                0.0);
     Value xp = padSpatial(rewriter, loc, x, win.padLow, win.totalHigh(m), zero);
     SmallVector<OpFoldResult> sizes{tensor::getMixedSize(rewriter, loc, x, 0),
                                     tensor::getMixedSize(rewriter, loc, w, 0)};
@@ -884,8 +889,10 @@ struct MatMulLowering : DyadConversionPattern<MatMulOp> {
       if (failed(checkZeroPoint(azp, ra >= 2 ? aType.getDimSize(ra - 2) : 0)) ||
           failed(checkZeroPoint(bzp, rb >= 2 ? bType.getDimSize(rb - 1) : 0)))
         return rewriter.notifyMatchFailure(op, "unsupported zero point shape");
-      if (!resultType.getElementType().isInteger(32))
-        return rewriter.notifyMatchFailure(op, "integer matmul must give i32");
+      if (!resultType.getElementType().isInteger(32) &&
+          !resultType.getElementType().isInteger(64))
+        return rewriter.notifyMatchFailure(op,
+                                           "integer matmul must give i32 or i64");
     }
     // numpy batch broadcasting: the result's batch dims are static where the
     // result type says so, otherwise taken from an operand whose dim is not

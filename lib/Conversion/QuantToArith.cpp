@@ -575,6 +575,14 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
 /// dyad.requant: per element, in i64 (docs/numerics.md),
 ///   p = (x - input_zp) * b;  r = round_half_away(p / 2^c);  clamp(r + zp).
 /// Per-channel multipliers and shifts are 1-D constants read along `axis`.
+/// An integer constant sign-extended to its type (IntegerAttr::get would
+/// zero-extend a negative int64_t to an i128).
+static Value signedConstant(OpBuilder &b, Location l, Type t, int64_t v) {
+  auto it = cast<IntegerType>(t);
+  return arith::ConstantOp::create(
+      b, l, IntegerAttr::get(it, APInt(it.getWidth(), (uint64_t)v, true)));
+}
+
 struct RequantLowering : DyadConversionPattern<RequantOp> {
   using DyadConversionPattern::DyadConversionPattern;
   LogicalResult
@@ -590,7 +598,11 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     bool inSigned = !isUnsignedElt(op.getInput().getType());
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
-    auto i64 = rewriter.getI64Type();
+    // The general forms compute in i64; an i64 input (the accumulator of a
+    // layer wider than 8 bits) in i128, where v * b cannot overflow.
+    bool wideInput = xType.getElementType().getIntOrFloatBitWidth() > 32;
+    auto i64 = wideInput ? (IntegerType)rewriter.getIntegerType(128)
+                         : rewriter.getI64Type();
     int64_t rank = xType.getRank();
     ArrayRef<int32_t> mult = op.getMultiplier(), shift = op.getShift();
     // Plain locals: the body lambda captures them (C++17 cannot capture
@@ -606,7 +618,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     // (p + half - (p < 0)) >> c: one rounding, half away from zero.
     auto roundingShift = [&](OpBuilder &b, Location l, Value p, Value half,
                              Value c) -> Value {
-      Value zero = arith::ConstantIntOp::create(b, l, i64, 0);
+      Value zero = signedConstant(b, l, i64, 0);
       Value neg =
           arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, p, zero);
       Value negOne = arith::ExtUIOp::create(b, l, i64, neg);
@@ -620,7 +632,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
       Value v = convertInt(b, l, x, t, !inSigned);
       if (inZp)
         v = arith::SubIOp::create(b, l, v,
-                                  arith::ConstantIntOp::create(b, l, t, inZp));
+                                  signedConstant(b, l, t, inZp));
       return v;
     };
     // + output zero point, clamp, narrow; in r's type (i64, or i32 where
@@ -632,7 +644,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
       int64_t tmin = t.isInteger(32) ? INT32_MIN : INT64_MIN;
       int64_t tmax = t.isInteger(32) ? INT32_MAX : INT64_MAX;
       auto cst = [&](int64_t v) {
-        return arith::ConstantIntOp::create(b, l, t, v).getResult();
+        return signedConstant(b, l, t, v);
       };
       if (outZp && !zpInRound)
         r = arith::AddIOp::create(b, l, r, cst(outZp));
@@ -756,7 +768,8 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
     // sign-extended 32-bit values is one vpmuldq, not a full 64-bit
     // multiply). The same arithmetic as the general form below.
     bool plainShifts =
-        perChannel && llvm::all_of(shift, [](int32_t c) { return c >= 1 && c <= 62; });
+        !wideInput && perChannel &&
+        llvm::all_of(shift, [](int32_t c) { return c >= 1 && c <= 62; });
     if (plainShifts) {
       std::optional<int64_t> axis = normalizeAxis(op.getAxis(), rank);
       if (!axis)
@@ -790,7 +803,8 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
       std::optional<int64_t> axis = normalizeAxis(op.getAxis(), rank);
       if (!axis)
         return rewriter.notifyMatchFailure(op, "axis out of range");
-      auto vecType = RankedTensorType::get({(int64_t)mult.size()}, i64);
+      auto vecType =
+          RankedTensorType::get({(int64_t)mult.size()}, rewriter.getI64Type());
       SmallVector<int64_t> m64(mult.begin(), mult.end()),
           s64(shift.begin(), shift.end());
       inputs.push_back(arith::ConstantOp::create(
@@ -805,7 +819,7 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
         rewriter, loc, type, x, inputs, maps,
         [&](OpBuilder &b, Location l, ValueRange a) {
           auto cst = [&](int64_t v) {
-            return arith::ConstantIntOp::create(b, l, i64, v).getResult();
+            return signedConstant(b, l, i64, v);
           };
           Value v = centered(b, l, a[0], i64);
           Value r;
@@ -814,8 +828,15 @@ struct RequantLowering : DyadConversionPattern<RequantOp> {
           } else if (!perChannel && shift[0] == 0) {
             r = arith::MulIOp::create(b, l, v, cst(mult[0]));
           } else {
-            Value bm = perChannel ? a[1] : cst(mult[0]);
-            Value c = perChannel ? a[2] : cst(shift[0]);
+            // The per-channel constants are i64 tensors (widened here for
+            // an i128 computation).
+            auto channel = [&](Value t) -> Value {
+              return t.getType() == i64
+                         ? t
+                         : (Value)arith::ExtSIOp::create(b, l, i64, t);
+            };
+            Value bm = perChannel ? channel(a[1]) : cst(mult[0]);
+            Value c = perChannel ? channel(a[2]) : cst(shift[0]);
             Value p = arith::MulIOp::create(b, l, v, bm);
             // round = 2^(c-1) - (p < 0), for 1 <= c <= 62; c is clamped to
             // [1, 62] for the shift itself, the c == 0 and c >= 63 cases are

@@ -199,6 +199,15 @@ llvm::Error collect(ModuleOp qdq, StringRef funcName,
     DenseIntElementsAttr ints;
     if (!scast || !matchPattern(scast.getInput(), m_Constant(&ints)))
       return;
+    if (ints.getElementType().getIntOrFloatBitWidth() > 8) {
+      std::vector<std::string> names;
+      locationNames(op->getLoc(), names);
+      err = fail(llvm::formatv(
+          "node '{0}': weights wider than 8 bits have no ONNX QDQ form "
+          "here (the export writes 8-bit integers)",
+          names.empty() ? op->getName().getStringRef().str() : names[0]));
+      return;
+    }
     WeightQ q;
     locationNames(op->getLoc(), q.nodes);
     if (op->getNumResults() == 1)

@@ -319,7 +319,31 @@ private:
                                      int64_t channel, double real,
                                      double inScale, double wScale,
                                      double alpha, double quantized,
-                                     double zpTerm);
+                                     double zpTerm, IntegerType acc);
+
+  /// The accumulator a contraction needs: i32 where it holds every true
+  /// sum, max over channels of R * sum_k |w[c,k]| + |b_q[c]| below 2^31
+  /// (R: the input's integer range), i64 below 2^62 (16-bit layers, as
+  /// TFLite's 16x8 mode), none beyond (docs/numerics.md §2). Wrapping
+  /// arithmetic makes the intermediate sums of the zero-point algebra
+  /// harmless once the true sum fits.
+  IntegerType accumulatorType(double range, ArrayRef<double> absWeightSums,
+                              ArrayRef<double> absBias, bool wide) {
+    double bound = 0;
+    for (size_t c = 0; c < absWeightSums.size(); ++c)
+      bound = std::max(bound, range * absWeightSums[c] +
+                                  (absBias.empty() ? 0.0 : absBias[c]));
+    // 8-bit layers stay in i32 (a bias beyond it is checkedBias's error).
+    if (bound < 0x1p31 || !wide)
+      return b.getI32Type();
+    if (bound < 0x1p62)
+      return b.getI64Type();
+    return {};
+  }
+  Outcome overflows() {
+    return noMatch("the accumulator could overflow 64 bits (the input's "
+                   "range times the weights' sums)");
+  }
 
   Outcome conv(ConvOp op);
   Outcome contraction(Operation *op, Value bias);
@@ -642,13 +666,16 @@ Outcome ChainRewriter::passThrough(Operation *op) {
 std::optional<int64_t>
 ChainRewriter::checkedBias(Operation *op, StringRef what, int64_t channel,
                            double real, double inScale, double wScale,
-                           double alpha, double quantized, double zpTerm) {
+                           double alpha, double quantized, double zpTerm,
+                           IntegerType acc) {
   double v = quantized - zpTerm;
-  if (std::isfinite(v) && v >= (double)INT32_MIN && v <= (double)INT32_MAX)
+  double limit = std::ldexp(1.0, (int)acc.getWidth() - 1);
+  if (std::isfinite(v) && v >= -limit && v < limit)
     return (int64_t)v;
   auto diag = op->emitError();
   diag << "the quantized bias of " << what << " " << channel
-       << " does not fit in i32: bias " << formatNumber(real) << " at scale ";
+       << " does not fit in i" << acc.getWidth() << ": bias "
+       << formatNumber(real) << " at scale ";
   if (alpha != 1.0)
     diag << "alpha * ";
   diag << "S_in * S_w = ";
@@ -658,7 +685,9 @@ ChainRewriter::checkedBias(Operation *op, StringRef what, int64_t channel,
        << formatNumber(quantized);
   if (zpTerm != 0)
     diag << " (" << formatNumber(v) << " with the input zero point's term)";
-  diag << ", beyond +-2147483647: the model's weight scale for this "
+  diag << ", beyond "
+       << (acc.getWidth() == 32 ? "+-2147483647" : "the i64 accumulator")
+       << ": the model's weight scale for this "
           "channel is too small for its bias";
   return std::nullopt;
 }
@@ -692,7 +721,6 @@ Outcome ChainRewriter::conv(ConvOp op) {
   }
   SmallVector<double> zpTerm(outCh, 0.0);
 
-  auto i32 = b.getI32Type();
   Value xi = x->first;
   bool staticPads = op.getAutoPad() == AutoPad::NotSet;
   ArrayRef<int64_t> pads = op.getPads();
@@ -738,17 +766,28 @@ Outcome ChainRewriter::conv(ConvOp op) {
                           integerTypeOf(w->type), zps);
     }
   }
+  SmallVector<double> absSums(outCh, 0.0), absBias(outCh);
+  for (int64_t c = 0; c < outCh; ++c) {
+    for (int64_t k = 0; k < perCh; ++k)
+      absSums[c] += std::fabs((double)w->values[c * perCh + k]);
+    absBias[c] = std::fabs(bias[c]);
+  }
+  IntegerType accElt = accumulatorType(
+      (double)(in.qmax - in.qmin), absSums, absBias,
+      in.intType.getWidth() > 8 || integerTypeOf(w->type).getWidth() > 8);
+  if (!accElt)
+    return overflows();
   SmallVector<int64_t> biasInt(outCh);
   for (int64_t c = 0; c < outCh; ++c) {
     auto v = checkedBias(op, "output channel", c, realBias[c], in.scale,
-                         scaleW(c), 1.0, bias[c], zpTerm[c]);
+                         scaleW(c), 1.0, bias[c], zpTerm[c], accElt);
     if (!v)
       return Outcome::Error;
     biasInt[c] = *v;
   }
   Value wi = intConstant(b, loc, w->shape, integerTypeOf(w->type), w->values);
-  Value bi = intConstant(b, loc, {outCh}, i32, biasInt);
-  auto accType = withElement(op.getType(), i32);
+  Value bi = intConstant(b, loc, {outCh}, accElt, biasInt);
+  auto accType = withElement(op.getType(), accElt);
   Value acc = ConvOp::create(b, loc, accType, xi, wi, bi, xzp, wzp,
                              op.getAutoPadAttr(), op.getKernelShapeAttr(),
                              op.getStridesAttr(), op.getDilationsAttr(),
@@ -792,6 +831,17 @@ Outcome ChainRewriter::contraction(Operation *op, Value extraBias) {
       return noMatch("the right operand is not quantized per tensor");
     if (extraBias)
       return noMatch("a bias on an activation x activation matmul");
+    auto bt = cast<ShapedType>(bVal.getType());
+    double K = bt.getRank() >= 2 && !bt.isDynamicDim(bt.getRank() - 2)
+                   ? (double)bt.getDimSize(bt.getRank() - 2)
+                   : 0x1p31;
+    double rangeB = (double)(bq->second.qmax - bq->second.qmin);
+    IntegerType accElt = accumulatorType(
+        (double)(in.qmax - in.qmin), {rangeB * K}, {},
+        in.intType.getWidth() > 8 || bq->second.intType.getWidth() > 8);
+    if (!accElt)
+      return overflows();
+    accType = withElement(resultType, accElt);
     Value azp = scalarIntConstant(b, loc, in.intType, in.zp);
     Value bzp = scalarIntConstant(b, loc, bq->second.intType, bq->second.zp);
     Value acc = MatMulOp::create(b, loc, accType, a->first, bq->first, azp, bzp);
@@ -849,13 +899,27 @@ Outcome ChainRewriter::contraction(Operation *op, Value extraBias) {
   for (int64_t k = 0; k < K; ++k)
     for (int64_t n = 0; n < N; ++n)
       colSum[n] += wkn[k * N + n];
+  SmallVector<double> absSums(N, 0.0), absBias(N, 0.0);
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t n = 0; n < N; ++n)
+      absSums[n] += std::fabs((double)wkn[k * N + n]);
+  for (size_t i = 0; i < biasReal.size(); ++i) {
+    int64_t n = (int64_t)i % N;
+    absBias[n] = std::max(absBias[n], std::fabs(biasReal[i] / accScale(n)));
+  }
+  IntegerType accElt = accumulatorType(
+      (double)(in.qmax - in.qmin), absSums, absBias,
+      in.intType.getWidth() > 8 || integerTypeOf(w->type).getWidth() > 8);
+  if (!accElt)
+    return overflows();
+  accType = withElement(resultType, accElt);
   SmallVector<int64_t> bias(biasReal.size());
   for (size_t i = 0; i < bias.size(); ++i) {
     int64_t n = (int64_t)i % N;
     auto v = checkedBias(op, "output column", n, biasReal[i], in.scale,
                          scaleW(n), alpha,
                          std::nearbyint(biasReal[i] / accScale(n)),
-                         (double)(in.zp * colSum[n]));
+                         (double)(in.zp * colSum[n]), accElt);
     if (!v)
       return Outcome::Error;
     bias[i] = *v;
@@ -873,7 +937,7 @@ Outcome ChainRewriter::contraction(Operation *op, Value extraBias) {
   Value wi = intConstant(b, loc, {K, N}, integerTypeOf(w->type), wkn);
   Value acc = MatMulOp::create(b, loc, accType, ai, wi, Value(), Value());
   if (biasVal || in.zp != 0) {
-    Value bi = intConstant(b, loc, biasShape, i32, bias);
+    Value bi = intConstant(b, loc, biasShape, accElt, bias);
     acc = AddOp::create(b, loc, accType, acc, bi);
   }
   SmallVector<double> mult;

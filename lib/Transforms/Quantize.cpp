@@ -56,9 +56,13 @@ bool keepsInputType(Operation *op) {
 struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   using Base::Base;
 
-  Type activationType(const calib::TableEntry &e, Type expressed) {
-    MLIRContext *ctx = &getContext();
-    unsigned bits = activationBits;
+  /// Integers of `bits` are stored in a byte up to 8 bits, in i16 above.
+  IntegerType storageType(unsigned bits) {
+    return IntegerType::get(&getContext(), bits <= 8 ? 8 : 16);
+  }
+
+  Type activationType(const calib::TableEntry &e, Type expressed,
+                      unsigned bits) {
     int64_t qmin = -(int64_t(1) << (bits - 1)), qmax = (int64_t(1) << (bits - 1)) - 1;
     double scale;
     int64_t zp;
@@ -75,9 +79,17 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     if (!(scale > 0) || !std::isfinite(scale))
       return {};
     zp = std::clamp(zp, qmin, qmax);
-    return quant::UniformQuantizedType::get(
-        quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8), expressed,
-        scale, zp, qmin, qmax);
+    return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                            storageType(bits), expressed,
+                                            scale, zp, qmin, qmax);
+  }
+
+  /// A per-node width (mixed precision, lib/Compiler/MixedPrecision.cpp)
+  /// overrides the pass option.
+  unsigned weightBitsOf(Operation *op) {
+    if (auto a = op->getAttrOfType<IntegerAttr>(kWeightBitsAttr))
+      return a.getInt(); // checked in runOnOperation
+    return weightBits;
   }
 
   /// Per-channel symmetric weights along `axis` of the constant `w`: the
@@ -98,11 +110,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     int64_t inner = 1;
     for (int64_t d = axis + 1; d < type.getRank(); ++d)
       inner *= type.getDimSize(d);
-    // A per-node width (mixed precision, lib/Compiler/MixedPrecision.cpp)
-    // overrides the pass option.
-    unsigned bits = weightBits;
-    if (auto a = op->getAttrOfType<IntegerAttr>(kWeightBitsAttr))
-      bits = a.getInt(); // checked in runOnOperation
+    unsigned bits = weightBitsOf(op);
     int64_t qmax = (int64_t(1) << (bits - 1)) - 1;
     SmallVector<double> amax(channels, 0.0);
     for (size_t i = 0; i < vals.size(); ++i) {
@@ -110,6 +118,8 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       amax[c] = std::max(amax[c], std::fabs(vals[i]));
     }
     ChannelContext ctx = channelContext(op, channels);
+    if (bits > 8 || activationBits > 8)
+      ctx.biasLimit = 0x1p46;
     SmallVector<double> scales;
     SmallVector<ChannelNote> notes;
     for (int64_t c = 0; c < channels; ++c) {
@@ -120,7 +130,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       scales.push_back(channelScale(ctx, amax[c], note.bias, qmax, note));
       notes.push_back(note);
     }
-    auto i8 = IntegerType::get(&getContext(), 8);
+    IntegerType storage = storageType(bits);
     SmallVector<APInt> q;
     for (size_t i = 0; i < vals.size(); ++i) {
       int64_t c = ((int64_t)i / inner) % channels;
@@ -128,7 +138,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       double r = std::clamp(std::nearbyint(vals[i] / scales[c]),
                             -(double)qmax, (double)qmax);
       int64_t v = (int64_t)r;
-      q.push_back(APInt(8, (uint64_t)v, true));
+      q.push_back(APInt(storage.getWidth(), (uint64_t)v, true));
       if (vals[i] != 0) {
         ++notes[c].nonZero;
         if (v == 0)
@@ -137,14 +147,14 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
           ++notes[c].small;
       }
     }
-    recordNotes(op, notes);
+    recordNotes(op, notes, ctx.biasLimit);
     OpBuilder b(op);
     Location loc = w.getLoc();
-    auto intType = RankedTensorType::get(type.getShape(), i8);
+    auto intType = RankedTensorType::get(type.getShape(), storage);
     Value raw = arith::ConstantOp::create(b, loc,
                                           DenseElementsAttr::get(intType, q));
     auto qt = quant::UniformQuantizedPerAxisType::get(
-        quant::QuantizationFlags::Signed, i8, type.getElementType(), scales,
+        quant::QuantizationFlags::Signed, storage, type.getElementType(), scales,
         SmallVector<int64_t>(channels, 0), axis, -qmax, qmax);
     Value qv = quant::StorageCastOp::create(
         b, loc, RankedTensorType::get(type.getShape(), qt), raw);
@@ -160,6 +170,10 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   struct ChannelContext {
     std::optional<double> inScale, outScale;
     double alpha = 1;
+    /// The largest |b_q|: 2^30, half of an i32 accumulator; 2^46 where the
+    /// input or the weights are wider than 8 bits (integerize accumulates
+    /// such a layer in i64 when i32 cannot hold it: docs/numerics.md §2).
+    double biasLimit = 0x1p30;
     SmallVector<double> biasAbs; // max |real bias| per channel; empty: none
   };
 
@@ -244,7 +258,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   ///   normal   at least the smallest normal f32 (2^-126).
   double channelScale(const ChannelContext &ctx, double amax, double bias,
                       int64_t qmax, ChannelNote &note) {
-    const double biasLimit = 0x1p30, minM = 0x1p-32, maxM = 0x1p30;
+    const double biasLimit = ctx.biasLimit, minM = 0x1p-32, maxM = 0x1p30;
     double natural = amax / (double)qmax;
     double s = natural;
     note.natural = natural;
@@ -286,7 +300,8 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   /// and a warning at its node where the weights compute something else
   /// than the float model's beyond rounding: a scale raised for the bias,
   /// clipped weights, weights lost to an outlier.
-  void recordNotes(Operation *op, MutableArrayRef<ChannelNote> notes) {
+  void recordNotes(Operation *op, MutableArrayRef<ChannelNote> notes,
+                   double biasLimit) {
     Builder b(&getContext());
     SmallVector<Attribute> entries;
     SmallVector<const ChannelNote *> warned;
@@ -330,8 +345,9 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       diag << (first ? "" : "; ") << count << " ";
       first = false;
       if (r == "bias")
-        diag << "weight scale raised so the quantized bias fits in i32 "
-                "(|b_q| <= 2^30)";
+        diag << "weight scale raised so the quantized bias fits in "
+             << (biasLimit > 0x1p30 ? "the accumulator (|b_q| <= 2^46)"
+                                    : "i32 (|b_q| <= 2^30)");
       else if (r == "clipped")
         diag << "weight scale capped at a requant multiplier of 2^30 "
                 "(larger weights clipped)";
@@ -355,9 +371,9 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (weightBits < 2 || weightBits > 8 || activationBits < 2 ||
-        activationBits > 8) {
-      func.emitError() << "weight and activation bits must be in 2..8";
+    if (weightBits < 2 || weightBits > 16 || activationBits < 2 ||
+        activationBits > 16) {
+      func.emitError() << "weight and activation bits must be in 2..16";
       return signalPassFailure();
     }
     WalkResult badBits = func.walk([&](Operation *op) {
@@ -365,9 +381,9 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       if (!a)
         return WalkResult::advance();
       auto i = dyn_cast<IntegerAttr>(a);
-      if (i && i.getInt() >= 2 && i.getInt() <= 8)
+      if (i && i.getInt() >= 2 && i.getInt() <= 16)
         return WalkResult::advance();
-      op->emitError() << kWeightBitsAttr << " must be an integer in 2..8, not "
+      op->emitError() << kWeightBitsAttr << " must be an integer in 2..16, not "
                       << a;
       return WalkResult::interrupt();
     });
@@ -457,7 +473,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
           continue;
         }
         auto expressed = cast<ShapedType>(v.getType()).getElementType();
-        qt = activationType(entry->second, expressed);
+        qt = activationType(entry->second, expressed, activationBits);
         if (!qt) {
           emitError(v.getLoc()) << "calibration table entry '"
                                 << tensorName(v) << "' has no usable scale";

@@ -415,7 +415,12 @@ def main():
     test, meta, files = load_set(f"{args.model}_test")
     ref = load_ref(mfile, files)
     runtime = os.path.join(args.bin, "..", "lib", "libdyad_runtime.so")
-    mode = "int8" if args.quantize else "fp32"
+    # The label names the widest integers asked for (--dyadc=--weight-bits=16
+    # --dyadc=--activation-bits=16: "int16").
+    bits = [int(a.split("=", 1)[1]) for a in args.dyadc
+            if a.startswith(("--weight-bits=", "--activation-bits="))]
+    mode = (f"int{16 if max(bits, default=8) > 8 else 8}" if args.quantize
+            else "fp32")
     failures = []
     if args.keep:
         os.makedirs(args.keep, exist_ok=True)

@@ -109,7 +109,7 @@ func.func @int_width(%x: tensor<1x1x4x4xi32>, %w: tensor<1x1x3x3xi8>) -> tensor<
 // -----
 
 func.func @int_result(%x: tensor<1x1x4x4xui8>, %w: tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi16> {
-  // expected-error @+1 {{'dyad.conv' op integer form must produce i32}}
+  // expected-error @+1 {{'dyad.conv' op integer form must produce i32 or i64}}
   %0 = dyad.conv %x, %w {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xui8>, tensor<1x1x3x3xi8>) -> tensor<1x1x2x2xi16>
   return %0 : tensor<1x1x2x2xi16>
 }
@@ -133,7 +133,7 @@ func.func @int_zp_type(%x: tensor<1x1x4x4xui8>, %w: tensor<1x1x3x3xi8>, %z: tens
 // -----
 
 func.func @int_bias(%x: tensor<1x1x4x4xui8>, %w: tensor<1x1x3x3xi8>, %b: tensor<1xi8>) -> tensor<1x1x2x2xi32> {
-  // expected-error @+1 {{'dyad.conv' op integer form needs an i32 bias}}
+  // expected-error @+1 {{'dyad.conv' op integer form needs a bias of the result's type}}
   %0 = dyad.conv %x, %w bias(%b) {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xui8>, tensor<1x1x3x3xi8>, tensor<1xi8>) -> tensor<1x1x2x2xi32>
   return %0 : tensor<1x1x2x2xi32>
 }

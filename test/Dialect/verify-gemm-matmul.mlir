@@ -27,7 +27,7 @@ func.func @gemm_int_c_type(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %c: tensor<3x
 // -----
 
 func.func @gemm_int_result(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>) -> tensor<2x3xi8> {
-  // expected-error @+1 {{'dyad.gemm' op integer form must produce i32}}
+  // expected-error @+1 {{'dyad.gemm' op integer form must produce i32 or i64}}
   %0 = dyad.gemm %a, %b : (tensor<2x4xi8>, tensor<4x3xi8>) -> tensor<2x3xi8>
   return %0 : tensor<2x3xi8>
 }
@@ -116,10 +116,10 @@ func.func @matmul_int_width(%a: tensor<2x4xi64>, %b: tensor<4x3xi64>) -> tensor<
 
 // -----
 
-func.func @matmul_int_result(%a: tensor<2x4xui8>, %b: tensor<4x3xi8>) -> tensor<2x3xi64> {
-  // expected-error @+1 {{'dyad.matmul' op integer form must produce i32}}
-  %0 = dyad.matmul %a, %b : (tensor<2x4xui8>, tensor<4x3xi8>) -> tensor<2x3xi64>
-  return %0 : tensor<2x3xi64>
+func.func @matmul_int_result(%a: tensor<2x4xui8>, %b: tensor<4x3xi8>) -> tensor<2x3xi16> {
+  // expected-error @+1 {{'dyad.matmul' op integer form must produce i32 or i64}}
+  %0 = dyad.matmul %a, %b : (tensor<2x4xui8>, tensor<4x3xi8>) -> tensor<2x3xi16>
+  return %0 : tensor<2x3xi16>
 }
 
 // -----

@@ -154,16 +154,16 @@ func.func @clamp_empty(%x: tensor<4xi32>) -> tensor<4xi16> {
 
 // -----
 
-func.func @input_too_wide(%x: tensor<4xi64>) -> tensor<4xi8> {
-  // expected-error @+1 {{'dyad.requant' op operates on integers of at most 32 bits}}
-  %y = dyad.requant %x {multiplier = array<i32: 1>, shift = array<i32: 0>} : tensor<4xi64> to tensor<4xi8>
+func.func @input_too_wide(%x: tensor<4xi128>) -> tensor<4xi8> {
+  // expected-error @+1 {{'dyad.requant' op reads integers of at most 64 bits and produces integers of at most 32 bits}}
+  %y = dyad.requant %x {multiplier = array<i32: 1>, shift = array<i32: 0>} : tensor<4xi128> to tensor<4xi8>
   return %y : tensor<4xi8>
 }
 
 // -----
 
 func.func @result_too_wide(%x: tensor<4xi32>) -> tensor<4xui64> {
-  // expected-error @+1 {{'dyad.requant' op operates on integers of at most 32 bits}}
+  // expected-error @+1 {{'dyad.requant' op reads integers of at most 64 bits and produces integers of at most 32 bits}}
   %y = dyad.requant %x {multiplier = array<i32: 1>, shift = array<i32: 0>} : tensor<4xi32> to tensor<4xui64>
   return %y : tensor<4xui64>
 }

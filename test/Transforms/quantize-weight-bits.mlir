@@ -30,10 +30,10 @@ func.func @main_graph(%x: tensor<1x2x2x2xf32> {dyad.name = "input"}) -> tensor<1
 
 // -----
 
-// A width outside 2..8 is an error at the op.
+// A width outside 2..16 is an error at the op.
 func.func @main_graph(%x: tensor<1x2x2x2xf32> {dyad.name = "input"}) -> tensor<1x3x2x2xf32> {
   %w = arith.constant dense<1.0> : tensor<3x2x1x1xf32>
-  // expected-error @+1 {{dyad.weight_bits must be an integer in 2..8, not 12 : i64}}
-  %c = dyad.conv %x, %w {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, dyad.tensor = "conv_out", dyad.weight_bits = 12 : i64} : (tensor<1x2x2x2xf32>, tensor<3x2x1x1xf32>) -> tensor<1x3x2x2xf32>
+  // expected-error @+1 {{dyad.weight_bits must be an integer in 2..16, not 17 : i64}}
+  %c = dyad.conv %x, %w {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>, dyad.tensor = "conv_out", dyad.weight_bits = 17 : i64} : (tensor<1x2x2x2xf32>, tensor<3x2x1x1xf32>) -> tensor<1x3x2x2xf32>
   return %c : tensor<1x3x2x2xf32>
 }

@@ -3,8 +3,9 @@
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-quantize{table=%S/Inputs/quantize-ort.json}))' -mlir-print-op-on-diagnostic=false 2>%t.ort.err | FileCheck %s --check-prefix=ORT
 // RUN: FileCheck %s --check-prefix=WARN --allow-empty < %t.ort.err
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-quantize{table=%S/Inputs/quantize-table.json weight-bits=4 activation-bits=4}))' -mlir-print-op-on-diagnostic=false 2>/dev/null | FileCheck %s --check-prefix=BITS4
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-quantize{table=%S/Inputs/quantize-table.json weight-bits=16 activation-bits=16}))' -mlir-print-op-on-diagnostic=false 2>/dev/null | FileCheck %s --check-prefix=BITS16
 // RUN: not dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-quantize{table=%S/Inputs/no-such-table.json}))' -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=NOFILE
-// RUN: not dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-quantize{table=%S/Inputs/quantize-table.json weight-bits=9}))' -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=BADBITS
+// RUN: not dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-quantize{table=%S/Inputs/quantize-table.json weight-bits=17}))' -mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=BADBITS
 
 // dyad-quantize folds a calibration table into QDQ pairs on the named
 // (dyad.tensor / dyad.name) activations and quantizes the weights.
@@ -87,5 +88,15 @@ func.func @main_graph(%x: tensor<1x2x2x2xf32> {dyad.name = "input"}) -> tensor<1
 // BITS4: quant.uniform<i8<-7:7>:f32:0, {0.18142856870378768,6.9849194136994974E-10,0.36285713740757536}>
 // BITS4: dyad.quantize %{{.*}} : tensor<1x3x2x2xf32> to tensor<1x3x2x2x!quant.uniform<i8<-8:7>:f32, 4.000000e-01:-8>>
 
+// 16 bits: stored in i16. Activations in [-32768, 32767] (input: S = 4/65535,
+// Z = -32768 + 16384), weights in [-32767, 32767] (channel 0: S = 1.27 /
+// 32767, 0.5 -> 12900). The all-zero channel's scale is the multiplier
+// floor 2^-32 * S_out / S_in = 2^-32 * 1.5: the bias rule allows |b_q| up to
+// 2^46 at 16 bits (integerize accumulates in i64 where i32 cannot hold it).
+// BITS16: dyad.quantize %{{.*}} : tensor<1x2x2x2xf32> to tensor<1x2x2x2x!quant.uniform<i16:f32, 6.1036087586785687E-5:-16384>>
+// BITS16: arith.constant dense<{{\[\[\[\[}}12900]], {{\[\[}}-32767]]], {{\[\[\[}}0]], {{\[\[}}0]]], {{\[\[\[}}-32767]], {{\[\[}}12900]]]]> : tensor<3x2x1x1xi16>
+// BITS16: quant.uniform<i16<-32767:32767>:f32:0, {3.8758506452422064E-5,3.4924596548080444E-10,7.7517012904844128E-5}>
+// BITS16: dyad.quantize %{{.*}} : tensor<1x3x2x2xf32> to tensor<1x3x2x2x!quant.uniform<i16:f32, 9.1554131380178531E-5:-32768>>
+
 // NOFILE: error: cannot read calibration table {{.*}}Inputs{{/|\\}}no-such-table.json: No such file or directory
-// BADBITS: error: weight and activation bits must be in 2..8
+// BADBITS: error: weight and activation bits must be in 2..16

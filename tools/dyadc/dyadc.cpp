@@ -125,10 +125,10 @@ static cl::opt<std::string> calibTable(
     cl::desc("Calibration table: written by --calibrate, read otherwise "
              "(Dyad JSON, onnxruntime JSON or a TensorRT cache)"),
     cl::value_desc("file"), cl::cat(quantCat));
-static cl::opt<unsigned> weightBits("weight-bits", cl::desc("Weight bits"),
+static cl::opt<unsigned> weightBits("weight-bits", cl::desc("Weight bits (2..16; above 8, stored in 16 bits)"),
                                     cl::init(8), cl::cat(quantCat));
 static cl::opt<unsigned> activationBits("activation-bits",
-                                        cl::desc("Activation bits"),
+                                        cl::desc("Activation bits (2..16; above 8, stored in 16 bits)"),
                                         cl::init(8), cl::cat(quantCat));
 static cl::opt<bool> verifyIntegerOnly(
     "verify-integer-only",

@@ -11,7 +11,7 @@ namespace dyad {
 #define GEN_PASS_DECL
 #include "dyad/Transforms/Passes.h.inc"
 
-/// The weight bits of one op (IntegerAttr, 2..8): set by mixed-precision
+/// The weight bits of one op (IntegerAttr, 2..16): set by mixed-precision
 /// assignment (lib/Compiler/MixedPrecision.cpp), read by dyad-quantize in
 /// place of its weight-bits option.
 inline constexpr llvm::StringLiteral kWeightBitsAttr = "dyad.weight_bits";

@@ -82,9 +82,9 @@ def DyadQuantize : Pass<"dyad-quantize", "mlir::func::FuncOp"> {
     Option<"table", "table", "std::string", "",
            "Calibration table (JSON, onnxruntime JSON or TensorRT cache)">,
     Option<"weightBits", "weight-bits", "unsigned", "8",
-           "Bits of the weight integers (2..8)">,
+           "Bits of the weight integers (2..16)">,
     Option<"activationBits", "activation-bits", "unsigned", "8",
-           "Bits of the activation integers (2..8)">
+           "Bits of the activation integers (2..16)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::quant::QuantDialect"];
