@@ -109,6 +109,9 @@ def main():
     ap.add_argument("--bits", type=int, default=8, metavar="K",
                     help="with --quantize: weight and activation bits "
                          "(2..16; above 8 stored in 16 bits)")
+    ap.add_argument("--dyadc", action="append", default=[], metavar="ARG",
+                    help="one more dyadc argument with --quantize, e.g. "
+                         "--dyadc=--bias-correction (repeatable)")
     ap.add_argument("--calib-count", type=int, default=1000)
     ap.add_argument("--calib-seed", type=int, default=0)
     ap.add_argument("--allow-float-ops", action="store_true")
@@ -148,6 +151,7 @@ def main():
                         "--activation-bits", str(args.bits)]
             if args.allow_float_ops:
                 cmd.append("--allow-float-ops")
+            cmd += args.dyadc
             kind = f"int{args.bits}" if args.bits in (4, 8, 16) else \
                 f"{args.bits}-bit"
             tag = f"{kind} {args.quantize}, {args.calib_count} calibration images"

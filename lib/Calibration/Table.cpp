@@ -64,6 +64,11 @@ llvm::Error dyad::calib::writeTable(const Table &table, llvm::StringRef path) {
               j.attribute("scale", *e.scale);
             if (e.zeroPoint)
               j.attribute("zero_point", *e.zeroPoint);
+            if (!e.channelMean.empty())
+              j.attributeArray("channel_mean", [&] {
+                for (double m : e.channelMean)
+                  j.value(m);
+              });
           });
         }
       });
@@ -191,6 +196,20 @@ static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
             "{0}: tensor '{1}': \"zero_point\" must be an integer", path,
             name));
       e.zeroPoint = *z;
+    }
+    if (const json::Value *cm = o->get("channel_mean")) {
+      const json::Array *a = cm->getAsArray();
+      bool ok = a != nullptr;
+      for (size_t i = 0; ok && i < a->size(); ++i) {
+        std::optional<double> d = (*a)[i].getAsNumber();
+        ok = d && std::isfinite(*d);
+        if (ok)
+          e.channelMean.push_back(*d);
+      }
+      if (!ok)
+        return fail(llvm::formatv("{0}: tensor '{1}': \"channel_mean\" must "
+                                  "be an array of finite numbers",
+                                  path, name));
     }
     t.tensors[name.str()] = e;
   }

@@ -140,6 +140,9 @@ public:
   int64_t lastDim(int i) const {
     return outs[i].rank > 0 ? outs[i].shape[outs[i].rank - 1] : 1;
   }
+  llvm::ArrayRef<int64_t> shape(int i) const {
+    return {outs[i].shape, (size_t)outs[i].rank};
+  }
   size_t count(int i) const {
     size_t n = 1;
     for (int d = 0; d < outs[i].rank; ++d)
@@ -298,12 +301,47 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
     stats.emplace_back(boundary.count(model.name(i)) ? fullRange
                                                      : options.method);
 
+  // Per-channel sums (dim 1) of the tensors a Conv or Gemm reads, for bias
+  // correction.
+  std::set<std::string> contractionInputs;
+  if (auto f = module.lookupSymbol<func::FuncOp>(funcName))
+    f.walk([&](QuantizableOpInterface op) {
+      if (auto w = op.getQuantizedWeight();
+          w && isa<ConvOp, GemmOp>(op.getOperation()))
+        contractionInputs.insert(
+            tensorName(op->getOperand(w->operand == 0 ? 1 : 0)));
+    });
+  std::vector<std::vector<double>> channelSum(nOut);
+  std::vector<double> channelCount(nOut, 0.0);
+  std::vector<bool> channelValid(nOut, true);
+
   size_t done = 0, batchIndex = 0;
   auto start = std::chrono::steady_clock::now();
   auto err = batches.forEach([&](std::vector<dyad_tensor> &ins) -> llvm::Error {
     if (auto err = model.run(ins))
       return fail("calibration run failed on the batch starting at " +
                   batches.where() + ": " + llvm::toString(std::move(err)));
+    for (int i = (int)model.originalOutputs; i < nOut; ++i) {
+      llvm::ArrayRef<int64_t> dims = model.shape(i);
+      if (!channelValid[i] || dims.size() < 2 ||
+          !contractionInputs.count(model.name(i)))
+        continue;
+      size_t channels = (size_t)dims[1], inner = 1;
+      for (size_t d = 2; d < dims.size(); ++d)
+        inner *= (size_t)dims[d];
+      std::vector<double> &sum = channelSum[i];
+      if (sum.empty())
+        sum.assign(channels, 0.0);
+      if (sum.size() != channels) { // a channel count that varies: no means
+        channelValid[i] = false;
+        continue;
+      }
+      const float *x = (const float *)model.buffer(i);
+      size_t n = model.count(i);
+      for (size_t k = 0; k < n; ++k)
+        sum[(k / inner) % channels] += x[k];
+      channelCount[i] += (double)(n / channels);
+    }
     for (int i = (int)model.originalOutputs; i < nOut; ++i) {
       std::string err;
       if (!stats[i].observe((const float *)model.buffer(i), model.count(i),
@@ -341,6 +379,9 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
     auto [scale, zp] = calib::asymmetricParams(r, options.method.bits);
     e.scale = scale;
     e.zeroPoint = zp;
+    if (channelValid[i] && channelCount[i] > 0)
+      for (double v : channelSum[i])
+        e.channelMean.push_back(v / channelCount[i]);
     table.tensors[model.name(i)] = e;
   }
   return table;

@@ -190,7 +190,15 @@ private:
     o.seed = options.quant.seed;
     o.batch = options.quant.batch;
     o.batchAxes = options.quant.batchAxes;
+    // These runs execute on this machine, whatever CPU the artifact is for
+    // (--mcpu=sapphirerapids on a Zen 4 must still calibrate): the host's
+    // code, at the artifact's optimization level and weight storage.
+    // Latency budgets time the layers on the artifact's own target instead
+    // (the latency budget's measurement sets its own).
     o.target = options.target;
+    o.target.target = "host";
+    o.target.cpu.clear();
+    o.target.features.clear();
     o.progress = options.onProgress;
     // Each run on the calibration data (calibration, SQNR, sensitivity,
     // latency) opens it again: a warning about it is said once.
@@ -327,6 +335,7 @@ QuantizePipelineOptions Compilation::quantizePipeline() const {
   pipeline.table = tablePath;
   pipeline.weightBits = q.weightBits;
   pipeline.activationBits = q.activationBits;
+  pipeline.biasCorrection = q.biasCorrection;
   pipeline.verify = q.verifyIntegerOnly;
   pipeline.allowFloatOps = q.allowFloatOps;
   return pipeline;
@@ -498,6 +507,7 @@ llvm::Error Compilation::assignWidths() {
                         "layers are timed on it; the table has no "
                         "latencies for this CPU and batch)");
         CalibrateOptions o = calibrationRun();
+        o.target = options.target; // timed on the target it is compiled for
         o.verbose = options.verbose;
         auto measured = measureLayerLatency(*module, funcName, bits,
                                             quantizePipeline(), o,

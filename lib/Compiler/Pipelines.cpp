@@ -21,6 +21,7 @@ void dyad::buildFoldCalibrationPipeline(
   q.table = options.table;
   q.weightBits = options.weightBits;
   q.activationBits = options.activationBits;
+  q.biasCorrection = options.biasCorrection;
   pm.addNestedPass<func::FuncOp>(createDyadQuantize(q));
 }
 
@@ -76,6 +77,10 @@ struct QuantizePipelineCLOptions
   Option<unsigned> activationBits{*this, "activation-bits",
                                   llvm::cl::desc("Activation bits (2..16)"),
                                   llvm::cl::init(8)};
+  Option<bool> biasCorrection{
+      *this, "bias-correction",
+      llvm::cl::desc("Correct Conv/Gemm biases for the weights' rounding "
+                     "(needs the table's channel means)")};
   Option<bool> verify{*this, "verify",
                       llvm::cl::desc("Run dyad-verify-integer-only"),
                       llvm::cl::init(true)};
@@ -97,6 +102,7 @@ void dyad::registerAllPasses() {
         options.table = o.table;
         options.weightBits = o.weightBits;
         options.activationBits = o.activationBits;
+        options.biasCorrection = o.biasCorrection;
         options.verify = o.verify;
         options.allowFloatOps = o.allowFloatOps;
         buildQuantizePipeline(pm, options);

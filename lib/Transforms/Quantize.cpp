@@ -148,6 +148,13 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       }
     }
     recordNotes(op, notes, ctx.biasLimit);
+    if (biasCorrection) {
+      SmallVector<double> dequantized(vals.size());
+      for (size_t i = 0; i < vals.size(); ++i)
+        dequantized[i] = (double)q[i].getSExtValue() *
+                         scales[((int64_t)i / inner) % channels];
+      correctBias(op, vals, dequantized, type);
+    }
     OpBuilder b(op);
     Location loc = w.getLoc();
     auto intType = RankedTensorType::get(type.getShape(), storage);
@@ -161,6 +168,144 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     Value dq = DequantizeOp::create(b, loc, type, qv);
     op->setOperand(operand, dq);
     return success();
+  }
+
+  /// Bias correction (Nagel et al., "Data-Free Quantization", §4.2;
+  /// Banner et al.'s empirical form): the rounded weights shift each output
+  /// channel's mean by E[(W_q - W) x] = sum_k (W_q - W)[c,k] * E[x_k], with
+  /// E[x_k] the calibration mean of the input channel tap k reads (padding
+  /// borders ignored). That shift is subtracted from the float bias, which
+  /// integerize then quantizes as usual. Conv (any group) and Gemm without
+  /// transA; the input's channel means come from the table
+  /// (`channel_mean`, measured by --calibrate).
+  void correctBias(Operation *op, ArrayRef<double> w, ArrayRef<double> wq,
+                   ShapedType wType) {
+    auto conv = dyn_cast<ConvOp>(op);
+    auto gemm = dyn_cast<GemmOp>(op);
+    if ((!conv && !gemm) || (gemm && gemm.getTransA()) ||
+        !wType.hasStaticShape())
+      return;
+    auto name = dataNames.find(op);
+    auto entry = name == dataNames.end()
+                     ? calibTable->tensors.end()
+                     : calibTable->tensors.find(name->second);
+    if (entry == calibTable->tensors.end() ||
+        entry->second.channelMean.empty()) {
+      ++withoutMeans;
+      return;
+    }
+    ArrayRef<double> mean = entry->second.channelMean;
+    SmallVector<double> shift;
+    if (conv) {
+      // W [O, C/g, k...]: output channel o reads input channels
+      // (o / (O/g)) * C/g + j.
+      int64_t outCh = wType.getDimSize(0), perGroupIn = wType.getDimSize(1);
+      int64_t group = conv.getGroup(), taps = wType.getNumElements() /
+                                              (outCh * perGroupIn);
+      if (group <= 0 || outCh % group ||
+          (int64_t)mean.size() != perGroupIn * group)
+        return;
+      // The share of output positions at which tap t reads inside the
+      // image (the zero padding reads 0, not the mean): on a 7x7 map with
+      // pads of 1, a 3x3 conv's corner taps see the image at 36 of 49.
+      SmallVector<double> inside(taps, 1.0);
+      auto xt = cast<ShapedType>(op->getOperand(0).getType());
+      ArrayRef<int64_t> kernel = conv.getKernelShape();
+      int64_t spatial = (int64_t)kernel.size();
+      if (conv.getAutoPad() == AutoPad::NotSet && xt.hasRank() &&
+          xt.getRank() == spatial + 2 &&
+          (int64_t)conv.getPads().size() == 2 * spatial) {
+        for (int64_t t = 0; t < taps; ++t) {
+          int64_t rest = t;
+          for (int64_t d = spatial - 1; d >= 0; --d) {
+            int64_t k = rest % kernel[d];
+            rest /= kernel[d];
+            int64_t in = xt.getDimSize(2 + d);
+            if (ShapedType::isDynamic(in))
+              continue;
+            int64_t s = conv.getStrides()[d], dil = conv.getDilations()[d];
+            int64_t lo = conv.getPads()[d], hi = conv.getPads()[spatial + d];
+            int64_t out = (in + lo + hi - dil * (kernel[d] - 1) - 1) / s + 1;
+            if (out <= 0)
+              continue;
+            int64_t hits = 0;
+            for (int64_t o = 0; o < out; ++o) {
+              int64_t i = o * s - lo + k * dil;
+              hits += i >= 0 && i < in;
+            }
+            inside[t] *= (double)hits / (double)out;
+          }
+        }
+      }
+      shift.assign(outCh, 0.0);
+      for (int64_t o = 0; o < outCh; ++o)
+        for (int64_t j = 0; j < perGroupIn; ++j) {
+          double m = mean[(o / (outCh / group)) * perGroupIn + j];
+          for (int64_t t = 0; t < taps; ++t) {
+            int64_t i = (o * perGroupIn + j) * taps + t;
+            shift[o] += (wq[i] - w[i]) * m * inside[t];
+          }
+        }
+    } else {
+      // B [K, N], or [N, K] with transB; y = alpha * A B + beta * C.
+      bool transB = gemm.getTransB();
+      int64_t K = wType.getDimSize(transB ? 1 : 0);
+      int64_t N = wType.getDimSize(transB ? 0 : 1);
+      double alpha = gemm.getAlpha().convertToDouble();
+      if ((int64_t)mean.size() != K || !(alpha > 0))
+        return;
+      shift.assign(N, 0.0);
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t n = 0; n < N; ++n) {
+          int64_t i = transB ? n * K + k : k * N + n;
+          shift[n] += alpha * (wq[i] - w[i]) * mean[k];
+        }
+    }
+    // The new bias: the old one (per channel, broadcast; zeros where there
+    // is none) minus the shift, as one [N] f32 constant. A Gemm's C is
+    // scaled by beta: its correction is divided by it.
+    Value bias = conv ? conv.getB() : gemm.getC();
+    double beta = gemm ? gemm.getBeta().convertToDouble() : 1.0;
+    if (gemm && bias && beta == 0)
+      return;
+    if (!bias)
+      beta = 1.0;
+    SmallVector<double> newBias(shift.size(), 0.0);
+    if (bias) {
+      ShapedType bt;
+      auto vals = floatConstant(bias, &bt);
+      if (!vals || !bt.hasStaticShape() ||
+          (vals->size() != 1 && vals->size() != shift.size()))
+        return; // a bias that is not per channel (a Gemm's [M, N] C)
+      for (size_t c = 0; c < shift.size(); ++c)
+        newBias[c] = (*vals)[vals->size() == 1 ? 0 : c];
+      if (gemm && beta != 1.0)
+        for (double &v : newBias)
+          v *= beta;
+    }
+    // C now holds beta * C (or the correction alone): beta becomes 1.
+    if (gemm)
+      gemm.setBetaAttr(FloatAttr::get(gemm.getBetaAttr().getType(), 1.0));
+    double largest = 0;
+    for (size_t c = 0; c < shift.size(); ++c) {
+      newBias[c] -= shift[c];
+      largest = std::max(largest, std::fabs(shift[c]));
+    }
+    Type elt = cast<ShapedType>(op->getOperand(0).getType()).getElementType();
+    SmallVector<Attribute> attrs;
+    for (double v : newBias)
+      attrs.push_back(FloatAttr::get(elt, v));
+    OpBuilder b(op);
+    Value c = arith::ConstantOp::create(
+        b, op->getLoc(),
+        DenseElementsAttr::get(
+            RankedTensorType::get({(int64_t)newBias.size()}, elt), attrs));
+    if (conv)
+      conv.getBMutable().assign(c);
+    else
+      gemm.getCMutable().assign(c);
+    op->setAttr("dyad.bias_correction",
+                b.getF64FloatAttr(largest));
   }
 
   /// What the weight scales of a contraction must respect, read from the
@@ -389,6 +534,8 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     });
     if (badBits.wasInterrupted())
       return signalPassFailure();
+    dataNames.clear();
+    withoutMeans = 0;
     auto table = calib::readTable(table_path());
     if (!table) {
       func.emitError() << llvm::toString(table.takeError());
@@ -399,9 +546,12 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     // after the activations, whose scales bound theirs (channelScale).
     SmallVector<std::pair<Operation *, QuantizedWeight>> weighted;
     func.walk([&](QuantizableOpInterface op) {
-      if (auto w = op.getQuantizedWeight())
+      if (auto w = op.getQuantizedWeight()) {
         weighted.push_back({op, *w});
+        dataNames[op] = tensorName(op->getOperand(w->operand == 0 ? 1 : 0));
+      }
     });
+    calibTable = &*table;
 
     // Activations, in program order (a pass-through op reads its input's
     // type, assigned earlier).
@@ -493,6 +643,11 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     }
     for (auto [op, w] : weighted)
       (void)quantizeWeights(op, w.operand, w.axis);
+    if (biasCorrection && withoutMeans)
+      func.emitWarning() << "bias correction skipped on " << withoutMeans
+                         << " layer" << (withoutMeans == 1 ? "" : "s")
+                         << ": the calibration table has no channel means "
+                            "for their inputs (recalibrate with this Dyad)";
     if (!missing.empty()) {
       auto diag = func.emitWarning();
       diag << "the calibration table has no entry for " << missing.size()
@@ -506,6 +661,12 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   }
 
   StringRef table_path() { return table; }
+
+  /// The run's table, and the ONNX names of the weighted ops' data inputs
+  /// (taken before the activations are quantized).
+  const calib::Table *calibTable = nullptr;
+  llvm::DenseMap<Operation *, std::string> dataNames;
+  unsigned withoutMeans = 0;
 };
 
 } // namespace

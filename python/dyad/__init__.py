@@ -216,6 +216,7 @@ _OPTION_NAMES = {
     "input_shapes", "bind_inputs", "target", "cpu", "features", "opt_level",
     "nibble_weights", "profile", "calib_method", "calib_percentile",
     "calib_momentum", "calib_count", "calib_batch", "activation_bits",
+    "bias_correction",
     "allow_float_ops", "mixed_bits", "keep_8bit", "sensitivity_samples",
     "sensitivity", "pareto", "progress",
 }

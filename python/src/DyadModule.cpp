@@ -95,6 +95,7 @@ dyad::CompileOptions makeOptions(const py::dict &kw) {
   set("calib_batch", q.batch);
   set("weight_bits", q.weightBits);
   set("activation_bits", q.activationBits);
+  set("bias_correction", q.biasCorrection);
   set("allow_float_ops", q.allowFloatOps);
   set("report", q.reportPath);
   set("mixed_precision", q.mixedPrecision);

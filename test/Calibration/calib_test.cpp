@@ -215,6 +215,11 @@ static void printTable(const Table &t) {
       llvm::outs() << " scale=" << num(*e.scale);
     if (e.zeroPoint)
       llvm::outs() << " zero_point=" << *e.zeroPoint;
+    if (!e.channelMean.empty()) {
+      llvm::outs() << " channel_mean=";
+      for (size_t i = 0; i < e.channelMean.size(); ++i)
+        llvm::outs() << (i ? "," : "") << e.channelMean[i];
+    }
     llvm::outs() << "\n";
   }
 }
@@ -231,7 +236,8 @@ static int cmdReadTable(llvm::ArrayRef<std::string> args) {
 
 static bool sameEntry(const TableEntry &a, const TableEntry &b) {
   return a.min == b.min && a.max == b.max && a.count == b.count &&
-         a.scale == b.scale && a.zeroPoint == b.zeroPoint;
+         a.scale == b.scale && a.zeroPoint == b.zeroPoint &&
+         a.channelMean == b.channelMean;
 }
 
 static int cmdRoundTrip(llvm::ArrayRef<std::string> args) {

@@ -130,6 +130,11 @@ static cl::opt<unsigned> weightBits("weight-bits", cl::desc("Weight bits (2..16;
 static cl::opt<unsigned> activationBits("activation-bits",
                                         cl::desc("Activation bits (2..16; above 8, stored in 16 bits)"),
                                         cl::init(8), cl::cat(quantCat));
+static cl::opt<bool> biasCorrection(
+    "bias-correction",
+    cl::desc("Subtract the mean error of the rounded weights from each "
+             "Conv/Gemm bias, from the channel means --calibrate measures"),
+    cl::init(false), cl::cat(quantCat));
 static cl::opt<bool> verifyIntegerOnly(
     "verify-integer-only",
     cl::desc("Fail if float arithmetic remains between the input quantize and "
@@ -273,6 +278,7 @@ int main(int argc, char **argv) {
   q.table = calibTable;
   q.weightBits = weightBits;
   q.activationBits = activationBits;
+  q.biasCorrection = biasCorrection;
   q.verifyIntegerOnly = verifyIntegerOnly;
   q.allowFloatOps = allowFloatOps;
   q.reportPath = reportPath;

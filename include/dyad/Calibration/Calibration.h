@@ -150,6 +150,10 @@ struct TableEntry {
   uint64_t count = 0;
   std::optional<double> scale;
   std::optional<int64_t> zeroPoint;
+  /// The mean of each channel (dim 1: NCHW's C, a Gemm input's K) over the
+  /// calibration data, for the tensors a Conv or Gemm reads (bias
+  /// correction, dyad-quantize); empty when not measured.
+  std::vector<double> channelMean;
 };
 
 struct Table {

@@ -80,6 +80,9 @@ struct QuantizeOptions {
   /// output, `<output stem>.calib.json`), read otherwise.
   std::string table;
   unsigned weightBits = 8, activationBits = 8;
+  /// Subtract the mean error of the rounded weights from each Conv/Gemm
+  /// bias (from the calibration table's channel means).
+  bool biasCorrection = false;
   bool verifyIntegerOnly = true;
   bool allowFloatOps = false;
   /// Per-node quantization report (JSON); empty: none.

@@ -27,6 +27,8 @@ struct QuantizePipelineOptions {
   /// carries its own quantize/dequantize ops (an ONNX QDQ model).
   std::string table;
   unsigned weightBits = 8, activationBits = 8;
+  /// dyad-quantize's bias correction (docs/quantization.md).
+  bool biasCorrection = false;
   /// Run dyad-verify-integer-only at the end.
   bool verify = true;
   /// dyad-verify-integer-only reports remaining float ops as warnings.

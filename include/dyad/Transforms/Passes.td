@@ -84,7 +84,10 @@ def DyadQuantize : Pass<"dyad-quantize", "mlir::func::FuncOp"> {
     Option<"weightBits", "weight-bits", "unsigned", "8",
            "Bits of the weight integers (2..16)">,
     Option<"activationBits", "activation-bits", "unsigned", "8",
-           "Bits of the activation integers (2..16)">
+           "Bits of the activation integers (2..16)">,
+    Option<"biasCorrection", "bias-correction", "bool", "false",
+           "Subtract the mean error of the rounded weights from each "
+           "Conv/Gemm bias (needs the table's channel means)">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect",
                            "mlir::quant::QuantDialect"];
