@@ -631,7 +631,10 @@ Outcome ChainRewriter::linearResize(ResizeOp op) {
     return passThrough(op);
   int64_t fracBits = std::min<int64_t>(12, (30 - in.intType.getWidth()) / k);
   if (fracBits < 4)
-    return noMatch("a linear resize of more than 4 axes has no integer form");
+    return noMatch("a linear resize of " + Twine(k) + " axes of " +
+                   Twine(in.intType.getWidth()) +
+                   "-bit integers leaves its weights fewer than 4 fraction "
+                   "bits in i32");
   auto clone = cast<ResizeOp>(b.clone(*op));
   clone.getXMutable().assign(x->first);
   clone.getY().setType(withElement(op.getType(), b.getI32Type()));

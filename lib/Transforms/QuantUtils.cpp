@@ -91,11 +91,11 @@ bool dyad::computedInFloat(Value v) {
 /// A nonlinear function at the end of a graph: a table or a row
 /// normalization, or an op with no integer form.
 static bool isNonlinearEnd(Operation *op) {
-  std::optional<QuantRole> role = quantRole(op);
   if (movesValues(op))
     return false;
   if (!hasIntegerForm(op))
     return true;
+  std::optional<QuantRole> role = quantRole(op);
   return role && (*role == QuantRole::Table ||
                   *role == QuantRole::Normalization);
 }

@@ -173,8 +173,9 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
   /// Bias correction (Nagel et al., "Data-Free Quantization", §4.2;
   /// Banner et al.'s empirical form): the rounded weights shift each output
   /// channel's mean by E[(W_q - W) x] = sum_k (W_q - W)[c,k] * E[x_k], with
-  /// E[x_k] the calibration mean of the input channel tap k reads (padding
-  /// borders ignored). That shift is subtracted from the float bias, which
+  /// E[x_k] the calibration mean of the input channel tap k reads, times
+  /// the share of positions where k reads the image rather than the zero
+  /// padding. That shift is subtracted from the float bias, which
   /// integerize then quantizes as usual. Conv (any group) and Gemm without
   /// transA; the input's channel means come from the table
   /// (`channel_mean`, measured by --calibrate).
@@ -200,6 +201,8 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       // W [O, C/g, k...]: output channel o reads input channels
       // (o / (O/g)) * C/g + j.
       int64_t outCh = wType.getDimSize(0), perGroupIn = wType.getDimSize(1);
+      if (outCh <= 0 || perGroupIn <= 0)
+        return;
       int64_t group = conv.getGroup(), taps = wType.getNumElements() /
                                               (outCh * perGroupIn);
       if (group <= 0 || outCh % group ||
@@ -587,6 +590,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
         continue;
       Type qt;
       Operation *def = v.getDefiningOp();
+      auto entry = table->tensors.find(tensorName(v));
       if (def && keepsInputType(def)) {
         // The input was quantized before this op was visited: its uses now
         // read the dequantize.
@@ -603,7 +607,6 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
         // The end of the quantized region, read only by float
         // postprocessing: 32 bits (the requantized accumulator), 2^24
         // steps over the calibrated range, room for 64 times beyond it.
-        auto entry = table->tensors.find(tensorName(v));
         if (entry != table->tensors.end()) {
           double m = std::max(std::fabs(entry->second.min),
                               std::fabs(entry->second.max));
@@ -617,7 +620,6 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
         }
       }
       if (!qt) {
-        auto entry = table->tensors.find(tensorName(v));
         if (entry == table->tensors.end()) {
           missing.push_back(tensorName(v));
           continue;
