@@ -620,7 +620,8 @@ Outcome ChainRewriter::pad(PadOp op) {
 /// (2^-(F+1) each), and one requantization by S_in / (2^(F k) S_out), with
 /// the input zero point times 2^(F k), brings it to the output's
 /// parameters. F is as large as keeps the sum of 8-bit values within
-/// 2^30: 11 for the usual two axes.
+/// 2^30 (11 for the usual two axes, in i32), at most 12; wider integers
+/// are summed in i64 (within 2^62), so 16-bit inputs keep 12 as well.
 Outcome ChainRewriter::linearResize(ResizeOp op) {
   auto x = intOperand(op.getX());
   if (!x)
@@ -629,15 +630,19 @@ Outcome ChainRewriter::linearResize(ResizeOp op) {
   int64_t k = op.getInterpolatedAxes();
   if (k == 0)
     return passThrough(op);
-  int64_t fracBits = std::min<int64_t>(12, (30 - in.intType.getWidth()) / k);
+  bool wide = in.intType.getWidth() > 8;
+  int64_t room = wide ? 62 : 30;
+  int64_t fracBits =
+      std::min<int64_t>(12, (room - in.intType.getWidth()) / k);
   if (fracBits < 4)
     return noMatch("a linear resize of " + Twine(k) + " axes of " +
                    Twine(in.intType.getWidth()) +
                    "-bit integers leaves its weights fewer than 4 fraction "
-                   "bits in i32");
+                   "bits");
   auto clone = cast<ResizeOp>(b.clone(*op));
   clone.getXMutable().assign(x->first);
-  clone.getY().setType(withElement(op.getType(), b.getI32Type()));
+  clone.getY().setType(withElement(
+      op.getType(), wide ? b.getI64Type() : b.getI32Type()));
   clone.setWeightFractionBitsAttr(b.getI64IntegerAttr(fracBits));
   clone->removeAttr("dyad.tensor");
   double unit = std::ldexp(1.0, (int)(fracBits * k));

@@ -67,3 +67,18 @@ func.func @matmul_activations(%a: tensor<2x4x!quant.uniform<i16:f32, 0.001:5>>, 
   %q = dyad.quantize %m : tensor<2x3xf32> to tensor<2x3x!quant.uniform<i16:f32, 0.01:0>>
   return %q : tensor<2x3x!quant.uniform<i16:f32, 0.01:0>>
 }
+
+// -----
+
+// A linear Resize of 16-bit integers sums in i64 with 12-bit weights per
+// axis (in i32, 16-bit values would leave it 7): the sum is 2^24 times the
+// value, the zero point 1 * 2^24.
+// CHECK-LABEL: func.func @resize_linear_i16(
+// CHECK: %[[R:.*]] = dyad.resize %{{.*}}weight_fraction_bits = 12 : i64} : (tensor<1x2x2x2xi16>) -> tensor<1x2x4x4xi64>
+// CHECK: dyad.requant %[[R]] {{.*}}input_zp = 16777216 : i64{{.*}} : tensor<1x2x4x4xi64> to tensor<1x2x4x4xi16>
+func.func @resize_linear_i16(%a: tensor<1x2x2x2x!quant.uniform<i16:f32, 0.5:1>>) -> tensor<1x2x4x4x!quant.uniform<i16:f32, 0.5:1>> {
+  %af = dyad.dequantize %a : tensor<1x2x2x2x!quant.uniform<i16:f32, 0.5:1>> to tensor<1x2x2x2xf32>
+  %r = dyad.resize %af {mode = #dyad.resize_mode<linear>, sizes = array<i64: 1, 2, 4, 4>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x4x4xf32>
+  %q = dyad.quantize %r : tensor<1x2x4x4xf32> to tensor<1x2x4x4x!quant.uniform<i16:f32, 0.5:1>>
+  return %q : tensor<1x2x4x4x!quant.uniform<i16:f32, 0.5:1>>
+}
