@@ -470,6 +470,10 @@ static std::optional<HighMultiplyForm>
 highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
                  int64_t lo, int64_t hi, ArrayRef<int32_t> mult,
                  ArrayRef<int32_t> shift) {
+  // An i64 accumulator (a 16-bit layer) takes the 128-bit form; checked
+  // first, before the shifts below would overflow.
+  if (inWidth > 32)
+    return std::nullopt;
   // The clamp, relative to r: every |r| >= 3 * 2^27 saturates it.
   bool narrowClamp = std::max(std::abs(lo - outZp), std::abs(hi - outZp)) <
                      (int64_t(3) << 27);
@@ -477,7 +481,7 @@ highMultiplyForm(unsigned inWidth, bool inSigned, int64_t inZp, int64_t outZp,
   int64_t xmin = inSigned ? -(int64_t(1) << (inWidth - 1)) : 0;
   int64_t xmax = inSigned ? (int64_t(1) << (inWidth - 1)) - 1
                           : (int64_t(1) << inWidth) - 1;
-  if (inWidth > 32 || xmin - inZp < INT32_MIN || xmax - inZp > INT32_MAX)
+  if (xmin - inZp < INT32_MIN || xmax - inZp > INT32_MAX)
     return std::nullopt;
   if (outZp <= -(int64_t(1) << 30) || outZp >= (int64_t(1) << 30))
     return std::nullopt;
