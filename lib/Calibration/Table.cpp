@@ -96,6 +96,7 @@ llvm::Error dyad::calib::writeTable(const Table &table, llvm::StringRef path) {
         j.attributeObject("latency", [&] {
           j.attribute("cpu", lv.cpu);
           j.attribute("batch", lv.batch);
+          j.attribute("threads", lv.threads);
           j.attributeObject("total", [&] { byBits(lv.total); });
           layers(lv.layers);
         });
@@ -272,11 +273,16 @@ static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
         o->get("batch") ? o->get("batch")->getAsUINT64() : std::nullopt;
     const json::Object *total = o->getObject("total");
     const json::Object *layers = o->getObject("layers");
-    if (!cpu || !batch || !total || !layers)
-      return bad("needs \"cpu\" (a string), \"batch\" (a non-negative "
-                 "integer), \"total\" and \"layers\" (objects)");
+    std::optional<uint64_t> threads =
+        o->get("threads") ? o->get("threads")->getAsUINT64()
+                          : std::optional<uint64_t>(1);
+    if (!cpu || !batch || !threads || !total || !layers)
+      return bad("needs \"cpu\" (a string), \"batch\" and \"threads\" "
+                 "(non-negative integers), \"total\" and \"layers\" "
+                 "(objects)");
     l.cpu = cpu->str();
     l.batch = *batch;
+    l.threads = *threads;
     if (!readByBits(*total, l.total))
       return bad("\"total\": expected bits -> a non-negative number");
     if (auto err = readLayers(*layers, l.layers))

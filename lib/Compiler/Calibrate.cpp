@@ -309,7 +309,7 @@ dyad::calibrate(ModuleOp module, StringRef funcName,
       if (auto w = op.getQuantizedWeight();
           w && isa<ConvOp, GemmOp>(op.getOperation()))
         contractionInputs.insert(
-            tensorName(op->getOperand(w->operand == 0 ? 1 : 0)));
+            tensorName(op->getOperand(w->dataOperand())));
     });
   std::vector<std::vector<double>> channelSum(nOut);
   std::vector<double> channelCount(nOut, 0.0);
@@ -768,7 +768,8 @@ llvm::Expected<LayerLatencies>
 dyad::measureLayerLatency(ModuleOp floatModule, StringRef funcName,
                           ArrayRef<unsigned> bits,
                           const QuantizePipelineOptions &pipeline,
-                          const CalibrateOptions &options, size_t batch) {
+                          const CalibrateOptions &options, size_t batch,
+                          unsigned threads) {
   auto original = readSignature(floatModule, funcName);
   if (failed(original))
     return fail("cannot read the model's signature");
@@ -807,10 +808,11 @@ dyad::measureLayerLatency(ModuleOp floatModule, StringRef funcName,
                               options.target, /*instrument=*/false,
                               /*profile=*/true))
       return std::move(err);
-    // One thread: the per-layer sums are then a run's time. Rounds of at
-    // least 20 ms after a warm-up; per kernel (and for the whole run) the
-    // smallest mean over 5 rounds, the least disturbed by the machine.
-    model.setThreads(1);
+    // The kernels run one after another, each on `threads` threads, so the
+    // per-layer sums are a run's time. Rounds of at least 20 ms after a
+    // warm-up; per kernel (and for the whole run) the smallest mean over 5
+    // rounds, the least disturbed by the machine.
+    model.setThreads(std::max(1u, threads));
     auto clock = [] { return std::chrono::steady_clock::now(); };
     size_t perRound = 1;
     for (auto t0 = clock(); secondsSince(t0) < 0.1; ++perRound)

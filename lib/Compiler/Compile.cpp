@@ -5,6 +5,7 @@
 #include "dyad/Compiler/Calibrate.h"
 #include "dyad/Compiler/Pipelines.h"
 #include "dyad/Compiler/Report.h"
+#include "dyad/Codegen/CPU/Passes.h"
 #include "dyad/Dialect/Dyad/DyadOps.h"
 #include "dyad/Support/Diagnostics.h"
 #include "dyad/Transforms/Passes.h"
@@ -26,6 +27,7 @@
 #include "llvm/Target/TargetMachine.h"
 
 #include <chrono>
+#include <numeric>
 #include <set>
 
 using namespace mlir;
@@ -79,6 +81,10 @@ std::string dyad::defaultOutput(const CompileOptions &options) {
   case EmitKind::OnnxQdq: return (path + ".qdq.onnx").str();
   }
   return "a.out";
+}
+
+static std::string threadsText(unsigned n) {
+  return std::to_string(n) + (n == 1 ? " thread" : " threads");
 }
 
 namespace {
@@ -375,6 +381,80 @@ llvm::Error Compilation::assignWidths() {
       if (!found)
         return failMp("--keep-8bit: no weighted layer '" + k + "'");
     }
+    // Ties: layers given one width, as groups of a union-find. Layers
+    // reading the same weight tensor always share one (it is quantized
+    // and stored once); --tie shared-input joins layers reading the same
+    // activation, --tie A+B the named nodes.
+    std::vector<size_t> parent(ops.size());
+    std::iota(parent.begin(), parent.end(), 0);
+    std::vector<std::string> tiedWhy(ops.size());
+    auto root = [&](size_t i) {
+      while (parent[i] != i)
+        i = parent[i] = parent[parent[i]];
+      return i;
+    };
+    // `why(other)`: how a layer came to be tied to `other`.
+    auto tieLayers = [&](size_t a, size_t b,
+                         llvm::function_ref<std::string(size_t)> why) {
+      if (tiedWhy[a].empty())
+        tiedWhy[a] = why(b);
+      if (tiedWhy[b].empty())
+        tiedWhy[b] = why(a);
+      parent[root(b)] = root(a);
+    };
+    // A weight tensor read by several layers is stored once: its bytes are
+    // counted for the first reader only.
+    std::vector<bool> weightCounted(ops.size(), true);
+    bool sharedInput = false;
+    for (const std::string &t : q.tie) {
+      StringRef spec = StringRef(t).trim();
+      if (spec == "shared-input") {
+        sharedInput = true;
+        continue;
+      }
+      SmallVector<StringRef> names;
+      spec.split(names, '+', -1, /*KeepEmpty=*/false);
+      if (names.size() < 2)
+        return failMp("--tie: '" + t + "' is neither shared-input nor a "
+                      "group of ONNX node names joined by + (A+B)");
+      std::optional<size_t> first;
+      for (StringRef name : names) {
+        auto it = llvm::find_if(ops, [&](Operation *op) {
+          return mp::layerName(op) == name.trim();
+        });
+        if (it == ops.end())
+          return failMp("--tie: no weighted layer '" + name.trim() + "'");
+        size_t i = it - ops.begin();
+        if (first)
+          tieLayers(*first, i, [&](size_t) { return "--tie " + spec.str(); });
+        first = first.value_or(i);
+      }
+    }
+    {
+      llvm::DenseMap<Value, size_t> byWeight, byInput;
+      for (size_t i = 0; i < ops.size(); ++i) {
+        auto w = *cast<QuantizableOpInterface>(ops[i]).getQuantizedWeight();
+        auto [wi, newWeight] =
+            byWeight.insert({ops[i]->getOperand(w.operand), i});
+        weightCounted[i] = newWeight;
+        if (!newWeight)
+          tieLayers(wi->second, i, [&](size_t other) {
+            return "shares its weights with " + mp::layerName(ops[other]);
+          });
+        if (!sharedInput)
+          continue;
+        auto [di, newInput] =
+            byInput.insert({ops[i]->getOperand(w.dataOperand()), i});
+        if (!newInput)
+          tieLayers(di->second, i, [&](size_t other) {
+            return "reads the same input as " + mp::layerName(ops[other]) +
+                   " (--tie shared-input)";
+          });
+      }
+    }
+    std::map<size_t, unsigned> groupSize;
+    for (size_t i = 0; i < ops.size(); ++i)
+      ++groupSize[root(i)];
     // The sensitivities: from the calibration table when it has every
     // (layer, width) (a re-run with another budget), else measured on the
     // calibration data and added to the table.
@@ -482,7 +562,8 @@ llvm::Error Compilation::assignWidths() {
       std::vector<double> total(bits.size(), 0.0);
       bool cachedLatency = table && table->latency &&
                            table->latency->cpu == cpuKey &&
-                           table->latency->batch == q.latencyBatch;
+                           table->latency->batch == q.latencyBatch &&
+                           table->latency->threads == q.latencyThreads;
       for (size_t k = 0; cachedLatency && k < bits.size(); ++k) {
         auto t = table->latency->total.find(bits[k]);
         cachedLatency = t != table->latency->total.end();
@@ -500,18 +581,18 @@ llvm::Error Compilation::assignWidths() {
         say(DiagnosticSeverity::Remark,
             "mixed precision: latencies from " + tablePath + " (" +
                 cpuTarget->cpu + ", batch " + std::to_string(q.latencyBatch) +
-                ")");
+                ", " + threadsText(q.latencyThreads) + ")");
       } else {
         if (q.calibrationData.empty())
           return failMp("a latency budget needs --calibrate DATA (the "
                         "layers are timed on it; the table has no "
-                        "latencies for this CPU and batch)");
+                        "latencies for this CPU, batch and thread count)");
         CalibrateOptions o = calibrationRun();
         o.target = options.target; // timed on the target it is compiled for
         o.verbose = options.verbose;
         auto measured = measureLayerLatency(*module, funcName, bits,
                                             quantizePipeline(), o,
-                                            q.latencyBatch);
+                                            q.latencyBatch, q.latencyThreads);
         if (!measured)
           return failMp("timing the layers: " +
                         llvm::toString(measured.takeError()));
@@ -522,6 +603,7 @@ llvm::Error Compilation::assignWidths() {
           calib::Table::Latencies lv;
           lv.cpu = cpuKey;
           lv.batch = q.latencyBatch;
+          lv.threads = q.latencyThreads;
           for (size_t k = 0; k < bits.size(); ++k) {
             lv.total[bits[k]] = total[k];
             for (size_t i = 0; i < ops.size(); ++i)
@@ -541,6 +623,26 @@ llvm::Error Compilation::assignWidths() {
       latencyFixed = std::max(0.0, latency8 - layers8);
     }
 
+    // The size budget counts the bits the library stores: a layer of up to
+    // 4 bits is stored two weights per byte where the target has VNNI and
+    // --nibble-weights is on (dyad-cpu-pack-nibbles), a byte each
+    // otherwise; 2-bit weights take a nibble too.
+    auto cpuTarget = resolveCPUTarget(options.target);
+    if (!cpuTarget)
+      return failMp(llvm::toString(cpuTarget.takeError()));
+    bool nibbles =
+        options.target.nibbleWeights &&
+        lowerCpuOptionsFor(*cpuTarget, options.target.optLevel).vnniBits != 0;
+    auto storedBits = [&](unsigned k) -> unsigned {
+      return k > 8 ? 16 : k <= 4 && nibbles ? 4 : 8;
+    };
+    if (!nibbles && bits.front() <= 4)
+      say(DiagnosticSeverity::Remark,
+          std::string("mixed precision: weights of 4 bits or fewer are "
+                      "stored a byte each for this target (") +
+              (options.target.nibbleWeights ? "it has no VNNI"
+                                            : "--nibble-weights=false") +
+              "): the size budget counts them at 8 bits");
     std::vector<mp::Layer> layers;
     double size8 = 0, bops8 = 0;
     for (size_t i = 0; i < ops.size(); ++i) {
@@ -574,7 +676,8 @@ llvm::Error Compilation::assignWidths() {
         mp::Choice c;
         c.bits = bits[k];
         c.sensitivity = sens[i][k];
-        c.sizeBytes = l.weights * bits[k] / 8.0;
+        c.sizeBytes =
+            weightCounted[i] ? l.weights * storedBits(bits[k]) / 8.0 : 0.0;
         c.bops = double(l.macsPerSample) * bits[k] * q.activationBits;
         c.latency = latency[i][k];
         l.choices.push_back(c);
@@ -582,7 +685,9 @@ llvm::Error Compilation::assignWidths() {
       if (l.choices.empty())
         return failMp("layer '" + l.name + "' can take none of the widths "
                       "of --mixed-bits (pinned layers take 8)");
-      size8 += l.weights;
+      if (groupSize[root(i)] > 1)
+        l.tie = (int)root(i);
+      size8 += weightCounted[i] ? l.weights : 0;
       bops8 += double(l.macsPerSample) * 8 * q.activationBits;
       layers.push_back(std::move(l));
     }
@@ -655,18 +760,17 @@ llvm::Error Compilation::assignWidths() {
       for (size_t k = 0; k < bits.size(); ++k)
         byBits.push_back(b.getNamedAttr(std::to_string(bits[k]),
                                         b.getF64FloatAttr(sens[i][k])));
+      std::string why = pinned.count(i) ? "kept at 8 bits (--keep-8bit)"
+                        : layers[i].choices.size() == 1
+                            ? "the only width it takes"
+                            : "chosen by the ILP (" + budgetText + ")";
+      if (layers[i].tie >= 0)
+        why += "; tied: " + tiedWhy[i];
       SmallVector<NamedAttribute> info{
           b.getNamedAttr("size_bytes", b.getF64FloatAttr(c.sizeBytes)),
           b.getNamedAttr("bops", b.getF64FloatAttr(c.bops)),
           b.getNamedAttr("sensitivity_by_bits", b.getDictionaryAttr(byBits)),
-          b.getNamedAttr(
-              "why",
-              b.getStringAttr(pinned.count(i)
-                                  ? "kept at 8 bits (--keep-8bit)"
-                                  : layers[i].choices.size() == 1
-                                        ? "the only width it takes"
-                                        : "chosen by the ILP (" + budgetText +
-                                              ")"))};
+          b.getNamedAttr("why", b.getStringAttr(why))};
       if (wantLatency)
         info.push_back(
             b.getNamedAttr("latency_s", b.getF64FloatAttr(c.latency)));
@@ -683,22 +787,27 @@ llvm::Error Compilation::assignWidths() {
                          100 * a->bops / bops8, a->sensitivity);
       if (wantLatency)
         os << llvm::format("  latency %.4g of %.4g ms per run at 8 bits "
-                           "(%.1f%%; measured per layer, batch %zu, 1 "
-                           "thread)\n",
+                           "(%.1f%%; measured per layer, batch %zu, %s)\n",
                            1e3 * (a->latency + latencyFixed), 1e3 * latency8,
                            100 * (a->latency + latencyFixed) / latency8,
-                           q.latencyBatch);
+                           q.latencyBatch,
+                           threadsText(q.latencyThreads).c_str());
       for (size_t i = 0; i < ops.size(); ++i) {
         const mp::Choice &c = layers[i].choices[a->choice[i]];
+        std::string note = pinned.count(i) ? " (kept at 8 bits)" : "";
+        if (storedBits(c.bits) != c.bits)
+          note += " (stored in " + std::to_string(storedBits(c.bits)) +
+                  " bits)";
+        if (layers[i].tie >= 0)
+          note += " (tied: " + tiedWhy[i] + ")";
         if (wantLatency)
           os << llvm::format("  %2u bits  sensitivity %-10.4g %8.2f us  %s%s\n",
                              c.bits, c.sensitivity, 1e6 * c.latency,
-                             layers[i].name.c_str(),
-                             pinned.count(i) ? " (kept at 8 bits)" : "");
+                             layers[i].name.c_str(), note.c_str());
         else
           os << llvm::format("  %2u bits  sensitivity %-10.4g %s%s\n", c.bits,
                              c.sensitivity, layers[i].name.c_str(),
-                             pinned.count(i) ? " (kept at 8 bits)" : "");
+                             note.c_str());
       }
       say(DiagnosticSeverity::Remark, os.str());
     }

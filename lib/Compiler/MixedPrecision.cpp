@@ -113,9 +113,11 @@ static const char *budgetUnit(BudgetKind kind) {
 }
 
 /// The smallest total of `kind` any assignment reaches (ties respected:
-/// a tie group takes one width for all its layers).
+/// a tie group takes one width for all its layers, one they all take).
 static double smallest(const std::vector<Layer> &layers, BudgetKind kind) {
-  std::map<int, std::map<unsigned, double>> groups;
+  // Per group and width: the summed cost and how many layers take it.
+  std::map<int, std::map<unsigned, std::pair<double, size_t>>> groups;
+  std::map<int, size_t> members;
   double total = 0;
   for (const Layer &l : layers) {
     if (l.tie < 0) {
@@ -125,13 +127,18 @@ static double smallest(const std::vector<Layer> &layers, BudgetKind kind) {
       total += m;
       continue;
     }
-    for (const Choice &c : l.choices)
-      groups[l.tie][c.bits] += cost(c, kind);
+    ++members[l.tie];
+    for (const Choice &c : l.choices) {
+      auto &[sum, n] = groups[l.tie][c.bits];
+      sum += cost(c, kind);
+      ++n;
+    }
   }
   for (auto &[tie, byBits] : groups) {
     double m = INFINITY;
     for (auto &[bits, c] : byBits)
-      m = std::min(m, c);
+      if (c.second == members[tie])
+        m = std::min(m, c.first);
     total += m;
   }
   return total;

@@ -551,7 +551,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     func.walk([&](QuantizableOpInterface op) {
       if (auto w = op.getQuantizedWeight()) {
         weighted.push_back({op, *w});
-        dataNames[op] = tensorName(op->getOperand(w->operand == 0 ? 1 : 0));
+        dataNames[op] = tensorName(op->getOperand(w->dataOperand()));
       }
     });
     calibTable = &*table;

@@ -102,6 +102,9 @@ dyad::CompileOptions makeOptions(const py::dict &kw) {
   set("mixed_bits", q.mixedBits);
   set("budget", q.budget);
   set("keep_8bit", q.keep8bit);
+  set("tie", q.tie);
+  set("latency_batch", q.latencyBatch);
+  set("latency_threads", q.latencyThreads);
   set("sensitivity_samples", q.sensitivitySamples);
   set("sensitivity", q.sensitivity);
   set("pareto", q.paretoPath);

@@ -163,6 +163,15 @@ static cl::list<std::string> keep8bit(
              "node names"),
     cl::CommaSeparated, cl::value_desc("first,last,node,..."),
     cl::cat(quantCat));
+static cl::list<std::string> tie(
+    "tie",
+    cl::desc("Layers mixed precision gives one width: shared-input (layers "
+             "reading the same activation, as a residual block's first conv "
+             "and its downsample, or attention's Q/K/V; HAWQ-V3's ties) or "
+             "ONNX node names joined by + (layers reading the same weights "
+             "always share one)"),
+    cl::CommaSeparated, cl::value_desc("shared-input,A+B,..."),
+    cl::cat(quantCat));
 static cl::opt<unsigned> sensitivitySamples(
     "sensitivity-samples",
     cl::desc("Calibration samples the mixed-precision sensitivities are "
@@ -184,6 +193,11 @@ static cl::opt<unsigned> latencyBatch(
     "latency-batch",
     cl::desc("Samples per run when a latency budget times the layers "
              "(default 1)"),
+    cl::init(1), cl::cat(quantCat));
+static cl::opt<unsigned> latencyThreads(
+    "latency-threads",
+    cl::desc("Threads the model runs on when a latency budget times the "
+             "layers (default 1; the table caches each count apart)"),
     cl::init(1), cl::cat(quantCat));
 static cl::opt<std::string> paretoPath(
     "pareto",
@@ -292,6 +306,8 @@ int main(int argc, char **argv) {
   q.paretoPath = paretoPath;
   q.hessianProbes = hessianProbes;
   q.latencyBatch = latencyBatch;
+  q.latencyThreads = latencyThreads;
+  q.tie.assign(tie.begin(), tie.end());
   if (mixedPrecision && !quantize) {
     errs() << "dyadc: --mixed-precision needs --quantize\n";
     return 1;

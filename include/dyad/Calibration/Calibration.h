@@ -176,13 +176,14 @@ struct Table {
   };
   std::optional<Sensitivities> sensitivity;
   /// Per-layer latencies cached by dyadc --mixed-precision with a latency
-  /// budget, valid for one CPU (its name and a hash of its features) and
-  /// batch: per layer (ONNX node) weight bits -> seconds per run of its
+  /// budget, valid for one CPU (its name and a hash of its features),
+  /// batch and thread count: per layer (ONNX node) weight bits -> seconds per run of its
   /// kernel, and the whole model's seconds per run with every layer at
   /// those bits.
   struct Latencies {
     std::string cpu;
     uint64_t batch = 1;
+    uint64_t threads = 1; // absent in tables from before it was recorded
     std::map<unsigned, double> total;
     std::map<std::string, std::map<unsigned, double>> layers;
   };

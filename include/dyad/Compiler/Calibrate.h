@@ -98,14 +98,15 @@ struct LayerLatencies {
 /// width, a copy with every layer that takes it at that width is
 /// quantized (`pipeline`: the calibration table), compiled for
 /// `options.target` with per-kernel timers (dyadc --profile) and run on
-/// the first `batch` calibration samples, one thread, until the timings
+/// the first `batch` calibration samples on `threads` threads, until the timings
 /// settle (the minimum over rounds of the mean per run). `layers x widths`
 /// settings in `widths` compiles.
 llvm::Expected<LayerLatencies>
 measureLayerLatency(mlir::ModuleOp floatModule, llvm::StringRef funcName,
                     llvm::ArrayRef<unsigned> bits,
                     const QuantizePipelineOptions &pipeline,
-                    const CalibrateOptions &options, size_t batch);
+                    const CalibrateOptions &options, size_t batch,
+                    unsigned threads = 1);
 
 /// How a weight-width assignment's quantized model agrees with the float
 /// model on the calibration data.

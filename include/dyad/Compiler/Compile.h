@@ -98,6 +98,11 @@ struct QuantizeOptions {
   std::vector<unsigned> mixedBits = {4, 8};
   std::string budget;
   std::vector<std::string> keep8bit;
+  /// Layers that share a width (HAWQ-V3's ties): "shared-input" (layers
+  /// reading the same activation: a residual block's first conv and its
+  /// downsample, attention's Q/K/V projections) or a group of ONNX node
+  /// names "A+B+C". Layers reading the same weight tensor always share one.
+  std::vector<std::string> tie;
   /// Samples the sensitivities are measured on (the first of the selected
   /// calibration samples).
   size_t sensitivitySamples = 256;
@@ -109,6 +114,8 @@ struct QuantizeOptions {
   std::string paretoPath;
   unsigned hessianProbes = 16;
   size_t latencyBatch = 1;
+  /// Threads the model runs on when a latency budget times the layers.
+  unsigned latencyThreads = 1;
 };
 
 /// A phase starting (`finished` false) or ending.

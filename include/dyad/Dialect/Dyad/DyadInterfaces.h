@@ -27,6 +27,8 @@ enum class QuantRole {
 struct QuantizedWeight {
   unsigned operand;
   int64_t axis;
+  /// The contraction's other operand: the activation the weight meets.
+  unsigned dataOperand() const { return operand == 0 ? 1 : 0; }
 };
 
 } // namespace dyad
