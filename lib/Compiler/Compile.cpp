@@ -217,6 +217,7 @@ private:
 
   llvm::Error importModel();
   llvm::Error quantizeModel();
+  llvm::Error setLayerBits();
   llvm::Error assignWidths();
   QuantizePipelineOptions quantizePipeline() const;
   llvm::Error writeReport(ModuleOp floatModule, ModuleOp qdqModule);
@@ -290,6 +291,8 @@ llvm::Error Compilation::quantizeModel() {
       return err;
   }
 
+  if (llvm::Error err = setLayerBits())
+    return err;
   if (q.mixedPrecision)
     if (llvm::Error err = assignWidths())
       return err;
@@ -345,6 +348,48 @@ QuantizePipelineOptions Compilation::quantizePipeline() const {
   pipeline.verify = q.verifyIntegerOnly;
   pipeline.allowFloatOps = q.allowFloatOps;
   return pipeline;
+}
+
+/// --layer-bits: the widths of single layers, as the attributes
+/// dyad-quantize reads.
+llvm::Error Compilation::setLayerBits() {
+  const QuantizeOptions &q = options.quant;
+  if (q.layerBits.empty())
+    return llvm::Error::success();
+  std::vector<Operation *> ops =
+      mp::weightedLayers(*module, options.import.funcName);
+  Builder b(&context);
+  for (const std::string &spec : q.layerBits) {
+    auto bad = [&](const llvm::Twine &why) {
+      return fail(Phase::Quantize, ("--layer-bits " + spec + ": " + why).str());
+    };
+    StringRef node = StringRef(spec).rsplit('=').first.trim();
+    StringRef widths = StringRef(spec).rsplit('=').second.trim();
+    auto it = llvm::find_if(
+        ops, [&](Operation *op) { return mp::layerName(op) == node; });
+    if (it == ops.end())
+      return bad("no weighted layer '" + node + "'");
+    if (widths.empty())
+      return bad("expected NODE=wKaK (weight and activation bits: w16a16, "
+                 "w4, a16)");
+    while (!widths.empty()) {
+      char kind = widths.front();
+      widths = widths.drop_front();
+      size_t digits = widths.find_if_not(llvm::isDigit);
+      unsigned k = 0;
+      if ((kind != 'w' && kind != 'a') || digits == 0 ||
+          widths.take_front(digits).getAsInteger(10, k))
+        return bad("expected NODE=wKaK (weight and activation bits: "
+                   "w16a16, w4, a16)");
+      if (k < 2 || k > 16)
+        return bad(llvm::Twine(kind == 'w' ? "weight" : "activation") +
+                   " bits must be in 2..16, not " + llvm::Twine(k));
+      widths = widths.drop_front(digits);
+      (*it)->setAttr(kind == 'w' ? kWeightBitsAttr : kInputBitsAttr,
+                     b.getI64IntegerAttr(k));
+    }
+  }
+  return llvm::Error::success();
 }
 
 llvm::Error Compilation::assignWidths() {
@@ -644,6 +689,7 @@ llvm::Error Compilation::assignWidths() {
                                             : "--nibble-weights=false") +
               "): the size budget counts them at 8 bits");
     std::vector<mp::Layer> layers;
+    std::set<size_t> presetLayers; // widths given by --layer-bits
     double size8 = 0, bops8 = 0;
     for (size_t i = 0; i < ops.size(); ++i) {
       Operation *op = ops[i];
@@ -669,8 +715,20 @@ llvm::Error Compilation::assignWidths() {
         l.macsPerSample = *macs / rt.getDimSize(0);
       SmallVector<unsigned> supported =
           cast<QuantizableOpInterface>(op).getWeightBitWidths();
+      // --layer-bits: the width given is the only one.
+      auto preset = op->getAttrOfType<IntegerAttr>(kWeightBitsAttr);
+      if (preset)
+        presetLayers.insert(i);
+      if (preset && !llvm::is_contained(bits, preset.getInt()))
+        return failMp("layer '" + l.name + "': --layer-bits gives it " +
+                      llvm::Twine(preset.getInt()) +
+                      " bits, not one of --mixed-bits");
+      unsigned inputBits = q.activationBits;
+      if (auto a = op->getAttrOfType<IntegerAttr>(kInputBitsAttr))
+        inputBits = a.getInt();
       for (size_t k = 0; k < bits.size(); ++k) {
-        if ((pinned.count(i) && bits[k] != 8) ||
+        if ((preset && bits[k] != preset.getInt()) ||
+            (pinned.count(i) && bits[k] != 8) ||
             (!supported.empty() && !llvm::is_contained(supported, bits[k])))
           continue;
         mp::Choice c;
@@ -678,7 +736,7 @@ llvm::Error Compilation::assignWidths() {
         c.sensitivity = sens[i][k];
         c.sizeBytes =
             weightCounted[i] ? l.weights * storedBits(bits[k]) / 8.0 : 0.0;
-        c.bops = double(l.macsPerSample) * bits[k] * q.activationBits;
+        c.bops = double(l.macsPerSample) * bits[k] * inputBits;
         c.latency = latency[i][k];
         l.choices.push_back(c);
       }
@@ -688,7 +746,7 @@ llvm::Error Compilation::assignWidths() {
       if (groupSize[root(i)] > 1)
         l.tie = (int)root(i);
       size8 += weightCounted[i] ? l.weights : 0;
-      bops8 += double(l.macsPerSample) * 8 * q.activationBits;
+      bops8 += double(l.macsPerSample) * 8 * inputBits;
       layers.push_back(std::move(l));
     }
     std::vector<mp::Budget> budgets;
@@ -760,7 +818,8 @@ llvm::Error Compilation::assignWidths() {
       for (size_t k = 0; k < bits.size(); ++k)
         byBits.push_back(b.getNamedAttr(std::to_string(bits[k]),
                                         b.getF64FloatAttr(sens[i][k])));
-      std::string why = pinned.count(i) ? "kept at 8 bits (--keep-8bit)"
+      std::string why = presetLayers.count(i) ? "set by --layer-bits"
+                        : pinned.count(i) ? "kept at 8 bits (--keep-8bit)"
                         : layers[i].choices.size() == 1
                             ? "the only width it takes"
                             : "chosen by the ILP (" + budgetText + ")";

@@ -92,6 +92,42 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
     return weightBits;
   }
 
+  /// The width activation `v` is quantized to: the widest
+  /// `dyad.input_bits` of the weighted ops reading it, directly or through
+  /// ops that move values (and keep its type), else the pass option.
+  unsigned activationBitsOf(Value v) {
+    unsigned bits = 0;
+    SmallVector<Value> work{v};
+    llvm::SmallPtrSet<Operation *, 8> seen;
+    while (!work.empty()) {
+      Value x = work.pop_back_val();
+      for (OpOperand &use : x.getUses()) {
+        Operation *user = use.getOwner();
+        if (!seen.insert(user).second)
+          continue;
+        auto q = dyn_cast<QuantizableOpInterface>(user);
+        auto w = q ? q.getQuantizedWeight() : std::nullopt;
+        auto a = user->getAttrOfType<IntegerAttr>(kInputBitsAttr);
+        if (a && w && use.getOperandNumber() == w->dataOperand())
+          bits = std::max<unsigned>(bits, a.getInt());
+        else if (movesValues(user) && use.getOperandNumber() == 0)
+          llvm::append_range(work, user->getResults());
+      }
+    }
+    return bits ? bits : activationBits;
+  }
+
+  /// The storage bits of the activation a weighted op reads (quantized
+  /// before its weights are).
+  unsigned inputStorageBits(Operation *op) {
+    auto w = cast<QuantizableOpInterface>(op).getQuantizedWeight();
+    if (auto dq = op->getOperand(w->dataOperand()).getDefiningOp<DequantizeOp>())
+      if (auto t = dyn_cast<quant::QuantizedType>(
+              getElementTypeOrSelf(dq.getInput().getType())))
+        return t.getStorageTypeIntegralWidth();
+    return activationBits;
+  }
+
   /// Per-channel symmetric weights along `axis` of the constant `w`: the
   /// operand becomes dequantize(scast(integer constant)). The scale of a
   /// channel is max|W_c| / qmax, adjusted where the integer graph needs it
@@ -118,7 +154,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       amax[c] = std::max(amax[c], std::fabs(vals[i]));
     }
     ChannelContext ctx = channelContext(op, channels);
-    if (bits > 8 || activationBits > 8)
+    if (bits > 8 || inputStorageBits(op) > 8)
       ctx.biasLimit = 0x1p46;
     SmallVector<double> scales;
     SmallVector<ChannelNote> notes;
@@ -525,15 +561,17 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
       return signalPassFailure();
     }
     WalkResult badBits = func.walk([&](Operation *op) {
-      auto a = op->getAttr(kWeightBitsAttr);
-      if (!a)
-        return WalkResult::advance();
-      auto i = dyn_cast<IntegerAttr>(a);
-      if (i && i.getInt() >= 2 && i.getInt() <= 16)
-        return WalkResult::advance();
-      op->emitError() << kWeightBitsAttr << " must be an integer in 2..16, not "
-                      << a;
-      return WalkResult::interrupt();
+      for (StringRef name : {kWeightBitsAttr, kInputBitsAttr}) {
+        auto a = op->getAttr(name);
+        if (!a)
+          continue;
+        auto i = dyn_cast<IntegerAttr>(a);
+        if (i && i.getInt() >= 2 && i.getInt() <= 16)
+          continue;
+        op->emitError() << name << " must be an integer in 2..16, not " << a;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
     });
     if (badBits.wasInterrupted())
       return signalPassFailure();
@@ -625,7 +663,7 @@ struct DyadQuantizePass : dyad::impl::DyadQuantizeBase<DyadQuantizePass> {
           continue;
         }
         auto expressed = cast<ShapedType>(v.getType()).getElementType();
-        qt = activationType(entry->second, expressed, activationBits);
+        qt = activationType(entry->second, expressed, activationBitsOf(v));
         if (!qt) {
           emitError(v.getLoc()) << "calibration table entry '"
                                 << tensorName(v) << "' has no usable scale";

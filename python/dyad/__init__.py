@@ -217,7 +217,8 @@ _OPTION_NAMES = {
     "nibble_weights", "profile", "calib_method", "calib_percentile",
     "calib_momentum", "calib_count", "calib_batch", "activation_bits",
     "bias_correction",
-    "allow_float_ops", "mixed_bits", "keep_8bit", "tie", "latency_batch",
+    "allow_float_ops", "mixed_bits", "keep_8bit", "tie", "layer_bits",
+    "latency_batch",
     "latency_threads", "sensitivity_samples",
     "sensitivity", "pareto", "progress",
 }
@@ -276,7 +277,7 @@ def compile(model, output=None, *, quantize=False, calibration=None,
     options mirror dyadc's flags: input_shapes={"x": [None, 3, 224, 224]},
     bind_inputs, target, cpu, features, opt_level, calib_method, calib_count,
     calib_batch, allow_float_ops, mixed_bits, keep_8bit, tie (["shared-input",
-    "A+B"]), latency_batch, latency_threads, sensitivity,
+    "A+B"]), layer_bits (["NODE=w8a16"]), latency_batch, latency_threads, sensitivity,
     pareto, profile, progress (True: a line on a terminal's stderr; or a
     callable(task, done, total, unit, seconds) called as calibration,
     sensitivity and latency timing advance). `messages`, a list, receives the compiler's warnings

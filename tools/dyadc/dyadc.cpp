@@ -163,6 +163,12 @@ static cl::list<std::string> keep8bit(
              "node names"),
     cl::CommaSeparated, cl::value_desc("first,last,node,..."),
     cl::cat(quantCat));
+static cl::list<std::string> layerBits(
+    "layer-bits",
+    cl::desc("Widths of single weighted layers: NODE=w16a16 (its weights "
+             "and the activation it reads), NODE=a16, NODE=w4 (ONNX node "
+             "names); mixed precision keeps a weight width given here"),
+    cl::CommaSeparated, cl::value_desc("node=wKaK,..."), cl::cat(quantCat));
 static cl::list<std::string> tie(
     "tie",
     cl::desc("Layers mixed precision gives one width: shared-input (layers "
@@ -308,6 +314,7 @@ int main(int argc, char **argv) {
   q.latencyBatch = latencyBatch;
   q.latencyThreads = latencyThreads;
   q.tie.assign(tie.begin(), tie.end());
+  q.layerBits.assign(layerBits.begin(), layerBits.end());
   if (mixedPrecision && !quantize) {
     errs() << "dyadc: --mixed-precision needs --quantize\n";
     return 1;

@@ -98,6 +98,11 @@ struct QuantizeOptions {
   std::vector<unsigned> mixedBits = {4, 8};
   std::string budget;
   std::vector<std::string> keep8bit;
+  /// Widths of single layers: "NODE=w16a16", "NODE=a16", "NODE=w4" (ONNX
+  /// node names of weighted layers): its weights (dyad.weight_bits) and
+  /// the activation it reads (dyad.input_bits). Mixed precision keeps a
+  /// weight width given here.
+  std::vector<std::string> layerBits;
   /// Layers that share a width (HAWQ-V3's ties): "shared-input" (layers
   /// reading the same activation: a residual block's first conv and its
   /// downsample, attention's Q/K/V projections) or a group of ONNX node

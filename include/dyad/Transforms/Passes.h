@@ -15,6 +15,11 @@ namespace dyad {
 /// assignment (lib/Compiler/MixedPrecision.cpp), read by dyad-quantize in
 /// place of its weight-bits option.
 inline constexpr llvm::StringLiteral kWeightBitsAttr = "dyad.weight_bits";
+/// The bits of a weighted op's activation input (IntegerAttr, 2..16): set
+/// per layer (dyadc --layer-bits), read by dyad-quantize in place of its
+/// activation-bits option for the tensor the op reads (the widest asked for
+/// when several ops read it).
+inline constexpr llvm::StringLiteral kInputBitsAttr = "dyad.input_bits";
 
 /// Patterns that fold batch_normalization into a preceding conv.
 void populateFoldBatchNormPatterns(mlir::RewritePatternSet &patterns);
