@@ -89,6 +89,11 @@ llvm::Error dyad::calib::writeTable(const Table &table, llvm::StringRef path) {
           j.attribute("method", sv.method);
           j.attribute("samples", sv.samples);
           layers(sv.layers);
+          if (!sv.inputs.empty())
+            j.attributeObject("inputs", [&] {
+              for (const auto &layer : sv.inputs)
+                j.attributeObject(layer.first, [&] { byBits(layer.second); });
+            });
         });
       }
       if (table.latency) {
@@ -214,14 +219,15 @@ static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
     }
     t.tensors[name.str()] = e;
   }
-  // bits -> a non-negative number, as {"4": .., "8": ..}.
-  auto readByBits = [](const json::Object &o,
-                       std::map<unsigned, double> &out) -> bool {
+  // bits -> a non-negative number (any finite one where `signedValues`),
+  // as {"4": .., "8": ..}.
+  auto readByBits = [](const json::Object &o, std::map<unsigned, double> &out,
+                       bool signedValues = false) -> bool {
     for (const auto &b : o) {
       unsigned bits;
       std::optional<double> d = b.second.getAsNumber();
       if (llvm::StringRef(b.first).getAsInteger(10, bits) || bits < 1 ||
-          bits > 32 || !d || !std::isfinite(*d) || *d < 0)
+          bits > 32 || !d || !std::isfinite(*d) || (*d < 0 && !signedValues))
         return false;
       out[bits] = *d;
     }
@@ -258,6 +264,17 @@ static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
     s.samples = *n;
     if (auto err = readLayers(*layers, s.layers))
       return bad(*err);
+    if (const json::Value *in = o->get("inputs")) {
+      const json::Object *inputs = in->getAsObject();
+      if (!inputs)
+        return bad("\"inputs\": expected an object");
+      for (const auto &kv : *inputs) {
+        const json::Object *byBits = kv.second.getAsObject();
+        if (!byBits || !readByBits(*byBits, s.inputs[kv.first.str()], true))
+          return bad("\"inputs\": layer '" + kv.first.str() +
+                     "': expected bits -> a number");
+      }
+    }
     t.sensitivity = std::move(s);
   }
   if (const json::Value *lv = root.get("latency")) {

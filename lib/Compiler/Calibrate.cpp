@@ -744,24 +744,178 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
 }
 
 /// `floatModule` with layer i of mp::weightedLayers at `bits(i)` weight
-/// bits (none: the pass option's), quantized and integerized.
+/// bits and reading its input at `inputBits(i)` bits (none: the module's
+/// or the pass option's), quantized and integerized.
 static llvm::Expected<OwningOpRef<ModuleOp>>
 quantizedCopy(ModuleOp floatModule, StringRef funcName,
               llvm::function_ref<std::optional<unsigned>(size_t, Operation *)>
                   bits,
-              const QuantizePipelineOptions &pipeline) {
+              const QuantizePipelineOptions &pipeline,
+              llvm::function_ref<std::optional<unsigned>(size_t)> inputBits =
+                  nullptr) {
   OwningOpRef<ModuleOp> copy(floatModule.clone());
   std::vector<Operation *> layers = mp::weightedLayers(*copy, funcName);
   Builder b(copy->getContext());
-  for (size_t i = 0; i < layers.size(); ++i)
+  for (size_t i = 0; i < layers.size(); ++i) {
     if (std::optional<unsigned> k = bits(i, layers[i]))
       layers[i]->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(*k));
+    if (inputBits)
+      if (std::optional<unsigned> k = inputBits(i))
+        layers[i]->setAttr(kInputBitsAttr, b.getI64IntegerAttr(*k));
+  }
   PassManager pm(copy->getContext());
   buildFoldCalibrationPipeline(pm, pipeline);
   buildIntegerizePipeline(pm, pipeline);
   if (failed(pm.run(*copy)))
     return fail("cannot quantize the model with the widths chosen");
   return std::move(copy);
+}
+
+llvm::Expected<std::vector<std::vector<double>>>
+dyad::measureInputSensitivity(ModuleOp floatModule, StringRef funcName,
+                              const std::vector<std::vector<size_t>> &groups,
+                              ArrayRef<unsigned> bits,
+                              const QuantizePipelineOptions &pipeline,
+                              const CalibrateOptions &options) {
+  auto original = readSignature(floatModule, funcName);
+  if (failed(original))
+    return fail("cannot read the model's signature");
+  // The float model's outputs on every sample, once.
+  InstrumentedModel reference;
+  if (auto err = reference.load(floatModule, funcName, /*integer=*/false,
+                                options.target, /*instrument=*/false))
+    return std::move(err);
+  int nOut = reference.numOutputs();
+  std::vector<std::vector<float>> want(nOut);
+  std::vector<size_t> last(nOut, 0);
+  std::vector<bool> distribution(nOut, false), decided(nOut, false);
+  {
+    Batches batches;
+    if (auto err = batches.open(*original, options, options.count))
+      return std::move(err);
+    if (auto err = batches.forEach([&](std::vector<dyad_tensor> &ins)
+                                       -> llvm::Error {
+          if (auto err = reference.run(ins))
+            return err;
+          for (int i = 0; i < nOut; ++i) {
+            if (reference.dtype(i) != DYAD_FLOAT32)
+              continue;
+            const float *y = static_cast<const float *>(reference.buffer(i));
+            size_t n = reference.count(i);
+            int64_t d = reference.lastDim(i);
+            last[i] = d > 0 ? (size_t)d : n;
+            if (!decided[i]) {
+              distribution[i] = isDistribution(
+                  std::vector<float>(y, y + n), last[i]);
+              decided[i] = true;
+            }
+            want[i].insert(want[i].end(), y, y + n);
+          }
+          return llvm::Error::success();
+        }))
+      return std::move(err);
+  }
+  // The summed KL of a quantized copy's outputs against the float ones,
+  // averaged per sample.
+  size_t samples = 0;
+  std::vector<double> p, q;
+  auto klOf = [&](ModuleOp quantized) -> llvm::Expected<double> {
+    InstrumentedModel model;
+    if (auto err = model.load(quantized, funcName, /*integer=*/true,
+                              options.target, /*instrument=*/false))
+      return std::move(err);
+    Batches batches;
+    if (auto err = batches.open(*original, options, options.count))
+      return std::move(err);
+    std::vector<size_t> at(nOut, 0);
+    double sum = 0;
+    samples = 0;
+    if (auto err = batches.forEach([&](std::vector<dyad_tensor> &ins)
+                                       -> llvm::Error {
+          if (auto err = model.run(ins))
+            return err;
+          for (int i = 0; i < nOut; ++i) {
+            if (want[i].empty() || model.dtype(i) != DYAD_FLOAT32)
+              continue;
+            const float *y = static_cast<const float *>(model.buffer(i));
+            size_t n = model.count(i);
+            if (at[i] + n > want[i].size() || last[i] == 0)
+              return fail("the quantized model's outputs differ in shape");
+            for (size_t r = 0; r + last[i] <= n; r += last[i]) {
+              const float *w = want[i].data() + at[i] + r;
+              if (distribution[i]) {
+                logOf(w, last[i], p);
+                logOf(y + r, last[i], q);
+              } else {
+                logSoftmax(w, last[i], p);
+                logSoftmax(y + r, last[i], q);
+              }
+              double d = 0;
+              for (size_t j = 0; j < last[i]; ++j)
+                d += std::exp(p[j]) * (p[j] - q[j]);
+              sum += std::max(d, 0.0) * (double)batches.batchSize() /
+                     (double)(n / last[i]);
+            }
+            at[i] += n;
+          }
+          samples += batches.batchSize();
+          return llvm::Error::success();
+        }))
+      return std::move(err);
+    return sum / std::max<size_t>(samples, 1);
+  };
+  size_t total = 1, done = 0;
+  for (unsigned k : bits)
+    total += k != pipeline.activationBits ? groups.size() : 0;
+  auto start = std::chrono::steady_clock::now();
+  auto measure = [&](std::optional<size_t> group,
+                     unsigned k) -> llvm::Expected<double> {
+    std::vector<bool> in(mp::weightedLayers(floatModule, funcName).size());
+    if (group)
+      for (size_t l : groups[*group])
+        in[l] = true;
+    auto copy = quantizedCopy(
+        floatModule, funcName,
+        [](size_t, Operation *) -> std::optional<unsigned> {
+          return std::nullopt;
+        },
+        pipeline,
+        [&](size_t l) -> std::optional<unsigned> {
+          if (l < in.size() && in[l])
+            return k;
+          return std::nullopt;
+        });
+    if (!copy)
+      return copy.takeError();
+    auto kl = klOf(**copy);
+    if (!kl)
+      return kl.takeError();
+    ++done;
+    if (auto err = progressed(options.progress,
+                              {"activation sensitivity", done, total,
+                               "settings", secondsSince(start)}))
+      return std::move(err);
+    if (options.verbose)
+      llvm::errs() << llvm::format(
+          "dyadc: activation sensitivity %zu/%zu: output KL %.4g (%.1f s)\n",
+          done, total, *kl, secondsSince(start));
+    return *kl;
+  };
+  auto base = measure(std::nullopt, pipeline.activationBits);
+  if (!base)
+    return base.takeError();
+  std::vector<std::vector<double>> out(groups.size(),
+                                       std::vector<double>(bits.size(), 0.0));
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (size_t k = 0; k < bits.size(); ++k) {
+      if (bits[k] == pipeline.activationBits)
+        continue;
+      auto kl = measure(g, bits[k]);
+      if (!kl)
+        return kl.takeError();
+      out[g][k] = *kl - *base;
+    }
+  return out;
 }
 
 llvm::Expected<LayerLatencies>

@@ -6,6 +6,7 @@
 #include "dyad/Compiler/Pipelines.h"
 #include "dyad/Compiler/Report.h"
 #include "dyad/Codegen/CPU/Passes.h"
+#include "../Transforms/QuantUtils.h"
 #include "dyad/Dialect/Dyad/DyadOps.h"
 #include "dyad/Support/Diagnostics.h"
 #include "dyad/Transforms/Passes.h"
@@ -409,6 +410,33 @@ llvm::Error Compilation::assignWidths() {
     bits.erase(std::unique(bits.begin(), bits.end()), bits.end());
     if (bits.empty() || bits.front() < 2 || bits.back() > 8)
       return failMp("--mixed-bits: widths must be in 2..8");
+    // Activation widths: chosen too where --mixed-activation-bits offers
+    // more than the model's own.
+    std::vector<unsigned> abits = q.mixedActivationBits;
+    llvm::sort(abits);
+    abits.erase(std::unique(abits.begin(), abits.end()), abits.end());
+    if (!abits.empty() && (abits.front() < 2 || abits.back() > 16))
+      return failMp("--mixed-activation-bits: widths must be in 2..16");
+    bool chooseInputs =
+        !abits.empty() && !(abits.size() == 1 && abits[0] == q.activationBits);
+    if (!chooseInputs)
+      abits = {q.activationBits};
+    if (chooseInputs) {
+      bool bops = false, latency = false;
+      for (const auto &b : *budgetSpec) {
+        bops |= b.first == mp::BudgetKind::Bops;
+        latency |= b.first == mp::BudgetKind::Latency;
+      }
+      if (!bops)
+        return failMp("--mixed-activation-bits needs a bops= budget: "
+                      "activation widths change no weight byte, so under "
+                      "a size budget alone every activation would take the "
+                      "widest");
+      if (latency)
+        return failMp("--mixed-activation-bits with a latency budget: the "
+                      "layers are timed at the model's activation width "
+                      "only (not yet per activation width)");
+    }
     const std::string &funcName = options.import.funcName;
     std::vector<Operation *> ops = mp::weightedLayers(*module, funcName);
     if (ops.empty())
@@ -565,6 +593,72 @@ llvm::Error Compilation::assignWidths() {
         table->sensitivity = std::move(sv);
         if (auto err = calib::writeTable(*table, tablePath))
           return failMp(llvm::toString(std::move(err)));
+      }
+    }
+    // Activation widths: the layers reading one activation (through ops
+    // that only move values: dyad-quantize quantizes it once) form a group
+    // that takes one width; each group's sensitivity per width is measured
+    // on the quantized model and shared out among its layers.
+    std::vector<int> inputGroup(ops.size(), -1);
+    std::vector<std::vector<size_t>> groups;
+    std::vector<std::vector<double>> inputSens(
+        ops.size(), std::vector<double>(abits.size(), 0.0));
+    if (chooseInputs) {
+      llvm::DenseMap<Value, size_t> bySource;
+      for (size_t i = 0; i < ops.size(); ++i) {
+        auto w = *cast<QuantizableOpInterface>(ops[i]).getQuantizedWeight();
+        Value v = ops[i]->getOperand(w.dataOperand());
+        while (Operation *def = v.getDefiningOp()) {
+          if (!movesValues(def) || def->getNumOperands() == 0)
+            break;
+          v = def->getOperand(0);
+        }
+        auto [it, fresh] = bySource.insert({v, groups.size()});
+        if (fresh)
+          groups.emplace_back();
+        groups[it->second].push_back(i);
+        inputGroup[i] = (int)it->second;
+      }
+      bool cachedInputs = table && table->sensitivity &&
+                          table->sensitivity->method == method;
+      for (size_t i = 0; cachedInputs && i < ops.size(); ++i) {
+        auto l = table->sensitivity->inputs.find(mp::layerName(ops[i]));
+        for (size_t k = 0; cachedInputs && k < abits.size(); ++k) {
+          cachedInputs = l != table->sensitivity->inputs.end() &&
+                         l->second.count(abits[k]);
+          if (cachedInputs)
+            inputSens[i][k] = l->second.at(abits[k]);
+        }
+      }
+      if (cachedInputs) {
+        say(DiagnosticSeverity::Remark,
+            "mixed precision: activation sensitivities from " + tablePath);
+      } else {
+        if (q.calibrationData.empty())
+          return failMp("--mixed-activation-bits needs --calibrate DATA (the "
+                        "activation sensitivities are measured on it)");
+        CalibrateOptions o = calibrationRun();
+        o.count = o.count == 0 ? q.sensitivitySamples
+                               : std::min(o.count, q.sensitivitySamples);
+        o.verbose = options.verbose;
+        auto measured = measureInputSensitivity(*module, funcName, groups,
+                                                abits, quantizePipeline(), o);
+        if (!measured)
+          return failMp("activation sensitivity: " +
+                        llvm::toString(measured.takeError()));
+        for (size_t g = 0; g < groups.size(); ++g)
+          for (size_t i : groups[g])
+            for (size_t k = 0; k < abits.size(); ++k)
+              inputSens[i][k] = (*measured)[g][k] / groups[g].size();
+        if (table && table->sensitivity && table->method != "onnxruntime" &&
+            table->method != "tensorrt") {
+          for (size_t i = 0; i < ops.size(); ++i)
+            for (size_t k = 0; k < abits.size(); ++k)
+              table->sensitivity->inputs[mp::layerName(ops[i])][abits[k]] =
+                  inputSens[i][k];
+          if (auto err = calib::writeTable(*table, tablePath))
+            return failMp(llvm::toString(std::move(err)));
+        }
       }
     }
     // fp32 rounding alone moves an output KL by ~1e-14: below 1e-12 for
@@ -724,22 +818,35 @@ llvm::Error Compilation::assignWidths() {
                       llvm::Twine(preset.getInt()) +
                       " bits, not one of --mixed-bits");
       unsigned inputBits = q.activationBits;
-      if (auto a = op->getAttrOfType<IntegerAttr>(kInputBitsAttr))
-        inputBits = a.getInt();
+      auto presetInput = op->getAttrOfType<IntegerAttr>(kInputBitsAttr);
+      if (presetInput)
+        inputBits = presetInput.getInt();
       for (size_t k = 0; k < bits.size(); ++k) {
         if ((preset && bits[k] != preset.getInt()) ||
             (pinned.count(i) && bits[k] != 8) ||
             (!supported.empty() && !llvm::is_contained(supported, bits[k])))
           continue;
-        mp::Choice c;
-        c.bits = bits[k];
-        c.sensitivity = sens[i][k];
-        c.sizeBytes =
-            weightCounted[i] ? l.weights * storedBits(bits[k]) / 8.0 : 0.0;
-        c.bops = double(l.macsPerSample) * bits[k] * inputBits;
-        c.latency = latency[i][k];
-        l.choices.push_back(c);
+        for (size_t a = 0; a < abits.size(); ++a) {
+          // The activation width: the model's where not chosen; a pinned
+          // layer reads the model's, a --layer-bits one its own.
+          unsigned in = chooseInputs ? abits[a] : inputBits;
+          if (chooseInputs &&
+              ((presetInput && in != inputBits) ||
+               (pinned.count(i) && in != q.activationBits)))
+            continue;
+          mp::Choice c;
+          c.bits = bits[k];
+          c.inputBits = chooseInputs ? in : 0;
+          c.sensitivity = sens[i][k] + (chooseInputs ? inputSens[i][a] : 0);
+          c.sizeBytes =
+              weightCounted[i] ? l.weights * storedBits(bits[k]) / 8.0 : 0.0;
+          c.bops = double(l.macsPerSample) * bits[k] * in;
+          c.latency = latency[i][k];
+          l.choices.push_back(c);
+        }
       }
+      if (chooseInputs)
+        l.inputTie = inputGroup[i];
       if (l.choices.empty())
         return failMp("layer '" + l.name + "' can take none of the widths "
                       "of --mixed-bits (pinned layers take 8)");
@@ -813,6 +920,8 @@ llvm::Error Compilation::assignWidths() {
     for (size_t i = 0; i < ops.size(); ++i) {
       const mp::Choice &c = layers[i].choices[a->choice[i]];
       ops[i]->setAttr(kWeightBitsAttr, b.getI64IntegerAttr(c.bits));
+      if (c.inputBits)
+        ops[i]->setAttr(kInputBitsAttr, b.getI64IntegerAttr(c.inputBits));
       ops[i]->setAttr("dyad.sensitivity", b.getF64FloatAttr(c.sensitivity));
       SmallVector<NamedAttribute> byBits;
       for (size_t k = 0; k < bits.size(); ++k)
@@ -827,6 +936,9 @@ llvm::Error Compilation::assignWidths() {
         why += "; tied: " + tiedWhy[i];
       SmallVector<NamedAttribute> info{
           b.getNamedAttr("size_bytes", b.getF64FloatAttr(c.sizeBytes)),
+          b.getNamedAttr("input_bits",
+                         b.getI64IntegerAttr(c.inputBits ? c.inputBits
+                                                         : q.activationBits)),
           b.getNamedAttr("bops", b.getF64FloatAttr(c.bops)),
           b.getNamedAttr("sensitivity_by_bits", b.getDictionaryAttr(byBits)),
           b.getNamedAttr("why", b.getStringAttr(why))};
@@ -859,7 +971,12 @@ llvm::Error Compilation::assignWidths() {
                   " bits)";
         if (layers[i].tie >= 0)
           note += " (tied: " + tiedWhy[i] + ")";
-        if (wantLatency)
+        if (chooseInputs)
+          os << llvm::format("  %2u bits, input %2u bits  sensitivity %-10.4g "
+                             "%s%s\n",
+                             c.bits, c.inputBits, c.sensitivity,
+                             layers[i].name.c_str(), note.c_str());
+        else if (wantLatency)
           os << llvm::format("  %2u bits  sensitivity %-10.4g %8.2f us  %s%s\n",
                              c.bits, c.sensitivity, 1e6 * c.latency,
                              layers[i].name.c_str(), note.c_str());

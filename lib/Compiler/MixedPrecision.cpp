@@ -2,7 +2,7 @@
 //
 // The integer program of MixedPrecision.h, built row by row through CBC's C
 // interface (coinor-libcbc-dev): one binary column per (layer, width), an
-// equality row per layer, a row per budget and two rows per tie. An
+// equality row per layer, a row per budget and a row per tie and width. An
 // exhaustive search of the same problem checks it in the tests.
 //
 //===----------------------------------------------------------------------===//
@@ -20,7 +20,9 @@
 #include <coin/Cbc_C_Interface.h>
 
 #include <cmath>
+#include <map>
 #include <memory>
+#include <set>
 
 using namespace mlir;
 using namespace dyad;
@@ -112,10 +114,12 @@ static const char *budgetUnit(BudgetKind kind) {
   return "";
 }
 
-/// The smallest total of `kind` any assignment reaches (ties respected:
-/// a tie group takes one width for all its layers, one they all take).
+/// The smallest total of `kind` any assignment reaches (weight ties
+/// respected: a tie group takes one width for all its layers, one they all
+/// take; input ties are not, so with them it is a lower bound).
 static double smallest(const std::vector<Layer> &layers, BudgetKind kind) {
-  // Per group and width: the summed cost and how many layers take it.
+  // Per group and weight width: the summed cheapest cost and how many
+  // layers take it.
   std::map<int, std::map<unsigned, std::pair<double, size_t>>> groups;
   std::map<int, size_t> members;
   double total = 0;
@@ -128,9 +132,15 @@ static double smallest(const std::vector<Layer> &layers, BudgetKind kind) {
       continue;
     }
     ++members[l.tie];
+    std::map<unsigned, double> cheapest;
     for (const Choice &c : l.choices) {
-      auto &[sum, n] = groups[l.tie][c.bits];
-      sum += cost(c, kind);
+      auto [it, first] = cheapest.insert({c.bits, cost(c, kind)});
+      if (!first)
+        it->second = std::min(it->second, cost(c, kind));
+    }
+    for (auto [bits, c] : cheapest) {
+      auto &[sum, n] = groups[l.tie][bits];
+      sum += c;
       ++n;
     }
   }
@@ -210,38 +220,42 @@ llvm::Expected<Assignment> mp::solve(const std::vector<Layer> &layers,
     Cbc_addRow(model.get(), budgetName(b.kind), (int)cols.size(),
                cols.data(), coefs.data(), 'L', 1.0);
   }
-  // Ties: x_ak = x_bk for every width k of the first layer of the group; a
-  // width one of them lacks is forbidden to the other.
-  std::map<int, size_t> leader;
-  for (size_t i = 0; i < layers.size(); ++i) {
-    if (layers[i].tie < 0)
-      continue;
-    auto [it, first] = leader.insert({layers[i].tie, i});
-    if (first)
-      continue;
-    size_t a = it->second;
-    auto widthIndex = [&](size_t l, unsigned bits) -> int {
-      for (size_t k = 0; k < layers[l].choices.size(); ++k)
-        if (layers[l].choices[k].bits == bits)
-          return (int)k;
-      return -1;
-    };
-    for (size_t side = 0; side < 2; ++side) {
-      size_t x = side ? i : a, y = side ? a : i;
-      for (size_t k = 0; k < layers[x].choices.size(); ++k) {
-        int ky = widthIndex(y, layers[x].choices[k].bits);
-        if (ky < 0) {
-          Cbc_setColUpper(model.get(), column[x][k], 0.0);
-          continue;
-        }
-        if (side)
-          continue; // one equality per shared width
-        int cols[2] = {column[x][k], column[y][ky]};
-        double coefs[2] = {1.0, -1.0};
-        Cbc_addRow(model.get(), "tie", 2, cols, coefs, 'E', 0.0);
+  // Ties: each layer of a group against the group's first, one row per
+  // width w: sum of x_ak over a's choices at w = the same sum for b (a
+  // width one of them lacks closes it to the other). Weight ties compare
+  // the weight widths, input ties the activation widths.
+  auto tieRows = [&](auto groupOf, auto widthOf) {
+    std::map<int, size_t> leader;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      int g = groupOf(layers[i]);
+      if (g < 0)
+        continue;
+      auto [it, first] = leader.insert({g, i});
+      if (first)
+        continue;
+      size_t a = it->second;
+      std::set<unsigned> widths;
+      for (size_t l : {a, i})
+        for (const Choice &c : layers[l].choices)
+          widths.insert(widthOf(c));
+      for (unsigned w : widths) {
+        std::vector<int> cols;
+        std::vector<double> coefs;
+        for (size_t l : {a, i})
+          for (size_t k = 0; k < layers[l].choices.size(); ++k)
+            if (widthOf(layers[l].choices[k]) == w) {
+              cols.push_back(column[l][k]);
+              coefs.push_back(l == a ? 1.0 : -1.0);
+            }
+        Cbc_addRow(model.get(), "tie", (int)cols.size(), cols.data(),
+                   coefs.data(), 'E', 0.0);
       }
     }
-  }
+  };
+  tieRows([](const Layer &l) { return l.tie; },
+          [](const Choice &c) { return c.bits; });
+  tieRows([](const Layer &l) { return l.inputTie; },
+          [](const Choice &c) { return c.inputBits; });
   Cbc_solve(model.get());
   if (Cbc_isProvenInfeasible(model.get()) || !Cbc_isProvenOptimal(model.get()))
     return fail("no assignment of widths meets the budgets together (ties "
@@ -266,7 +280,7 @@ mp::solveExhaustive(const std::vector<Layer> &layers,
   std::vector<size_t> pick(layers.size(), 0);
   while (true) {
     bool ok = true;
-    std::map<int, unsigned> tieBits;
+    std::map<int, unsigned> tieBits, inputTieBits;
     Assignment a;
     a.choice = pick;
     for (size_t i = 0; i < layers.size() && ok; ++i) {
@@ -274,6 +288,11 @@ mp::solveExhaustive(const std::vector<Layer> &layers,
       if (layers[i].tie >= 0) {
         auto [it, first] = tieBits.insert({layers[i].tie, c.bits});
         ok = first || it->second == c.bits;
+      }
+      if (layers[i].inputTie >= 0) {
+        auto [it, first] =
+            inputTieBits.insert({layers[i].inputTie, c.inputBits});
+        ok = ok && (first || it->second == c.inputBits);
       }
       add(a, c);
     }

@@ -168,6 +168,8 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
     // layer's weights and the sensitivity that chose it.
     if (auto b = op->getAttrOfType<IntegerAttr>(kWeightBitsAttr))
       row["weight_bits"] = b.getInt();
+    if (auto b = op->getAttrOfType<IntegerAttr>(kInputBitsAttr))
+      row["input_bits"] = b.getInt();
     if (auto s = op->getAttrOfType<FloatAttr>("dyad.sensitivity"))
       row["sensitivity"] = s.getValueAsDouble();
     // Its costs at that width, every width's sensitivity and why.
@@ -176,6 +178,8 @@ llvm::Error dyad::writeQuantizationReport(StringRef path,
       for (NamedAttribute a : mp) {
         if (auto f = dyn_cast<FloatAttr>(a.getValue()))
           o[a.getName().str()] = f.getValueAsDouble();
+        else if (auto i = dyn_cast<IntegerAttr>(a.getValue()))
+          o[a.getName().str()] = i.getInt();
         else if (auto s = dyn_cast<StringAttr>(a.getValue()))
           o[a.getName().str()] = s.str();
         else if (auto d = dyn_cast<DictionaryAttr>(a.getValue())) {

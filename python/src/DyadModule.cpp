@@ -103,6 +103,7 @@ dyad::CompileOptions makeOptions(const py::dict &kw) {
   set("budget", q.budget);
   set("keep_8bit", q.keep8bit);
   set("tie", q.tie);
+  set("mixed_activation_bits", q.mixedActivationBits);
   set("layer_bits", q.layerBits);
   set("latency_batch", q.latencyBatch);
   set("latency_threads", q.latencyThreads);

@@ -1,7 +1,9 @@
 //===- mp_test.cpp - the mixed-precision ILP against exhaustive search ----===//
 //
 //   dyad-mp-test random N SEED   N random problems (1-7 layers, 1-3 widths
-//                                each, ties, size, BOPs and latency budgets) solved
+//                                each, and in every other problem input
+//                                widths 4/8/16 with input ties; ties, size,
+//                                BOPs and latency budgets) solved
 //                                by CBC and by enumeration: the optimal
 //                                sensitivities must agree, and the ILP's
 //                                answer must meet every budget and tie
@@ -26,7 +28,7 @@ using namespace dyad::mp;
 static bool feasible(const std::vector<Layer> &layers,
                      const std::vector<Budget> &budgets, const Assignment &a) {
   Assignment sum;
-  std::map<int, unsigned> tie;
+  std::map<int, unsigned> tie, inputTie;
   for (size_t i = 0; i < layers.size(); ++i) {
     const Choice &c = layers[i].choices[a.choice[i]];
     sum.sizeBytes += c.sizeBytes;
@@ -35,6 +37,11 @@ static bool feasible(const std::vector<Layer> &layers,
     if (layers[i].tie >= 0) {
       auto [it, first] = tie.insert({layers[i].tie, c.bits});
       if (!first && it->second != c.bits)
+        return false;
+    }
+    if (layers[i].inputTie >= 0) {
+      auto [it, first] = inputTie.insert({layers[i].inputTie, c.inputBits});
+      if (!first && it->second != c.inputBits)
         return false;
     }
   }
@@ -69,22 +76,32 @@ static int random(int n, unsigned seed, double scale) {
       l.weights = pick(1, 5000);
       l.macsPerSample = l.weights * pick(1, 100);
       l.tie = pick(0, 3) == 0 ? pick(0, 1) : -1;
+      // Activation widths too in half the problems (the layer's input:
+      // 8, and 4 or 16 where offered), with input ties.
+      bool inputs = t % 2 == 1;
+      l.inputTie = inputs && pick(0, 2) == 0 ? pick(0, 1) : -1;
       for (unsigned b : widths) {
         if (b != 8 && pick(0, 2) == 0)
           continue;
-        Choice c;
-        c.bits = b;
-        // More bits, less sensitivity, with noise (ties of value too).
-        c.sensitivity =
-            scale * (pick(0, 9) == 0 ? 0.5 : uniform(0, 1) / (b * b));
-        c.sizeBytes = l.weights * b / 8.0;
-        c.bops = double(l.macsPerSample) * b * 8;
-        // Measured latencies need not fall with the width (a 4-bit kernel
-        // is slower where its weights are in cache).
-        c.latency = 1e-6 * l.weights * uniform(0.3, 1.2);
-        if (b == 8)
-          latency8 += c.latency;
-        l.choices.push_back(c);
+        for (unsigned a : {8u, 4u, 16u}) {
+          if (a != 8 && (!inputs || pick(0, 1) == 0))
+            continue;
+          Choice c;
+          c.bits = b;
+          c.inputBits = inputs ? a : 0;
+          // More bits, less sensitivity, with noise (ties of value too).
+          c.sensitivity =
+              scale * (pick(0, 9) == 0 ? 0.5 : uniform(0, 1) / (b * b)) +
+              (inputs ? scale * uniform(0, 1) / (a * a) : 0.0);
+          c.sizeBytes = l.weights * b / 8.0;
+          c.bops = double(l.macsPerSample) * b * (inputs ? a : 8);
+          // Measured latencies need not fall with the width (a 4-bit
+          // kernel is slower where its weights are in cache).
+          c.latency = 1e-6 * l.weights * uniform(0.3, 1.2);
+          if (b == 8 && a == 8)
+            latency8 += c.latency;
+          l.choices.push_back(c);
+        }
       }
       size8 += l.weights;
       bops8 += double(l.macsPerSample) * 64;

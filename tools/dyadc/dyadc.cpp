@@ -150,6 +150,11 @@ static cl::list<unsigned> mixedBits(
     "mixed-bits", cl::desc("Weight widths mixed precision chooses from "
                            "(default 4,8)"),
     cl::CommaSeparated, cl::value_desc("bits,..."), cl::cat(quantCat));
+static cl::list<unsigned> mixedActivationBits(
+    "mixed-activation-bits",
+    cl::desc("Also choose the width of the activation each weighted layer "
+             "reads, from these (e.g. 8,16); needs a bops= budget"),
+    cl::CommaSeparated, cl::value_desc("bits,..."), cl::cat(quantCat));
 static cl::opt<std::string> budget(
     "budget",
     cl::desc("Mixed-precision budgets: size=F (weight bytes), bops=F (BOPs "
@@ -305,6 +310,8 @@ int main(int argc, char **argv) {
   q.mixedPrecision = mixedPrecision;
   if (!mixedBits.empty())
     q.mixedBits.assign(mixedBits.begin(), mixedBits.end());
+  q.mixedActivationBits.assign(mixedActivationBits.begin(),
+                               mixedActivationBits.end());
   q.budget = budget;
   q.keep8bit.assign(keep8bit.begin(), keep8bit.end());
   q.sensitivitySamples = sensitivitySamples;

@@ -173,6 +173,10 @@ struct Table {
     std::string method; // "zeroq-kl"
     uint64_t samples = 0;
     std::map<std::string, std::map<unsigned, double>> layers;
+    /// Activation widths (--mixed-activation-bits): per layer, the bits of
+    /// the activation it reads -> its share of what that width adds to
+    /// the output KL of the quantized model (negative: wider, better).
+    std::map<std::string, std::map<unsigned, double>> inputs;
   };
   std::optional<Sensitivities> sensitivity;
   /// Per-layer latencies cached by dyadc --mixed-precision with a latency

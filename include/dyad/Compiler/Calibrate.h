@@ -86,6 +86,23 @@ measureWeightSensitivity(mlir::ModuleOp floatModule, llvm::StringRef funcName,
                          SensitivityMethod method = SensitivityMethod::KL,
                          unsigned probes = 16);
 
+/// The sensitivity of activation widths (mixed precision with
+/// --mixed-activation-bits): for each group of weighted layers reading one
+/// activation (`groups`: mp::weightedLayers indices) and each width of
+/// `bits`, the KL divergence of the outputs (as measureWeightSensitivity
+/// takes it) against the float model, of `floatModule` quantized
+/// (`pipeline`) with that group's input at that width, less the same KL
+/// with every activation at the pipeline's width: how much that one
+/// activation's width adds (negative where it is wider). One quantize and
+/// compile per (group, width other than the pipeline's) and one for the
+/// baseline; run on the first `options.count` calibration samples.
+llvm::Expected<std::vector<std::vector<double>>>
+measureInputSensitivity(mlir::ModuleOp floatModule, llvm::StringRef funcName,
+                        const std::vector<std::vector<size_t>> &groups,
+                        llvm::ArrayRef<unsigned> bits,
+                        const QuantizePipelineOptions &pipeline,
+                        const CalibrateOptions &options);
+
 /// Measured latencies for a latency budget: per weighted layer
 /// (mp::weightedLayers order) and width of `bits`, the seconds per run of
 /// its kernel; per width, the whole model's seconds per run.

@@ -96,6 +96,10 @@ struct QuantizeOptions {
   /// `latencyBatch` samples.
   bool mixedPrecision = false;
   std::vector<unsigned> mixedBits = {4, 8};
+  /// Activation widths mixed precision chooses from for the activation
+  /// each weighted layer reads (empty: every activation at
+  /// `activationBits`); needs a bops budget.
+  std::vector<unsigned> mixedActivationBits;
   std::string budget;
   std::vector<std::string> keep8bit;
   /// Widths of single layers: "NODE=w16a16", "NODE=a16", "NODE=w4" (ONNX

@@ -9,7 +9,10 @@
 //   s.t. sum_k x_ik = 1                       (one width per layer)
 //        sum_i sum_k  c_i(k) x_ik <= B        (each budget: size, BOPs,
 //                                              measured latency)
-//        x_ak = x_bk                          (tied layers)
+//        sum_{k: w_k = w} x_ak = sum_{k: w_k = w} x_bk
+//                                             (tied layers, each weight
+//                                              width w; input-tied layers,
+//                                              each activation width)
 //        x_ik in {0, 1}
 //
 // S_i(k) is ZeroQ's sensitivity: the KL divergence of the model's outputs
@@ -29,13 +32,15 @@
 
 namespace dyad::mp {
 
-/// One width a layer may take and what it costs.
+/// One width a layer may take and what it costs: its weights' and, where
+/// activation widths are chosen too, the activation it reads.
 struct Choice {
   unsigned bits = 8;
   double sensitivity = 0; // S_i(k)
   double sizeBytes = 0;   // weight bytes at this width
   double bops = 0;        // MACs * weight bits * activation bits
   double latency = 0;     // seconds per run of the layer's kernel, measured
+  unsigned inputBits = 0; // 0: not chosen (the model's activation width)
 };
 
 struct Layer {
@@ -44,6 +49,7 @@ struct Layer {
   int64_t macsPerSample = 0;   // multiply-adds per sample
   std::vector<Choice> choices; // at least one
   int tie = -1;                // layers with the same tie >= 0 share bits
+  int inputTie = -1;           // ... share input bits (they read one tensor)
 };
 
 enum class BudgetKind { Size, Bops, Latency };
