@@ -518,6 +518,55 @@ void logSoftmax(const float *x, size_t n, std::vector<double> &out) {
   for (size_t i = 0; i < n; ++i)
     out[i] = (double)x[i] - lse;
 }
+
+/// KL(reference || variant) of one row of `n` outputs: of the values
+/// themselves where they are probabilities (`distribution`), else of their
+/// softmax; `p` and `q` are scratch.
+double rowKL(const float *reference, const float *variant, size_t n,
+             bool distribution, std::vector<double> &p,
+             std::vector<double> &q) {
+  if (distribution) {
+    logOf(reference, n, p);
+    logOf(variant, n, q);
+  } else {
+    logSoftmax(reference, n, p);
+    logSoftmax(variant, n, q);
+  }
+  double d = 0;
+  for (size_t j = 0; j < n; ++j)
+    d += std::exp(p[j]) * (p[j] - q[j]);
+  return std::max(d, 0.0);
+}
+
+/// The float model's float outputs on the first `options.count`
+/// calibration samples, each output's batches one after another (empty for
+/// an output that is not float32).
+llvm::Expected<std::vector<std::vector<float>>>
+referenceOutputs(ModuleOp floatModule, StringRef funcName,
+                 const ModelSignature &signature,
+                 const CalibrateOptions &options) {
+  InstrumentedModel reference;
+  if (auto err = reference.load(floatModule, funcName, /*integer=*/false,
+                                options.target, /*instrument=*/false))
+    return std::move(err);
+  std::vector<std::vector<float>> want(reference.numOutputs());
+  Batches batches;
+  if (auto err = batches.open(signature, options, options.count))
+    return std::move(err);
+  if (auto err = batches.forEach([&](std::vector<dyad_tensor> &ins)
+                                     -> llvm::Error {
+        if (auto err = reference.run(ins))
+          return err;
+        for (size_t i = 0; i < want.size(); ++i)
+          if (reference.dtype(i) == DYAD_FLOAT32) {
+            const float *y = static_cast<const float *>(reference.buffer(i));
+            want[i].insert(want[i].end(), y, y + reference.count(i));
+          }
+        return llvm::Error::success();
+      }))
+    return std::move(err);
+  return want;
+}
 } // namespace
 
 llvm::Expected<std::vector<std::vector<double>>>
@@ -654,20 +703,10 @@ dyad::measureWeightSensitivity(ModuleOp floatModule, StringRef funcName,
                           ? n
                           : (size_t)sig.shape.back();
         const float *y = (const float *)model.buffer(i);
-        for (size_t r = 0; r + last <= n; r += last) {
-          if (distribution[i] == 1) {
-            logOf(&reference[i][r], last, p);
-            logOf(y + r, last, q);
-          } else {
-            logSoftmax(&reference[i][r], last, p);
-            logSoftmax(y + r, last, q);
-          }
-          double d = 0;
-          for (size_t j = 0; j < last; ++j)
-            d += std::exp(p[j]) * (p[j] - q[j]);
-          sum += std::max(d, 0.0) * (double)batches.batchSize() /
-                 (double)(n / last);
-        }
+        for (size_t r = 0; r + last <= n; r += last)
+          sum += rowKL(&reference[i][r], y + r, last, distribution[i] == 1, p,
+                       q) *
+                 (double)batches.batchSize() / (double)(n / last);
       }
       return sum;
     };
@@ -780,40 +819,21 @@ dyad::measureInputSensitivity(ModuleOp floatModule, StringRef funcName,
   auto original = readSignature(floatModule, funcName);
   if (failed(original))
     return fail("cannot read the model's signature");
-  // The float model's outputs on every sample, once.
-  InstrumentedModel reference;
-  if (auto err = reference.load(floatModule, funcName, /*integer=*/false,
-                                options.target, /*instrument=*/false))
-    return std::move(err);
-  int nOut = reference.numOutputs();
-  std::vector<std::vector<float>> want(nOut);
+  // The float model's outputs on every sample, once; each output's rows
+  // (its last axis) are probabilities or logits.
+  auto reference = referenceOutputs(floatModule, funcName, *original, options);
+  if (!reference)
+    return reference.takeError();
+  std::vector<std::vector<float>> &want = *reference;
+  int nOut = (int)want.size();
   std::vector<size_t> last(nOut, 0);
-  std::vector<bool> distribution(nOut, false), decided(nOut, false);
-  {
-    Batches batches;
-    if (auto err = batches.open(*original, options, options.count))
-      return std::move(err);
-    if (auto err = batches.forEach([&](std::vector<dyad_tensor> &ins)
-                                       -> llvm::Error {
-          if (auto err = reference.run(ins))
-            return err;
-          for (int i = 0; i < nOut; ++i) {
-            if (reference.dtype(i) != DYAD_FLOAT32)
-              continue;
-            const float *y = static_cast<const float *>(reference.buffer(i));
-            size_t n = reference.count(i);
-            int64_t d = reference.lastDim(i);
-            last[i] = d > 0 ? (size_t)d : n;
-            if (!decided[i]) {
-              distribution[i] = isDistribution(
-                  std::vector<float>(y, y + n), last[i]);
-              decided[i] = true;
-            }
-            want[i].insert(want[i].end(), y, y + n);
-          }
-          return llvm::Error::success();
-        }))
-      return std::move(err);
+  std::vector<bool> distribution(nOut, false);
+  for (int i = 0; i < nOut; ++i) {
+    const TensorSignature &sig = original->outputs[i];
+    last[i] = sig.shape.empty() || sig.shape.back() <= 0
+                  ? want[i].size()
+                  : (size_t)sig.shape.back();
+    distribution[i] = isDistribution(want[i], last[i]);
   }
   // The summed KL of a quantized copy's outputs against the float ones,
   // averaged per sample.
@@ -841,21 +861,10 @@ dyad::measureInputSensitivity(ModuleOp floatModule, StringRef funcName,
             size_t n = model.count(i);
             if (at[i] + n > want[i].size() || last[i] == 0)
               return fail("the quantized model's outputs differ in shape");
-            for (size_t r = 0; r + last[i] <= n; r += last[i]) {
-              const float *w = want[i].data() + at[i] + r;
-              if (distribution[i]) {
-                logOf(w, last[i], p);
-                logOf(y + r, last[i], q);
-              } else {
-                logSoftmax(w, last[i], p);
-                logSoftmax(y + r, last[i], q);
-              }
-              double d = 0;
-              for (size_t j = 0; j < last[i]; ++j)
-                d += std::exp(p[j]) * (p[j] - q[j]);
-              sum += std::max(d, 0.0) * (double)batches.batchSize() /
-                     (double)(n / last[i]);
-            }
+            for (size_t r = 0; r + last[i] <= n; r += last[i])
+              sum += rowKL(want[i].data() + at[i] + r, y + r, last[i],
+                           distribution[i], p, q) *
+                     (double)batches.batchSize() / (double)(n / last[i]);
             at[i] += n;
           }
           samples += batches.batchSize();
@@ -1014,29 +1023,14 @@ dyad::measureAssignments(ModuleOp floatModule, StringRef funcName,
   if (failed(original))
     return fail("cannot read the model's signature");
   // The float model's first output on every sample, once.
-  InstrumentedModel reference;
-  if (auto err = reference.load(floatModule, funcName, /*integer=*/false,
-                                options.target, /*instrument=*/false))
-    return std::move(err);
-  if (reference.numOutputs() < 1)
+  auto reference = referenceOutputs(floatModule, funcName, *original, options);
+  if (!reference)
+    return reference.takeError();
+  if (reference->empty())
     return fail("the model has no output");
-  std::vector<float> want;
-  {
-    Batches batches;
-    if (auto err = batches.open(*original, options, options.count))
-      return std::move(err);
-    if (auto err = batches.forEach([&](std::vector<dyad_tensor> &ins)
-                                       -> llvm::Error {
-          if (auto err = reference.run(ins))
-            return err;
-          if (reference.dtype(0) != DYAD_FLOAT32)
-            return fail("the model's first output is not float32");
-          const float *y = static_cast<const float *>(reference.buffer(0));
-          want.insert(want.end(), y, y + reference.count(0));
-          return llvm::Error::success();
-        }))
-      return std::move(err);
-  }
+  if ((*reference)[0].empty())
+    return fail("the model's first output is not float32");
+  std::vector<float> want = std::move((*reference)[0]);
   std::vector<AssignmentQuality> out;
   auto start = std::chrono::steady_clock::now();
   for (const std::vector<unsigned> &bits : assignments) {
