@@ -91,8 +91,15 @@ llvm::Error dyad::calib::writeTable(const Table &table, llvm::StringRef path) {
           layers(sv.layers);
           if (!sv.inputs.empty())
             j.attributeObject("inputs", [&] {
+              // null: a width the layer's activation cannot take.
               for (const auto &layer : sv.inputs)
-                j.attributeObject(layer.first, [&] { byBits(layer.second); });
+                j.attributeObject(layer.first, [&] {
+                  for (const auto &[bits, v] : layer.second)
+                    if (std::isnan(v))
+                      j.attribute(std::to_string(bits), nullptr);
+                    else
+                      j.attribute(std::to_string(bits), v);
+                });
             });
         });
       }
@@ -226,8 +233,11 @@ static llvm::Expected<Table> readDyadTable(llvm::StringRef path,
     for (const auto &b : o) {
       unsigned bits;
       std::optional<double> d = b.second.getAsNumber();
+      if (signedValues && b.second.getAsNull())
+        d = NAN;
       if (llvm::StringRef(b.first).getAsInteger(10, bits) || bits < 1 ||
-          bits > 32 || !d || !std::isfinite(*d) || (*d < 0 && !signedValues))
+          bits > 32 || !d || (!std::isfinite(*d) && !std::isnan(*d)) ||
+          (std::isnan(*d) && !signedValues) || (*d < 0 && !signedValues))
         return false;
       out[bits] = *d;
     }

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
@@ -805,8 +806,16 @@ quantizedCopy(ModuleOp floatModule, StringRef funcName,
   PassManager pm(copy->getContext());
   buildFoldCalibrationPipeline(pm, pipeline);
   buildIntegerizePipeline(pm, pipeline);
+  // The first error is the message (not printed: the caller decides).
+  std::string first;
+  ScopedDiagnosticHandler handler(copy->getContext(), [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error && first.empty())
+      first = d.str();
+    return success();
+  });
   if (failed(pm.run(*copy)))
-    return fail("cannot quantize the model with the widths chosen");
+    return fail("cannot quantize the model with the widths chosen" +
+                (first.empty() ? std::string() : ": " + first));
   return std::move(copy);
 }
 
@@ -920,9 +929,19 @@ dyad::measureInputSensitivity(ModuleOp floatModule, StringRef funcName,
       if (bits[k] == pipeline.activationBits)
         continue;
       auto kl = measure(g, bits[k]);
-      if (!kl)
-        return kl.takeError();
-      out[g][k] = *kl - *base;
+      if (kl) {
+        out[g][k] = *kl - *base;
+        continue;
+      }
+      // A width the graph cannot take there (an op after the activation
+      // with no integer form at it): not a choice, NaN.
+      std::string why = llvm::toString(kl.takeError());
+      if (!StringRef(why).starts_with("cannot quantize"))
+        return fail(why);
+      out[g][k] = NAN;
+      if (options.verbose)
+        llvm::errs() << "dyadc: activation group " << g << " at " << bits[k]
+                     << " bits: " << why << "\n";
     }
   return out;
 }

@@ -646,10 +646,19 @@ llvm::Error Compilation::assignWidths() {
         if (!measured)
           return failMp("activation sensitivity: " +
                         llvm::toString(measured.takeError()));
+        size_t unavailable = 0;
         for (size_t g = 0; g < groups.size(); ++g)
-          for (size_t i : groups[g])
-            for (size_t k = 0; k < abits.size(); ++k)
+          for (size_t k = 0; k < abits.size(); ++k) {
+            unavailable += std::isnan((*measured)[g][k]);
+            for (size_t i : groups[g])
               inputSens[i][k] = (*measured)[g][k] / groups[g].size();
+          }
+        if (unavailable)
+          say(DiagnosticSeverity::Remark,
+              "mixed precision: " + std::to_string(unavailable) +
+                  " (activation, width) settings cannot be quantized (an op "
+                  "reading the activation has no integer form at that "
+                  "width; -v names them) and are not offered");
         if (table && table->sensitivity && table->method != "onnxruntime" &&
             table->method != "tensorrt") {
           for (size_t i = 0; i < ops.size(); ++i)
@@ -832,7 +841,8 @@ llvm::Error Compilation::assignWidths() {
           unsigned in = chooseInputs ? abits[a] : inputBits;
           if (chooseInputs &&
               ((presetInput && in != inputBits) ||
-               (pinned.count(i) && in != q.activationBits)))
+               (pinned.count(i) && in != q.activationBits) ||
+               std::isnan(inputSens[i][a])))
             continue;
           mp::Choice c;
           c.bits = bits[k];

@@ -445,9 +445,11 @@ def main():
         t0 = time.time()
         p = subprocess.run(cmd, capture_output=True, text=True)
         if p.returncode != 0:
+            # The first lines (the phase) and the last (the error).
             err = p.stderr.strip().splitlines()
-            print(f"{args.model}: dyadc failed:\n" + "\n".join(err[:8])
-                  + (f"\n({len(err) - 8} more lines)" if len(err) > 8 else ""))
+            shown = err if len(err) <= 16 else (
+                err[:4] + [f"({len(err) - 12} more lines)"] + err[-8:])
+            print(f"{args.model}: dyadc failed:\n" + "\n".join(shown))
             sys.exit(1)
         print(f"{args.model}: compiled ({mode}) with dyadc in {time.time() - t0:.1f} s")
         if args.log:

@@ -95,7 +95,8 @@ measureWeightSensitivity(mlir::ModuleOp floatModule, llvm::StringRef funcName,
 /// with every activation at the pipeline's width: how much that one
 /// activation's width adds (negative where it is wider). One quantize and
 /// compile per (group, width other than the pipeline's) and one for the
-/// baseline; run on the first `options.count` calibration samples.
+/// baseline; run on the first `options.count` calibration samples. NaN
+/// where the model cannot be quantized with that group at that width.
 llvm::Expected<std::vector<std::vector<double>>>
 measureInputSensitivity(mlir::ModuleOp floatModule, llvm::StringRef funcName,
                         const std::vector<std::vector<size_t>> &groups,
