@@ -31,6 +31,12 @@ install(DIRECTORY include/dyad ${PROJECT_BINARY_DIR}/include/dyad
   PATTERN "CMakeFiles" EXCLUDE)
 install(FILES dialects/Dyad/DyadBase.td dialects/Dyad/DyadOps.td
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/dyad/Dialect/Dyad COMPONENT compiler)
+# The tools link libMLIR.so/libLLVM.so, which live outside the linker's
+# default paths (Debian's /usr/lib/llvm-22/lib): the installed copies keep
+# that directory in their run path, as the build tree's do, and find
+# libdyad_runtime.so beside them.
+set_target_properties(dyadc dyad-opt dyad-import PROPERTIES
+  INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR};${DYAD_LLVM_ROOT}/lib")
 install(TARGETS dyadc dyad-opt dyad-import RUNTIME
   DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT compiler)
 install(EXPORT DyadTargets NAMESPACE Dyad:: DESTINATION ${DYAD_CMAKE_DIR}

@@ -6,7 +6,8 @@ copies keep working.
 A block is tested when the line before its fence is `<!-- doctest -->`.
 ```sh blocks run in bash (-e -u -o pipefail), ```python blocks in Debian's
 /usr/bin/python3. Each file's blocks run in order in one scratch directory
-that has `models` and `build` linked to the source tree's and the build's,
+that has `models`, `scripts`, `bench`, `docs` and `build` linked to the
+source tree's and the build's,
 so the commands read exactly as a user runs them from the repository root
 (outputs land in the scratch directory). Prints one line per block; the
 exit status is 1 when any block fails (its output is printed).
@@ -39,9 +40,13 @@ for path in files:
             continue
         blocks.append((i + 2, lang, "\n".join(lines[i + 2:end]) + "\n"))
     with tempfile.TemporaryDirectory(prefix="doctest-") as work:
-        os.symlink(os.path.join(src, "models"), os.path.join(work, "models"))
+        for d in ("models", "scripts", "bench", "docs"):
+            os.symlink(os.path.join(src, d), os.path.join(work, d))
         os.symlink(build, os.path.join(work, "build"))
-        env = dict(os.environ, PYTHONPATH=os.path.join(build, "python"))
+        # The scripts build into DYAD_BUILD_DIR: the tested build, already
+        # configured, so they find nothing to do.
+        env = dict(os.environ, PYTHONPATH=os.path.join(build, "python"),
+                   DYAD_BUILD_DIR=build)
         for line, lang, code in blocks:
             cmd = (["bash", "-euo", "pipefail", "-c", code] if lang == "sh"
                    else ["/usr/bin/python3", "-c", code])
