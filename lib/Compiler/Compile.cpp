@@ -1,5 +1,6 @@
 //===- Compile.cpp - dyad::compile, the phases in order -------------------===//
 #include "dyad/Compiler/Compile.h"
+#include "dyad/Codegen/GPU/Target.h"
 #include "dyad/Import/QdqExport.h"
 #include "dyad/Compiler/MixedPrecision.h"
 #include "dyad/Compiler/Calibrate.h"
@@ -699,6 +700,9 @@ llvm::Error Compilation::assignWidths() {
         return failMp("a latency budget needs a calibration table "
                       "(--calibrate or --calib-table): each width is "
                       "quantized and timed");
+      if (isGpuTarget(options.target))
+        return failMp("a latency budget times the layers on this CPU; for "
+                      "--target=nvptx use a size= or bops= budget");
       auto cpuTarget = resolveCPUTarget(options.target);
       if (!cpuTarget)
         return failMp(llvm::toString(cpuTarget.takeError()));
@@ -775,12 +779,16 @@ llvm::Error Compilation::assignWidths() {
     // 4 bits is stored two weights per byte where the target has VNNI and
     // --nibble-weights is on (dyad-cpu-pack-nibbles), a byte each
     // otherwise; 2-bit weights take a nibble too.
-    auto cpuTarget = resolveCPUTarget(options.target);
-    if (!cpuTarget)
-      return failMp(llvm::toString(cpuTarget.takeError()));
-    bool nibbles =
-        options.target.nibbleWeights &&
-        lowerCpuOptionsFor(*cpuTarget, options.target.optLevel).vnniBits != 0;
+    // The GPU stores them a byte each (its kernels read s8).
+    bool nibbles = false;
+    if (!isGpuTarget(options.target)) {
+      auto cpuTarget = resolveCPUTarget(options.target);
+      if (!cpuTarget)
+        return failMp(llvm::toString(cpuTarget.takeError()));
+      nibbles = options.target.nibbleWeights &&
+                lowerCpuOptionsFor(*cpuTarget, options.target.optLevel)
+                        .vnniBits != 0;
+    }
     auto storedBits = [&](unsigned k) -> unsigned {
       return k > 8 ? 16 : k <= 4 && nibbles ? 4 : 8;
     };
@@ -1087,8 +1095,20 @@ llvm::Expected<CompileResult> Compilation::run() {
   if (failed(signature))
     return fail(Phase::Lower);
   // The CPU and the features the code may use go into the artifact: the
-  // runtime refuses it on a CPU without them.
-  auto cpuTarget = resolveCPUTarget(options.target);
+  // runtime refuses it on a CPU without them. A GPU model's host code only
+  // launches kernels: it is built for the x86-64 baseline, so the library
+  // runs on any GPU server.
+  bool gpu = isGpuTarget(options.target);
+  TargetOptions hostTarget = options.target;
+  std::optional<LowerGpuOptions> gpuOptions;
+  if (gpu) {
+    hostTarget.target = "x86-64";
+    auto g = resolveGpuTarget(options.target);
+    if (!g)
+      return fail(Phase::Lower, g.takeError());
+    gpuOptions = *g;
+  }
+  auto cpuTarget = resolveCPUTarget(hostTarget);
   if (!cpuTarget)
     return fail(Phase::Lower, cpuTarget.takeError());
   signature->cpu = cpuTarget->cpu;
@@ -1099,14 +1119,19 @@ llvm::Expected<CompileResult> Compilation::run() {
       lowerCpuOptionsFor(*cpuTarget, options.target.optLevel);
   lowerOptions.profile = options.profile;
   lowerOptions.nibbleWeights = options.target.nibbleWeights;
-  if (llvm::Error err = phase(Phase::Lower, "lower to LLVM dialect", [&]() -> llvm::Error {
+  if (llvm::Error err = phase(Phase::Lower,
+                              gpu ? "lower to PTX (" + gpuOptions->chip +
+                                        ") and LLVM dialect"
+                                  : std::string("lower to LLVM dialect"),
+                              [&]() -> llvm::Error {
         if (failed(lowerToLLVMDialect(
                 *module, funcName, *signature, lowerOptions,
                 [&](PassManager &pm) {
                   return options.configurePassManager
                              ? options.configurePassManager(pm)
                              : success();
-                })))
+                },
+                gpu ? &*gpuOptions : nullptr)))
           return fail(Phase::Lower);
         return llvm::Error::success();
       }))

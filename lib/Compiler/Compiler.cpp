@@ -1,6 +1,7 @@
 //===- Compiler.cpp - dyadc stages: signature, runtime ABI, LLVM, linking -===//
 
 #include "dyad/Compiler/Compiler.h"
+#include "dyad/Runtime/dyad_gpu_abi.h"
 #include "dyad/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -172,6 +173,16 @@ std::string dyad::describeSignature(const ModelSignature &signature) {
   if (signature.batchBytesPerSample > 0)
     os << "batch " << signature.batchBytesPerSample << " "
        << signature.batchSharedBytes << "\n";
+  if (!signature.gpuChip.empty()) {
+    os << "gpu " << percentEncode(signature.gpuChip) << " "
+       << (signature.gpuFeatures.empty()
+               ? std::string("_")
+               : percentEncode(signature.gpuFeatures))
+       << " " << DYAD_GPU_ABI_VERSION << "\n";
+    for (size_t i = 0; i < signature.gpuKernels.size(); ++i)
+      os << "kernel " << i << " " << percentEncode(signature.gpuKernels[i])
+         << "\n";
+  }
   for (size_t i = 0; i < signature.profile.size(); ++i) {
     const auto &g = signature.profile[i];
     os << "profile " << i << " " << percentEncode(g.node) << " "
@@ -218,8 +229,27 @@ LogicalResult dyad::addRuntimeInterface(ModuleOp module, StringRef funcName,
     LLVM::ReturnOp::create(b, loc, addr);
   }
 
+  // const char *dyad_model_ptx(void): a GPU model's kernels.
+  bool gpu = !signature.gpuChip.empty();
+  if (gpu) {
+    std::string ptx = signature.gpuPtx;
+    ptx.push_back('\0');
+    auto ptxTy = LLVM::LLVMArrayType::get(b.getI8Type(), ptx.size());
+    LLVM::GlobalOp::create(b, loc, ptxTy, /*isConstant=*/true,
+                           LLVM::Linkage::Internal, "__dyad_model_ptx",
+                           b.getStringAttr(ptx));
+    auto ptxFn = LLVM::LLVMFuncOp::create(
+        b, loc, "dyad_model_ptx", LLVM::LLVMFunctionType::get(ptrTy, {}));
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(ptxFn.addEntryBlock(b));
+    LLVM::ReturnOp::create(
+        b, loc, LLVM::AddressOfOp::create(b, loc, ptrTy, "__dyad_model_ptx"));
+  }
+
   // void dyad_model_entry(void **args): unpack and call the C interface,
-  // whose parameters are all pointers (results first, then inputs).
+  // whose parameters are all pointers (results first, then inputs). A GPU
+  // model's run context follows the inputs: it goes into the thread-local
+  // slot the host code reads (dyad-gpu-host-to-llvm).
   unsigned numParams = callee.getNumArguments();
   unsigned expected = signature.inputs.size() +
                       (signature.outputs.empty() ? 0 : 1);
@@ -239,7 +269,21 @@ LogicalResult dyad::addRuntimeInterface(ModuleOp module, StringRef funcName,
                                      ArrayRef<LLVM::GEPArg>{(int32_t)i});
     params.push_back(LLVM::LoadOp::create(b, loc, ptrTy, slot));
   }
+  Value ctxSlot, previous;
+  if (gpu) {
+    if (!module.lookupSymbol<LLVM::GlobalOp>("__dyad_gpu_ctx"))
+      return module.emitError("GPU model without '__dyad_gpu_ctx' after "
+                              "lowering");
+    Value slot = LLVM::GEPOp::create(b, loc, ptrTy, ptrTy, args,
+                                     ArrayRef<LLVM::GEPArg>{(int32_t)numParams});
+    Value gctx = LLVM::LoadOp::create(b, loc, ptrTy, slot);
+    ctxSlot = LLVM::AddressOfOp::create(b, loc, ptrTy, "__dyad_gpu_ctx");
+    previous = LLVM::LoadOp::create(b, loc, ptrTy, ctxSlot);
+    LLVM::StoreOp::create(b, loc, gctx, ctxSlot);
+  }
   LLVM::CallOp::create(b, loc, callee, params);
+  if (gpu)
+    LLVM::StoreOp::create(b, loc, previous, ctxSlot);
   LLVM::ReturnOp::create(b, loc, ValueRange{});
   return success();
 }
@@ -434,7 +478,8 @@ std::string dyad::modelHeader(const ModelSignature &signature,
 LogicalResult dyad::lowerToLLVMDialect(
     ModuleOp module, StringRef funcName, const ModelSignature &signature,
     const LowerCpuOptions &lowerOptions,
-    function_ref<LogicalResult(PassManager &)> configure) {
+    function_ref<LogicalResult(PassManager &)> configure,
+    const LowerGpuOptions *gpu) {
   MLIRContext *ctx = module.getContext();
   auto func = module.lookupSymbol<func::FuncOp>(funcName);
   if (!func)
@@ -449,11 +494,28 @@ LogicalResult dyad::lowerToLLVMDialect(
   PassManager pm(ctx);
   if (configure && failed(configure(pm)))
     return failure();
-  buildLowerCpuPipeline(pm, lowerOptions);
+  if (gpu)
+    buildLowerGpuPipeline(pm, *gpu);
+  else
+    buildLowerCpuPipeline(pm, lowerOptions);
   if (failed(pm.run(module)))
     return failure();
-  // dyad-cpu-batch-footprint's finding, carried to the llvm.func.
   ModelSignature sig = signature;
+  if (gpu) {
+    // dyad-gpu-host-to-llvm left the kernels' PTX and names on the module.
+    auto ptx = module->getAttrOfType<StringAttr>("dyad.gpu_ptx");
+    auto kernels = module->getAttrOfType<ArrayAttr>("dyad.gpu_kernels");
+    if (!kernels)
+      return module.emitError("GPU lowering left no kernel list");
+    sig.gpuChip = gpu->chip;
+    sig.gpuFeatures = gpu->features;
+    sig.gpuPtx = ptx ? ptx.getValue().str() : std::string();
+    for (auto k : kernels.getAsRange<StringAttr>())
+      sig.gpuKernels.push_back(k.getValue().str());
+    module->removeAttr("dyad.gpu_ptx");
+    module->removeAttr("dyad.gpu_kernels");
+  }
+  // dyad-cpu-batch-footprint's finding, carried to the llvm.func.
   if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(funcName))
     if (auto fp = f->getAttrOfType<DenseI64ArrayAttr>("dyad.batch_footprint");
         fp && fp.size() == 2) {

@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - pipelines built in code, and their registration ----===//
 #include "dyad/Compiler/Pipelines.h"
 #include "dyad/Codegen/CPU/Passes.h"
+#include "dyad/Codegen/GPU/Passes.h"
 #include "dyad/Conversion/Passes.h"
 #include "dyad/Dialect/Dyad/DyadDialect.h"
 #include "dyad/Import/OnnxImporter.h"
@@ -8,6 +9,8 @@
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -61,6 +64,10 @@ void dyad::registerAllDialects(DialectRegistry &registry) {
   // interface models (bufferization, LLVM translation).
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
+  // GPU models: #nvvm.target serializes kernels to PTX, which translates
+  // them to LLVM IR first (gpu-module-to-binary).
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerAllToLLVMIRTranslations(registry);
   registerImportDialects(registry);
   registry.insert<DyadDialect>();
 }
@@ -94,6 +101,7 @@ void dyad::registerAllPasses() {
   registerDyadTransformsPasses();
   registerDyadConversionPasses();
   registerCodegenCPUPasses();
+  registerCodegenGPUPasses();
   PassPipelineRegistration<QuantizePipelineCLOptions>(
       "dyad-quantize-pipeline",
       "Fold a calibration table, integerize and verify integer-only",

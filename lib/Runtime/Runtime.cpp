@@ -36,11 +36,39 @@
 // model compiled for features this CPU lacks is refused with their names
 // instead of dying with SIGILL.
 //
-// This file uses only the C and C++ standard libraries, dlopen and CPUID.
+// GPU models (dyadc --target=nvptx; include/dyad/Runtime/dyad_gpu_abi.h)
+// also export
+//
+//   const char *dyad_model_ptx(void);       // PTX of every kernel
+//
+// and their info text has the lines
+//
+//   gpu <chip> <ptx features> <abi>         e.g. "gpu sm_90 +ptx80 1"
+//   kernel <index> <name>                   one per kernel, from 0
+//
+// Their entry takes one more pointer after the input descriptors, the
+// run's dyad_gpu_ctx; input and result descriptors point at device memory.
+// Loading one opens the CUDA driver (dlopen of libcuda.so.1, or of
+// DYAD_CUDA_LIBRARY; once per process), checks the device's compute
+// capability against the chip, and compiles the PTX once per instance; a
+// run copies the inputs to the device, calls the entry (whose callbacks
+// allocate, upload constants once per instance, launch and copy on the
+// instance's stream), copies the results back and synchronizes. Runs of
+// one GPU instance take turns (one stream per instance); the batch is
+// never cut into chunks and dyad_model_threads is not called.
+// DYAD_GPU_DEVICE picks the device (default 0); DYAD_GPU_SYNC=1 waits
+// after every launch, so that a faulting kernel is named.
+//
+// This file uses only the C and C++ standard libraries, dlopen and CPUID;
+// the CUDA driver is declared by hand (CudaDriver.h) and opened at run
+// time, so building needs no CUDA toolkit.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dyad/Runtime/dyad_runtime.h"
+#include "dyad/Runtime/dyad_gpu_abi.h"
+
+#include "CudaDriver.h"
 
 #include <dlfcn.h>
 #include <sched.h>
@@ -61,6 +89,7 @@
 #include <mutex>
 #include <thread>
 #include <cstdarg>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -69,6 +98,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -300,6 +330,252 @@ private:
   std::atomic<bool> stop{false};
 };
 
+/// The CUDA driver, opened on the first load of a GPU model and kept for
+/// the process (DYAD_CUDA_LIBRARY names another library than
+/// libcuda.so.1). Null, with `err` saying why, where it cannot be opened.
+static const dyad::CudaDriver *cudaDriver(std::string &err) {
+  static std::string why;
+  static const dyad::CudaDriver *driver = []() -> const dyad::CudaDriver * {
+    const char *env = std::getenv("DYAD_CUDA_LIBRARY");
+    std::string lib = env && *env ? env : "libcuda.so.1";
+    void *handle = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+      const char *e = dlerror();
+      why = e ? e : lib + ": cannot be opened";
+      return nullptr;
+    }
+    static dyad::CudaDriver d;
+    std::string missing;
+    int more = 0;
+#define DYAD_CUDA_REQUIRED(name, ret, params)                                  \
+  d.name = (decltype(d.name))dlsym(handle, #name);                             \
+  if (!d.name && missing.empty())                                              \
+    missing = #name;                                                           \
+  else if (!d.name)                                                            \
+    ++more;
+#define DYAD_CUDA_OPTIONAL(name, ret, params)                                  \
+  d.name = (decltype(d.name))dlsym(handle, #name);
+    DYAD_CUDA_FUNCTIONS(DYAD_CUDA_REQUIRED, DYAD_CUDA_OPTIONAL)
+#undef DYAD_CUDA_REQUIRED
+#undef DYAD_CUDA_OPTIONAL
+    if (!missing.empty()) {
+      why = lib + " is not a CUDA driver Dyad can use: it lacks " + missing +
+            (more ? " and " + std::to_string(more) + " more" : "");
+      dlclose(handle);
+      return nullptr;
+    }
+    return &d;
+  }();
+  if (!driver)
+    err = why;
+  return driver;
+}
+
+/// "call: CUDA_ERROR_NAME (description)".
+static std::string cuError(const dyad::CudaDriver &cu, const char *call,
+                           CUresult r) {
+  const char *name = nullptr, *desc = nullptr;
+  std::string s = std::string(call) + ": ";
+  if (cu.cuGetErrorName(r, &name) == CUDA_SUCCESS && name)
+    s += name;
+  else
+    s += "CUDA error " + std::to_string(r);
+  if (cu.cuGetErrorString(r, &desc) == CUDA_SUCCESS && desc)
+    s += std::string(" (") + desc + ")";
+  return s;
+}
+
+/// A GPU model's chip, "sm_<major><minor>" with an optional suffix: 'a'
+/// (arch-specific: that chip only) or 'f' (its family: the same major).
+static bool parseChip(const std::string &chip, int &major, int &minor,
+                      char &suffix) {
+  if (chip.rfind("sm_", 0) != 0)
+    return false;
+  std::string digits = chip.substr(3);
+  suffix = 0;
+  if (!digits.empty() && (digits.back() == 'a' || digits.back() == 'f')) {
+    suffix = digits.back();
+    digits.pop_back();
+  }
+  if (digits.size() < 2 || digits.size() > 3 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  major = std::atoi(digits.substr(0, digits.size() - 1).c_str());
+  minor = digits.back() - '0';
+  return major > 0;
+}
+
+/// A GPU model instance's CUDA state: the primary context of its device
+/// (retained), its stream, its compiled module and kernels, and the
+/// device copies of the constants uploaded so far.
+struct GpuState {
+  const dyad::CudaDriver *cu = nullptr;
+  CUdevice device = 0;
+  CUcontext ctx = nullptr;
+  CUstream stream = nullptr;
+  CUmodule module = nullptr;
+  std::string deviceName;
+  std::vector<CUfunction> functions;  // by kernel index
+  std::vector<int64_t> sharedLimit;   // dynamic shared memory allowed so far
+  bool asyncAlloc = false;            // stream-ordered allocation
+  bool syncEachLaunch = false;        // DYAD_GPU_SYNC=1
+  std::mutex constantMutex;
+  std::vector<CUdeviceptr> constants; // by id, 0 until uploaded
+  // One run at a time: a run's callbacks order everything on `stream` and
+  // use sharedLimit unguarded.
+  std::mutex runMutex;
+
+  ~GpuState() {
+    if (!ctx)
+      return;
+    if (cu->cuCtxPushCurrent_v2(ctx) == CUDA_SUCCESS) {
+      if (stream)
+        cu->cuStreamSynchronize(stream);
+      for (CUdeviceptr p : constants)
+        if (p)
+          cu->cuMemFree_v2(p);
+      if (module)
+        cu->cuModuleUnload(module);
+      if (stream)
+        cu->cuStreamDestroy_v2(stream);
+      CUcontext popped;
+      cu->cuCtxPopCurrent_v2(&popped);
+    }
+    cu->cuDevicePrimaryCtxRelease_v2(device);
+  }
+};
+
+/// Opens the GPU side of model `m` (loaded from `path`, its PTX `ptx`):
+/// the driver, the device, the module and its kernels. Empty on success,
+/// else the error message.
+static std::string gpuOpen(const std::string &path, const char *ptx,
+                           const std::vector<std::string> &kernelNames,
+                           const std::string &chip,
+                           std::unique_ptr<GpuState> &out) {
+  std::string quoted = "'" + path + "'";
+  std::string why;
+  const dyad::CudaDriver *cu = cudaDriver(why);
+  if (!cu)
+    return quoted + " runs on an NVIDIA GPU, and the CUDA driver could not "
+                    "be opened (" + why + "); run it on a machine with an "
+                    "NVIDIA driver, or compile it for the CPU (dyadc "
+                    "without --target=nvptx)";
+  int count = 0;
+  CUresult r = cu->cuInit(0);
+  if (r == CUDA_SUCCESS)
+    r = cu->cuDeviceGetCount(&count);
+  if (r == CUDA_ERROR_NO_DEVICE || (r == CUDA_SUCCESS && count == 0))
+    return quoted + " runs on an NVIDIA GPU, and this machine has none" +
+           (r ? " (" + cuError(*cu, "cuInit", r) + ")" : std::string()) +
+           "; compile it for the CPU (dyadc without --target=nvptx)";
+  if (r)
+    return quoted + ": " + cuError(*cu, "cuInit", r);
+  int ordinal = 0;
+  if (const char *env = std::getenv("DYAD_GPU_DEVICE")) {
+    char *end = nullptr;
+    long n = std::strtol(env, &end, 10);
+    if (!*env || *end || n < 0 || n >= count)
+      return quoted + ": DYAD_GPU_DEVICE is '" + env +
+             "', and this machine has " + std::to_string(count) +
+             (count == 1 ? " GPU" : " GPUs") + " (numbered from 0)";
+    ordinal = (int)n;
+  }
+  auto g = std::make_unique<GpuState>();
+  g->cu = cu;
+  if ((r = cu->cuDeviceGet(&g->device, ordinal)))
+    return quoted + ": " + cuError(*cu, "cuDeviceGet", r);
+  char name[256] = {0};
+  if ((r = cu->cuDeviceGetName(name, sizeof(name) - 1, g->device)))
+    return quoted + ": " + cuError(*cu, "cuDeviceGetName", r);
+  g->deviceName = name;
+  int major = 0, minor = 0;
+  if ((r = cu->cuDeviceGetAttribute(
+           &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, g->device)) ||
+      (r = cu->cuDeviceGetAttribute(
+           &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, g->device)))
+    return quoted + ": " + cuError(*cu, "cuDeviceGetAttribute", r);
+  // PTX for sm_XY runs (JIT-compiled) on any later chip; sm_XYa only on
+  // sm_XY, sm_XYf on the later chips of its family.
+  int wantMajor = 0, wantMinor = 0;
+  char suffix = 0;
+  parseChip(chip, wantMajor, wantMinor, suffix); // checked by parseInfo
+  bool fits = suffix == 'a'   ? major == wantMajor && minor == wantMinor
+              : suffix == 'f' ? major == wantMajor && minor >= wantMinor
+                              : major > wantMajor ||
+                                    (major == wantMajor && minor >= wantMinor);
+  std::string have = "sm_" + std::to_string(major) + std::to_string(minor);
+  std::string gpu = "this GPU (" + g->deviceName + ", device " +
+                    std::to_string(ordinal) + ")";
+  if (!fits)
+    return quoted + " was compiled for " + chip + ", and " + gpu + " is " +
+           have + ": recompile it for " + have + ", or run it on " +
+           (suffix == 'a'   ? "an " + chip.substr(0, chip.size() - 1) + " GPU"
+            : suffix == 'f' ? "a GPU of that family"
+                            : "an " + chip + " GPU or a later one");
+  // The primary context: the one the CUDA runtime and other libraries of
+  // the process share, so buffers and the JIT cache are shared too.
+  if ((r = cu->cuDevicePrimaryCtxRetain(&g->ctx, g->device))) {
+    g->ctx = nullptr;
+    return quoted + ": " + cuError(*cu, "cuDevicePrimaryCtxRetain", r);
+  }
+  if ((r = cu->cuCtxPushCurrent_v2(g->ctx)))
+    return quoted + ": " + cuError(*cu, "cuCtxPushCurrent", r);
+  auto pop = [&] {
+    CUcontext popped;
+    cu->cuCtxPopCurrent_v2(&popped);
+  };
+  auto fail = [&](const std::string &msg) {
+    pop();
+    return msg; // g's destructor releases what was made
+  };
+  int pools = 0;
+  g->asyncAlloc = cu->cuMemAllocAsync && cu->cuMemFreeAsync &&
+                  cu->cuDeviceGetAttribute(
+                      &pools, CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED,
+                      g->device) == CUDA_SUCCESS &&
+                  pools;
+  // The default pool keeps what runs free for the next runs instead of
+  // returning it to the OS at every synchronization (its default).
+  CUmemoryPool pool = nullptr;
+  if (g->asyncAlloc && cu->cuDeviceGetDefaultMemPool &&
+      cu->cuMemPoolSetAttribute &&
+      cu->cuDeviceGetDefaultMemPool(&pool, g->device) == CUDA_SUCCESS) {
+    unsigned long long keep = ~0ull;
+    cu->cuMemPoolSetAttribute(pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep);
+  }
+  if ((r = cu->cuStreamCreate(&g->stream, CU_STREAM_NON_BLOCKING))) {
+    g->stream = nullptr;
+    return fail(quoted + ": " + cuError(*cu, "cuStreamCreate", r));
+  }
+  std::vector<char> log(32 << 10, 0);
+  CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER,
+                            CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
+  void *values[] = {log.data(), (void *)(uintptr_t)(log.size() - 1)};
+  if ((r = cu->cuModuleLoadDataEx(&g->module, ptx, 2, options, values))) {
+    g->module = nullptr;
+    std::string text(log.data());
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+      text.pop_back();
+    return fail(quoted + ": its PTX does not compile for " + gpu + ", " +
+                have + " (" + cuError(*cu, "cuModuleLoadDataEx", r) + ")" +
+                (text.empty() ? "" : ":\n" + text));
+  }
+  for (size_t k = 0; k < kernelNames.size(); ++k) {
+    CUfunction f = nullptr;
+    if ((r = cu->cuModuleGetFunction(&f, g->module, kernelNames[k].c_str())))
+      return fail(quoted + ": kernel " + std::to_string(k) + " '" +
+                  kernelNames[k] + "' is not in its PTX (" +
+                  cuError(*cu, "cuModuleGetFunction", r) + ")");
+    g->functions.push_back(f);
+  }
+  g->sharedLimit.assign(g->functions.size(), 0);
+  if (const char *env = std::getenv("DYAD_GPU_SYNC"))
+    g->syncEachLaunch = std::atoi(env) != 0;
+  pop();
+  out = std::move(g);
+  return {};
+}
+
 struct dyad_model {
   void *handle = nullptr;
   EntryFn entry = nullptr;
@@ -308,6 +584,11 @@ struct dyad_model {
   std::vector<std::unique_ptr<TensorInfo>> inputs, outputs;
   std::string cpu;                       // compiled for
   std::vector<std::string> cpuFeatures;  // its code may use these
+  // GPU models (the "gpu" and "kernel" lines): the chip and PTX features
+  // compiled for, the kernels by index, and the CUDA state once loaded.
+  std::string gpuChip, gpuFeatures;
+  std::vector<std::string> kernelNames;
+  std::unique_ptr<GpuState> gpu;
   // Batch-separable graphs (the "batch" line): bytes per sample of the
   // largest op and of the weights; the rows run per call (0: all at once).
   int64_t batchBytesPerSample = 0, batchSharedBytes = 0;
@@ -408,6 +689,36 @@ static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
       }
       continue;
     }
+    if (kind == "gpu") {
+      std::string chip, features;
+      int major, minor, abi = 0;
+      char suffix;
+      if (!(fields >> chip >> features >> abi) ||
+          !parseChip(percentDecode(chip), major, minor, suffix)) {
+        err = "malformed model description line: " + line;
+        return false;
+      }
+      if (abi != DYAD_GPU_ABI_VERSION) {
+        err = "compiled for version " + std::to_string(abi) +
+              " of the GPU interface, and this runtime has version " +
+              std::to_string(DYAD_GPU_ABI_VERSION) +
+              ": recompile it with the dyadc of this release";
+        return false;
+      }
+      m.gpuChip = percentDecode(chip);
+      m.gpuFeatures = percentDecode(features);
+      continue;
+    }
+    if (kind == "kernel") {
+      size_t index = 0;
+      std::string name;
+      if (!(fields >> index >> name) || index != m.kernelNames.size()) {
+        err = "malformed model description line: " + line;
+        return false;
+      }
+      m.kernelNames.push_back(percentDecode(name));
+      continue;
+    }
     if (kind == "profile") {
       size_t id = 0;
       std::string node, kernel, fused;
@@ -450,6 +761,10 @@ static bool parseInfo(const char *text, dyad_model &m, std::string &err) {
   }
   if (!header) {
     err = "missing 'dyad-model' header in the model description";
+    return false;
+  }
+  if (!m.kernelNames.empty() && m.gpuChip.empty()) {
+    err = "malformed model description: 'kernel' lines without a 'gpu' line";
     return false;
   }
   return true;
@@ -543,6 +858,19 @@ dyad_status dyad_model_load(const char *path, dyad_model **model,
                     "state for this process (arch_prctl: " + why +
                     "); recompile it with dyadc --mattr=-amx-int8");
     }
+  if (!m->gpuChip.empty()) {
+    using PtxFn = const char *(*)();
+    auto ptx = (PtxFn)dlsym(handle, "dyad_model_ptx");
+    std::string why =
+        ptx ? gpuOpen(path, ptx(), m->kernelNames, m->gpuChip, m->gpu)
+            : std::string("'") + path +
+                  "' is a GPU model without its PTX (no dyad_model_ptx)";
+    if (!why.empty()) {
+      m.reset(); // releases its CUDA state while the library is loaded
+      dlclose(handle);
+      return report(why);
+    }
+  }
   m->handle = handle;
   m->entry = entry;
   m->setThreads = (void (*)(int))dlsym(handle, "dyad_model_threads");
@@ -551,7 +879,7 @@ dyad_status dyad_model_load(const char *path, dyad_model **model,
   if (!m->profileCounters)
     m->profile.clear();
   m->numThreads = defaultThreads();
-  m->batchChunk = batchChunk(*m);
+  m->batchChunk = m->gpu ? 0 : batchChunk(*m);
   *model = m.release();
   return DYAD_OK;
 }
@@ -609,12 +937,22 @@ int dyad_model_num_threads(const dyad_model *m) {
 dyad_status dyad_model_set_batch_chunk(dyad_model *m, int64_t n) {
   if (!m)
     return DYAD_ERR_ARGUMENT;
-  m->batchChunk = m->batchBytesPerSample <= 0 ? 0 : n < 0 ? batchChunk(*m) : n;
+  m->batchChunk = m->batchBytesPerSample <= 0 || m->gpu ? 0
+                  : n < 0                             ? batchChunk(*m)
+                                                      : n;
   return DYAD_OK;
 }
 
 int64_t dyad_model_batch_chunk(const dyad_model *m) {
   return m ? m->batchChunk : 0;
+}
+
+const char *dyad_model_gpu(const dyad_model *m) {
+  return m && !m->gpuChip.empty() ? m->gpuChip.c_str() : nullptr;
+}
+
+int dyad_model_num_gpu_kernels(const dyad_model *m) {
+  return m ? (int)m->kernelNames.size() : 0;
 }
 
 int dyad_model_profile(dyad_model *m, const dyad_profile_entry **entries,
@@ -719,20 +1057,219 @@ dyad_status dyad_model_output_shape(dyad_model *m, const dyad_tensor *inputs,
   return DYAD_OK;
 }
 
+/// One run of a GPU model: the dyad_gpu_ctx its code gets, then the
+/// runtime's side (the model code reads only `abi`).
+struct GpuRun {
+  dyad_gpu_ctx abi;
+  dyad_model *model;
+  GpuState *gpu;
+  CUstream stream;
+  std::string *error; // the run's first error, "" while none
+
+  static GpuRun &of(dyad_gpu_ctx *ctx) {
+    return *reinterpret_cast<GpuRun *>(ctx);
+  }
+  bool failed() const { return !error->empty(); }
+  void fail(const std::string &message) {
+    if (error->empty())
+      *error = message;
+  }
+  void fail(const char *what, const char *call, CUresult r) {
+    fail(std::string(what) + " (" + cuError(*gpu->cu, call, r) + ")");
+  }
+};
+static_assert(std::is_standard_layout<GpuRun>::value &&
+                  offsetof(GpuRun, abi) == 0,
+              "the model code is handed &run.abi");
+
+// The callbacks run inside the model's code (C): nothing may throw
+// through it.
+static void *gpuAlloc(dyad_gpu_ctx *ctx, int64_t bytes) try {
+  GpuRun &run = GpuRun::of(ctx);
+  if (run.failed()) // the run is lost: its later launches are skipped
+    return nullptr;
+  if (bytes < 0) {
+    run.fail("the model asked for " + std::to_string(bytes) +
+             " bytes of GPU memory");
+    return nullptr;
+  }
+  // Never NULL on success: 0 bytes get a byte of their own, so NULL always
+  // means a failure and free needs no special case.
+  size_t n = (size_t)std::max<int64_t>(bytes, 1);
+  const dyad::CudaDriver &cu = *run.gpu->cu;
+  CUdeviceptr p = 0;
+  CUresult r = run.gpu->asyncAlloc ? cu.cuMemAllocAsync(&p, n, run.stream)
+                                   : cu.cuMemAlloc_v2(&p, n);
+  if (r) {
+    run.fail(("cannot allocate " + std::to_string(bytes) +
+              " bytes of GPU memory").c_str(),
+             run.gpu->asyncAlloc ? "cuMemAllocAsync" : "cuMemAlloc", r);
+    return nullptr;
+  }
+  return (void *)(uintptr_t)p;
+} catch (...) {
+  return nullptr;
+}
+
+static void gpuFree(dyad_gpu_ctx *ctx, void *ptr) try {
+  if (!ptr)
+    return;
+  GpuRun &run = GpuRun::of(ctx);
+  const dyad::CudaDriver &cu = *run.gpu->cu;
+  CUdeviceptr p = (CUdeviceptr)(uintptr_t)ptr;
+  if (run.gpu->asyncAlloc) {
+    if (CUresult r = cu.cuMemFreeAsync(p, run.stream))
+      run.fail("cannot free GPU memory", "cuMemFreeAsync", r);
+    return;
+  }
+  // Without stream-ordered allocation, the kernels queued so far may still
+  // use the buffer.
+  CUresult r = cu.cuStreamSynchronize(run.stream);
+  if (r)
+    run.fail("the run failed on the GPU", "cuStreamSynchronize", r);
+  if ((r = cu.cuMemFree_v2(p)))
+    run.fail("cannot free GPU memory", "cuMemFree", r);
+} catch (...) {
+}
+
+static void *gpuConstant(dyad_gpu_ctx *ctx, int64_t id, const void *host,
+                         int64_t bytes) try {
+  GpuRun &run = GpuRun::of(ctx);
+  if (run.failed())
+    return nullptr;
+  GpuState &g = *run.gpu;
+  constexpr int64_t kMaxConstants = int64_t(1) << 24;
+  if (id < 0 || id >= kMaxConstants || bytes < 0 || (bytes && !host)) {
+    run.fail("the model asked for constant " + std::to_string(id) + " of " +
+             std::to_string(bytes) + " bytes");
+    return nullptr;
+  }
+  std::lock_guard<std::mutex> lock(g.constantMutex);
+  if ((size_t)id >= g.constants.size())
+    g.constants.resize(id + 1, 0);
+  CUdeviceptr &p = g.constants[id];
+  if (!p) {
+    // Kept for the instance's life: not stream-ordered. The upload is
+    // waited for, so the constant is ready whichever stream reads it next.
+    const dyad::CudaDriver &cu = *g.cu;
+    CUdeviceptr q = 0;
+    CUresult r = cu.cuMemAlloc_v2(&q, (size_t)std::max<int64_t>(bytes, 1));
+    if (r) {
+      run.fail(("cannot allocate " + std::to_string(bytes) +
+                " bytes of GPU memory for constant " + std::to_string(id))
+                   .c_str(),
+               "cuMemAlloc", r);
+      return nullptr;
+    }
+    if (bytes && ((r = cu.cuMemcpyHtoDAsync_v2(q, host, (size_t)bytes,
+                                               run.stream)) ||
+                  (r = cu.cuStreamSynchronize(run.stream)))) {
+      cu.cuMemFree_v2(q);
+      run.fail(("cannot upload constant " + std::to_string(id)).c_str(),
+               "cuMemcpyHtoDAsync", r);
+      return nullptr;
+    }
+    p = q;
+  }
+  return (void *)(uintptr_t)p;
+} catch (...) {
+  return nullptr;
+}
+
+static void gpuLaunch(dyad_gpu_ctx *ctx, int64_t kernel, int64_t gx,
+                      int64_t gy, int64_t gz, int64_t bx, int64_t by,
+                      int64_t bz, int64_t smem, void **params) try {
+  GpuRun &run = GpuRun::of(ctx);
+  if (run.failed())
+    return;
+  GpuState &g = *run.gpu;
+  if (kernel < 0 || kernel >= (int64_t)g.functions.size()) {
+    run.fail("the model launched kernel " + std::to_string(kernel) +
+             ", and it has " + std::to_string(g.functions.size()));
+    return;
+  }
+  std::string what = "kernel " + std::to_string(kernel) + " '" +
+                     run.model->kernelNames[kernel] + "'";
+  const int64_t dims[] = {gx, gy, gz, bx, by, bz};
+  for (int64_t d : dims)
+    if (d < 1 || d > (int64_t)UINT32_MAX) {
+      run.fail(what + " launched on a grid of " + std::to_string(gx) + "x" +
+               std::to_string(gy) + "x" + std::to_string(gz) +
+               " blocks of " + std::to_string(bx) + "x" + std::to_string(by) +
+               "x" + std::to_string(bz) + " threads");
+      return;
+    }
+  if (smem < 0 || smem > INT32_MAX) {
+    run.fail(what + " asked for " + std::to_string(smem) +
+             " bytes of shared memory");
+    return;
+  }
+  const dyad::CudaDriver &cu = *g.cu;
+  CUfunction f = g.functions[kernel];
+  // Beyond 48 KiB of dynamic shared memory a kernel must opt in.
+  constexpr int64_t kDefaultShared = 48 << 10;
+  if (smem > kDefaultShared && smem > g.sharedLimit[kernel]) {
+    if (CUresult r = cu.cuFuncSetAttribute(
+            f, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int)smem)) {
+      run.fail((what + " needs " + std::to_string(smem) +
+                " bytes of shared memory").c_str(),
+               "cuFuncSetAttribute", r);
+      return;
+    }
+    g.sharedLimit[kernel] = smem;
+  }
+  if (CUresult r = cu.cuLaunchKernel(f, (unsigned)gx, (unsigned)gy,
+                                     (unsigned)gz, (unsigned)bx, (unsigned)by,
+                                     (unsigned)bz, (unsigned)smem, run.stream,
+                                     params, nullptr)) {
+    run.fail((what + " did not launch").c_str(), "cuLaunchKernel", r);
+    return;
+  }
+  if (g.syncEachLaunch)
+    if (CUresult r = cu.cuStreamSynchronize(run.stream))
+      run.fail((what + " failed").c_str(), "cuStreamSynchronize", r);
+} catch (...) {
+}
+
+static void gpuCopy(dyad_gpu_ctx *ctx, void *dst, const void *src,
+                    int64_t bytes) try {
+  GpuRun &run = GpuRun::of(ctx);
+  if (run.failed() || bytes == 0)
+    return;
+  if (bytes < 0 || !dst || !src) {
+    run.fail("the model asked for a copy of " + std::to_string(bytes) +
+             " bytes");
+    return;
+  }
+  if (CUresult r = run.gpu->cu->cuMemcpyDtoDAsync_v2(
+          (CUdeviceptr)(uintptr_t)dst, (CUdeviceptr)(uintptr_t)src,
+          (size_t)bytes, run.stream))
+    run.fail("a copy on the GPU failed", "cuMemcpyDtoDAsync", r);
+} catch (...) {
+}
+
 /// One call of the compiled graph on rows [row0, row0 + rows) of every
 /// input's dim 0 (rows < 0: the whole inputs), its results written to the
 /// same rows of the caller's buffers, whose dim 0 has `total` rows.
+///
+/// A GPU model's run (`gpu`; always the whole inputs) passes the device
+/// copies of the inputs (`deviceInputs`) and the run's dyad_gpu_ctx, and
+/// copies its results from the device; after a failure on the GPU its
+/// results are only freed.
 static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
                            int n_inputs, dyad_tensor *outputs, int n_outputs,
-                           int64_t row0, int64_t rows, int64_t total) {
+                           int64_t row0, int64_t rows, int64_t total,
+                           GpuRun *gpu = nullptr,
+                           void *const *deviceInputs = nullptr) {
   // Input descriptors: {allocated, aligned, offset, sizes, strides}.
   std::vector<std::vector<int64_t>> descs(n_inputs);
   for (int i = 0; i < n_inputs; ++i) {
     const dyad_tensor &in = inputs[i];
     std::vector<int64_t> &d = descs[i];
     d.resize(3 + 2 * in.rank);
-    std::memcpy(&d[0], &in.data, sizeof(void *));
-    std::memcpy(&d[1], &in.data, sizeof(void *));
+    void *data = deviceInputs ? deviceInputs[i] : in.data;
+    std::memcpy(&d[0], &data, sizeof(void *));
+    std::memcpy(&d[1], &data, sizeof(void *));
     d[2] = 0;
     int64_t stride = 1;
     for (int k = in.rank - 1; k >= 0; --k) {
@@ -759,7 +1296,22 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
   args.push_back(results.data());
   for (auto &d : descs)
     args.push_back(d.data());
+  if (gpu)
+    args.push_back(&gpu->abi);
   m->entry(args.data());
+  // Results on the device are copied out on the run's stream (which the
+  // caller synchronizes before it returns).
+  auto copyOut = [&](void *dst, const void *src, size_t bytes) {
+    if (!gpu) {
+      std::memcpy(dst, src, bytes);
+      return;
+    }
+    if (gpu->failed())
+      return;
+    if (CUresult r = gpu->gpu->cu->cuMemcpyDtoHAsync_v2(
+            dst, (CUdeviceptr)(uintptr_t)src, bytes, gpu->stream))
+      gpu->fail("cannot copy a result from the GPU", "cuMemcpyDtoHAsync", r);
+  };
 
   // Copy each result into the caller's buffer, then free it. Two results
   // can share one allocation (the same value returned twice, or a reshape
@@ -781,6 +1333,12 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
     for (int k = 0; k < rank; ++k)
       count *= (size_t)sizes[k];
     dyad_tensor &out = outputs[i];
+    if (gpu && gpu->failed()) {
+      if (std::find(allocations.begin(), allocations.end(), allocated) ==
+          allocations.end())
+        allocations.push_back(allocated);
+      continue;
+    }
     // A chunk's result has the chunk's rows; the caller's buffer has all.
     std::vector<int64_t> fullSizes(sizes, sizes + rank);
     size_t rowOffset = 0;
@@ -846,8 +1404,8 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
             int64_t src = 0;
             for (int k = 0; k < inner; ++k)
               src += idx[k] * strides[k];
-            std::memcpy(dst + r * rowElts * elt, base + src * elt,
-                        rowElts * elt);
+            copyOut(dst + r * rowElts * elt, base + src * elt,
+                    rowElts * elt);
             for (int k = inner - 1; k >= 0; --k) {
               if (++idx[k] < sizes[k])
                 break;
@@ -866,8 +1424,80 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
         allocations.end())
       allocations.push_back(allocated);
   }
-  for (void *a : allocations)
-    std::free(a);
+  if (!gpu) {
+    for (void *a : allocations)
+      std::free(a);
+    return status;
+  }
+  // A result may be an input's device copy or a constant returned as it
+  // is: those are not the model's to hand over.
+  for (void *a : allocations) {
+    bool own = std::find(deviceInputs, deviceInputs + n_inputs, a) ==
+               deviceInputs + n_inputs;
+    if (own) {
+      std::lock_guard<std::mutex> lock(gpu->gpu->constantMutex);
+      own = std::find(gpu->gpu->constants.begin(), gpu->gpu->constants.end(),
+                      (CUdeviceptr)(uintptr_t)a) == gpu->gpu->constants.end();
+    }
+    if (own)
+      gpuFree(&gpu->abi, a);
+  }
+  return status;
+}
+
+/// A run of a GPU model: the inputs copied to the device, one call of the
+/// compiled code (which queues its kernels on the instance's stream), the
+/// results copied back, then one synchronization. Runs of one instance
+/// take turns.
+static dyad_status runGpu(dyad_model *m, const dyad_tensor *inputs,
+                          int n_inputs, dyad_tensor *outputs, int n_outputs) {
+  GpuState &g = *m->gpu;
+  const dyad::CudaDriver &cu = *g.cu;
+  std::lock_guard<std::mutex> lock(g.runMutex);
+  if (CUresult r = cu.cuCtxPushCurrent_v2(g.ctx))
+    return m->fail(DYAD_ERR_RUN, "%s",
+                   cuError(cu, "cuCtxPushCurrent", r).c_str());
+  std::string error;
+  GpuRun run{{gpuAlloc, gpuFree, gpuConstant, gpuLaunch, gpuCopy},
+             m,
+             &g,
+             g.stream,
+             &error};
+  std::vector<void *> deviceInputs(n_inputs, nullptr);
+  for (int i = 0; i < n_inputs && !run.failed(); ++i) {
+    const dyad_tensor &in = inputs[i];
+    size_t bytes = dyad_dtype_size(in.dtype); // checkInputs: no overflow
+    for (int d = 0; d < in.rank; ++d)
+      bytes *= (size_t)in.shape[d];
+    deviceInputs[i] = gpuAlloc(&run.abi, (int64_t)bytes);
+    if (!deviceInputs[i] || !bytes)
+      continue;
+    if (CUresult r = cu.cuMemcpyHtoDAsync_v2(
+            (CUdeviceptr)(uintptr_t)deviceInputs[i], in.data, bytes,
+            g.stream))
+      run.fail(("cannot copy input '" + m->inputs[i]->name + "' to the GPU")
+                   .c_str(),
+               "cuMemcpyHtoDAsync", r);
+  }
+  dyad_status status = DYAD_OK;
+  if (!run.failed())
+    status = runRows(m, inputs, n_inputs, outputs, n_outputs, 0, -1, -1, &run,
+                     deviceInputs.data());
+  for (void *p : deviceInputs)
+    gpuFree(&run.abi, p);
+  // The kernels' own faults surface here, unnamed (DYAD_GPU_SYNC=1 waits
+  // after each launch to name the kernel).
+  if (CUresult r = cu.cuStreamSynchronize(g.stream))
+    run.fail(std::string("the run failed on the GPU (") +
+             cuError(cu, "cuStreamSynchronize", r) +
+             (g.syncEachLaunch
+                  ? ")"
+                  : "; DYAD_GPU_SYNC=1 waits for each kernel, to name the "
+                    "one that failed)"));
+  CUcontext popped;
+  cu.cuCtxPopCurrent_v2(&popped);
+  if (run.failed())
+    return m->fail(DYAD_ERR_RUN, "%s", error.c_str());
   return status;
 }
 
@@ -885,6 +1515,8 @@ dyad_status dyad_model_run(dyad_model *m, const dyad_tensor *inputs,
                    m->outputs.size(), n_outputs);
   if (n_outputs > 0 && !outputs)
     return m->fail(DYAD_ERR_ARGUMENT, "outputs is NULL");
+  if (m->gpu)
+    return runGpu(m, inputs, n_inputs, outputs, n_outputs);
   // A batch-separable model runs a large batch in chunks that fit the
   // cache: every input's dim 0 is the batch (dynamic, the same size), and
   // so is every output's.

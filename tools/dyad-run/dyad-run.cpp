@@ -593,6 +593,9 @@ int runMain(int argc, char **argv) {
       print("input", dyad_model_input(model, i));
     for (int i = 0; i < nOut; ++i)
       print("output", dyad_model_output(model, i));
+    if (const char *chip = dyad_model_gpu(model))
+      std::cout << "gpu: " << chip << ", "
+                << dyad_model_num_gpu_kernels(model) << " kernels\n";
     if (int64_t chunk = dyad_model_batch_chunk(model))
       std::cout << "batch chunk: " << chunk << " rows per call\n";
     else

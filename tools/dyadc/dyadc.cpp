@@ -53,8 +53,15 @@ static cl::opt<bool> nibbleWeights(
              "registers (default on; =false: a byte each, for comparison)"),
     cl::init(true), cl::cat(compileCat));
 static cl::opt<std::string>
-    target("target", cl::desc("host, x86-64, x86-64-v2, x86-64-v3, x86-64-v4"),
+    target("target",
+           cl::desc("host, x86-64, x86-64-v2, x86-64-v3, x86-64-v4, or nvptx "
+                    "(NVIDIA GPUs)"),
            cl::init("host"), cl::cat(compileCat));
+static cl::opt<std::string>
+    gpuArch("gpu-arch",
+            cl::desc("With --target=nvptx: the GPU architecture (sm_80, "
+                     "sm_90, ...; default: this machine's GPU)"),
+            cl::cat(compileCat));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"),
     cl::cat(compileCat));
 static cl::opt<std::string> mattr("mattr",
@@ -266,6 +273,7 @@ int main(int argc, char **argv) {
   options.target.features = mattr;
   options.target.optLevel = optLevel;
   options.target.nibbleWeights = nibbleWeights;
+  options.target.gpuArch = gpuArch;
   options.verbose = verbose;
   options.profile = profile;
 

@@ -12,6 +12,7 @@
 
 #include "dyad/Codegen/CPU/Passes.h"
 #include "dyad/Codegen/CPU/Target.h"
+#include "dyad/Codegen/GPU/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringRef.h"
@@ -61,6 +62,12 @@ struct ModelSignature {
     std::vector<std::string> fused;
   };
   std::vector<ProfileGroup> profile;
+  /// A GPU model (dyadc --target=nvptx): the chip and PTX features its
+  /// kernels were compiled for, the kernels in launch-index order and their
+  /// PTX (include/dyad/Runtime/dyad_gpu_abi.h); gpuChip empty: a CPU model.
+  std::string gpuChip, gpuFeatures;
+  std::vector<std::string> gpuKernels;
+  std::string gpuPtx;
 };
 
 /// Reads the signature of `func` (`dyad.name` / `dyad.dim_params` attributes
@@ -108,11 +115,14 @@ llvm::Error linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
 /// interface, its boundary attributes dropped) and the rest of the module to
 /// the LLVM dialect and adds the runtime interface for `signature`.
 /// `configure` may set up the pass manager (MLIR's command-line options).
+/// With `gpu`, the graph runs on the GPU (dyad-lower-gpu: PTX kernels and
+/// host code for the CPU `lowerOptions` does not otherwise shape).
 mlir::LogicalResult lowerToLLVMDialect(
     mlir::ModuleOp module, llvm::StringRef funcName,
     const ModelSignature &signature, const LowerCpuOptions &lowerOptions,
     llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)> configure =
-        nullptr);
+        nullptr,
+    const LowerGpuOptions *gpu = nullptr);
 
 /// Stages 3-6 in one call: a dyad module to a shared library at `output`
 /// (no header). Used where a model is compiled as a step of something else

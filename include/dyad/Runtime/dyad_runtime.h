@@ -8,6 +8,13 @@
  * not meant to be used by two threads at once; load one instance per thread
  * (loading the same file twice shares the code, not the instance state).
  *
+ * A model compiled with dyadc --target=nvptx runs on an NVIDIA GPU: loading
+ * it opens the CUDA driver (libcuda.so.1, found at run time; nothing of
+ * CUDA is needed to build or link against the runtime) and fails with the
+ * reason where there is no driver or no fitting GPU; a run takes and
+ * returns host buffers as for any model, and runs of one instance take
+ * turns on its GPU stream.
+ *
 \*===----------------------------------------------------------------------===*/
 #ifndef DYAD_RUNTIME_H
 #define DYAD_RUNTIME_H
@@ -116,6 +123,11 @@ int dyad_model_num_threads(const dyad_model *model);
  * chunks off. */
 dyad_status dyad_model_set_batch_chunk(dyad_model *model, int64_t n);
 int64_t dyad_model_batch_chunk(const dyad_model *model);
+
+/* The NVIDIA chip a GPU model was compiled for ("sm_90"), NULL for a CPU
+ * model; and the number of its GPU kernels (0 for a CPU model). */
+const char *dyad_model_gpu(const dyad_model *model);
+int dyad_model_num_gpu_kernels(const dyad_model *model);
 
 /* Kernel timings of a model compiled with dyadc --profile. The compiled
  * code is cut into groups, one per kernel (a convolution or GEMM and the

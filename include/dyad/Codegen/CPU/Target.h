@@ -27,6 +27,9 @@ struct TargetOptions {
   /// Weights quantized to 4 bits stored two per byte (dyad-cpu-pack-nibbles);
   /// off: a byte each, as 8-bit ones (for comparison).
   bool nibbleWeights = true;
+  /// --target=nvptx: the GPU architecture (sm_80, sm_90, ...); empty: the
+  /// GPU of this machine (Codegen/GPU/Target.h).
+  std::string gpuArch;
 };
 
 struct CPUTarget {
