@@ -213,7 +213,8 @@ def _model_path(model, workdir):
 
 
 _OPTION_NAMES = {
-    "input_shapes", "bind_inputs", "target", "cpu", "features", "opt_level",
+    "input_shapes", "bind_inputs", "target", "gpu_arch", "cpu", "features",
+    "opt_level",
     "nibble_weights", "profile", "calib_method", "calib_percentile",
     "calib_momentum", "calib_count", "calib_batch", "activation_bits",
     "bias_correction",

@@ -71,6 +71,7 @@ dyad::CompileOptions makeOptions(const py::dict &kw) {
       o.import.inputValues[name.cast<std::string>()] =
           values.cast<std::vector<double>>();
   set("target", o.target.target);
+  set("gpu_arch", o.target.gpuArch);
   set("cpu", o.target.cpu);
   set("features", o.target.features);
   set("opt_level", o.target.optLevel);

@@ -57,6 +57,11 @@ expect(ValueError, lambda: m.run({"image": np.zeros((2, 1, 28, 28), np.float32)}
 expect(ValueError, lambda: m.run([np.zeros((2, 1, 28, 28), np.float32)] * 2))
 expect(RuntimeError, lambda: dyad.Model(os.path.join(work, "conv1.onnx")))
 
+# A GPU model compiles here and fails to load without a driver, saying so.
+os.environ["DYAD_CUDA_LIBRARY"] = "/nonexistent/libcuda.so.1"
+expect(RuntimeError, lambda: dyad.compile(model, target="nvptx", gpu_arch="sm_90"))
+expect(dyad.CompileError, lambda: dyad.compile(model, target="nvptx"))
+
 # Fewer calibration samples than asked for: one warning in `messages`.
 msgs = []
 dyad.compile(model, quantize=True, calibration=np.zeros((8, 1, 28, 28), np.float32),
