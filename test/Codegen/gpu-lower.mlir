@@ -1,4 +1,5 @@
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(dyad-lower-gpu{chip=sm_90})' | FileCheck %s
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(dyad-lower-gpu{chip=sm_90 opt-level=0})' | FileCheck %s
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(dyad-lower-gpu{chip=sm_90})' | FileCheck %s --check-prefix=FUSED
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(dyad-lower-gpu{chip=sm_80 block-size=64})' | FileCheck %s --check-prefix=SM80
 
 // A graph on tensors becomes PTX kernels and host code that runs them
@@ -19,6 +20,8 @@
 // CHECK: llvm.getelementptr %{{.*}}[3] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK: llvm.call %{{.*}} : !llvm.ptr, (!llvm.ptr, i64, i64, i64, i64, i64, i64, i64, i64, !llvm.ptr) -> ()
 // CHECK-NOT: gpu.
+// With optimization, the two elementwise ops are one kernel.
+// FUSED: module attributes {dyad.gpu_kernels = ["add_bias_kernel"], dyad.gpu_ptx = "{{.*}}sqrt.rn.f32{{.*}}cvt.rni.f32.f32
 // SM80: .target sm_80
 // SM80: .maxntid 64, 1, 1
 func.func @add_bias(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {

@@ -53,6 +53,13 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     fpm.addPass(createDyadCpuExpandMath());
     fpm.addPass(createCanonicalizerPass());
     fpm.addPass(createCSEPass());
+    // Chains of elementwise ops as one kernel each (one pass over memory;
+    // the CPU pipeline's fusion, which never recomputes a broadcast value).
+    if (options.optLevel > 0) {
+      fpm.addPass(createDyadCpuFuseElementwise());
+      fpm.addPass(createCanonicalizerPass());
+      fpm.addPass(createCSEPass());
+    }
   }
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
