@@ -19,6 +19,13 @@ driver, Python with numpy, and what `prepare` packs. Two steps:
         edges are IEEE operations both sides round the same way); fp32
         outputs are compared by max |diff| and accuracy. Exit 1 on any int8
         difference or failed run.
+
+    python3 DIR/gpu-check.py bench DIR
+        (on the GPU machine) images/s of every GPU artifact at batch 1 and
+        256 (dyad-run --bench: host-to-device copies included), against
+        PyTorch fp32 and fp16 (cuDNN) running the same architectures with
+        the same weights (models/train.py, packed), and cuBLASLt's int8 GEMM
+        (torch._int_mm, B column-major) at 4096^3 and 8192^3.
 """
 import argparse
 import json
@@ -98,6 +105,26 @@ def prepare(args):
                              "compile_s": round(gpu_s, 2)})
             print(f"{tag}: GPU artifact compiled in {gpu_s:.1f} s, CPU "
                   f"outputs saved", flush=True)
+    # The peers: the architectures of models/train.py with the ONNX
+    # models' weights (their initializers are the state_dict's names).
+    import onnx
+    from onnx import numpy_helper
+    os.makedirs(os.path.join(out, "torch"), exist_ok=True)
+    for f in ("train.py", "datasets.py"):
+        shutil.copy2(os.path.join(root, "models", f),
+                     os.path.join(out, "torch"))
+    for name in args.models:
+        g = onnx.load(os.path.join(root, "models", name + ".onnx")).graph
+        np.savez(os.path.join(out, "torch", name + ".npz"),
+                 **{t.name: numpy_helper.to_array(t) for t in g.initializer})
+        # The peer must compute the model: its logits on the reference
+        # images are the exported ones.
+        import torch
+        ref = np.load(os.path.join(root, "models", name + ".ref.npz"))
+        with torch.no_grad():
+            y = torch_model(out, name)(torch.from_numpy(ref["input"])).numpy()
+        if np.abs(y - ref["logits"]).max() > 1e-4:
+            raise RuntimeError(f"{name}: the PyTorch peer's logits differ")
     shutil.rmtree(work)
     json.dump({"gpu_arch": args.gpu_arch, "models": manifest},
               open(os.path.join(out, "manifest.json"), "w"), indent=1)
@@ -153,6 +180,109 @@ def check(args):
     return 1 if failed else 0
 
 
+def dyad_images_per_s(dyad_run, lib, x, env, runs):
+    out = run([dyad_run, lib, "--input", x, "--bench", str(runs)], env=env)
+    line = next(l for l in out.splitlines() if l.startswith("bench:"))
+    return float(line.split("median ")[1].split(" ms")[0])
+
+
+def torch_model(out, name):
+    import types
+    import torch
+    # train.py imports onnx for its export step; the GPU machine needs
+    # only torch to build the modules.
+    sys.modules.setdefault("onnx", types.ModuleType("onnx"))
+    sys.path.insert(0, os.path.join(out, "torch"))
+    import train
+    cls = {"mnist_mlp": train.MnistMLP, "mnist_cnn": train.MnistCNN,
+           "fashion_dwsep": train.FashionDWSep, "fashion_vit": train.FashionViT,
+           "mnist_vit": train.MnistViT}[name]
+    m = cls()
+    w = np.load(os.path.join(out, "torch", name + ".npz"))
+    params = m.state_dict()
+    state = {k: torch.from_numpy(w[k]) for k in w.files if k in params}
+    # Linear layers that the exporter turned into MatMul keep their weight
+    # transposed under a generated name (onnx::MatMul_<n>, in module order).
+    generated = sorted((k for k in w.files if k not in params),
+                       key=lambda k: int(k.rsplit("_", 1)[-1])
+                       if k.rsplit("_", 1)[-1].isdigit() else -1)
+    for k in [k for k in params if k not in state and k.endswith("weight")]:
+        if generated and w[generated[0]].T.shape == tuple(params[k].shape):
+            state[k] = torch.from_numpy(np.ascontiguousarray(
+                w[generated.pop(0)].T))
+    missing, unexpected = m.load_state_dict(state, strict=False)
+    unexpected = list(unexpected) + generated
+    if unexpected or [k for k in missing if not k.endswith("num_batches_tracked")]:
+        raise RuntimeError(f"{name}: weights do not match train.py's module: "
+                           f"missing {missing}, unexpected {unexpected}")
+    return m.eval()
+
+
+def torch_ms(model, x, runs):
+    import torch
+    with torch.inference_mode():
+        for _ in range(5):
+            model(x)
+        torch.cuda.synchronize()
+        times = []
+        for _ in range(runs):
+            a = torch.cuda.Event(enable_timing=True)
+            b = torch.cuda.Event(enable_timing=True)
+            a.record()
+            model(x)
+            b.record()
+            b.synchronize()
+            times.append(a.elapsed_time(b))
+    return sorted(times)[len(times) // 2]
+
+
+def bench(args):
+    import torch
+    out = os.path.abspath(args.dir)
+    manifest = json.load(open(os.path.join(out, "manifest.json")))
+    env = dict(os.environ)
+    env["LD_LIBRARY_PATH"] = os.path.join(out, "lib")
+    dyad_run = os.path.join(out, "bin", "dyad-run")
+    work = os.path.join(out, "run")
+    os.makedirs(work, exist_ok=True)
+    torch.backends.cudnn.benchmark = True
+    print(f"GPU: {torch.cuda.get_device_name(0)}; images/s (median of "
+          f"{args.runs} runs; Dyad through dyad-run, host copies included; "
+          f"PyTorch on device tensors)")
+    print(f"{'model':<15} {'batch':>5} {'Dyad fp32':>10} {'Dyad int8':>10} "
+          f"{'torch fp32':>11} {'torch fp16':>11}")
+    data = {}
+    for name in dict.fromkeys(m["model"] for m in manifest["models"]):
+        ds = next(m["dataset"] for m in manifest["models"] if m["model"] == name)
+        if ds not in data:
+            data[ds] = np.load(os.path.join(out, "data", ds + ".npz"))["x"]
+        model = torch_model(out, name).cuda()
+        for b in (1, 256):
+            xb = np.ascontiguousarray(data[ds][:b])
+            path = os.path.join(work, f"{ds}-{b}.npy")
+            np.save(path, xb)
+            row = {}
+            for kind in ("fp32", "int8"):
+                lib = os.path.join(out, "models", f"{name}.{kind}.so")
+                ms = dyad_images_per_s(dyad_run, lib, path, env, args.runs)
+                row[kind] = b / ms * 1e3
+            xt = torch.from_numpy(xb).cuda()
+            row["t32"] = b / torch_ms(model, xt, args.runs) * 1e3
+            row["t16"] = b / torch_ms(model.half(), xt.half(), args.runs) * 1e3
+            model.float()
+            print(f"{name:<15} {b:>5} {row['fp32']:>10.0f} {row['int8']:>10.0f} "
+                  f"{row['t32']:>11.0f} {row['t16']:>11.0f}", flush=True)
+    # The int8 GEMM peer: cuBLASLt through torch._int_mm (B column-major).
+    for n in (4096, 8192):
+        a = torch.randint(-128, 127, (n, n), dtype=torch.int8, device="cuda")
+        b = torch.randint(-128, 127, (n, n), dtype=torch.int8, device="cuda").t()
+        ms = torch_ms(lambda _: torch._int_mm(a, b), None, args.runs)
+        print(f"cuBLASLt int8 GEMM {n}^3: {ms:.3f} ms, "
+              f"{2 * n ** 3 / ms / 1e9:.0f} TOPS (Dyad's tensor-core GEMM: "
+              f"not built yet)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -163,11 +293,14 @@ def main():
     p.add_argument("--models", nargs="+", default=MODELS)
     c = sub.add_parser("check")
     c.add_argument("dir")
+    b = sub.add_parser("bench")
+    b.add_argument("dir")
+    b.add_argument("--runs", type=int, default=50)
     args = ap.parse_args()
     if args.cmd == "prepare":
         prepare(args)
         return 0
-    return check(args)
+    return check(args) if args.cmd == "check" else bench(args)
 
 
 if __name__ == "__main__":
