@@ -20,6 +20,7 @@
 #include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
 #include "mlir/Conversion/LLVMCommon/Pattern.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -38,6 +39,9 @@ namespace {
 
 /// The thread-local global that holds the current run's dyad_gpu_ctx.
 constexpr StringLiteral kCtxGlobal = "__dyad_gpu_ctx";
+
+/// Marks a host buffer and its users (the upstream lowering takes them).
+constexpr StringLiteral kHostBuffer = "dyad.host_buffer";
 
 /// Fields of dyad_gpu_ctx, in the header's order.
 enum CtxField : int32_t { Alloc = 0, Free, Constant, Launch, Copy };
@@ -75,6 +79,8 @@ struct AllocLowering : ConvertOpToLLVMPattern<memref::AllocOp> {
   matchAndRewrite(memref::AllocOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     MemRefType type = op.getType();
+    if (op->hasAttr(kHostBuffer))
+      return rewriter.notifyMatchFailure(op, "a host buffer");
     if (!isConvertibleAndHasIdentityMaps(type))
       return rewriter.notifyMatchFailure(op, "not an identity layout");
     Location loc = op.getLoc();
@@ -97,6 +103,8 @@ struct DeallocLowering : ConvertOpToLLVMPattern<memref::DeallocOp> {
   LogicalResult
   matchAndRewrite(memref::DeallocOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (op->hasAttr(kHostBuffer))
+      return rewriter.notifyMatchFailure(op, "a host buffer");
     MemRefDescriptor desc(adaptor.getMemref());
     callCtx(rewriter, op.getLoc(), Free, Type(),
             {desc.allocatedPtr(rewriter, op.getLoc())});
@@ -296,19 +304,45 @@ struct DyadGpuHostToLLVMPass
     }
     module->setAttr("dyad.gpu_kernels", ArrayAttr::get(ctx, kernelNames));
 
-    // Nothing on the host may touch device memory.
+    // Buffers only the host reads and writes (the shape a dynamic Reshape
+    // computes from dims) stay in host memory: malloc, not ctx->alloc.
+    module.walk([&](memref::AllocOp alloc) {
+      if (alloc->getParentOfType<gpu::BinaryOp>() || alloc->use_empty())
+        return;
+      bool hostOnly = llvm::all_of(alloc->getUses(), [](OpOperand &use) {
+        Operation *user = use.getOwner();
+        if (isa<memref::StoreOp, memref::LoadOp, memref::DeallocOp>(user))
+          return true;
+        auto reshape = dyn_cast<memref::ReshapeOp>(user);
+        return reshape && use.get() == reshape.getShape();
+      });
+      if (!hostOnly)
+        return;
+      alloc->setAttr(kHostBuffer, UnitAttr::get(ctx));
+      for (Operation *user : alloc->getUsers())
+        user->setAttr(kHostBuffer, UnitAttr::get(ctx));
+    });
+
+    // Nothing else on the host may touch device memory.
     WalkResult bad = module.walk<WalkOrder::PreOrder>([&](Operation *op)
                                                           -> WalkResult {
       if (op->getParentOfType<gpu::BinaryOp>())
         return WalkResult::skip();
+      if (op->hasAttr(kHostBuffer))
+        return WalkResult::advance();
       if (isa<memref::LoadOp, memref::StoreOp, memref::AllocaOp>(op) ||
           op->getDialect()->getNamespace() == "vector" ||
           op->getDialect()->getNamespace() == "linalg" ||
           op->getDialect()->getNamespace() == "scf") {
-        op->emitError() << "GPU lowering: '" << op->getName()
-                        << "' was left on the host, whose code only sizes, "
-                           "allocates and launches (it cannot touch device "
-                           "memory)";
+        auto diag = op->emitError()
+                    << "GPU lowering: '" << op->getName()
+                    << "' was left on the host, whose code only sizes, "
+                       "allocates and launches (it cannot touch device "
+                       "memory)";
+        if (auto store = dyn_cast<memref::StoreOp>(op);
+            store && store.getValueToStore().getType().isIntOrIndex())
+          diag << "; a shape computed at run time that kernels read too is "
+                  "not supported yet: pin the input's shape (--input-shape)";
         return WalkResult::interrupt();
       }
       return WalkResult::advance();
@@ -340,6 +374,8 @@ struct DyadGpuHostToLLVMPass
     cf::populateControlFlowToLLVMConversionPatterns(converter, patterns);
     populateFuncToLLVMConversionPatterns(converter, patterns);
     index::populateIndexToLLVMConversionPatterns(converter, patterns);
+    // Scalar math on the host (a Resize's scale): the CPU's instructions.
+    populateMathToLLVMConversionPatterns(converter, patterns);
     ub::populateUBToLLVMConversionPatterns(converter, patterns);
     populateFinalizeMemRefToLLVMConversionPatterns(converter, patterns);
     llvm::StringMap<int64_t> constantIds;

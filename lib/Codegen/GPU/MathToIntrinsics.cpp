@@ -5,9 +5,10 @@
 // which come with the CUDA toolkit that Dyad does without. The ops NVPTX
 // has exact instructions for become calls of the LLVM intrinsic instead
 // (llvm.sqrt -> sqrt.rn, llvm.roundeven -> cvt.rni, ...), which the
-// conversion leaves alone. exp, log, tanh and erf are polynomials already
-// (dyad-cpu-expand-math); any other float math op is an error here rather
-// than an unresolved symbol when the driver loads the PTX.
+// conversion leaves alone. pow and the hyperbolic functions are expanded
+// into exp and log, and those, sin, cos, atan and erf become MLIR's
+// polynomials; any other float math op is an error here rather than an
+// unresolved symbol when the driver loads the PTX.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +16,12 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Math/Transforms/Approximation.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -45,6 +51,29 @@ static StringRef intrinsicOf(Operation *op) {
 struct DyadGpuMathToIntrinsicsPass
     : dyad::impl::DyadGpuMathToIntrinsicsBase<DyadGpuMathToIntrinsicsPass> {
   void runOnOperation() override {
+    // pow, the hyperbolic functions and the like in terms of exp and log,
+    // and those, sin, cos, atan, erf as polynomials (MLIR's approximations,
+    // as the CPU pipeline does for exp, log, tanh, erf).
+    {
+      RewritePatternSet patterns(&getContext());
+      math::populateExpansionPatterns(
+          patterns, {"powf", "fpowi", "tan", "sinh", "cosh", "asinh", "acosh",
+                     "atanh", "exp2"});
+      populatePolynomialApproximateErfPattern(patterns);
+      populatePolynomialApproximateErfcPattern(patterns);
+      populateMathPolynomialApproximationPatterns(patterns, [](StringRef n) {
+        return llvm::is_contained(
+            {math::ExpOp::getOperationName(), math::ExpM1Op::getOperationName(),
+             math::LogOp::getOperationName(), math::Log1pOp::getOperationName(),
+             math::Log2Op::getOperationName(), math::TanhOp::getOperationName(),
+             math::SinOp::getOperationName(), math::CosOp::getOperationName(),
+             math::AtanOp::getOperationName(),
+             math::Atan2Op::getOperationName()},
+            n);
+      });
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+        return signalPassFailure();
+    }
     IRRewriter rewriter(&getContext());
     WalkResult r = getOperation()->walk([&](Operation *op) -> WalkResult {
       if (!isa<math::MathDialect>(op->getDialect()))

@@ -12,6 +12,8 @@
 #include "dyad/Conversion/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
@@ -67,9 +69,15 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addNestedPass<func::FuncOp>(bufferization::createBufferHoistingPass());
+  // Each intermediate buffer is freed after its last use (ctx->free), so a
+  // run holds no more device memory than the CPU code would.
+  bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   {
     OpPassManager &fpm = pm.nest<func::FuncOp>();
+    // expand-strided-metadata fails on expand_shape with several dynamic
+    // dims in a group (as in the CPU pipeline).
+    fpm.addPass(createDyadExpandShapeToReinterpretCast());
     DyadGpuMapLoopsOptions map;
     map.blockSize = options.blockSize;
     fpm.addPass(createDyadGpuMapLoops(map));
@@ -86,6 +94,8 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
   {
     OpPassManager &kpm = pm.nest<gpu::GPUModuleOp>();
     kpm.addPass(createLowerAffinePass());
+    // floordivsi, ceildivsi, maxsi, ... in plain integer arithmetic.
+    kpm.addPass(arith::createArithExpandOpsPass());
     kpm.addPass(createSCFToControlFlowPass());
     kpm.addPass(memref::createExpandStridedMetadataPass());
     kpm.addPass(createLowerAffinePass());
@@ -105,6 +115,7 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     OpPassManager &fpm = pm.nest<func::FuncOp>();
     fpm.addPass(memref::createExpandStridedMetadataPass());
     fpm.addPass(createLowerAffinePass());
+    fpm.addPass(arith::createArithExpandOpsPass());
     fpm.addPass(createSCFToControlFlowPass());
     fpm.addPass(createCanonicalizerPass());
   }

@@ -49,11 +49,14 @@ def DyadGpuMathToIntrinsics
     an exact NVPTX instruction become `llvm.call_intrinsic` of the LLVM
     intrinsic (`math.sqrt` → `llvm.sqrt.f32` → `sqrt.rn.f32`,
     `math.roundeven` → `cvt.rni`, floor, ceil, trunc, round, fabs, fma,
-    copysign). `exp`, `log`, `tanh` and `erf` are polynomials by then
-    (`dyad-cpu-expand-math`); any other float math op is an error naming
+    copysign). `pow` and the hyperbolic functions are expanded into `exp`
+    and `log`, and those, `sin`, `cos`, `atan` and `erf` become MLIR's
+    polynomial approximations; any other float math op is an error naming
     it.
   }];
-  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 def DyadGpuHostToLLVM : Pass<"dyad-gpu-host-to-llvm", "mlir::ModuleOp"> {
