@@ -212,39 +212,27 @@ LogicalResult dyad::addRuntimeInterface(ModuleOp module, StringRef funcName,
     return module.emitError() << "no C interface '" << ciface
                               << "' after lowering";
 
-  // const char *dyad_model_info(void)
-  std::string text = describeSignature(signature);
-  text.push_back('\0');
-  auto arrTy = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
-  LLVM::GlobalOp::create(b, loc, arrTy, /*isConstant=*/true,
-                         LLVM::Linkage::Internal, "__dyad_model_info",
-                         b.getStringAttr(text));
-  auto infoFn = LLVM::LLVMFuncOp::create(
-      b, loc, "dyad_model_info", LLVM::LLVMFunctionType::get(ptrTy, {}));
-  {
+  // const char *NAME(void) returning `text` (NUL-terminated), kept in the
+  // internal global __NAME.
+  auto stringFunction = [&](StringRef name, std::string text) {
+    text.push_back('\0');
+    std::string global = ("__" + name).str();
+    auto arrTy = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
+    LLVM::GlobalOp::create(b, loc, arrTy, /*isConstant=*/true,
+                           LLVM::Linkage::Internal, global,
+                           b.getStringAttr(text));
+    auto fn = LLVM::LLVMFuncOp::create(b, loc, name,
+                                       LLVM::LLVMFunctionType::get(ptrTy, {}));
     OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(infoFn.addEntryBlock(b));
-    Value addr =
-        LLVM::AddressOfOp::create(b, loc, ptrTy, "__dyad_model_info");
-    LLVM::ReturnOp::create(b, loc, addr);
-  }
-
-  // const char *dyad_model_ptx(void): a GPU model's kernels.
+    b.setInsertionPointToStart(fn.addEntryBlock(b));
+    LLVM::ReturnOp::create(b, loc,
+                           LLVM::AddressOfOp::create(b, loc, ptrTy, global));
+  };
+  stringFunction("dyad_model_info", describeSignature(signature));
+  // A GPU model's kernels.
   bool gpu = !signature.gpuChip.empty();
-  if (gpu) {
-    std::string ptx = signature.gpuPtx;
-    ptx.push_back('\0');
-    auto ptxTy = LLVM::LLVMArrayType::get(b.getI8Type(), ptx.size());
-    LLVM::GlobalOp::create(b, loc, ptxTy, /*isConstant=*/true,
-                           LLVM::Linkage::Internal, "__dyad_model_ptx",
-                           b.getStringAttr(ptx));
-    auto ptxFn = LLVM::LLVMFuncOp::create(
-        b, loc, "dyad_model_ptx", LLVM::LLVMFunctionType::get(ptrTy, {}));
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(ptxFn.addEntryBlock(b));
-    LLVM::ReturnOp::create(
-        b, loc, LLVM::AddressOfOp::create(b, loc, ptrTy, "__dyad_model_ptx"));
-  }
+  if (gpu)
+    stringFunction("dyad_model_ptx", signature.gpuPtx);
 
   // void dyad_model_entry(void **args): unpack and call the C interface,
   // whose parameters are all pointers (results first, then inputs). A GPU
