@@ -1190,6 +1190,9 @@ static void gpuLaunch(dyad_gpu_ctx *ctx, int64_t kernel, int64_t gx,
   }
   std::string what = "kernel " + std::to_string(kernel) + " '" +
                      run.model->kernelNames[kernel] + "'";
+  // An empty grid (an op on an empty batch) has nothing to do.
+  if (gx == 0 || gy == 0 || gz == 0)
+    return;
   const int64_t dims[] = {gx, gy, gz, bx, by, bz};
   for (int64_t d : dims)
     if (d < 1 || d > (int64_t)UINT32_MAX) {

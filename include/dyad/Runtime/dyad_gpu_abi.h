@@ -57,7 +57,8 @@ struct dyad_gpu_ctx {
   /* Launches kernel number `kernel` (the info text's index) on a grid of
    * gx*gy*gz blocks of bx*by*bz threads with `smem` bytes of dynamic shared
    * memory; params[i] points at the kernel's i-th parameter (as
-   * cuLaunchKernel's kernelParams). */
+   * cuLaunchKernel's kernelParams). An empty grid (an op on an empty
+   * batch) launches nothing. */
   void (*launch)(dyad_gpu_ctx *ctx, int64_t kernel, int64_t gx, int64_t gy,
                  int64_t gz, int64_t bx, int64_t by, int64_t bz, int64_t smem,
                  void **params);
