@@ -137,8 +137,9 @@ struct DyadGpuMapLoopsPass
       return gpu::ParallelLoopDimMappingAttr::get(ctx, proc, id, id);
     };
     for (scf::ParallelOp p : outermostParallelLoops(f)) {
-      auto [blocks, threads] =
+      std::pair<scf::ParallelOp, scf::ParallelOp> tiled =
           scf::tileParallelLoop(p, {blockSize}, /*noMinMaxBounds=*/true);
+      scf::ParallelOp blocks = tiled.first, threads = tiled.second;
       // Inner parallel loops (none today) run sequentially in the thread.
       threads.walk([&](scf::ParallelOp inner) {
         if (inner == threads)
