@@ -4,6 +4,7 @@ computes: same model, same calibration table, outputs compared bit for bit.
 
     /usr/bin/python3 models/check_identical.py models/mnist_cnn.onnx --bin build/bin
         [--count N] [--mattr "" --mattr=-avx512vnni ...] [--allow-float-ops]
+        [--gpu-kernels-on-host]
 
 1. A calibration table from 1000 training images (dyadc --calibrate).
 2. The reference: `dyadc -O0 --quantize --calib-table T` (scalar loops, the
@@ -13,6 +14,9 @@ computes: same model, same calibration table, outputs compared bit for bit.
    `dyadc --quantize --calib-table T --mattr M`.
 4. The first --count test images (0: the full test set) through each; every
    output must equal the reference's exactly.
+   With --gpu-kernels-on-host, also the GPU pipeline's kernels run as
+   host loops (`--target=nvptx --gpu-kernels-on-host`): what each kernel
+   computes, checked without a GPU.
 Prints one line per variant and "OK"; exits 1 on any difference.
 """
 import argparse
@@ -52,11 +56,16 @@ def main():
     ap.add_argument("--count", type=int, default=0)
     ap.add_argument("--mattr", action="append")
     ap.add_argument("--allow-float-ops", action="store_true")
+    ap.add_argument("--gpu-kernels-on-host", action="store_true")
     args = ap.parse_args()
     variants = args.mattr if args.mattr is not None else ["", "-avx512vnni", "-avx512f"]
     if args.mattr is None and host_has_amx():
         # AMX hosts: the host's path uses AMX; the AVX512-VNNI one too.
         variants.insert(1, "-amx-int8")
+    variants = [(m or "host", ["--mattr", m] if m else []) for m in variants]
+    if args.gpu_kernels_on_host:
+        variants.append(("gpu kernels on the host",
+                         ["--target=nvptx", "--gpu-kernels-on-host"]))
     name = os.path.basename(args.model)
     info = json.load(open(os.path.join(HERE, "accuracy.json")))[name]
     dyadc = os.path.join(args.bin, "dyadc")
@@ -77,13 +86,12 @@ def main():
         x = np.ascontiguousarray(x)
         ref = outputs(dyad_run, ref_lib, x, work, "ref")
         ok = True
-        for m in variants:
+        for label, flags in variants:
             lib = os.path.join(work, "v.so")
             run([dyadc, args.model, "-o", lib, "--quantize", "--calib-table", table]
-                + (["--mattr", m] if m else []) + extra)
+                + flags + extra)
             got = outputs(dyad_run, lib, x, work, "v")
             diffs = [k for k in ref if not np.array_equal(ref[k], got[k])]
-            label = m or "host"
             if diffs:
                 ok = False
                 k = diffs[0]

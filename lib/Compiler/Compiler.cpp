@@ -489,7 +489,7 @@ LogicalResult dyad::lowerToLLVMDialect(
   if (failed(pm.run(module)))
     return failure();
   ModelSignature sig = signature;
-  if (gpu) {
+  if (gpu && !gpu->kernelsOnHost) {
     // dyad-gpu-host-to-llvm left the kernels' PTX and names on the module.
     auto ptx = module->getAttrOfType<StringAttr>("dyad.gpu_ptx");
     auto kernels = module->getAttrOfType<ArrayAttr>("dyad.gpu_kernels");

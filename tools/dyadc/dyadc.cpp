@@ -62,6 +62,12 @@ static cl::opt<std::string>
             cl::desc("With --target=nvptx: the GPU architecture (sm_80, "
                      "sm_90, ...; default: this machine's GPU)"),
             cl::cat(compileCat));
+static cl::opt<bool> gpuKernelsOnHost(
+    "gpu-kernels-on-host",
+    cl::desc("With --target=nvptx, for testing without a GPU: compile the "
+             "GPU pipeline's kernels as host loops (the model runs on the "
+             "CPU, computing what the kernels compute)"),
+    cl::Hidden, cl::cat(compileCat));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"),
     cl::cat(compileCat));
 static cl::opt<std::string> mattr("mattr",
@@ -274,6 +280,7 @@ int main(int argc, char **argv) {
   options.target.optLevel = optLevel;
   options.target.nibbleWeights = nibbleWeights;
   options.target.gpuArch = gpuArch;
+  options.target.gpuKernelsOnHost = gpuKernelsOnHost;
   options.verbose = verbose;
   options.profile = profile;
 

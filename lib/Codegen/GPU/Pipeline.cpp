@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -61,6 +62,14 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
       fpm.addPass(createDyadCpuFuseElementwise());
       fpm.addPass(createCanonicalizerPass());
       fpm.addPass(createCSEPass());
+      // Channels-last convolutions (the CPU's layout pass): i8 operands read
+      // by the convolution itself (no i32 copy of each input and filter per
+      // run), constant filters permuted at compile time, and between two
+      // convolutions NHWC int8, where a thread's output channels are
+      // neighbours in memory.
+      fpm.addPass(createDyadCpuNhwc());
+      fpm.addPass(createCanonicalizerPass());
+      fpm.addPass(createCSEPass());
     }
   }
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -78,9 +87,39 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     // expand-strided-metadata fails on expand_shape with several dynamic
     // dims in a group (as in the CPU pipeline).
     fpm.addPass(createDyadExpandShapeToReinterpretCast());
+    // Reductions with register accumulators, their init, consumer and
+    // padding fused (every level: it is how a reduction becomes loops).
+    fpm.addPass(createDyadGpuContractionLoops());
     DyadGpuMapLoopsOptions map;
     map.blockSize = options.blockSize;
     fpm.addPass(createDyadGpuMapLoops(map));
+    if (options.kernelsOnHost) {
+      // The loops as they would be kernels, run by the host instead.
+      fpm.addPass(createDyadStridedCopyToLinalg());
+      fpm.addPass(createConvertLinalgToLoopsPass());
+      fpm.addPass(createDyadExpandShapeToReinterpretCast());
+    }
+  }
+  if (options.kernelsOnHost) {
+    pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createLowerAffinePass());
+    pm.addPass(createSCFToControlFlowPass());
+    pm.addPass(createConvertMathToLLVMPass());
+    pm.addPass(createConvertMathToLibmPass());
+    FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+    memrefToLLVM.useGenericFunctions = true; // the model's buffer cache
+    pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
+    pm.addPass(createArithToLLVMConversionPass());
+    pm.addPass(createConvertIndexToLLVMPass());
+    pm.addPass(createConvertControlFlowToLLVMPass());
+    pm.addPass(createConvertFuncToLLVMPass());
+    pm.addPass(createUBToLLVMConversionPass());
+    pm.addPass(createReconcileUnrealizedCastsPass());
+    pm.addPass(createCanonicalizerPass());
+    return;
+  }
+  {
+    OpPassManager &fpm = pm.nest<func::FuncOp>();
     fpm.addPass(createConvertParallelLoopToGpuPass());
     fpm.addPass(createCanonicalizerPass());
   }

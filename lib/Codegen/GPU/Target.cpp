@@ -51,6 +51,9 @@ dyad::resolveGpuTarget(const TargetOptions &options) {
   LowerGpuOptions o;
   o.optLevel = options.optLevel;
   o.chip = options.gpuArch;
+  o.kernelsOnHost = options.gpuKernelsOnHost;
+  if (o.kernelsOnHost && o.chip.empty())
+    o.chip = "sm_90";
   if (o.chip.empty()) {
     std::string why;
     o.chip = detectGpuChip(why);

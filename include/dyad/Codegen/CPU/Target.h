@@ -30,6 +30,10 @@ struct TargetOptions {
   /// --target=nvptx: the GPU architecture (sm_80, sm_90, ...); empty: the
   /// GPU of this machine (Codegen/GPU/Target.h).
   std::string gpuArch;
+  /// --target=nvptx, for tests without a GPU: the GPU pipeline's loop
+  /// nests (what each kernel computes, with its thread indexing) compiled
+  /// for the host instead of PTX, so the model runs on the CPU.
+  bool gpuKernelsOnHost = false;
 };
 
 struct CPUTarget {

@@ -29,6 +29,9 @@ struct LowerGpuOptions {
   std::string features = "+ptx80";
   /// Threads per block of the general kernels (dyad-gpu-map-loops).
   int64_t blockSize = 256;
+  /// Testing without a GPU: stop before the GPU dialect and lower the
+  /// kernels' loop nests (blocks and threads as loops) for the host.
+  bool kernelsOnHost = false;
 };
 
 /// The NVPTX features a chip needs by default (its PTX ISA version);

@@ -4,6 +4,35 @@
 
 include "mlir/Pass/PassBase.td"
 
+def DyadGpuContractionLoops
+    : Pass<"dyad-gpu-contraction-loops", "mlir::func::FuncOp"> {
+  let summary = "Each linalg op with a reduction as one thread's loop nest "
+                "with its accumulator in registers, its init, its "
+                "elementwise consumer and its inputs' padding fused in";
+  let description = [{
+    On buffers, before `dyad-gpu-map-loops`. Each linalg op with reduction
+    dims (a convolution, a matmul, pooling, a reduction) becomes an
+    `scf.parallel` over its parallel dims whose body runs the reductions as
+    `scf.for` loops carrying the accumulators (not a load and a store of
+    device memory per step, which the plain loop lowering gives). Fused into
+    the same loop nest, where the buffers allow it (the op's result buffer
+    is a local allocation nothing else touches):
+      - the elementwise op that writes the result buffer's initial value
+        (a bias broadcast, a fill of the identity), from constants;
+      - the elementwise consumer that reads the result right after it (the
+        requantization, an activation, a residual add): the result never
+        goes to memory;
+      - the padding of an input (a buffer filled with the pad value and a
+        copy of the source into its interior): the source is read directly,
+        a tap outside it gives the pad value.
+    `dyad-gpu-map-loops` then maps the loop to blocks of threads.
+  }];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def DyadGpuMapLoops : Pass<"dyad-gpu-map-loops", "mlir::func::FuncOp"> {
   let summary = "Map each outermost scf.parallel to GPU blocks of threads";
   let description = [{
