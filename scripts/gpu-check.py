@@ -20,6 +20,10 @@ driver, Python with numpy, and what `prepare` packs. Two steps:
         outputs are compared by max |diff| and accuracy. Exit 1 on any int8
         difference or failed run.
 
+    python3 DIR/gpu-check.py profile DIR [--batch 256]
+        (on the GPU machine) each artifact's kernels by time at one batch
+        size (DYAD_GPU_PROFILE=1: every launch timed between two events).
+
     python3 DIR/gpu-check.py bench DIR
         (on the GPU machine) images/s of every GPU artifact at batch 1 and
         256 (dyad-run --bench: host-to-device copies included), against
@@ -283,6 +287,38 @@ def bench(args):
     return 0
 
 
+def profile(args):
+    """Where a batch's time goes: every GPU artifact at batch --batch with
+    DYAD_GPU_PROFILE=1 (each launch timed between two events), the --top
+    kernels by time."""
+    out = os.path.abspath(args.dir)
+    manifest = json.load(open(os.path.join(out, "manifest.json")))
+    env = dict(os.environ)
+    env["LD_LIBRARY_PATH"] = os.path.join(out, "lib")
+    env["DYAD_GPU_PROFILE"] = "1"
+    dyad_run = os.path.join(out, "bin", "dyad-run")
+    work = os.path.join(out, "run")
+    os.makedirs(work, exist_ok=True)
+    for m in manifest["models"]:
+        tag = f"{m['model']}.{m['kind']}"
+        path = os.path.join(work, f"{m['dataset']}-{args.batch}.npy")
+        if not os.path.exists(path):
+            x = np.load(os.path.join(out, "data", m["dataset"] + ".npz"))["x"]
+            np.save(path, np.ascontiguousarray(x[:args.batch]))
+        p = subprocess.run([dyad_run, os.path.join(out, "models", tag + ".so"),
+                            "--input", path, "--bench", str(args.runs)],
+                           capture_output=True, text=True, env=env)
+        lines = p.stderr.splitlines()
+        start = next((i for i, l in enumerate(lines)
+                      if l.startswith("GPU profile")), None)
+        print(f"== {tag}, batch {args.batch}")
+        if p.returncode != 0 or start is None:
+            print(f"FAILED ({p.returncode}): {p.stderr}{p.stdout}")
+            continue
+        print("\n".join(lines[start:start + 2 + args.top]), flush=True)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -296,11 +332,16 @@ def main():
     b = sub.add_parser("bench")
     b.add_argument("dir")
     b.add_argument("--runs", type=int, default=50)
+    f = sub.add_parser("profile")
+    f.add_argument("dir")
+    f.add_argument("--batch", type=int, default=256)
+    f.add_argument("--runs", type=int, default=10)
+    f.add_argument("--top", type=int, default=12)
     args = ap.parse_args()
     if args.cmd == "prepare":
         prepare(args)
         return 0
-    return check(args) if args.cmd == "check" else bench(args)
+    return {"check": check, "bench": bench, "profile": profile}[args.cmd](args)
 
 
 if __name__ == "__main__":

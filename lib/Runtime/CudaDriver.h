@@ -24,6 +24,7 @@ typedef struct CUmod_st *CUmodule;
 typedef struct CUfunc_st *CUfunction;
 typedef struct CUstream_st *CUstream;
 typedef struct CUmemPoolHandle_st *CUmemoryPool;
+typedef struct CUevent_st *CUevent;
 typedef int CUjit_option;
 
 enum {
@@ -99,7 +100,14 @@ enum { CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4 };
   OPTIONAL(cuDeviceGetDefaultMemPool, CUresult,                                \
            (CUmemoryPool * pool, CUdevice dev))                                \
   OPTIONAL(cuMemPoolSetAttribute, CUresult,                                    \
-           (CUmemoryPool pool, int attr, void *value))
+           (CUmemoryPool pool, int attr, void *value))                         \
+  /* Kernel timing (DYAD_GPU_PROFILE=1). */                                    \
+  OPTIONAL(cuEventCreate, CUresult, (CUevent * event, unsigned flags))         \
+  OPTIONAL(cuEventDestroy_v2, CUresult, (CUevent event))                       \
+  OPTIONAL(cuEventRecord, CUresult, (CUevent event, CUstream stream))          \
+  OPTIONAL(cuEventSynchronize, CUresult, (CUevent event))                      \
+  OPTIONAL(cuEventElapsedTime, CUresult,                                       \
+           (float *ms, CUevent start, CUevent end))
 
 #ifdef __cplusplus
 } // extern "C"

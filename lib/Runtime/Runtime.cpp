@@ -57,7 +57,9 @@
 // one GPU instance take turns (one stream per instance); the batch is
 // never cut into chunks and dyad_model_threads is not called.
 // DYAD_GPU_DEVICE picks the device (default 0); DYAD_GPU_SYNC=1 waits
-// after every launch, so that a faulting kernel is named.
+// after every launch, so that a faulting kernel is named; DYAD_GPU_PROFILE=1
+// times every launch and prints the time per kernel when the instance
+// closes.
 //
 // This file uses only the C and C++ standard libraries, dlopen and CPUID;
 // the CUDA driver is declared by hand (CudaDriver.h) and opened at run
@@ -419,11 +421,43 @@ struct GpuState {
   std::vector<int64_t> sharedLimit;   // dynamic shared memory allowed so far
   bool asyncAlloc = false;            // stream-ordered allocation
   bool syncEachLaunch = false;        // DYAD_GPU_SYNC=1
+  // DYAD_GPU_PROFILE=1: each launch timed between two events (the stream
+  // waits for each kernel), summed per kernel and printed to stderr when
+  // the instance closes.
+  CUevent profileStart = nullptr, profileEnd = nullptr;
+  std::vector<std::string> kernelNames;
+  std::vector<double> kernelMs;
+  std::vector<int64_t> kernelCalls;
+  int64_t profiledRuns = 0;
   std::mutex constantMutex;
   std::vector<CUdeviceptr> constants; // by id, 0 until uploaded
   // One run at a time: a run's callbacks order everything on `stream` and
   // use sharedLimit unguarded.
   std::mutex runMutex;
+
+  void printProfile() const {
+    double total = 0;
+    for (double ms : kernelMs)
+      total += ms;
+    std::vector<size_t> order;
+    for (size_t k = 0; k < kernelMs.size(); ++k)
+      if (kernelCalls[k])
+        order.push_back(k);
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return kernelMs[a] > kernelMs[b]; });
+    std::fprintf(stderr,
+                 "GPU profile (%s): %lld runs, kernels %.3f ms in all, "
+                 "%.3f ms per run\n%8s %8s %10s %6s  kernel\n",
+                 deviceName.c_str(), (long long)profiledRuns, total,
+                 profiledRuns ? total / profiledRuns : 0.0, "calls", "ms",
+                 "us/call", "%");
+    for (size_t k : order)
+      std::fprintf(stderr, "%8lld %8.3f %10.2f %6.1f  %zu %s\n",
+                   (long long)kernelCalls[k], kernelMs[k],
+                   1000.0 * kernelMs[k] / kernelCalls[k],
+                   total > 0 ? 100.0 * kernelMs[k] / total : 0.0, k,
+                   kernelNames[k].c_str());
+  }
 
   ~GpuState() {
     if (!ctx)
@@ -431,6 +465,11 @@ struct GpuState {
     if (cu->cuCtxPushCurrent_v2(ctx) == CUDA_SUCCESS) {
       if (stream)
         cu->cuStreamSynchronize(stream);
+      if (profileStart) {
+        printProfile();
+        cu->cuEventDestroy_v2(profileStart);
+        cu->cuEventDestroy_v2(profileEnd);
+      }
       for (CUdeviceptr p : constants)
         if (p)
           cu->cuMemFree_v2(p);
@@ -571,6 +610,21 @@ static std::string gpuOpen(const std::string &path, const char *ptx,
   g->sharedLimit.assign(g->functions.size(), 0);
   if (const char *env = std::getenv("DYAD_GPU_SYNC"))
     g->syncEachLaunch = std::atoi(env) != 0;
+  if (const char *env = std::getenv("DYAD_GPU_PROFILE");
+      env && std::atoi(env) != 0) {
+    if (!cu->cuEventCreate || !cu->cuEventRecord ||
+        !cu->cuEventSynchronize || !cu->cuEventElapsedTime ||
+        !cu->cuEventDestroy_v2)
+      return fail(quoted + ": DYAD_GPU_PROFILE needs the CUDA driver's "
+                  "event functions, and this driver lacks them");
+    if ((r = cu->cuEventCreate(&g->profileStart, 0)) ||
+        (r = cu->cuEventCreate(&g->profileEnd, 0)))
+      return fail(quoted + ": DYAD_GPU_PROFILE: " +
+                  cuError(*cu, "cuEventCreate", r));
+    g->kernelNames = kernelNames;
+    g->kernelMs.assign(kernelNames.size(), 0.0);
+    g->kernelCalls.assign(kernelNames.size(), 0);
+  }
   pop();
   out = std::move(g);
   return {};
@@ -1221,12 +1275,31 @@ static void gpuLaunch(dyad_gpu_ctx *ctx, int64_t kernel, int64_t gx,
     }
     g.sharedLimit[kernel] = smem;
   }
+  if (g.profileStart)
+    if (CUresult r = cu.cuEventRecord(g.profileStart, run.stream)) {
+      run.fail("DYAD_GPU_PROFILE", "cuEventRecord", r);
+      return;
+    }
   if (CUresult r = cu.cuLaunchKernel(f, (unsigned)gx, (unsigned)gy,
                                      (unsigned)gz, (unsigned)bx, (unsigned)by,
                                      (unsigned)bz, (unsigned)smem, run.stream,
                                      params, nullptr)) {
     run.fail((what + " did not launch").c_str(), "cuLaunchKernel", r);
     return;
+  }
+  if (g.profileStart) {
+    float ms = 0;
+    CUresult r = cu.cuEventRecord(g.profileEnd, run.stream);
+    if (!r)
+      r = cu.cuEventSynchronize(g.profileEnd);
+    if (!r)
+      r = cu.cuEventElapsedTime(&ms, g.profileStart, g.profileEnd);
+    if (r) {
+      run.fail((what + " failed").c_str(), "cuEventSynchronize", r);
+      return;
+    }
+    g.kernelMs[kernel] += ms;
+    g.kernelCalls[kernel] += 1;
   }
   if (g.syncEachLaunch)
     if (CUresult r = cu.cuStreamSynchronize(run.stream))
@@ -1466,6 +1539,8 @@ static dyad_status runGpu(dyad_model *m, const dyad_tensor *inputs,
              &g,
              g.stream,
              &error};
+  if (g.profileStart)
+    ++g.profiledRuns;
   std::vector<void *> deviceInputs(n_inputs, nullptr);
   for (int i = 0; i < n_inputs && !run.failed(); ++i) {
     const dyad_tensor &in = inputs[i];
