@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Fusion.h"
 #include "dyad/Codegen/GPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -41,6 +42,7 @@ namespace dyad {
 } // namespace dyad
 
 using namespace mlir;
+using namespace dyad::gpu;
 
 namespace {
 
@@ -93,8 +95,10 @@ bool isElementwise(linalg::GenericOp g) {
 }
 
 /// The values of `map`'s results at `ivs`.
-SmallVector<Value> applyMap(OpBuilder &b, Location loc, AffineMap map,
-                            ValueRange ivs) {
+} // namespace
+
+SmallVector<Value> dyad::gpu::applyMap(OpBuilder &b, Location loc,
+                                       AffineMap map, ValueRange ivs) {
   SmallVector<Value> out;
   for (AffineExpr e : map.getResults()) {
     if (auto d = dyn_cast<AffineDimExpr>(e)) {
@@ -102,17 +106,20 @@ SmallVector<Value> applyMap(OpBuilder &b, Location loc, AffineMap map,
       continue;
     }
     out.push_back(affine::AffineApplyOp::create(
-        b, loc, AffineMap::get(map.getNumDims(), map.getNumSymbols(), e),
-        ivs));
+        b, loc, AffineMap::get(map.getNumDims(), map.getNumSymbols(), e), ivs));
   }
   return out;
 }
 
+namespace {
+
 /// `g`'s body at one point of its iteration space: `args` for its block
 /// arguments (null where unused), `ivs` for linalg.index. Returns the
 /// yielded values.
-SmallVector<Value> inlineBody(OpBuilder &b, linalg::GenericOp g,
-                              ArrayRef<Value> args, ValueRange ivs) {
+} // namespace
+
+SmallVector<Value> dyad::gpu::inlineBody(OpBuilder &b, linalg::GenericOp g,
+                                         ArrayRef<Value> args, ValueRange ivs) {
   Block &body = g.getRegion().front();
   IRMapping m;
   for (auto [arg, v] : llvm::zip(body.getArguments(), args))
@@ -131,15 +138,7 @@ SmallVector<Value> inlineBody(OpBuilder &b, linalg::GenericOp g,
   return out;
 }
 
-/// An input buffer that is a padded copy of `source`: `padded` was filled
-/// with `value` by `fill`, then `copy` wrote `source` into the subview at
-/// offsets `low`.
-struct Padding {
-  Value padded, source, value;
-  SmallVector<int64_t> low;
-  Operation *fill = nullptr, *copy = nullptr;
-  memref::SubViewOp interior;
-};
+namespace {
 
 /// The value an op that only fills its one output yields; null otherwise.
 Value fillValue(linalg::LinalgOp op) {
@@ -180,10 +179,10 @@ std::optional<Padding> matchPadding(linalg::GenericOp c, Value in) {
       continue;
     }
     auto fill = dyn_cast<linalg::LinalgOp>(user);
-    if (!fill || p.fill || !fill.isDpsInit(&*llvm::find_if(
-                               user->getOpOperands(), [&](OpOperand &o) {
-                                 return o.get() == in;
-                               })))
+    if (!fill || p.fill ||
+        !fill.isDpsInit(
+            &*llvm::find_if(user->getOpOperands(),
+                            [&](OpOperand &o) { return o.get() == in; })))
       return std::nullopt;
     Value v = fillValue(fill);
     if (!v)
@@ -210,9 +209,8 @@ std::optional<Padding> matchPadding(linalg::GenericOp c, Value in) {
   // Unit strides and static offsets; a dynamic dim takes no padding.
   auto paddedType = cast<MemRefType>(in.getType());
   auto sourceType = cast<MemRefType>(p.source.getType());
-  for (auto [i, off, stride] :
-       llvm::enumerate(p.interior.getStaticOffsets(),
-                       p.interior.getStaticStrides())) {
+  for (auto [i, off, stride] : llvm::enumerate(p.interior.getStaticOffsets(),
+                                               p.interior.getStaticStrides())) {
     if (ShapedType::isDynamic(off) || stride != 1)
       return std::nullopt;
     if (paddedType.isDynamicDim(i) || sourceType.isDynamicDim(i)) {
@@ -231,44 +229,39 @@ std::optional<Padding> matchPadding(linalg::GenericOp c, Value in) {
   return p;
 }
 
-/// What one contraction's loop nest takes in.
-struct Plan {
-  linalg::GenericOp op;
-  Value result;                     // the output buffer
-  linalg::GenericOp init, consumer; // fused neighbours (may be null)
-  DenseMap<unsigned, Padding> paddings; // by input index
-};
-
 /// Loads `v` (a memref or a scalar) at `idx`.
-Value load(OpBuilder &b, Location loc, Value v, ValueRange idx) {
+} // namespace
+
+Value dyad::gpu::load(OpBuilder &b, Location loc, Value v, ValueRange idx) {
   if (!isa<MemRefType>(v.getType()))
     return v;
   return memref::LoadOp::create(b, loc, v, idx);
 }
 
+namespace {
+
 /// Loads input `p` at indices `idx` of the padded buffer.
-Value loadPadded(OpBuilder &b, Location loc, const Padding &p,
-                 ValueRange idx) {
+Value loadPadded(OpBuilder &b, Location loc, const Padding &p, ValueRange idx) {
   auto sourceType = cast<MemRefType>(p.source.getType());
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value inside;
   SmallVector<Value> at;
   for (auto [d, i] : llvm::enumerate(idx)) {
-    if (p.low[d] == 0 && (sourceType.isDynamicDim(d) ||
-                          sourceType.getDimSize(d) ==
-                              cast<MemRefType>(p.padded.getType())
-                                  .getDimSize(d))) {
+    if (p.low[d] == 0 &&
+        (sourceType.isDynamicDim(d) ||
+         sourceType.getDimSize(d) ==
+             cast<MemRefType>(p.padded.getType()).getDimSize(d))) {
       at.push_back(i);
       continue;
     }
     Value s = arith::SubIOp::create(
         b, loc, i, arith::ConstantIndexOp::create(b, loc, p.low[d]));
-    Value last = arith::ConstantIndexOp::create(
-        b, loc, sourceType.getDimSize(d) - 1);
-    Value ge = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, s,
-                                     zero);
-    Value le = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, s,
-                                     last);
+    Value last =
+        arith::ConstantIndexOp::create(b, loc, sourceType.getDimSize(d) - 1);
+    Value ge =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, s, zero);
+    Value le =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, s, last);
     Value in = arith::AndIOp::create(b, loc, ge, le);
     inside = inside ? arith::AndIOp::create(b, loc, inside, in) : in;
     // A tap outside reads the nearest element (in bounds) and drops it.
@@ -355,8 +348,7 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
     // The output map uses only parallel dims (they come first).
     SmallVector<Value> padded(pivs);
     padded.resize(numLoops, zero);
-    outIdx.push_back(applyMap(rw, loc, op.getMatchingIndexingMap(&o),
-                              padded));
+    outIdx.push_back(applyMap(rw, loc, op.getMatchingIndexingMap(&o), padded));
   }
   if (plan.init) {
     linalg::GenericOp f = plan.init;
@@ -366,8 +358,7 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
       args.push_back(arg.use_empty()
                          ? Value()
                          : load(rw, loc, in->get(),
-                                applyMap(rw, loc,
-                                         f.getMatchingIndexingMap(in),
+                                applyMap(rw, loc, f.getMatchingIndexingMap(in),
                                          outIdx[0])));
     }
     args.push_back(Value()); // its output is unused (checked)
@@ -378,8 +369,7 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
   }
 
   // The reductions, innermost last, carrying the accumulators.
-  std::function<SmallVector<Value>(unsigned, SmallVector<Value> &,
-                                   ValueRange)>
+  std::function<SmallVector<Value>(unsigned, SmallVector<Value> &, ValueRange)>
       nest = [&](unsigned d, SmallVector<Value> &ivs,
                  ValueRange accs) -> SmallVector<Value> {
     if (d == numLoops) {
@@ -428,11 +418,11 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
       args.push_back(results[0]);
       continue;
     }
-    args.push_back(arg.use_empty()
-                       ? Value()
-                       : load(rw, loc, in->get(),
-                              applyMap(rw, loc, e.getMatchingIndexingMap(in),
-                                       outIdx[0])));
+    args.push_back(
+        arg.use_empty()
+            ? Value()
+            : load(rw, loc, in->get(),
+                   applyMap(rw, loc, e.getMatchingIndexingMap(in), outIdx[0])));
   }
   for (OpOperand &o : e.getDpsInitsMutable()) {
     BlockArgument arg = e.getMatchingBlockArgument(&o);
@@ -446,7 +436,9 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
 }
 
 /// Fills in `plan`'s fused neighbours; returns where the loop nest goes.
-Operation *planFusion(Plan &plan) {
+} // namespace
+
+Operation *dyad::gpu::planFusion(Plan &plan) {
   linalg::GenericOp c = plan.op;
   Operation *at = c;
   // Padded inputs.
@@ -490,9 +482,8 @@ Operation *planFusion(Plan &plan) {
         uses.push_back(user);
     }
   }
-  llvm::sort(uses, [](Operation *a, Operation *b) {
-    return a->isBeforeInBlock(b);
-  });
+  llvm::sort(uses,
+             [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
   auto overwrites = [&](Operation *op) {
     auto g = dyn_cast<linalg::GenericOp>(op);
     if (!g || !isElementwise(g) || llvm::is_contained(g.getDpsInputs(), t))
@@ -505,8 +496,7 @@ Operation *planFusion(Plan &plan) {
   size_t pos = llvm::find(uses, c.getOperation()) - uses.begin();
   if (pos > 0 && overwrites(uses[pos - 1])) {
     auto g = cast<linalg::GenericOp>(uses[pos - 1]);
-    if (g.getNumDpsInits() == 1 &&
-        llvm::all_of(g.getDpsInputs(), [](Value v) {
+    if (g.getNumDpsInits() == 1 && llvm::all_of(g.getDpsInputs(), [](Value v) {
           return !isa<MemRefType>(v.getType()) ||
                  v.getDefiningOp<memref::GetGlobalOp>();
         }))
@@ -576,9 +566,13 @@ Operation *planFusion(Plan &plan) {
   return at;
 }
 
+namespace {
+
 /// Erases `buffer`'s allocation and deallocations when nothing else uses
 /// it.
-void eraseIfDead(RewriterBase &rw, Value buffer) {
+} // namespace
+
+void dyad::gpu::eraseIfDead(RewriterBase &rw, Value buffer) {
   auto alloc = buffer.getDefiningOp<memref::AllocOp>();
   if (!alloc || !llvm::all_of(buffer.getUsers(), [](Operation *u) {
         return isa<memref::DeallocOp>(u);
@@ -588,6 +582,27 @@ void eraseIfDead(RewriterBase &rw, Value buffer) {
     rw.eraseOp(u);
   rw.eraseOp(alloc);
 }
+
+void dyad::gpu::eraseFused(RewriterBase &rw, Plan &plan) {
+  llvm::SetVector<Value> buffers;
+  for (auto &[idx, p] : plan.paddings) {
+    rw.eraseOp(p.copy);
+    rw.eraseOp(p.interior);
+    rw.eraseOp(p.fill);
+    buffers.insert(p.padded);
+  }
+  if (plan.consumer)
+    rw.eraseOp(plan.consumer);
+  if (plan.init)
+    rw.eraseOp(plan.init);
+  for (Value v : plan.op.getDpsInits())
+    buffers.insert(v);
+  rw.eraseOp(plan.op);
+  for (Value b : buffers)
+    eraseIfDead(rw, b);
+}
+
+namespace {
 
 struct DyadGpuContractionLoopsPass
     : dyad::impl::DyadGpuContractionLoopsBase<DyadGpuContractionLoopsPass> {
@@ -651,23 +666,7 @@ struct DyadGpuContractionLoopsPass
       Operation *at = planFusion(plan);
       if (failed(emit(rw, plan, at)))
         return signalPassFailure();
-      // The fused ops and the buffers only they used.
-      llvm::SetVector<Value> buffers;
-      for (auto &[idx, p] : plan.paddings) {
-        rw.eraseOp(p.copy);
-        rw.eraseOp(p.interior);
-        rw.eraseOp(p.fill);
-        buffers.insert(p.padded);
-      }
-      if (plan.consumer)
-        rw.eraseOp(plan.consumer);
-      if (plan.init)
-        rw.eraseOp(plan.init);
-      for (Value v : op.getDpsInits())
-        buffers.insert(v);
-      rw.eraseOp(op);
-      for (Value b : buffers)
-        eraseIfDead(rw, b);
+      eraseFused(rw, plan);
     }
   }
 };
