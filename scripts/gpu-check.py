@@ -83,19 +83,25 @@ def prepare(args):
             np.save(calib, xt[pick].astype(np.float32))
         x = np.load(data)["x"]
         np.save(os.path.join(work, "x.npy"), x)
-        for kind in ("fp32", "int8"):
+        for kind in ("fp32", "int8", "int8-tc"):
             tag = f"{name}.{kind}"
             quant = []
+            table = os.path.join(work, name + ".int8.calib.json")
             if kind == "int8":
-                table = os.path.join(work, tag + ".calib.json")
                 quant = ["--quantize", "--calibrate", calib,
                          "--calib-table", table]
+            elif kind == "int8-tc":
+                # The same integer model, its int8 matmuls by constant
+                # weights on tensor cores (experimental until this check
+                # passes on a GPU).
+                quant = ["--quantize", "--calib-table", table,
+                         "--gpu-tensor-cores"]
             t0 = time.time()
             run([dyadc, onnx, *quant, "--target=nvptx",
                  "--gpu-arch=" + args.gpu_arch,
                  "-o", os.path.join(out, "models", tag + ".so")])
             gpu_s = time.time() - t0
-            if kind == "int8":
+            if kind.startswith("int8"):
                 quant = ["--quantize", "--calib-table", table]
             cpu_lib = os.path.join(work, tag + ".so")
             run([dyadc, onnx, *quant, "-o", cpu_lib])
@@ -129,8 +135,34 @@ def prepare(args):
             y = torch_model(out, name)(torch.from_numpy(ref["input"])).numpy()
         if np.abs(y - ref["logits"]).max() > 1e-4:
             raise RuntimeError(f"{name}: the PyTorch peer's logits differ")
+    # Dyad's int8 GEMM alone: MatMulInteger models [N, N] x [N, N] by a
+    # constant weight, on tensor cores. The weight is a pattern (the speed
+    # does not depend on the values, and the library compresses from 64 MB
+    # to little for the trip to the GPU machine).
+    import gzip
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    gemms = []
+    for n in args.gemm_sizes:
+        i = np.arange(n, dtype=np.int64)
+        w = (((i[:, None] * 7 + i[None, :] * 13) % 255) - 127).astype(np.int8)
+        g = helper.make_graph(
+            [helper.make_node("MatMulInteger", ["A", "W"], ["Y"], name="gemm")],
+            "gemm", [helper.make_tensor_value_info("A", TensorProto.INT8, ["M", n])],
+            [helper.make_tensor_value_info("Y", TensorProto.INT32, ["M", n])],
+            [numpy_helper.from_array(w, "W")])
+        path = os.path.join(work, f"gemm-{n}.onnx")
+        onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), path)
+        lib = os.path.join(work, f"gemm-{n}.so")
+        run([dyadc, path, "--target=nvptx", "--gpu-arch=" + args.gpu_arch,
+             "--gpu-tensor-cores", "-o", lib])
+        with open(lib, "rb") as f, gzip.open(
+                os.path.join(out, "models", f"gemm-{n}.so.gz"), "wb") as z:
+            shutil.copyfileobj(f, z)
+        gemms.append(n)
+        print(f"gemm {n}^3: compiled", flush=True)
     shutil.rmtree(work)
-    json.dump({"gpu_arch": args.gpu_arch, "models": manifest},
+    json.dump({"gpu_arch": args.gpu_arch, "models": manifest, "gemms": gemms},
               open(os.path.join(out, "manifest.json"), "w"), indent=1)
     print(f"packed {out}; on the GPU machine: python3 "
           f"{os.path.basename(out)}/gpu-check.py check "
@@ -175,7 +207,7 @@ def check(args):
                 if got.shape == want.shape else float("inf"))
         acc = lambda o: 100.0 * float(np.mean(o.argmax(1) == y))  # noqa
         verdict = "bit-identical" if same else f"max |diff| {diff:.3g}"
-        if m["kind"] == "int8" and not same:
+        if m["kind"].startswith("int8") and not same:
             failed += 1
             verdict += " (MUST be identical)"
         print(f"{tag:<22} {str(got.shape):<22} {verdict:<26} "
@@ -254,6 +286,7 @@ def bench(args):
           f"{args.runs} runs; Dyad through dyad-run, host copies included; "
           f"PyTorch on device tensors)")
     print(f"{'model':<15} {'batch':>5} {'Dyad fp32':>10} {'Dyad int8':>10} "
+          f"{'int8 (TC)':>10} "
           f"{'torch fp32':>11} {'torch fp16':>11}")
     data = {}
     for name in dict.fromkeys(m["model"] for m in manifest["models"]):
@@ -266,7 +299,7 @@ def bench(args):
             path = os.path.join(work, f"{ds}-{b}.npy")
             np.save(path, xb)
             row = {}
-            for kind in ("fp32", "int8"):
+            for kind in ("fp32", "int8", "int8-tc"):
                 lib = os.path.join(out, "models", f"{name}.{kind}.so")
                 ms = dyad_images_per_s(dyad_run, lib, path, env, args.runs)
                 row[kind] = b / ms * 1e3
@@ -275,15 +308,51 @@ def bench(args):
             row["t16"] = b / torch_ms(model.half(), xt.half(), args.runs) * 1e3
             model.float()
             print(f"{name:<15} {b:>5} {row['fp32']:>10.0f} {row['int8']:>10.0f} "
+                  f"{row['int8-tc']:>10.0f} "
                   f"{row['t32']:>11.0f} {row['t16']:>11.0f}", flush=True)
-    # The int8 GEMM peer: cuBLASLt through torch._int_mm (B column-major).
-    for n in (4096, 8192):
-        a = torch.randint(-128, 127, (n, n), dtype=torch.int8, device="cuda")
-        b = torch.randint(-128, 127, (n, n), dtype=torch.int8, device="cuda").t()
-        ms = torch_ms(lambda _: torch._int_mm(a, b), None, args.runs)
-        print(f"cuBLASLt int8 GEMM {n}^3: {ms:.3f} ms, "
-              f"{2 * n ** 3 / ms / 1e9:.0f} TOPS (Dyad's tensor-core GEMM: "
-              f"not built yet)")
+    # Dyad's int8 GEMM (kernel time from DYAD_GPU_PROFILE, as the peer's is
+    # CUDA-event time around the kernel) against cuBLASLt through
+    # torch._int_mm (B column-major), on the same operands; the results
+    # must agree exactly.
+    import gzip
+    peak = {"H100": 1979, "H200": 1979}.get(
+        next((k for k in ("H100", "H200") if k in torch.cuda.get_device_name(0)),
+             ""), None)
+    for n in manifest.get("gemms", []):
+        lib = os.path.join(work, f"gemm-{n}.so")
+        with gzip.open(os.path.join(out, "models", f"gemm-{n}.so.gz"), "rb") as z, \
+                open(lib, "wb") as f:
+            shutil.copyfileobj(z, f)
+        rng = np.random.default_rng(n)
+        a = rng.integers(-128, 128, (n, n), dtype=np.int8)
+        path = os.path.join(work, f"gemm-{n}-a.npy")
+        np.save(path, a)
+        genv = dict(env, DYAD_GPU_PROFILE="1")
+        p = subprocess.run([dyad_run, lib, "--input", path, "--bench",
+                            str(args.runs), "--output-dir",
+                            os.path.join(work, f"gemm-{n}-out")],
+                           capture_output=True, text=True, env=genv)
+        if p.returncode != 0:
+            print(f"Dyad GEMM {n}^3: FAILED: {p.stderr}")
+            continue
+        rows = [l.split() for l in p.stderr.splitlines()
+                if l.strip() and l.split()[0].isdigit() and len(l.split()) >= 6]
+        calls, ms = int(rows[0][0]), float(rows[0][1])
+        dyad_ms = ms / calls
+        i = np.arange(n, dtype=np.int64)
+        w = (((i[:, None] * 7 + i[None, :] * 13) % 255) - 127).astype(np.int8)
+        ta = torch.from_numpy(a).cuda()
+        tb = torch.from_numpy(np.ascontiguousarray(w.T)).cuda().t()
+        want = torch._int_mm(ta, tb).cpu().numpy()
+        got = np.load(os.path.join(work, f"gemm-{n}-out", "Y.npy"))
+        same = np.array_equal(got, want)
+        peer_ms = torch_ms(lambda _: torch._int_mm(ta, tb), None, args.runs)
+        tops = lambda t: 2 * n ** 3 / t / 1e9  # noqa: E731
+        pk = f", {100 * tops(dyad_ms) / peak:.0f}% of the {peak} TOPS peak" if peak else ""
+        print(f"int8 GEMM {n}^3: Dyad {dyad_ms:.3f} ms {tops(dyad_ms):.0f} TOPS"
+              f"{pk}; cuBLASLt {peer_ms:.3f} ms {tops(peer_ms):.0f} TOPS; "
+              f"Dyad/cuBLASLt {100 * peer_ms / dyad_ms:.0f}%; results "
+              f"{'identical' if same else 'DIFFER'}", flush=True)
     return 0
 
 
@@ -327,6 +396,7 @@ def main():
     p.add_argument("--gpu-arch", default="sm_90")
     p.add_argument("--bin", default="build/bin")
     p.add_argument("--models", nargs="+", default=MODELS)
+    p.add_argument("--gemm-sizes", nargs="*", type=int, default=[4096, 8192])
     c = sub.add_parser("check")
     c.add_argument("dir")
     b = sub.add_parser("bench")

@@ -68,6 +68,12 @@ static cl::opt<bool> gpuKernelsOnHost(
              "GPU pipeline's kernels as host loops (the model runs on the "
              "CPU, computing what the kernels compute)"),
     cl::Hidden, cl::cat(compileCat));
+static cl::opt<bool> gpuTensorCores(
+    "gpu-tensor-cores",
+    cl::desc("With --target=nvptx: int8 matmuls by constant weights as "
+             "tensor-core kernels (mma.sync; experimental, off until checked "
+             "on a GPU by scripts/gpu-check.py)"),
+    cl::Hidden, cl::cat(compileCat));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"),
     cl::cat(compileCat));
 static cl::opt<std::string> mattr("mattr",
@@ -281,6 +287,7 @@ int main(int argc, char **argv) {
   options.target.nibbleWeights = nibbleWeights;
   options.target.gpuArch = gpuArch;
   options.target.gpuKernelsOnHost = gpuKernelsOnHost;
+  options.target.gpuTensorCores = gpuTensorCores;
   options.verbose = verbose;
   options.profile = profile;
 

@@ -48,6 +48,12 @@ struct DyadGpuMergeKernelModulesPass
           m.getOps<gpu::GPUFuncOp>(), [](gpu::GPUFuncOp f) { return f.isKernel(); });
       for (Operation &op : llvm::make_early_inc_range(body)) {
         if (auto f = dyn_cast<gpu::GPUFuncOp>(op); f && f.isKernel()) {
+          // Shared memory 128-byte aligned (cp.async and ldmatrix need
+          // 16 bytes; the NVVM lowering aligns an i8 array to 1 otherwise).
+          for (unsigned i = 0; i < f.getNumWorkgroupAttributions(); ++i)
+            if (!f.getWorkgroupAttributionAttr(i, "llvm.align"))
+              f.setWorkgroupAttributionAttr(i, "llvm.align",
+                                            b.getI64IntegerAttr(128));
           std::string name = m.getName().str();
           if (kernels > 1)
             name += "_" + f.getName().str();

@@ -87,6 +87,9 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     // expand-strided-metadata fails on expand_shape with several dynamic
     // dims in a group (as in the CPU pipeline).
     fpm.addPass(createDyadExpandShapeToReinterpretCast());
+    // int8 GEMMs on tensor cores (kernels the host cannot run).
+    if (options.tensorCores && !options.kernelsOnHost)
+      fpm.addPass(createDyadGpuMmaMatmul());
     // Reductions with register accumulators, their init, consumer and
     // padding fused (every level: it is how a reduction becomes loops).
     fpm.addPass(createDyadGpuContractionLoops());
@@ -123,6 +126,10 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     fpm.addPass(createConvertParallelLoopToGpuPass());
     fpm.addPass(createCanonicalizerPass());
   }
+  // Constants and index computations into the kernels (else each is a
+  // kernel parameter: a division by a constant becomes a division by a
+  // parameter, and launches carry dozens of arguments).
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createDyadGpuMergeKernelModules());
   GpuNVVMAttachTargetOptions attach;
@@ -141,6 +148,8 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     // Float math ops become LLVM intrinsics NVPTX selects (roundeven,
     // fabs, sqrt, ...) before convert-gpu-to-nvvm would call libdevice.
     kpm.addPass(createDyadGpuMathToIntrinsics());
+    // The tensor-core kernels' nvgpu ops (mma.sync, ldmatrix, cp.async).
+    kpm.addPass(createConvertNVGPUToNVVMPass());
     kpm.addPass(createConvertGpuOpsToNVVMOps());
     kpm.addPass(createConvertNVVMToLLVMPass());
     kpm.addPass(createCanonicalizerPass());
@@ -188,6 +197,10 @@ struct LowerGpuPipelineOptions
   Option<int64_t> blockSize{*this, "block-size",
                             llvm::cl::desc("Threads per block"),
                             llvm::cl::init(256)};
+  Option<bool> tensorCores{
+      *this, "tensor-cores",
+      llvm::cl::desc("int8 matmuls by constant weights on tensor cores"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -205,6 +218,7 @@ void dyad::registerCodegenGPUPasses() {
                                ? defaultGpuFeatures(opts.chip)
                                : std::string(opts.features);
         options.blockSize = opts.blockSize;
+        options.tensorCores = opts.tensorCores;
         buildLowerGpuPipeline(pm, options);
       });
 }

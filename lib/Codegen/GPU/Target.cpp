@@ -52,6 +52,7 @@ dyad::resolveGpuTarget(const TargetOptions &options) {
   o.optLevel = options.optLevel;
   o.chip = options.gpuArch;
   o.kernelsOnHost = options.gpuKernelsOnHost;
+  o.tensorCores = options.gpuTensorCores;
   if (o.kernelsOnHost && o.chip.empty())
     o.chip = "sm_90";
   if (o.chip.empty()) {

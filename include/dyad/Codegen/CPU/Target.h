@@ -34,6 +34,9 @@ struct TargetOptions {
   /// nests (what each kernel computes, with its thread indexing) compiled
   /// for the host instead of PTX, so the model runs on the CPU.
   bool gpuKernelsOnHost = false;
+  /// --target=nvptx: int8 matmuls by constant weights on tensor cores
+  /// (off by default until checked on a GPU).
+  bool gpuTensorCores = false;
 };
 
 struct CPUTarget {

@@ -10,6 +10,10 @@
 #define DYAD_CODEGEN_GPU_PASSES_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/UB/IR/UBOps.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 
@@ -32,6 +36,9 @@ struct LowerGpuOptions {
   /// Testing without a GPU: stop before the GPU dialect and lower the
   /// kernels' loop nests (blocks and threads as loops) for the host.
   bool kernelsOnHost = false;
+  /// int8 matmuls by constant weights on tensor cores (dyad-gpu-mma-matmul).
+  /// Off by default until checked on a GPU (scripts/gpu-check.py).
+  bool tensorCores = false;
 };
 
 /// The NVPTX features a chip needs by default (its PTX ISA version);

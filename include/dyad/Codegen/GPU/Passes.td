@@ -4,6 +4,29 @@
 
 include "mlir/Pass/PassBase.td"
 
+def DyadGpuMmaMatmul : Pass<"dyad-gpu-mma-matmul", "mlir::func::FuncOp"> {
+  let summary = "int8 matmuls by constant weights as tensor-core kernels "
+                "(mma.sync m16n8k32, ldmatrix, a cp.async pipeline)";
+  let description = [{
+    On buffers, before `dyad-gpu-contraction-loops`. Each `linalg.matmul`
+    of i8 activations `[M, K]` (K contiguous, a multiple of 16) by a
+    constant i8 weight `[K, N]` (N even) into i32 becomes one `gpu.launch`:
+    CTA tiles of 128x128 on 4 warps, 64 of K per step through a 3-stage
+    `cp.async` pipeline in shared memory (XOR-swizzled, zero-filled past the
+    edges), `ldmatrix.x4` fragments and `mma.sync.m16n8k32` s8 accumulators.
+    The weight is transposed to `[N, K]` at compile time. The epilogue adds
+    the init the output buffer was filled with (the bias) and applies the
+    elementwise consumer (the requantization) in registers, as
+    `dyad-gpu-contraction-loops` fuses them.
+  }];
+  let dependentDialects = ["mlir::gpu::GPUDialect",
+                           "mlir::nvgpu::NVGPUDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::scf::SCFDialect", "mlir::ub::UBDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def DyadGpuContractionLoops
     : Pass<"dyad-gpu-contraction-loops", "mlir::func::FuncOp"> {
   let summary = "Each linalg op with a reduction as one thread's loop nest "
