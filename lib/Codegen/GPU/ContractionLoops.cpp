@@ -583,6 +583,33 @@ void dyad::gpu::eraseIfDead(RewriterBase &rw, Value buffer) {
   rw.eraseOp(alloc);
 }
 
+FailureOr<linalg::GenericOp> dyad::gpu::parallelDimsFirst(RewriterBase &rw,
+                                                          linalg::LinalgOp op) {
+  rw.setInsertionPoint(op);
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic) {
+    FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rw, op);
+    if (failed(g))
+      return op->emitError("GPU lowering: cannot generalize this op");
+    generic = *g;
+  }
+  SmallVector<unsigned> perm;
+  SmallVector<utils::IteratorType> iters = generic.getIteratorTypesArray();
+  for (unsigned i = 0; i < iters.size(); ++i)
+    if (iters[i] == utils::IteratorType::parallel)
+      perm.push_back(i);
+  for (unsigned i = 0; i < iters.size(); ++i)
+    if (iters[i] != utils::IteratorType::parallel)
+      perm.push_back(i);
+  if (llvm::equal(perm, llvm::seq<unsigned>(0, iters.size())))
+    return generic;
+  FailureOr<linalg::GenericOp> moved =
+      linalg::interchangeGenericOp(rw, generic, perm);
+  if (failed(moved))
+    return generic->emitError("GPU lowering: cannot interchange its loops");
+  return *moved;
+}
+
 void dyad::gpu::eraseFused(RewriterBase &rw, Plan &plan) {
   llvm::SetVector<Value> buffers;
   for (auto &[idx, p] : plan.paddings) {
@@ -633,36 +660,12 @@ struct DyadGpuContractionLoopsPass
         named->emitError("GPU lowering: not bufferized");
         return signalPassFailure();
       }
-      rw.setInsertionPoint(named);
-      linalg::GenericOp op = dyn_cast<linalg::GenericOp>(named.getOperation());
-      if (!op) {
-        FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rw, named);
-        if (failed(g)) {
-          named->emitError("GPU lowering: cannot generalize this op");
-          return signalPassFailure();
-        }
-        op = *g;
-      }
       // Parallel dims first: they are the threads.
-      SmallVector<unsigned> perm;
-      SmallVector<utils::IteratorType> iters = op.getIteratorTypesArray();
-      for (unsigned i = 0; i < iters.size(); ++i)
-        if (iters[i] == utils::IteratorType::parallel)
-          perm.push_back(i);
-      for (unsigned i = 0; i < iters.size(); ++i)
-        if (iters[i] != utils::IteratorType::parallel)
-          perm.push_back(i);
-      if (!llvm::equal(perm, llvm::seq<unsigned>(0, iters.size()))) {
-        FailureOr<linalg::GenericOp> moved =
-            linalg::interchangeGenericOp(rw, op, perm);
-        if (failed(moved)) {
-          op->emitError("GPU lowering: cannot interchange its loops");
-          return signalPassFailure();
-        }
-        op = *moved;
-      }
+      FailureOr<linalg::GenericOp> op = parallelDimsFirst(rw, named);
+      if (failed(op))
+        return signalPassFailure();
       Plan plan;
-      plan.op = op;
+      plan.op = *op;
       Operation *at = planFusion(plan);
       if (failed(emit(rw, plan, at)))
         return signalPassFailure();

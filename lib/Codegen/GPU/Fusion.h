@@ -57,6 +57,12 @@ mlir::Value load(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 /// it.
 void eraseIfDead(mlir::RewriterBase &rw, mlir::Value buffer);
 
+/// `op` as a generic with its parallel dims first (they become the
+/// threads; a reduction dim before a parallel one would make the parallel
+/// one a loop inside it). Emits an error on failure.
+mlir::FailureOr<mlir::linalg::GenericOp>
+parallelDimsFirst(mlir::RewriterBase &rw, mlir::linalg::LinalgOp op);
+
 /// Erases the contraction and what `plan` fused, then the buffers only
 /// they used.
 void eraseFused(mlir::RewriterBase &rw, Plan &plan);

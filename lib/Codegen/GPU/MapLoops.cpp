@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Fusion.h"
 #include "dyad/Codegen/GPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -80,28 +81,10 @@ struct DyadGpuMapLoopsPass
       auto firstRed = llvm::find(iters, utils::IteratorType::reduction);
       if (std::find(firstRed, iters.end(), utils::IteratorType::parallel) !=
           iters.end()) {
-        SmallVector<unsigned> perm;
-        for (unsigned i = 0; i < iters.size(); ++i)
-          if (iters[i] == utils::IteratorType::parallel)
-            perm.push_back(i);
-        for (unsigned i = 0; i < iters.size(); ++i)
-          if (iters[i] != utils::IteratorType::parallel)
-            perm.push_back(i);
-        rewriter.setInsertionPoint(op);
-        auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-        if (!generic) {
-          auto g = linalg::generalizeNamedOp(rewriter, op);
-          if (failed(g)) {
-            op->emitError("GPU lowering: cannot generalize this op");
-            return signalPassFailure();
-          }
-          generic = *g;
-        }
-        auto moved = linalg::interchangeGenericOp(rewriter, generic, perm);
-        if (failed(moved)) {
-          generic->emitError("GPU lowering: cannot interchange its loops");
+        FailureOr<linalg::GenericOp> moved =
+            dyad::gpu::parallelDimsFirst(rewriter, op);
+        if (failed(moved))
           return signalPassFailure();
-        }
         op = cast<linalg::LinalgOp>(moved->getOperation());
       }
       // No parallel dim: wrap the op in a loop of one iteration, so that
@@ -149,8 +132,8 @@ struct DyadGpuMapLoopsPass
         (void)gpu::setMappingAttr(inner, seq);
       });
       if (failed(gpu::setMappingAttr(blocks, {dim(gpu::Processor::BlockX)})) ||
-          failed(gpu::setMappingAttr(threads,
-                                     {dim(gpu::Processor::ThreadX)}))) {
+          failed(
+              gpu::setMappingAttr(threads, {dim(gpu::Processor::ThreadX)}))) {
         p->emitError("GPU lowering: cannot map the loop");
         return signalPassFailure();
       }

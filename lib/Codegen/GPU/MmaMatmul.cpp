@@ -140,8 +140,8 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
   auto cidx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(rw, loc, v);
   };
-  Value bNK = memref::GetGlobalOp::create(
-      rw, loc, weightNK.getType(), weightNK.getSymName());
+  Value bNK = memref::GetGlobalOp::create(rw, loc, weightNK.getType(),
+                                          weightNK.getSymName());
   Value mSize = memref::DimOp::create(rw, loc, m.a, 0);
   Value gridY = arith::CeilDivUIOp::create(rw, loc, mSize, cidx(kBM));
   Value gridX = cidx((m.n + kBN - 1) / kBN);
@@ -151,9 +151,9 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
   auto smB = MemRefType::get({kStages, kBN, kBK}, rw.getI8Type(),
                              MemRefLayoutAttrInterface(), ws);
   Value one = cidx(1);
-  auto launch = gpu::LaunchOp::create(rw, loc, gridX, gridY, one,
-                                      cidx(kThreads), one, one, nullptr,
-                                      nullptr, {}, TypeRange{smA, smB});
+  auto launch =
+      gpu::LaunchOp::create(rw, loc, gridX, gridY, one, cidx(kThreads), one,
+                            one, nullptr, nullptr, {}, TypeRange{smA, smB});
   Block &body = launch.getBody().front();
   rw.setInsertionPointToStart(&body);
   gpu::TerminatorOp::create(rw, loc);
@@ -208,21 +208,21 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
         Value row = div(lin, kChunks), chunk = rem(lin, kChunks);
         Value grow = add(base, row);
         Value gk = add(k0, mul(chunk, 16));
-        Value valid = arith::AndIOp::create(rw, loc, lt(grow, size),
-                                            lt(gk, kSize));
+        Value valid =
+            arith::AndIOp::create(rw, loc, lt(grow, size), lt(gk, kSize));
         // Out of bounds: zero bytes read (zero fill) from a valid address.
         Value srcRow = arith::MinUIOp::create(rw, loc, grow, last);
         Value srcK = arith::MinUIOp::create(rw, loc, gk, cidx(m.k - 16));
         Value bytes =
             arith::SelectOp::create(rw, loc, valid, cidx(16), cidx(0));
         tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
-            rw, loc, tokenType, dst, ValueRange{stage, row, swizzle(row, chunk)},
-            src, ValueRange{srcRow, srcK}, rw.getIndexAttr(16), bytes,
+            rw, loc, tokenType, dst,
+            ValueRange{stage, row, swizzle(row, chunk)}, src,
+            ValueRange{srcRow, srcK}, rw.getIndexAttr(16), bytes,
             rw.getUnitAttr()));
       }
     }
-    return nvgpu::DeviceAsyncCreateGroupOp::create(rw, loc, tokenType,
-                                                   tokens);
+    return nvgpu::DeviceAsyncCreateGroupOp::create(rw, loc, tokenType, tokens);
   };
   Value ktLast = cidx(kTiles - 1);
   Value firstGroup;
@@ -237,7 +237,8 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
   auto bType = VectorType::get({2, 4}, rw.getI8Type());
   auto rowType = VectorType::get({4}, rw.getI8Type());
   Value zero = arith::ConstantOp::create(
-      rw, loc, accType, DenseElementsAttr::get(accType, rw.getI32IntegerAttr(0)));
+      rw, loc, accType,
+      DenseElementsAttr::get(accType, rw.getI32IntegerAttr(0)));
   SmallVector<Value> inits(kMI * kNJ, zero);
   auto loop = scf::ForOp::create(rw, loc, cidx(0), cidx(kTiles), one, inits);
   {
@@ -246,8 +247,7 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
     Value kt = loop.getInductionVar();
     // Stage kt has landed (at most the newest group in flight), and every
     // thread is done with the stage the next load overwrites.
-    nvgpu::DeviceAsyncWaitOp::create(rw, loc, firstGroup,
-                                     i32Attr(kStages - 2));
+    nvgpu::DeviceAsyncWaitOp::create(rw, loc, firstGroup, i32Attr(kStages - 2));
     gpu::BarrierOp::create(rw, loc);
     Value st = rem(kt, kStages);
     Value ahead = add(kt, cidx(kStages - 1));
@@ -290,9 +290,9 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
       (void)rowType;
       for (int64_t i = 0; i < kMI; ++i)
         for (int64_t j = 0; j < kNJ; ++j)
-          acc[i * kNJ + j] = nvgpu::MmaSyncOp::create(
-              rw, loc, af[i], bf[j], acc[i * kNJ + j],
-              ArrayRef<int64_t>{16, 8, 32});
+          acc[i * kNJ + j] =
+              nvgpu::MmaSyncOp::create(rw, loc, af[i], bf[j], acc[i * kNJ + j],
+                                       ArrayRef<int64_t>{16, 8, 32});
     }
     scf::YieldOp::create(rw, loc, acc);
   }
@@ -309,8 +309,8 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
         for (int64_t e = 0; e < 2; ++e) {
           Value row = add(add(m0, wm0), add(grp, cidx(16 * i + 8 * h)));
           Value cn = add(add(n0, wn0), add(col, cidx(8 * j + e)));
-          Value inside = arith::AndIOp::create(rw, loc, lt(row, mSize),
-                                               lt(cn, nSize));
+          Value inside =
+              arith::AndIOp::create(rw, loc, lt(row, mSize), lt(cn, nSize));
           auto ifOp = scf::IfOp::create(rw, loc, inside, false);
           OpBuilder::InsertionGuard guard(rw);
           rw.setInsertionPointToStart(ifOp.thenBlock());
