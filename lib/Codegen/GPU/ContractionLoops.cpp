@@ -583,6 +583,20 @@ void dyad::gpu::eraseIfDead(RewriterBase &rw, Value buffer) {
   rw.eraseOp(alloc);
 }
 
+LogicalResult dyad::gpu::generalizeFills(RewriterBase &rw, func::FuncOp f) {
+  SmallVector<linalg::LinalgOp> named;
+  f.walk([&](linalg::LinalgOp op) {
+    if (isa<linalg::FillOp, linalg::MapOp>(op.getOperation()))
+      named.push_back(op);
+  });
+  for (linalg::LinalgOp op : named) {
+    rw.setInsertionPoint(op);
+    if (failed(linalg::generalizeNamedOp(rw, op)))
+      return op->emitError("GPU lowering: cannot generalize this op");
+  }
+  return success();
+}
+
 FailureOr<linalg::GenericOp> dyad::gpu::parallelDimsFirst(RewriterBase &rw,
                                                           linalg::LinalgOp op) {
   rw.setInsertionPoint(op);
@@ -636,20 +650,8 @@ struct DyadGpuContractionLoopsPass
   void runOnOperation() override {
     func::FuncOp f = getOperation();
     IRRewriter rw(&getContext());
-    // Fills and maps as generics: the init and padding matchers see one
-    // form.
-    SmallVector<linalg::LinalgOp> named;
-    f.walk([&](linalg::LinalgOp op) {
-      if (isa<linalg::FillOp, linalg::MapOp>(op.getOperation()))
-        named.push_back(op);
-    });
-    for (linalg::LinalgOp op : named) {
-      rw.setInsertionPoint(op);
-      if (failed(linalg::generalizeNamedOp(rw, op))) {
-        op->emitError("GPU lowering: cannot generalize this op");
-        return signalPassFailure();
-      }
-    }
+    if (failed(generalizeFills(rw, f)))
+      return signalPassFailure();
     SmallVector<linalg::LinalgOp> ops;
     f.walk([&](linalg::LinalgOp op) {
       if (op.getNumReductionLoops() > 0)

@@ -8,6 +8,7 @@
 #ifndef DYAD_LIB_CODEGEN_GPU_FUSION_H
 #define DYAD_LIB_CODEGEN_GPU_FUSION_H
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
@@ -56,6 +57,11 @@ mlir::Value load(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 /// Erases `buffer`'s allocation and deallocations when nothing else uses
 /// it.
 void eraseIfDead(mlir::RewriterBase &rw, mlir::Value buffer);
+
+/// Fills and maps of `f` as generics, so the init and padding matchers see
+/// one form.
+mlir::LogicalResult generalizeFills(mlir::RewriterBase &rw,
+                                    mlir::func::FuncOp f);
 
 /// `op` as a generic with its parallel dims first (they become the
 /// threads; a reduction dim before a parallel one would make the parallel

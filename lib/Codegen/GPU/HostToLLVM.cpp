@@ -90,8 +90,8 @@ struct AllocLowering : ConvertOpToLLVMPattern<memref::AllocOp> {
                              sizes, strides, bytes);
     auto ptrTy = LLVM::LLVMPointerType::get(getContext());
     Value ptr = callCtx(rewriter, loc, Alloc, ptrTy, {bytes});
-    Value desc = createMemRefDescriptor(loc, type, ptr, ptr, sizes, strides,
-                                        rewriter);
+    Value desc =
+        createMemRefDescriptor(loc, type, ptr, ptr, sizes, strides, rewriter);
     rewriter.replaceOp(op, desc);
     return success();
   }
@@ -127,8 +127,7 @@ struct GetGlobalLowering : ConvertOpToLLVMPattern<memref::GetGlobalOp> {
       return rewriter.notifyMatchFailure(op, "not a static identity buffer");
     Location loc = op.getLoc();
     auto ptrTy = LLVM::LLVMPointerType::get(getContext());
-    auto [it, inserted] =
-        ids.try_emplace(op.getName(), (int64_t)ids.size());
+    auto [it, inserted] = ids.try_emplace(op.getName(), (int64_t)ids.size());
     (void)inserted;
     Value host = LLVM::AddressOfOp::create(rewriter, loc, ptrTy, op.getName());
     SmallVector<Value> sizes, strides;
@@ -159,8 +158,8 @@ struct CopyLowering : ConvertOpToLLVMPattern<memref::CopyOp> {
     MemRefDescriptor src(adaptor.getSource()), dst(adaptor.getTarget());
     Value count = i64Const(rewriter, loc, 1);
     for (int64_t i = 0; i < srcTy.getRank(); ++i)
-      count = LLVM::MulOp::create(rewriter, loc, count,
-                                  src.size(rewriter, loc, i));
+      count =
+          LLVM::MulOp::create(rewriter, loc, count, src.size(rewriter, loc, i));
     Value elt = getSizeInBytes(loc, srcTy.getElementType(), rewriter);
     Value bytes = LLVM::MulOp::create(rewriter, loc, count, elt);
     auto at = [&](MemRefDescriptor &d) -> Value {
@@ -236,25 +235,25 @@ struct LaunchLowering : ConvertOpToLLVMPattern<gpu::LaunchFuncOp> {
           rewriter, loc, ptrTy, ptrTy,
           i64Const(rewriter, loc, std::max<size_t>(params.size(), 1)));
       for (size_t i = 0; i < params.size(); ++i) {
-        Value field = LLVM::GEPOp::create(
-            rewriter, loc, ptrTy, structTy, storage,
-            ArrayRef<LLVM::GEPArg>{0, (int32_t)i});
+        Value field =
+            LLVM::GEPOp::create(rewriter, loc, ptrTy, structTy, storage,
+                                ArrayRef<LLVM::GEPArg>{0, (int32_t)i});
         Value slot = LLVM::GEPOp::create(rewriter, loc, ptrTy, ptrTy, array,
                                          ArrayRef<LLVM::GEPArg>{(int32_t)i});
         LLVM::StoreOp::create(rewriter, loc, field, slot);
       }
     }
     for (size_t i = 0; i < params.size(); ++i) {
-      Value field = LLVM::GEPOp::create(rewriter, loc, ptrTy, structTy,
-                                        storage,
+      Value field = LLVM::GEPOp::create(rewriter, loc, ptrTy, structTy, storage,
                                         ArrayRef<LLVM::GEPArg>{0, (int32_t)i});
       LLVM::StoreOp::create(rewriter, loc, params[i], field);
     }
-    Value smem = adaptor.getDynamicSharedMemorySize()
-                     ? LLVM::SExtOp::create(rewriter, loc, rewriter.getI64Type(),
-                                            adaptor.getDynamicSharedMemorySize())
-                           .getResult()
-                     : i64Const(rewriter, loc, 0);
+    Value smem =
+        adaptor.getDynamicSharedMemorySize()
+            ? LLVM::SExtOp::create(rewriter, loc, rewriter.getI64Type(),
+                                   adaptor.getDynamicSharedMemorySize())
+                  .getResult()
+            : i64Const(rewriter, loc, 0);
     callCtx(rewriter, loc, Launch, Type(),
             {i64Const(rewriter, loc, it->second), adaptor.getGridSizeX(),
              adaptor.getGridSizeY(), adaptor.getGridSizeZ(),
@@ -355,10 +354,10 @@ struct DyadGpuHostToLLVMPass
     b.setInsertionPointToStart(module.getBody());
     auto ptrTy = LLVM::LLVMPointerType::get(ctx);
     if (!module.lookupSymbol(kCtxGlobal)) {
-      auto g = LLVM::GlobalOp::create(b, module.getLoc(), ptrTy,
-                                      /*isConstant=*/false,
-                                      LLVM::Linkage::Internal, kCtxGlobal,
-                                      Attribute());
+      auto g =
+          LLVM::GlobalOp::create(b, module.getLoc(), ptrTy,
+                                 /*isConstant=*/false, LLVM::Linkage::Internal,
+                                 kCtxGlobal, Attribute());
       g.setThreadLocal_(true);
       Block *init = b.createBlock(&g.getInitializerRegion());
       b.setInsertionPointToStart(init);

@@ -14,15 +14,15 @@
 
 #include "dyad/Codegen/GPU/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Math/Transforms/Approximation.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace dyad {
@@ -56,9 +56,9 @@ struct DyadGpuMathToIntrinsicsPass
     // as the CPU pipeline does for exp, log, tanh, erf).
     {
       RewritePatternSet patterns(&getContext());
-      math::populateExpansionPatterns(
-          patterns, {"powf", "fpowi", "tan", "sinh", "cosh", "asinh", "acosh",
-                     "atanh", "exp2"});
+      math::populateExpansionPatterns(patterns,
+                                      {"powf", "fpowi", "tan", "sinh", "cosh",
+                                       "asinh", "acosh", "atanh", "exp2"});
       populatePolynomialApproximateErfPattern(patterns);
       populatePolynomialApproximateErfcPattern(patterns);
       populateMathPolynomialApproximationPatterns(patterns, [](StringRef n) {
@@ -85,19 +85,20 @@ struct DyadGpuMathToIntrinsicsPass
       StringRef name = intrinsicOf(op);
       auto ft = cast<FloatType>(op->getResult(0).getType());
       if (name.empty() || !(ft.isF16() || ft.isF32() || ft.isF64())) {
-        op->emitError() << "GPU lowering: '" << op->getName()
-                        << "' on " << ft
+        op->emitError() << "GPU lowering: '" << op->getName() << "' on " << ft
                         << " has no NVPTX instruction (its libdevice "
                            "function needs the CUDA toolkit)";
         return WalkResult::interrupt();
       }
-      std::string full =
-          (name + "." + (ft.isF16() ? "f16" : ft.isF32() ? "f32" : "f64"))
-              .str();
+      std::string full = (name + "." +
+                          (ft.isF16()   ? "f16"
+                           : ft.isF32() ? "f32"
+                                        : "f64"))
+                             .str();
       rewriter.setInsertionPoint(op);
-      auto call = LLVM::CallIntrinsicOp::create(
-          rewriter, op->getLoc(), ft, rewriter.getStringAttr(full),
-          op->getOperands());
+      auto call = LLVM::CallIntrinsicOp::create(rewriter, op->getLoc(), ft,
+                                                rewriter.getStringAttr(full),
+                                                op->getOperands());
       rewriter.replaceOp(op, call.getResults());
       return WalkResult::advance();
     });

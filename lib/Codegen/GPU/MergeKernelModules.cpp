@@ -20,8 +20,7 @@ using namespace mlir;
 
 namespace {
 struct DyadGpuMergeKernelModulesPass
-    : dyad::impl::DyadGpuMergeKernelModulesBase<
-          DyadGpuMergeKernelModulesPass> {
+    : dyad::impl::DyadGpuMergeKernelModulesBase<DyadGpuMergeKernelModulesPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
@@ -44,8 +43,9 @@ struct DyadGpuMergeKernelModulesPass
     llvm::StringMap<std::string> kernelName;
     for (gpu::GPUModuleOp m : modules) {
       Block &body = m.getBodyRegion().front();
-      unsigned kernels = llvm::count_if(
-          m.getOps<gpu::GPUFuncOp>(), [](gpu::GPUFuncOp f) { return f.isKernel(); });
+      unsigned kernels =
+          llvm::count_if(m.getOps<gpu::GPUFuncOp>(),
+                         [](gpu::GPUFuncOp f) { return f.isKernel(); });
       for (Operation &op : llvm::make_early_inc_range(body)) {
         if (auto f = dyn_cast<gpu::GPUFuncOp>(op); f && f.isKernel()) {
           // Shared memory 128-byte aligned (cp.async and ldmatrix need

@@ -367,6 +367,8 @@ struct DyadGpuMmaMatmulPass
   void runOnOperation() override {
     func::FuncOp f = getOperation();
     IRRewriter rw(&getContext());
+    if (failed(generalizeFills(rw, f)))
+      return signalPassFailure();
     SmallVector<linalg::MatmulOp> matmuls;
     f.walk([&](linalg::MatmulOp mm) { matmuls.push_back(mm); });
     for (linalg::MatmulOp mm : matmuls) {

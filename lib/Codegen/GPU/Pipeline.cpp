@@ -214,9 +214,8 @@ void dyad::registerCodegenGPUPasses() {
         LowerGpuOptions options;
         options.optLevel = opts.optLevel;
         options.chip = opts.chip;
-        options.features = opts.features.empty()
-                               ? defaultGpuFeatures(opts.chip)
-                               : std::string(opts.features);
+        options.features = opts.features.empty() ? defaultGpuFeatures(opts.chip)
+                                                 : std::string(opts.features);
         options.blockSize = opts.blockSize;
         options.tensorCores = opts.tensorCores;
         buildLowerGpuPipeline(pm, options);
