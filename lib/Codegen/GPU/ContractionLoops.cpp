@@ -438,13 +438,12 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
 /// Fills in `plan`'s fused neighbours; returns where the loop nest goes.
 } // namespace
 
-Operation *dyad::gpu::planFusion(Plan &plan) {
+namespace {
+/// The init and the consumer `planFusion` may fuse; returns where the loop
+/// nest goes.
+Operation *planNeighbours(Plan &plan) {
   linalg::GenericOp c = plan.op;
   Operation *at = c;
-  // Padded inputs.
-  for (OpOperand *in : c.getDpsInputOperands())
-    if (auto p = matchPadding(c, in->get()))
-      plan.paddings[in->getOperandNumber()] = *p;
   if (c.getNumDpsInits() != 1)
     return at;
   Value t = c.getDpsInits()[0];
@@ -526,17 +525,27 @@ Operation *dyad::gpu::planFusion(Plan &plan) {
     }
   }
   plan.result = t;
+  return at;
+}
+} // namespace
+
+Operation *dyad::gpu::planFusion(Plan &plan) {
+  linalg::GenericOp c = plan.op;
+  // Padded inputs.
+  for (OpOperand *in : c.getDpsInputOperands())
+    if (auto p = matchPadding(c, in->get()))
+      plan.paddings[in->getOperandNumber()] = *p;
+  Operation *at = planNeighbours(plan);
   // The loop nest's threads read the inputs at other threads' positions:
   // no buffer it writes may be one it reads (the bufferization writes a
-  // consumer in place of an input that is dead after it; with the padded
-  // copy gone, the source is read by the same loop).
+  // consumer in place of an input that is dead after it, and an output in
+  // place of a padding's source; with the padded copy gone, the source is
+  // read by the same loop).
   auto written = [&]() {
     SmallVector<Value> roots;
-    if (plan.consumer)
-      for (Value v : plan.consumer.getDpsInits())
-        roots.push_back(rootBuffer(v));
-    else
-      roots.push_back(rootBuffer(t));
+    for (Value v :
+         plan.consumer ? plan.consumer.getDpsInits() : c.getDpsInits())
+      roots.push_back(rootBuffer(v));
     return roots;
   };
   if (plan.consumer) {
