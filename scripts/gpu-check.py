@@ -83,36 +83,41 @@ def prepare(args):
             np.save(calib, xt[pick].astype(np.float32))
         x = np.load(data)["x"]
         np.save(os.path.join(work, "x.npy"), x)
-        for kind in ("fp32", "int8", "int8-tc"):
+        # int8-tc: the same integer model, its int8 matmuls by constant
+        # weights on tensor cores; int8-tcN: with the tensor-core GEMM
+        # shape --tc-variants[N-1] (dyadc --gpu-mma).
+        kinds = [("fp32", None), ("int8", None), ("int8-tc", "")]
+        kinds += [(f"int8-tc{i}", v) for i, v in enumerate(args.tc_variants, 1)]
+        for kind, mma in kinds:
             tag = f"{name}.{kind}"
             quant = []
             table = os.path.join(work, name + ".int8.calib.json")
             if kind == "int8":
                 quant = ["--quantize", "--calibrate", calib,
                          "--calib-table", table]
-            elif kind == "int8-tc":
-                # The same integer model, its int8 matmuls by constant
-                # weights on tensor cores (experimental until this check
-                # passes on a GPU).
+            elif mma is not None:
                 quant = ["--quantize", "--calib-table", table,
-                         "--gpu-tensor-cores"]
+                         "--gpu-tensor-cores", "--gpu-mma=" + mma]
             t0 = time.time()
             run([dyadc, onnx, *quant, "--target=nvptx",
                  "--gpu-arch=" + args.gpu_arch,
                  "-o", os.path.join(out, "models", tag + ".so")])
             gpu_s = time.time() - t0
-            if kind.startswith("int8"):
-                quant = ["--quantize", "--calib-table", table]
-            cpu_lib = os.path.join(work, tag + ".so")
-            run([dyadc, onnx, *quant, "-o", cpu_lib])
-            res = os.path.join(work, "out-" + tag)
-            run([os.path.join(bin_dir, "dyad-run"), cpu_lib, "--input",
-                 os.path.join(work, "x.npy"), "--output-dir", res])
-            outs = sorted(f for f in os.listdir(res) if f.endswith(".npy"))
-            np.save(os.path.join(out, "expected", tag + ".npy"),
-                    np.load(os.path.join(res, outs[0])))
+            if mma is not None:
+                # The same integer model as int8: the same CPU outputs.
+                shutil.copy2(os.path.join(out, "expected", name + ".int8.npy"),
+                             os.path.join(out, "expected", tag + ".npy"))
+            else:
+                cpu_lib = os.path.join(work, tag + ".so")
+                run([dyadc, onnx, *quant, "-o", cpu_lib])
+                res = os.path.join(work, "out-" + tag)
+                run([os.path.join(bin_dir, "dyad-run"), cpu_lib, "--input",
+                     os.path.join(work, "x.npy"), "--output-dir", res])
+                outs = sorted(f for f in os.listdir(res) if f.endswith(".npy"))
+                np.save(os.path.join(out, "expected", tag + ".npy"),
+                        np.load(os.path.join(res, outs[0])))
             manifest.append({"model": name, "kind": kind, "dataset": dataset,
-                             "compile_s": round(gpu_s, 2)})
+                             "mma": mma, "compile_s": round(gpu_s, 2)})
             print(f"{tag}: GPU artifact compiled in {gpu_s:.1f} s, CPU "
                   f"outputs saved", flush=True)
     # The peers: the architectures of models/train.py with the ONNX
@@ -143,6 +148,7 @@ def prepare(args):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     gemms = []
+    jobs = []
     for n in args.gemm_sizes:
         i = np.arange(n, dtype=np.int64)
         w = (((i[:, None] * 7 + i[None, :] * 13) % 255) - 127).astype(np.int8)
@@ -153,14 +159,26 @@ def prepare(args):
             [numpy_helper.from_array(w, "W")])
         path = os.path.join(work, f"gemm-{n}.onnx")
         onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), path)
-        lib = os.path.join(work, f"gemm-{n}.so")
+        # One library per kernel shape (--gemm-configs: dyadc --gpu-mma
+        # options; "" is the default shape).
+        for c, config in enumerate(args.gemm_configs):
+            name = f"gemm-{n}-{c}"
+            jobs.append((n, config, name, path))
+    from concurrent.futures import ThreadPoolExecutor
+
+    def compile_gemm(job):
+        n, config, name, path = job
+        lib = os.path.join(work, name + ".so")
         run([dyadc, path, "--target=nvptx", "--gpu-arch=" + args.gpu_arch,
-             "--gpu-tensor-cores", "-o", lib])
+             "--gpu-tensor-cores", "--gpu-mma=" + config, "-o", lib])
         with open(lib, "rb") as f, gzip.open(
-                os.path.join(out, "models", f"gemm-{n}.so.gz"), "wb") as z:
+                os.path.join(out, "models", name + ".so.gz"), "wb") as z:
             shutil.copyfileobj(f, z)
-        gemms.append(n)
-        print(f"gemm {n}^3: compiled", flush=True)
+        os.remove(lib)
+        print(f"gemm {n}^3 [{config or 'default'}]: compiled", flush=True)
+        return {"n": n, "config": config, "file": name + ".so.gz"}
+    with ThreadPoolExecutor(max(1, min(args.jobs, len(jobs) or 1))) as pool:
+        gemms = list(pool.map(compile_gemm, jobs))
     shutil.rmtree(work)
     json.dump({"gpu_arch": args.gpu_arch, "models": manifest, "gemms": gemms},
               open(os.path.join(out, "manifest.json"), "w"), indent=1)
@@ -285,11 +303,17 @@ def bench(args):
     print(f"GPU: {torch.cuda.get_device_name(0)}; images/s (median of "
           f"{args.runs} runs; Dyad through dyad-run, host copies included; "
           f"PyTorch on device tensors)")
-    print(f"{'model':<15} {'batch':>5} {'Dyad fp32':>10} {'Dyad int8':>10} "
-          f"{'int8 (TC)':>10} "
-          f"{'torch fp32':>11} {'torch fp16':>11}")
+    kinds = list(dict.fromkeys(m["kind"] for m in manifest["models"]))
+    for kind, mma in {m["kind"]: m.get("mma") for m in manifest["models"]
+                      if m.get("mma")}.items():
+        print(f"{kind}: --gpu-mma={mma!r}")
+    names = {"fp32": "Dyad fp32", "int8": "Dyad int8", "int8-tc": "int8 (TC)"}
+    print(f"{'model':<15} {'batch':>5} " +
+          " ".join(f"{names.get(k, k):>10}" for k in kinds) +
+          f" {'torch fp32':>11} {'torch fp16':>11}")
     data = {}
-    for name in dict.fromkeys(m["model"] for m in manifest["models"]):
+    for name in dict.fromkeys(m["model"] for m in manifest["models"]
+                              if not args.gemm_only):
         ds = next(m["dataset"] for m in manifest["models"] if m["model"] == name)
         if ds not in data:
             data[ds] = np.load(os.path.join(out, "data", ds + ".npz"))["x"]
@@ -299,7 +323,7 @@ def bench(args):
             path = os.path.join(work, f"{ds}-{b}.npy")
             np.save(path, xb)
             row = {}
-            for kind in ("fp32", "int8", "int8-tc"):
+            for kind in kinds:
                 lib = os.path.join(out, "models", f"{name}.{kind}.so")
                 ms = dyad_images_per_s(dyad_run, lib, path, env, args.runs)
                 row[kind] = b / ms * 1e3
@@ -307,9 +331,9 @@ def bench(args):
             row["t32"] = b / torch_ms(model, xt, args.runs) * 1e3
             row["t16"] = b / torch_ms(model.half(), xt.half(), args.runs) * 1e3
             model.float()
-            print(f"{name:<15} {b:>5} {row['fp32']:>10.0f} {row['int8']:>10.0f} "
-                  f"{row['int8-tc']:>10.0f} "
-                  f"{row['t32']:>11.0f} {row['t16']:>11.0f}", flush=True)
+            print(f"{name:<15} {b:>5} " +
+                  " ".join(f"{row[k]:>10.0f}" for k in kinds) +
+                  f" {row['t32']:>11.0f} {row['t16']:>11.0f}", flush=True)
     # Dyad's int8 GEMM (kernel time from DYAD_GPU_PROFILE, as the peer's is
     # CUDA-event time around the kernel) against cuBLASLt through
     # torch._int_mm (B column-major), on the same operands; the results
@@ -318,9 +342,11 @@ def bench(args):
     peak = {"H100": 1979, "H200": 1979}.get(
         next((k for k in ("H100", "H200") if k in torch.cuda.get_device_name(0)),
              ""), None)
-    for n in manifest.get("gemms", []):
-        lib = os.path.join(work, f"gemm-{n}.so")
-        with gzip.open(os.path.join(out, "models", f"gemm-{n}.so.gz"), "rb") as z, \
+    peer = {}
+    for g in manifest.get("gemms", []):
+        n, config = g["n"], g["config"]
+        lib = os.path.join(work, g["file"][:-len(".gz")])
+        with gzip.open(os.path.join(out, "models", g["file"]), "rb") as z, \
                 open(lib, "wb") as f:
             shutil.copyfileobj(z, f)
         rng = np.random.default_rng(n)
@@ -332,8 +358,10 @@ def bench(args):
                             str(args.runs), "--output-dir",
                             os.path.join(work, f"gemm-{n}-out")],
                            capture_output=True, text=True, env=genv)
+        shape = config or "default"
+        os.remove(lib)
         if p.returncode != 0:
-            print(f"Dyad GEMM {n}^3: FAILED: {p.stderr}")
+            print(f"Dyad GEMM {n}^3 [{shape}]: FAILED: {p.stderr}")
             continue
         rows = [l.split() for l in p.stderr.splitlines()
                 if l.strip() and l.split()[0].isdigit() and len(l.split()) >= 6]
@@ -341,15 +369,19 @@ def bench(args):
         dyad_ms = ms / calls
         i = np.arange(n, dtype=np.int64)
         w = (((i[:, None] * 7 + i[None, :] * 13) % 255) - 127).astype(np.int8)
-        ta = torch.from_numpy(a).cuda()
-        tb = torch.from_numpy(np.ascontiguousarray(w.T)).cuda().t()
-        want = torch._int_mm(ta, tb).cpu().numpy()
+        if n not in peer:
+            ta = torch.from_numpy(a).cuda()
+            tb = torch.from_numpy(np.ascontiguousarray(w.T)).cuda().t()
+            want = torch._int_mm(ta, tb).cpu().numpy()
+            peer[n] = (want, torch_ms(lambda _: torch._int_mm(ta, tb), None,
+                                      args.runs))
+            del ta, tb
+        want, peer_ms = peer[n]
         got = np.load(os.path.join(work, f"gemm-{n}-out", "Y.npy"))
         same = np.array_equal(got, want)
-        peer_ms = torch_ms(lambda _: torch._int_mm(ta, tb), None, args.runs)
         tops = lambda t: 2 * n ** 3 / t / 1e9  # noqa: E731
         pk = f", {100 * tops(dyad_ms) / peak:.0f}% of the {peak} TOPS peak" if peak else ""
-        print(f"int8 GEMM {n}^3: Dyad {dyad_ms:.3f} ms {tops(dyad_ms):.0f} TOPS"
+        print(f"int8 GEMM {n}^3 [{shape}]: Dyad {dyad_ms:.3f} ms {tops(dyad_ms):.0f} TOPS"
               f"{pk}; cuBLASLt {peer_ms:.3f} ms {tops(peer_ms):.0f} TOPS; "
               f"Dyad/cuBLASLt {100 * peer_ms / dyad_ms:.0f}%; results "
               f"{'identical' if same else 'DIFFER'}", flush=True)
@@ -395,13 +427,23 @@ def main():
     p.add_argument("dir")
     p.add_argument("--gpu-arch", default="sm_90")
     p.add_argument("--bin", default="build/bin")
-    p.add_argument("--models", nargs="+", default=MODELS)
+    p.add_argument("--models", nargs="*", default=MODELS)
     p.add_argument("--gemm-sizes", nargs="*", type=int, default=[4096, 8192])
+    p.add_argument("--gemm-configs", nargs="*", default=[""],
+                   help="tensor-core GEMM shapes to pack (dyadc --gpu-mma "
+                        "options; \"\" is the default)")
+    p.add_argument("--tc-variants", nargs="*", default=[],
+                   help="more int8 tensor-core builds of each model, "
+                        "int8-tc1, int8-tc2, ... (dyadc --gpu-mma options)")
+    p.add_argument("--jobs", type=int, default=2,
+                   help="GEMM libraries compiled at once")
     c = sub.add_parser("check")
     c.add_argument("dir")
     b = sub.add_parser("bench")
     b.add_argument("dir")
     b.add_argument("--runs", type=int, default=50)
+    b.add_argument("--gemm-only", action="store_true",
+                   help="only the int8 GEMMs")
     f = sub.add_parser("profile")
     f.add_argument("dir")
     f.add_argument("--batch", type=int, default=256)

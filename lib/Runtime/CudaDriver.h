@@ -50,7 +50,11 @@ enum {
   CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED = 115,
 };
 
-enum { CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8 };
+enum {
+  CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES = 3,
+  CU_FUNC_ATTRIBUTE_NUM_REGS = 4,
+  CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8,
+};
 enum { CU_STREAM_NON_BLOCKING = 1 };
 enum { CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4 };
 
@@ -107,7 +111,9 @@ enum { CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4 };
   OPTIONAL(cuEventRecord, CUresult, (CUevent event, CUstream stream))          \
   OPTIONAL(cuEventSynchronize, CUresult, (CUevent event))                      \
   OPTIONAL(cuEventElapsedTime, CUresult,                                       \
-           (float *ms, CUevent start, CUevent end))
+           (float *ms, CUevent start, CUevent end))                            \
+  OPTIONAL(cuFuncGetAttribute, CUresult,                                       \
+           (int *value, int attribute, CUfunction f))
 
 #ifdef __cplusplus
 } // extern "C"

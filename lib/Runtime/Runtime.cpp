@@ -447,15 +447,26 @@ struct GpuState {
               [&](size_t a, size_t b) { return kernelMs[a] > kernelMs[b]; });
     std::fprintf(stderr,
                  "GPU profile (%s): %lld runs, kernels %.3f ms in all, "
-                 "%.3f ms per run\n%8s %8s %10s %6s  kernel\n",
+                 "%.3f ms per run\n%8s %8s %10s %6s %5s %6s  kernel\n",
                  deviceName.c_str(), (long long)profiledRuns, total,
                  profiledRuns ? total / profiledRuns : 0.0, "calls", "ms",
-                 "us/call", "%");
+                 "us/call", "%", "regs", "local");
+    // Registers per thread and local (spilled) bytes, as the driver's JIT
+    // compiled each kernel: what decides its occupancy.
+    auto attribute = [&](size_t k, int which) {
+      int v = 0;
+      if (!cu->cuFuncGetAttribute ||
+          cu->cuFuncGetAttribute(&v, which, functions[k]) != CUDA_SUCCESS)
+        return std::string("-");
+      return std::to_string(v);
+    };
     for (size_t k : order)
-      std::fprintf(stderr, "%8lld %8.3f %10.2f %6.1f  %zu %s\n",
+      std::fprintf(stderr, "%8lld %8.3f %10.2f %6.1f %5s %6s  %zu %s\n",
                    (long long)kernelCalls[k], kernelMs[k],
                    1000.0 * kernelMs[k] / kernelCalls[k],
-                   total > 0 ? 100.0 * kernelMs[k] / total : 0.0, k,
+                   total > 0 ? 100.0 * kernelMs[k] / total : 0.0,
+                   attribute(k, CU_FUNC_ATTRIBUTE_NUM_REGS).c_str(),
+                   attribute(k, CU_FUNC_ATTRIBUTE_LOCAL_SIZE_BYTES).c_str(), k,
                    kernelNames[k].c_str());
   }
 

@@ -1,5 +1,7 @@
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul,canonicalize,cse))' | FileCheck %s
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8},canonicalize,cse))' | FileCheck %s --check-prefix=DYN
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8}),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,dyad-gpu-extern-dynamic-shared,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX-DYN
 
 // An int8 matmul by a constant weight, its bias fill before and its
 // requantization after: one tensor-core kernel. The weight is transposed to
@@ -33,6 +35,29 @@
 // PTX: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
 // PTX-NOT: div.
+// Another shape (the pass options): 128x256 tiles on 8 warps, 4 stages.
+// The 96 KiB of tiles are dynamic shared memory (static ends at 48 KiB),
+// viewed as the two staged tiles; the grid is one dimension walked in
+// bands of 8 row tiles. The loop carries the next k-step's fragments
+// (prefetch): the first ones load before it.
+// DYN-LABEL: func @gemm
+// DYN: gpu.launch blocks({{.*}}) in (%{{.*}} = %{{.*}}, %{{.*}} = %c1, %{{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c256, {{.*}}) dynamic_shared_memory_size %c98304_i32
+// DYN: %[[RAW:.*]] = gpu.dynamic_shared_memory : memref<?xi8, #gpu.address_space<workgroup>>
+// DYN: memref.view %[[RAW]][%c0][] : {{.*}} to memref<4x128x64xi8, #gpu.address_space<workgroup>>
+// DYN: memref.view %[[RAW]][%c32768][] : {{.*}} to memref<4x256x64xi8, #gpu.address_space<workgroup>>
+// DYN: arith.divui %{{.*}}, %c8 : index
+// DYN: nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}
+// DYN: gpu.barrier
+// DYN: nvgpu.ldmatrix
+// DYN: scf.for {{.*}} -> (vector<2x2xi32>, {{.*}}vector<4x4xi8>, {{.*}}vector<2x4xi8>
+// DYN: nvgpu.device_async_copy
+// DYN: nvgpu.device_async_wait %{{.*}} {numGroups = 2 : i32}
+// DYN: gpu.barrier
+// DYN: scf.yield
+// The dynamic shared memory is the extern array PTX expects (NVPTX
+// would demote an internal one to a one-byte variable).
+// PTX-DYN: .extern .shared .align 128 .b8 __dynamic_shmem__0[];
+// PTX-DYN: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
 #bias = affine_map<(d0, d1) -> (d1)>
 #id = affine_map<(d0, d1) -> (d0, d1)>
 module {

@@ -74,6 +74,12 @@ static cl::opt<bool> gpuTensorCores(
              "tensor-core kernels (mma.sync; experimental, off until checked "
              "on a GPU by scripts/gpu-check.py)"),
     cl::Hidden, cl::cat(compileCat));
+static cl::opt<std::string> gpuMma(
+    "gpu-mma",
+    cl::desc("With --target=nvptx: the tensor-core GEMM's shape, as "
+             "dyad-gpu-mma-matmul's pass options (\"tile-n=256 stages=4\"); "
+             "implies --gpu-tensor-cores"),
+    cl::Hidden, cl::cat(compileCat));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"),
     cl::cat(compileCat));
 static cl::opt<std::string> mattr("mattr",
@@ -288,6 +294,7 @@ int main(int argc, char **argv) {
   options.target.gpuArch = gpuArch;
   options.target.gpuKernelsOnHost = gpuKernelsOnHost;
   options.target.gpuTensorCores = gpuTensorCores;
+  options.target.gpuMmaOptions = gpuMma;
   options.verbose = verbose;
   options.profile = profile;
 

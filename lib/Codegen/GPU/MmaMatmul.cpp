@@ -45,10 +45,45 @@ using namespace dyad::gpu;
 
 namespace {
 
-constexpr int64_t kBM = 128, kBN = 128, kBK = 64, kStages = 3;
-constexpr int64_t kWM = 64, kWN = 64, kThreads = 128;
-constexpr int64_t kMI = kWM / 16, kNJ = kWN / 8, kKS = kBK / 32;
-constexpr int64_t kChunks = kBK / 16; // 16-byte chunks per tile row
+/// The kernel's shape (the pass options), checked by `verify`.
+struct Config {
+  int64_t bm, bn, bk, wm, wn, stages, groupM;
+  bool prefetch;
+  int64_t warps() const { return (bm / wm) * (bn / wn); }
+  int64_t threads() const { return 32 * warps(); }
+  int64_t mi() const { return wm / 16; }     // m16 tiles per warp
+  int64_t nj() const { return wn / 8; }      // n8 tiles per warp
+  int64_t ks() const { return bk / 32; }     // k32 steps per stage
+  int64_t chunks() const { return bk / 16; } // 16-byte chunks per tile row
+  int64_t sharedBytes() const { return stages * (bm + bn) * bk; }
+  /// Static shared memory ends at 48 KiB; beyond it the launch asks for
+  /// dynamic shared memory (the runtime opts the kernel in).
+  bool dynamicShared() const { return sharedBytes() > (48 << 10); }
+
+  std::optional<std::string> verify() const {
+    if (bm < 16 || bn < 16 || wm < 16 || wn < 16 || bm % wm || bn % wn ||
+        wm % 16 || wn % 16)
+      return "tile-m/tile-n must be multiples of warp-m/warp-n, and those "
+             "multiples of 16";
+    if (bk < 32 || bk % 32)
+      return "tile-k must be a multiple of 32";
+    if (threads() > 1024)
+      return "the tile needs " + std::to_string(threads()) +
+             " threads per CTA (at most 1024)";
+    if ((bm * chunks()) % threads() || (bn * chunks()) % threads())
+      return "each thread must copy whole 16-byte chunks of both tiles "
+             "(tile-m * tile-k / 16 and tile-n * tile-k / 16 multiples of "
+             "the thread count)";
+    if (stages < 2 || stages > 8)
+      return "stages must be 2..8";
+    if (sharedBytes() > 227 << 10)
+      return "the stages need " + std::to_string(sharedBytes()) +
+             " bytes of shared memory (at most 227 KiB)";
+    if (groupM < 0)
+      return "group-m must be >= 0";
+    return std::nullopt;
+  }
+};
 
 /// The weight's values, K x N row-major, if it is a constant global.
 std::optional<SmallVector<int8_t>> constantWeight(memref::GetGlobalOp get) {
@@ -133,79 +168,122 @@ memref::GlobalOp transposedWeight(RewriterBase &rw, Match &m) {
 
 /// Emits the kernel for `plan` (its op the generalized matmul) before `at`.
 void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
-                memref::GlobalOp weightNK, Operation *at) {
+                memref::GlobalOp weightNK, Operation *at, const Config &c) {
   Location loc = plan.op.getLoc();
   MLIRContext *ctx = rw.getContext();
   rw.setInsertionPoint(at);
   auto cidx = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(rw, loc, v);
   };
+  const int64_t mi = c.mi(), nj = c.nj(), chunks = c.chunks();
   Value bNK = memref::GetGlobalOp::create(rw, loc, weightNK.getType(),
                                           weightNK.getSymName());
   Value mSize = memref::DimOp::create(rw, loc, m.a, 0);
-  Value gridY = arith::CeilDivUIOp::create(rw, loc, mSize, cidx(kBM));
-  Value gridX = cidx((m.n + kBN - 1) / kBN);
+  Value tilesM = arith::CeilDivUIOp::create(rw, loc, mSize, cidx(c.bm));
+  const int64_t tilesN = (m.n + c.bn - 1) / c.bn;
   auto ws = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  auto smA = MemRefType::get({kStages, kBM, kBK}, rw.getI8Type(),
+  auto smA = MemRefType::get({c.stages, c.bm, c.bk}, rw.getI8Type(),
                              MemRefLayoutAttrInterface(), ws);
-  auto smB = MemRefType::get({kStages, kBN, kBK}, rw.getI8Type(),
+  auto smB = MemRefType::get({c.stages, c.bn, c.bk}, rw.getI8Type(),
                              MemRefLayoutAttrInterface(), ws);
   Value one = cidx(1);
+  // Grouped: one grid dimension, the CTA's tile derived from its index.
+  Value gridX =
+      c.groupM
+          ? arith::MulIOp::create(rw, loc, tilesM, cidx(tilesN)).getResult()
+          : cidx(tilesN);
+  Value gridY = c.groupM ? one : tilesM;
+  Value smemBytes;
+  SmallVector<Type> attributions{smA, smB};
+  if (c.dynamicShared()) {
+    smemBytes =
+        arith::ConstantIntOp::create(rw, loc, rw.getI32Type(), c.sharedBytes());
+    attributions.clear();
+  }
   auto launch =
-      gpu::LaunchOp::create(rw, loc, gridX, gridY, one, cidx(kThreads), one,
-                            one, nullptr, nullptr, {}, TypeRange{smA, smB});
+      gpu::LaunchOp::create(rw, loc, gridX, gridY, one, cidx(c.threads()), one,
+                            one, smemBytes, nullptr, {}, attributions);
   Block &body = launch.getBody().front();
   rw.setInsertionPointToStart(&body);
   gpu::TerminatorOp::create(rw, loc);
   rw.setInsertionPointToStart(&body);
-  Value sa = launch.getWorkgroupAttributions()[0];
-  Value sb = launch.getWorkgroupAttributions()[1];
+  Value sa, sb;
+  if (c.dynamicShared()) {
+    auto bytes = MemRefType::get({ShapedType::kDynamic}, rw.getI8Type(),
+                                 MemRefLayoutAttrInterface(), ws);
+    Value raw = gpu::DynamicSharedMemoryOp::create(rw, loc, bytes);
+    sa = memref::ViewOp::create(rw, loc, smA, raw, cidx(0), ValueRange{});
+    sb = memref::ViewOp::create(rw, loc, smB, raw, cidx(c.stages * c.bm * c.bk),
+                                ValueRange{});
+  } else {
+    sa = launch.getWorkgroupAttributions()[0];
+    sb = launch.getWorkgroupAttributions()[1];
+  }
 
   auto add = [&](Value x, Value y) -> Value {
     return arith::AddIOp::create(rw, loc, x, y);
   };
-  auto mul = [&](Value x, int64_t c) -> Value {
-    return arith::MulIOp::create(rw, loc, x, cidx(c));
+  auto mul = [&](Value x, int64_t v) -> Value {
+    return arith::MulIOp::create(rw, loc, x, cidx(v));
   };
-  auto div = [&](Value x, int64_t c) -> Value {
-    return arith::DivUIOp::create(rw, loc, x, cidx(c));
+  auto div = [&](Value x, int64_t v) -> Value {
+    return arith::DivUIOp::create(rw, loc, x, cidx(v));
   };
-  auto rem = [&](Value x, int64_t c) -> Value {
-    return arith::RemUIOp::create(rw, loc, x, cidx(c));
+  auto rem = [&](Value x, int64_t v) -> Value {
+    return arith::RemUIOp::create(rw, loc, x, cidx(v));
   };
   auto lt = [&](Value x, Value y) -> Value {
     return arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::ult, x, y);
   };
-  // The byte offset of logical 16-byte chunk `chunk` of tile row `row`:
-  // chunk ^ ((row >> 1) & 3), so the 8 rows one ldmatrix reads fall in 8
-  // different bank groups.
+  // The byte offset of logical 16-byte chunk `chunk` of tile row `row`.
+  // One ldmatrix reads the same chunk of 8 consecutive rows; XOR-ing the
+  // chunk with a few bits of the row puts those 8 reads in the 8 different
+  // 16-byte bank groups of a 128-byte line: rows of 64 bytes (4 chunks)
+  // pair up per line, so chunk ^ ((row / 2) % 4); rows of 128 bytes or more,
+  // chunk ^ (row % 8); rows of 32 bytes, chunk ^ ((row / 4) % 2).
+  const int64_t period = std::max<int64_t>(1, 8 / chunks);
+  const int64_t mask = std::min<int64_t>(chunks, 8) - 1;
   auto swizzle = [&](Value row, Value chunk) -> Value {
-    Value x = arith::AndIOp::create(rw, loc, div(row, 2), cidx(3));
+    Value x = arith::AndIOp::create(rw, loc, div(row, period), cidx(mask));
     return mul(arith::XOrIOp::create(rw, loc, chunk, x), 16);
   };
 
   Value tid = launch.getThreadIds().x;
-  Value m0 = mul(launch.getBlockIds().y, kBM);
-  Value n0 = mul(launch.getBlockIds().x, kBN);
+  Value tileM = launch.getBlockIds().y, tileN = launch.getBlockIds().x;
+  if (c.groupM) {
+    // Bands of groupM row tiles; within a band, down the rows first, so the
+    // CTAs resident at once cover a squarish block of the output.
+    Value pid = launch.getBlockIds().x;
+    Value band = div(pid, c.groupM * tilesN);
+    Value first = mul(band, c.groupM);
+    Value rows = arith::MinUIOp::create(
+        rw, loc, arith::SubIOp::create(rw, loc, tilesM, first), cidx(c.groupM));
+    Value inBand = rem(pid, c.groupM * tilesN);
+    tileM = add(first, arith::RemUIOp::create(rw, loc, inBand, rows));
+    tileN = arith::DivUIOp::create(rw, loc, inBand, rows);
+  }
+  Value m0 = mul(tileM, c.bm);
+  Value n0 = mul(tileN, c.bn);
   Value warp = div(tid, 32), lane = rem(tid, 32);
-  Value wm0 = mul(div(warp, 2), kWM), wn0 = mul(rem(warp, 2), kWN);
+  const int64_t warpsN = c.bn / c.wn;
+  Value wm0 = mul(div(warp, warpsN), c.wm), wn0 = mul(rem(warp, warpsN), c.wn);
   Value kSize = cidx(m.k), nSize = cidx(m.n);
   Value mLast = arith::SubIOp::create(rw, loc, mSize, one);
-  int64_t kTiles = (m.k + kBK - 1) / kBK;
+  int64_t kTiles = (m.k + c.bk - 1) / c.bk;
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
   auto i32Attr = [&](int64_t v) { return rw.getI32IntegerAttr(v); };
 
-  // All 128 threads copy k-tile `kt` of A and B into stage `stage`.
+  // All threads copy k-tile `kt` of A and B into stage `stage`.
   auto loadStage = [&](Value kt, Value stage) -> Value {
     SmallVector<Value> tokens;
-    Value k0 = mul(kt, kBK);
+    Value k0 = mul(kt, c.bk);
     for (auto [src, dst, base, last, rows] :
-         {std::tuple{m.a, sa, m0, mLast, kBM},
-          std::tuple{bNK, sb, n0, cidx(m.n - 1), kBN}}) {
+         {std::tuple{m.a, sa, m0, mLast, c.bm},
+          std::tuple{bNK, sb, n0, cidx(m.n - 1), c.bn}}) {
       Value size = src == m.a ? mSize : nSize;
-      for (int64_t i = 0; i < rows * kChunks / kThreads; ++i) {
-        Value lin = add(tid, cidx(i * kThreads));
-        Value row = div(lin, kChunks), chunk = rem(lin, kChunks);
+      for (int64_t i = 0; i < rows * chunks / c.threads(); ++i) {
+        Value lin = add(tid, cidx(i * c.threads()));
+        Value row = div(lin, chunks), chunk = rem(lin, chunks);
         Value grow = add(base, row);
         Value gk = add(k0, mul(chunk, 16));
         Value valid =
@@ -224,77 +302,119 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(rw, loc, tokenType, tokens);
   };
-  Value ktLast = cidx(kTiles - 1);
-  Value firstGroup;
-  for (int64_t s = 0; s < kStages - 1; ++s) {
-    Value g = loadStage(cidx(std::min(s, kTiles - 1)), cidx(s));
-    if (!firstGroup)
-      firstGroup = g;
-  }
 
   auto accType = VectorType::get({2, 2}, rw.getI32Type());
   auto aType = VectorType::get({4, 4}, rw.getI8Type());
   auto bType = VectorType::get({2, 4}, rw.getI8Type());
-  auto rowType = VectorType::get({4}, rw.getI8Type());
+  // A warp's fragments for k32 step `ks` of stage `st`: mi A fragments,
+  // then nj B fragments.
+  auto loadFragments = [&](Value st, int64_t ks) {
+    SmallVector<Value> f;
+    // A: lanes 0-15 address rows 0-15 at chunk 2ks, lanes 16-31 the same
+    // rows at chunk 2ks+1 (the four 8x16-byte matrices of an m16k32
+    // fragment).
+    Value aRow = rem(lane, 16), aChunk = add(div(lane, 16), cidx(2 * ks));
+    for (int64_t i = 0; i < mi; ++i) {
+      Value r = add(add(wm0, cidx(16 * i)), aRow);
+      f.push_back(nvgpu::LdMatrixOp::create(
+          rw, loc, aType, sa, ValueRange{st, r, swizzle(r, aChunk)},
+          rw.getBoolAttr(false), i32Attr(4)));
+    }
+    // B: one ldmatrix.x4 covers two n8 tiles: lanes 0-7 rows 0-7 at chunk
+    // 2ks, 8-15 the same rows at 2ks+1, 16-31 rows 8-15 likewise.
+    Value poison = ub::PoisonOp::create(rw, loc, bType);
+    Value bRow = add(rem(lane, 8), mul(div(lane, 16), 8));
+    Value bChunk = add(rem(div(lane, 8), 2), cidx(2 * ks));
+    for (int64_t j2 = 0; j2 < nj / 2; ++j2) {
+      Value r = add(add(wn0, cidx(16 * j2)), bRow);
+      Value x4 = nvgpu::LdMatrixOp::create(
+          rw, loc, aType, sb, ValueRange{st, r, swizzle(r, bChunk)},
+          rw.getBoolAttr(false), i32Attr(4));
+      for (int64_t half = 0; half < 2; ++half) {
+        Value lo = vector::ExtractOp::create(rw, loc, x4, 2 * half);
+        Value hi = vector::ExtractOp::create(rw, loc, x4, 2 * half + 1);
+        Value v = vector::InsertOp::create(rw, loc, lo, poison, 0);
+        f.push_back(vector::InsertOp::create(rw, loc, hi, v, 1));
+      }
+    }
+    return f;
+  };
+  auto mmas = [&](SmallVector<Value> &acc, ArrayRef<Value> f) {
+    for (int64_t i = 0; i < mi; ++i)
+      for (int64_t j = 0; j < nj; ++j)
+        acc[i * nj + j] =
+            nvgpu::MmaSyncOp::create(rw, loc, f[i], f[mi + j], acc[i * nj + j],
+                                     ArrayRef<int64_t>{16, 8, 32});
+  };
+
+  // The pipeline: stages 0..S-2 in flight before the loop; iteration kt
+  // first issues tile kt+S-1 into the stage iteration kt-1 finished with
+  // (every warp passed the barrier after reading it), then computes tile
+  // kt. Past the last tile the load repeats it into a stage no iteration
+  // reads, so every iteration commits one group and `wait_group S-2`
+  // always means "the next tile has landed".
+  Value ktLast = cidx(kTiles - 1);
+  Value firstGroup;
+  for (int64_t s = 0; s < c.stages - 1; ++s) {
+    Value g = loadStage(cidx(std::min(s, kTiles - 1)), cidx(s));
+    if (!firstGroup)
+      firstGroup = g;
+  }
+  auto nextTileLanded = [&] {
+    nvgpu::DeviceAsyncWaitOp::create(rw, loc, firstGroup,
+                                     i32Attr(c.stages - 2));
+    gpu::BarrierOp::create(rw, loc);
+  };
   Value zero = arith::ConstantOp::create(
       rw, loc, accType,
       DenseElementsAttr::get(accType, rw.getI32IntegerAttr(0)));
-  SmallVector<Value> inits(kMI * kNJ, zero);
+  SmallVector<Value> inits(mi * nj, zero);
+  // With prefetch, the loop also carries the fragments of its first k32
+  // step, loaded before the iteration (for tile 0, here).
+  SmallVector<Value> first;
+  if (c.prefetch) {
+    nextTileLanded();
+    first = loadFragments(cidx(0), 0);
+    inits.append(first);
+  }
   auto loop = scf::ForOp::create(rw, loc, cidx(0), cidx(kTiles), one, inits);
   {
     OpBuilder::InsertionGuard guard(rw);
     rw.setInsertionPointToStart(loop.getBody());
     Value kt = loop.getInductionVar();
-    // Stage kt has landed (at most the newest group in flight), and every
-    // thread is done with the stage the next load overwrites.
-    nvgpu::DeviceAsyncWaitOp::create(rw, loc, firstGroup, i32Attr(kStages - 2));
-    gpu::BarrierOp::create(rw, loc);
-    Value st = rem(kt, kStages);
-    Value ahead = add(kt, cidx(kStages - 1));
-    // Past the last tile the load repeats it into a stage no iteration
-    // reads: every iteration commits one group.
-    loadStage(arith::MinUIOp::create(rw, loc, ahead, ktLast),
-              rem(ahead, kStages));
-    SmallVector<Value> acc(loop.getRegionIterArgs().begin(),
-                           loop.getRegionIterArgs().end());
-    Value poison = ub::PoisonOp::create(rw, loc, bType);
-    for (int64_t ks = 0; ks < kKS; ++ks) {
-      // A: lanes 0-15 address rows 0-15 at chunk 2ks, lanes 16-31 the same
-      // rows at chunk 2ks+1 (the four 8x16-byte matrices of an m16k32
-      // fragment).
-      SmallVector<Value> af;
-      Value aRow = rem(lane, 16), aChunk = add(div(lane, 16), cidx(2 * ks));
-      for (int64_t i = 0; i < kMI; ++i) {
-        Value r = add(add(wm0, cidx(16 * i)), aRow);
-        af.push_back(nvgpu::LdMatrixOp::create(
-            rw, loc, aType, sa, ValueRange{st, r, swizzle(r, aChunk)},
-            rw.getBoolAttr(false), i32Attr(4)));
-      }
-      // B: one ldmatrix.x4 covers two n8 tiles: lanes 0-7 rows 0-7 at chunk
-      // 2ks, 8-15 the same rows at 2ks+1, 16-31 rows 8-15 likewise.
-      SmallVector<Value> bf;
-      Value bRow = add(rem(lane, 8), mul(div(lane, 16), 8));
-      Value bChunk = add(rem(div(lane, 8), 2), cidx(2 * ks));
-      for (int64_t j2 = 0; j2 < kNJ / 2; ++j2) {
-        Value r = add(add(wn0, cidx(16 * j2)), bRow);
-        Value x4 = nvgpu::LdMatrixOp::create(
-            rw, loc, aType, sb, ValueRange{st, r, swizzle(r, bChunk)},
-            rw.getBoolAttr(false), i32Attr(4));
-        for (int64_t half = 0; half < 2; ++half) {
-          Value lo = vector::ExtractOp::create(rw, loc, x4, 2 * half);
-          Value hi = vector::ExtractOp::create(rw, loc, x4, 2 * half + 1);
-          Value v = vector::InsertOp::create(rw, loc, lo, poison, 0);
-          bf.push_back(vector::InsertOp::create(rw, loc, hi, v, 1));
+    Value st = rem(kt, c.stages);
+    Value ahead = add(kt, cidx(c.stages - 1));
+    auto args = loop.getRegionIterArgs();
+    SmallVector<Value> acc(args.begin(), args.begin() + mi * nj);
+    if (!c.prefetch) {
+      // Stage kt has landed, and every thread is done with the stage the
+      // load below overwrites.
+      nextTileLanded();
+      loadStage(arith::MinUIOp::create(rw, loc, ahead, ktLast),
+                rem(ahead, c.stages));
+      for (int64_t ks = 0; ks < c.ks(); ++ks)
+        mmas(acc, loadFragments(st, ks));
+      scf::YieldOp::create(rw, loc, acc);
+    } else {
+      // The fragments of step ks+1 (or of the next tile's step 0, after
+      // the barrier) load while step ks's mma.sync run.
+      SmallVector<Value> cur(args.begin() + mi * nj, args.end());
+      loadStage(arith::MinUIOp::create(rw, loc, ahead, ktLast),
+                rem(ahead, c.stages));
+      for (int64_t ks = 0; ks < c.ks(); ++ks) {
+        SmallVector<Value> next;
+        if (ks + 1 < c.ks()) {
+          next = loadFragments(st, ks + 1);
+        } else {
+          nextTileLanded();
+          next = loadFragments(rem(add(kt, one), c.stages), 0);
         }
+        mmas(acc, cur);
+        cur = std::move(next);
       }
-      (void)rowType;
-      for (int64_t i = 0; i < kMI; ++i)
-        for (int64_t j = 0; j < kNJ; ++j)
-          acc[i * kNJ + j] =
-              nvgpu::MmaSyncOp::create(rw, loc, af[i], bf[j], acc[i * kNJ + j],
-                                       ArrayRef<int64_t>{16, 8, 32});
+      acc.append(cur);
+      scf::YieldOp::create(rw, loc, acc);
     }
-    scf::YieldOp::create(rw, loc, acc);
   }
   nvgpu::DeviceAsyncWaitOp::create(rw, loc, firstGroup, i32Attr(0));
 
@@ -303,8 +423,8 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
   Value grp = div(lane, 4), col = mul(rem(lane, 4), 2);
   linalg::GenericOp op = plan.op;
   Value result = op.getDpsInits()[0];
-  for (int64_t i = 0; i < kMI; ++i)
-    for (int64_t j = 0; j < kNJ; ++j)
+  for (int64_t i = 0; i < mi; ++i)
+    for (int64_t j = 0; j < nj; ++j)
       for (int64_t h = 0; h < 2; ++h)
         for (int64_t e = 0; e < 2; ++e) {
           Value row = add(add(m0, wm0), add(grp, cidx(16 * i + 8 * h)));
@@ -315,7 +435,7 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
           OpBuilder::InsertionGuard guard(rw);
           rw.setInsertionPointToStart(ifOp.thenBlock());
           Value v = vector::ExtractOp::create(
-              rw, loc, loop.getResult(i * kNJ + j), ArrayRef<int64_t>{h, e});
+              rw, loc, loop.getResult(i * nj + j), ArrayRef<int64_t>{h, e});
           SmallVector<Value> idx{row, cn};
           Value init;
           if (plan.init) {
@@ -364,8 +484,17 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
 
 struct DyadGpuMmaMatmulPass
     : dyad::impl::DyadGpuMmaMatmulBase<DyadGpuMmaMatmulPass> {
+  using DyadGpuMmaMatmulBase::DyadGpuMmaMatmulBase;
+  Config config() const {
+    return {tileM, tileN, tileK, warpM, warpN, stages, groupM, prefetch};
+  }
   void runOnOperation() override {
     func::FuncOp f = getOperation();
+    Config config = this->config();
+    if (std::optional<std::string> bad = config.verify()) {
+      f.emitError("dyad-gpu-mma-matmul: ") << *bad;
+      return signalPassFailure();
+    }
     IRRewriter rw(&getContext());
     if (failed(generalizeFills(rw, f)))
       return signalPassFailure();
@@ -390,7 +519,7 @@ struct DyadGpuMmaMatmulPass
       // that is not the matmul's [M, N] (checked by planFusion's identity
       // maps), is all the epilogue needs.
       memref::GlobalOp weight = transposedWeight(rw, *m);
-      emitKernel(rw, plan, *m, weight, at);
+      emitKernel(rw, plan, *m, weight, at, config);
       eraseFused(rw, plan);
       // The [K, N] weight, unless another op still reads it.
       auto old = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
@@ -405,3 +534,18 @@ struct DyadGpuMmaMatmulPass
 };
 
 } // namespace
+
+llvm::Error dyad::checkMmaOptions(llvm::StringRef options) {
+  DyadGpuMmaMatmulPass pass;
+  std::string why;
+  if (failed(pass.initializeOptions(options, [&](const Twine &msg) {
+        why = msg.str();
+        return failure();
+      })))
+    return llvm::createStringError("bad tensor-core GEMM options '" +
+                                   options.str() + "': " + why);
+  if (std::optional<std::string> bad = pass.config().verify())
+    return llvm::createStringError("bad tensor-core GEMM options '" +
+                                   options.str() + "': " + *bad);
+  return llvm::Error::success();
+}

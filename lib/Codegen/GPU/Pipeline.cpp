@@ -88,8 +88,17 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     // dims in a group (as in the CPU pipeline).
     fpm.addPass(createDyadExpandShapeToReinterpretCast());
     // int8 GEMMs on tensor cores (kernels the host cannot run).
-    if (options.tensorCores && !options.kernelsOnHost)
-      fpm.addPass(createDyadGpuMmaMatmul());
+    if (options.tensorCores && !options.kernelsOnHost) {
+      std::unique_ptr<Pass> mma = createDyadGpuMmaMatmul();
+      // Checked by checkMmaOptions where they came in.
+      if (failed(mma->initializeOptions(options.mmaOptions, [](const Twine &) {
+            return failure();
+          })))
+        llvm::report_fatal_error(llvm::Twine("dyad-gpu-mma-matmul: bad "
+                                             "options '") +
+                                 options.mmaOptions + "'");
+      fpm.addPass(std::move(mma));
+    }
     // Reductions with register accumulators, their init, consumer and
     // padding fused (every level: it is how a reduction becomes loops).
     fpm.addPass(createDyadGpuContractionLoops());
@@ -151,6 +160,7 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     // The tensor-core kernels' nvgpu ops (mma.sync, ldmatrix, cp.async).
     kpm.addPass(createConvertNVGPUToNVVMPass());
     kpm.addPass(createConvertGpuOpsToNVVMOps());
+    kpm.addPass(createDyadGpuExternDynamicShared());
     kpm.addPass(createConvertNVVMToLLVMPass());
     kpm.addPass(createCanonicalizerPass());
     kpm.addPass(createCSEPass());

@@ -52,7 +52,10 @@ dyad::resolveGpuTarget(const TargetOptions &options) {
   o.optLevel = options.optLevel;
   o.chip = options.gpuArch;
   o.kernelsOnHost = options.gpuKernelsOnHost;
-  o.tensorCores = options.gpuTensorCores;
+  o.tensorCores = options.gpuTensorCores || !options.gpuMmaOptions.empty();
+  o.mmaOptions = options.gpuMmaOptions;
+  if (llvm::Error e = checkMmaOptions(o.mmaOptions))
+    return std::move(e);
   if (o.kernelsOnHost && o.chip.empty())
     o.chip = "sm_90";
   if (o.chip.empty()) {

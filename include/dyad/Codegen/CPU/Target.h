@@ -37,6 +37,9 @@ struct TargetOptions {
   /// --target=nvptx: int8 matmuls by constant weights on tensor cores
   /// (off by default until checked on a GPU).
   bool gpuTensorCores = false;
+  /// --target=nvptx: the tensor-core GEMM's shape, as dyad-gpu-mma-matmul's
+  /// pass options ("tile-n=256 stages=4"); empty: its defaults.
+  std::string gpuMmaOptions;
 };
 
 struct CPUTarget {

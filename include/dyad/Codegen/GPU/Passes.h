@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Error.h"
 
 #include <string>
 
@@ -39,7 +40,14 @@ struct LowerGpuOptions {
   /// int8 matmuls by constant weights on tensor cores (dyad-gpu-mma-matmul).
   /// Off by default until checked on a GPU (scripts/gpu-check.py).
   bool tensorCores = false;
+  /// dyad-gpu-mma-matmul's options ("tile-m=256 stages=4"), as checked by
+  /// checkMmaOptions; empty: its defaults.
+  std::string mmaOptions;
 };
+
+/// Whether `options` parse as dyad-gpu-mma-matmul's pass options (the
+/// error says why not).
+llvm::Error checkMmaOptions(llvm::StringRef options);
 
 /// The NVPTX features a chip needs by default (its PTX ISA version);
 /// empty when `chip` is not an sm_XY name Dyad knows.

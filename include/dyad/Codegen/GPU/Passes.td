@@ -11,14 +11,36 @@ def DyadGpuMmaMatmul : Pass<"dyad-gpu-mma-matmul", "mlir::func::FuncOp"> {
     On buffers, before `dyad-gpu-contraction-loops`. Each `linalg.matmul`
     of i8 activations `[M, K]` (K contiguous, a multiple of 16) by a
     constant i8 weight `[K, N]` (N even) into i32 becomes one `gpu.launch`:
-    CTA tiles of 128x128 on 4 warps, 64 of K per step through a 3-stage
-    `cp.async` pipeline in shared memory (XOR-swizzled, zero-filled past the
-    edges), `ldmatrix.x4` fragments and `mma.sync.m16n8k32` s8 accumulators.
+    CTA tiles (by default 128x128 on 4 warps of 64x64, 64 of K per step)
+    through a multi-stage `cp.async` pipeline in shared memory (XOR-swizzled,
+    zero-filled past the edges), `ldmatrix.x4` fragments and
+    `mma.sync.m16n8k32` s8 accumulators.
     The weight is transposed to `[N, K]` at compile time. The epilogue adds
     the init the output buffer was filled with (the bias) and applies the
     elementwise consumer (the requantization) in registers, as
     `dyad-gpu-contraction-loops` fuses them.
   }];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"128",
+           "Rows of the output one CTA computes">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"128",
+           "Columns of the output one CTA computes">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"64",
+           "K per pipeline stage (a multiple of 32)">,
+    Option<"warpM", "warp-m", "int64_t", /*default=*/"64",
+           "Rows one warp computes (a multiple of 16)">,
+    Option<"warpN", "warp-n", "int64_t", /*default=*/"64",
+           "Columns one warp computes (a multiple of 16)">,
+    Option<"stages", "stages", "int64_t", /*default=*/"3",
+           "cp.async pipeline depth (beyond 48 KiB of tiles the kernel "
+           "uses dynamic shared memory)">,
+    Option<"groupM", "group-m", "int64_t", /*default=*/"0",
+           "CTAs walk the grid in bands of this many row tiles, so those "
+           "running together share A and B in L2 (0: row by row)">,
+    Option<"prefetch", "prefetch", "bool", /*default=*/"true",
+           "Load the next k-step's fragments before this step's mma.sync "
+           "(across the barrier for the next stage)">
+  ];
   let dependentDialects = ["mlir::gpu::GPUDialect",
                            "mlir::nvgpu::NVGPUDialect",
                            "mlir::vector::VectorDialect",
@@ -89,6 +111,21 @@ def DyadGpuMergeKernelModules
     the first module (named `dyad_kernels`), each with a unique name, and
     the launches are updated.
   }];
+}
+
+def DyadGpuExternDynamicShared
+    : Pass<"dyad-gpu-extern-dynamic-shared", "mlir::gpu::GPUModuleOp"> {
+  let summary = "Dynamic shared memory as the extern array PTX expects";
+  let description = [{
+    After `convert-gpu-to-nvvm`. It lowers `gpu.dynamic_shared_memory` to
+    an internal zero-length global in address space 3, which NVPTX demotes
+    to a one-byte static `.shared` variable: the kernel would then address
+    its dynamic shared memory from the wrong base. Such globals become
+    external (`.extern .shared .b8 name[]`, as CUDA's `extern __shared__`),
+    aligned to 128 bytes (the swizzled tiles assume their rows start on a
+    128-byte line).
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 def DyadGpuMathToIntrinsics
