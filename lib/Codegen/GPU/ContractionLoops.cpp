@@ -118,6 +118,44 @@ namespace {
 /// yielded values.
 } // namespace
 
+SmallVector<Value> dyad::gpu::emitInit(OpBuilder &b, Location loc,
+                                       linalg::GenericOp init,
+                                       ValueRange idx) {
+  SmallVector<Value> args;
+  for (OpOperand *in : init.getDpsInputOperands())
+    args.push_back(
+        init.getMatchingBlockArgument(in).use_empty()
+            ? Value()
+            : load(b, loc, in->get(),
+                   applyMap(b, loc, init.getMatchingIndexingMap(in), idx)));
+  args.append(init.getNumDpsInits(), Value()); // outputs never read
+  return inlineBody(b, init, args, idx);
+}
+
+void dyad::gpu::emitConsumer(OpBuilder &b, Location loc, const Plan &plan,
+                             ValueRange results, ValueRange idx) {
+  linalg::GenericOp c = plan.consumer;
+  SmallVector<Value> args;
+  for (OpOperand *in : c.getDpsInputOperands()) {
+    if (in->get() == plan.result) {
+      args.push_back(results[0]);
+      continue;
+    }
+    args.push_back(
+        c.getMatchingBlockArgument(in).use_empty()
+            ? Value()
+            : load(b, loc, in->get(),
+                   applyMap(b, loc, c.getMatchingIndexingMap(in), idx)));
+  }
+  for (OpOperand &o : c.getDpsInitsMutable())
+    args.push_back(c.getMatchingBlockArgument(&o).use_empty()
+                       ? Value()
+                       : load(b, loc, o.get(), idx));
+  SmallVector<Value> ys = inlineBody(b, c, args, idx);
+  for (auto [y, o] : llvm::zip(ys, c.getDpsInits()))
+    memref::StoreOp::create(b, loc, y, o, idx);
+}
+
 SmallVector<Value> dyad::gpu::inlineBody(OpBuilder &b, linalg::GenericOp g,
                                          ArrayRef<Value> args, ValueRange ivs) {
   Block &body = g.getRegion().front();
@@ -351,18 +389,7 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
     outIdx.push_back(applyMap(rw, loc, op.getMatchingIndexingMap(&o), padded));
   }
   if (plan.init) {
-    linalg::GenericOp f = plan.init;
-    SmallVector<Value> args;
-    for (OpOperand *in : f.getDpsInputOperands()) {
-      BlockArgument arg = f.getMatchingBlockArgument(in);
-      args.push_back(arg.use_empty()
-                         ? Value()
-                         : load(rw, loc, in->get(),
-                                applyMap(rw, loc, f.getMatchingIndexingMap(in),
-                                         outIdx[0])));
-    }
-    args.push_back(Value()); // its output is unused (checked)
-    inits = inlineBody(rw, f, args, outIdx[0]);
+    inits = emitInit(rw, loc, plan.init, outIdx[0]);
   } else {
     for (auto [i, o] : llvm::enumerate(op.getDpsInits()))
       inits.push_back(memref::LoadOp::create(rw, loc, o, outIdx[i]));
@@ -410,32 +437,9 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
     return success();
   }
   // The consumer at the same element: its domain is the result's shape.
-  linalg::GenericOp e = plan.consumer;
-  SmallVector<Value> args;
-  for (OpOperand *in : e.getDpsInputOperands()) {
-    BlockArgument arg = e.getMatchingBlockArgument(in);
-    if (in->get() == plan.result) {
-      args.push_back(results[0]);
-      continue;
-    }
-    args.push_back(
-        arg.use_empty()
-            ? Value()
-            : load(rw, loc, in->get(),
-                   applyMap(rw, loc, e.getMatchingIndexingMap(in), outIdx[0])));
-  }
-  for (OpOperand &o : e.getDpsInitsMutable()) {
-    BlockArgument arg = e.getMatchingBlockArgument(&o);
-    args.push_back(arg.use_empty() ? Value()
-                                   : load(rw, loc, o.get(), outIdx[0]));
-  }
-  SmallVector<Value> ys = inlineBody(rw, e, args, outIdx[0]);
-  for (auto [y, o] : llvm::zip(ys, e.getDpsInits()))
-    memref::StoreOp::create(rw, loc, y, o, outIdx[0]);
+  emitConsumer(rw, loc, plan, results, outIdx[0]);
   return success();
 }
-
-/// Fills in `plan`'s fused neighbours; returns where the loop nest goes.
 } // namespace
 
 namespace {

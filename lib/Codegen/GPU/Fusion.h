@@ -50,6 +50,19 @@ llvm::SmallVector<mlir::Value> inlineBody(mlir::OpBuilder &b,
                                           llvm::ArrayRef<mlir::Value> args,
                                           mlir::ValueRange ivs);
 
+/// The fused init's values at output element `idx` (its inputs loaded
+/// there; its output is never read, as planFusion checks).
+llvm::SmallVector<mlir::Value> emitInit(mlir::OpBuilder &b,
+                                        mlir::Location loc,
+                                        mlir::linalg::GenericOp init,
+                                        mlir::ValueRange idx);
+
+/// The fused consumer at output element `idx`, the contraction's values
+/// there `results` (standing in for its reads of `plan.result`); stores
+/// what it yields.
+void emitConsumer(mlir::OpBuilder &b, mlir::Location loc, const Plan &plan,
+                  mlir::ValueRange results, mlir::ValueRange idx);
+
 /// `v` (a memref, or a scalar operand) at `idx`.
 mlir::Value load(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                  mlir::ValueRange idx);

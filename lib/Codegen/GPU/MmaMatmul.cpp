@@ -437,48 +437,14 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
           Value v = vector::ExtractOp::create(
               rw, loc, loop.getResult(i * nj + j), ArrayRef<int64_t>{h, e});
           SmallVector<Value> idx{row, cn};
-          Value init;
-          if (plan.init) {
-            linalg::GenericOp f = plan.init;
-            SmallVector<Value> args;
-            for (OpOperand *in : f.getDpsInputOperands())
-              args.push_back(
-                  f.getMatchingBlockArgument(in).use_empty()
-                      ? Value()
-                      : load(rw, loc, in->get(),
-                             applyMap(rw, loc, f.getMatchingIndexingMap(in),
-                                      idx)));
-            args.push_back(Value());
-            init = inlineBody(rw, f, args, idx)[0];
-          } else {
-            init = memref::LoadOp::create(rw, loc, result, idx);
-          }
+          Value init = plan.init
+                           ? emitInit(rw, loc, plan.init, idx)[0]
+                           : memref::LoadOp::create(rw, loc, result, idx);
           Value total = arith::AddIOp::create(rw, loc, init, v);
-          if (!plan.consumer) {
+          if (plan.consumer)
+            emitConsumer(rw, loc, plan, total, idx);
+          else
             memref::StoreOp::create(rw, loc, total, result, idx);
-            continue;
-          }
-          linalg::GenericOp c = plan.consumer;
-          SmallVector<Value> args;
-          for (OpOperand *in : c.getDpsInputOperands()) {
-            if (in->get() == result) {
-              args.push_back(total);
-              continue;
-            }
-            args.push_back(
-                c.getMatchingBlockArgument(in).use_empty()
-                    ? Value()
-                    : load(rw, loc, in->get(),
-                           applyMap(rw, loc, c.getMatchingIndexingMap(in),
-                                    idx)));
-          }
-          for (OpOperand &o : c.getDpsInitsMutable())
-            args.push_back(c.getMatchingBlockArgument(&o).use_empty()
-                               ? Value()
-                               : load(rw, loc, o.get(), idx));
-          SmallVector<Value> ys = inlineBody(rw, c, args, idx);
-          for (auto [y, o] : llvm::zip(ys, c.getDpsInits()))
-            memref::StoreOp::create(rw, loc, y, o, idx);
         }
 }
 
