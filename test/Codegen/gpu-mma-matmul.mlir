@@ -1,7 +1,7 @@
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul,canonicalize,cse))' | FileCheck %s
 // RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8},canonicalize,cse))' | FileCheck %s --check-prefix=DYN
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8}),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,dyad-gpu-extern-dynamic-shared,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX-DYN
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8 fit-n=false},canonicalize,cse))' | FileCheck %s --check-prefix=DYN
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8 fit-n=false}),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,dyad-gpu-extern-dynamic-shared,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX-DYN
 
 // An int8 matmul by a constant weight, its bias fill before and its
 // requantization after: one tensor-core kernel. The weight is transposed to
@@ -35,7 +35,8 @@
 // PTX: ldmatrix.sync.aligned.m8n8.x4.shared.b16
 // PTX: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
 // PTX-NOT: div.
-// Another shape (the pass options): 128x256 tiles on 8 warps, 4 stages.
+// Another shape (the pass options): 128x256 tiles on 8 warps, 4 stages
+// (fit-n=false keeps the tile wide for these 8 columns).
 // The 96 KiB of tiles are dynamic shared memory (static ends at 48 KiB),
 // viewed as the two staged tiles; the grid is one dimension walked in
 // bands of 8 row tiles. The loop carries the next k-step's fragments

@@ -48,7 +48,7 @@ namespace {
 /// The kernel's shape (the pass options), checked by `verify`.
 struct Config {
   int64_t bm, bn, bk, wm, wn, stages, groupM;
-  bool prefetch;
+  bool prefetch, fitN;
   int64_t warps() const { return (bm / wm) * (bn / wn); }
   int64_t threads() const { return 32 * warps(); }
   int64_t mi() const { return wm / 16; }     // m16 tiles per warp
@@ -60,6 +60,23 @@ struct Config {
   /// dynamic shared memory (the runtime opts the kernel in).
   bool dynamicShared() const { return sharedBytes() > (48 << 10); }
 
+  /// The shape for a GEMM of `n` columns: with fit-n, a tile no wider than
+  /// twice n (rounded up to 16) wastes less of each mma on zero columns;
+  /// the warps it no longer needs across go down the rows instead.
+  Config fitTo(int64_t n) const {
+    if (!fitN)
+      return *this;
+    Config c = *this;
+    int64_t n16 = (n + 15) / 16 * 16;
+    while (c.bn > 16 && c.bn / 2 >= n16) {
+      c.bn /= 2;
+      c.wn = std::min(c.wn, c.bn);
+    }
+    while (c.warps() < warps() && c.wm > 16)
+      c.wm /= 2;
+    return c.verify() ? *this : c;
+  }
+
   std::optional<std::string> verify() const {
     if (bm < 16 || bn < 16 || wm < 16 || wn < 16 || bm % wm || bn % wn ||
         wm % 16 || wn % 16)
@@ -70,10 +87,9 @@ struct Config {
     if (threads() > 1024)
       return "the tile needs " + std::to_string(threads()) +
              " threads per CTA (at most 1024)";
-    if ((bm * chunks()) % threads() || (bn * chunks()) % threads())
-      return "each thread must copy whole 16-byte chunks of both tiles "
-             "(tile-m * tile-k / 16 and tile-n * tile-k / 16 multiples of "
-             "the thread count)";
+    if (bm * chunks() < threads())
+      return "every thread must copy a 16-byte chunk of the A tile "
+             "(tile-m * tile-k / 16 at least the thread count)";
     if (stages < 2 || stages > 8)
       return "stages must be 2..8";
     if (sharedBytes() > 227 << 10)
@@ -108,15 +124,66 @@ std::optional<SmallVector<int8_t>> constantWeight(memref::GetGlobalOp get) {
   return std::nullopt;
 }
 
-/// A matmul this kernel takes: i8 activations [M, K] (K contiguous) times
-/// a constant i8 weight [K, N] into i32 [M, N], K a multiple of 16 (one
-/// cp.async chunk), N even (pairs of outputs per thread).
+/// A GEMM this kernel takes: i8 activations times a constant i8 weight
+/// [K, N] into i32, K a multiple of 16 (one cp.async chunk), N even (pairs
+/// of outputs per thread). Either a matmul, the activations [M, K] (K
+/// contiguous), or an NHWC convolution as an implicit GEMM: the weight HWCF
+/// is [K = R*S*C, N = F], the output [N, P, Q, F] is [M = N*P*Q, F], and row
+/// m, column k of A is input[n, p*sh + r*dh, q*sw + s*dw, c] (C a multiple
+/// of 16, so a 16-byte chunk of K never straddles two taps).
 struct Match {
   Value a, out;
   memref::GetGlobalOp weight;
   SmallVector<int8_t> values;
   int64_t k, n;
+  struct Conv {
+    int64_t p, q, s, c, sh, sw, dh, dw;
+  };
+  std::optional<Conv> conv;
 };
+
+/// Whether `t` is an i8/i32 memref of identity layout and `rank`.
+bool plainMemRef(Type t, unsigned rank, unsigned bits) {
+  auto m = dyn_cast<MemRefType>(t);
+  return m && m.getRank() == rank && m.getElementType().isInteger(bits) &&
+         m.getLayout().isIdentity();
+}
+
+std::optional<Match> matchConv(linalg::Conv2DNhwcHwcfOp conv) {
+  if (!conv.hasPureBufferSemantics())
+    return std::nullopt;
+  Value a = conv.getInputs()[0], b = conv.getInputs()[1];
+  Value out = conv.getOutputs()[0];
+  if (!plainMemRef(a.getType(), 4, 8) || !plainMemRef(b.getType(), 4, 8) ||
+      !plainMemRef(out.getType(), 4, 32))
+    return std::nullopt;
+  auto at = cast<MemRefType>(a.getType()), bt = cast<MemRefType>(b.getType());
+  auto ot = cast<MemRefType>(out.getType());
+  if (!bt.hasStaticShape() || at.isDynamicDim(1) || at.isDynamicDim(2) ||
+      at.isDynamicDim(3) || ot.isDynamicDim(1) || ot.isDynamicDim(2))
+    return std::nullopt;
+  int64_t r = bt.getDimSize(0), s = bt.getDimSize(1), c = bt.getDimSize(2),
+          f = bt.getDimSize(3);
+  if (c % 16 != 0 || f % 2 != 0 || at.getDimSize(3) != c || r * s * c == 0)
+    return std::nullopt;
+  auto get = b.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return std::nullopt;
+  auto values = constantWeight(get);
+  if (!values || (int64_t)values->size() != r * s * c * f)
+    return std::nullopt;
+  auto strides = conv.getStrides().getValues<int64_t>();
+  auto dilations = conv.getDilations().getValues<int64_t>();
+  Match::Conv geo{
+      ot.getDimSize(1), ot.getDimSize(2), s,           c, strides[0],
+      strides[1],       dilations[0],     dilations[1]};
+  // Every tap of every output is inside the input (the padding, if any, is
+  // a buffer of its own here): the addresses need no bounds beyond M and K.
+  if ((geo.p - 1) * geo.sh + (r - 1) * geo.dh >= at.getDimSize(1) ||
+      (geo.q - 1) * geo.sw + (s - 1) * geo.dw >= at.getDimSize(2))
+    return std::nullopt;
+  return Match{a, out, get, std::move(*values), r * s * c, f, geo};
+}
 
 std::optional<Match> match(linalg::MatmulOp mm) {
   if (!mm.hasPureBufferSemantics() || mm.hasUserDefinedMaps())
@@ -179,6 +246,8 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
   Value bNK = memref::GetGlobalOp::create(rw, loc, weightNK.getType(),
                                           weightNK.getSymName());
   Value mSize = memref::DimOp::create(rw, loc, m.a, 0);
+  if (m.conv)
+    mSize = arith::MulIOp::create(rw, loc, mSize, cidx(m.conv->p * m.conv->q));
   Value tilesM = arith::CeilDivUIOp::create(rw, loc, mSize, cidx(c.bm));
   const int64_t tilesN = (m.n + c.bn - 1) / c.bn;
   auto ws = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
@@ -273,6 +342,25 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
   auto i32Attr = [&](int64_t v) { return rw.getI32IntegerAttr(v); };
 
+  // The indices of A's 16-byte chunk at (row, k), both in range.
+  auto aIndices = [&](Value row, Value k) -> SmallVector<Value> {
+    if (!m.conv)
+      return {row, k};
+    const Match::Conv &g = *m.conv;
+    Value n = div(row, g.p * g.q), p = rem(div(row, g.q), g.p),
+          q = rem(row, g.q);
+    Value r = div(k, g.s * g.c), s = rem(div(k, g.c), g.s), ch = rem(k, g.c);
+    return {n, add(mul(p, g.sh), mul(r, g.dh)), add(mul(q, g.sw), mul(s, g.dw)),
+            ch};
+  };
+  // The output's indices of GEMM element (row, col).
+  auto outIndices = [&](Value row, Value col) -> SmallVector<Value> {
+    if (!m.conv)
+      return {row, col};
+    const Match::Conv &g = *m.conv;
+    return {div(row, g.p * g.q), rem(div(row, g.q), g.p), rem(row, g.q), col};
+  };
+
   // All threads copy k-tile `kt` of A and B into stage `stage`.
   auto loadStage = [&](Value kt, Value stage) -> Value {
     SmallVector<Value> tokens;
@@ -281,8 +369,20 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
          {std::tuple{m.a, sa, m0, mLast, c.bm},
           std::tuple{bNK, sb, n0, cidx(m.n - 1), c.bn}}) {
       Value size = src == m.a ? mSize : nSize;
-      for (int64_t i = 0; i < rows * chunks / c.threads(); ++i) {
+      const int64_t total = rows * chunks;
+      for (int64_t i = 0; i * c.threads() < total; ++i) {
         Value lin = add(tid, cidx(i * c.threads()));
+        // A tile of fewer chunks than threads, or not a multiple: the
+        // threads past its end copy nothing (the group commits whatever
+        // each thread issued; the token is not needed).
+        std::optional<OpBuilder::InsertionGuard> guard;
+        bool partial = (i + 1) * c.threads() > total;
+        if (partial) {
+          guard.emplace(rw);
+          auto inTile = scf::IfOp::create(rw, loc, lt(lin, cidx(total)),
+                                          /*withElseRegion=*/false);
+          rw.setInsertionPointToStart(inTile.thenBlock());
+        }
         Value row = div(lin, chunks), chunk = rem(lin, chunks);
         Value grow = add(base, row);
         Value gk = add(k0, mul(chunk, 16));
@@ -293,11 +393,14 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
         Value srcK = arith::MinUIOp::create(rw, loc, gk, cidx(m.k - 16));
         Value bytes =
             arith::SelectOp::create(rw, loc, valid, cidx(16), cidx(0));
-        tokens.push_back(nvgpu::DeviceAsyncCopyOp::create(
+        SmallVector<Value> at = src == m.a ? aIndices(srcRow, srcK)
+                                           : SmallVector<Value>{srcRow, srcK};
+        Value token = nvgpu::DeviceAsyncCopyOp::create(
             rw, loc, tokenType, dst,
-            ValueRange{stage, row, swizzle(row, chunk)}, src,
-            ValueRange{srcRow, srcK}, rw.getIndexAttr(16), bytes,
-            rw.getUnitAttr()));
+            ValueRange{stage, row, swizzle(row, chunk)}, src, at,
+            rw.getIndexAttr(16), bytes, rw.getUnitAttr());
+        if (!partial)
+          tokens.push_back(token);
       }
     }
     return nvgpu::DeviceAsyncCreateGroupOp::create(rw, loc, tokenType, tokens);
@@ -436,10 +539,9 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
           rw.setInsertionPointToStart(ifOp.thenBlock());
           Value v = vector::ExtractOp::create(
               rw, loc, loop.getResult(i * nj + j), ArrayRef<int64_t>{h, e});
-          SmallVector<Value> idx{row, cn};
-          Value init = plan.init
-                           ? emitInit(rw, loc, plan.init, idx)[0]
-                           : memref::LoadOp::create(rw, loc, result, idx);
+          SmallVector<Value> idx = outIndices(row, cn);
+          Value init = plan.init ? emitInit(rw, loc, plan.init, idx)[0]
+                                 : memref::LoadOp::create(rw, loc, result, idx);
           Value total = arith::AddIOp::create(rw, loc, init, v);
           if (plan.consumer)
             emitConsumer(rw, loc, plan, total, idx);
@@ -452,7 +554,7 @@ struct DyadGpuMmaMatmulPass
     : dyad::impl::DyadGpuMmaMatmulBase<DyadGpuMmaMatmulPass> {
   using DyadGpuMmaMatmulBase::DyadGpuMmaMatmulBase;
   Config config() const {
-    return {tileM, tileN, tileK, warpM, warpN, stages, groupM, prefetch};
+    return {tileM, tileN, tileK, warpM, warpN, stages, groupM, prefetch, fitN};
   }
   void runOnOperation() override {
     func::FuncOp f = getOperation();
@@ -464,16 +566,23 @@ struct DyadGpuMmaMatmulPass
     IRRewriter rw(&getContext());
     if (failed(generalizeFills(rw, f)))
       return signalPassFailure();
-    SmallVector<linalg::MatmulOp> matmuls;
-    f.walk([&](linalg::MatmulOp mm) { matmuls.push_back(mm); });
-    for (linalg::MatmulOp mm : matmuls) {
-      std::optional<Match> m = match(mm);
-      if (!m)
-        continue;
-      rw.setInsertionPoint(mm);
-      FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rw, mm);
+    SmallVector<std::pair<linalg::LinalgOp, Match>> gemms;
+    f.walk([&](linalg::LinalgOp op) {
+      std::optional<Match> m;
+      if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation()))
+        m = match(mm);
+      else if (auto conv =
+                   dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
+        m = matchConv(conv);
+      if (m)
+        gemms.emplace_back(op, std::move(*m));
+    });
+    for (auto &[op, found] : gemms) {
+      Match *m = &found;
+      rw.setInsertionPoint(op);
+      FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rw, op);
       if (failed(g)) {
-        mm->emitError("GPU lowering: cannot generalize this matmul");
+        op->emitError("GPU lowering: cannot generalize this op");
         return signalPassFailure();
       }
       Plan plan;
@@ -485,7 +594,7 @@ struct DyadGpuMmaMatmulPass
       // that is not the matmul's [M, N] (checked by planFusion's identity
       // maps), is all the epilogue needs.
       memref::GlobalOp weight = transposedWeight(rw, *m);
-      emitKernel(rw, plan, *m, weight, at, config);
+      emitKernel(rw, plan, *m, weight, at, config.fitTo(m->n));
       eraseFused(rw, plan);
       // The [K, N] weight, unless another op still reads it.
       auto old = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(

@@ -39,7 +39,10 @@ def DyadGpuMmaMatmul : Pass<"dyad-gpu-mma-matmul", "mlir::func::FuncOp"> {
            "running together share A and B in L2 (0: row by row)">,
     Option<"prefetch", "prefetch", "bool", /*default=*/"true",
            "Load the next k-step's fragments before this step's mma.sync "
-           "(across the barrier for the next stage)">
+           "(across the barrier for the next stage)">,
+    Option<"fitN", "fit-n", "bool", /*default=*/"true",
+           "Narrow the tile for a GEMM of few columns (down to 16), keeping "
+           "the warp count by giving each warp fewer rows">
   ];
   let dependentDialects = ["mlir::gpu::GPUDialect",
                            "mlir::nvgpu::NVGPUDialect",
