@@ -10,6 +10,8 @@
 // 32x16); its B tile (16 rows x 4 chunks) is fewer chunks than threads, so
 // those copies are guarded. The epilogue adds the bias and requantizes into
 // the NHWC output.
+// The pad value chunk of @padded_conv below, one per module and value.
+// CHECK: memref.global "private" constant @__dyad_pad_chunk_0 : memref<16xi8> = dense<-128> {alignment = 16 : i64}
 // CHECK-LABEL: func @conv
 // CHECK-NOT: memref.alloc
 // CHECK: memref.get_global @cw_nk : memref<16x144xi8>
@@ -26,6 +28,26 @@
 // CHECK: arith.shrsi
 // CHECK: memref.store %{{.*}}, %arg1[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<?x14x14x16xi8>
 // CHECK-NOT: memref.global "private" constant @cw :
+// The same convolution on a padded input (a -128 fill, the source copied
+// into its interior): the padding folds into the kernel. It reads the
+// source; a tap outside it (signed: the top and left borders are
+// negative) copies a 16-byte chunk of the pad value instead, so the padded
+// buffer, its fill and its copy are gone.
+// CHECK-LABEL: func @padded_conv
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: memref.copy
+// CHECK: gpu.launch
+// CHECK: arith.maxsi
+// CHECK: %[[IN:.*]] = arith.andi
+// CHECK: scf.if %{{.*}} {
+// CHECK-NEXT: %[[CHUNK:.*]] = memref.get_global @__dyad_pad_chunk_0 : memref<16xi8>
+// CHECK-NEXT: nvgpu.device_async_copy %[[CHUNK]][%c0], %{{.*}}[{{.*}}], 16 {bypassL1} : memref<16xi8> to memref<3x128x64xi8
+// CHECK-NEXT: } else {
+// CHECK-NEXT: nvgpu.device_async_copy %arg0[{{.*}}], %{{.*}}[{{.*}}], 16, %{{.*}} {bypassL1} : memref<?x14x14x16xi8> to memref<3x128x64xi8
+// CHECK: nvgpu.mma.sync
+// CHECK: memref.store %{{.*}}, %arg1[{{.*}}] : memref<?x14x14x16xi8>
+// CHECK-NOT: memref.copy
+// CHECK: return
 // PTX: .target sm_80
 // PTX: cp.async.cg.shared.global
 // PTX: ldmatrix.sync.aligned.m8n8.x4.shared.b16
@@ -56,6 +78,40 @@ module {
       linalg.yield %t : i8
     }
     memref.dealloc %acc : memref<?x14x14x16xi32>
+    return
+  }
+  func.func @padded_conv(%x: memref<?x14x14x16xi8>, %y: memref<?x14x14x16xi8>) {
+    %c0 = arith.constant 0 : index
+    %c9 = arith.constant 9 : i32
+    %lo = arith.constant -128 : i32
+    %hi = arith.constant 127 : i32
+    %pad = arith.constant -128 : i8
+    %w = memref.get_global @cw : memref<3x3x16x16xi8>
+    %b = memref.get_global @cb : memref<16xi32>
+    %n = memref.dim %x, %c0 : memref<?x14x14x16xi8>
+    %padded = memref.alloc(%n) : memref<?x16x16x16xi8>
+    linalg.map outs(%padded : memref<?x16x16x16xi8>)
+      (%init: i8) {
+        linalg.yield %pad : i8
+      }
+    %interior = memref.subview %padded[0, 1, 1, 0] [%n, 14, 14, 16] [1, 1, 1, 1] : memref<?x16x16x16xi8> to memref<?x14x14x16xi8, strided<[4096, 256, 16, 1], offset: 272>>
+    memref.copy %x, %interior : memref<?x14x14x16xi8> to memref<?x14x14x16xi8, strided<[4096, 256, 16, 1], offset: 272>>
+    %acc = memref.alloc(%n) : memref<?x14x14x16xi32>
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<16xi32>) outs(%acc : memref<?x14x14x16xi32>) {
+    ^bb0(%in: i32, %o: i32):
+      linalg.yield %in : i32
+    }
+    linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%padded, %w : memref<?x16x16x16xi8>, memref<3x3x16x16xi8>) outs(%acc : memref<?x14x14x16xi32>)
+    linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%acc : memref<?x14x14x16xi32>) outs(%y : memref<?x14x14x16xi8>) {
+    ^bb0(%v: i32, %o: i8):
+      %s = arith.shrsi %v, %c9 : i32
+      %p = arith.maxsi %s, %lo : i32
+      %q = arith.minsi %p, %hi : i32
+      %t = arith.trunci %q : i32 to i8
+      linalg.yield %t : i8
+    }
+    memref.dealloc %acc : memref<?x14x14x16xi32>
+    memref.dealloc %padded : memref<?x16x16x16xi8>
     return
   }
 }

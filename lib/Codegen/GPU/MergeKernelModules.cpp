@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
 
 namespace dyad {
 #define GEN_PASS_DEF_DYADGPUMERGEKERNELMODULES
@@ -59,6 +60,23 @@ struct DyadGpuMergeKernelModulesPass
             name += "_" + f.getName().str();
           kernelName[(m.getName() + "::" + f.getName()).str()] = name;
           f.setName(name);
+        }
+        // The outliner copies each global a kernel uses into its module:
+        // one shared by several kernels arrives several times.
+        if (auto sym = dyn_cast<SymbolOpInterface>(op)) {
+          Operation *seen =
+              SymbolTable::lookupSymbolIn(merged, sym.getNameAttr());
+          if (seen && seen->getName() == op.getName() &&
+              seen->getAttrDictionary() == op.getAttrDictionary() &&
+              op.getNumRegions() == 0) {
+            op.erase();
+            continue;
+          }
+          if (seen) {
+            op.emitError("GPU lowering: kernels hold different symbols named '")
+                << sym.getName() << "'";
+            return signalPassFailure();
+          }
         }
         op.moveBefore(merged.getBody(), merged.getBody()->end());
       }

@@ -137,7 +137,12 @@ struct Match {
   SmallVector<int8_t> values;
   int64_t k, n;
   struct Conv {
-    int64_t p, q, s, c, sh, sw, dh, dw;
+    int64_t p = 0, q = 0, s = 0, c = 0, sh = 1, sw = 1, dh = 1, dw = 1;
+    // A padded input read from its source (the padding folded): taps at
+    // (h - padH, w - padW) outside the srcH x srcW image read `padChunk`,
+    // 16 bytes of the pad value.
+    int64_t padH = 0, padW = 0, srcH = 0, srcW = 0;
+    memref::GlobalOp padChunk;
   };
   std::optional<Conv> conv;
 };
@@ -174,9 +179,15 @@ std::optional<Match> matchConv(linalg::Conv2DNhwcHwcfOp conv) {
     return std::nullopt;
   auto strides = conv.getStrides().getValues<int64_t>();
   auto dilations = conv.getDilations().getValues<int64_t>();
-  Match::Conv geo{
-      ot.getDimSize(1), ot.getDimSize(2), s,           c, strides[0],
-      strides[1],       dilations[0],     dilations[1]};
+  Match::Conv geo;
+  geo.p = ot.getDimSize(1);
+  geo.q = ot.getDimSize(2);
+  geo.s = s;
+  geo.c = c;
+  geo.sh = strides[0];
+  geo.sw = strides[1];
+  geo.dh = dilations[0];
+  geo.dw = dilations[1];
   // Every tap of every output is inside the input (the padding, if any, is
   // a buffer of its own here): the addresses need no bounds beyond M and K.
   if ((geo.p - 1) * geo.sh + (r - 1) * geo.dh >= at.getDimSize(1) ||
@@ -207,7 +218,43 @@ std::optional<Match> match(linalg::MatmulOp mm) {
   auto values = constantWeight(get);
   if (!values || (int64_t)values->size() != k * n)
     return std::nullopt;
-  return Match{a, out, get, std::move(*values), k, n};
+  return Match{a, out, get, std::move(*values), k, n, std::nullopt};
+}
+
+/// `g` reading the source of `pad` (a padding of the convolution's input
+/// on H and W only, with a constant value) instead of the padded buffer.
+std::optional<Match::Conv> foldPadding(RewriterBase &rw, Match::Conv g,
+                                       const Padding &pad) {
+  auto src = dyn_cast<MemRefType>(pad.source.getType());
+  auto paddedType = cast<MemRefType>(pad.padded.getType());
+  IntegerAttr value;
+  if (!plainMemRef(pad.source.getType(), 4, 8) || src.isDynamicDim(1) ||
+      src.isDynamicDim(2) || src.getDimSize(3) != paddedType.getDimSize(3) ||
+      pad.low.size() != 4 || pad.low[0] != 0 || pad.low[3] != 0 ||
+      !matchPattern(pad.value, m_Constant(&value)))
+    return std::nullopt;
+  g.padH = pad.low[1];
+  g.padW = pad.low[2];
+  g.srcH = src.getDimSize(1);
+  g.srcW = src.getDimSize(2);
+  // One 16-byte chunk of the pad value per module and value.
+  int8_t v = static_cast<int8_t>(value.getInt());
+  Value padded = pad.padded;
+  auto module = padded.getParentRegion()->getParentOfType<ModuleOp>();
+  std::string name = "__dyad_pad_chunk_" + std::to_string((int)v + 128);
+  auto global = module.lookupSymbol<memref::GlobalOp>(name);
+  if (!global) {
+    OpBuilder::InsertionGuard guard(rw);
+    rw.setInsertionPointToStart(module.getBody());
+    auto type = MemRefType::get({16}, rw.getI8Type());
+    global = memref::GlobalOp::create(
+        rw, module.getLoc(), name, rw.getStringAttr("private"), type,
+        DenseElementsAttr::get(RankedTensorType::get({16}, rw.getI8Type()),
+                               rw.getI8IntegerAttr(v)),
+        /*constant=*/true, rw.getI64IntegerAttr(16));
+  }
+  g.padChunk = global;
+  return g;
 }
 
 /// The weight transposed to [N, K] as a new constant global beside the
@@ -342,7 +389,10 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
   auto i32Attr = [&](int64_t v) { return rw.getI32IntegerAttr(v); };
 
-  // The indices of A's 16-byte chunk at (row, k), both in range.
+  // The indices of A's 16-byte chunk at (row, k), both in range; for a
+  // folded padding, `inImage` says whether the tap is inside the source
+  // (else the indices are clamped into it).
+  Value inImage;
   auto aIndices = [&](Value row, Value k) -> SmallVector<Value> {
     if (!m.conv)
       return {row, k};
@@ -350,8 +400,24 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
     Value n = div(row, g.p * g.q), p = rem(div(row, g.q), g.p),
           q = rem(row, g.q);
     Value r = div(k, g.s * g.c), s = rem(div(k, g.c), g.s), ch = rem(k, g.c);
-    return {n, add(mul(p, g.sh), mul(r, g.dh)), add(mul(q, g.sw), mul(s, g.dw)),
-            ch};
+    Value h = add(mul(p, g.sh), mul(r, g.dh));
+    Value w = add(mul(q, g.sw), mul(s, g.dw));
+    if (!g.padChunk)
+      return {n, h, w, ch};
+    // Signed: a tap of the top or left border is above or left of the
+    // source.
+    auto inside = [&](Value x, int64_t pad, int64_t size, Value &clamped) {
+      Value v = arith::SubIOp::create(rw, loc, x, cidx(pad));
+      clamped = arith::MaxSIOp::create(
+          rw, loc, arith::MinSIOp::create(rw, loc, v, cidx(size - 1)), cidx(0));
+      return arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::eq, v,
+                                   clamped);
+    };
+    Value hc, wc;
+    Value inH = inside(h, g.padH, g.srcH, hc);
+    Value inW = inside(w, g.padW, g.srcW, wc);
+    inImage = arith::AndIOp::create(rw, loc, inH, inW);
+    return {n, hc, wc, ch};
   };
   // The output's indices of GEMM element (row, col).
   auto outIndices = [&](Value row, Value col) -> SmallVector<Value> {
@@ -393,12 +459,35 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
         Value srcK = arith::MinUIOp::create(rw, loc, gk, cidx(m.k - 16));
         Value bytes =
             arith::SelectOp::create(rw, loc, valid, cidx(16), cidx(0));
+        inImage = nullptr;
         SmallVector<Value> at = src == m.a ? aIndices(srcRow, srcK)
                                            : SmallVector<Value>{srcRow, srcK};
+        SmallVector<Value> to{stage, row, swizzle(row, chunk)};
+        if (inImage) {
+          // A tap in the padding copies the pad value's chunk.
+          Value pad = arith::AndIOp::create(
+              rw, loc, valid,
+              arith::XOrIOp::create(
+                  rw, loc, inImage,
+                  arith::ConstantIntOp::create(rw, loc, rw.getI1Type(), 1)));
+          auto ifPad = scf::IfOp::create(rw, loc, pad, /*withElse=*/true);
+          OpBuilder::InsertionGuard g(rw);
+          rw.setInsertionPointToStart(ifPad.thenBlock());
+          Value chunkOfPad =
+              memref::GetGlobalOp::create(rw, loc, m.conv->padChunk.getType(),
+                                          m.conv->padChunk.getSymName());
+          nvgpu::DeviceAsyncCopyOp::create(
+              rw, loc, tokenType, dst, to, chunkOfPad, ValueRange{cidx(0)},
+              rw.getIndexAttr(16), nullptr, rw.getUnitAttr());
+          rw.setInsertionPointToStart(ifPad.elseBlock());
+          nvgpu::DeviceAsyncCopyOp::create(rw, loc, tokenType, dst, to, src, at,
+                                           rw.getIndexAttr(16), bytes,
+                                           rw.getUnitAttr());
+          continue;
+        }
         Value token = nvgpu::DeviceAsyncCopyOp::create(
-            rw, loc, tokenType, dst,
-            ValueRange{stage, row, swizzle(row, chunk)}, src, at,
-            rw.getIndexAttr(16), bytes, rw.getUnitAttr());
+            rw, loc, tokenType, dst, to, src, at, rw.getIndexAttr(16), bytes,
+            rw.getUnitAttr());
         if (!partial)
           tokens.push_back(token);
       }
@@ -588,8 +677,20 @@ struct DyadGpuMmaMatmulPass
       Plan plan;
       plan.op = *g;
       Operation *at = planFusion(plan);
-      // The A operand is read straight from its buffer.
+      // The A operand is read straight from its buffer, or, a convolution's
+      // padded input, from the padding's source.
+      auto padding = plan.paddings.find(0);
+      std::optional<Padding> folded;
+      if (padding != plan.paddings.end() && m->conv)
+        if (std::optional<Match::Conv> g =
+                foldPadding(rw, *m->conv, padding->second)) {
+          m->conv = g;
+          m->a = padding->second.source;
+          folded = padding->second;
+        }
       plan.paddings.clear();
+      if (folded)
+        plan.paddings[0] = *folded;
       // A consumer that reads the result at another element, or a result
       // that is not the matmul's [M, N] (checked by planFusion's identity
       // maps), is all the epilogue needs.
