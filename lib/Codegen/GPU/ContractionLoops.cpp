@@ -579,12 +579,6 @@ Operation *dyad::gpu::planFusion(Plan &plan) {
   return at;
 }
 
-namespace {
-
-/// Erases `buffer`'s allocation and deallocations when nothing else uses
-/// it.
-} // namespace
-
 void dyad::gpu::eraseIfDead(RewriterBase &rw, Value buffer) {
   auto alloc = buffer.getDefiningOp<memref::AllocOp>();
   if (!alloc || !llvm::all_of(buffer.getUsers(), [](Operation *u) {

@@ -60,13 +60,18 @@ struct Config {
   /// dynamic shared memory (the runtime opts the kernel in).
   bool dynamicShared() const { return sharedBytes() > (48 << 10); }
 
-  /// The shape for a GEMM of `n` columns: with fit-n, a tile no wider than
-  /// twice n (rounded up to 16) wastes less of each mma on zero columns;
-  /// the warps it no longer needs across go down the rows instead.
-  Config fitTo(int64_t n) const {
-    if (!fitN)
-      return *this;
+  /// The shape for a GEMM of `n` columns and depth `k`: a stage no deeper
+  /// than k (rounded up to 32) computes no zero chunks; with fit-n, a tile
+  /// no wider than twice n (rounded up to 16) wastes less of each mma on
+  /// zero columns, the warps it no longer needs across going down the rows
+  /// instead.
+  Config fitTo(int64_t n, int64_t k) const {
     Config c = *this;
+    int64_t k32 = (k + 31) / 32 * 32;
+    while (c.bk > 32 && c.bk / 2 >= k32)
+      c.bk /= 2;
+    if (!fitN)
+      return c.verify() ? *this : c;
     int64_t n16 = (n + 15) / 16 * 16;
     while (c.bn > 16 && c.bn / 2 >= n16) {
       c.bn /= 2;
@@ -695,7 +700,7 @@ struct DyadGpuMmaMatmulPass
       // that is not the matmul's [M, N] (checked by planFusion's identity
       // maps), is all the epilogue needs.
       memref::GlobalOp weight = transposedWeight(rw, *m);
-      emitKernel(rw, plan, *m, weight, at, config.fitTo(m->n));
+      emitKernel(rw, plan, *m, weight, at, config.fitTo(m->n, m->k));
       eraseFused(rw, plan);
       // The [K, N] weight, unless another op still reads it.
       auto old = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
