@@ -83,9 +83,10 @@ def prepare(args):
             np.save(calib, xt[pick].astype(np.float32))
         x = np.load(data)["x"]
         np.save(os.path.join(work, "x.npy"), x)
-        # int8-tc: the same integer model, its int8 matmuls by constant
-        # weights on tensor cores; int8-tcN: with the tensor-core GEMM
-        # shape --tc-variants[N-1] (dyadc --gpu-mma).
+        # int8: CUDA-core loops only (--gpu-tensor-cores=false); int8-tc:
+        # the same integer model as dyadc compiles it by default, its int8
+        # convolutions and large-K matmuls on tensor cores; int8-tcN: with
+        # the tensor-core GEMM shape --tc-variants[N-1] (dyadc --gpu-mma).
         kinds = [("fp32", None), ("int8", None), ("int8-tc", "")]
         kinds += [(f"int8-tc{i}", v) for i, v in enumerate(args.tc_variants, 1)]
         for kind, mma in kinds:
@@ -94,7 +95,7 @@ def prepare(args):
             table = os.path.join(work, name + ".int8.calib.json")
             if kind == "int8":
                 quant = ["--quantize", "--calibrate", calib,
-                         "--calib-table", table]
+                         "--calib-table", table, "--gpu-tensor-cores=false"]
             elif mma is not None:
                 quant = ["--quantize", "--calib-table", table,
                          "--gpu-tensor-cores", "--gpu-mma=" + mma]
@@ -103,6 +104,8 @@ def prepare(args):
                  "--gpu-arch=" + args.gpu_arch,
                  "-o", os.path.join(out, "models", tag + ".so")])
             gpu_s = time.time() - t0
+            if kind == "int8":
+                quant = ["--quantize", "--calib-table", table]
             if mma is not None:
                 # The same integer model as int8: the same CPU outputs.
                 shutil.copy2(os.path.join(out, "expected", name + ".int8.npy"),

@@ -1,8 +1,10 @@
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul,canonicalize,cse))' | FileCheck %s
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8 fit-n=false},canonicalize,cse))' | FileCheck %s --check-prefix=DYN
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8 fit-n=false}),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,dyad-gpu-extern-dynamic-shared,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX-DYN
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{min-k=0 tile-k=64 group-m=0},canonicalize,cse))' | FileCheck %s
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{min-k=0 tile-k=64 group-m=0}),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8 fit-n=false min-k=0},canonicalize,cse))' | FileCheck %s --check-prefix=DYN
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul{tile-n=256 stages=4 group-m=8 fit-n=false min-k=0}),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,dyad-gpu-extern-dynamic-shared,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX-DYN
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul))' | FileCheck %s --check-prefix=MINK
 
+// (tile-k=64 group-m=0: static shared memory, a two-dimensional grid.)
 // An int8 matmul by a constant weight, its bias fill before and its
 // requantization after: one tensor-core kernel. The weight is transposed to
 // [N, K] at compile time (the old global goes); the tiles stream through
@@ -59,6 +61,11 @@
 // would demote an internal one to a one-byte variable).
 // PTX-DYN: .extern .shared .align 128 .b8 __dynamic_shmem__0[];
 // PTX-DYN: mma.sync.aligned.m16n8k32.row.col.satfinite.s32.s8.s8.s32
+// By default a matmul of K < 256 (here 128) stays a linalg op for the
+// CUDA-core loops: a few k-steps do not pay for the tensor-core pipeline.
+// MINK-LABEL: func @gemm
+// MINK-NOT: gpu.launch
+// MINK: linalg.matmul
 #bias = affine_map<(d0, d1) -> (d1)>
 #id = affine_map<(d0, d1) -> (d0, d1)>
 module {

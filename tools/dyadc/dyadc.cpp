@@ -70,15 +70,14 @@ static cl::opt<bool> gpuKernelsOnHost(
     cl::Hidden, cl::cat(compileCat));
 static cl::opt<bool> gpuTensorCores(
     "gpu-tensor-cores",
-    cl::desc("With --target=nvptx: int8 matmuls by constant weights as "
-             "tensor-core kernels (mma.sync; experimental, off until checked "
-             "on a GPU by scripts/gpu-check.py)"),
-    cl::Hidden, cl::cat(compileCat));
+    cl::desc("With --target=nvptx: int8 convolutions and matmuls by "
+             "constant weights as tensor-core kernels (mma.sync; default on; "
+             "=false keeps them CUDA-core loops)"),
+    cl::init(true), cl::cat(compileCat));
 static cl::opt<std::string> gpuMma(
     "gpu-mma",
     cl::desc("With --target=nvptx: the tensor-core GEMM's shape, as "
-             "dyad-gpu-mma-matmul's pass options (\"tile-n=256 stages=4\"); "
-             "implies --gpu-tensor-cores"),
+             "dyad-gpu-mma-matmul's pass options (\"tile-n=256 stages=4\")"),
     cl::Hidden, cl::cat(compileCat));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"),
     cl::cat(compileCat));

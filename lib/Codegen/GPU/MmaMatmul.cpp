@@ -61,7 +61,9 @@ struct Config {
   bool dynamicShared() const { return sharedBytes() > (48 << 10); }
 
   /// The shape for a GEMM of `n` columns and depth `k`: a stage no deeper
-  /// than k (rounded up to 32) computes no zero chunks; with fit-n, a tile
+  /// than k (rounded up to 32), and shallower while the last stage would be
+  /// more than a third zeros (a 3x3x16 convolution's K = 144 takes stages
+  /// of 64, not 128), computes few zero chunks; with fit-n, a tile
   /// no wider than twice n (rounded up to 16) wastes less of each mma on
   /// zero columns, the warps it no longer needs across going down the rows
   /// instead.
@@ -69,6 +71,8 @@ struct Config {
     Config c = *this;
     int64_t k32 = (k + 31) / 32 * 32;
     while (c.bk > 32 && c.bk / 2 >= k32)
+      c.bk /= 2;
+    while (c.bk > 32 && (k + c.bk - 1) / c.bk * c.bk - k > k / 3)
       c.bk /= 2;
     if (!fitN)
       return c.verify() ? *this : c;
@@ -663,8 +667,11 @@ struct DyadGpuMmaMatmulPass
     SmallVector<std::pair<linalg::LinalgOp, Match>> gemms;
     f.walk([&](linalg::LinalgOp op) {
       std::optional<Match> m;
-      if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation()))
+      if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
         m = match(mm);
+        if (m && m->k < minK)
+          m.reset();
+      }
       else if (auto conv =
                    dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
         m = matchConv(conv);

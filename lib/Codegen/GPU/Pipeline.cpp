@@ -209,8 +209,9 @@ struct LowerGpuPipelineOptions
                             llvm::cl::init(256)};
   Option<bool> tensorCores{
       *this, "tensor-cores",
-      llvm::cl::desc("int8 matmuls by constant weights on tensor cores"),
-      llvm::cl::init(false)};
+      llvm::cl::desc("int8 matmuls and convolutions by constant weights on "
+                     "tensor cores"),
+      llvm::cl::init(true)};
 };
 } // namespace
 

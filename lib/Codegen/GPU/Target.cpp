@@ -52,7 +52,7 @@ dyad::resolveGpuTarget(const TargetOptions &options) {
   o.optLevel = options.optLevel;
   o.chip = options.gpuArch;
   o.kernelsOnHost = options.gpuKernelsOnHost;
-  o.tensorCores = options.gpuTensorCores || !options.gpuMmaOptions.empty();
+  o.tensorCores = options.gpuTensorCores;
   o.mmaOptions = options.gpuMmaOptions;
   if (llvm::Error e = checkMmaOptions(o.mmaOptions))
     return std::move(e);

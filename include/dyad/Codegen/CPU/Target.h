@@ -34,9 +34,9 @@ struct TargetOptions {
   /// nests (what each kernel computes, with its thread indexing) compiled
   /// for the host instead of PTX, so the model runs on the CPU.
   bool gpuKernelsOnHost = false;
-  /// --target=nvptx: int8 matmuls by constant weights on tensor cores
-  /// (off by default until checked on a GPU).
-  bool gpuTensorCores = false;
+  /// --target=nvptx: int8 matmuls and convolutions by constant weights on
+  /// tensor cores (off: CUDA-core loops only, for comparison).
+  bool gpuTensorCores = true;
   /// --target=nvptx: the tensor-core GEMM's shape, as dyad-gpu-mma-matmul's
   /// pass options ("tile-n=256 stages=4"); empty: its defaults.
   std::string gpuMmaOptions;

@@ -37,9 +37,10 @@ struct LowerGpuOptions {
   /// Testing without a GPU: stop before the GPU dialect and lower the
   /// kernels' loop nests (blocks and threads as loops) for the host.
   bool kernelsOnHost = false;
-  /// int8 matmuls by constant weights on tensor cores (dyad-gpu-mma-matmul).
-  /// Off by default until checked on a GPU (scripts/gpu-check.py).
-  bool tensorCores = false;
+  /// int8 matmuls and convolutions by constant weights on tensor cores
+  /// (dyad-gpu-mma-matmul); checked bit-identical on an H100
+  /// (scripts/gpu-check.py).
+  bool tensorCores = true;
   /// dyad-gpu-mma-matmul's options ("tile-m=256 stages=4"), as checked by
   /// checkMmaOptions; empty: its defaults.
   std::string mmaOptions;

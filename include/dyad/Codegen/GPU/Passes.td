@@ -11,7 +11,7 @@ def DyadGpuMmaMatmul : Pass<"dyad-gpu-mma-matmul", "mlir::func::FuncOp"> {
     On buffers, before `dyad-gpu-contraction-loops`. Each `linalg.matmul`
     of i8 activations `[M, K]` (K contiguous, a multiple of 16) by a
     constant i8 weight `[K, N]` (N even) into i32 becomes one `gpu.launch`:
-    CTA tiles (by default 128x128 on 4 warps of 64x64, 64 of K per step)
+    CTA tiles (by default 128x128 on 4 warps of 64x64, 128 of K per step)
     through a multi-stage `cp.async` pipeline in shared memory (XOR-swizzled,
     zero-filled past the edges), `ldmatrix.x4` fragments and
     `mma.sync.m16n8k32` s8 accumulators.
@@ -25,7 +25,7 @@ def DyadGpuMmaMatmul : Pass<"dyad-gpu-mma-matmul", "mlir::func::FuncOp"> {
            "Rows of the output one CTA computes">,
     Option<"tileN", "tile-n", "int64_t", /*default=*/"128",
            "Columns of the output one CTA computes">,
-    Option<"tileK", "tile-k", "int64_t", /*default=*/"64",
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"128",
            "K per pipeline stage (a multiple of 32)">,
     Option<"warpM", "warp-m", "int64_t", /*default=*/"64",
            "Rows one warp computes (a multiple of 16)">,
@@ -34,12 +34,17 @@ def DyadGpuMmaMatmul : Pass<"dyad-gpu-mma-matmul", "mlir::func::FuncOp"> {
     Option<"stages", "stages", "int64_t", /*default=*/"3",
            "cp.async pipeline depth (beyond 48 KiB of tiles the kernel "
            "uses dynamic shared memory)">,
-    Option<"groupM", "group-m", "int64_t", /*default=*/"0",
+    Option<"groupM", "group-m", "int64_t", /*default=*/"16",
            "CTAs walk the grid in bands of this many row tiles, so those "
            "running together share A and B in L2 (0: row by row)">,
     Option<"prefetch", "prefetch", "bool", /*default=*/"true",
            "Load the next k-step's fragments before this step's mma.sync "
            "(across the barrier for the next stage)">,
+    Option<"minK", "min-k", "int64_t", /*default=*/"256",
+           "Matmuls of a smaller K stay CUDA-core loops (a few k-steps do "
+           "not fill the pipeline, and their 128-row tiles leave SMs idle "
+           "where one thread per output does not); convolutions, whose M "
+           "is every output pixel, always take tensor cores">,
     Option<"fitN", "fit-n", "bool", /*default=*/"true",
            "Narrow the tile for a GEMM of few columns (down to 16), keeping "
            "the warp count by giving each warp fewer rows">
