@@ -1,5 +1,5 @@
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul,canonicalize,cse))' | FileCheck %s
-// RUN: dyad-opt %s --pass-pipeline='builtin.module(func.func(dyad-gpu-mma-matmul),gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,dyad-gpu-extern-dynamic-shared,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(dyad-gpu-mma-matmul,func.func(canonicalize,cse))' | FileCheck %s
+// RUN: dyad-opt %s --pass-pipeline='builtin.module(dyad-gpu-mma-matmul,gpu-launch-sink-index-computations,gpu-kernel-outlining,dyad-gpu-merge-kernel-modules,nvvm-attach-target{chip=sm_80 features=+ptx70},gpu.module(lower-affine,arith-expand,convert-scf-to-cf,expand-strided-metadata,convert-nvgpu-to-nvvm,convert-gpu-to-nvvm,dyad-gpu-extern-dynamic-shared,convert-nvvm-to-llvm,canonicalize,cse,reconcile-unrealized-casts),gpu-module-to-binary{format=isa})' | FileCheck %s --check-prefix=PTX
 
 // An int8 NHWC convolution (3x3, 16 -> 16 channels, on an input already
 // padded) as an implicit GEMM on tensor cores: M = N*14*14 output pixels,

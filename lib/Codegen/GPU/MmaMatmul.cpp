@@ -655,15 +655,21 @@ struct DyadGpuMmaMatmulPass
     return {tileM, tileN, tileK, warpM, warpN, stages, groupM, prefetch, fitN};
   }
   void runOnOperation() override {
-    func::FuncOp f = getOperation();
     Config config = this->config();
     if (std::optional<std::string> bad = config.verify()) {
-      f.emitError("dyad-gpu-mma-matmul: ") << *bad;
+      getOperation().emitError("dyad-gpu-mma-matmul: ") << *bad;
       return signalPassFailure();
     }
+    // One function at a time: each adds globals to the module.
+    for (func::FuncOp f : getOperation().getOps<func::FuncOp>())
+      if (failed(runOnFunction(f, config)))
+        return signalPassFailure();
+  }
+
+  LogicalResult runOnFunction(func::FuncOp f, const Config &config) {
     IRRewriter rw(&getContext());
     if (failed(generalizeFills(rw, f)))
-      return signalPassFailure();
+      return failure();
     SmallVector<std::pair<linalg::LinalgOp, Match>> gemms;
     f.walk([&](linalg::LinalgOp op) {
       std::optional<Match> m;
@@ -684,7 +690,7 @@ struct DyadGpuMmaMatmulPass
       FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rw, op);
       if (failed(g)) {
         op->emitError("GPU lowering: cannot generalize this op");
-        return signalPassFailure();
+        return failure();
       }
       Plan plan;
       plan.op = *g;
@@ -718,6 +724,7 @@ struct DyadGpuMmaMatmulPass
                      old, old->getParentOfType<ModuleOp>()))
         rw.eraseOp(old);
     }
+    return success();
   }
 };
 

@@ -87,8 +87,10 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     // expand-strided-metadata fails on expand_shape with several dynamic
     // dims in a group (as in the CPU pipeline).
     fpm.addPass(createDyadExpandShapeToReinterpretCast());
-    // int8 GEMMs on tensor cores (kernels the host cannot run).
-    if (options.tensorCores && !options.kernelsOnHost) {
+  }
+  // int8 GEMMs on tensor cores (kernels the host cannot run; a module pass,
+  // as it adds globals: the transposed weights).
+  if (options.tensorCores && !options.kernelsOnHost) {
       std::unique_ptr<Pass> mma = createDyadGpuMmaMatmul();
       // Checked by checkMmaOptions where they came in.
       if (failed(mma->initializeOptions(options.mmaOptions, [](const Twine &) {
@@ -97,8 +99,10 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
         llvm::report_fatal_error(llvm::Twine("dyad-gpu-mma-matmul: bad "
                                              "options '") +
                                  options.mmaOptions + "'");
-      fpm.addPass(std::move(mma));
-    }
+      pm.addPass(std::move(mma));
+  }
+  {
+    OpPassManager &fpm = pm.nest<func::FuncOp>();
     // Reductions with register accumulators, their init, consumer and
     // padding fused (every level: it is how a reduction becomes loops).
     fpm.addPass(createDyadGpuContractionLoops());

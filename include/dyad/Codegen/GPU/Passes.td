@@ -4,7 +4,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def DyadGpuMmaMatmul : Pass<"dyad-gpu-mma-matmul", "mlir::func::FuncOp"> {
+def DyadGpuMmaMatmul : Pass<"dyad-gpu-mma-matmul", "mlir::ModuleOp"> {
   let summary = "int8 matmuls by constant weights as tensor-core kernels "
                 "(mma.sync m16n8k32, ldmatrix, a cp.async pipeline)";
   let description = [{
