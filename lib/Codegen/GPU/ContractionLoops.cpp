@@ -111,16 +111,8 @@ SmallVector<Value> dyad::gpu::applyMap(OpBuilder &b, Location loc,
   return out;
 }
 
-namespace {
-
-/// `g`'s body at one point of its iteration space: `args` for its block
-/// arguments (null where unused), `ivs` for linalg.index. Returns the
-/// yielded values.
-} // namespace
-
 SmallVector<Value> dyad::gpu::emitInit(OpBuilder &b, Location loc,
-                                       linalg::GenericOp init,
-                                       ValueRange idx) {
+                                       linalg::GenericOp init, ValueRange idx) {
   SmallVector<Value> args;
   for (OpOperand *in : init.getDpsInputOperands())
     args.push_back(
@@ -376,8 +368,6 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
   rw.setInsertionPoint(par.getBody()->getTerminator());
   SmallVector<Value> pivs(par.getInductionVars());
   pivs.resize(numParallel);
-  Block &body = op.getRegion().front();
-  unsigned numInputs = op.getNumDpsInputs();
 
   // The output element's indices and initial values.
   SmallVector<SmallVector<Value>> outIdx;
@@ -428,8 +418,6 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
   };
   SmallVector<Value> ivs(pivs);
   SmallVector<Value> results = nest(numParallel, ivs, inits);
-  (void)numInputs;
-  (void)body;
 
   if (!plan.consumer) {
     for (auto [i, o] : llvm::enumerate(op.getDpsInits()))

@@ -398,13 +398,13 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
   auto tokenType = nvgpu::DeviceAsyncTokenType::get(ctx);
   auto i32Attr = [&](int64_t v) { return rw.getI32IntegerAttr(v); };
 
-  // The indices of A's 16-byte chunk at (row, k), both in range; for a
-  // folded padding, `inImage` says whether the tap is inside the source
-  // (else the indices are clamped into it).
-  Value inImage;
-  auto aIndices = [&](Value row, Value k) -> SmallVector<Value> {
+  // The indices of A's 16-byte chunk at (row, k), both in range, and, for
+  // a folded padding, whether the tap is inside the source (else the
+  // indices are clamped into it; null without a folded padding).
+  auto aIndices = [&](Value row,
+                      Value k) -> std::pair<SmallVector<Value>, Value> {
     if (!m.conv)
-      return {row, k};
+      return {{row, k}, Value()};
     const Match::Conv &g = *m.conv;
     Value n = div(row, g.p * g.q), p = rem(div(row, g.q), g.p),
           q = rem(row, g.q);
@@ -412,7 +412,7 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
     Value h = add(mul(p, g.sh), mul(r, g.dh));
     Value w = add(mul(q, g.sw), mul(s, g.dw));
     if (!g.padChunk)
-      return {n, h, w, ch};
+      return {{n, h, w, ch}, Value()};
     // Signed: a tap of the top or left border is above or left of the
     // source.
     auto inside = [&](Value x, int64_t pad, int64_t size, Value &clamped) {
@@ -425,8 +425,7 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
     Value hc, wc;
     Value inH = inside(h, g.padH, g.srcH, hc);
     Value inW = inside(w, g.padW, g.srcW, wc);
-    inImage = arith::AndIOp::create(rw, loc, inH, inW);
-    return {n, hc, wc, ch};
+    return {{n, hc, wc, ch}, arith::AndIOp::create(rw, loc, inH, inW)};
   };
   // The output's indices of GEMM element (row, col).
   auto outIndices = [&](Value row, Value col) -> SmallVector<Value> {
@@ -468,9 +467,10 @@ void emitKernel(RewriterBase &rw, Plan &plan, Match &m,
         Value srcK = arith::MinUIOp::create(rw, loc, gk, cidx(m.k - 16));
         Value bytes =
             arith::SelectOp::create(rw, loc, valid, cidx(16), cidx(0));
-        inImage = nullptr;
-        SmallVector<Value> at = src == m.a ? aIndices(srcRow, srcK)
-                                           : SmallVector<Value>{srcRow, srcK};
+        auto [at, inImage] =
+            src == m.a
+                ? aIndices(srcRow, srcK)
+                : std::pair<SmallVector<Value>, Value>{{srcRow, srcK}, Value()};
         SmallVector<Value> to{stage, row, swizzle(row, chunk)};
         if (inImage) {
           // A tap in the padding copies the pad value's chunk.
@@ -677,15 +677,13 @@ struct DyadGpuMmaMatmulPass
         m = match(mm);
         if (m && m->k < minK)
           m.reset();
-      }
-      else if (auto conv =
-                   dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
+      } else if (auto conv =
+                     dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
         m = matchConv(conv);
       if (m)
         gemms.emplace_back(op, std::move(*m));
     });
-    for (auto &[op, found] : gemms) {
-      Match *m = &found;
+    for (auto &[op, gemm] : gemms) {
       rw.setInsertionPoint(op);
       FailureOr<linalg::GenericOp> g = linalg::generalizeNamedOp(rw, op);
       if (failed(g)) {
@@ -699,11 +697,11 @@ struct DyadGpuMmaMatmulPass
       // padded input, from the padding's source.
       auto padding = plan.paddings.find(0);
       std::optional<Padding> folded;
-      if (padding != plan.paddings.end() && m->conv)
+      if (padding != plan.paddings.end() && gemm.conv)
         if (std::optional<Match::Conv> g =
-                foldPadding(rw, *m->conv, padding->second)) {
-          m->conv = g;
-          m->a = padding->second.source;
+                foldPadding(rw, *gemm.conv, padding->second)) {
+          gemm.conv = g;
+          gemm.a = padding->second.source;
           folded = padding->second;
         }
       plan.paddings.clear();
@@ -712,14 +710,14 @@ struct DyadGpuMmaMatmulPass
       // A consumer that reads the result at another element, or a result
       // that is not the matmul's [M, N] (checked by planFusion's identity
       // maps), is all the epilogue needs.
-      memref::GlobalOp weight = transposedWeight(rw, *m);
-      emitKernel(rw, plan, *m, weight, at, config.fitTo(m->n, m->k));
+      memref::GlobalOp weight = transposedWeight(rw, gemm);
+      emitKernel(rw, plan, gemm, weight, at, config.fitTo(gemm.n, gemm.k));
       eraseFused(rw, plan);
       // The [K, N] weight, unless another op still reads it.
       auto old = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-          m->weight, m->weight.getNameAttr());
-      if (m->weight->use_empty())
-        rw.eraseOp(m->weight);
+          gemm.weight, gemm.weight.getNameAttr());
+      if (gemm.weight->use_empty())
+        rw.eraseOp(gemm.weight);
       if (old && SymbolTable::symbolKnownUseEmpty(
                      old, old->getParentOfType<ModuleOp>()))
         rw.eraseOp(old);
