@@ -91,15 +91,14 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
   // int8 GEMMs on tensor cores (kernels the host cannot run; a module pass,
   // as it adds globals: the transposed weights).
   if (options.tensorCores && !options.kernelsOnHost) {
-      std::unique_ptr<Pass> mma = createDyadGpuMmaMatmul();
-      // Checked by checkMmaOptions where they came in.
-      if (failed(mma->initializeOptions(options.mmaOptions, [](const Twine &) {
-            return failure();
-          })))
-        llvm::report_fatal_error(llvm::Twine("dyad-gpu-mma-matmul: bad "
-                                             "options '") +
-                                 options.mmaOptions + "'");
-      pm.addPass(std::move(mma));
+    std::unique_ptr<Pass> mma = createDyadGpuMmaMatmul();
+    // Checked by checkMmaOptions where they came in.
+    if (failed(mma->initializeOptions(options.mmaOptions,
+                                      [](const Twine &) { return failure(); })))
+      llvm::report_fatal_error(llvm::Twine("dyad-gpu-mma-matmul: bad "
+                                           "options '") +
+                               options.mmaOptions + "'");
+    pm.addPass(std::move(mma));
   }
   {
     OpPassManager &fpm = pm.nest<func::FuncOp>();
