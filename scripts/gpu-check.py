@@ -17,8 +17,12 @@ driver, Python with numpy, and what `prepare` packs. Two steps:
         through dyad-run and compares it with the CPU artifact: int8 outputs
         must be bit-identical (the integer graph is exact, and its float
         edges are IEEE operations both sides round the same way); fp32
-        outputs are compared by max |diff| and accuracy. Exit 1 on any int8
-        difference or failed run.
+        outputs are compared by max |diff| and accuracy. Then each artifact
+        again on the GPU machine's PyTorch tensors: inputs and outputs in
+        device memory (dyad_model_set_memory, through ctypes), on PyTorch's
+        current stream; and the runtime's device-memory test program
+        (test/Runtime/gpu_memory_test.c) on the real driver. Exit 1 on any
+        int8 difference, device-memory difference or failed run.
 
     python3 DIR/gpu-check.py profile DIR [--batch 256]
         (on the GPU machine) each artifact's kernels by time at one batch
@@ -26,12 +30,15 @@ driver, Python with numpy, and what `prepare` packs. Two steps:
 
     python3 DIR/gpu-check.py bench DIR
         (on the GPU machine) images/s of every GPU artifact at batch 1 and
-        256 (dyad-run --bench: host-to-device copies included), against
+        256 (dyad-run --bench: host-to-device copies included; and the
+        default int8 build on device tensors, "int8 (TC) dev", as PyTorch
+        is timed), against
         PyTorch fp32 and fp16 (cuDNN) running the same architectures with
         the same weights (models/train.py, packed), and cuBLASLt's int8 GEMM
         (torch._int_mm, B column-major) at 4096^3 and 8192^3.
 """
 import argparse
+import ctypes as C
 import json
 import os
 import shutil
@@ -62,6 +69,12 @@ def prepare(args):
     for d in ("bin", "lib", "models", "data", "expected"):
         os.makedirs(os.path.join(out, d), exist_ok=True)
     shutil.copy2(os.path.join(bin_dir, "dyad-run"), os.path.join(out, "bin"))
+    # The device-memory test program and its model (Y = X + 2; real PTX).
+    shutil.copy2(os.path.join(bin_dir, "dyad-gpu-memory-test"),
+                 os.path.join(out, "bin"))
+    shutil.copy2(os.path.join(bin_dir, "..", "test", "Runtime",
+                              "dyad-fake-gpu-model.so"),
+                 os.path.join(out, "bin"))
     shutil.copy2(os.path.join(bin_dir, "..", "lib", "libdyad_runtime.so"),
                  os.path.join(out, "lib"))
     shutil.copy2(os.path.abspath(__file__), out)
@@ -190,6 +203,94 @@ def prepare(args):
           f"{os.path.basename(out)}")
 
 
+class DeviceModel:
+    """A GPU artifact run on PyTorch's device tensors through the runtime's
+    C API (libdyad_runtime.so by ctypes): inputs and outputs in device
+    memory, work on PyTorch's current stream."""
+
+    class Tensor(C.Structure):
+        _fields_ = [("data", C.c_void_p), ("dtype", C.c_int32),
+                    ("rank", C.c_int32), ("shape", C.c_int64 * 8),
+                    ("capacity_bytes", C.c_size_t)]
+
+    class Info(C.Structure):
+        _fields_ = [("name", C.c_char_p), ("dtype", C.c_int32),
+                    ("rank", C.c_int32), ("shape", C.POINTER(C.c_int64)),
+                    ("dim_params", C.c_void_p), ("scale", C.c_double),
+                    ("zero_point", C.c_int64)]
+
+    def __init__(self, runtime, path):
+        import torch
+        self.torch = torch
+        self.dtypes = {1: torch.float32, 2: torch.uint8, 3: torch.int8,
+                       6: torch.int32, 7: torch.int64}
+        lib = self.lib = C.CDLL(runtime)
+        lib.dyad_model_load.argtypes = [C.c_char_p, C.POINTER(C.c_void_p),
+                                        C.c_char_p, C.c_size_t]
+        lib.dyad_model_last_error.restype = C.c_char_p
+        lib.dyad_model_last_error.argtypes = [C.c_void_p]
+        lib.dyad_model_output.restype = C.POINTER(self.Info)
+        lib.dyad_model_output.argtypes = [C.c_void_p, C.c_int]
+        for f in ("dyad_model_num_outputs", "dyad_model_free"):
+            getattr(lib, f).argtypes = [C.c_void_p]
+        lib.dyad_model_set_memory.argtypes = [C.c_void_p, C.c_int, C.c_int]
+        lib.dyad_model_set_gpu_stream.argtypes = [C.c_void_p, C.c_void_p]
+        lib.dyad_model_output_shape.argtypes = [
+            C.c_void_p, C.POINTER(self.Tensor), C.c_int, C.c_int,
+            C.POINTER(C.c_int64)]
+        lib.dyad_model_run.argtypes = [C.c_void_p, C.POINTER(self.Tensor),
+                                       C.c_int, C.POINTER(self.Tensor), C.c_int]
+        self.m = C.c_void_p()
+        err = C.create_string_buffer(1024)
+        if lib.dyad_model_load(path.encode(), C.byref(self.m), err, 1024):
+            raise RuntimeError(err.value.decode())
+        torch.cuda.init()
+        self.ok(lib.dyad_model_set_memory(self.m, 1, 1))
+        # PyTorch's default stream is the legacy one (handle 0), which the
+        # driver calls CU_STREAM_LEGACY (0x1).
+        self.ok(lib.dyad_model_set_gpu_stream(
+            self.m, C.c_void_p(torch.cuda.current_stream().cuda_stream or 1)))
+        self.n_out = lib.dyad_model_num_outputs(self.m)
+
+    def ok(self, status):
+        if status:
+            raise RuntimeError(f"status {status}: " + self.lib.dyad_model_last_error(
+                self.m).decode())
+
+    def tensor(self, t, capacity=0):
+        d = self.Tensor()
+        d.data = t.data_ptr()
+        d.dtype = {v: k for k, v in self.dtypes.items()}[t.dtype]
+        d.rank = t.dim()
+        for i, n in enumerate(t.shape):
+            d.shape[i] = n
+        d.capacity_bytes = capacity
+        return d
+
+    def outputs_for(self, *inputs):
+        ins = (self.Tensor * len(inputs))(*[self.tensor(t) for t in inputs])
+        outs = []
+        for i in range(self.n_out):
+            info = self.lib.dyad_model_output(self.m, i).contents
+            shape = (C.c_int64 * 8)()
+            self.ok(self.lib.dyad_model_output_shape(self.m, ins, len(inputs),
+                                                     i, shape))
+            outs.append(self.torch.empty(list(shape[:info.rank]),
+                                         dtype=self.dtypes[info.dtype],
+                                         device="cuda"))
+        return ins, outs
+
+    def run(self, ins, outs):
+        descs = (self.Tensor * len(outs))(*[
+            self.tensor(t, t.numel() * t.element_size()) for t in outs])
+        self.ok(self.lib.dyad_model_run(self.m, ins, len(ins), descs,
+                                        len(outs)))
+
+    def __del__(self):
+        if getattr(self, "m", None):
+            self.lib.dyad_model_free(self.m)
+
+
 def check(args):
     out = os.path.abspath(args.dir)
     manifest = json.load(open(os.path.join(out, "manifest.json")))
@@ -231,8 +332,36 @@ def check(args):
         if m["kind"].startswith("int8") and not same:
             failed += 1
             verdict += " (MUST be identical)"
+        # The same run on device tensors: the same bytes as through
+        # dyad-run (host buffers).
+        try:
+            import torch
+            dm = DeviceModel(os.path.join(out, "lib", "libdyad_runtime.so"),
+                             os.path.join(out, "models", tag + ".so"))
+            ins, outs = dm.outputs_for(torch.from_numpy(x).cuda())
+            dm.run(ins, outs)
+            dev = outs[0].cpu().numpy()
+            dev_same = dev.shape == got.shape and np.array_equal(
+                dev.view(np.uint8), got.view(np.uint8))
+            del dm
+        except Exception as e:  # noqa: BLE001
+            dev_same, dev = False, None
+            print(f"{tag}: device-memory run FAILED: {e}")
+        failed += not dev_same
         print(f"{tag:<22} {str(got.shape):<22} {verdict:<26} "
-              f"{acc(got):.2f}% / {acc(want):.2f}% on {len(y)}", flush=True)
+              f"{acc(got):.2f}% / {acc(want):.2f}% on {len(y)}; device "
+              f"tensors: {'same bytes' if dev_same else 'DIFFER'}", flush=True)
+    # The runtime's device-memory test on the real driver.
+    p = subprocess.run([os.path.join(out, "bin", "dyad-gpu-memory-test"),
+                        os.path.join(out, "bin", "dyad-fake-gpu-model.so"),
+                        "libcuda.so.1"], capture_output=True, text=True,
+                       env=env)
+    print("dyad-gpu-memory-test on this GPU:\n" + p.stdout + p.stderr)
+    runs = [l for l in p.stdout.splitlines() if " wrong" in l]
+    if p.returncode or len(runs) != 6 or any(
+            not l.endswith(" 0 wrong") for l in runs):
+        failed += 1
+        print("dyad-gpu-memory-test: FAILED")
     print("gpu-check:", "FAILED" if failed else "ok")
     return 1 if failed else 0
 
@@ -311,8 +440,10 @@ def bench(args):
                       if m.get("mma")}.items():
         print(f"{kind}: --gpu-mma={mma!r}")
     names = {"fp32": "Dyad fp32", "int8": "Dyad int8", "int8-tc": "int8 (TC)"}
+    dev_kind = "int8-tc" if "int8-tc" in kinds else None
     print(f"{'model':<15} {'batch':>5} " +
           " ".join(f"{names.get(k, k):>10}" for k in kinds) +
+          (f" {'int8 (TC) dev':>14}" if dev_kind else "") +
           f" {'torch fp32':>11} {'torch fp16':>11}")
     data = {}
     for name in dict.fromkeys(m["model"] for m in manifest["models"]
@@ -331,11 +462,21 @@ def bench(args):
                 ms = dyad_images_per_s(dyad_run, lib, path, env, args.runs)
                 row[kind] = b / ms * 1e3
             xt = torch.from_numpy(xb).cuda()
+            if dev_kind:
+                # Inputs and outputs on the device, timed as PyTorch is.
+                dm = DeviceModel(os.path.join(out, "lib", "libdyad_runtime.so"),
+                                 os.path.join(out, "models",
+                                              f"{name}.{dev_kind}.so"))
+                ins, outs = dm.outputs_for(xt)
+                row["dev"] = b / torch_ms(lambda _: dm.run(ins, outs), None,
+                                          args.runs) * 1e3
+                del dm
             row["t32"] = b / torch_ms(model, xt, args.runs) * 1e3
             row["t16"] = b / torch_ms(model.half(), xt.half(), args.runs) * 1e3
             model.float()
             print(f"{name:<15} {b:>5} " +
                   " ".join(f"{row[k]:>10.0f}" for k in kinds) +
+                  (f" {row['dev']:>14.0f}" if dev_kind else "") +
                   f" {row['t32']:>11.0f} {row['t16']:>11.0f}", flush=True)
     # Dyad's int8 GEMM (kernel time from DYAD_GPU_PROFILE, as the peer's is
     # CUDA-event time around the kernel) against cuBLASLt through

@@ -20,7 +20,7 @@ config.substitutions.append(("%onnx_testdata", "/usr/share/libonnx-testdata/data
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
 tool_dirs = [config.dyad_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["dyad-opt", "dyad-import", "dyadc", "dyad-run", "dyad-runtime-api-test"], tool_dirs)
+llvm_config.add_tool_substitutions(["dyad-opt", "dyad-import", "dyadc", "dyad-run", "dyad-runtime-api-test", "dyad-gpu-memory-test"], tool_dirs)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.dyad_tools_dir, append_path=True)
 # lit runs tests side by side on every core: models (and dyadc's calibration

@@ -474,9 +474,15 @@ LogicalResult dyad::lowerToLLVMDialect(
     return module.emitError() << "no function '" << funcName << "'";
   func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
   // The boundary attributes live on in the signature; LLVM has no use for
-  // them.
+  // them. The inputs are the caller's (host buffers, or the caller's own
+  // device tensors on a GPU with DYAD_MEMORY_DEVICE): never written, so the
+  // bufferization puts no result in place of one (it drops the attribute).
   for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    func.setArgAttrs(i, DictionaryAttr::get(ctx));
+    func.setArgAttrs(
+        i, DictionaryAttr::get(
+               ctx, {NamedAttribute(
+                        StringAttr::get(ctx, "bufferization.writable"),
+                        BoolAttr::get(ctx, false))}));
   for (unsigned i = 0; i < func.getNumResults(); ++i)
     func.setResultAttrs(i, DictionaryAttr::get(ctx));
   PassManager pm(ctx);

@@ -35,6 +35,7 @@ enum {
   CUDA_ERROR_INVALID_PTX = 218,
   CUDA_ERROR_NOT_FOUND = 500,
   CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
+  CUDA_ERROR_NOT_SUPPORTED = 801,
 };
 
 enum {
@@ -56,6 +57,7 @@ enum {
   CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8,
 };
 enum { CU_STREAM_NON_BLOCKING = 1 };
+enum { CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL = 9 };
 enum { CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4 };
 
 /* The functions, by the names the driver exports (the _v2 ones where the
@@ -113,7 +115,12 @@ enum { CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4 };
   OPTIONAL(cuEventElapsedTime, CUresult,                                       \
            (float *ms, CUevent start, CUevent end))                            \
   OPTIONAL(cuFuncGetAttribute, CUresult,                                       \
-           (int *value, int attribute, CUfunction f))
+           (int *value, int attribute, CUfunction f))                          \
+  /* Checks of the caller's device pointers (dyad_model_set_memory). */       \
+  OPTIONAL(cuMemGetAddressRange_v2, CUresult,                                  \
+           (CUdeviceptr * base, size_t *size, CUdeviceptr ptr))                \
+  OPTIONAL(cuPointerGetAttribute, CUresult,                                    \
+           (void *data, int attribute, CUdeviceptr ptr))
 
 #ifdef __cplusplus
 } // extern "C"

@@ -413,8 +413,14 @@ static bool parseChip(const std::string &chip, int &major, int &minor,
 struct GpuState {
   const dyad::CudaDriver *cu = nullptr;
   CUdevice device = 0;
+  int ordinal = 0;
   CUcontext ctx = nullptr;
   CUstream stream = nullptr;
+  // dyad_model_set_memory, dyad_model_set_gpu_stream: where the caller's
+  // tensors live, and the caller's stream for the runs (null: `stream`).
+  // Changed under runMutex.
+  dyad_memory inputMemory = DYAD_MEMORY_HOST, outputMemory = DYAD_MEMORY_HOST;
+  CUstream userStream = nullptr;
   CUmodule module = nullptr;
   std::string deviceName;
   std::vector<CUfunction> functions;  // by kernel index
@@ -532,6 +538,7 @@ static std::string gpuOpen(const std::string &path, const char *ptx,
   }
   auto g = std::make_unique<GpuState>();
   g->cu = cu;
+  g->ordinal = ordinal;
   if ((r = cu->cuDeviceGet(&g->device, ordinal)))
     return quoted + ": " + cuError(*cu, "cuDeviceGet", r);
   char name[256] = {0};
@@ -1020,6 +1027,59 @@ int dyad_model_num_gpu_kernels(const dyad_model *m) {
   return m ? (int)m->kernelNames.size() : 0;
 }
 
+int dyad_model_gpu_device(const dyad_model *m) {
+  return m && m->gpu ? m->gpu->ordinal : -1;
+}
+
+dyad_status dyad_model_set_memory(dyad_model *m, dyad_memory inputs,
+                                  dyad_memory outputs) {
+  if (!m)
+    return DYAD_ERR_ARGUMENT;
+  for (dyad_memory k : {inputs, outputs})
+    if (k != DYAD_MEMORY_HOST && k != DYAD_MEMORY_DEVICE)
+      return m->fail(DYAD_ERR_ARGUMENT,
+                     "memory kind %d is neither DYAD_MEMORY_HOST (0) nor "
+                     "DYAD_MEMORY_DEVICE (1)",
+                     (int)k);
+  if (!m->gpu) {
+    if (inputs == DYAD_MEMORY_HOST && outputs == DYAD_MEMORY_HOST)
+      return DYAD_OK;
+    return m->fail(DYAD_ERR_ARGUMENT,
+                   "the model runs on the CPU: its tensors are in host "
+                   "memory (DYAD_MEMORY_DEVICE is for GPU models, dyadc "
+                   "--target=nvptx)");
+  }
+  std::lock_guard<std::mutex> lock(m->gpu->runMutex);
+  m->gpu->inputMemory = inputs;
+  m->gpu->outputMemory = outputs;
+  return DYAD_OK;
+}
+
+dyad_status dyad_model_memory(const dyad_model *m, dyad_memory *inputs,
+                              dyad_memory *outputs) {
+  if (!m)
+    return DYAD_ERR_ARGUMENT;
+  if (inputs)
+    *inputs = m->gpu ? m->gpu->inputMemory : DYAD_MEMORY_HOST;
+  if (outputs)
+    *outputs = m->gpu ? m->gpu->outputMemory : DYAD_MEMORY_HOST;
+  return DYAD_OK;
+}
+
+dyad_status dyad_model_set_gpu_stream(dyad_model *m, void *stream) {
+  if (!m)
+    return DYAD_ERR_ARGUMENT;
+  if (!m->gpu) {
+    if (!stream)
+      return DYAD_OK;
+    return m->fail(DYAD_ERR_ARGUMENT,
+                   "the model runs on the CPU: it takes no CUDA stream");
+  }
+  std::lock_guard<std::mutex> lock(m->gpu->runMutex);
+  m->gpu->userStream = (CUstream)stream;
+  return DYAD_OK;
+}
+
 int dyad_model_profile(dyad_model *m, const dyad_profile_entry **entries,
                        int reset) {
   if (entries)
@@ -1395,9 +1455,17 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
     }
     if (gpu->failed())
       return;
-    if (CUresult r = gpu->gpu->cu->cuMemcpyDtoHAsync_v2(
-            dst, (CUdeviceptr)(uintptr_t)src, bytes, gpu->stream))
+    const dyad::CudaDriver &cu = *gpu->gpu->cu;
+    if (gpu->gpu->outputMemory == DYAD_MEMORY_DEVICE) {
+      if (CUresult r = cu.cuMemcpyDtoDAsync_v2(
+              (CUdeviceptr)(uintptr_t)dst, (CUdeviceptr)(uintptr_t)src, bytes,
+              gpu->stream))
+        gpu->fail("cannot copy a result into its device buffer",
+                  "cuMemcpyDtoDAsync", r);
+    } else if (CUresult r = cu.cuMemcpyDtoHAsync_v2(
+                   dst, (CUdeviceptr)(uintptr_t)src, bytes, gpu->stream)) {
       gpu->fail("cannot copy a result from the GPU", "cuMemcpyDtoHAsync", r);
+    }
   };
 
   // Copy each result into the caller's buffer, then free it. Two results
@@ -1532,10 +1600,45 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
   return status;
 }
 
-/// A run of a GPU model: the inputs copied to the device, one call of the
-/// compiled code (which queues its kernels on the instance's stream), the
-/// results copied back, then one synchronization. Runs of one instance
-/// take turns.
+/// Empty when the `bytes` bytes at `p` are device memory of the model's
+/// GPU, as far as the driver can tell (its optional pointer queries);
+/// else why not.
+static std::string checkDeviceRange(const GpuState &g, const void *p,
+                                    size_t bytes) {
+  const dyad::CudaDriver &cu = *g.cu;
+  char at[32];
+  std::snprintf(at, sizeof(at), "%p", p);
+  if (!p)
+    return "its data pointer is NULL";
+  CUdeviceptr ptr = (CUdeviceptr)(uintptr_t)p;
+  if (cu.cuMemGetAddressRange_v2) {
+    CUdeviceptr base = 0;
+    size_t size = 0;
+    if (CUresult r = cu.cuMemGetAddressRange_v2(&base, &size, ptr))
+      return std::string("its data pointer ") + at +
+             " is not GPU memory (" +
+             cuError(cu, "cuMemGetAddressRange", r) + ")";
+    size_t room = (size_t)(base + size - ptr);
+    if (room < bytes)
+      return std::string("its device allocation has ") +
+             std::to_string(room) + " bytes from its data pointer " + at +
+             ", and it needs " + std::to_string(bytes);
+  }
+  int device = -1;
+  if (cu.cuPointerGetAttribute &&
+      cu.cuPointerGetAttribute(&device, CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL,
+                               ptr) == CUDA_SUCCESS &&
+      device != g.ordinal)
+    return "its data is on GPU " + std::to_string(device) +
+           ", and the model runs on GPU " + std::to_string(g.ordinal) +
+           " (DYAD_GPU_DEVICE)";
+  return {};
+}
+
+/// A run of a GPU model: the inputs copied to the device (or, in device
+/// memory, used where they are), one call of the compiled code (which
+/// queues its kernels on the run's stream), the results copied out, then
+/// one synchronization. Runs of one instance take turns.
 static dyad_status runGpu(dyad_model *m, const dyad_tensor *inputs,
                           int n_inputs, dyad_tensor *outputs, int n_outputs) {
   GpuState &g = *m->gpu;
@@ -1544,39 +1647,82 @@ static dyad_status runGpu(dyad_model *m, const dyad_tensor *inputs,
   if (CUresult r = cu.cuCtxPushCurrent_v2(g.ctx))
     return m->fail(DYAD_ERR_RUN, "%s",
                    cuError(cu, "cuCtxPushCurrent", r).c_str());
+  auto inputBytes = [&](int i) {
+    size_t bytes = dyad_dtype_size(inputs[i].dtype); // checkInputs: fits
+    for (int d = 0; d < inputs[i].rank; ++d)
+      bytes *= (size_t)inputs[i].shape[d];
+    return bytes;
+  };
+  // The caller's device buffers are checked before anything is queued.
+  bool devIn = g.inputMemory == DYAD_MEMORY_DEVICE,
+       devOut = g.outputMemory == DYAD_MEMORY_DEVICE;
+  std::string why;
+  for (int i = 0; i < n_inputs && devIn && why.empty(); ++i)
+    if (size_t bytes = inputBytes(i))
+      if (!(why = checkDeviceRange(g, inputs[i].data, bytes)).empty())
+        why = "input '" + m->inputs[i]->name + "' is to be in device memory "
+              "(dyad_model_set_memory), and " + why;
+  for (int i = 0; i < n_outputs && devOut && why.empty(); ++i)
+    if (outputs[i].data && outputs[i].capacity_bytes)
+      if (!(why = checkDeviceRange(g, outputs[i].data,
+                                   outputs[i].capacity_bytes))
+               .empty())
+        why = "output '" + m->outputs[i]->name + "' is to be in device "
+              "memory (dyad_model_set_memory), and " + why +
+              (why.find("needs") != std::string::npos ? " (capacity_bytes)"
+                                                      : "");
+  if (!why.empty()) {
+    CUcontext popped;
+    cu.cuCtxPopCurrent_v2(&popped);
+    return m->fail(DYAD_ERR_ARGUMENT, "%s", why.c_str());
+  }
   std::string error;
   GpuRun run{{gpuAlloc, gpuFree, gpuConstant, gpuLaunch, gpuCopy},
              m,
              &g,
-             g.stream,
+             g.userStream ? g.userStream : g.stream,
              &error};
   if (g.profileStart)
     ++g.profiledRuns;
+  // Device inputs are read in place where aligned as cuMemAlloc's are (the
+  // kernels' 16-byte cp.async need it); the code never writes its inputs.
   std::vector<void *> deviceInputs(n_inputs, nullptr);
+  std::vector<char> borrowed(n_inputs, 0);
   for (int i = 0; i < n_inputs && !run.failed(); ++i) {
     const dyad_tensor &in = inputs[i];
-    size_t bytes = dyad_dtype_size(in.dtype); // checkInputs: no overflow
-    for (int d = 0; d < in.rank; ++d)
-      bytes *= (size_t)in.shape[d];
+    size_t bytes = inputBytes(i);
+    if (devIn && bytes && (uintptr_t)in.data % 256 == 0) {
+      deviceInputs[i] = in.data;
+      borrowed[i] = 1;
+      continue;
+    }
     deviceInputs[i] = gpuAlloc(&run.abi, (int64_t)bytes);
     if (!deviceInputs[i] || !bytes)
       continue;
-    if (CUresult r = cu.cuMemcpyHtoDAsync_v2(
-            (CUdeviceptr)(uintptr_t)deviceInputs[i], in.data, bytes,
-            g.stream))
+    CUdeviceptr dst = (CUdeviceptr)(uintptr_t)deviceInputs[i];
+    if (devIn) {
+      if (CUresult r = cu.cuMemcpyDtoDAsync_v2(
+              dst, (CUdeviceptr)(uintptr_t)in.data, bytes, run.stream))
+        run.fail(("cannot copy input '" + m->inputs[i]->name +
+                  "' on the GPU").c_str(),
+                 "cuMemcpyDtoDAsync", r);
+    } else if (CUresult r = cu.cuMemcpyHtoDAsync_v2(dst, in.data, bytes,
+                                                     run.stream)) {
       run.fail(("cannot copy input '" + m->inputs[i]->name + "' to the GPU")
                    .c_str(),
                "cuMemcpyHtoDAsync", r);
+    }
   }
   dyad_status status = DYAD_OK;
   if (!run.failed())
     status = runRows(m, inputs, n_inputs, outputs, n_outputs, 0, -1, -1, &run,
                      deviceInputs.data());
-  for (void *p : deviceInputs)
-    gpuFree(&run.abi, p);
+  for (int i = 0; i < n_inputs; ++i)
+    if (!borrowed[i])
+      gpuFree(&run.abi, deviceInputs[i]);
   // The kernels' own faults surface here, unnamed (DYAD_GPU_SYNC=1 waits
   // after each launch to name the kernel).
-  if (CUresult r = cu.cuStreamSynchronize(g.stream))
+  if (CUresult r = cu.cuStreamSynchronize(run.stream))
     run.fail(std::string("the run failed on the GPU (") +
              cuError(cu, "cuStreamSynchronize", r) +
              (g.syncEachLaunch

@@ -60,7 +60,16 @@ class Model:
     dim name for a dynamic dim). `run(inputs)` takes a dict name -> array, a
     list in input order, or one array for a one-input model, and returns the
     outputs as a list of arrays; the GIL is released while the model runs.
-    `threads` gets or sets the thread count (0: the default)."""
+    `threads` gets or sets the thread count (0: the default).
+
+    A GPU model (`gpu`: its chip, "" for a CPU model) also runs on device
+    arrays, anything with `__cuda_array_interface__` (PyTorch CUDA tensors,
+    CuPy, Numba): `run(inputs, outputs=[...])` with every input and every
+    output such an array on the model's GPU, C-contiguous, of the model's
+    dtypes and the outputs of the shapes the run gives. The run reads and
+    writes them in place with no copy through the host, on the inputs'
+    stream (their interface's `stream`; work queued there before is done
+    first), returns the outputs given, and returns when its work is done."""
 
     def __init__(self, path, threads=None):
         self.path = os.fspath(path)
@@ -79,6 +88,10 @@ class Model:
         return self._m.outputs
 
     @property
+    def gpu(self):
+        return self._m.gpu
+
+    @property
     def threads(self):
         return self._m.threads
 
@@ -86,7 +99,7 @@ class Model:
     def threads(self, n):
         self._m.threads = int(n)
 
-    def run(self, inputs):
+    def run(self, inputs, outputs=None):
         infos = self._m.inputs
         if isinstance(inputs, dict):
             unknown = sorted(set(inputs) - {i["name"] for i in infos})
@@ -104,8 +117,66 @@ class Model:
         if len(arrays) != len(infos):
             raise ValueError(f"{self.path}: the model takes {len(infos)} inputs, "
                              f"{len(arrays)} given")
+        if outputs is not None or any(
+                hasattr(a, "__cuda_array_interface__") for a in arrays):
+            return self._run_device(arrays, outputs)
         arrays = [np.ascontiguousarray(a, dtype=i["dtype"]) for a, i in zip(arrays, infos)]
         return self._m.run(arrays)
+
+    def _device_array(self, a, what, info, output):
+        """(pointer, shape, stream) of a device array, checked."""
+        name = f"{what} {info['name']!r}"
+        cai = getattr(a, "__cuda_array_interface__", None)
+        if cai is None:
+            raise TypeError(
+                f"{self.path}: {name} is a {type(a).__name__}, not a device "
+                f"array (__cuda_array_interface__): give every input and "
+                f"output in device memory, or the inputs alone as host arrays")
+        dtype = np.dtype(cai["typestr"])
+        if dtype != np.dtype(info["dtype"]):
+            raise TypeError(f"{self.path}: {name} is {dtype}, the model's is "
+                            f"{np.dtype(info['dtype'])}")
+        shape = tuple(int(d) for d in cai["shape"])
+        strides = cai.get("strides")
+        dense = [dtype.itemsize]
+        for d in reversed(shape[1:]):
+            dense.insert(0, dense[0] * d)
+        if strides is not None and any(
+                n > 1 and s != w for n, s, w in zip(shape, strides, dense)):
+            raise ValueError(f"{self.path}: {name} is not C-contiguous "
+                             f"(strides {tuple(strides)})")
+        ptr, readonly = cai["data"]
+        if output and readonly:
+            raise ValueError(f"{self.path}: {name} is read-only")
+        return int(ptr or 0), shape, cai.get("stream")
+
+    def _run_device(self, arrays, outputs):
+        if not self.gpu:
+            raise ValueError(f"{self.path} runs on the CPU: it takes host "
+                             f"arrays (compile it with target='nvptx' to run "
+                             f"it on device arrays)")
+        outs = self._m.outputs
+        if outputs is None or len(outputs) != len(outs):
+            raise ValueError(
+                f"{self.path}: on device arrays, run() writes into the "
+                f"outputs given: outputs=[...] with {len(outs)} device "
+                f"array(s), {0 if outputs is None else len(outputs)} given")
+        ins = [self._device_array(a, "input", i, False)
+               for a, i in zip(arrays, self._m.inputs)]
+        dev_outs = [self._device_array(a, "output", o, True)
+                    for a, o in zip(outputs, outs)]
+        # CUDA Array Interface v3: the stream the producer used (1: the
+        # legacy default stream, as the driver names it; None: ready).
+        stream = next((s for _, _, s in ins if s is not None), None) or 0
+        shapes = self._m.run_device(
+            [(p, list(shape)) for p, shape, _ in ins],
+            [(p, int(np.prod(shape, dtype=np.int64)) * np.dtype(o["dtype"]).itemsize)
+             for (p, shape, _), o in zip(dev_outs, outs)], stream)
+        for (_, shape, _), got, o in zip(dev_outs, shapes, outs):
+            if tuple(got) != shape:
+                raise ValueError(f"{self.path}: output {o['name']!r} has shape "
+                                 f"{tuple(got)}, the array given {shape}")
+        return list(outputs)
 
     def __call__(self, *inputs, **named):
         if named:

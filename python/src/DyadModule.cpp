@@ -299,6 +299,9 @@ public:
       dyad_status s;
       {
         py::gil_scoped_release release;
+        std::unique_lock<std::mutex> lock(modeMutex, std::defer_lock);
+        if (dyad_model_gpu(model))
+          lock.lock();
         s = dyad_model_run(model, ins.data(), n, od.data(), m);
       }
       if (s == DYAD_ERR_CAPACITY && attempt == 0) {
@@ -317,6 +320,64 @@ public:
       result.append(outs[i].attr("reshape")(shape));
     }
     return result;
+  }
+
+  /// Runs a GPU model on device memory (python/dyad reads the arrays'
+  /// __cuda_array_interface__): inputs as (pointer, shape), outputs as
+  /// (pointer, capacity in bytes), in model order and of the model's types;
+  /// `stream` is the CUDA stream to queue the work on (0: the instance's
+  /// own). Returns the outputs' shapes.
+  py::list runDevice(const std::vector<std::pair<uintptr_t, std::vector<int64_t>>>
+                         &inputs,
+                     const std::vector<std::pair<uintptr_t, size_t>> &outputs,
+                     uintptr_t stream) {
+    int n = dyad_model_num_inputs(model), m = dyad_model_num_outputs(model);
+    std::vector<dyad_tensor> ins(n), od(m);
+    for (int i = 0; i < n && i < (int)inputs.size(); ++i) {
+      dyad_tensor &d = ins[i];
+      d.data = (void *)inputs[i].first;
+      d.dtype = dyad_model_input(model, i)->dtype;
+      d.rank = (int32_t)inputs[i].second.size();
+      if (d.rank > DYAD_MAX_RANK)
+        throw py::value_error("input '" +
+                              std::string(dyad_model_input(model, i)->name) +
+                              "' has rank " + std::to_string(d.rank));
+      for (int k = 0; k < d.rank; ++k)
+        d.shape[k] = inputs[i].second[k];
+    }
+    for (int i = 0; i < m && i < (int)outputs.size(); ++i) {
+      od[i].data = (void *)outputs[i].first;
+      od[i].dtype = dyad_model_output(model, i)->dtype;
+      od[i].capacity_bytes = outputs[i].second;
+    }
+    dyad_status s;
+    {
+      py::gil_scoped_release release;
+      // The memory kind and the stream hold for this call only: run() of
+      // another thread waits (GPU runs of one instance take turns anyway).
+      std::lock_guard<std::mutex> lock(modeMutex);
+      s = dyad_model_set_memory(model, DYAD_MEMORY_DEVICE, DYAD_MEMORY_DEVICE);
+      if (s == DYAD_OK)
+        s = dyad_model_set_gpu_stream(model, (void *)stream);
+      if (s == DYAD_OK)
+        s = dyad_model_run(model, ins.data(), (int)inputs.size(), od.data(),
+                           (int)outputs.size());
+      std::string error = dyad_model_last_error(model);
+      dyad_model_set_memory(model, DYAD_MEMORY_HOST, DYAD_MEMORY_HOST);
+      dyad_model_set_gpu_stream(model, nullptr);
+      if (s != DYAD_OK) {
+        py::gil_scoped_acquire acquire;
+        fail(s, error);
+      }
+    }
+    py::list shapes;
+    for (int i = 0; i < m; ++i)
+      shapes.append(std::vector<int64_t>(od[i].shape, od[i].shape + od[i].rank));
+    return shapes;
+  }
+  std::string gpu() const {
+    const char *g = dyad_model_gpu(model);
+    return g ? g : "";
   }
 
 private:
@@ -342,16 +403,19 @@ private:
     od[i].capacity_bytes = count * dyad_dtype_size(t->dtype);
   }
   void check(dyad_status s) {
-    if (s == DYAD_OK)
-      return;
-    std::string msg = dyad_model_last_error(model);
-    if (s == DYAD_ERR_ARGUMENT || s == DYAD_ERR_DTYPE || s == DYAD_ERR_SHAPE)
+    if (s != DYAD_OK)
+      fail(s, dyad_model_last_error(model));
+  }
+  [[noreturn]] void fail(dyad_status s, const std::string &msg) {
+    if (s == DYAD_ERR_ARGUMENT || s == DYAD_ERR_DTYPE || s == DYAD_ERR_SHAPE ||
+        s == DYAD_ERR_CAPACITY)
       throw py::value_error(path + ": " + msg);
     throw std::runtime_error(path + ": " + msg);
   }
 
   std::string path;
   dyad_model *model = nullptr;
+  std::mutex modeMutex; // runDevice's memory kind and stream
 };
 
 // ----------------------------------------------------------------- dyad.ir
@@ -455,7 +519,10 @@ PYBIND11_MODULE(_dyad, m) {
       .def_property_readonly("inputs", &Model::inputs)
       .def_property_readonly("outputs", &Model::outputs)
       .def_property("threads", &Model::threads, &Model::setThreads)
-      .def("run", &Model::run, py::arg("inputs"));
+      .def_property_readonly("gpu", &Model::gpu)
+      .def("run", &Model::run, py::arg("inputs"))
+      .def("run_device", &Model::runDevice, py::arg("inputs"),
+           py::arg("outputs"), py::arg("stream"));
   m.def("run_pipeline", &runPipeline, py::arg("text"), py::arg("pipeline"),
         py::arg("generic") = false);
   m.def("graph_signature", &graphSignature, py::arg("path"));

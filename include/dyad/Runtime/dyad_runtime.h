@@ -129,6 +129,44 @@ int64_t dyad_model_batch_chunk(const dyad_model *model);
 const char *dyad_model_gpu(const dyad_model *model);
 int dyad_model_num_gpu_kernels(const dyad_model *model);
 
+/* Where the data of a GPU model's dyad_tensors lives, for its inputs and
+ * for its outputs. DYAD_MEMORY_HOST (the default): data points at host
+ * memory, and each run copies the inputs to the GPU and the outputs back.
+ * DYAD_MEMORY_DEVICE: data is a device pointer (a CUdeviceptr, as the CUDA
+ * runtime's cudaMalloc and PyTorch's tensor.data_ptr() give it) on the
+ * model's GPU (dyad_model_gpu_device), in its primary context (the one the
+ * CUDA runtime and PyTorch use). The run then reads the inputs where they
+ * are (an input not aligned to 256 bytes is first copied on the GPU) and
+ * copies the outputs into the caller's device buffers, with no transfer
+ * through the host. Each device pointer is checked against the driver's
+ * record of its allocation: memory that is not the GPU's, or an allocation
+ * smaller than the tensor (or than an output's capacity_bytes), fails the
+ * run with DYAD_ERR_ARGUMENT before any work is queued. A CPU model takes
+ * host memory only (DYAD_ERR_ARGUMENT). Not to be changed while a run of
+ * this model is in progress. */
+typedef enum { DYAD_MEMORY_HOST = 0, DYAD_MEMORY_DEVICE = 1 } dyad_memory;
+dyad_status dyad_model_set_memory(dyad_model *model, dyad_memory inputs,
+                                  dyad_memory outputs);
+dyad_status dyad_model_memory(const dyad_model *model, dyad_memory *inputs,
+                              dyad_memory *outputs);
+
+/* The CUDA stream (a CUstream or cudaStream_t; NULL: the instance's own)
+ * on which the runs of a GPU model queue their copies and kernels, in the
+ * model's GPU's primary context. The default stream is named as the driver
+ * names it: CU_STREAM_LEGACY ((void *)0x1; PyTorch's default stream, whose
+ * cuda_stream is 0) or CU_STREAM_PER_THREAD ((void *)0x2). Work the caller queued on that stream
+ * before a run (say, PyTorch's current stream writing the input) is done
+ * before the run reads its inputs; the run still returns only once its own
+ * work is done. Without it, device inputs must be complete when the run is
+ * called (the instance's stream does not wait for other streams). Not to be
+ * changed while a run of this model is in progress; DYAD_ERR_ARGUMENT for a
+ * CPU model. */
+dyad_status dyad_model_set_gpu_stream(dyad_model *model, void *stream);
+
+/* The ordinal of the GPU a GPU model runs on (DYAD_GPU_DEVICE at load
+ * time, else 0); -1 for a CPU model. */
+int dyad_model_gpu_device(const dyad_model *model);
+
 /* Kernel timings of a model compiled with dyadc --profile. The compiled
  * code is cut into groups, one per kernel (a convolution or GEMM and the
  * elementwise epilogue computed in its loops are one group, named after the

@@ -4,7 +4,8 @@
  * on the CPU; kernel `fail` does not launch.
  *
  * Environment: FAKE_CUDA_DEVICES (default 1), FAKE_CUDA_CC (default "9.0"),
- * FAKE_CUDA_NO_POOLS=1 (no stream-ordered allocation); FAKE_CUDA_REPORT=1
+ * FAKE_CUDA_NO_POOLS=1 (no stream-ordered allocation),
+ * FAKE_CUDA_POINTER_DEVICE=N (device memory is on GPU N); FAKE_CUDA_REPORT=1
  * prints what happened to stderr when the context is released. */
 #include "CudaDriver.h"
 
@@ -16,10 +17,26 @@
 
 static int live, asyncAllocs, plainAllocs, launches, modules;
 static int sharedSet;
+static int copiesIn, copiesOut, copiesOnDevice;
+/* Launches per stream, by the order the streams were created (1, 2, ...);
+ * 0: the default stream (CU_STREAM_LEGACY, CU_STREAM_PER_THREAD). */
+enum { kStreams = 8 };
+static int streamsMade, streamLaunches[kStreams + 1];
+/* The live allocations, for cuMemGetAddressRange. */
+static struct {
+  CUdeviceptr base;
+  size_t size;
+} *allocations;
+static int numAllocations, allocationsCap;
 
 static int envInt(const char *name, int otherwise) {
   const char *v = getenv(name);
   return v ? atoi(v) : otherwise;
+}
+
+/* The driver's names of the default stream. */
+static int isDefault(const void *stream) {
+  return (uintptr_t)stream == 1 || (uintptr_t)stream == 2;
 }
 
 static CUresult check(const void *p) {
@@ -36,6 +53,7 @@ CUresult cuGetErrorName(CUresult error, const char **str) {
   case CUDA_ERROR_NO_DEVICE: *str = "CUDA_ERROR_NO_DEVICE"; return 0;
   case CUDA_ERROR_INVALID_PTX: *str = "CUDA_ERROR_INVALID_PTX"; return 0;
   case CUDA_ERROR_NOT_FOUND: *str = "CUDA_ERROR_NOT_FOUND"; return 0;
+  case CUDA_ERROR_NOT_SUPPORTED: *str = "CUDA_ERROR_NOT_SUPPORTED"; return 0;
   case CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES:
     *str = "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
     return 0;
@@ -56,6 +74,7 @@ CUresult cuGetErrorString(CUresult error, const char **str) {
     *str = "a PTX JIT compilation failed";
     return 0;
   case CUDA_ERROR_NOT_FOUND: *str = "named symbol not found"; return 0;
+  case CUDA_ERROR_NOT_SUPPORTED: *str = "operation not supported"; return 0;
   case CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES:
     *str = "too many resources requested for launch";
     return 0;
@@ -110,8 +129,15 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev) {
   if (getenv("FAKE_CUDA_REPORT"))
     fprintf(stderr,
             "fake libcuda: %d stream-ordered allocations, %d plain, %d live; "
-            "%d launches; %d modules loaded; shared memory limit %d\n",
-            asyncAllocs, plainAllocs, live, launches, modules, sharedSet);
+            "%d launches; %d modules loaded; shared memory limit %d; copies: "
+            "%d in, %d out, %d on the device; launches per stream:",
+            asyncAllocs, plainAllocs, live, launches, modules, sharedSet,
+            copiesIn, copiesOut, copiesOnDevice);
+  if (getenv("FAKE_CUDA_REPORT")) {
+    for (int i = 0; i <= streamsMade && i <= kStreams; ++i)
+      fprintf(stderr, " %d:%d", i, streamLaunches[i]);
+    fprintf(stderr, "\n");
+  }
   return 0;
 }
 
@@ -198,7 +224,10 @@ CUresult cuFuncSetAttribute(CUfunction func, int attrib, int value) {
 CUresult cuStreamCreate(CUstream *stream, unsigned flags) {
   if (flags != CU_STREAM_NON_BLOCKING)
     return CUDA_ERROR_INVALID_VALUE;
-  *stream = (CUstream)malloc(1);
+  /* A stream is its number. */
+  int *id = (int *)malloc(sizeof(int));
+  *id = ++streamsMade;
+  *stream = (CUstream)id;
   return 0;
 }
 CUresult cuStreamDestroy_v2(CUstream stream) {
@@ -235,6 +264,38 @@ static CUresult allocate(CUdeviceptr *ptr, size_t bytes) {
     return bytes ? CUDA_ERROR_OUT_OF_MEMORY : CUDA_ERROR_INVALID_VALUE;
   *ptr = (CUdeviceptr)(uintptr_t)p;
   ++live;
+  if (numAllocations == allocationsCap) {
+    allocationsCap = allocationsCap ? 2 * allocationsCap : 64;
+    allocations = realloc(allocations, allocationsCap * sizeof(*allocations));
+  }
+  allocations[numAllocations].base = *ptr;
+  allocations[numAllocations++].size = bytes;
+  return 0;
+}
+
+static int findAllocation(CUdeviceptr p) {
+  for (int i = 0; i < numAllocations; ++i)
+    if (p >= allocations[i].base && p < allocations[i].base + allocations[i].size)
+      return i;
+  return -1;
+}
+
+CUresult cuMemGetAddressRange_v2(CUdeviceptr *base, size_t *size,
+                                 CUdeviceptr ptr) {
+  int i = findAllocation(ptr);
+  if (i < 0)
+    return CUDA_ERROR_NOT_FOUND;
+  *base = allocations[i].base;
+  *size = allocations[i].size;
+  return 0;
+}
+
+CUresult cuPointerGetAttribute(void *data, int attribute, CUdeviceptr ptr) {
+  if (attribute != CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL)
+    return CUDA_ERROR_INVALID_VALUE;
+  if (findAllocation(ptr) < 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  *(int *)data = envInt("FAKE_CUDA_POINTER_DEVICE", 0);
   return 0;
 }
 CUresult cuMemAlloc_v2(CUdeviceptr *ptr, size_t bytes) {
@@ -246,9 +307,14 @@ CUresult cuMemAllocAsync(CUdeviceptr *ptr, size_t bytes, CUstream stream) {
   return stream ? allocate(ptr, bytes) : CUDA_ERROR_INVALID_VALUE;
 }
 CUresult cuMemFree_v2(CUdeviceptr ptr) {
-  free((void *)(uintptr_t)ptr);
-  --live;
-  return 0;
+  for (int i = 0; i < numAllocations; ++i)
+    if (allocations[i].base == ptr) {
+      allocations[i] = allocations[--numAllocations];
+      free((void *)(uintptr_t)ptr);
+      --live;
+      return 0;
+    }
+  return CUDA_ERROR_INVALID_VALUE;
 }
 CUresult cuMemFreeAsync(CUdeviceptr ptr, CUstream stream) {
   if (!stream)
@@ -269,16 +335,19 @@ CUresult cuMemPoolSetAttribute(CUmemoryPool pool, int attr, void *value) {
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t bytes,
                               CUstream stream) {
   memcpy((void *)(uintptr_t)dst, src, bytes);
+  ++copiesIn;
   return check(stream);
 }
 CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes,
                               CUstream stream) {
   memcpy(dst, (const void *)(uintptr_t)src, bytes);
+  ++copiesOut;
   return check(stream);
 }
 CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes,
                               CUstream stream) {
-  memcpy((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
+  memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
+  ++copiesOnDevice;
   return check(stream);
 }
 
@@ -289,6 +358,9 @@ CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
   if (!stream || (smem > 48 * 1024 && (int)smem > sharedSet))
     return CUDA_ERROR_INVALID_VALUE;
   ++launches;
+  int id = isDefault(stream) ? 0 : *(int *)stream;
+  if (id <= kStreams)
+    ++streamLaunches[id];
   if (!strcmp(f->name, "fail"))
     return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
   if (strcmp(f->name, "add_constant"))
