@@ -361,7 +361,7 @@ def check(args):
                        env=env)
     print("dyad-gpu-memory-test on this GPU:\n" + p.stdout + p.stderr)
     runs = [l for l in p.stdout.splitlines() if " wrong" in l]
-    if p.returncode or len(runs) != 6 or any(
+    if p.returncode or len(runs) != 7 or any(
             not l.endswith(" 0 wrong") for l in runs):
         failed += 1
         print("dyad-gpu-memory-test: FAILED")

@@ -25,6 +25,8 @@ typedef struct CUfunc_st *CUfunction;
 typedef struct CUstream_st *CUstream;
 typedef struct CUmemPoolHandle_st *CUmemoryPool;
 typedef struct CUevent_st *CUevent;
+typedef struct CUgraph_st *CUgraph;
+typedef struct CUgraphExec_st *CUgraphExec;
 typedef int CUjit_option;
 
 enum {
@@ -36,6 +38,8 @@ enum {
   CUDA_ERROR_NOT_FOUND = 500,
   CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
   CUDA_ERROR_NOT_SUPPORTED = 801,
+  CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900,
+  CUDA_ERROR_STREAM_CAPTURE_INVALIDATED = 901,
 };
 
 enum {
@@ -58,6 +62,7 @@ enum {
 };
 enum { CU_STREAM_NON_BLOCKING = 1 };
 enum { CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL = 9 };
+enum { CU_STREAM_CAPTURE_MODE_RELAXED = 2 };
 enum { CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4 };
 
 /* The functions, by the names the driver exports (the _v2 ones where the
@@ -120,7 +125,15 @@ enum { CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4 };
   OPTIONAL(cuMemGetAddressRange_v2, CUresult,                                  \
            (CUdeviceptr * base, size_t *size, CUdeviceptr ptr))                \
   OPTIONAL(cuPointerGetAttribute, CUresult,                                    \
-           (void *data, int attribute, CUdeviceptr ptr))
+           (void *data, int attribute, CUdeviceptr ptr))                       \
+  /* CUDA graphs: a run captured once, replayed (DYAD_GPU_GRAPHS). */         \
+  OPTIONAL(cuStreamBeginCapture_v2, CUresult, (CUstream stream, int mode))     \
+  OPTIONAL(cuStreamEndCapture, CUresult, (CUstream stream, CUgraph * graph))   \
+  OPTIONAL(cuGraphInstantiateWithFlags, CUresult,                              \
+           (CUgraphExec * exec, CUgraph graph, unsigned long long flags))      \
+  OPTIONAL(cuGraphLaunch, CUresult, (CUgraphExec exec, CUstream stream))       \
+  OPTIONAL(cuGraphExecDestroy, CUresult, (CUgraphExec exec))                   \
+  OPTIONAL(cuGraphDestroy, CUresult, (CUgraph graph))
 
 #ifdef __cplusplus
 } // extern "C"

@@ -440,6 +440,36 @@ struct GpuState {
   // One run at a time: a run's callbacks order everything on `stream` and
   // use sharedLimit unguarded.
   std::mutex runMutex;
+  // CUDA graphs (DYAD_GPU_GRAPHS, on by default where the driver has them
+  // and allocation is stream-ordered): the second run of a set of input
+  // shapes is captured as a graph, and later runs of those shapes replay
+  // it, one launch instead of one per kernel. The inputs go into buffers of
+  // the graph's own first (the captured kernels read those addresses); the
+  // results' descriptors are the capture's (their allocations, graph
+  // memory, come back at the same addresses each launch, and are freed
+  // after each run as any result is).
+  struct Graph {
+    std::vector<std::vector<int64_t>> shapes; // the inputs'
+    CUgraphExec exec = nullptr;
+    std::vector<CUdeviceptr> inputs;
+    std::vector<int64_t> results;
+    uint64_t lastUse = 0;
+  };
+  bool graphs = false;
+  std::vector<std::unique_ptr<Graph>> graphCache; // at most kMaxGraphs
+  std::vector<std::vector<std::vector<int64_t>>> ranOnce;
+  uint64_t runs = 0;
+  static constexpr size_t kMaxGraphs = 8;
+
+  void dropGraph(Graph &gr) {
+    if (gr.exec)
+      cu->cuGraphExecDestroy(gr.exec);
+    for (CUdeviceptr p : gr.inputs)
+      if (p)
+        cu->cuMemFree_v2(p);
+    gr.exec = nullptr;
+    gr.inputs.clear();
+  }
 
   void printProfile() const {
     double total = 0;
@@ -487,6 +517,8 @@ struct GpuState {
         cu->cuEventDestroy_v2(profileStart);
         cu->cuEventDestroy_v2(profileEnd);
       }
+      for (auto &gr : graphCache)
+        dropGraph(*gr);
       for (CUdeviceptr p : constants)
         if (p)
           cu->cuMemFree_v2(p);
@@ -628,6 +660,15 @@ static std::string gpuOpen(const std::string &path, const char *ptx,
   g->sharedLimit.assign(g->functions.size(), 0);
   if (const char *env = std::getenv("DYAD_GPU_SYNC"))
     g->syncEachLaunch = std::atoi(env) != 0;
+  // Graphs need the capture functions and stream-ordered allocation (a
+  // plain cuMemFree synchronizes, which a capture cannot); per-launch
+  // timing and waiting need the launches themselves.
+  const char *graphsEnv = std::getenv("DYAD_GPU_GRAPHS");
+  g->graphs = (!graphsEnv || std::atoi(graphsEnv) != 0) && g->asyncAlloc &&
+              !g->syncEachLaunch &&
+              cu->cuStreamBeginCapture_v2 && cu->cuStreamEndCapture &&
+              cu->cuGraphInstantiateWithFlags && cu->cuGraphLaunch &&
+              cu->cuGraphExecDestroy && cu->cuGraphDestroy;
   if (const char *env = std::getenv("DYAD_GPU_PROFILE");
       env && std::atoi(env) != 0) {
     if (!cu->cuEventCreate || !cu->cuEventRecord ||
@@ -642,6 +683,7 @@ static std::string gpuOpen(const std::string &path, const char *ptx,
     g->kernelNames = kernelNames;
     g->kernelMs.assign(kernelNames.size(), 0.0);
     g->kernelCalls.assign(kernelNames.size(), 0);
+    g->graphs = false;
   }
   pop();
   out = std::move(g);
@@ -1407,7 +1449,9 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
                            int n_inputs, dyad_tensor *outputs, int n_outputs,
                            int64_t row0, int64_t rows, int64_t total,
                            GpuRun *gpu = nullptr,
-                           void *const *deviceInputs = nullptr) {
+                           void *const *deviceInputs = nullptr,
+                           std::vector<int64_t> *capture = nullptr,
+                           const std::vector<int64_t> *replay = nullptr) {
   // Input descriptors: {allocated, aligned, offset, sizes, strides}.
   std::vector<std::vector<int64_t>> descs(n_inputs);
   for (int i = 0; i < n_inputs; ++i) {
@@ -1445,7 +1489,17 @@ static dyad_status runRows(dyad_model *m, const dyad_tensor *inputs,
     args.push_back(d.data());
   if (gpu)
     args.push_back(&gpu->abi);
-  m->entry(args.data());
+  // A graph's capture only records the launches (`capture` gets the result
+  // descriptors); its replay has them already.
+  if (replay) {
+    results = *replay;
+  } else {
+    m->entry(args.data());
+    if (capture) {
+      *capture = results;
+      return DYAD_OK;
+    }
+  }
   // Results on the device are copied out on the run's stream (which the
   // caller synchronizes before it returns).
   auto copyOut = [&](void *dst, const void *src, size_t bytes) {
@@ -1635,6 +1689,92 @@ static std::string checkDeviceRange(const GpuState &g, const void *p,
   return {};
 }
 
+/// A run through a CUDA graph: `gr` replayed, or (null) a graph captured
+/// from this run first and kept. The inputs are copied into the graph's
+/// buffers, the graph launched, the results copied out. False, with nothing
+/// run, when the capture did not work out (the instance then stops trying
+/// and the run goes the usual way); the run's errors are in `run`.
+static bool runGraph(dyad_model *m, GpuRun &run, const dyad_tensor *inputs,
+                     int n_inputs, dyad_tensor *outputs, int n_outputs,
+                     const std::vector<std::vector<int64_t>> &shapes,
+                     const std::vector<size_t> &bytes, GpuState::Graph *gr,
+                     dyad_status &status) {
+  GpuState &g = *run.gpu;
+  const dyad::CudaDriver &cu = *g.cu;
+  std::unique_ptr<GpuState::Graph> made;
+  auto giveUp = [&]() {
+    if (made) {
+      cu.cuStreamSynchronize(run.stream); // the input copies queued
+      g.dropGraph(*made);
+    }
+    g.graphs = false;
+    run.error->clear();
+    return false;
+  };
+  if (!gr) {
+    made = std::make_unique<GpuState::Graph>();
+    made->shapes = shapes;
+    for (int i = 0; i < n_inputs; ++i) {
+      CUdeviceptr p = 0;
+      if (cu.cuMemAlloc_v2(&p, std::max<size_t>(bytes[i], 1)))
+        return giveUp();
+      made->inputs.push_back(p);
+    }
+    gr = made.get();
+  }
+  for (int i = 0; i < n_inputs; ++i) {
+    if (!bytes[i])
+      continue;
+    CUresult r =
+        g.inputMemory == DYAD_MEMORY_DEVICE
+            ? cu.cuMemcpyDtoDAsync_v2(gr->inputs[i],
+                                      (CUdeviceptr)(uintptr_t)inputs[i].data,
+                                      bytes[i], run.stream)
+            : cu.cuMemcpyHtoDAsync_v2(gr->inputs[i], inputs[i].data, bytes[i],
+                                      run.stream);
+    if (r) {
+      run.fail(("cannot copy input '" + m->inputs[i]->name + "' to the GPU")
+                   .c_str(),
+               "cuMemcpy", r);
+      return true;
+    }
+  }
+  std::vector<void *> deviceInputs;
+  for (CUdeviceptr p : gr->inputs)
+    deviceInputs.push_back((void *)(uintptr_t)p);
+  if (made) {
+    if (cu.cuStreamBeginCapture_v2(run.stream,
+                                   CU_STREAM_CAPTURE_MODE_RELAXED))
+      return giveUp();
+    runRows(m, inputs, n_inputs, outputs, n_outputs, 0, -1, -1, &run,
+            deviceInputs.data(), &made->results);
+    CUgraph graph = nullptr;
+    CUresult r = cu.cuStreamEndCapture(run.stream, &graph);
+    if (!r && graph && !run.failed())
+      r = cu.cuGraphInstantiateWithFlags(&made->exec, graph, 0);
+    if (graph)
+      cu.cuGraphDestroy(graph);
+    if (r || !graph || run.failed() || !made->exec)
+      return giveUp();
+    if (g.graphCache.size() >= GpuState::kMaxGraphs) {
+      auto lru = std::min_element(
+          g.graphCache.begin(), g.graphCache.end(),
+          [](auto &a, auto &b) { return a->lastUse < b->lastUse; });
+      g.dropGraph(**lru);
+      g.graphCache.erase(lru);
+    }
+    g.graphCache.push_back(std::move(made));
+  }
+  gr->lastUse = ++g.runs;
+  if (CUresult r = cu.cuGraphLaunch(gr->exec, run.stream)) {
+    run.fail("the model's CUDA graph did not launch", "cuGraphLaunch", r);
+    return true;
+  }
+  status = runRows(m, inputs, n_inputs, outputs, n_outputs, 0, -1, -1, &run,
+                   deviceInputs.data(), nullptr, &gr->results);
+  return true;
+}
+
 /// A run of a GPU model: the inputs copied to the device (or, in device
 /// memory, used where they are), one call of the compiled code (which
 /// queues its kernels on the run's stream), the results copied out, then
@@ -1684,6 +1824,42 @@ static dyad_status runGpu(dyad_model *m, const dyad_tensor *inputs,
              &error};
   if (g.profileStart)
     ++g.profiledRuns;
+  // A graph for these input shapes, or one to capture (their second run;
+  // the first uploads the constants, which a capture cannot wait for). Not
+  // on the default stream, which cannot be captured.
+  if (g.graphs && (uintptr_t)run.stream > 2) {
+    std::vector<std::vector<int64_t>> shapes;
+    std::vector<size_t> bytes;
+    for (int i = 0; i < n_inputs; ++i) {
+      shapes.emplace_back(inputs[i].shape, inputs[i].shape + inputs[i].rank);
+      bytes.push_back(inputBytes(i));
+    }
+    GpuState::Graph *gr = nullptr;
+    for (auto &c : g.graphCache)
+      if (c->shapes == shapes)
+        gr = c.get();
+    bool seen = std::find(g.ranOnce.begin(), g.ranOnce.end(), shapes) !=
+                g.ranOnce.end();
+    if (!gr && !seen) {
+      if (g.ranOnce.size() >= 64)
+        g.ranOnce.erase(g.ranOnce.begin());
+      g.ranOnce.push_back(shapes);
+    }
+    dyad_status status = DYAD_OK;
+    if ((gr || seen) && runGraph(m, run, inputs, n_inputs, outputs,
+                                 n_outputs, shapes, bytes, gr, status)) {
+      if (CUresult r = cu.cuStreamSynchronize(run.stream))
+        run.fail(std::string("the run failed on the GPU (") +
+                 cuError(cu, "cuStreamSynchronize", r) +
+                 "; DYAD_GPU_GRAPHS=0 DYAD_GPU_SYNC=1 waits for each "
+                 "kernel, to name the one that failed)");
+      CUcontext popped;
+      cu.cuCtxPopCurrent_v2(&popped);
+      if (run.failed())
+        return m->fail(DYAD_ERR_RUN, "%s", error.c_str());
+      return status;
+    }
+  }
   // Device inputs are read in place where aligned as cuMemAlloc's are (the
   // kernels' 16-byte cp.async need it); the code never writes its inputs.
   std::vector<void *> deviceInputs(n_inputs, nullptr);

@@ -128,12 +128,15 @@ int main(int argc, char **argv) {
   CHECK("memory", m, dyad_model_memory(m, &mi, &mo));
   printf("inputs %d outputs %d\n", (int)mi, (int)mo);
 
-  float x[N];
-  for (int i = 0; i < N; ++i)
+  float x[N], x2[N];
+  for (int i = 0; i < N; ++i) {
     x[i] = (float)i * 0.5f - 7;
+    x2[i] = (float)i * -3.0f + 11;
+  }
   void *dx = deviceCopy(x, N, N * sizeof(float));
+  void *dx2 = deviceCopy(x2, N, N * sizeof(float));
   void *dy = deviceCopy(NULL, 0, N * sizeof(float));
-  if (!dx || !dy) {
+  if (!dx || !dx2 || !dy) {
     printf("cannot allocate device buffers\n");
     return 1;
   }
@@ -166,6 +169,11 @@ int main(int argc, char **argv) {
   tensor(&out, dy, 0, N * sizeof(float));
   CHECK("stream run", m, dyad_model_run(m, &in, 1, &out, 1));
   checkY("stream run", dy, 0, N, x);
+  // Again with other data (where graphs replay a run, the new input).
+  tensor(&in, dx2, N, 0);
+  CHECK("other data", m, dyad_model_run(m, &in, 1, &out, 1));
+  checkY("other data", dy, 0, N, x2);
+  tensor(&in, dx, N, 0);
   // The default stream, as the driver names it (CU_STREAM_LEGACY).
   CHECK("legacy stream", m, dyad_model_set_gpu_stream(m, (void *)0x1));
   CHECK("legacy stream run", m, dyad_model_run(m, &in, 1, &out, 1));
@@ -194,10 +202,11 @@ int main(int argc, char **argv) {
   // Host inputs, device outputs; then host both ways again.
   CHECK("host in, device out", m,
         dyad_model_set_memory(m, DYAD_MEMORY_HOST, DYAD_MEMORY_DEVICE));
-  tensor(&in, x, N, 0);
+  tensor(&in, x2, N, 0);
   tensor(&out, dy, 0, N * sizeof(float));
   CHECK("mixed run", m, dyad_model_run(m, &in, 1, &out, 1));
-  checkY("mixed run", dy, 0, N, x);
+  checkY("mixed run", dy, 0, N, x2);
+  tensor(&in, x, N, 0);
   CHECK("host", m, dyad_model_set_memory(m, DYAD_MEMORY_HOST,
                                          DYAD_MEMORY_HOST));
   memset(yHost, 0, sizeof yHost);
@@ -209,6 +218,7 @@ int main(int argc, char **argv) {
   printf("host run: %d values, %d wrong\n", N, bad);
 
   cu.free((CUdeviceptr)(uintptr_t)dx);
+  cu.free((CUdeviceptr)(uintptr_t)dx2);
   cu.free((CUdeviceptr)(uintptr_t)dy);
   cu.streamDestroy(mine);
   cu.streamDestroy(copies);

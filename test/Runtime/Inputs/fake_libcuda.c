@@ -5,7 +5,7 @@
  *
  * Environment: FAKE_CUDA_DEVICES (default 1), FAKE_CUDA_CC (default "9.0"),
  * FAKE_CUDA_NO_POOLS=1 (no stream-ordered allocation),
- * FAKE_CUDA_POINTER_DEVICE=N (device memory is on GPU N); FAKE_CUDA_REPORT=1
+ * FAKE_CUDA_NO_GRAPHS=1 (stream capture fails), FAKE_CUDA_POINTER_DEVICE=N (device memory is on GPU N); FAKE_CUDA_REPORT=1
  * prints what happened to stderr when the context is released. */
 #include "CudaDriver.h"
 
@@ -28,6 +28,45 @@ static struct {
   size_t size;
 } *allocations;
 static int numAllocations, allocationsCap;
+
+/* Stream capture: the work queued on the capturing stream is recorded as
+ * nodes instead of run; a graph exec replays them. Allocations made in a
+ * capture are the graph's: they stay (at the same address) until the exec
+ * is destroyed, and frees of them only end their use. */
+enum NodeKind { kLaunch, kCopy };
+struct Node {
+  enum NodeKind kind;
+  uint64_t a, b, c, n; /* launch: x, c, y, n; copy: dst, src, bytes */
+  unsigned grid, block;
+};
+struct CUgraph_st {
+  struct Node *nodes;
+  int numNodes;
+  CUdeviceptr *owned; /* graph allocations */
+  int numOwned;
+};
+struct CUgraphExec_st {
+  struct CUgraph_st g;
+};
+static CUstream capturing;
+static int captureBroken;
+static struct CUgraph_st *recording;
+static int graphsCaptured, graphLaunches;
+static CUdeviceptr *graphOwned; /* allocations of every live exec */
+static int numGraphOwned, graphOwnedCap;
+
+static int isGraphOwned(CUdeviceptr p) {
+  for (int i = 0; i < numGraphOwned; ++i)
+    if (graphOwned[i] == p)
+      return 1;
+  return 0;
+}
+
+static void record(struct Node node) {
+  recording->nodes = realloc(recording->nodes, (recording->numNodes + 1) *
+                                                   sizeof(struct Node));
+  recording->nodes[recording->numNodes++] = node;
+}
 
 static int envInt(const char *name, int otherwise) {
   const char *v = getenv(name);
@@ -54,6 +93,12 @@ CUresult cuGetErrorName(CUresult error, const char **str) {
   case CUDA_ERROR_INVALID_PTX: *str = "CUDA_ERROR_INVALID_PTX"; return 0;
   case CUDA_ERROR_NOT_FOUND: *str = "CUDA_ERROR_NOT_FOUND"; return 0;
   case CUDA_ERROR_NOT_SUPPORTED: *str = "CUDA_ERROR_NOT_SUPPORTED"; return 0;
+  case CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED:
+    *str = "CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED";
+    return 0;
+  case CUDA_ERROR_STREAM_CAPTURE_INVALIDATED:
+    *str = "CUDA_ERROR_STREAM_CAPTURE_INVALIDATED";
+    return 0;
   case CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES:
     *str = "CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES";
     return 0;
@@ -75,6 +120,12 @@ CUresult cuGetErrorString(CUresult error, const char **str) {
     return 0;
   case CUDA_ERROR_NOT_FOUND: *str = "named symbol not found"; return 0;
   case CUDA_ERROR_NOT_SUPPORTED: *str = "operation not supported"; return 0;
+  case CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED:
+    *str = "operation not permitted when stream is capturing";
+    return 0;
+  case CUDA_ERROR_STREAM_CAPTURE_INVALIDATED:
+    *str = "operation failed due to a previous error during capture";
+    return 0;
   case CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES:
     *str = "too many resources requested for launch";
     return 0;
@@ -130,9 +181,11 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice dev) {
     fprintf(stderr,
             "fake libcuda: %d stream-ordered allocations, %d plain, %d live; "
             "%d launches; %d modules loaded; shared memory limit %d; copies: "
-            "%d in, %d out, %d on the device; launches per stream:",
+            "%d in, %d out, %d on the device; graphs: %d captured, %d "
+            "launched; launches per stream:",
             asyncAllocs, plainAllocs, live, launches, modules, sharedSet,
-            copiesIn, copiesOut, copiesOnDevice);
+            copiesIn, copiesOut, copiesOnDevice, graphsCaptured,
+            graphLaunches);
   if (getenv("FAKE_CUDA_REPORT")) {
     for (int i = 0; i <= streamsMade && i <= kStreams; ++i)
       fprintf(stderr, " %d:%d", i, streamLaunches[i]);
@@ -234,7 +287,101 @@ CUresult cuStreamDestroy_v2(CUstream stream) {
   free(stream);
   return 0;
 }
-CUresult cuStreamSynchronize(CUstream stream) { return check(stream); }
+CUresult cuStreamSynchronize(CUstream stream) {
+  if (stream && stream == capturing) {
+    captureBroken = 1; /* as the driver: waiting is not capturable */
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+  }
+  return check(stream);
+}
+
+CUresult cuStreamBeginCapture_v2(CUstream stream, int mode) {
+  if (getenv("FAKE_CUDA_NO_GRAPHS") || isDefault(stream) || !stream ||
+      capturing || mode < 0 || mode > 2)
+    return CUDA_ERROR_NOT_SUPPORTED;
+  capturing = stream;
+  captureBroken = 0;
+  recording = calloc(1, sizeof(struct CUgraph_st));
+  return 0;
+}
+
+CUresult cuStreamEndCapture(CUstream stream, CUgraph *graph) {
+  if (stream != capturing)
+    return CUDA_ERROR_INVALID_VALUE;
+  capturing = NULL;
+  *graph = NULL;
+  if (captureBroken) {
+    free(recording->nodes);
+    free(recording->owned);
+    free(recording);
+    return CUDA_ERROR_STREAM_CAPTURE_INVALIDATED;
+  }
+  *graph = recording;
+  ++graphsCaptured;
+  return 0;
+}
+
+CUresult cuGraphInstantiateWithFlags(CUgraphExec *exec, CUgraph graph,
+                                     unsigned long long flags) {
+  if (flags)
+    return CUDA_ERROR_INVALID_VALUE;
+  *exec = calloc(1, sizeof(struct CUgraphExec_st));
+  (*exec)->g = *graph;
+  size_t n = graph->numNodes * sizeof(struct Node);
+  (*exec)->g.nodes = malloc(n ? n : 1);
+  memcpy((*exec)->g.nodes, graph->nodes, n);
+  /* The exec takes over the graph's allocations. */
+  graph->owned = NULL;
+  graph->numOwned = 0;
+  return 0;
+}
+
+CUresult cuGraphDestroy(CUgraph graph) {
+  free(graph->nodes);
+  for (int i = 0; i < graph->numOwned; ++i)
+    free((void *)(uintptr_t)graph->owned[i]);
+  free(graph->owned);
+  free(graph);
+  return 0;
+}
+
+static void addConstant(uint64_t x, uint64_t c, uint64_t y, uint64_t n,
+                        unsigned threads) {
+  for (int64_t i = 0; i < (int64_t)threads && i < (int64_t)n; ++i)
+    ((float *)(uintptr_t)y)[i] =
+        ((const float *)(uintptr_t)x)[i] + ((const float *)(uintptr_t)c)[0];
+}
+
+CUresult cuGraphLaunch(CUgraphExec exec, CUstream stream) {
+  if (!stream || stream == capturing)
+    return CUDA_ERROR_INVALID_VALUE;
+  ++graphLaunches;
+  for (int i = 0; i < exec->g.numNodes; ++i) {
+    struct Node *n = &exec->g.nodes[i];
+    if (n->kind == kLaunch)
+      addConstant(n->a, n->b, n->c, n->n, n->grid * n->block);
+    else
+      memmove((void *)(uintptr_t)n->a, (const void *)(uintptr_t)n->b, n->c);
+  }
+  return 0;
+}
+
+CUresult cuGraphExecDestroy(CUgraphExec exec) {
+  for (int i = 0; i < exec->g.numOwned; ++i) {
+    CUdeviceptr p = exec->g.owned[i];
+    for (int k = 0; k < numGraphOwned; ++k)
+      if (graphOwned[k] == p)
+        graphOwned[k] = graphOwned[--numGraphOwned];
+    for (int k = 0; k < numAllocations; ++k)
+      if (allocations[k].base == p)
+        allocations[k] = allocations[--numAllocations];
+    free((void *)(uintptr_t)p);
+  }
+  free(exec->g.owned);
+  free(exec->g.nodes);
+  free(exec);
+  return 0;
+}
 
 /* Events: the host's clock at record time. */
 CUresult cuEventCreate(CUevent *event, unsigned flags) {
@@ -303,6 +450,22 @@ CUresult cuMemAlloc_v2(CUdeviceptr *ptr, size_t bytes) {
   return allocate(ptr, bytes);
 }
 CUresult cuMemAllocAsync(CUdeviceptr *ptr, size_t bytes, CUstream stream) {
+  if (stream && stream == capturing) {
+    /* The graph's memory: not live as the runtime's allocations are. */
+    CUresult r = allocate(ptr, bytes);
+    if (r)
+      return r;
+    --live;
+    recording->owned = realloc(recording->owned,
+                               (recording->numOwned + 1) * sizeof(CUdeviceptr));
+    recording->owned[recording->numOwned++] = *ptr;
+    if (numGraphOwned == graphOwnedCap) {
+      graphOwnedCap = graphOwnedCap ? 2 * graphOwnedCap : 64;
+      graphOwned = realloc(graphOwned, graphOwnedCap * sizeof(CUdeviceptr));
+    }
+    graphOwned[numGraphOwned++] = *ptr;
+    return 0;
+  }
   ++asyncAllocs;
   return stream ? allocate(ptr, bytes) : CUDA_ERROR_INVALID_VALUE;
 }
@@ -319,6 +482,9 @@ CUresult cuMemFree_v2(CUdeviceptr ptr) {
 CUresult cuMemFreeAsync(CUdeviceptr ptr, CUstream stream) {
   if (!stream)
     return CUDA_ERROR_INVALID_VALUE;
+  /* A graph allocation stays the graph's; freeing it ends this use. */
+  if (isGraphOwned(ptr))
+    return 0;
   return cuMemFree_v2(ptr);
 }
 CUresult cuDeviceGetDefaultMemPool(CUmemoryPool *pool, CUdevice dev) {
@@ -346,6 +512,11 @@ CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes,
 }
 CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t bytes,
                               CUstream stream) {
+  if (stream && stream == capturing) {
+    struct Node n = {kCopy, dst, src, bytes, 0, 0, 0};
+    record(n);
+    return 0;
+  }
   memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, bytes);
   ++copiesOnDevice;
   return check(stream);
@@ -357,6 +528,14 @@ CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
   (void)gy; (void)gz; (void)by; (void)bz; (void)extra;
   if (!stream || (smem > 48 * 1024 && (int)smem > sharedSet))
     return CUDA_ERROR_INVALID_VALUE;
+  if (stream == capturing) {
+    if (strcmp(f->name, "add_constant"))
+      return CUDA_ERROR_NOT_SUPPORTED;
+    struct Node n = {kLaunch, *(uint64_t *)params[0], *(uint64_t *)params[1],
+                     *(uint64_t *)params[2], *(uint64_t *)params[3], gx, bx};
+    record(n);
+    return 0;
+  }
   ++launches;
   int id = isDefault(stream) ? 0 : *(int *)stream;
   if (id <= kStreams)
@@ -365,10 +544,7 @@ CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz,
     return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
   if (strcmp(f->name, "add_constant"))
     return CUDA_ERROR_INVALID_VALUE;
-  const float *x = *(const float **)params[0], *c = *(const float **)params[1];
-  float *y = *(float **)params[2];
-  int64_t n = *(const int64_t *)params[3];
-  for (int64_t i = 0; i < (int64_t)gx * bx && i < n; ++i)
-    y[i] = x[i] + c[0];
+  addConstant(*(uint64_t *)params[0], *(uint64_t *)params[1],
+              *(uint64_t *)params[2], *(uint64_t *)params[3], gx * bx);
   return 0;
 }
