@@ -30,9 +30,10 @@ driver, Python with numpy, and what `prepare` packs. Two steps:
 
     python3 DIR/gpu-check.py bench DIR
         (on the GPU machine) images/s of every GPU artifact at batch 1 and
-        256 (dyad-run --bench: host-to-device copies included; and the
-        default int8 build on device tensors, "int8 (TC) dev", as PyTorch
-        is timed), against
+        256 (dyad-run --bench: host-to-device copies included, CUDA graphs
+        from the third run; the default int8 build without graphs, "no
+        graphs"; and on device tensors, "int8 (TC) dev", timed as PyTorch
+        is), against
         PyTorch fp32 and fp16 (cuDNN) running the same architectures with
         the same weights (models/train.py, packed), and cuBLASLt's int8 GEMM
         (torch._int_mm, B column-major) at 4096^3 and 8192^3.
@@ -110,8 +111,11 @@ def prepare(args):
                 quant = ["--quantize", "--calibrate", calib,
                          "--calib-table", table, "--gpu-tensor-cores=false"]
             elif mma is not None:
+                # A variant is --gpu-mma options, or dyadc flags ("--...").
                 quant = ["--quantize", "--calib-table", table,
-                         "--gpu-tensor-cores", "--gpu-mma=" + mma]
+                         "--gpu-tensor-cores"] + (
+                             mma.split() if mma.startswith("--")
+                             else ["--gpu-mma=" + mma])
             t0 = time.time()
             run([dyadc, onnx, *quant, "--target=nvptx",
                  "--gpu-arch=" + args.gpu_arch,
@@ -335,18 +339,26 @@ def check(args):
         if m["kind"].startswith("int8") and not same:
             failed += 1
             verdict += " (MUST be identical)"
-        # The same run on device tensors: the same bytes as through
-        # dyad-run (host buffers).
+        # The same on device tensors, on a stream of PyTorch's: the same
+        # bytes as through dyad-run (host buffers, one run). Three runs: the
+        # first launches kernel by kernel, the second is captured as a CUDA
+        # graph, the third (the test set reversed) replays it.
         try:
             import torch
-            dm = DeviceModel(os.path.join(out, "lib", "libdyad_runtime.so"),
-                             os.path.join(out, "models", tag + ".so"))
-            ins, outs = dm.outputs_for(torch.from_numpy(x).cuda())
-            dm.run(ins, outs)
-            dev = outs[0].cpu().numpy()
-            dev_same = dev.shape == got.shape and np.array_equal(
-                dev.view(np.uint8), got.view(np.uint8))
-            del dm
+            stream = torch.cuda.Stream()
+            dev_same = True
+            with torch.cuda.stream(stream):
+                dm = DeviceModel(os.path.join(out, "lib", "libdyad_runtime.so"),
+                                 os.path.join(out, "models", tag + ".so"))
+                for order in (slice(None), slice(None), slice(None, None, -1)):
+                    xt = torch.from_numpy(np.ascontiguousarray(x[order])).cuda()
+                    ins, outs = dm.outputs_for(xt)
+                    dm.run(ins, outs)
+                    dev = outs[0].cpu().numpy()
+                    dev_same &= dev.shape == got.shape and np.array_equal(
+                        dev.view(np.uint8),
+                        np.ascontiguousarray(got[order]).view(np.uint8))
+                del dm
         except Exception as e:  # noqa: BLE001
             dev_same, dev = False, None
             print(f"{tag}: device-memory run FAILED: {e}")
@@ -446,7 +458,7 @@ def bench(args):
     dev_kind = "int8-tc" if "int8-tc" in kinds else None
     print(f"{'model':<15} {'batch':>5} " +
           " ".join(f"{names.get(k, k):>10}" for k in kinds) +
-          (f" {'int8 (TC) dev':>14}" if dev_kind else "") +
+          (f" {'no graphs':>10} {'int8 (TC) dev':>14}" if dev_kind else "") +
           f" {'torch fp32':>11} {'torch fp16':>11}")
     data = {}
     for name in dict.fromkeys(m["model"] for m in manifest["models"]
@@ -466,20 +478,30 @@ def bench(args):
                 row[kind] = b / ms * 1e3
             xt = torch.from_numpy(xb).cuda()
             if dev_kind:
-                # Inputs and outputs on the device, timed as PyTorch is.
-                dm = DeviceModel(os.path.join(out, "lib", "libdyad_runtime.so"),
-                                 os.path.join(out, "models",
-                                              f"{name}.{dev_kind}.so"))
-                ins, outs = dm.outputs_for(xt)
-                row["dev"] = b / torch_ms(lambda _: dm.run(ins, outs), None,
-                                          args.runs) * 1e3
-                del dm
+                # The default build kernel by kernel (no CUDA graphs).
+                ms = dyad_images_per_s(
+                    dyad_run, os.path.join(out, "models", f"{name}.{dev_kind}.so"),
+                    path, dict(env, DYAD_GPU_GRAPHS="0"), args.runs)
+                row["nograph"] = b / ms * 1e3
+                # Inputs and outputs on the device, timed as PyTorch is, on
+                # a stream of PyTorch's (the default one is not capturable).
+                stream = torch.cuda.Stream()
+                with torch.cuda.stream(stream):
+                    dm = DeviceModel(os.path.join(out, "lib", "libdyad_runtime.so"),
+                                     os.path.join(out, "models",
+                                                  f"{name}.{dev_kind}.so"))
+                    xs = xt.clone()
+                    ins, outs = dm.outputs_for(xs)
+                    row["dev"] = b / torch_ms(lambda _: dm.run(ins, outs), None,
+                                              args.runs) * 1e3
+                    del dm
             row["t32"] = b / torch_ms(model, xt, args.runs) * 1e3
             row["t16"] = b / torch_ms(model.half(), xt.half(), args.runs) * 1e3
             model.float()
             print(f"{name:<15} {b:>5} " +
                   " ".join(f"{row[k]:>10.0f}" for k in kinds) +
-                  (f" {row['dev']:>14.0f}" if dev_kind else "") +
+                  (f" {row['nograph']:>10.0f} {row['dev']:>14.0f}"
+                   if dev_kind else "") +
                   f" {row['t32']:>11.0f} {row['t16']:>11.0f}", flush=True)
     # Dyad's int8 GEMM (kernel time from DYAD_GPU_PROFILE, as the peer's is
     # CUDA-event time around the kernel) against cuBLASLt through
@@ -581,7 +603,8 @@ def main():
                         "options; \"\" is the default)")
     p.add_argument("--tc-variants", nargs="*", default=[],
                    help="more int8 tensor-core builds of each model, "
-                        "int8-tc1, int8-tc2, ... (dyadc --gpu-mma options)")
+                        "int8-tc1, int8-tc2, ... (dyadc --gpu-mma options, "
+                        "or dyadc flags: \"--gpu-unroll=8\")")
     p.add_argument("--jobs", type=int, default=2,
                    help="GEMM libraries compiled at once")
     c = sub.add_parser("check")
