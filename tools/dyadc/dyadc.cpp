@@ -79,6 +79,12 @@ static cl::opt<std::string> gpuMma(
     cl::desc("With --target=nvptx: the tensor-core GEMM's shape, as "
              "dyad-gpu-mma-matmul's pass options (\"tile-n=256 stages=4\")"),
     cl::Hidden, cl::cat(compileCat));
+static cl::opt<int64_t> gpuUnroll(
+    "gpu-unroll",
+    cl::desc("With --target=nvptx: output elements per thread of the "
+             "CUDA-core reduction kernels (1 to 16; default: "
+             "dyad-gpu-contraction-loops' own)"),
+    cl::init(-1), cl::Hidden, cl::cat(compileCat));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"),
     cl::cat(compileCat));
 static cl::opt<std::string> mattr("mattr",
@@ -294,6 +300,7 @@ int main(int argc, char **argv) {
   options.target.gpuKernelsOnHost = gpuKernelsOnHost;
   options.target.gpuTensorCores = gpuTensorCores;
   options.target.gpuMmaOptions = gpuMma;
+  options.target.gpuUnroll = gpuUnroll;
   options.verbose = verbose;
   options.profile = profile;
 

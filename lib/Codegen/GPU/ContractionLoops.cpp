@@ -337,8 +337,10 @@ Value loopSize(OpBuilder &b, Location loc, const Plan &plan, unsigned d) {
   return {};
 }
 
-/// Emits `plan`'s loop nest before `at`.
-LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
+/// Emits `plan`'s loop nest before `at`; each thread computes up to
+/// `unroll` neighbouring elements along the innermost parallel dim.
+LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at,
+                   int64_t unroll) {
   linalg::GenericOp op = plan.op;
   Location loc = op.getLoc();
   rw.setInsertionPoint(at);
@@ -351,13 +353,26 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
       return op->emitError("GPU lowering: a loop of this op has no size");
     sizes.push_back(s);
   }
+  // U elements per thread: the largest of unroll, unroll / 2, ... that
+  // divides the innermost parallel dim (static), with another parallel dim
+  // left to spread over the threads.
+  int64_t u = 1;
+  if (unroll > 1 && numParallel >= 2)
+    if (std::optional<int64_t> n = getConstantIntValue(sizes[numParallel - 1]))
+      for (int64_t c = unroll; c > 1; c /= 2)
+        if (*n % c == 0) {
+          u = c;
+          break;
+        }
   Value zero = arith::ConstantIndexOp::create(rw, loc, 0);
   Value one = arith::ConstantIndexOp::create(rw, loc, 1);
   SmallVector<Value> lbs, ubs, steps;
   for (unsigned d = 0; d < numParallel; ++d) {
     lbs.push_back(zero);
     ubs.push_back(sizes[d]);
-    steps.push_back(one);
+    steps.push_back(d + 1 == numParallel && u > 1
+                        ? arith::ConstantIndexOp::create(rw, loc, u)
+                        : one);
   }
   if (numParallel == 0) { // one thread
     lbs.push_back(zero);
@@ -366,46 +381,66 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
   }
   auto par = scf::ParallelOp::create(rw, loc, lbs, ubs, steps);
   rw.setInsertionPoint(par.getBody()->getTerminator());
-  SmallVector<Value> pivs(par.getInductionVars());
-  pivs.resize(numParallel);
+  SmallVector<Value> base(par.getInductionVars());
+  base.resize(numParallel);
+  // The parallel indices of the thread's k-th element.
+  SmallVector<SmallVector<Value>> pivs(u, base);
+  for (int64_t k = 1; k < u; ++k)
+    pivs[k].back() = arith::AddIOp::create(
+        rw, loc, base.back(), arith::ConstantIndexOp::create(rw, loc, k));
 
-  // The output element's indices and initial values.
-  SmallVector<SmallVector<Value>> outIdx;
+  // Each element's output indices and initial values.
+  unsigned numOutputs = op.getNumDpsInits();
+  SmallVector<SmallVector<SmallVector<Value>>> outIdx(u);
   SmallVector<Value> inits;
-  for (OpOperand &o : op.getDpsInitsMutable()) {
-    // The output map uses only parallel dims (they come first).
-    SmallVector<Value> padded(pivs);
-    padded.resize(numLoops, zero);
-    outIdx.push_back(applyMap(rw, loc, op.getMatchingIndexingMap(&o), padded));
-  }
-  if (plan.init) {
-    inits = emitInit(rw, loc, plan.init, outIdx[0]);
-  } else {
-    for (auto [i, o] : llvm::enumerate(op.getDpsInits()))
-      inits.push_back(memref::LoadOp::create(rw, loc, o, outIdx[i]));
+  for (int64_t k = 0; k < u; ++k) {
+    for (OpOperand &o : op.getDpsInitsMutable()) {
+      // The output map uses only parallel dims (they come first).
+      SmallVector<Value> padded(pivs[k]);
+      padded.resize(numLoops, zero);
+      outIdx[k].push_back(
+          applyMap(rw, loc, op.getMatchingIndexingMap(&o), padded));
+    }
+    if (plan.init) {
+      llvm::append_range(inits, emitInit(rw, loc, plan.init, outIdx[k][0]));
+    } else {
+      for (auto [i, o] : llvm::enumerate(op.getDpsInits()))
+        inits.push_back(memref::LoadOp::create(rw, loc, o, outIdx[k][i]));
+    }
   }
 
-  // The reductions, innermost last, carrying the accumulators.
+  // The reductions, innermost last, carrying the accumulators (element k's
+  // at [k * numOutputs, (k + 1) * numOutputs)). The elements' loads of
+  // what does not depend on the unrolled dim are the same ops on the same
+  // indices: CSE keeps one.
   std::function<SmallVector<Value>(unsigned, SmallVector<Value> &, ValueRange)>
       nest = [&](unsigned d, SmallVector<Value> &ivs,
                  ValueRange accs) -> SmallVector<Value> {
     if (d == numLoops) {
-      SmallVector<Value> args;
-      for (OpOperand *in : op.getDpsInputOperands()) {
-        BlockArgument arg = op.getMatchingBlockArgument(in);
-        if (arg.use_empty()) {
-          args.push_back(Value());
-          continue;
+      SmallVector<Value> all;
+      for (int64_t k = 0; k < u; ++k) {
+        SmallVector<Value> at(ivs);
+        if (numParallel > 0)
+          at[numParallel - 1] = pivs[k].back();
+        SmallVector<Value> args;
+        for (OpOperand *in : op.getDpsInputOperands()) {
+          BlockArgument arg = op.getMatchingBlockArgument(in);
+          if (arg.use_empty()) {
+            args.push_back(Value());
+            continue;
+          }
+          SmallVector<Value> idx =
+              applyMap(rw, loc, op.getMatchingIndexingMap(in), at);
+          auto pad = plan.paddings.find(in->getOperandNumber());
+          args.push_back(pad != plan.paddings.end()
+                             ? loadPadded(rw, loc, pad->second, idx)
+                             : load(rw, loc, in->get(), idx));
         }
-        SmallVector<Value> idx =
-            applyMap(rw, loc, op.getMatchingIndexingMap(in), ivs);
-        auto pad = plan.paddings.find(in->getOperandNumber());
-        args.push_back(pad != plan.paddings.end()
-                           ? loadPadded(rw, loc, pad->second, idx)
-                           : load(rw, loc, in->get(), idx));
+        ValueRange mine = accs.slice(k * numOutputs, numOutputs);
+        args.append(mine.begin(), mine.end());
+        llvm::append_range(all, inlineBody(rw, op, args, at));
       }
-      args.append(accs.begin(), accs.end());
-      return inlineBody(rw, op, args, ivs);
+      return all;
     }
     auto loop = scf::ForOp::create(rw, loc, zero, sizes[d], one, accs);
     OpBuilder::InsertionGuard guard(rw);
@@ -416,16 +451,20 @@ LogicalResult emit(RewriterBase &rw, const Plan &plan, Operation *at) {
     scf::YieldOp::create(rw, loc, next);
     return SmallVector<Value>(loop.getResults());
   };
-  SmallVector<Value> ivs(pivs);
+  SmallVector<Value> ivs(base);
   SmallVector<Value> results = nest(numParallel, ivs, inits);
 
-  if (!plan.consumer) {
-    for (auto [i, o] : llvm::enumerate(op.getDpsInits()))
-      memref::StoreOp::create(rw, loc, results[i], o, outIdx[i]);
-    return success();
+  for (int64_t k = 0; k < u; ++k) {
+    ArrayRef<Value> mine = ArrayRef<Value>(results).slice(k * numOutputs,
+                                                          numOutputs);
+    if (!plan.consumer) {
+      for (auto [i, o] : llvm::enumerate(op.getDpsInits()))
+        memref::StoreOp::create(rw, loc, mine[i], o, outIdx[k][i]);
+      continue;
+    }
+    // The consumer at the same element: its domain is the result's shape.
+    emitConsumer(rw, loc, plan, mine, outIdx[k][0]);
   }
-  // The consumer at the same element: its domain is the result's shape.
-  emitConsumer(rw, loc, plan, results, outIdx[0]);
   return success();
 }
 } // namespace
@@ -642,6 +681,7 @@ namespace {
 
 struct DyadGpuContractionLoopsPass
     : dyad::impl::DyadGpuContractionLoopsBase<DyadGpuContractionLoopsPass> {
+  using DyadGpuContractionLoopsBase::DyadGpuContractionLoopsBase;
   void runOnOperation() override {
     func::FuncOp f = getOperation();
     IRRewriter rw(&getContext());
@@ -664,7 +704,7 @@ struct DyadGpuContractionLoopsPass
       Plan plan;
       plan.op = *op;
       Operation *at = planFusion(plan);
-      if (failed(emit(rw, plan, at)))
+      if (failed(emit(rw, plan, at, unroll)))
         return signalPassFailure();
       eraseFused(rw, plan);
     }

@@ -104,7 +104,10 @@ void dyad::buildLowerGpuPipeline(OpPassManager &pm,
     OpPassManager &fpm = pm.nest<func::FuncOp>();
     // Reductions with register accumulators, their init, consumer and
     // padding fused (every level: it is how a reduction becomes loops).
-    fpm.addPass(createDyadGpuContractionLoops());
+    DyadGpuContractionLoopsOptions loops;
+    if (options.contractionUnroll > 0)
+      loops.unroll = options.contractionUnroll;
+    fpm.addPass(createDyadGpuContractionLoops(loops));
     DyadGpuMapLoopsOptions map;
     map.blockSize = options.blockSize;
     fpm.addPass(createDyadGpuMapLoops(map));

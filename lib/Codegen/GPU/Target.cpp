@@ -54,6 +54,11 @@ dyad::resolveGpuTarget(const TargetOptions &options) {
   o.kernelsOnHost = options.gpuKernelsOnHost;
   o.tensorCores = options.gpuTensorCores;
   o.mmaOptions = options.gpuMmaOptions;
+  o.contractionUnroll = options.gpuUnroll;
+  if (o.contractionUnroll == 0 || o.contractionUnroll > 16)
+    return llvm::createStringError(
+        "--gpu-unroll=" + std::to_string(o.contractionUnroll) +
+        ": the output elements per thread are 1 to 16");
   if (llvm::Error e = checkMmaOptions(o.mmaOptions))
     return std::move(e);
   if (o.kernelsOnHost && o.chip.empty())

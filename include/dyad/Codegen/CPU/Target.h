@@ -40,6 +40,10 @@ struct TargetOptions {
   /// --target=nvptx: the tensor-core GEMM's shape, as dyad-gpu-mma-matmul's
   /// pass options ("tile-n=256 stages=4"); empty: its defaults.
   std::string gpuMmaOptions;
+  /// --target=nvptx: output elements per thread of the CUDA-core reduction
+  /// kernels, along the innermost parallel dim (dyad-gpu-contraction-loops'
+  /// `unroll`); -1: its default.
+  int64_t gpuUnroll = -1;
 };
 
 struct CPUTarget {

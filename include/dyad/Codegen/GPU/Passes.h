@@ -44,6 +44,8 @@ struct LowerGpuOptions {
   /// dyad-gpu-mma-matmul's options ("tile-m=256 stages=4"), as checked by
   /// checkMmaOptions; empty: its defaults.
   std::string mmaOptions;
+  /// dyad-gpu-contraction-loops' `unroll` (-1: its default).
+  int64_t contractionUnroll = -1;
 };
 
 /// Whether `options` parse as dyad-gpu-mma-matmul's pass options (the

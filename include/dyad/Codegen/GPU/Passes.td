@@ -79,7 +79,19 @@ def DyadGpuContractionLoops
         copy of the source into its interior): the source is read directly,
         a tap outside it gives the pad value.
     `dyad-gpu-map-loops` then maps the loop to blocks of threads.
+
+    With `unroll` = U > 1, a thread computes U neighbouring elements along
+    the innermost parallel dim (where its size is a multiple of U and
+    another parallel dim is left): the U accumulators share one reduction
+    loop, so what does not depend on that dim (a stem convolution's input
+    taps, a matmul's row of A, a depthwise convolution's padding checks and
+    addresses) is loaded or computed once for the U outputs.
   }];
+  let options = [
+    Option<"unroll", "unroll", "int64_t", /*default=*/"4",
+           "Output elements per thread along the innermost parallel dim "
+           "(1: one per thread)">,
+  ];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::linalg::LinalgDialect",
                            "mlir::memref::MemRefDialect",
