@@ -111,10 +111,12 @@ def prepare(args):
                 quant = ["--quantize", "--calibrate", calib,
                          "--calib-table", table, "--gpu-tensor-cores=false"]
             elif mma is not None:
-                # A variant is --gpu-mma options, or dyadc flags ("--...").
+                # A variant is --gpu-mma options, or dyadc flags after
+                # "dyadc:" ("dyadc:--gpu-unroll=8").
                 quant = ["--quantize", "--calib-table", table,
                          "--gpu-tensor-cores"] + (
-                             mma.split() if mma.startswith("--")
+                             mma[len("dyadc:"):].split()
+                             if mma.startswith("dyadc:")
                              else ["--gpu-mma=" + mma])
             t0 = time.time()
             run([dyadc, onnx, *quant, "--target=nvptx",
@@ -604,7 +606,7 @@ def main():
     p.add_argument("--tc-variants", nargs="*", default=[],
                    help="more int8 tensor-core builds of each model, "
                         "int8-tc1, int8-tc2, ... (dyadc --gpu-mma options, "
-                        "or dyadc flags: \"--gpu-unroll=8\")")
+                        "or dyadc flags: \"dyadc:--gpu-unroll=8\")")
     p.add_argument("--jobs", type=int, default=2,
                    help="GEMM libraries compiled at once")
     c = sub.add_parser("check")

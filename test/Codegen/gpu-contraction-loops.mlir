@@ -1,4 +1,4 @@
-// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-gpu-contraction-loops{unroll=1},canonicalize))' | FileCheck %s
+// RUN: dyad-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(dyad-gpu-contraction-loops,canonicalize))' | FileCheck %s
 
 // An int8 convolution as bufferized from the CPU's NHWC form: the bias
 // broadcast into the accumulator buffer, the input padded with its zero

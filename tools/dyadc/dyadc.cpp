@@ -82,8 +82,7 @@ static cl::opt<std::string> gpuMma(
 static cl::opt<int64_t> gpuUnroll(
     "gpu-unroll",
     cl::desc("With --target=nvptx: output elements per thread of the "
-             "CUDA-core reduction kernels (1 to 16; default: "
-             "dyad-gpu-contraction-loops' own)"),
+             "CUDA-core reduction kernels (1 to 16; default 1)"),
     cl::init(-1), cl::Hidden, cl::cat(compileCat));
 static cl::opt<std::string> mcpu("mcpu", cl::desc("CPU to tune and select for"),
     cl::cat(compileCat));

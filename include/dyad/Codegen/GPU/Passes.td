@@ -85,10 +85,14 @@ def DyadGpuContractionLoops
     another parallel dim is left): the U accumulators share one reduction
     loop, so what does not depend on that dim (a stem convolution's input
     taps, a matmul's row of A, a depthwise convolution's padding checks and
-    addresses) is loaded or computed once for the U outputs.
+    addresses) is loaded or computed once for the U outputs. Off by default:
+    on an H100 (batch 256, `gpu-check.py bench`, `dyadc --gpu-unroll`)
+    U = 4 made the ViTs' CUDA-core matmuls about 1.8x slower (the warp's
+    loads of B no longer consecutive, a quarter of the threads) and
+    mnist_cnn 13% slower, fashion_dwsep 11% faster.
   }];
   let options = [
-    Option<"unroll", "unroll", "int64_t", /*default=*/"4",
+    Option<"unroll", "unroll", "int64_t", /*default=*/"1",
            "Output elements per thread along the innermost parallel dim "
            "(1: one per thread)">,
   ];
