@@ -1073,11 +1073,10 @@ int dyad_model_gpu_device(const dyad_model *m) {
   return m && m->gpu ? m->gpu->ordinal : -1;
 }
 
-dyad_status dyad_model_set_memory(dyad_model *m, dyad_memory inputs,
-                                  dyad_memory outputs) {
+dyad_status dyad_model_set_memory(dyad_model *m, int inputs, int outputs) {
   if (!m)
     return DYAD_ERR_ARGUMENT;
-  for (dyad_memory k : {inputs, outputs})
+  for (int k : {inputs, outputs})
     if (k != DYAD_MEMORY_HOST && k != DYAD_MEMORY_DEVICE)
       return m->fail(DYAD_ERR_ARGUMENT,
                      "memory kind %d is neither DYAD_MEMORY_HOST (0) nor "
@@ -1092,8 +1091,8 @@ dyad_status dyad_model_set_memory(dyad_model *m, dyad_memory inputs,
                    "--target=nvptx)");
   }
   std::lock_guard<std::mutex> lock(m->gpu->runMutex);
-  m->gpu->inputMemory = inputs;
-  m->gpu->outputMemory = outputs;
+  m->gpu->inputMemory = (dyad_memory)inputs;
+  m->gpu->outputMemory = (dyad_memory)outputs;
   return DYAD_OK;
 }
 

@@ -196,7 +196,7 @@ int main(int argc, char **argv) {
   tensor(&out, dy, 0, 8);
   CHECK("small output", m, dyad_model_run(m, &in, 1, &out, 1));
   printf("reported shape [%lld]\n", (long long)out.shape[0]);
-  CHECK("bad kind", m, dyad_model_set_memory(m, (dyad_memory)7,
+  CHECK("bad kind", m, dyad_model_set_memory(m, 7,
                                              DYAD_MEMORY_HOST));
 
   // Host inputs, device outputs; then host both ways again.

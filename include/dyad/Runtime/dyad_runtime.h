@@ -145,8 +145,9 @@ int dyad_model_num_gpu_kernels(const dyad_model *model);
  * host memory only (DYAD_ERR_ARGUMENT). Not to be changed while a run of
  * this model is in progress. */
 typedef enum { DYAD_MEMORY_HOST = 0, DYAD_MEMORY_DEVICE = 1 } dyad_memory;
-dyad_status dyad_model_set_memory(dyad_model *model, dyad_memory inputs,
-                                  dyad_memory outputs);
+/* (The kinds are passed as int: a value that is not one of them is an
+ * argument error, not undefined behaviour.) */
+dyad_status dyad_model_set_memory(dyad_model *model, int inputs, int outputs);
 dyad_status dyad_model_memory(const dyad_model *model, dyad_memory *inputs,
                               dyad_memory *outputs);
 

@@ -329,7 +329,8 @@ CUresult cuGraphInstantiateWithFlags(CUgraphExec *exec, CUgraph graph,
   (*exec)->g = *graph;
   size_t n = graph->numNodes * sizeof(struct Node);
   (*exec)->g.nodes = malloc(n ? n : 1);
-  memcpy((*exec)->g.nodes, graph->nodes, n);
+  if (n)
+    memcpy((*exec)->g.nodes, graph->nodes, n);
   /* The exec takes over the graph's allocations. */
   graph->owned = NULL;
   graph->numOwned = 0;
